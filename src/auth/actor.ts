@@ -1,0 +1,22 @@
+// The authenticated user a request acts as.
+import type { Role } from '../domain/roles.ts';
+
+export interface Actor {
+  userId: number;
+  username: string;
+  displayName: string;
+  role: Role;
+  unitId: number | null;
+  /** For unit roles: the ids of the unit and its sub-units, the only units whose tickets the user sees. */
+  unitScope: number[] | null;
+}
+
+/** The platform itself (timers, imports), for audit events not caused by a person. */
+export const SYSTEM_ACTOR: Actor = {
+  userId: 0,
+  username: 'system',
+  displayName: '系统',
+  role: 'admin',
+  unitId: null,
+  unitScope: null,
+};

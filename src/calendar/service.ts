@@ -1,0 +1,153 @@
+// The working calendar as the platform uses it: official data shipped with `chinese-days`, plus
+// what admins import (next year's State Council notice) or override, kept in the database.
+import { WorkCalendar, type CalendarDay, type DayKind } from '../domain/calendar.ts';
+import { officialCalendarData } from '../domain/official-holidays.ts';
+import { computeDeadline } from '../domain/deadline.ts';
+import type { LimitUnit } from '../domain/time-limits.ts';
+import { inTransaction, type Db, type Tx } from '../store/db.ts';
+
+export interface YearStatus {
+  year: number;
+  official: boolean;
+  source: 'chinese-days' | 'import' | 'none';
+}
+
+export class CalendarService {
+  private cached: WorkCalendar | undefined;
+  private shippedYears = new Set<number>(officialCalendarData().officialYears);
+
+  constructor(private readonly db: Db) {}
+
+  /** Reads the calendar tables (through `source`, e.g. a transaction that just wrote them). */
+  async reload(source: Db | Tx = this.db): Promise<WorkCalendar> {
+    const shipped = officialCalendarData();
+    const imported = await source.selectFrom('calendar_years').select('year').execute();
+    const rows = await source.selectFrom('calendar_days').selectAll().execute();
+    const byDate = new Map<string, CalendarDay>();
+    for (const d of shipped.days) byDate.set(d.date, d);
+    // An imported year replaces the shipped data for that year; single-day overrides win over both.
+    const importedYears = new Set(imported.map((r) => r.year));
+    for (const date of [...byDate.keys()]) if (importedYears.has(Number(date.slice(0, 4)))) byDate.delete(date);
+    for (const r of rows.filter((r) => r.source === 'import')) byDate.set(r.date, { date: r.date, kind: r.kind as DayKind, name: r.name ?? undefined });
+    for (const r of rows.filter((r) => r.source === 'admin')) byDate.set(r.date, { date: r.date, kind: r.kind as DayKind, name: r.name ?? undefined });
+    this.cached = new WorkCalendar({ officialYears: [...shipped.officialYears, ...importedYears], days: byDate.values() });
+    return this.cached;
+  }
+
+  /** The calendar in force; call reload() once at start. */
+  current(): WorkCalendar {
+    if (!this.cached) throw new Error('calendar not loaded');
+    return this.cached;
+  }
+
+  yearStatus(year: number): YearStatus {
+    const cal = this.current();
+    if (this.shippedYears.has(year) && cal.isOfficialYear(year)) return { year, official: true, source: 'chinese-days' };
+    if (cal.isOfficialYear(year)) return { year, official: true, source: 'import' };
+    return { year, official: false, source: 'none' };
+  }
+
+  /** Every date of a year with whether it is a working day, for the admin's year view. */
+  yearDays(year: number): Array<{ date: string; working: boolean; name?: string }> {
+    const cal = this.current();
+    const out: Array<{ date: string; working: boolean; name?: string }> = [];
+    for (let t = Date.UTC(year, 0, 1); new Date(t).getUTCFullYear() === year; t += 86_400_000) {
+      const date = new Date(t).toISOString().slice(0, 10);
+      out.push({ date, working: cal.isWorkingDay(date), name: cal.dayName(date) });
+    }
+    return out;
+  }
+
+  /** Imports a year's arrangement (replacing an earlier import) and recomputes provisional open deadlines. */
+  async importYear(
+    year: number,
+    arrangement: { holidays: Array<{ date: string; name?: string }>; workdays: Array<{ date: string; name?: string }>; note?: string },
+    nowIso: string,
+    tx: Tx,
+  ): Promise<number> {
+    await tx.deleteFrom('calendar_days').where('source', '=', 'import').where('date', 'like', `${year}-%`).execute();
+    await tx.deleteFrom('calendar_years').where('year', '=', year).execute();
+    const rows = [
+      ...arrangement.holidays.map((d) => ({ date: d.date, kind: 'holiday', name: d.name ?? null })),
+      ...arrangement.workdays.map((d) => ({ date: d.date, kind: 'workday', name: d.name ?? null })),
+    ].map((r) => ({ ...r, source: 'import', updated_at: nowIso }));
+    if (rows.length) await tx.insertInto('calendar_days').values(rows).execute();
+    await tx.insertInto('calendar_years').values({ year, source: 'import', imported_at: nowIso, note: arrangement.note ?? null }).execute();
+    return this.recomputeOpenDeadlines(tx, `${year}-01-01`);
+  }
+
+  /** Sets or clears (kind null) an admin override for one date. */
+  async setDay(date: string, kind: DayKind | null, name: string | null, nowIso: string, tx: Tx): Promise<void> {
+    await tx.deleteFrom('calendar_days').where('date', '=', date).where('source', '=', 'admin').execute();
+    if (kind) await tx.insertInto('calendar_days').values({ date, kind, name, source: 'admin', updated_at: nowIso }).execute();
+  }
+
+  /**
+   * Recomputes every open duty whose deadline was provisional or falls on or after `fromDate`, with
+   * the calendar now in force. Returns how many duties changed.
+   */
+  async recomputeOpenDeadlines(tx: Tx, fromDate: string): Promise<number> {
+    const cal = await this.reload(tx);
+    const duties = await tx
+      .selectFrom('duties')
+      .select(['id', 'ticket_id', 'started_at', 'limit_unit', 'limit_amount', 'due_at', 'yellow_at', 'provisional'])
+      .where('status', '=', 'open')
+      .where('limit_unit', '=', 'working_days')
+      .where((eb) => eb.or([eb('provisional', '=', 1), eb('due_at', '>=', `${fromDate}T00:00:00.000Z`)]))
+      .execute();
+    if (!duties.length) return 0;
+    const extensions = await tx
+      .selectFrom('unit_requests')
+      .select(['duty_id', 'amount'])
+      .where('kind', '=', 'extension')
+      .where('status', '=', 'approved')
+      .where(
+        'duty_id',
+        'in',
+        duties.map((d) => d.id),
+      )
+      .orderBy('id')
+      .execute();
+    let changed = 0;
+    const tickets = new Set<number>();
+    for (const duty of duties) {
+      let d = computeDeadline(duty.started_at, { unit: duty.limit_unit as LimitUnit, amount: duty.limit_amount }, cal);
+      for (const ext of extensions.filter((e) => e.duty_id === duty.id)) {
+        const next = computeDeadline(d.dueAt, { unit: 'working_days', amount: ext.amount ?? 0 }, cal);
+        d = { ...next, provisional: d.provisional || next.provisional };
+      }
+      if (d.dueAt !== duty.due_at || d.yellowAt !== duty.yellow_at || Number(d.provisional) !== duty.provisional) {
+        await tx
+          .updateTable('duties')
+          .set({ due_at: d.dueAt, yellow_at: d.yellowAt, provisional: d.provisional ? 1 : 0 })
+          .where('id', '=', duty.id)
+          .execute();
+        tickets.add(duty.ticket_id);
+        changed++;
+      }
+    }
+    for (const ticketId of tickets) await refreshTicketDue(tx, ticketId);
+    return changed;
+  }
+}
+
+/** Keeps the ticket's earliest open deadline and provisional flag in step with its duties. */
+export async function refreshTicketDue(tx: Tx, ticketId: number): Promise<void> {
+  const row = await tx
+    .selectFrom('duties')
+    .select((eb) => [eb.fn.min('due_at').as('next'), eb.fn.max('provisional').as('prov')])
+    .where('ticket_id', '=', ticketId)
+    .where('status', '=', 'open')
+    .executeTakeFirst();
+  await tx
+    .updateTable('tickets')
+    .set({ next_due_at: (row?.next as string | null) ?? null, provisional: Number(row?.prov ?? 0) })
+    .where('id', '=', ticketId)
+    .execute();
+}
+
+export async function withCalendarChange<T>(db: Db, service: CalendarService, work: (tx: Tx) => Promise<T>): Promise<T> {
+  const result = await inTransaction(db, work);
+  await service.reload();
+  return result;
+}

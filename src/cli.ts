@@ -1,0 +1,121 @@
+// The `hotline` command. `start` is what `npm start` runs: migrate, load the demo once, serve.
+import { parseArgs } from 'node:util';
+import { join } from 'node:path';
+import { bootstrap, envOptions } from './server/bootstrap.ts';
+import { buildApp } from './server/app.ts';
+import { computeDeadline, formatShanghai, parseInstant } from './domain/deadline.ts';
+import { createUser } from './org/users.ts';
+import { loadDemo, DEMO_PASSWORD } from './demo/load.ts';
+import { FileSmsGateway } from './outbox/sms-gateway.ts';
+import { startRelay } from './outbox/relay.ts';
+import { ROLE_LABELS } from './domain/roles.ts';
+import type { AppContext } from './server/context.ts';
+
+const USAGE = `用法: hotline <命令> [选项]
+
+  start                      迁移数据库、首次运行时载入演示数据并启动服务（npm start）
+  serve                      启动服务（PORT，默认 3000；仅监听 127.0.0.1，HOST 可改）
+  migrate                    执行数据库迁移
+  demo [--reset]             载入牡丹江演示数据（单位、分类、各角色用户、数百张各状态工单）
+  deadline --from <时刻> (--working-days N | --hours N | --days N)
+                             计算期限，输出 YYYY-MM-DDTHH:mm:ss+08:00
+  user create --username U --password P --role R [--unit CODE] [--name 姓名]
+
+环境变量: PORT, HOST, HOTLINE_DATA_DIR（SQLite 文件目录，默认 ./data）, HOTLINE_DATABASE_URL（postgres://…）`;
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(2);
+}
+
+async function withContext<T>(work: (ctx: AppContext) => Promise<T>): Promise<T> {
+  const ctx = await bootstrap(envOptions());
+  try {
+    return await work(ctx);
+  } finally {
+    await ctx.store.close();
+  }
+}
+
+async function serve(ctx: AppContext, announce: boolean): Promise<void> {
+  const app = await buildApp(ctx, { logger: true });
+  const port = Number(process.env.PORT ?? 3000);
+  const host = process.env.HOST ?? '127.0.0.1';
+  await app.listen({ port, host });
+  const stopRelay = startRelay(ctx, new FileSmsGateway(join(ctx.dataDir, 'sms.log')));
+  const url = `http://${host}:${port}`;
+  if (announce) {
+    const users = ctx.city.demoUsers.map((u) => `  ${u.username.padEnd(14)} ${ROLE_LABELS[u.role]}${u.unit ? `（${ctx.org.byCodeOrUndefined(u.unit)?.name ?? u.unit}）` : ''}`);
+    process.stdout.write(
+      `\n12345 热线平台已启动（${ctx.city.name}，${ctx.store.engine === 'sqlite' ? 'SQLite' : 'PostgreSQL'}）\n` +
+        `  API:      ${url}/api/v1\n  API 文档: ${url}/api/docs\n  健康检查: ${url}/healthz\n\n` +
+        `演示账号（密码均为 ${DEMO_PASSWORD}）:\n${users.join('\n')}\n\n`,
+    );
+  }
+  const shutdown = async () => {
+    await app.close();
+    await stopRelay();
+    await ctx.store.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'start': {
+      const ctx = await bootstrap(envOptions());
+      const loaded = await loadDemo(ctx, { onlyIfEmpty: true });
+      if (loaded) process.stdout.write(`已载入演示数据：${loaded.tickets} 张工单\n`);
+      await serve(ctx, true);
+      return;
+    }
+    case 'serve': {
+      const ctx = await bootstrap(envOptions());
+      await serve(ctx, false);
+      return;
+    }
+    case 'migrate': {
+      await withContext(async (ctx) => process.stdout.write(`数据库已是最新结构（${ctx.store.engine}）\n`));
+      return;
+    }
+    case 'demo': {
+      const { values } = parseArgs({ args: rest, options: { force: { type: 'boolean' } } });
+      await withContext(async (ctx) => {
+        const loaded = await loadDemo(ctx, { onlyIfEmpty: !values.force });
+        process.stdout.write(loaded ? `已载入演示数据：${loaded.tickets} 张工单，${loaded.users} 个用户\n` : '已有工单数据，未重复载入（--force 可追加）\n');
+      });
+      return;
+    }
+    case 'deadline': {
+      const { values } = parseArgs({ args: rest, options: { from: { type: 'string' }, 'working-days': { type: 'string' }, hours: { type: 'string' }, days: { type: 'string' } } });
+      const from = values.from ? parseInstant(values.from) : null;
+      if (!from) fail('--from 须为带时区的时刻，如 2026-09-30T16:00:00+08:00');
+      const [unit, raw] = values['working-days'] ? (['working_days', values['working-days']] as const) : values.hours ? (['hours', values.hours] as const) : values.days ? (['days', values.days] as const) : fail('须给出 --working-days、--hours 或 --days');
+      const amount = Number(raw);
+      if (!Number.isFinite(amount) || amount <= 0 || (unit !== 'hours' && !Number.isInteger(amount))) fail(`时限须为正数${unit === 'hours' ? '' : '（整数）'}：${raw}`);
+      await withContext(async (ctx) => {
+        const d = computeDeadline(from, { unit, amount }, ctx.calendar.current());
+        process.stdout.write(`${formatShanghai(d.dueAt)}\n`);
+        if (d.provisional) process.stderr.write('注意：期限涉及尚未导入节假日安排的年份，为暂定期限\n');
+      });
+      return;
+    }
+    case 'user': {
+      const [sub, ...args] = rest;
+      if (sub !== 'create') fail(USAGE);
+      const { values } = parseArgs({ args, options: { username: { type: 'string' }, password: { type: 'string' }, role: { type: 'string' }, unit: { type: 'string' }, name: { type: 'string' } } });
+      if (!values.username || !values.password || !values.role) fail('须给出 --username、--password 和 --role');
+      await withContext(async (ctx) => {
+        const user = await createUser(ctx, null, { username: values.username!, password: values.password!, role: values.role as never, unitCode: values.unit, displayName: values.name });
+        process.stdout.write(`已创建用户 ${user.username}（id ${user.id}）\n`);
+      });
+      return;
+    }
+    default:
+      process.stdout.write(`${USAGE}\n`);
+      if (command && command !== 'help' && command !== '--help') process.exit(2);
+  }
+}

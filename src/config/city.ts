@@ -1,0 +1,63 @@
+// A city's differences from the shared core: its organisation, categories, time limits and
+// thresholds. The core reads only this shape; a new city is a new file in ./cities/.
+import type { LimitKey, TimeLimit } from '../domain/time-limits.ts';
+
+export type UnitKind =
+  | 'centre' // 市12345热线管理机构
+  | 'authority' // 热线主管部门 (市营商环境建设监督局)
+  | 'government' // 市政府 (receives special-matter reports)
+  | 'district' // 县（市）区政府
+  | 'department' // 市直部门 / 中省直单位
+  | 'utility' // 公用企事业单位
+  | 'subunit'; // 下级或内设承办单位 (第九条)
+
+export interface UnitSeed {
+  /** Stable code, used in URLs, the CLI (`--unit CODE`) and category mappings. */
+  code: string;
+  name: string;
+  kind: UnitKind;
+  /** Code of the parent unit; omitted for top-level units. */
+  parent?: string;
+  /** Number that receives dispatch SMS (a unit's duty phone, never a citizen's). */
+  smsPhone?: string;
+}
+
+export interface CategorySeed {
+  code: string;
+  name: string;
+  /** Parent category code; omitted for top-level categories. */
+  parent?: string;
+  /** Code of the unit a ticket of this category goes to by default. */
+  defaultUnit?: string;
+  /** A time limit set by a law, regulation or rule for this matter; it overrides the type's limit (第十五条). */
+  replyLimit?: TimeLimit;
+  /** The law or rule that sets replyLimit, cited so the override can be checked. */
+  legalBasis?: string;
+  /** Keywords an agent might type, to suggest this category. */
+  keywords?: string[];
+}
+
+export interface DemoUserSeed {
+  username: string;
+  displayName: string;
+  role: import('../domain/roles.ts').Role;
+  unit?: string;
+}
+
+export interface CityConfig {
+  /** Short code, also the ticket number prefix (e.g. MDJ → MDJ20261122000123). */
+  code: string;
+  name: string;
+  timezone: 'Asia/Shanghai';
+  /** The time limits of the city's measures; categories may override the reply limit. */
+  limits: Record<LimitKey, TimeLimit>;
+  /** How far back the duplicate check looks for the same requester and a similar matter. */
+  duplicateWindowDays: number;
+  /** Similarity of two matters' facts (0–1) from which they count as the same matter. */
+  duplicateSimilarity: number;
+  /** At most this many extension requests per duty (第十五条: 最多可提出2次). */
+  maxExtensions: number;
+  units: UnitSeed[];
+  categories: CategorySeed[];
+  demoUsers: DemoUserSeed[];
+}

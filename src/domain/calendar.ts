@@ -1,0 +1,52 @@
+// The working-day calendar (Asia/Shanghai). Official holidays and 调休 workdays come from the
+// State Council's yearly notice; `chinese-days` ships the years published so far, admins import
+// later ones and may override single days. A date not listed is a workday Monday to Friday.
+import { DateTime } from 'luxon';
+
+export const ZONE = 'Asia/Shanghai';
+export type DayKind = 'workday' | 'holiday';
+
+export interface CalendarDay {
+  date: string; // YYYY-MM-DD
+  kind: DayKind;
+  name?: string;
+}
+
+export interface CalendarData {
+  /** Years whose official arrangement is known (shipped or imported). */
+  officialYears: Iterable<number>;
+  /** Days that differ from the Monday–Friday default, or that restate it. */
+  days: Iterable<CalendarDay>;
+}
+
+export class WorkCalendar {
+  private readonly official: Set<number>;
+  private readonly days = new Map<string, CalendarDay>();
+
+  constructor(data: CalendarData) {
+    this.official = new Set(data.officialYears);
+    for (const day of data.days) this.days.set(day.date, day);
+  }
+
+  /** Whether the date (YYYY-MM-DD, Shanghai) is a working day. */
+  isWorkingDay(date: string): boolean {
+    const listed = this.days.get(date);
+    if (listed) return listed.kind === 'workday';
+    const weekday = DateTime.fromISO(date, { zone: ZONE }).weekday; // 1 = Monday … 7 = Sunday
+    return weekday <= 5;
+  }
+
+  /** The named holiday or 调休 workday on that date, if any. */
+  dayName(date: string): string | undefined {
+    return this.days.get(date)?.name;
+  }
+
+  /** False for a year whose arrangement is not yet known: its dates fall back to weekends only. */
+  isOfficialYear(year: number): boolean {
+    return this.official.has(year);
+  }
+
+  officialYears(): number[] {
+    return [...this.official].sort((a, b) => a - b);
+  }
+}

@@ -1,0 +1,61 @@
+// The time limits of the 管理办法 as one table of rules (第十四条, 第十五条, 第十六条); the deadline
+// function in ./deadline.ts is the only code that turns a rule into an instant.
+import type { TicketType } from './ticket-types.ts';
+
+export type LimitUnit = 'working_days' | 'days' | 'hours';
+export interface TimeLimit {
+  unit: LimitUnit;
+  amount: number;
+}
+
+export const LIMIT_KEYS = [
+  'sign', // 签收: 1 working day (第十五条)
+  'reply.consultation', // 咨询: 2 working days
+  'reply.help', // 求助: 5
+  'reply.suggestion', // 意见建议: 5
+  'reply.praise', // 表扬: 5
+  'reply.complaint', // 投诉: 15
+  'reply.report', // 举报: 15
+  'return', // 退单 within 2 working days
+  'dispute.raise', // 异议 within 1–3 日 of dispatch (第十四条, calendar days)
+  'dispute.settle', // 主管部门 settles within 5 日
+  'coordinate', // no unit found: the authority coordinates within 5 working days
+  'special.first_response', // 特殊事项: initial response within 4 hours (第十六条)
+  'special.progress', // ... progress within 3 working days
+  'special_emergency.first_response', // 特殊紧急事项: 2 hours
+  'special_emergency.progress', // ... 2 working days
+] as const;
+export type LimitKey = (typeof LIMIT_KEYS)[number];
+
+/** The limits as the Mudanjiang measures set them; a city config may change any of them. */
+export const DEFAULT_LIMITS: Record<LimitKey, TimeLimit> = {
+  sign: { unit: 'working_days', amount: 1 },
+  'reply.consultation': { unit: 'working_days', amount: 2 },
+  'reply.help': { unit: 'working_days', amount: 5 },
+  'reply.suggestion': { unit: 'working_days', amount: 5 },
+  'reply.praise': { unit: 'working_days', amount: 5 },
+  'reply.complaint': { unit: 'working_days', amount: 15 },
+  'reply.report': { unit: 'working_days', amount: 15 },
+  return: { unit: 'working_days', amount: 2 },
+  'dispute.raise': { unit: 'days', amount: 3 },
+  'dispute.settle': { unit: 'days', amount: 5 },
+  coordinate: { unit: 'working_days', amount: 5 },
+  'special.first_response': { unit: 'hours', amount: 4 },
+  'special.progress': { unit: 'working_days', amount: 3 },
+  'special_emergency.first_response': { unit: 'hours', amount: 2 },
+  'special_emergency.progress': { unit: 'working_days', amount: 2 },
+};
+
+/** The reply limit of a ticket: the category's law-given limit wins over the type's (第十五条). */
+export function replyLimit(
+  limits: Record<LimitKey, TimeLimit>,
+  type: TicketType,
+  categoryLimit?: TimeLimit | null,
+): TimeLimit {
+  return categoryLimit ?? limits[`reply.${type}`];
+}
+
+export function describeLimit(limit: TimeLimit): string {
+  const unit = { working_days: '个工作日', days: '日', hours: '小时' }[limit.unit];
+  return `${limit.amount}${unit}`;
+}

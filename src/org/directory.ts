@@ -1,0 +1,72 @@
+// The organisation held in memory: units change rarely and every request needs a user's subtree.
+import type { Db } from '../store/db.ts';
+
+export interface Unit {
+  id: number;
+  code: string;
+  name: string;
+  kind: string;
+  parentId: number | null;
+  path: string;
+  smsPhone: string | null;
+}
+
+export class OrgDirectory {
+  private byId = new Map<number, Unit>();
+  private byCode = new Map<string, Unit>();
+
+  constructor(private readonly db: Db) {}
+
+  async reload(): Promise<void> {
+    const rows = await this.db.selectFrom('units').selectAll().where('active', '=', 1).execute();
+    this.byId.clear();
+    this.byCode.clear();
+    for (const r of rows) {
+      const unit: Unit = {
+        id: r.id,
+        code: r.code,
+        name: r.name,
+        kind: r.kind,
+        parentId: r.parent_id,
+        path: r.path,
+        smsPhone: r.sms_phone,
+      };
+      this.byId.set(unit.id, unit);
+      this.byCode.set(unit.code, unit);
+    }
+  }
+
+  all(): Unit[] {
+    return [...this.byId.values()];
+  }
+  get(id: number | null | undefined): Unit | undefined {
+    return id == null ? undefined : this.byId.get(id);
+  }
+  byCodeOrUndefined(code: string): Unit | undefined {
+    return this.byCode.get(code);
+  }
+  /** The first unit of a kind, e.g. the centre, the authority or the city government. */
+  firstOfKind(kind: string): Unit | undefined {
+    return this.all().find((u) => u.kind === kind);
+  }
+  /** Ids of the unit and every unit below it (第九条: a unit stays responsible for what it delegates). */
+  subtreeIds(unitId: number): number[] {
+    const root = this.byId.get(unitId);
+    if (!root) return [];
+    return this.all()
+      .filter((u) => u.path.startsWith(root.path))
+      .map((u) => u.id);
+  }
+  isWithin(unitId: number, ancestorId: number): boolean {
+    const unit = this.byId.get(unitId);
+    const ancestor = this.byId.get(ancestorId);
+    return !!unit && !!ancestor && unit.path.startsWith(ancestor.path);
+  }
+  /** The 县（市）区 a unit belongs to, if any. */
+  districtOf(unitId: number): Unit | undefined {
+    const unit = this.byId.get(unitId);
+    if (!unit) return undefined;
+    const ids = unit.path.split('/').filter(Boolean).map(Number);
+    return ids.map((id) => this.byId.get(id)).find((u) => u?.kind === 'district');
+  }
+}

@@ -1,0 +1,78 @@
+// Loads a city's organisation and dispatch catalogue from its configuration. Idempotent: units and
+// categories already present (by code) are updated in place, so a config change can be re-applied.
+import type { CityConfig } from '../config/city.ts';
+import type { Db, Tx } from '../store/db.ts';
+import { inTransaction } from '../store/db.ts';
+
+export async function applyCityConfig(db: Db, city: CityConfig): Promise<{ units: number; categories: number }> {
+  return inTransaction(db, async (tx) => {
+    const unitIds = new Map<string, number>();
+    const paths = new Map<string, string>();
+    for (const u of orderParentsFirst(city.units)) {
+      const parentId = u.parent ? unitIds.get(u.parent) : undefined;
+      if (u.parent && parentId === undefined) throw new Error(`unit ${u.code}: unknown parent ${u.parent}`);
+      const existing = await tx.selectFrom('units').select('id').where('code', '=', u.code).executeTakeFirst();
+      let id: number;
+      if (existing) {
+        id = existing.id;
+        await tx.updateTable('units').set({ name: u.name, kind: u.kind, parent_id: parentId ?? null, sms_phone: u.smsPhone ?? null, active: 1 }).where('id', '=', id).execute();
+      } else {
+        const row = await tx
+          .insertInto('units')
+          .values({ code: u.code, name: u.name, kind: u.kind, parent_id: parentId ?? null, path: '', sms_phone: u.smsPhone ?? null, active: 1 })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        id = Number(row.id);
+      }
+      const path = `${u.parent ? paths.get(u.parent)! : '/'}${id}/`;
+      await tx.updateTable('units').set({ path }).where('id', '=', id).execute();
+      unitIds.set(u.code, id);
+      paths.set(u.code, path);
+    }
+
+    const categoryIds = new Map<string, number>();
+    for (const c of orderParentsFirst(city.categories)) {
+      const values = {
+        name: c.name,
+        parent_id: c.parent ? categoryIds.get(c.parent) ?? null : null,
+        default_unit_id: c.defaultUnit ? requireId(unitIds, c.defaultUnit, `category ${c.code}`) : null,
+        reply_limit_unit: c.replyLimit?.unit ?? null,
+        reply_limit_amount: c.replyLimit?.amount ?? null,
+        legal_basis: c.legalBasis ?? null,
+        keywords: c.keywords?.join(',') ?? null,
+        active: 1,
+      };
+      const existing = await tx.selectFrom('categories').select('id').where('code', '=', c.code).executeTakeFirst();
+      if (existing) {
+        await tx.updateTable('categories').set(values).where('id', '=', existing.id).execute();
+        categoryIds.set(c.code, existing.id);
+      } else {
+        const row = await tx.insertInto('categories').values({ code: c.code, ...values }).returning('id').executeTakeFirstOrThrow();
+        categoryIds.set(c.code, Number(row.id));
+      }
+    }
+    return { units: unitIds.size, categories: categoryIds.size };
+  });
+}
+
+function requireId(ids: Map<string, number>, code: string, what: string): number {
+  const id = ids.get(code);
+  if (id === undefined) throw new Error(`${what}: unknown unit ${code}`);
+  return id;
+}
+
+function orderParentsFirst<T extends { code: string; parent?: string }>(items: T[]): T[] {
+  const byCode = new Map(items.map((i) => [i.code, i]));
+  const out: T[] = [];
+  const seen = new Set<string>();
+  const visit = (item: T) => {
+    if (seen.has(item.code)) return;
+    seen.add(item.code);
+    if (item.parent && byCode.has(item.parent)) visit(byCode.get(item.parent)!);
+    out.push(item);
+  };
+  items.forEach(visit);
+  return out;
+}
+
+export type { Tx };

@@ -1,0 +1,86 @@
+// The HTTP application: every feature is a plugin registered here, in one visible place.
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { AppContext } from './context.ts';
+import { Problem } from './problem.ts';
+import { translateValidation } from './validation-errors.ts';
+import { authPlugin } from '../auth/plugin.ts';
+import { authRoutes } from '../auth/routes.ts';
+import { orgRoutes } from '../org/routes.ts';
+import { calendarRoutes } from '../calendar/routes.ts';
+import { ticketRoutes } from '../tickets/routes.ts';
+import { healthRoutes } from './health.ts';
+
+export interface AppOptions {
+  /** pino logging; off in tests. Request URLs are logged without their query string (it may hold personal data). */
+  logger?: boolean;
+}
+
+export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger
+      ? {
+          level: process.env.LOG_LEVEL ?? 'info',
+          serializers: {
+            req: (req) => ({ method: req.method, url: req.url.split('?')[0], remoteAddress: req.ip }),
+          },
+        }
+      : false,
+    bodyLimit: 1024 * 1024,
+    ajv: { customOptions: { allErrors: false, coerceTypes: 'array', removeAdditional: false } },
+  });
+
+  app.setErrorHandler((error: FastifyError | Problem, request, reply) => {
+    if (error instanceof Problem) {
+      return reply.code(error.status).type('application/problem+json').send(error.toJSON());
+    }
+    if (error.validation) {
+      const errors = translateValidation(error.validation, error.validationContext ?? 'body');
+      return reply
+        .code(400)
+        .type('application/problem+json')
+        .send({ type: 'urn:hotline:problem:invalid-input', title: errors[0]?.message ?? '请求参数无效', status: 400, errors });
+    }
+    const status = error.statusCode ?? 500;
+    if (status < 500) {
+      const title =
+        error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || error instanceof SyntaxError
+          ? '请求体不是有效的 JSON'
+          : error.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+            ? '请求体过大'
+            : error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
+              ? '不支持的请求内容类型，请使用 application/json'
+              : '请求无效';
+      return reply.code(status).type('application/problem+json').send({ type: 'urn:hotline:problem:bad-request', title, status });
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return reply.code(500).type('application/problem+json').send({ type: 'urn:hotline:problem:internal', title: '服务器内部错误，请稍后重试', status: 500 });
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).type('application/problem+json').send({ type: 'urn:hotline:problem:not-found', title: '请求的资源不存在', status: 404 }),
+  );
+
+  await app.register(cookie);
+  await app.register(swagger, {
+    openapi: {
+      info: { title: '12345 政务服务便民热线运行平台 API', version: '1.0.0', description: `城市：${ctx.city.name}` },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  await app.register(authPlugin, { ctx });
+  await app.register(healthRoutes, { ctx });
+  await app.register(
+    async (api) => {
+      await api.register(authRoutes, { ctx });
+      await api.register(orgRoutes, { ctx });
+      await api.register(calendarRoutes, { ctx });
+      await api.register(ticketRoutes, { ctx });
+    },
+    { prefix: '/api/v1' },
+  );
+  return app;
+}

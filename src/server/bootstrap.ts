@@ -1,0 +1,35 @@
+// Opens the store, migrates it, applies the city's configuration and loads the caches.
+import { join } from 'node:path';
+import { openStore } from '../store/db.ts';
+import { migrate } from '../store/migrations.ts';
+import { applyCityConfig } from '../org/seed.ts';
+import { OrgDirectory } from '../org/directory.ts';
+import { CalendarService } from '../calendar/service.ts';
+import type { CityConfig } from '../config/city.ts';
+import { mudanjiang } from '../config/cities/mudanjiang.ts';
+import { systemClock, type AppContext, type Clock } from './context.ts';
+
+export interface BootstrapOptions {
+  databaseUrl?: string;
+  dataDir?: string;
+  sqliteFile?: string;
+  city?: CityConfig;
+  clock?: Clock;
+}
+
+export function envOptions(env = process.env): BootstrapOptions {
+  return { databaseUrl: env.HOTLINE_DATABASE_URL || undefined, dataDir: env.HOTLINE_DATA_DIR || './data' };
+}
+
+export async function bootstrap(options: BootstrapOptions): Promise<AppContext> {
+  const dataDir = options.dataDir ?? './data';
+  const store = openStore({ url: options.databaseUrl, sqliteFile: options.sqliteFile ?? join(dataDir, 'hotline.sqlite') });
+  await migrate(store.db, store.engine);
+  const city = options.city ?? mudanjiang;
+  await applyCityConfig(store.db, city);
+  const org = new OrgDirectory(store.db);
+  await org.reload();
+  const calendar = new CalendarService(store.db);
+  await calendar.reload();
+  return { store, city, clock: options.clock ?? systemClock, org, calendar, dataDir };
+}

@@ -1,0 +1,230 @@
+// Row types of every table. Instants are UTC ISO strings on both engines (see ./db.ts);
+// flags are 0/1 integers so SQLite and PostgreSQL read the same.
+import type { Generated } from 'kysely';
+
+export interface UnitTable {
+  id: Generated<number>;
+  code: string;
+  name: string;
+  kind: string;
+  parent_id: number | null;
+  /** Materialised path of ids, '/1/5/12/', so a subtree is one LIKE prefix. */
+  path: string;
+  sms_phone: string | null;
+  active: number;
+}
+
+export interface UserTable {
+  id: Generated<number>;
+  username: string;
+  display_name: string;
+  password_hash: string;
+  role: string;
+  unit_id: number | null;
+  active: number;
+  created_at: string;
+}
+
+export interface SessionTable {
+  token_hash: string;
+  user_id: number;
+  created_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+}
+
+export interface CategoryTable {
+  id: Generated<number>;
+  code: string;
+  name: string;
+  parent_id: number | null;
+  default_unit_id: number | null;
+  reply_limit_unit: string | null;
+  reply_limit_amount: number | null;
+  legal_basis: string | null;
+  keywords: string | null;
+  active: number;
+}
+
+export interface CounterTable {
+  name: string;
+  value: number;
+}
+
+export interface TicketTable {
+  id: Generated<number>;
+  no: string;
+  channel: string;
+  origin: string;
+  external_id: string | null;
+  type: string;
+  category_id: number | null;
+  requester_kind: string;
+  requester_name: string | null;
+  requester_phone: string | null;
+  requester_id_no: string | null;
+  confidential: number;
+  facts: string;
+  address: string | null;
+  district_unit_id: number | null;
+  special: string;
+  status: string;
+  lead_unit_id: number | null;
+  /** 1, 2, …: how many times the matter went to a unit for handling (再次办理 starts a new round). */
+  round: number;
+  /** Earliest due instant of its open duties: sorts the list by remaining time. */
+  next_due_at: string | null;
+  provisional: number;
+  supervised: number;
+  satisfaction: string | null;
+  resolution: string | null;
+  resolution_note: string | null;
+  merged_into_id: number | null;
+  repeat_count: number;
+  call_id: string | null;
+  created_by: number | null;
+  created_at: string;
+  updated_at: string;
+  closed_at: string | null;
+}
+
+/** One obligation of one party with one deadline: sign, reply, opinion, first response, progress, settle. */
+export interface DutyTable {
+  id: Generated<number>;
+  ticket_id: number;
+  unit_id: number | null;
+  /** A sub-unit the responsible unit delegated the work to (第九条); the unit stays responsible. */
+  handler_unit_id: number | null;
+  party: string; // lead | co | authority
+  kind: string;
+  round: number;
+  limit_key: string;
+  limit_unit: string;
+  limit_amount: number;
+  started_at: string;
+  due_at: string;
+  yellow_at: string;
+  provisional: number;
+  status: string; // open | done | cancelled
+  completed_at: string | null;
+  late: number;
+  extensions: number;
+}
+
+/** A unit's request that the centre or the authority decides: return, dispute, extension. */
+export interface UnitRequestTable {
+  id: Generated<number>;
+  ticket_id: number;
+  duty_id: number | null;
+  unit_id: number;
+  kind: string; // return | dispute | extension
+  reason: string;
+  basis: string | null;
+  suggested_unit_id: number | null;
+  amount: number | null;
+  signed_by: string | null;
+  late: number;
+  status: string; // pending | approved | refused
+  requested_by: number;
+  requested_at: string;
+  decided_by: number | null;
+  decided_at: string | null;
+  decision_note: string | null;
+  designated_unit_id: number | null;
+  improper: number;
+}
+
+/** What a unit writes on a ticket: co-handling opinion, first response, progress, reply, decline. */
+export interface SubmissionTable {
+  id: Generated<number>;
+  ticket_id: number;
+  unit_id: number;
+  kind: string;
+  round: number;
+  content: string;
+  reason_code: string | null;
+  approval: string; // none | pending | approved | rejected
+  approved_by: number | null;
+  approved_at: string | null;
+  created_by: number;
+  created_at: string;
+}
+
+export interface CallbackTable {
+  id: Generated<number>;
+  ticket_id: number;
+  round: number;
+  reached: number;
+  satisfaction: string | null;
+  requester_words: string | null;
+  reasonable: number | null;
+  created_by: number;
+  created_at: string;
+}
+
+export interface TicketLinkTable {
+  id: Generated<number>;
+  ticket_id: number;
+  other_ticket_id: number;
+  kind: string; // merged_into | distinct_from
+  note: string | null;
+  created_at: string;
+}
+
+/** The audit log: every state change, who, role, unit, when, what, before/after. */
+export interface EventTable {
+  id: Generated<number>;
+  ticket_id: number | null;
+  at: string;
+  user_id: number | null;
+  role: string | null;
+  unit_id: number | null;
+  action: string;
+  from_status: string | null;
+  to_status: string | null;
+  detail: string | null; // JSON, never personal data
+}
+
+export interface OutboxTable {
+  id: Generated<number>;
+  topic: string; // sms | report
+  payload: string; // JSON
+  created_at: string;
+  available_at: string;
+  attempts: number;
+  delivered_at: string | null;
+  last_error: string | null;
+}
+
+export interface CalendarDayTable {
+  date: string;
+  kind: string;
+  name: string | null;
+  source: string; // import | admin
+  updated_at: string;
+}
+
+export interface CalendarYearTable {
+  year: number;
+  source: string;
+  imported_at: string;
+  note: string | null;
+}
+
+export interface Database {
+  units: UnitTable;
+  users: UserTable;
+  sessions: SessionTable;
+  categories: CategoryTable;
+  counters: CounterTable;
+  tickets: TicketTable;
+  duties: DutyTable;
+  unit_requests: UnitRequestTable;
+  submissions: SubmissionTable;
+  callbacks: CallbackTable;
+  ticket_links: TicketLinkTable;
+  events: EventTable;
+  outbox: OutboxTable;
+  calendar_days: CalendarDayTable;
+  calendar_years: CalendarYearTable;
+}

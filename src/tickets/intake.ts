@@ -1,0 +1,201 @@
+// 受理 (第十条–第十二条): an agent records the request with every 第二条 field and disposes of it at
+// once: dispatch to a unit, save for later dispatch, answer directly from the knowledge base,
+// refuse with a 第十一条 reason, transfer to an emergency line, or merge into an open ticket.
+import type { AppContext } from '../server/context.ts';
+import type { Actor } from '../auth/actor.ts';
+import { inTransaction } from '../store/db.ts';
+import {
+  CHANNELS,
+  EMERGENCY_LINES,
+  REJECT_REASONS,
+  REQUESTER_KINDS,
+  SPECIAL_LEVELS,
+  TICKET_TYPES,
+  type Channel,
+  type EmergencyLine,
+  type Origin,
+  type RejectReason,
+  type RequesterKind,
+  type SpecialLevel,
+  type TicketType,
+} from '../domain/ticket-types.ts';
+import type { TicketStatus } from '../domain/ticket-states.ts';
+import { invalid } from '../server/problem.ts';
+import { writeEvent } from '../audit/events.ts';
+import { enqueue } from '../outbox/outbox.ts';
+import { nextTicketNo } from './numbers.ts';
+import { dispatchTo, reportSpecial, resolveTarget, type DispatchRequest } from './dispatch.ts';
+import { guardAgainstDuplicates, linkDistinct } from './duplicates.ts';
+import { mergeInto, mergeTarget } from './centre-actions.ts';
+import { refreshTicketDue } from './duties.ts';
+import { codes, obj, text } from './schemas.ts';
+
+export const DISPOSITIONS = ['dispatch', 'pending', 'direct_answer', 'reject', 'emergency_transfer', 'merge'] as const;
+export type Disposition = (typeof DISPOSITIONS)[number];
+
+export interface IntakeRequest {
+  channel: Channel;
+  type: TicketType;
+  categoryCode?: string;
+  requester: { kind?: RequesterKind; name?: string; phone?: string; idNumber?: string; confidential?: boolean };
+  facts: string;
+  address?: string;
+  districtCode?: string;
+  special?: SpecialLevel;
+  callId?: string;
+  externalId?: string;
+  disposition: Disposition;
+  dispatch?: DispatchRequest;
+  distinctFrom?: string[];
+  answer?: { content: string; articleId?: string };
+  reject?: { reasonCode: RejectReason; basis?: string; referral?: string };
+  emergency?: { line: EmergencyLine; note?: string };
+  mergeInto?: string;
+}
+
+export const intakeSchema = obj(
+  {
+    channel: { type: 'string', enum: [...CHANNELS] },
+    type: { type: 'string', enum: [...TICKET_TYPES] },
+    categoryCode: text(40),
+    requester: obj({
+      kind: { type: 'string', enum: [...REQUESTER_KINDS] },
+      name: text(100, 0),
+      phone: { type: 'string', pattern: '^[0-9+\\- ]{5,20}$' },
+      idNumber: { type: 'string', pattern: '^[0-9A-Za-z]{6,30}$' },
+      confidential: { type: 'boolean' },
+    }),
+    facts: text(4000),
+    address: text(300, 0),
+    districtCode: text(40),
+    special: { type: 'string', enum: [...SPECIAL_LEVELS] },
+    callId: text(64),
+    externalId: text(64),
+    disposition: { type: 'string', enum: [...DISPOSITIONS] },
+    dispatch: obj({ leadUnitCode: text(40), coUnitCodes: codes() }),
+    distinctFrom: codes(20),
+    answer: obj({ content: text(4000), articleId: text(64) }, ['content']),
+    reject: obj({ reasonCode: { type: 'string', enum: Object.keys(REJECT_REASONS) }, basis: text(1000, 0), referral: text(300, 0) }, ['reasonCode']),
+    emergency: obj({ line: { type: 'string', enum: [...EMERGENCY_LINES] }, note: text(1000, 0) }, ['line']),
+    mergeInto: text(40),
+  },
+  ['channel', 'type', 'requester', 'facts', 'disposition'],
+);
+
+const ORIGIN_OF: Partial<Record<Channel, Origin>> = { provincial: 'provincial', national: 'national' };
+
+export async function createTicket(ctx: AppContext, actor: Actor, req: IntakeRequest): Promise<{ no: string; status: TicketStatus }> {
+  // Checks that need no database come first, so bad input changes nothing.
+  const d = req.disposition;
+  if (d === 'direct_answer' && req.type !== 'consultation') throw invalid('disposition', '直接解答仅适用于咨询类诉求（第十二条）');
+  if (d === 'direct_answer' && !req.answer) throw invalid('answer', '直接解答须填写解答内容');
+  if (d === 'reject' && !req.reject) throw invalid('reject', '不予受理须选择第十一条的理由');
+  if (d === 'emergency_transfer' && !req.emergency) throw invalid('emergency', '紧急转接须选择紧急热线');
+  if (d === 'merge' && !req.mergeInto) throw invalid('mergeInto', '并单须填写并入的工单编号');
+  if ((d === 'dispatch' || d === 'pending') && !req.requester.phone) {
+    throw invalid('requester.phone', '转办的工单须填写诉求人联系电话（第二条）');
+  }
+
+  return inTransaction(ctx.store.db, async (tx) => {
+    const now = ctx.clock.now();
+    let categoryId: number | null = null;
+    if (req.categoryCode) {
+      const cat = await tx.selectFrom('categories').select(['id', 'active']).where('code', '=', req.categoryCode).executeTakeFirst();
+      if (!cat || !cat.active) throw invalid('categoryCode', `诉求分类「${req.categoryCode}」不存在`);
+      categoryId = cat.id;
+    }
+    let districtId: number | null = null;
+    if (req.districtCode) {
+      const unit = ctx.org.byCodeOrUndefined(req.districtCode);
+      if (!unit || unit.kind !== 'district') throw invalid('districtCode', `县（市）区「${req.districtCode}」不存在`);
+      districtId = unit.id;
+    }
+    const origin = ORIGIN_OF[req.channel] ?? 'local';
+    const no = await nextTicketNo(tx, ctx.city.code, now);
+    const initial: Record<Disposition, TicketStatus> = {
+      dispatch: 'pending_dispatch',
+      pending: 'pending_dispatch',
+      direct_answer: 'answered',
+      reject: 'rejected',
+      emergency_transfer: 'transferred',
+      merge: 'merged',
+    };
+    const closed = d !== 'dispatch' && d !== 'pending';
+    const resolution: Partial<Record<Disposition, [string, string | null]>> = {
+      direct_answer: ['direct_answer', req.answer?.articleId ?? null],
+      reject: ['rejected', req.reject?.reasonCode ?? null],
+      emergency_transfer: ['emergency_transfer', req.emergency?.line ?? null],
+    };
+    const inserted = await tx
+      .insertInto('tickets')
+      .values({
+        no,
+        channel: req.channel,
+        origin,
+        external_id: req.externalId ?? null,
+        type: req.type,
+        category_id: categoryId,
+        requester_kind: req.requester.kind ?? 'person',
+        requester_name: req.requester.name || null,
+        requester_phone: req.requester.phone?.replace(/[\s-]/g, '') || null,
+        requester_id_no: req.requester.idNumber || null,
+        confidential: req.requester.confidential ? 1 : 0,
+        facts: req.facts,
+        address: req.address || null,
+        district_unit_id: districtId,
+        special: req.special ?? 'none',
+        status: initial[d],
+        lead_unit_id: null,
+        round: 0,
+        next_due_at: null,
+        provisional: 0,
+        supervised: 0,
+        satisfaction: null,
+        resolution: resolution[d]?.[0] ?? null,
+        resolution_note: resolution[d]?.[1] ?? null,
+        merged_into_id: null,
+        repeat_count: 0,
+        call_id: req.callId ?? null,
+        created_by: actor.userId || null,
+        created_at: now,
+        updated_at: now,
+        closed_at: closed ? now : null,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const ticket = { ...inserted, id: Number(inserted.id) };
+
+    const detail: Record<string, unknown> = { channel: req.channel, type: req.type, category: req.categoryCode ?? null, disposition: d };
+    if (d === 'direct_answer') {
+      detail.articleId = req.answer!.articleId ?? null;
+      await tx
+        .insertInto('submissions')
+        .values({ ticket_id: ticket.id, unit_id: ctx.org.firstOfKind('centre')!.id, kind: 'direct_answer', round: 0, content: req.answer!.content, reason_code: req.answer!.articleId ?? null, approval: 'none', approved_by: null, approved_at: null, created_by: actor.userId, created_at: now })
+        .execute();
+    }
+    if (d === 'reject') Object.assign(detail, { reasonCode: req.reject!.reasonCode, basis: req.reject!.basis ?? REJECT_REASONS[req.reject!.reasonCode], referral: req.reject!.referral ?? null });
+    if (d === 'emergency_transfer') {
+      detail.line = req.emergency!.line;
+      // 第十条: transfer the caller and report to the supervising authority.
+      const authority = ctx.org.firstOfKind('authority');
+      if (authority?.smsPhone) await enqueue(tx, 'report', { to: authority.smsPhone, template: 'emergency_report', params: { ticketNo: no, line: req.emergency!.line } }, now);
+    }
+    await writeEvent(tx, actor, now, { ticketId: ticket.id, action: 'intake', fromStatus: null, toStatus: initial[d], detail });
+    if (ticket.special !== 'none') await reportSpecial(ctx, tx, ticket, ticket.special, now);
+
+    if (d === 'merge') {
+      const target = await mergeTarget(tx, req.mergeInto!, ticket.id);
+      await mergeInto(tx, ticket, target, now, actor);
+    }
+    if (d === 'dispatch') {
+      await guardAgainstDuplicates(ctx, tx, { phone: ticket.requester_phone, facts: ticket.facts, categoryId, address: ticket.address, excludeId: ticket.id }, req.distinctFrom);
+      await linkDistinct(tx, ticket.id, req.distinctFrom ?? [], now);
+      const target = await resolveTarget(ctx, tx, ticket, req.dispatch ?? {});
+      await dispatchTo(ctx, tx, ticket, target, now);
+      await writeEvent(tx, actor, now, { ticketId: ticket.id, action: 'dispatch', fromStatus: 'pending_dispatch', toStatus: 'dispatched', detail: { lead: target.lead.code, co: target.co.map((u) => u.code) } });
+      await refreshTicketDue(tx, ticket.id);
+      return { no, status: 'dispatched' as TicketStatus };
+    }
+    return { no, status: initial[d] };
+  });
+}

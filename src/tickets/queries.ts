@@ -1,0 +1,226 @@
+// Reading tickets: one ticket with everything about it, the filtered list, and the timeline.
+import { sql, type ExpressionBuilder } from 'kysely';
+import type { AppContext } from '../server/context.ts';
+import type { Actor } from '../auth/actor.ts';
+import type { Database } from '../store/schema.ts';
+import { isUnitRole } from '../domain/roles.ts';
+import { ACTION_RULES, actionsFor, type TicketStatus } from '../domain/ticket-states.ts';
+import { notFound, invalid } from '../server/problem.ts';
+import { at, dutyView, requesterView, ticketSummary, unitRef, worstLight } from './view.ts';
+import { unitCanSee, type DutyRow, type TicketRow } from './model.ts';
+
+export async function getTicket(ctx: AppContext, actor: Actor, no: string) {
+  const db = ctx.store.db;
+  const t = await db.selectFrom('tickets').selectAll().where('no', '=', no).executeTakeFirst();
+  if (!t || !(await unitCanSee(db, actor, t.id))) throw notFound(`工单 ${no} 不存在`);
+  const now = ctx.clock.now();
+  const [duties, submissions, requests, callbacks, links, category] = await Promise.all([
+    db.selectFrom('duties').selectAll().where('ticket_id', '=', t.id).orderBy('id').execute(),
+    db.selectFrom('submissions').selectAll().where('ticket_id', '=', t.id).orderBy('id').execute(),
+    db.selectFrom('unit_requests').selectAll().where('ticket_id', '=', t.id).orderBy('id').execute(),
+    db.selectFrom('callbacks').selectAll().where('ticket_id', '=', t.id).orderBy('id').execute(),
+    db
+      .selectFrom('ticket_links as l')
+      .innerJoin('tickets as o', (j) => j.on((eb) => eb.or([eb('o.id', '=', eb.ref('l.other_ticket_id')), eb('o.id', '=', eb.ref('l.ticket_id'))])))
+      .select(['l.kind', 'l.ticket_id', 'o.id as other_id', 'o.no', 'o.status'])
+      .where((eb) => eb.or([eb('l.ticket_id', '=', t.id), eb('l.other_ticket_id', '=', t.id)]))
+      .where('o.id', '!=', t.id)
+      .execute(),
+    t.category_id ? db.selectFrom('categories').select(['code', 'name']).where('id', '=', t.category_id).executeTakeFirst() : undefined,
+  ]);
+  const visibleLinks = isUnitRole(actor.role) ? [] : links;
+  return {
+    ...ticketSummary(ctx, t, actor, worstLight(duties, now), category?.name ?? null),
+    facts: t.facts,
+    origin: t.origin,
+    externalId: t.external_id,
+    categoryCode: category?.code ?? null,
+    requester: requesterView(t, actor),
+    address: t.address,
+    district: unitRef(ctx, t.district_unit_id),
+    round: t.round,
+    satisfaction: t.satisfaction,
+    resolution: t.resolution,
+    resolutionNote: t.resolution_note,
+    repeatCount: t.repeat_count,
+    callId: t.call_id,
+    updatedAt: at(t.updated_at),
+    closedAt: at(t.closed_at),
+    duties: duties.map((d) => dutyView(ctx, d, now)),
+    submissions: submissions.map((s) => ({
+      unit: unitRef(ctx, s.unit_id),
+      kind: s.kind,
+      round: s.round,
+      content: s.content,
+      reasonCode: s.reason_code,
+      approval: s.approval,
+      createdAt: at(s.created_at),
+    })),
+    requests: requests.map((r) => ({
+      kind: r.kind,
+      unit: unitRef(ctx, r.unit_id),
+      reason: r.reason,
+      basis: r.basis,
+      suggestedUnit: unitRef(ctx, r.suggested_unit_id),
+      amount: r.amount,
+      signedBy: r.signed_by,
+      status: r.status,
+      late: !!r.late,
+      improper: !!r.improper,
+      requestedAt: at(r.requested_at),
+      decidedAt: at(r.decided_at),
+      decisionNote: r.decision_note,
+      designatedUnit: unitRef(ctx, r.designated_unit_id),
+    })),
+    callbacks: callbacks.map((c) => ({
+      round: c.round,
+      reached: !!c.reached,
+      satisfaction: c.satisfaction,
+      words: c.requester_words,
+      reasonable: c.reasonable == null ? null : !!c.reasonable,
+      createdAt: at(c.created_at),
+    })),
+    links: visibleLinks.map((l) => ({ kind: l.ticket_id === t.id ? l.kind : `${l.kind}:reverse`, no: l.no, status: l.status })),
+    actions: allowedActions(actor, t, duties, new Set(requests.filter((r) => r.status === 'pending').map((r) => r.kind))),
+  };
+}
+
+/** Exactly the actions this viewer may take now (the console shows these and no others). */
+function allowedActions(actor: Actor, t: TicketRow, duties: DutyRow[], pending: Set<string>): string[] {
+  const scope = new Set(actor.unitScope ?? []);
+  const unitRole = isUnitRole(actor.role);
+  const current = duties.filter((d) => d.round === t.round);
+  const mine = unitRole ? current.filter((d) => scope.has(d.unit_id ?? -1) || scope.has(d.handler_unit_id ?? -1)) : current;
+  const open = (kind: string, party?: string) => mine.some((d) => d.status === 'open' && d.kind === kind && (!party || d.party === party));
+  const applicable: Partial<Record<string, () => boolean>> = {
+    sign: () => open('sign'),
+    opinion: () => open('opinion', 'co'),
+    first_response: () => open('first_response', 'lead'),
+    progress: () => open('progress', 'lead'),
+    reply: () => open('reply', 'lead'),
+    decline: () => open('reply', 'lead'),
+    request_extension: () =>
+      open('reply', 'lead') && !pending.has('extension') && (t.type !== 'consultation' || actor.role === 'admin'),
+    decide_extension: () => pending.has('extension'),
+    decide_return: () => pending.has('return'),
+    settle_dispute: () => pending.has('dispute'),
+    approve_reply: () => mine.some((d) => d.party === 'lead'),
+  };
+  return actionsFor(t.status as TicketStatus, actor.role).filter((a) => {
+    const need = ACTION_RULES[a].unitDuty;
+    if (unitRole && need && need !== 'any' && !mine.some((d) => d.party === need)) return false;
+    if (unitRole && need === 'any' && !mine.length && a !== 'reveal_contact') return false;
+    return applicable[a]?.() ?? true;
+  });
+}
+
+export interface ListQuery {
+  status?: string;
+  unit?: string;
+  type?: string;
+  light?: 'red' | 'yellow' | 'green';
+  from?: string;
+  to?: string;
+  q?: string;
+  page?: number;
+  pageSize?: number;
+  sort?: 'due' | 'created';
+}
+
+type TicketEb = ExpressionBuilder<Database & { t: Database['tickets'] }, 't'>;
+
+export async function listTickets(ctx: AppContext, actor: Actor, query: ListQuery) {
+  const db = ctx.store.db;
+  const now = ctx.clock.now();
+  const page = query.page ?? 1;
+  const pageSize = query.pageSize ?? 20;
+
+  const dutyIn = (eb: TicketEb, unitIds: number[]) =>
+    eb.exists(
+      eb
+        .selectFrom('duties as d')
+        .select('d.id')
+        .whereRef('d.ticket_id', '=', 't.id')
+        .where((e) => e.or([e('d.unit_id', 'in', unitIds), e('d.handler_unit_id', 'in', unitIds)])),
+    );
+  const openDutyWhere = (eb: TicketEb, cond: 'red' | 'yellow' | 'any') =>
+    eb.exists(
+      eb
+        .selectFrom('duties as d')
+        .select('d.id')
+        .whereRef('d.ticket_id', '=', 't.id')
+        .where('d.status', '=', 'open')
+        .$if(cond === 'red', (q) => q.where('d.due_at', '<', now))
+        .$if(cond === 'yellow', (q) => q.where('d.yellow_at', '<=', now)),
+    );
+
+  let unitFilter: number[] | null = null;
+  if (query.unit) {
+    const unit = ctx.org.byCodeOrUndefined(query.unit);
+    if (!unit) throw invalid('unit', `单位「${query.unit}」不存在`);
+    unitFilter = ctx.org.subtreeIds(unit.id);
+  }
+  const statuses = query.status?.split(',').filter(Boolean);
+
+  let base = db.selectFrom('tickets as t');
+  if (isUnitRole(actor.role)) base = base.where((eb) => dutyIn(eb, actor.unitScope?.length ? actor.unitScope : [-1]));
+  if (unitFilter) base = base.where((eb) => dutyIn(eb, unitFilter!));
+  if (statuses?.length) base = base.where('t.status', 'in', statuses);
+  if (query.type) base = base.where('t.type', '=', query.type);
+  if (query.from) base = base.where('t.created_at', '>=', query.from);
+  if (query.to) base = base.where('t.created_at', '<', query.to);
+  if (query.q) {
+    const like = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    base = base.where((eb) => eb.or([eb('t.facts', 'like', sql<string>`${like} escape '\\'`), eb('t.no', '=', query.q!), eb('t.address', 'like', sql<string>`${like} escape '\\'`)]));
+  }
+  if (query.light === 'red') base = base.where((eb) => openDutyWhere(eb, 'red'));
+  if (query.light === 'yellow') base = base.where((eb) => eb.and([openDutyWhere(eb, 'yellow'), eb.not(openDutyWhere(eb, 'red'))]));
+  if (query.light === 'green') base = base.where((eb) => eb.and([openDutyWhere(eb, 'any'), eb.not(openDutyWhere(eb, 'yellow'))]));
+
+  const totalRow = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
+  let rows = base.selectAll('t');
+  rows =
+    query.sort === 'due'
+      ? rows.orderBy(sql`case when t.next_due_at is null then 1 else 0 end`).orderBy('t.next_due_at', 'asc').orderBy('t.id', 'asc')
+      : rows.orderBy('t.created_at', 'desc').orderBy('t.id', 'desc');
+  const tickets = await rows.limit(pageSize).offset((page - 1) * pageSize).execute();
+
+  const ids = tickets.map((t) => t.id);
+  const duties = ids.length
+    ? await db.selectFrom('duties').select(['ticket_id', 'due_at', 'yellow_at', 'status']).where('ticket_id', 'in', ids).where('status', '=', 'open').execute()
+    : [];
+  const categoryIds = [...new Set(tickets.map((t) => t.category_id).filter((id): id is number => id != null))];
+  const categories = categoryIds.length ? await db.selectFrom('categories').select(['id', 'name']).where('id', 'in', categoryIds).execute() : [];
+  const catName = new Map(categories.map((c) => [c.id, c.name]));
+  return {
+    items: tickets.map((t) =>
+      ticketSummary(ctx, t, actor, worstLight(duties.filter((d) => d.ticket_id === t.id), now), catName.get(t.category_id ?? -1) ?? null),
+    ),
+    total: Number(totalRow?.n ?? 0),
+    page,
+    pageSize,
+  };
+}
+
+export async function ticketEvents(ctx: AppContext, actor: Actor, no: string) {
+  const db = ctx.store.db;
+  const t = await db.selectFrom('tickets').select(['id']).where('no', '=', no).executeTakeFirst();
+  if (!t || !(await unitCanSee(db, actor, t.id))) throw notFound(`工单 ${no} 不存在`);
+  const rows = await db
+    .selectFrom('events as e')
+    .leftJoin('users as u', 'u.id', 'e.user_id')
+    .select(['e.id', 'e.at', 'e.action', 'e.role', 'e.unit_id', 'e.from_status', 'e.to_status', 'e.detail', 'u.display_name'])
+    .where('e.ticket_id', '=', t.id)
+    .orderBy('e.id')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    at: at(r.at),
+    action: r.action,
+    actionLabel: (ACTION_RULES as Record<string, { label: string }>)[r.action]?.label ?? ({ intake: '受理', merged_in: '并入重复诉求' } as Record<string, string>)[r.action] ?? r.action,
+    actor: { name: r.display_name ?? '系统', role: r.role, unit: unitRef(ctx, r.unit_id) },
+    fromStatus: r.from_status,
+    toStatus: r.to_status,
+    detail: r.detail ? JSON.parse(r.detail) : null,
+  }));
+}

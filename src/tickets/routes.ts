@@ -1,0 +1,112 @@
+// /api/v1/tickets: intake, read, list, timeline, duplicate check, and one route per action.
+import type { FastifyPluginAsync } from 'fastify';
+import type { AppContext } from '../server/context.ts';
+import { actorOf, requireRole } from '../auth/plugin.ts';
+import { ACTIONS, ACTION_RULES, type Action } from '../domain/ticket-states.ts';
+import { TICKET_STATUSES } from '../domain/ticket-states.ts';
+import { TICKET_TYPES } from '../domain/ticket-types.ts';
+import { parseInstant } from '../domain/deadline.ts';
+import { invalid } from '../server/problem.ts';
+import { createTicket, intakeSchema, type IntakeRequest } from './intake.ts';
+import { getTicket, listTickets, ticketEvents, type ListQuery } from './queries.ts';
+import { runAction, type ActionDefinition } from './action-runner.ts';
+import { unitActions } from './unit-actions.ts';
+import { centreActions } from './centre-actions.ts';
+import { findDuplicates } from './duplicates.ts';
+import { obj, text } from './schemas.ts';
+
+export const ACTION_DEFINITIONS: Record<Action, ActionDefinition> = { ...unitActions, ...centreActions };
+
+const noParam = { type: 'object', properties: { no: { type: 'string', pattern: '^[A-Z]{2,8}[0-9]{14}$' } }, required: ['no'] };
+
+export const ticketRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
+  app.post<{ Body: IntakeRequest }>(
+    '/tickets',
+    { schema: { tags: ['tickets'], summary: '受理诉求（登记并处置）', body: intakeSchema }, preHandler: requireRole('agent', 'team_lead', 'centre', 'admin') },
+    async (request, reply) => {
+      const created = await createTicket(ctx, actorOf(request), request.body);
+      reply.code(201);
+      return getTicket(ctx, actorOf(request), created.no);
+    },
+  );
+
+  app.get<{ Querystring: ListQuery }>(
+    '/tickets',
+    {
+      schema: {
+        tags: ['tickets'],
+        summary: '工单列表（筛选、分页）',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            status: { type: 'string', pattern: `^((${TICKET_STATUSES.join('|')}),?)+$` },
+            unit: text(40),
+            type: { type: 'string', enum: [...TICKET_TYPES] },
+            light: { type: 'string', enum: ['red', 'yellow', 'green'] },
+            from: text(40),
+            to: text(40),
+            q: text(100),
+            page: { type: 'integer', minimum: 1, maximum: 100000 },
+            pageSize: { type: 'integer', minimum: 1, maximum: 100 },
+            sort: { type: 'string', enum: ['due', 'created'] },
+          },
+        },
+      },
+      preHandler: requireRole(),
+    },
+    async (request) => {
+      const q = { ...request.query };
+      for (const key of ['from', 'to'] as const) {
+        if (q[key] === undefined) continue;
+        const parsed = parseInstant(q[key]!) ?? (/^\d{4}-\d{2}-\d{2}$/.test(q[key]!) ? parseInstant(`${q[key]}T00:00:00+08:00`) : null);
+        if (!parsed) throw invalid(key, `字段「${key === 'from' ? '开始时间' : '结束时间'}」应为日期（YYYY-MM-DD）或带时区的时间`);
+        q[key] = parsed;
+      }
+      return listTickets(ctx, actorOf(request), q);
+    },
+  );
+
+  app.post<{ Body: { phone: string; facts: string; categoryCode?: string; address?: string } }>(
+    '/tickets/duplicate-check',
+    {
+      schema: { tags: ['tickets'], summary: '重复诉求检查（派单前）', body: obj({ phone: text(20), facts: text(4000), categoryCode: text(40), address: text(300, 0) }, ['phone', 'facts']) },
+      preHandler: requireRole('agent', 'team_lead', 'centre', 'admin'),
+    },
+    async (request) => {
+      const b = request.body;
+      const cat = b.categoryCode ? await ctx.store.db.selectFrom('categories').select('id').where('code', '=', b.categoryCode).executeTakeFirst() : undefined;
+      const candidates = await findDuplicates(ctx, ctx.store.db, { phone: b.phone.replace(/[\s-]/g, ''), facts: b.facts, categoryId: cat?.id ?? null, address: b.address });
+      return { candidates };
+    },
+  );
+
+  app.get<{ Params: { no: string } }>(
+    '/tickets/:no',
+    { schema: { tags: ['tickets'], summary: '工单详情', params: noParam }, preHandler: requireRole() },
+    async (request) => getTicket(ctx, actorOf(request), request.params.no),
+  );
+
+  app.get<{ Params: { no: string } }>(
+    '/tickets/:no/events',
+    { schema: { tags: ['tickets'], summary: '工单流转记录（审计事件）', params: noParam }, preHandler: requireRole() },
+    async (request) => ({ items: await ticketEvents(ctx, actorOf(request), request.params.no) }),
+  );
+
+  for (const action of ACTIONS) {
+    const def = ACTION_DEFINITIONS[action];
+    const rule = ACTION_RULES[action];
+    app.post<{ Params: { no: string } }>(
+      `/tickets/:no/actions/${action}`,
+      {
+        schema: { tags: ['ticket actions'], summary: `${rule.label}（角色：${rule.roles.join('、')}）`, params: noParam, body: def.body },
+        preHandler: requireRole(),
+      },
+      async (request) => {
+        const actor = actorOf(request);
+        const result = await runAction(ctx, ACTION_DEFINITIONS, actor, request.params.no, action, request.body);
+        return { ...(await getTicket(ctx, actor, result.ticketNo)), ...(result.response ?? {}) };
+      },
+    );
+  }
+};

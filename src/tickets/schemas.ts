@@ -1,0 +1,12 @@
+// Small builders for the JSON schemas of request bodies (Fastify validates; errors are translated).
+export function text(maxLength: number, minLength = 1) {
+  return { type: 'string', minLength, maxLength };
+}
+
+export function obj(properties: Record<string, unknown>, required: string[] = []) {
+  return { type: 'object', additionalProperties: false, properties, required };
+}
+
+export function codes(maxItems = 10) {
+  return { type: 'array', items: text(40), maxItems };
+}
