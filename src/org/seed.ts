@@ -4,7 +4,16 @@ import type { CityConfig } from '../config/city.ts';
 import type { Db, Tx } from '../store/db.ts';
 import { inTransaction } from '../store/db.ts';
 
+/** Unit kinds that handle tickets; the centre, the authority and the city government do not. */
+export const HANDLING_UNIT_KINDS: ReadonlySet<string> = new Set(['district', 'department', 'utility', 'subunit']);
+
 export async function applyCityConfig(db: Db, city: CityConfig): Promise<{ units: number; categories: number }> {
+  const kinds = new Map(city.units.map((u) => [u.code, u.kind]));
+  for (const c of city.categories) {
+    if (c.defaultUnit && !HANDLING_UNIT_KINDS.has(kinds.get(c.defaultUnit) ?? '')) {
+      throw new Error(`category ${c.code}: default unit ${c.defaultUnit} is not a handling unit`);
+    }
+  }
   return inTransaction(db, async (tx) => {
     const unitIds = new Map<string, number>();
     const paths = new Map<string, string>();

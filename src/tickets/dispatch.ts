@@ -8,6 +8,7 @@ import type { TicketType } from '../domain/ticket-types.ts';
 import { categoryLimit, categoryOf, type TicketRow } from './model.ts';
 import { openDuty } from './duties.ts';
 import { enqueue } from '../outbox/outbox.ts';
+import { HANDLING_UNIT_KINDS } from '../org/seed.ts';
 
 export interface DispatchRequest {
   leadUnitCode?: string;
@@ -19,12 +20,11 @@ export interface DispatchTarget {
   co: Unit[];
 }
 
-const HANDLING_KINDS = new Set(['district', 'department', 'utility', 'subunit']);
 
 function handlingUnit(ctx: AppContext, code: string, field: string): Unit {
   const unit = ctx.org.byCodeOrUndefined(code);
   if (!unit) throw invalid(field, `承办单位「${code}」不存在`);
-  if (!HANDLING_KINDS.has(unit.kind)) throw invalid(field, `「${unit.name}」不是承办单位`);
+  if (!HANDLING_UNIT_KINDS.has(unit.kind)) throw invalid(field, `「${unit.name}」不是承办单位`);
   return unit;
 }
 

@@ -18,6 +18,8 @@ export const mudanjiang: CityConfig = {
     // 热线管理机构、主管部门、市政府 (第六条, 第七条, 第十六条)
     { code: 'MDJ12345', name: '市12345热线管理机构', kind: 'centre', smsPhone: '0453-8612345' },
     { code: 'YSJ', name: '市营商环境建设监督局', kind: 'authority', smsPhone: '0453-8610001' },
+    // The authority supervises; the government service centre it runs is the unit that handles matters.
+    { code: 'ZWFWZX', name: '市政务服务中心', kind: 'department', smsPhone: '0453-8610003' },
     { code: 'SZF', name: '牡丹江市人民政府', kind: 'government', smsPhone: '0453-8610002' },
 
     // 县（市）区政府 (县（市）区兜底, 第十四条)
@@ -179,7 +181,7 @@ export const mudanjiang: CityConfig = {
 
     // 营商环境与惠企政策 (惠企通)
     { code: 'YSHJ', name: '营商环境与惠企政策' },
-    { code: 'YSHJ-HQZC', name: '惠企政策咨询', parent: 'YSHJ', defaultUnit: 'YSJ', keywords: ['惠企通', '惠企政策', '扶持政策', '涉企', '营商环境'] },
+    { code: 'YSHJ-HQZC', name: '惠企政策咨询', parent: 'YSHJ', defaultUnit: 'ZWFWZX', keywords: ['惠企通', '惠企政策', '扶持政策', '涉企', '营商环境'] },
     { code: 'YSHJ-DX', name: '惠企政策兑现', parent: 'YSHJ', defaultUnit: 'GXJ', keywords: ['政策兑现', '补贴未到位', '奖励资金', '专项资金'] },
     { code: 'YSHJ-QZ', name: '拖欠企业账款', parent: 'YSHJ', defaultUnit: 'GXJ', keywords: ['拖欠账款', '工程款', '清欠', '拖欠企业', '中小企业'] },
     { code: 'YSHJ-ZF', name: '涉企执法检查', parent: 'YSHJ', defaultUnit: 'SFJ', keywords: ['乱罚款', '执法检查', '多头检查', '涉企执法', '吃拿卡要'] },
@@ -208,8 +210,8 @@ export const mudanjiang: CityConfig = {
 
     // 政务服务
     { code: 'ZWFW', name: '政务服务' },
-    { code: 'ZWFW-CK', name: '办事窗口服务', parent: 'ZWFW', defaultUnit: 'YSJ', keywords: ['办事难', '窗口', '服务态度', '民生大厦', '政务大厅'] },
-    { code: 'ZWFW-WB', name: '网上办事与办事指南', parent: 'ZWFW', defaultUnit: 'YSJ', keywords: ['网上办', '全省事', '办事指南', '一网通办', '需要什么材料'] },
+    { code: 'ZWFW-CK', name: '办事窗口服务', parent: 'ZWFW', defaultUnit: 'ZWFWZX', keywords: ['办事难', '窗口', '服务态度', '民生大厦', '政务大厅'] },
+    { code: 'ZWFW-WB', name: '网上办事与办事指南', parent: 'ZWFW', defaultUnit: 'ZWFWZX', keywords: ['网上办', '全省事', '办事指南', '一网通办', '需要什么材料'] },
   ],
 
   demoUsers: [
