@@ -12,9 +12,15 @@ import { calendarWarnings } from './warnings.ts';
 const dateSchema = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' };
 const daysSchema = { type: 'array', maxItems: 120, items: obj({ date: dateSchema, name: text(40, 0) }, ['date']) };
 
+/** A real calendar date: Date.parse alone rolls 2027-02-30 over to March. */
+function isDate(date: string): boolean {
+  const ms = Date.parse(`${date}T00:00:00Z`);
+  return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === date;
+}
+
 function checkDates(year: number, days: Array<{ date: string }>, field: string) {
   for (const d of days) {
-    if (!d.date.startsWith(`${year}-`) || Number.isNaN(Date.parse(`${d.date}T00:00:00Z`))) throw invalid(field, `日期 ${d.date} 无效或不属于 ${year} 年`);
+    if (!d.date.startsWith(`${year}-`) || !isDate(d.date)) throw invalid(field, `日期 ${d.date} 无效或不属于 ${year} 年`);
   }
 }
 
@@ -72,7 +78,7 @@ export const calendarRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (ap
     },
     async (request) => {
       const { date } = request.params;
-      if (Number.isNaN(Date.parse(`${date}T00:00:00Z`))) throw invalid('date', `日期 ${date} 无效`);
+      if (!isDate(date)) throw invalid('date', `日期 ${date} 无效`);
       const recomputed = await inTransaction(ctx.store.db, async (tx) => {
         const now = ctx.clock.now();
         await ctx.calendar.setDay(date, request.body.kind, request.body.name ?? null, now, tx);

@@ -1,8 +1,6 @@
 // The working-day calendar (Asia/Shanghai). Official holidays and 调休 workdays come from the
 // State Council's yearly notice; `chinese-days` ships the years published so far, admins import
 // later ones and may override single days. A date not listed is a workday Monday to Friday.
-import { DateTime } from 'luxon';
-
 export const ZONE = 'Asia/Shanghai';
 export type DayKind = 'workday' | 'holiday';
 
@@ -32,8 +30,9 @@ export class WorkCalendar {
   isWorkingDay(date: string): boolean {
     const listed = this.days.get(date);
     if (listed) return listed.kind === 'workday';
-    const weekday = DateTime.fromISO(date, { zone: ZONE }).weekday; // 1 = Monday … 7 = Sunday
-    return weekday <= 5;
+    // A calendar date's weekday does not depend on the zone; UTC arithmetic is exact for date-only values.
+    const weekday = new Date(`${date}T00:00:00Z`).getUTCDay(); // 0 = Sunday … 6 = Saturday
+    return weekday !== 0 && weekday !== 6;
   }
 
   /** The named holiday or 调休 workday on that date, if any. */

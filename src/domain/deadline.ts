@@ -20,32 +20,52 @@ function toIso(dt: DateTime): string {
   return dt.toUTC().toISO({ suppressMilliseconds: false })!;
 }
 
+// Deadlines are computed on every dispatch: the zone conversions below are cached, since a date's
+// bounds never change and ICU's formatter is far cheaper than building a zoned DateTime each time.
+const dateFormatter = new Intl.DateTimeFormat('en-CA', { timeZone: ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
+const dayBounds = new Map<string, { start: string; end: string }>();
+
+function boundsOf(date: string): { start: string; end: string } {
+  let bounds = dayBounds.get(date);
+  if (!bounds) {
+    const day = DateTime.fromISO(date, { zone: ZONE });
+    bounds = { start: toIso(day), end: toIso(day.endOf('day')) };
+    if (dayBounds.size > 50_000) dayBounds.clear();
+    dayBounds.set(date, bounds);
+  }
+  return bounds;
+}
+
 export function computeDeadline(startIso: string, limit: TimeLimit, calendar: WorkCalendar): Deadline {
   if (!Number.isFinite(limit.amount) || limit.amount <= 0) {
     throw new RangeError(`time limit must be positive, got ${limit.amount}`);
   }
-  const start = DateTime.fromISO(startIso, { zone: ZONE });
-  if (!start.isValid) throw new RangeError(`invalid start instant: ${startIso}`);
+  const startMs = Date.parse(startIso);
+  if (Number.isNaN(startMs)) throw new RangeError(`invalid start instant: ${startIso}`);
 
   if (limit.unit === 'hours') {
-    const due = start.plus({ milliseconds: Math.round(limit.amount * 3_600_000) });
-    const yellow = start.plus({ milliseconds: Math.round(limit.amount * 0.75 * 3_600_000) });
-    return { dueAt: toIso(due), yellowAt: toIso(yellow), provisional: false };
+    const due = new Date(startMs + Math.round(limit.amount * 3_600_000));
+    const yellow = new Date(startMs + Math.round(limit.amount * 0.75 * 3_600_000));
+    return { dueAt: due.toISOString(), yellowAt: yellow.toISOString(), provisional: false };
   }
 
-  let day = start.startOf('day');
+  // Walk calendar dates (date-only arithmetic in UTC is exact); only the final day goes back to Shanghai time.
+  let dayMs = Date.parse(`${dateFormatter.format(startMs)}T00:00:00Z`);
+  let date = '';
   let provisional = false;
   let remaining = limit.amount;
   while (remaining > 0) {
-    day = day.plus({ days: 1 });
+    dayMs += 86_400_000;
+    date = new Date(dayMs).toISOString().slice(0, 10);
     if (limit.unit === 'days') {
       remaining -= 1;
       continue;
     }
-    if (!calendar.isOfficialYear(day.year)) provisional = true;
-    if (calendar.isWorkingDay(day.toISODate()!)) remaining -= 1;
+    if (!calendar.isOfficialYear(Number(date.slice(0, 4)))) provisional = true;
+    if (calendar.isWorkingDay(date)) remaining -= 1;
   }
-  return { dueAt: toIso(day.endOf('day')), yellowAt: toIso(day), provisional };
+  const { start, end } = boundsOf(date);
+  return { dueAt: end, yellowAt: start, provisional };
 }
 
 /** The light of an open duty at `nowIso`, derived from its deadline alone (第十五条 红黄灯). */
@@ -57,13 +77,27 @@ export function lightAt(deadline: Pick<Deadline, 'dueAt' | 'yellowAt'>, nowIso: 
 }
 
 /** An instant as the platform shows it: YYYY-MM-DDTHH:mm:ss+08:00. */
+const instantFormatter = new Intl.DateTimeFormat('sv-SE', {
+  timeZone: ZONE,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+  timeZoneName: 'longOffset',
+});
+
 export function formatShanghai(iso: string): string {
-  return DateTime.fromISO(iso, { zone: ZONE }).toFormat("yyyy-MM-dd'T'HH:mm:ssZZ");
+  // sv-SE gives "2026-10-09 23:59:59 GMT+08:00"
+  const [date, time, zone] = instantFormatter.format(Date.parse(iso)).split(' ');
+  return `${date}T${time}${zone === 'GMT' ? '+00:00' : zone.slice(3)}`;
 }
 
 /** The Shanghai calendar date of an instant, YYYY-MM-DD. */
 export function shanghaiDate(iso: string): string {
-  return DateTime.fromISO(iso, { zone: ZONE }).toISODate()!;
+  return dateFormatter.format(Date.parse(iso));
 }
 
 /** Parses an instant given with an explicit offset or Z; returns UTC ISO, or null when invalid. */

@@ -64,6 +64,7 @@ export const FIELD_LABELS: Record<string, string> = {
   holidays: '节假日',
   workdays: '调休工作日',
   displayName: '姓名',
+  no: '工单编号',
 };
 
 export function labelOf(path: string): string {

@@ -258,10 +258,34 @@ function core(engine: Engine): Migration {
   };
 }
 
+/**
+ * A date may hold both an imported row (the State Council notice) and an admin override: the
+ * override wins, and clearing it brings the imported value back. The key is (date, source).
+ */
+function calendarDaySources(engine: Engine): Migration {
+  const h = dialectHelpers(engine);
+  return {
+    async up(db: AnyDb) {
+      await db.schema
+        .createTable('calendar_days_new')
+        .addColumn('date', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('name', 'text')
+        .addColumn('source', 'text', (c) => c.notNull())
+        .addColumn('updated_at', h.instant, (c) => c.notNull())
+        .addPrimaryKeyConstraint('calendar_days_date_source', ['date', 'source'])
+        .execute();
+      await sql`insert into calendar_days_new (date, kind, name, source, updated_at) select date, kind, name, source, updated_at from calendar_days`.execute(db);
+      await db.schema.dropTable('calendar_days').execute();
+      await db.schema.alterTable('calendar_days_new').renameTo('calendar_days').execute();
+    },
+  };
+}
+
 class StaticProvider implements MigrationProvider {
   constructor(private readonly engine: Engine) {}
   async getMigrations(): Promise<Record<string, Migration>> {
-    return { '2026-11-01-core': core(this.engine) };
+    return { '2026-11-01-core': core(this.engine), '2026-11-02-calendar-day-sources': calendarDaySources(this.engine) };
   }
 }
 

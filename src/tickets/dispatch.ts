@@ -5,7 +5,7 @@ import type { Unit } from '../org/directory.ts';
 import { invalid } from '../server/problem.ts';
 import { replyLimit, type LimitKey } from '../domain/time-limits.ts';
 import type { TicketType } from '../domain/ticket-types.ts';
-import { categoryLimit, categoryOf, type TicketRow } from './model.ts';
+import { categoryLimit, categoryOf, type CategoryRow, type TicketRow } from './model.ts';
 import { openDuty } from './duties.ts';
 import { enqueue } from '../outbox/outbox.ts';
 import { HANDLING_UNIT_KINDS } from '../org/seed.ts';
@@ -18,6 +18,8 @@ export interface DispatchRequest {
 export interface DispatchTarget {
   lead: Unit;
   co: Unit[];
+  /** The ticket's category, read once here and reused for the reply limit. */
+  category?: CategoryRow;
 }
 
 
@@ -31,11 +33,9 @@ function handlingUnit(ctx: AppContext, code: string, field: string): Unit {
 /** The units a ticket goes to: as chosen, else the category's default unit, else the district of the matter. */
 export async function resolveTarget(ctx: AppContext, tx: Tx, ticket: TicketRow, req: DispatchRequest): Promise<DispatchTarget> {
   let lead: Unit | undefined;
+  const category = await categoryOf(tx, ticket.category_id);
   if (req.leadUnitCode) lead = handlingUnit(ctx, req.leadUnitCode, 'leadUnitCode');
-  if (!lead) {
-    const category = await categoryOf(tx, ticket.category_id);
-    lead = ctx.org.get(category?.default_unit_id ?? null) ?? ctx.org.get(ticket.district_unit_id);
-  }
+  lead ??= ctx.org.get(category?.default_unit_id ?? null) ?? ctx.org.get(ticket.district_unit_id);
   if (!lead) throw invalid('leadUnitCode', '无法确定主办单位：请选择承办单位，或填写诉求分类或所属县（市）区');
   const co: Unit[] = [];
   for (const code of req.coUnitCodes ?? []) {
@@ -43,29 +43,33 @@ export async function resolveTarget(ctx: AppContext, tx: Tx, ticket: TicketRow, 
     if (unit.id === lead.id) throw invalid('coUnitCodes', '协办单位不能与主办单位相同');
     if (!co.some((u) => u.id === unit.id)) co.push(unit);
   }
-  return { lead, co };
+  return { lead, co, category };
 }
 
 /** Opens the round's duties for the lead and co-handling units and notifies each unit by SMS (第十三条). */
 export async function dispatchTo(ctx: AppContext, tx: Tx, ticket: TicketRow, target: DispatchTarget, now: string): Promise<number> {
   const round = ticket.round + 1;
   const limits = ctx.city.limits;
-  const category = await categoryOf(tx, ticket.category_id);
+  const category = target.category ?? (await categoryOf(tx, ticket.category_id));
   const catLimit = categoryLimit(category);
   const reply = replyLimit(limits, ticket.type as TicketType, catLimit);
   const replyKey: LimitKey | `category:${string}` = catLimit ? `category:${category!.code}` : (`reply.${ticket.type}` as LimitKey);
   const base = { ticketId: ticket.id, round, startedAt: now };
 
-  await openDuty(ctx, tx, { ...base, unitId: target.lead.id, party: 'lead', kind: 'sign', limitKey: 'sign', limit: limits.sign });
-  await openDuty(ctx, tx, { ...base, unitId: target.lead.id, party: 'lead', kind: 'reply', limitKey: replyKey, limit: reply });
-  if (ticket.special !== 'none') await openSpecialDuties(ctx, tx, ticket, target.lead.id, round, now);
+  const opened = [
+    await openDuty(ctx, tx, { ...base, unitId: target.lead.id, party: 'lead', kind: 'sign', limitKey: 'sign', limit: limits.sign }),
+    await openDuty(ctx, tx, { ...base, unitId: target.lead.id, party: 'lead', kind: 'reply', limitKey: replyKey, limit: reply }),
+  ];
+  if (ticket.special !== 'none') opened.push(...(await openSpecialDuties(ctx, tx, ticket, target.lead.id, round, now)));
   for (const unit of target.co) {
-    await openDuty(ctx, tx, { ...base, unitId: unit.id, party: 'co', kind: 'sign', limitKey: 'sign', limit: limits.sign });
-    await openDuty(ctx, tx, { ...base, unitId: unit.id, party: 'co', kind: 'opinion', limitKey: replyKey, limit: reply });
+    opened.push(await openDuty(ctx, tx, { ...base, unitId: unit.id, party: 'co', kind: 'sign', limitKey: 'sign', limit: limits.sign }));
+    opened.push(await openDuty(ctx, tx, { ...base, unitId: unit.id, party: 'co', kind: 'opinion', limitKey: replyKey, limit: reply }));
   }
+  // Dispatch leaves no other duty open, so the ticket's next deadline is the earliest one opened here.
+  const nextDue = opened.map((d) => d.dueAt).sort()[0];
   await tx
     .updateTable('tickets')
-    .set({ lead_unit_id: target.lead.id, round, status: 'dispatched', closed_at: null })
+    .set({ lead_unit_id: target.lead.id, round, status: 'dispatched', closed_at: null, next_due_at: nextDue, provisional: opened.some((d) => d.provisional) ? 1 : 0 })
     .where('id', '=', ticket.id)
     .execute();
   for (const unit of [target.lead, ...target.co]) {
@@ -76,12 +80,14 @@ export async function dispatchTo(ctx: AppContext, tx: Tx, ticket: TicketRow, tar
 }
 
 /** 特殊事项 / 特殊紧急事项: the first response in hours and the progress report in working days (第十六条). */
-export async function openSpecialDuties(ctx: AppContext, tx: Tx, ticket: TicketRow, leadUnitId: number, round: number, now: string): Promise<void> {
+export async function openSpecialDuties(ctx: AppContext, tx: Tx, ticket: TicketRow, leadUnitId: number, round: number, now: string) {
   const level = ticket.special as 'special' | 'special_emergency';
   const limits = ctx.city.limits;
   const base = { ticketId: ticket.id, unitId: leadUnitId, party: 'lead' as const, round, startedAt: now };
-  await openDuty(ctx, tx, { ...base, kind: 'first_response', limitKey: `${level}.first_response`, limit: limits[`${level}.first_response`] });
-  await openDuty(ctx, tx, { ...base, kind: 'progress', limitKey: `${level}.progress`, limit: limits[`${level}.progress`] });
+  return [
+    await openDuty(ctx, tx, { ...base, kind: 'first_response', limitKey: `${level}.first_response`, limit: limits[`${level}.first_response`] }),
+    await openDuty(ctx, tx, { ...base, kind: 'progress', limitKey: `${level}.progress`, limit: limits[`${level}.progress`] }),
+  ];
 }
 
 /** Reports a special matter to the city government at once (第十六条), through the outbox. */

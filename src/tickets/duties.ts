@@ -20,7 +20,7 @@ export interface OpenDuty {
   startedAt: string;
 }
 
-export async function openDuty(ctx: AppContext, tx: Tx, duty: OpenDuty): Promise<number> {
+export async function openDuty(ctx: AppContext, tx: Tx, duty: OpenDuty): Promise<{ id: number; dueAt: string; provisional: boolean }> {
   const d = computeDeadline(duty.startedAt, duty.limit, ctx.calendar.current());
   const row = await tx
     .insertInto('duties')
@@ -45,7 +45,7 @@ export async function openDuty(ctx: AppContext, tx: Tx, duty: OpenDuty): Promise
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-  return Number(row.id);
+  return { id: Number(row.id), dueAt: d.dueAt, provisional: d.provisional };
 }
 
 /** Marks a duty done at `at`; late when after its deadline. Returns whether it was late. */

@@ -27,7 +27,6 @@ import { nextTicketNo } from './numbers.ts';
 import { dispatchTo, reportSpecial, resolveTarget, type DispatchRequest } from './dispatch.ts';
 import { guardAgainstDuplicates, linkDistinct } from './duplicates.ts';
 import { mergeInto, mergeTarget } from './centre-actions.ts';
-import { refreshTicketDue } from './duties.ts';
 import { codes, obj, text } from './schemas.ts';
 
 export const DISPOSITIONS = ['dispatch', 'pending', 'direct_answer', 'reject', 'emergency_transfer', 'merge'] as const;
@@ -61,7 +60,8 @@ export const intakeSchema = obj(
     requester: obj({
       kind: { type: 'string', enum: [...REQUESTER_KINDS] },
       name: text(100, 0),
-      phone: { type: 'string', pattern: '^[0-9+\\- ]{5,20}$' },
+      // Digits with +, - or spaces; at least five digits, so a phone of separators alone is refused.
+      phone: { type: 'string', pattern: '^(?=(?:[^0-9]*[0-9]){5})[0-9+\\- ]{5,20}$' },
       idNumber: { type: 'string', pattern: '^[0-9A-Za-z]{6,30}$' },
       confidential: { type: 'boolean' },
     }),
@@ -193,7 +193,6 @@ export async function createTicket(ctx: AppContext, actor: Actor, req: IntakeReq
       const target = await resolveTarget(ctx, tx, ticket, req.dispatch ?? {});
       await dispatchTo(ctx, tx, ticket, target, now);
       await writeEvent(tx, actor, now, { ticketId: ticket.id, action: 'dispatch', fromStatus: 'pending_dispatch', toStatus: 'dispatched', detail: { lead: target.lead.code, co: target.co.map((u) => u.code) } });
-      await refreshTicketDue(tx, ticket.id);
       return { no, status: 'dispatched' as TicketStatus };
     }
     return { no, status: initial[d] };

@@ -6,6 +6,7 @@ import type { Database } from '../store/schema.ts';
 import { isUnitRole } from '../domain/roles.ts';
 import { ACTION_RULES, actionsFor, type TicketStatus } from '../domain/ticket-states.ts';
 import { notFound, invalid } from '../server/problem.ts';
+import { computeDeadline } from '../domain/deadline.ts';
 import { at, dutyView, requesterView, ticketSummary, unitRef, worstLight } from './view.ts';
 import { unitCanSee, type DutyRow, type TicketRow } from './model.ts';
 
@@ -81,17 +82,25 @@ export async function getTicket(ctx: AppContext, actor: Actor, no: string) {
       createdAt: at(c.created_at),
     })),
     links: visibleLinks.map((l) => ({ kind: l.ticket_id === t.id ? l.kind : `${l.kind}:reverse`, no: l.no, status: l.status })),
-    actions: allowedActions(actor, t, duties, new Set(requests.filter((r) => r.status === 'pending').map((r) => r.kind))),
+    actions: allowedActions(ctx, actor, t, duties, new Set(requests.filter((r) => r.status === 'pending').map((r) => r.kind)), now),
   };
 }
 
 /** Exactly the actions this viewer may take now (the console shows these and no others). */
-function allowedActions(actor: Actor, t: TicketRow, duties: DutyRow[], pending: Set<string>): string[] {
+function allowedActions(ctx: AppContext, actor: Actor, t: TicketRow, duties: DutyRow[], pending: Set<string>, now: string): string[] {
   const scope = new Set(actor.unitScope ?? []);
   const unitRole = isUnitRole(actor.role);
   const current = duties.filter((d) => d.round === t.round);
   const mine = unitRole ? current.filter((d) => scope.has(d.unit_id ?? -1) || scope.has(d.handler_unit_id ?? -1)) : current;
   const open = (kind: string, party?: string) => mine.some((d) => d.status === 'open' && d.kind === kind && (!party || d.party === party));
+  // The same time rules the actions enforce (第十四条, 第十五条): an extension before the deadline and
+  // at most maxExtensions times, a dispute within its window from the dispatch to the lead unit.
+  const extendable = () =>
+    mine.some((d) => d.status === 'open' && d.kind === 'reply' && d.party === 'lead' && d.extensions < ctx.city.maxExtensions && Date.parse(now) <= Date.parse(d.due_at));
+  const disputable = () => {
+    const start = mine.filter((d) => d.party === 'lead').map((d) => d.started_at).sort()[0];
+    return !!start && Date.parse(now) <= Date.parse(computeDeadline(start, ctx.city.limits['dispute.raise'], ctx.calendar.current()).dueAt);
+  };
   const applicable: Partial<Record<string, () => boolean>> = {
     sign: () => open('sign'),
     opinion: () => open('opinion', 'co'),
@@ -100,7 +109,8 @@ function allowedActions(actor: Actor, t: TicketRow, duties: DutyRow[], pending: 
     reply: () => open('reply', 'lead'),
     decline: () => open('reply', 'lead'),
     request_extension: () =>
-      open('reply', 'lead') && !pending.has('extension') && (t.type !== 'consultation' || actor.role === 'admin'),
+      extendable() && !pending.has('extension') && (t.type !== 'consultation' || actor.role === 'admin'),
+    dispute: disputable,
     decide_extension: () => pending.has('extension'),
     decide_return: () => pending.has('return'),
     settle_dispute: () => pending.has('dispute'),

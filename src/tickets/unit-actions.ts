@@ -190,7 +190,7 @@ const requestExtension: ActionDefinition<{ amount: number; reason: string; overr
     if (Date.parse(now) > Date.parse(duty.due_at)) throw conflict('已超过办理时限，延期须在时限到期前申请（第十五条）');
     if (duty.extensions >= ctx.city.maxExtensions) throw conflict(`延期申请最多可提出${ctx.city.maxExtensions}次（第十五条）`);
     if (body.amount > duty.limit_amount) {
-      throw invalid('amount', `每次延期不得超过原办理时限（${describeLimit({ unit: duty.limit_unit as LimitUnit, amount: duty.limit_amount })}）`);
+      throw invalid('amount', `延期工作日数每次不得超过原办理时限（${describeLimit({ unit: duty.limit_unit as LimitUnit, amount: duty.limit_amount })}）`);
     }
     const pending = await tx
       .selectFrom('unit_requests')

@@ -1,0 +1,140 @@
+// `npm run bench`: figures, not a test. Creates tickets through the HTTP API of a real server
+// process on SQLite (each with its duties, audit event and outbox message in one transaction) at 32
+// concurrent clients, and measures the bare insert rate of the same table in the same run.
+// `npm run bench -- --json` prints one JSON object instead of the table.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, totalmem, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import SQLite from 'better-sqlite3';
+import autocannon from 'autocannon';
+import { openStore } from '../src/store/db.ts';
+import { migrate } from '../src/store/migrations.ts';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const json = process.argv.includes('--json');
+const CONNECTIONS = 32;
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
+const PORT = 3900 + Math.floor(Math.random() * 90);
+const log = (line: string) => !json && process.stdout.write(`${line}\n`);
+
+async function waitForServer(url: string, child: ChildProcess): Promise<void> {
+  for (let i = 0; i < 150; i++) {
+    if (child.exitCode !== null) throw new Error('server exited during start');
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('server did not start');
+}
+
+function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
+}
+
+function intakeBody(n: number): string {
+  return JSON.stringify({
+    channel: 'phone',
+    type: ['consultation', 'help', 'complaint', 'report', 'suggestion'][n % 5],
+    categoryCode: ['ZFWY-WY', 'SDRQ-GRWD', 'CSGL-ZD', 'SCJG-SPAQ', 'LDSB-QX'][n % 5],
+    requester: { kind: 'person', name: '测试', phone: `139${String(n).padStart(8, '0')}` },
+    facts: `压测诉求 ${n}：小区楼道照明损坏，晚上出行不便，请尽快维修`,
+    address: '东安区新安街道光华小区',
+    districtCode: 'DAQ',
+    disposition: 'dispatch',
+  });
+}
+
+async function httpCreates(): Promise<{ perSecond: number; p50: number; p99: number; non2xx: number; total: number; rss: number }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'hotline-bench-'));
+  const env = { ...process.env, HOTLINE_DATA_DIR: dataDir, HOTLINE_DATABASE_URL: '', PORT: String(PORT), LOG_LEVEL: 'warn' };
+  const cli = join(ROOT, 'bin', 'hotline.js');
+  const made = spawnSync(process.execPath, [cli, 'user', 'create', '--username', 'bench', '--password', 'bench-password', '--role', 'agent'], { env, encoding: 'utf8' });
+  if (made.status !== 0) throw new Error(made.stderr);
+  const server = spawn(process.execPath, [cli, 'serve'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  try {
+    const base = `http://127.0.0.1:${PORT}`;
+    await waitForServer(`${base}/healthz`, server);
+    const login = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'bench', password: 'bench-password' }) });
+    const { token } = (await login.json()) as { token: string };
+    let n = 0;
+    const requests = [
+      {
+        method: 'POST',
+        path: '/api/v1/tickets',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        setupRequest: (req: { body?: string }) => ({ ...req, body: intakeBody(n++) }),
+      },
+    ];
+    log(`warming up (3 s)…`);
+    await autocannon({ url: base, connections: CONNECTIONS, duration: 3, requests });
+    log(`creating tickets through HTTP: ${CONNECTIONS} clients for ${SECONDS} s…`);
+    const r = await autocannon({ url: base, connections: CONNECTIONS, duration: SECONDS, requests });
+    return { perSecond: Math.round(r['2xx'] / r.duration), p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx + r.errors, total: r['2xx'], rss: rssMb(server.pid!) };
+  } finally {
+    server.kill('SIGTERM');
+    await new Promise((r) => server.once('exit', r));
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** The same table, one row per transaction, straight through better-sqlite3: the engine's own ceiling. */
+async function bareInserts(): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), 'hotline-bare-'));
+  const file = join(dir, 'bare.sqlite');
+  const store = openStore({ sqliteFile: file });
+  await migrate(store.db, store.engine);
+  await store.close();
+  const db = new SQLite(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${process.env.HOTLINE_SQLITE_SYNCHRONOUS === 'full' ? 'FULL' : 'NORMAL'}`);
+  const insert = db.prepare(
+    `insert into tickets (no, channel, origin, type, requester_kind, requester_name, requester_phone, confidential, facts, address, special, status, round, provisional, supervised, repeat_count, created_at, updated_at)
+     values (?, 'phone', 'local', 'complaint', 'person', '测试', ?, 0, ?, '东安区新安街道光华小区', 'none', 'dispatched', 1, 0, 0, 0, ?, ?)`,
+  );
+  const count = 20_000;
+  const started = performance.now();
+  for (let i = 0; i < count; i++) {
+    const now = new Date().toISOString();
+    insert.run(`MDJ20260101${String(i).padStart(6, '0')}`, `139${String(i).padStart(8, '0')}`, `压测诉求 ${i}：小区楼道照明损坏，晚上出行不便，请尽快维修`, now, now);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+  return Math.round(count / seconds);
+}
+
+const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+log(`machine: ${machine}`);
+const bare = await bareInserts();
+const http = await httpCreates();
+const result = {
+  machine,
+  engine: 'sqlite',
+  connections: CONNECTIONS,
+  seconds: SECONDS,
+  create_per_s: http.perSecond,
+  create_p50_ms: http.p50,
+  create_p99_ms: http.p99,
+  create_non2xx: http.non2xx,
+  created_total: http.total,
+  bare_insert_per_s: bare,
+  product_to_bare_ratio: Math.round((http.perSecond / bare) * 1000) / 1000,
+  rss_mb: http.rss,
+};
+if (json) {
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+} else {
+  log('');
+  log('| figure | value |');
+  log('|---|---|');
+  log(`| tickets created/s via HTTP (${CONNECTIONS} clients; ticket + duties + audit + outbox per transaction) | ${result.create_per_s} |`);
+  log(`| create latency p50 / p99 | ${result.create_p50_ms} ms / ${result.create_p99_ms} ms |`);
+  log(`| non-2xx or errors | ${result.create_non2xx} |`);
+  log(`| bare insert/s, same table, one row per transaction | ${result.bare_insert_per_s} |`);
+  log(`| server resident memory after the run | ${result.rss_mb} MB |`);
+}
