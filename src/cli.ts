@@ -10,6 +10,7 @@ import { FileSmsGateway } from './outbox/sms-gateway.ts';
 import { startRelay } from './outbox/relay.ts';
 import { ROLE_LABELS } from './domain/roles.ts';
 import type { AppContext } from './server/context.ts';
+import { Problem } from './server/problem.ts';
 
 const USAGE = `用法: hotline <命令> [选项]
 
@@ -63,6 +64,16 @@ async function serve(ctx: AppContext, announce: boolean): Promise<void> {
 }
 
 export async function main(argv: string[]): Promise<void> {
+  try {
+    await run(argv);
+  } catch (err) {
+    // A refusal with its Chinese reason is the user's to read, not a crash.
+    if (err instanceof Problem) fail(err.title);
+    throw err;
+  }
+}
+
+async function run(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'start': {
