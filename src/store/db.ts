@@ -46,6 +46,10 @@ export function openStore(options: StoreOptions): Store {
   sqlite.pragma('journal_mode = WAL');
   // NORMAL in WAL mode: a commit survives a crash of the process; FULL also a power cut, at a cost.
   sqlite.pragma(`synchronous = ${process.env.HOTLINE_SQLITE_SYNCHRONOUS === 'full' ? 'FULL' : 'NORMAL'}`);
+  // Each checkpoint fsyncs the database file inside whichever commit triggers it; checkpointing every
+  // ~40 MB of WAL instead of every 4 MB doubles the commit rate, and the WAL file is truncated after.
+  sqlite.pragma('wal_autocheckpoint = 10000');
+  sqlite.pragma('journal_size_limit = 67108864');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
