@@ -27,7 +27,7 @@ export const authRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, {
     return { ok: true };
   });
 
-  app.get('/auth/me', { schema: { tags: ['auth'], summary: '当前用户' }, preHandler: requireRole() }, async (request) => {
+  app.get('/auth/me', { schema: { tags: ['auth'], summary: '当前用户' }, onRequest: requireRole() }, async (request) => {
     const actor = actorOf(request);
     const unit = ctx.org.get(actor.unitId);
     return { ...publicActor(actor), unit: unit ? { code: unit.code, name: unit.name } : null };

@@ -27,7 +27,7 @@ function checkDates(year: number, days: Array<{ date: string }>, field: string) 
 export const calendarRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
   app.get<{ Params: { year: number } }>(
     '/calendar/years/:year',
-    { schema: { tags: ['calendar'], summary: '工作日历（年视图）', params: obj({ year: { type: 'integer', minimum: 2000, maximum: 2100 } }, ['year']) }, preHandler: requireRole() },
+    { schema: { tags: ['calendar'], summary: '工作日历（年视图）', params: obj({ year: { type: 'integer', minimum: 2000, maximum: 2100 } }, ['year']) }, onRequest: requireRole() },
     async (request) => {
       const year = request.params.year;
       const status = ctx.calendar.yearStatus(year);
@@ -48,7 +48,7 @@ export const calendarRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (ap
         params: obj({ year: { type: 'integer', minimum: 2000, maximum: 2100 } }, ['year']),
         body: obj({ holidays: daysSchema, workdays: daysSchema, note: text(300, 0) }, ['holidays', 'workdays']),
       },
-      preHandler: requireRole('admin'),
+      onRequest: requireRole('admin'),
     },
     async (request) => {
       const { year } = request.params;
@@ -74,7 +74,7 @@ export const calendarRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (ap
         params: obj({ date: dateSchema }, ['date']),
         body: obj({ kind: { type: ['string', 'null'], enum: ['workday', 'holiday', null] }, name: text(40, 0) }, ['kind']),
       },
-      preHandler: requireRole('admin'),
+      onRequest: requireRole('admin'),
     },
     async (request) => {
       const { date } = request.params;
@@ -102,7 +102,7 @@ export const calendarRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (ap
           ['from'],
         ),
       },
-      preHandler: requireRole(),
+      onRequest: requireRole(),
     },
     async (request) => {
       const q = request.query;
@@ -115,5 +115,5 @@ export const calendarRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (ap
     },
   );
 
-  app.get('/calendar/warnings', { schema: { tags: ['calendar'], summary: '日历告警（缺少官方节假日数据的年份）' }, preHandler: requireRole() }, async () => calendarWarnings(ctx));
+  app.get('/calendar/warnings', { schema: { tags: ['calendar'], summary: '日历告警（缺少官方节假日数据的年份）' }, onRequest: requireRole() }, async () => calendarWarnings(ctx));
 };

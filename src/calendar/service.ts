@@ -18,8 +18,14 @@ export class CalendarService {
 
   constructor(private readonly db: Db) {}
 
-  /** Reads the calendar tables (through `source`, e.g. a transaction that just wrote them). */
-  async reload(source: Db | Tx = this.db): Promise<WorkCalendar> {
+  /** Reloads the calendar in force from the committed tables. */
+  async reload(): Promise<WorkCalendar> {
+    this.cached = await this.load(this.db);
+    return this.cached;
+  }
+
+  /** Reads the calendar tables through `source` (a transaction sees the rows it just wrote). */
+  private async load(source: Db | Tx): Promise<WorkCalendar> {
     const shipped = officialCalendarData();
     const imported = await source.selectFrom('calendar_years').select('year').execute();
     const rows = await source.selectFrom('calendar_days').selectAll().execute();
@@ -30,8 +36,7 @@ export class CalendarService {
     for (const date of [...byDate.keys()]) if (importedYears.has(Number(date.slice(0, 4)))) byDate.delete(date);
     for (const r of rows.filter((r) => r.source === 'import')) byDate.set(r.date, { date: r.date, kind: r.kind as DayKind, name: r.name ?? undefined });
     for (const r of rows.filter((r) => r.source === 'admin')) byDate.set(r.date, { date: r.date, kind: r.kind as DayKind, name: r.name ?? undefined });
-    this.cached = new WorkCalendar({ officialYears: [...shipped.officialYears, ...importedYears], days: byDate.values() });
-    return this.cached;
+    return new WorkCalendar({ officialYears: [...shipped.officialYears, ...importedYears], days: byDate.values() });
   }
 
   /** The calendar in force; call reload() once at start. */
@@ -87,7 +92,8 @@ export class CalendarService {
    * the calendar now in force. Returns how many duties changed.
    */
   async recomputeOpenDeadlines(tx: Tx, fromDate: string): Promise<number> {
-    const cal = await this.reload(tx);
+    // The cache is left alone until the caller's transaction commits and it calls reload().
+    const cal = await this.load(tx);
     const duties = await tx
       .selectFrom('duties')
       .select(['id', 'ticket_id', 'started_at', 'limit_unit', 'limit_amount', 'due_at', 'yellow_at', 'provisional'])

@@ -8,14 +8,14 @@ import { createUser, type NewUser } from './users.ts';
 import { obj, text } from '../tickets/schemas.ts';
 
 export const orgRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
-  app.get('/units', { schema: { tags: ['organisation'], summary: '单位（树形，含下级承办单位）' }, preHandler: requireRole() }, async () => {
+  app.get('/units', { schema: { tags: ['organisation'], summary: '单位（树形，含下级承办单位）' }, onRequest: requireRole() }, async () => {
     const units = ctx.org.all().sort((a, b) => a.id - b.id);
     return {
       items: units.map((u) => ({ code: u.code, name: u.name, kind: u.kind, parent: ctx.org.get(u.parentId)?.code ?? null, depth: u.path.split('/').filter(Boolean).length - 1 })),
     };
   });
 
-  app.get('/categories', { schema: { tags: ['organisation'], summary: '诉求分类（派单目录）' }, preHandler: requireRole() }, async () => {
+  app.get('/categories', { schema: { tags: ['organisation'], summary: '诉求分类（派单目录）' }, onRequest: requireRole() }, async () => {
     const rows = await ctx.store.db.selectFrom('categories').selectAll().where('active', '=', 1).orderBy('id').execute();
     const byId = new Map(rows.map((r) => [r.id, r.code]));
     return {
@@ -31,7 +31,7 @@ export const orgRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { 
     };
   });
 
-  app.get('/users', { schema: { tags: ['organisation'], summary: '用户列表（管理员）' }, preHandler: requireRole('admin') }, async () => {
+  app.get('/users', { schema: { tags: ['organisation'], summary: '用户列表（管理员）' }, onRequest: requireRole('admin') }, async () => {
     const rows = await ctx.store.db.selectFrom('users').select(['username', 'display_name', 'role', 'unit_id', 'active']).orderBy('id').execute();
     return { items: rows.map((u) => ({ username: u.username, displayName: u.display_name, role: u.role, unit: ctx.org.get(u.unit_id)?.code ?? null, active: !!u.active })) };
   });
@@ -44,7 +44,7 @@ export const orgRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { 
         summary: '新建用户（管理员）',
         body: obj({ username: text(64), password: text(200), role: { type: 'string', enum: [...ROLES] }, unitCode: text(40), displayName: text(40) }, ['username', 'password', 'role']),
       },
-      preHandler: requireRole('admin'),
+      onRequest: requireRole('admin'),
     },
     async (request, reply) => {
       const user = await createUser(ctx, actorOf(request), request.body);

@@ -124,7 +124,7 @@ export interface UnitRequestTable {
   amount: number | null;
   signed_by: string | null;
   late: number;
-  status: string; // pending | approved | refused
+  status: string; // pending | approved | refused | lapsed (its duty ended before a decision)
   requested_by: number;
   requested_at: string;
   decided_by: number | null;

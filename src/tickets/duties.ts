@@ -48,6 +48,21 @@ export async function openDuty(ctx: AppContext, tx: Tx, duty: OpenDuty): Promise
   return { id: Number(row.id), dueAt: d.dueAt, provisional: d.provisional };
 }
 
+/**
+ * An extension asked for a duty that is no longer open has nothing left to extend: it lapses, so it
+ * neither blocks a later request (one pending at a time) nor waits for a decision that cannot apply.
+ */
+async function lapsePendingExtensions(tx: Tx, dutyIds: number[], at: string): Promise<void> {
+  if (!dutyIds.length) return;
+  await tx
+    .updateTable('unit_requests')
+    .set({ status: 'lapsed', decided_at: at })
+    .where('kind', '=', 'extension')
+    .where('status', '=', 'pending')
+    .where('duty_id', 'in', dutyIds)
+    .execute();
+}
+
 /** Marks a duty done at `at`; late when after its deadline. Returns whether it was late. */
 export async function completeDuty(tx: Tx, duty: { id: number; due_at: string }, at: string): Promise<boolean> {
   const late = Date.parse(at) > Date.parse(duty.due_at);
@@ -56,18 +71,18 @@ export async function completeDuty(tx: Tx, duty: { id: number; due_at: string },
     .set({ status: 'done', completed_at: at, late: late ? 1 : 0 })
     .where('id', '=', duty.id)
     .execute();
+  await lapsePendingExtensions(tx, [duty.id], at);
   return late;
 }
 
 /** Cancels every open duty of a ticket (or of some parties): the work moved elsewhere. */
 export async function cancelOpenDuties(tx: Tx, ticketId: number, at: string, parties?: Party[]): Promise<void> {
-  let q = tx
-    .updateTable('duties')
-    .set({ status: 'cancelled', completed_at: at })
-    .where('ticket_id', '=', ticketId)
-    .where('status', '=', 'open');
-  if (parties) q = q.where('party', 'in', parties);
-  await q.execute();
+  let open = tx.selectFrom('duties').select('id').where('ticket_id', '=', ticketId).where('status', '=', 'open');
+  if (parties) open = open.where('party', 'in', parties);
+  const ids = (await open.execute()).map((d) => Number(d.id));
+  if (!ids.length) return;
+  await tx.updateTable('duties').set({ status: 'cancelled', completed_at: at }).where('id', 'in', ids).execute();
+  await lapsePendingExtensions(tx, ids, at);
 }
 
 export { refreshTicketDue };

@@ -220,6 +220,20 @@ describeEachEngine('actions offered in GET /tickets/{no}', (engine) => {
     assert.ok(!after.includes('opinion'));
   });
 
+  it('viewing the full contact is not offered on a confidential ticket, where it is refused', async () => {
+    setClock(t, '2026-03-02T09:00');
+    const plain = await newTicket(t);
+    assert.ok((await actionsOf(plain.no, 'zjj.staff')).includes('reveal_contact'));
+    const revealed = await ok(t, 'zjj.staff', plain.no, 'reveal_contact', { reason: '需电话联系诉求人核实' });
+    assert.match(revealed.requester.phone, /^139\d{8}$/);
+
+    const secret = await newTicket(t, { requester: { kind: 'person', name: '王保密', phone: '13600000077', confidential: true } });
+    for (const user of ['zjj.staff', 'authority1']) {
+      assert.ok(!(await actionsOf(secret.no, user)).includes('reveal_contact'), user);
+      await refused(t, secret.no, () => act(t, user, secret.no, 'reveal_contact', { reason: '核实' }), 403, /保密/);
+    }
+  });
+
   it('a consultation offers no extension to the unit, but to the admin', async () => {
     setClock(t, '2026-03-02T09:00');
     const created = await newTicket(t, { type: 'consultation' });

@@ -264,6 +264,40 @@ describeEachEngine('延期 (extension)', (engine) => {
     await refused(t, ticket.no, () => act(t, 'zjj.head', ticket.no, 'request_extension', { amount: 3, reason: '需协调' }), 409, /待审批/);
   });
 
+  it('a pending extension lapses when the reply is given; the rework round may ask again', async () => {
+    const ticket = await signedComplaint();
+    setClock(t, '2026-03-05T10:00');
+    await ok(t, 'zjj.staff', ticket.no, 'request_extension', { amount: 5, reason: '需协调' });
+    setClock(t, '2026-03-06T10:00');
+    const replied = await ok(t, 'zjj.staff', ticket.no, 'reply', { content: '已提前办结' });
+    assert.equal(replied.requests[0].status, 'lapsed');
+    assert.equal(replied.requests[0].decidedAt, shown('2026-03-06T10:00'));
+    await ok(t, 'centre1', ticket.no, 'review', { pass: true });
+    setClock(t, '2026-03-09T10:00');
+    await ok(t, 'centre1', ticket.no, 'callback', { reached: true, satisfaction: 'unsatisfied', reasonable: true });
+    assert.ok(!(await view(t, ticket.no, 'centre1')).actions.includes('decide_extension'));
+    assert.ok((await view(t, ticket.no, 'zjj.staff')).actions.includes('request_extension'));
+    const asked = await ok(t, 'zjj.staff', ticket.no, 'request_extension', { amount: 2, reason: '整改需要时间' });
+    assert.deepEqual(asked.requests.map((r: any) => r.status), ['lapsed', 'pending']);
+    const approved = await ok(t, 'centre1', ticket.no, 'decide_extension', { approve: true });
+    // Round 2 runs 15 working days from 03-09 (03-30), plus 2.
+    assert.equal(duty(approved, { kind: 'reply', round: 2 }).dueAt, shown('2026-04-01T23:59:59'));
+  });
+
+  it('a pending extension lapses when the ticket goes to another unit, which may ask for its own', async () => {
+    const ticket = await signedComplaint();
+    setClock(t, '2026-03-03T10:00');
+    await ok(t, 'zjj.staff', ticket.no, 'request_extension', { amount: 5, reason: '需协调' });
+    await ok(t, 'zjj.staff', ticket.no, 'return', { reason: '属市场监管职责', basis: '三定方案', suggestedUnitCode: 'SCJGJ' });
+    const moved = await ok(t, 'centre1', ticket.no, 'decide_return', { accept: true });
+    assert.equal(moved.leadUnit.code, 'SCJGJ');
+    assert.deepEqual(moved.requests.filter((r: any) => r.kind === 'extension').map((r: any) => r.status), ['lapsed']);
+    await ok(t, 'scjgj.staff', ticket.no, 'sign');
+    const asked = await ok(t, 'scjgj.staff', ticket.no, 'request_extension', { amount: 3, reason: '需现场检查' });
+    assert.equal(asked.requests.at(-1).status, 'pending');
+    assert.equal(asked.requests.at(-1).unit.code, 'SCJGJ');
+  });
+
   it('only the lead unit, and only while handling: before signing 409, another unit 404', async () => {
     setClock(t, '2026-03-02T09:00');
     const created = await newTicket(t);

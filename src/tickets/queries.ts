@@ -115,6 +115,8 @@ function allowedActions(ctx: AppContext, actor: Actor, t: TicketRow, duties: Dut
     decide_return: () => pending.has('return'),
     settle_dispute: () => pending.has('dispute'),
     approve_reply: () => mine.some((d) => d.party === 'lead'),
+    // A confidential requester's identity is shown to nobody outside the centre (see revealContact).
+    reveal_contact: () => !t.confidential,
   };
   return actionsFor(t.status as TicketStatus, actor.role).filter((a) => {
     const need = ACTION_RULES[a].unitDuty;

@@ -22,7 +22,7 @@ const noParam = { type: 'object', properties: { no: { type: 'string', pattern: '
 export const ticketRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
   app.post<{ Body: IntakeRequest }>(
     '/tickets',
-    { schema: { tags: ['tickets'], summary: '受理诉求（登记并处置）', body: intakeSchema }, preHandler: requireRole('agent', 'team_lead', 'centre', 'admin') },
+    { schema: { tags: ['tickets'], summary: '受理诉求（登记并处置）', body: intakeSchema }, onRequest: requireRole('agent', 'team_lead', 'centre', 'admin') },
     async (request, reply) => {
       const created = await createTicket(ctx, actorOf(request), request.body);
       reply.code(201);
@@ -53,7 +53,7 @@ export const ticketRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
           },
         },
       },
-      preHandler: requireRole(),
+      onRequest: requireRole(),
     },
     async (request) => {
       const q = { ...request.query };
@@ -71,7 +71,7 @@ export const ticketRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
     '/tickets/duplicate-check',
     {
       schema: { tags: ['tickets'], summary: '重复诉求检查（派单前）', body: obj({ phone: text(20), facts: text(4000), categoryCode: text(40), address: text(300, 0) }, ['phone', 'facts']) },
-      preHandler: requireRole('agent', 'team_lead', 'centre', 'admin'),
+      onRequest: requireRole('agent', 'team_lead', 'centre', 'admin'),
     },
     async (request) => {
       const b = request.body;
@@ -83,13 +83,13 @@ export const ticketRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
 
   app.get<{ Params: { no: string } }>(
     '/tickets/:no',
-    { schema: { tags: ['tickets'], summary: '工单详情', params: noParam }, preHandler: requireRole() },
+    { schema: { tags: ['tickets'], summary: '工单详情', params: noParam }, onRequest: requireRole() },
     async (request) => getTicket(ctx, actorOf(request), request.params.no),
   );
 
   app.get<{ Params: { no: string } }>(
     '/tickets/:no/events',
-    { schema: { tags: ['tickets'], summary: '工单流转记录（审计事件）', params: noParam }, preHandler: requireRole() },
+    { schema: { tags: ['tickets'], summary: '工单流转记录（审计事件）', params: noParam }, onRequest: requireRole() },
     async (request) => ({ items: await ticketEvents(ctx, actorOf(request), request.params.no) }),
   );
 
@@ -100,7 +100,7 @@ export const ticketRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
       `/tickets/:no/actions/${action}`,
       {
         schema: { tags: ['ticket actions'], summary: `${rule.label}（角色：${rule.roles.join('、')}）`, params: noParam, body: def.body },
-        preHandler: requireRole(),
+        onRequest: requireRole(),
       },
       async (request) => {
         const actor = actorOf(request);
