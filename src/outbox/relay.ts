@@ -1,17 +1,23 @@
 // Delivers outbox messages after their transaction committed; failures are retried with backoff.
-// On PostgreSQL several processes may relay at once: SKIP LOCKED gives each message to one of them.
+// A batch is first claimed with a short lease in its own transaction, then sent with no transaction
+// open (a slow gateway never holds the store), then marked delivered. Several processes may relay at
+// once: on PostgreSQL the claim skips rows another process holds. Delivery is at least once: a
+// process that dies between sending and marking sends again after the lease; receivers drop repeats
+// by message id.
 import type { AppContext } from '../server/context.ts';
 import { inTransaction } from '../store/db.ts';
 import type { SmsGateway } from './sms-gateway.ts';
 import type { SmsMessage } from './outbox.ts';
 
-const BATCH = 50;
+const BATCH = 200;
+const LEASE_MS = 60_000;
 const MAX_BACKOFF_MS = 15 * 60_000;
 
 export async function relayOnce(ctx: AppContext, gateway: SmsGateway): Promise<{ delivered: number; failed: number }> {
-  return inTransaction(ctx.store.db, async (tx) => {
-    const now = ctx.clock.now();
-    const batch = await tx
+  const now = ctx.clock.now();
+  const leaseUntil = new Date(Date.parse(now) + LEASE_MS).toISOString();
+  const batch = await inTransaction(ctx.store.db, async (tx) => {
+    const due = await tx
       .selectFrom('outbox')
       .selectAll()
       .where('delivered_at', 'is', null)
@@ -20,34 +26,62 @@ export async function relayOnce(ctx: AppContext, gateway: SmsGateway): Promise<{
       .limit(BATCH)
       .$if(ctx.store.engine === 'postgres', (q) => q.forUpdate().skipLocked())
       .execute();
-    let delivered = 0;
-    let failed = 0;
-    for (const msg of batch) {
-      try {
-        await gateway.send(JSON.parse(msg.payload) as SmsMessage);
-        await tx.updateTable('outbox').set({ delivered_at: now, attempts: msg.attempts + 1, last_error: null }).where('id', '=', msg.id).execute();
-        delivered++;
-      } catch (err) {
-        const backoff = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** msg.attempts);
+    if (due.length) {
+      await tx
+        .updateTable('outbox')
+        .set({ available_at: leaseUntil })
+        .where('id', 'in', due.map((m) => m.id))
+        .execute();
+    }
+    return due;
+  });
+
+  const delivered: number[] = [];
+  const failures: Array<{ id: number; attempts: number; error: string }> = [];
+  for (const msg of batch) {
+    try {
+      await gateway.send(JSON.parse(msg.payload) as SmsMessage);
+      delivered.push(msg.id);
+    } catch (err) {
+      failures.push({ id: msg.id, attempts: msg.attempts, error: String((err as Error).message).slice(0, 500) });
+    }
+  }
+
+  if (delivered.length || failures.length) {
+    await inTransaction(ctx.store.db, async (tx) => {
+      if (delivered.length) {
         await tx
           .updateTable('outbox')
-          .set({ attempts: msg.attempts + 1, last_error: String((err as Error).message).slice(0, 500), available_at: new Date(Date.parse(now) + backoff).toISOString() })
-          .where('id', '=', msg.id)
+          .set((eb) => ({ delivered_at: now, attempts: eb('attempts', '+', 1), last_error: null }))
+          .where('id', 'in', delivered)
           .execute();
-        failed++;
       }
-    }
-    return { delivered, failed };
-  });
+      for (const f of failures) {
+        const backoff = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** f.attempts);
+        await tx
+          .updateTable('outbox')
+          .set({ attempts: f.attempts + 1, last_error: f.error, available_at: new Date(Date.parse(now) + backoff).toISOString() })
+          .where('id', '=', f.id)
+          .execute();
+      }
+    });
+  }
+  return { delivered: delivered.length, failed: failures.length };
 }
 
-/** Relays every `intervalMs` until stopped. */
+/** Relays every `intervalMs`, and straight on while full batches keep coming, until stopped. */
 export function startRelay(ctx: AppContext, gateway: SmsGateway, intervalMs = 1000): () => Promise<void> {
   let running = true;
   let current: Promise<unknown> = Promise.resolve();
+  const drain = async () => {
+    while (running) {
+      const { delivered, failed } = await relayOnce(ctx, gateway);
+      if (delivered + failed < BATCH) return;
+    }
+  };
   const timer = setInterval(() => {
     if (!running) return;
-    current = current.then(() => relayOnce(ctx, gateway)).catch(() => undefined);
+    current = current.then(drain).catch(() => undefined);
   }, intervalMs);
   timer.unref();
   return async () => {
