@@ -12,6 +12,7 @@ import { orgRoutes } from '../org/routes.ts';
 import { calendarRoutes } from '../calendar/routes.ts';
 import { ticketRoutes } from '../tickets/routes.ts';
 import { healthRoutes } from './health.ts';
+import { consolePlugin } from './console.ts';
 
 export interface AppOptions {
   /** pino logging; off in tests. Request URLs are logged without their query string (it may hold personal data). */
@@ -82,5 +83,6 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
     },
     { prefix: '/api/v1' },
   );
+  await app.register(consolePlugin);
   return app;
 }

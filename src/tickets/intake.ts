@@ -52,6 +52,9 @@ export interface IntakeRequest {
   mergeInto?: string;
 }
 
+/** A phone number: digits with optional +, - and spaces, at least five digits. */
+export const PHONE_SCHEMA = { type: 'string', pattern: '^(?=(?:[^0-9]*[0-9]){5})[0-9+\\- ]{5,20}$' };
+
 export const intakeSchema = obj(
   {
     channel: { type: 'string', enum: [...CHANNELS] },
@@ -61,7 +64,7 @@ export const intakeSchema = obj(
       kind: { type: 'string', enum: [...REQUESTER_KINDS] },
       name: text(100, 0),
       // Digits with +, - or spaces; at least five digits, so a phone of separators alone is refused.
-      phone: { type: 'string', pattern: '^(?=(?:[^0-9]*[0-9]){5})[0-9+\\- ]{5,20}$' },
+      phone: PHONE_SCHEMA,
       idNumber: { type: 'string', pattern: '^[0-9A-Za-z]{6,30}$' },
       confidential: { type: 'boolean' },
     }),

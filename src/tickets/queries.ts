@@ -9,6 +9,7 @@ import { notFound, invalid } from '../server/problem.ts';
 import { computeDeadline } from '../domain/deadline.ts';
 import { at, dutyView, requesterView, ticketSummary, unitRef, worstLight } from './view.ts';
 import { unitCanSee, type DutyRow, type TicketRow } from './model.ts';
+import { QUEUES, WORKBENCH, queueCondition, type Queue } from './queues.ts';
 
 export async function getTicket(ctx: AppContext, actor: Actor, no: string) {
   const db = ctx.store.db;
@@ -137,6 +138,7 @@ export interface ListQuery {
   page?: number;
   pageSize?: number;
   sort?: 'due' | 'created';
+  queue?: Queue;
 }
 
 type TicketEb = ExpressionBuilder<Database & { t: Database['tickets'] }, 't'>;
@@ -178,6 +180,7 @@ export async function listTickets(ctx: AppContext, actor: Actor, query: ListQuer
   if (isUnitRole(actor.role)) base = base.where((eb) => dutyIn(eb, actor.unitScope?.length ? actor.unitScope : [-1]));
   if (unitFilter) base = base.where((eb) => dutyIn(eb, unitFilter!));
   if (statuses?.length) base = base.where('t.status', 'in', statuses);
+  if (query.queue) base = base.where((eb) => queueCondition(eb, query.queue!, actor, now));
   if (query.type) base = base.where('t.type', '=', query.type);
   if (query.from) base = base.where('t.created_at', '>=', query.from);
   if (query.to) base = base.where('t.created_at', '<', query.to);
@@ -235,4 +238,49 @@ export async function ticketEvents(ctx: AppContext, actor: Actor, no: string) {
     toStatus: r.to_status,
     detail: r.detail ? JSON.parse(r.detail) : null,
   }));
+}
+
+/** Counts of the viewer's workbench queues. */
+export async function workbench(ctx: AppContext, actor: Actor) {
+  const now = ctx.clock.now();
+  const scoped = (q: ReturnType<typeof ctx.store.db.selectFrom<'tickets as t'>>) =>
+    isUnitRole(actor.role)
+      ? q.where((eb) =>
+          eb.exists(
+            eb
+              .selectFrom('duties as d')
+              .select('d.id')
+              .whereRef('d.ticket_id', '=', 't.id')
+              .where((e) => e.or([e('d.unit_id', 'in', actor.unitScope?.length ? actor.unitScope : [-1]), e('d.handler_unit_id', 'in', actor.unitScope?.length ? actor.unitScope : [-1])])),
+          ),
+        )
+      : q;
+  const queues = [];
+  for (const key of WORKBENCH[actor.role]) {
+    const row = await scoped(ctx.store.db.selectFrom('tickets as t'))
+      .where((eb) => queueCondition(eb, key, actor, now))
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    queues.push({ key, label: QUEUES[key], count: Number(row.n) });
+  }
+  return { queues };
+}
+
+/** Tickets per status that the viewer may see (for the list's status tabs). */
+export async function statusCounts(ctx: AppContext, actor: Actor) {
+  let q = ctx.store.db.selectFrom('tickets as t');
+  if (isUnitRole(actor.role)) {
+    const scope = actor.unitScope?.length ? actor.unitScope : [-1];
+    q = q.where((eb) =>
+      eb.exists(eb.selectFrom('duties as d').select('d.id').whereRef('d.ticket_id', '=', 't.id').where((e) => e.or([e('d.unit_id', 'in', scope), e('d.handler_unit_id', 'in', scope)]))),
+    );
+  }
+  const rows = await q.select(['t.status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('t.status').execute();
+  return { counts: Object.fromEntries(rows.map((r) => [r.status, Number(r.n)])) };
+}
+
+/** The requester's earlier tickets, newest first, for the intake desk (agents see full data anyway). */
+export async function requesterHistory(ctx: AppContext, actor: Actor, phone: string) {
+  const rows = await ctx.store.db.selectFrom('tickets').selectAll().where('requester_phone', '=', phone).orderBy('created_at', 'desc').limit(20).execute();
+  return { items: rows.map((t) => ticketSummary(ctx, t, actor, null, null)) };
 }

@@ -7,8 +7,9 @@ import { TICKET_STATUSES } from '../domain/ticket-states.ts';
 import { TICKET_TYPES } from '../domain/ticket-types.ts';
 import { parseInstant } from '../domain/deadline.ts';
 import { invalid } from '../server/problem.ts';
-import { createTicket, intakeSchema, type IntakeRequest } from './intake.ts';
-import { getTicket, listTickets, ticketEvents, type ListQuery } from './queries.ts';
+import { createTicket, intakeSchema, PHONE_SCHEMA, type IntakeRequest } from './intake.ts';
+import { getTicket, listTickets, requesterHistory, statusCounts, ticketEvents, workbench, type ListQuery } from './queries.ts';
+import { QUEUES } from './queues.ts';
 import { runAction, type ActionDefinition } from './action-runner.ts';
 import { unitActions } from './unit-actions.ts';
 import { centreActions } from './centre-actions.ts';
@@ -50,6 +51,7 @@ export const ticketRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
             page: { type: 'integer', minimum: 1, maximum: 100000 },
             pageSize: { type: 'integer', minimum: 1, maximum: 100 },
             sort: { type: 'string', enum: ['due', 'created'] },
+            queue: { type: 'string', enum: Object.keys(QUEUES) },
           },
         },
       },
@@ -79,6 +81,23 @@ export const ticketRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
       const candidates = await findDuplicates(ctx, ctx.store.db, { phone: b.phone.replace(/[\s-]/g, ''), facts: b.facts, categoryId: cat?.id ?? null, address: b.address });
       return { candidates };
     },
+  );
+
+  app.get('/tickets/counts', { schema: { tags: ['tickets'], summary: '各状态工单数（当前用户可见范围）' }, onRequest: requireRole() }, async (request) =>
+    statusCounts(ctx, actorOf(request)),
+  );
+
+  app.get('/workbench', { schema: { tags: ['tickets'], summary: '工作台：当前角色的待办队列及数量' }, onRequest: requireRole() }, async (request) =>
+    workbench(ctx, actorOf(request)),
+  );
+
+  app.post<{ Body: { phone: string } }>(
+    '/requesters/history',
+    {
+      schema: { tags: ['tickets'], summary: '诉求人历史工单（受理台）', body: obj({ phone: PHONE_SCHEMA }, ['phone']) },
+      onRequest: requireRole('agent', 'team_lead', 'centre', 'admin'),
+    },
+    async (request) => requesterHistory(ctx, actorOf(request), request.body.phone.replace(/[\s-]/g, '')),
   );
 
   app.get<{ Params: { no: string } }>(

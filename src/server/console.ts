@@ -1,0 +1,27 @@
+// Serves the built console (web/dist) from the same server: static assets, and index.html for every
+// other page path so the console's own router takes over. API and docs paths are never caught here.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { FastifyPluginAsync } from 'fastify';
+import fastifyStatic from '@fastify/static';
+
+export const CONSOLE_DIR = fileURLToPath(new URL('../../web/dist/', import.meta.url));
+
+export const consolePlugin: FastifyPluginAsync = async (app) => {
+  if (!existsSync(`${CONSOLE_DIR}index.html`)) {
+    app.get('/', async (_req, reply) =>
+      reply.type('text/html; charset=utf-8').send('<!doctype html><meta charset="utf-8"><p>控制台尚未构建：请运行 <code>npm run build:web</code>（npm install 时会自动构建）。API 见 <a href="/api/docs">/api/docs</a>。</p>'),
+    );
+    return;
+  }
+  await app.register(fastifyStatic, { root: CONSOLE_DIR, prefix: '/', wildcard: false, index: false, maxAge: '1h', immutable: false });
+  const page = async (_req: unknown, reply: import('fastify').FastifyReply) => reply.header('cache-control', 'no-cache').sendFile('index.html');
+  app.get('/', page);
+  app.get('/*', async (request, reply) => {
+    const path = request.url.split('?')[0];
+    if (path.startsWith('/api/') || path.startsWith('/assets/') || path === '/healthz') {
+      return reply.code(404).type('application/problem+json').send({ type: 'urn:hotline:problem:not-found', title: '请求的资源不存在', status: 404 });
+    }
+    return page(request, reply);
+  });
+};

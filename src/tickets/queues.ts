@@ -1,0 +1,85 @@
+// Work queues: what each role has to do next, as named filters the list understands
+// (`GET /api/v1/tickets?queue=overdue`) and counts for the workbenches (`GET /api/v1/workbench`).
+import type { ExpressionBuilder, Expression, SqlBool } from 'kysely';
+import type { Database } from '../store/schema.ts';
+import type { Actor } from '../auth/actor.ts';
+import type { Role } from '../domain/roles.ts';
+
+export const QUEUES = {
+  to_sign: '待签收',
+  handling: '办理中',
+  due_soon: '即将超期',
+  overdue: '已超期',
+  to_approve: '待负责人审定',
+  extension_pending: '延期待审批',
+  pending_dispatch: '待派单',
+  returned: '退单待处理',
+  disputed: '异议待裁定',
+  to_review: '待审核',
+  callback: '待回访',
+  to_archive: '待归档',
+} as const;
+export type Queue = keyof typeof QUEUES;
+
+/** The queues of each role's workbench, in the order they are shown. */
+export const WORKBENCH: Record<Role, Queue[]> = {
+  unit_staff: ['to_sign', 'handling', 'due_soon', 'overdue', 'extension_pending'],
+  unit_head: ['to_sign', 'handling', 'due_soon', 'overdue', 'to_approve', 'extension_pending'],
+  centre: ['pending_dispatch', 'returned', 'extension_pending', 'to_review', 'callback', 'to_archive', 'overdue'],
+  team_lead: ['pending_dispatch', 'returned', 'extension_pending', 'to_review', 'callback', 'to_archive', 'overdue'],
+  admin: ['pending_dispatch', 'returned', 'disputed', 'extension_pending', 'to_review', 'callback', 'to_archive', 'overdue'],
+  authority: ['disputed', 'overdue', 'due_soon'],
+  agent: ['pending_dispatch', 'callback'],
+};
+
+type Eb = ExpressionBuilder<Database & { t: Database['tickets'] }, 't'>;
+
+/** The condition a ticket meets to be in the queue, for this viewer at this instant. */
+export function queueCondition(eb: Eb, queue: Queue, actor: Actor, now: string): Expression<SqlBool> {
+  const scope = actor.unitScope?.length ? actor.unitScope : null;
+  const openDuty = (extra: (q: any) => any) =>
+    eb.exists(
+      extra(
+        eb
+          .selectFrom('duties as d')
+          .select('d.id')
+          .whereRef('d.ticket_id', '=', 't.id')
+          .where('d.status', '=', 'open')
+          .$if(!!scope, (q) => q.where((e) => e.or([e('d.unit_id', 'in', scope!), e('d.handler_unit_id', 'in', scope!)]))),
+      ),
+    );
+  switch (queue) {
+    case 'to_sign':
+      return openDuty((q) => q.where('d.kind', '=', 'sign'));
+    case 'handling':
+      return eb.and([eb('t.status', 'in', ['dispatched', 'in_progress']), openDuty((q) => q.where('d.kind', 'in', ['reply', 'opinion', 'first_response', 'progress']))]);
+    case 'due_soon':
+      return openDuty((q) => q.where('d.yellow_at', '<=', now).where('d.due_at', '>=', now));
+    case 'overdue':
+      return openDuty((q) => q.where('d.due_at', '<', now));
+    case 'to_approve':
+      return eb.and([eb('t.status', '=', 'awaiting_approval'), openDuty((q) => q.where('d.party', '=', 'lead'))]);
+    case 'extension_pending':
+      return eb.exists(
+        eb
+          .selectFrom('unit_requests as r')
+          .select('r.id')
+          .whereRef('r.ticket_id', '=', 't.id')
+          .where('r.kind', '=', 'extension')
+          .where('r.status', '=', 'pending')
+          .$if(!!scope, (q) => q.where('r.unit_id', 'in', scope!)),
+      );
+    case 'pending_dispatch':
+      return eb('t.status', '=', 'pending_dispatch');
+    case 'returned':
+      return eb('t.status', '=', 'returned');
+    case 'disputed':
+      return eb('t.status', '=', 'disputed');
+    case 'to_review':
+      return eb('t.status', '=', 'replied');
+    case 'callback':
+      return eb('t.status', '=', 'callback');
+    case 'to_archive':
+      return eb('t.status', '=', 'closed');
+  }
+}

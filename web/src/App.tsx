@@ -1,0 +1,63 @@
+// Routes and the frame around every page. Pages load on demand, so the login page stays small.
+import { lazy, Suspense } from 'react';
+import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
+import { Spin } from 'antd';
+import { useAuth } from './auth';
+import { HOME_OF } from './labels';
+import { AppLayout } from './layout/AppLayout';
+import { LoginPage } from './pages/LoginPage';
+import type { Role } from './types';
+
+const IntakePage = lazy(() => import('./pages/IntakePage'));
+const WorkbenchPage = lazy(() => import('./pages/WorkbenchPage'));
+const TicketListPage = lazy(() => import('./pages/TicketListPage'));
+const TicketDetailPage = lazy(() => import('./pages/TicketDetailPage'));
+const CallbackPage = lazy(() => import('./pages/CallbackPage'));
+const UnitsPage = lazy(() => import('./pages/admin/UnitsPage'));
+const UsersPage = lazy(() => import('./pages/admin/UsersPage'));
+const CategoriesPage = lazy(() => import('./pages/admin/CategoriesPage'));
+const CalendarPage = lazy(() => import('./pages/admin/CalendarPage'));
+
+const INTAKE_ROLES: Role[] = ['agent', 'team_lead', 'centre', 'admin'];
+const CENTRE_ROLES: Role[] = ['centre', 'team_lead', 'admin'];
+
+function Guard({ roles, children }: { roles?: Role[]; children: JSX.Element }) {
+  const { user } = useAuth();
+  if (!user) return <Navigate to="/login" replace />;
+  if (roles && !roles.includes(user.role)) return <Navigate to={HOME_OF[user.role]} replace />;
+  return children;
+}
+
+export function App() {
+  const { user, loading } = useAuth();
+  const location = useLocation();
+  if (loading) return <Spin fullscreen />;
+  if (!user) {
+    return (
+      <Routes>
+        <Route path="/login" element={<LoginPage />} />
+        <Route path="*" element={<Navigate to="/login" replace state={{ from: location.pathname + location.search }} />} />
+      </Routes>
+    );
+  }
+  return (
+    <AppLayout>
+      <Suspense fallback={<Spin style={{ display: 'block', margin: '80px auto' }} />}>
+        <Routes>
+          <Route path="/login" element={<Navigate to={HOME_OF[user.role]} replace />} />
+          <Route path="/" element={<Navigate to={HOME_OF[user.role]} replace />} />
+          <Route path="/intake" element={<Guard roles={INTAKE_ROLES}><IntakePage /></Guard>} />
+          <Route path="/workbench" element={<Guard><WorkbenchPage /></Guard>} />
+          <Route path="/tickets" element={<Guard><TicketListPage /></Guard>} />
+          <Route path="/tickets/:no" element={<Guard><TicketDetailPage /></Guard>} />
+          <Route path="/callback" element={<Guard roles={CENTRE_ROLES}><CallbackPage /></Guard>} />
+          <Route path="/admin/units" element={<Guard roles={['admin']}><UnitsPage /></Guard>} />
+          <Route path="/admin/users" element={<Guard roles={['admin']}><UsersPage /></Guard>} />
+          <Route path="/admin/categories" element={<Guard roles={['admin']}><CategoriesPage /></Guard>} />
+          <Route path="/admin/calendar" element={<Guard roles={['admin']}><CalendarPage /></Guard>} />
+          <Route path="*" element={<Navigate to={HOME_OF[user.role]} replace />} />
+        </Routes>
+      </Suspense>
+    </AppLayout>
+  );
+}

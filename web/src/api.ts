@@ -1,0 +1,43 @@
+// The console's only way to the server: same-origin fetch with the session cookie, errors as
+// problem+json whose Chinese title is shown to the user as it is.
+export interface Problem {
+  type?: string;
+  title: string;
+  status: number;
+  errors?: Array<{ field: string; message: string }>;
+  [key: string]: unknown;
+}
+
+export class ApiError extends Error {
+  constructor(readonly status: number, readonly problem: Problem) {
+    super(problem.title);
+  }
+}
+
+/** Called when the session is gone, so the shell can show the login page. */
+let onUnauthorized: () => void = () => {};
+export function setUnauthorizedHandler(handler: () => void): void {
+  onUnauthorized = handler;
+}
+
+export async function api<T = any>(path: string, options: { method?: 'GET' | 'POST' | 'PUT'; body?: unknown } = {}): Promise<T> {
+  const res = await fetch(`/api/v1${path}`, {
+    method: options.method ?? (options.body === undefined ? 'GET' : 'POST'),
+    headers: options.body === undefined ? {} : { 'content-type': 'application/json' },
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    credentials: 'same-origin',
+  });
+  const text = await res.text();
+  const data = text ? JSON.parse(text) : null;
+  if (!res.ok) {
+    if (res.status === 401 && !path.startsWith('/auth/login')) onUnauthorized();
+    throw new ApiError(res.status, data ?? { title: `请求失败（${res.status}）`, status: res.status });
+  }
+  return data as T;
+}
+
+/** Query string from an object, leaving out empty values. */
+export function qs(params: Record<string, string | number | undefined | null>): string {
+  const entries = Object.entries(params).filter(([, v]) => v !== undefined && v !== null && v !== '');
+  return entries.length ? `?${new URLSearchParams(entries.map(([k, v]) => [k, String(v)])).toString()}` : '';
+}

@@ -1,0 +1,82 @@
+// The frame: a menu of what the role may open, the user and logout. On a phone the menu folds away.
+import { useState, type ReactNode } from 'react';
+import { Link, useLocation, useNavigate } from 'react-router-dom';
+import { Button, Drawer, Grid, Layout, Menu, Space, Typography } from 'antd';
+import { MenuOutlined } from '@ant-design/icons';
+import { useAuth } from '../auth';
+import type { Role } from '../types';
+
+const { Header, Sider, Content } = Layout;
+
+interface Item {
+  path: string;
+  label: string;
+  roles?: Role[];
+}
+
+const ITEMS: Item[] = [
+  { path: '/intake', label: '受理台', roles: ['agent', 'team_lead', 'centre', 'admin'] },
+  { path: '/workbench', label: '工作台' },
+  { path: '/tickets', label: '工单列表' },
+  { path: '/callback', label: '回访台', roles: ['centre', 'team_lead', 'admin'] },
+  { path: '/admin/units', label: '单位管理', roles: ['admin'] },
+  { path: '/admin/users', label: '用户与角色', roles: ['admin'] },
+  { path: '/admin/categories', label: '分类与时限', roles: ['admin'] },
+  { path: '/admin/calendar', label: '工作日历', roles: ['admin'] },
+];
+
+export function AppLayout({ children }: { children: ReactNode }) {
+  const { user, logout } = useAuth();
+  const location = useLocation();
+  const navigate = useNavigate();
+  const screens = Grid.useBreakpoint();
+  const [drawer, setDrawer] = useState(false);
+  const narrow = !screens.md;
+  const items = ITEMS.filter((i) => !i.roles || (user && i.roles.includes(user.role)));
+  const selected = items.find((i) => location.pathname.startsWith(i.path))?.path;
+  const menu = (
+    <Menu
+      mode="inline"
+      selectedKeys={selected ? [selected] : []}
+      items={items.map((i) => ({ key: i.path, label: <Link to={i.path}>{i.label}</Link> }))}
+      onClick={() => setDrawer(false)}
+    />
+  );
+  return (
+    <Layout style={{ minHeight: '100vh' }}>
+      {!narrow && (
+        <Sider width={180} theme="light" style={{ borderRight: '1px solid #f0f0f0' }}>
+          <div style={{ padding: '16px 20px', fontWeight: 600, color: '#1f5fbf' }}>12345 热线平台</div>
+          {menu}
+        </Sider>
+      )}
+      <Layout>
+        <Header style={{ background: '#fff', padding: '0 16px', display: 'flex', alignItems: 'center', justifyContent: 'space-between', borderBottom: '1px solid #f0f0f0' }}>
+          <Space>
+            {narrow && <Button icon={<MenuOutlined />} aria-label="菜单" onClick={() => setDrawer(true)} />}
+            {narrow && <span style={{ fontWeight: 600, color: '#1f5fbf' }}>12345</span>}
+          </Space>
+          <Space size="middle">
+            <Typography.Text data-testid="current-user">
+              {user?.displayName}（{user?.roleLabel}
+              {user?.unit ? ` · ${user.unit.name}` : ''}）
+            </Typography.Text>
+            <Button
+              size="small"
+              onClick={async () => {
+                await logout();
+                navigate('/login');
+              }}
+            >
+              退出
+            </Button>
+          </Space>
+        </Header>
+        <Content style={{ padding: narrow ? 8 : 16 }}>{children}</Content>
+      </Layout>
+      <Drawer open={drawer} onClose={() => setDrawer(false)} placement="left" width={220} title="12345 热线平台">
+        {menu}
+      </Drawer>
+    </Layout>
+  );
+}

@@ -1,0 +1,1 @@
+export default function CallbackPage() { return <div>CallbackPage</div>; }

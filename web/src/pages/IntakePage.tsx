@@ -1,0 +1,1 @@
+export default function IntakePage() { return <div>IntakePage</div>; }

@@ -1,0 +1,1 @@
+export default function TicketDetailPage() { return <div>TicketDetailPage</div>; }

@@ -1,0 +1,1 @@
+export default function TicketListPage() { return <div>TicketListPage</div>; }

@@ -1,0 +1,1 @@
+export default function WorkbenchPage() { return <div>WorkbenchPage</div>; }

@@ -1,0 +1,1 @@
+export default function UnitsPage() { return <div>UnitsPage</div>; }

@@ -1,0 +1,113 @@
+// The shapes the API answers with (see /api/docs).
+export type Role = 'agent' | 'team_lead' | 'centre' | 'authority' | 'unit_staff' | 'unit_head' | 'admin';
+export type Light = 'green' | 'yellow' | 'red';
+
+export interface UnitRef {
+  code: string;
+  name: string;
+}
+
+export interface CurrentUser {
+  username: string;
+  displayName: string;
+  role: Role;
+  roleLabel: string;
+  unit: UnitRef | null;
+}
+
+export interface TicketSummary {
+  no: string;
+  status: string;
+  statusLabel: string;
+  channel: string;
+  type: string;
+  typeLabel: string;
+  category: string | null;
+  facts: string;
+  requesterName: string | null;
+  leadUnit: UnitRef | null;
+  special: 'none' | 'special' | 'special_emergency';
+  supervised: boolean;
+  createdAt: string;
+  nextDueAt: string | null;
+  light: Light | null;
+  provisional: boolean;
+}
+
+export interface Duty {
+  id: number;
+  unit: UnitRef | null;
+  handlerUnit: UnitRef | null;
+  party: 'lead' | 'co' | 'authority';
+  kind: string;
+  round: number;
+  limit: string;
+  limitKey: string;
+  startedAt: string;
+  dueAt: string;
+  status: 'open' | 'done' | 'cancelled';
+  completedAt: string | null;
+  late: boolean;
+  light: Light | null;
+  provisional: boolean;
+  extensions: number;
+}
+
+export interface TicketDetail extends TicketSummary {
+  origin: string;
+  externalId: string | null;
+  categoryCode: string | null;
+  requester: { kind: string; name: string | null; phone: string | null; idNumber: string | null; confidential: boolean; masked: boolean };
+  address: string | null;
+  district: UnitRef | null;
+  round: number;
+  satisfaction: string | null;
+  resolution: string | null;
+  resolutionNote: string | null;
+  repeatCount: number;
+  callId: string | null;
+  updatedAt: string;
+  closedAt: string | null;
+  duties: Duty[];
+  submissions: Array<{ unit: UnitRef | null; kind: string; round: number; content: string; reasonCode: string | null; approval: string; createdAt: string }>;
+  requests: Array<{ kind: string; unit: UnitRef | null; reason: string; basis: string | null; suggestedUnit: UnitRef | null; amount: number | null; signedBy: string | null; status: string; late: boolean; improper: boolean; requestedAt: string; decidedAt: string | null; decisionNote: string | null; designatedUnit: UnitRef | null }>;
+  callbacks: Array<{ round: number; reached: boolean; satisfaction: string | null; words: string | null; reasonable: boolean | null; createdAt: string }>;
+  links: Array<{ kind: string; no: string; status: string }>;
+  actions: string[];
+}
+
+export interface TicketEvent {
+  id: number;
+  at: string;
+  action: string;
+  actionLabel: string;
+  actor: { name: string; role: Role | null; unit: UnitRef | null };
+  fromStatus: string | null;
+  toStatus: string | null;
+  detail: Record<string, unknown> | null;
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+export interface Unit {
+  code: string;
+  name: string;
+  kind: string;
+  parent: string | null;
+  depth: number;
+}
+
+export interface Category {
+  code: string;
+  name: string;
+  parent: string | null;
+  defaultUnit: UnitRef | null;
+  replyLimit: string | null;
+  legalBasis: string | null;
+  keywords: string[];
+}
