@@ -315,11 +315,48 @@ async function typeCheck() {
     console.log('Type check: skipped (HOTLINE_SKIP_TYPECHECK=1)');
     return true;
   }
-  const r = await run(path.join(ROOT, 'node_modules/.bin/tsc'), ['--noEmit', '-p', '.'], { interruptible: true });
-  if (r.code !== 0 && !interrupted) {
-    process.stdout.write(r.out);
-    console.log(`Type check failed (tsc exit code ${r.code}); tests not run.`);
+  // The server and tests, then the console (its own tsconfig: DOM types and JSX).
+  for (const project of ['.', 'web']) {
+    const r = await run(path.join(ROOT, 'node_modules/.bin/tsc'), ['--noEmit', '-p', project], { interruptible: true });
+    if (r.code !== 0) {
+      if (!interrupted) {
+        process.stdout.write(r.out);
+        console.log(`Type check failed (tsc -p ${project}, exit code ${r.code}); tests not run.`);
+      }
+      return false;
+    }
   }
+  return true;
+}
+
+/** The newest modification time under a directory (0 when it does not exist). */
+function newestMtime(dir) {
+  let newest = 0;
+  const walk = (d) => {
+    let entries;
+    try {
+      entries = fs.readdirSync(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else newest = Math.max(newest, fs.statSync(p).mtimeMs);
+    }
+  };
+  walk(dir);
+  return newest;
+}
+
+/** Browser suites test the built console: rebuild it when a source is newer than the build. */
+async function ensureConsoleBuilt() {
+  const built = path.join(ROOT, 'web', 'dist', 'index.html');
+  const sources = Math.max(newestMtime(path.join(ROOT, 'web', 'src')), fs.statSync(path.join(ROOT, 'web', 'index.html')).mtimeMs);
+  if (fs.existsSync(built) && fs.statSync(built).mtimeMs >= sources) return true;
+  console.log('Console: building web/dist for the browser suites…');
+  const r = await run(process.execPath, [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], { cwd: ROOT, interruptible: true });
+  if (r.code !== 0 && !interrupted) process.stdout.write(r.out);
   return r.code === 0;
 }
 
@@ -350,6 +387,10 @@ async function main() {
   }
   if (fs.existsSync(CHROMIUM)) {
     env.HOTLINE_TEST_CHROMIUM = CHROMIUM;
+    if (!(await ensureConsoleBuilt())) {
+      console.log('Console build failed; tests not run.');
+      return 1;
+    }
   } else {
     console.log('Chromium: not found — browser suites are skipped');
     delete env.HOTLINE_TEST_CHROMIUM;
