@@ -52,6 +52,34 @@ async function submit(call: ActionCall<unknown>, unitId: number, kind: string, c
     .execute();
 }
 
+/** Files a unit's request (return, dispute, extension) for the centre or the authority to decide. */
+async function fileRequest(
+  call: ActionCall<unknown>,
+  request: { kind: 'return' | 'dispute' | 'extension'; unit_id: number; reason: string } & Partial<{ duty_id: number; basis: string; suggested_unit_id: number | null; amount: number; signed_by: string; late: number }>,
+) {
+  await call.tx
+    .insertInto('unit_requests')
+    .values({
+      ticket_id: call.ticket.id,
+      duty_id: null,
+      basis: null,
+      suggested_unit_id: null,
+      amount: null,
+      signed_by: null,
+      late: 0,
+      ...request,
+      status: 'pending',
+      requested_by: call.actor.userId,
+      requested_at: call.now,
+      decided_by: null,
+      decided_at: null,
+      decision_note: null,
+      designated_unit_id: null,
+      improper: 0,
+    })
+    .execute();
+}
+
 /** The lead unit's reply duty, looked up for roles (admin) that have no duties of their own. */
 async function leadReplyDuty(call: ActionCall<unknown>): Promise<DutyRow | undefined> {
   const mine = call.myDuties.find((d) => d.party === 'lead' && d.kind === 'reply' && d.status === 'open');
@@ -99,29 +127,7 @@ const returnTicket: ActionDefinition<{ reason: string; basis: string; suggestedU
     const window = computeDeadline(dispatchedAt(call), ctx.city.limits.return, ctx.calendar.current());
     // 超期退回的视为超期办理件 (第十五条): a late return is allowed but counted as overdue.
     const late = Date.parse(now) > Date.parse(window.dueAt);
-    await tx
-      .insertInto('unit_requests')
-      .values({
-        ticket_id: ticket.id,
-        duty_id: null,
-        unit_id: ticket.lead_unit_id!,
-        kind: 'return',
-        reason: body.reason,
-        basis: body.basis,
-        suggested_unit_id: suggested?.id ?? null,
-        amount: null,
-        signed_by: null,
-        late: late ? 1 : 0,
-        status: 'pending',
-        requested_by: call.actor.userId,
-        requested_at: now,
-        decided_by: null,
-        decided_at: null,
-        decision_note: null,
-        designated_unit_id: null,
-        improper: 0,
-      })
-      .execute();
+    await fileRequest(call, { kind: 'return', unit_id: ticket.lead_unit_id!, reason: body.reason, basis: body.basis, suggested_unit_id: suggested?.id ?? null, late: late ? 1 : 0 });
     return { toStatus: 'returned', detail: { late, suggested: suggested?.code ?? null } };
   },
 };
@@ -135,29 +141,7 @@ const dispute: ActionDefinition<{ reason: string; signedBy?: string }> = {
       throw conflict(`异议须在派单后${describeLimit(ctx.city.limits['dispute.raise'])}内提出（第十四条）`);
     }
     const authority = ctx.org.firstOfKind('authority');
-    await tx
-      .insertInto('unit_requests')
-      .values({
-        ticket_id: ticket.id,
-        duty_id: null,
-        unit_id: ticket.lead_unit_id!,
-        kind: 'dispute',
-        reason: body.reason,
-        basis: null,
-        suggested_unit_id: null,
-        amount: null,
-        signed_by: body.signedBy || call.actor.displayName,
-        late: 0,
-        status: 'pending',
-        requested_by: call.actor.userId,
-        requested_at: now,
-        decided_by: null,
-        decided_at: null,
-        decision_note: null,
-        designated_unit_id: null,
-        improper: 0,
-      })
-      .execute();
+    await fileRequest(call, { kind: 'dispute', unit_id: ticket.lead_unit_id!, reason: body.reason, signed_by: body.signedBy || call.actor.displayName });
     await openDuty(ctx, tx, {
       ticketId: ticket.id,
       unitId: authority?.id ?? null,
@@ -201,29 +185,7 @@ const requestExtension: ActionDefinition<{ amount: number; reason: string; overr
       .executeTakeFirst();
     if (pending) throw conflict('已有待审批的延期申请');
     await tx.updateTable('duties').set({ extensions: duty.extensions + 1 }).where('id', '=', duty.id).execute();
-    await tx
-      .insertInto('unit_requests')
-      .values({
-        ticket_id: ticket.id,
-        duty_id: duty.id,
-        unit_id: duty.unit_id ?? ticket.lead_unit_id!,
-        kind: 'extension',
-        reason: body.reason,
-        basis: null,
-        suggested_unit_id: null,
-        amount: body.amount,
-        signed_by: null,
-        late: 0,
-        status: 'pending',
-        requested_by: actor.userId,
-        requested_at: now,
-        decided_by: null,
-        decided_at: null,
-        decision_note: null,
-        designated_unit_id: null,
-        improper: 0,
-      })
-      .execute();
+    await fileRequest(call, { kind: 'extension', unit_id: duty.unit_id ?? ticket.lead_unit_id!, reason: body.reason, duty_id: duty.id, amount: body.amount });
     return { detail: { amount: body.amount, request: duty.extensions + 1, override: !!body.override } };
   },
 };
