@@ -1,15 +1,25 @@
 // `npm run bench`: figures, not a test. Creates tickets through the HTTP API of a real server
 // process on SQLite (each with its duties, audit event and outbox message in one transaction) at 32
-// concurrent clients, and measures the bare insert rate of the same table in the same run.
-// `npm run bench -- --json` prints one JSON object instead of the table.
+// concurrent clients, and measures the bare insert rate of the same table in the same run. Then the
+// knowledge base's search latency over 100,000 passages (the five seed bulletins plus synthetic
+// documents drawn from their words) on SQLite, and on PostgreSQL when HOTLINE_BENCH_PG_URL gives a
+// server (an admin URL: the bench creates and drops its own database there).
+// `npm run bench -- --json` prints one JSON object instead of the table; `-- --kb-only` skips the tickets.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
 import autocannon from 'autocannon';
+import pg from 'pg';
 import { openStore } from '../src/store/db.ts';
 import { migrate } from '../src/store/migrations.ts';
+import { bootstrap } from '../src/server/bootstrap.ts';
+import { SYSTEM_ACTOR } from '../src/auth/actor.ts';
+import { importSeedBulletins, seedBulletinDir } from '../src/knowledge/import.ts';
+import { searchKb } from '../src/knowledge/search.ts';
+import { refreshStatistics } from '../src/knowledge/kb-store.ts';
+import { padCorpus } from './kb-corpus.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const json = process.argv.includes('--json');
@@ -108,23 +118,104 @@ async function bareInserts(): Promise<number> {
   return Math.round(count / seconds);
 }
 
+const KB_PASSAGES = Number(process.env.BENCH_KB_PASSAGES ?? 100_000);
+
+interface KbFigures {
+  passages: number;
+  indexPerSecond: number;
+  searches: number;
+  p50: number;
+  p95: number;
+  p99: number;
+}
+
+/**
+ * Search latency as an agent sees it, minus HTTP: one search at a time (segmentation, synonyms,
+ * ranking in the engine, grouping, snippets), the questions of the evaluation set asked in turn.
+ */
+async function kbSearchLatency(engine: 'sqlite' | 'postgres'): Promise<KbFigures | null> {
+  const seeds = seedBulletinDir();
+  if (!seeds) return null;
+  const dir = mkdtempSync(join(tmpdir(), 'hotline-bench-kb-'));
+  let databaseUrl: string | undefined;
+  let dropDatabase = async () => {};
+  if (engine === 'postgres') {
+    const admin = process.env.HOTLINE_BENCH_PG_URL!;
+    const name = `hotline_bench_kb_${process.pid}`;
+    const run = async (statement: string) => {
+      const client = new pg.Client({ connectionString: admin });
+      await client.connect();
+      try {
+        await client.query(statement);
+      } finally {
+        await client.end();
+      }
+    };
+    await run(`CREATE DATABASE "${name}" TEMPLATE template0`);
+    const url = new URL(admin);
+    url.pathname = `/${name}`;
+    databaseUrl = url.toString();
+    dropDatabase = () => run(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  }
+  const ctx = await bootstrap({ databaseUrl, sqliteFile: join(dir, 'kb.sqlite'), dataDir: dir });
+  try {
+    log(`knowledge base on ${engine}: importing the seed bulletins and synthetic documents up to ${KB_PASSAGES} passages…`);
+    const started = performance.now();
+    await importSeedBulletins(ctx, SYSTEM_ACTOR, seeds);
+    const passages = await padCorpus(ctx, KB_PASSAGES);
+    const indexPerSecond = Math.round(passages / ((performance.now() - started) / 1000));
+    await refreshStatistics(ctx.store.db, ctx.store.engine);
+    const questions = (JSON.parse(readFileSync(join(ROOT, 'scripts', 'eval-kb-questions.json'), 'utf8')) as { questions: Array<{ q: string }>; unanswerable: string[] });
+    const asked = [...questions.questions.map((q) => q.q), ...questions.unanswerable];
+    for (const q of asked) await searchKb(ctx, { q, limit: 10 });
+    const latencies: number[] = [];
+    for (let round = 0; round < 8; round++) {
+      for (const q of asked) {
+        const t0 = performance.now();
+        await searchKb(ctx, { q, limit: 10 });
+        latencies.push(performance.now() - t0);
+      }
+    }
+    latencies.sort((a, b) => a - b);
+    const at = (p: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] * 10) / 10;
+    return { passages, indexPerSecond, searches: latencies.length, p50: at(0.5), p95: at(0.95), p99: at(0.99) };
+  } finally {
+    await ctx.store.close();
+    await dropDatabase();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const kbOnly = process.argv.includes('--kb-only');
 const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 log(`machine: ${machine}`);
-const bare = await bareInserts();
-const http = await httpCreates();
+const bare = kbOnly ? null : await bareInserts();
+const http = kbOnly ? null : await httpCreates();
+const kbSqlite = await kbSearchLatency('sqlite');
+const kbPostgres = process.env.HOTLINE_BENCH_PG_URL ? await kbSearchLatency('postgres') : null;
 const result = {
   machine,
   engine: 'sqlite',
-  connections: CONNECTIONS,
-  seconds: SECONDS,
-  create_per_s: http.perSecond,
-  create_p50_ms: http.p50,
-  create_p99_ms: http.p99,
-  create_non2xx: http.non2xx,
-  created_total: http.total,
-  bare_insert_per_s: bare,
-  product_to_bare_ratio: Math.round((http.perSecond / bare) * 1000) / 1000,
-  rss_mb: http.rss,
+  ...(http && bare
+    ? {
+        connections: CONNECTIONS,
+        seconds: SECONDS,
+        create_per_s: http.perSecond,
+        create_p50_ms: http.p50,
+        create_p99_ms: http.p99,
+        create_non2xx: http.non2xx,
+        created_total: http.total,
+        bare_insert_per_s: bare,
+        product_to_bare_ratio: Math.round((http.perSecond / bare) * 1000) / 1000,
+        rss_mb: http.rss,
+      }
+    : {}),
+  ...(kbSqlite
+    ? { kb_passages: kbSqlite.passages, kb_index_per_s: kbSqlite.indexPerSecond, kb_searches: kbSqlite.searches, kb_search_p50_ms: kbSqlite.p50, kb_search_p95_ms: kbSqlite.p95, kb_search_p99_ms: kbSqlite.p99 }
+    : {}),
+  ...(kbPostgres
+    ? { kb_pg_passages: kbPostgres.passages, kb_pg_index_per_s: kbPostgres.indexPerSecond, kb_pg_search_p50_ms: kbPostgres.p50, kb_pg_search_p95_ms: kbPostgres.p95, kb_pg_search_p99_ms: kbPostgres.p99 }
+    : {}),
 };
 if (json) {
   process.stdout.write(`${JSON.stringify(result)}\n`);
@@ -132,9 +223,18 @@ if (json) {
   log('');
   log('| figure | value |');
   log('|---|---|');
-  log(`| tickets created/s via HTTP (${CONNECTIONS} clients; ticket + duties + audit + outbox per transaction) | ${result.create_per_s} |`);
-  log(`| create latency p50 / p99 | ${result.create_p50_ms} ms / ${result.create_p99_ms} ms |`);
-  log(`| non-2xx or errors | ${result.create_non2xx} |`);
-  log(`| bare insert/s, same table, one row per transaction | ${result.bare_insert_per_s} |`);
-  log(`| server resident memory after the run | ${result.rss_mb} MB |`);
+  if (http && bare) {
+    log(`| tickets created/s via HTTP (${CONNECTIONS} clients; ticket + duties + audit + outbox per transaction) | ${http.perSecond} |`);
+    log(`| create latency p50 / p99 | ${http.p50} ms / ${http.p99} ms |`);
+    log(`| non-2xx or errors | ${http.non2xx} |`);
+    log(`| bare insert/s, same table, one row per transaction | ${bare} |`);
+    log(`| server resident memory after the run | ${http.rss} MB |`);
+  }
+  for (const [name, kb] of [['SQLite', kbSqlite], ['PostgreSQL', kbPostgres]] as const) {
+    if (!kb) continue;
+    log(`| knowledge-base search over ${kb.passages} passages, ${name}, p50 / p95 / p99 (${kb.searches} searches) | ${kb.p50} ms / ${kb.p95} ms / ${kb.p99} ms |`);
+    log(`| knowledge-base indexing, ${name} (segmentation + index, through the import use-case) | ${kb.indexPerSecond} passages/s |`);
+  }
+  if (!kbSqlite) log('| knowledge-base search | skipped: ../shared/seeds not found |');
+  if (!process.env.HOTLINE_BENCH_PG_URL) log('| knowledge-base search, PostgreSQL | skipped: HOTLINE_BENCH_PG_URL not set |');
 }

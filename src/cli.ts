@@ -11,6 +11,7 @@ import { startRelay } from './outbox/relay.ts';
 import { ROLE_LABELS } from './domain/roles.ts';
 import type { AppContext } from './server/context.ts';
 import { Problem } from './server/problem.ts';
+import { kbCommand, KB_USAGE } from './knowledge/cli.ts';
 
 const USAGE = `用法: hotline <命令> [选项]
 
@@ -21,6 +22,7 @@ const USAGE = `用法: hotline <命令> [选项]
   deadline --from <时刻> (--working-days N | --hours N | --days N)
                              计算期限，输出 YYYY-MM-DDTHH:mm:ss+08:00
   user create --username U --password P --role R [--unit CODE] [--name 姓名]
+${KB_USAGE}
 
 环境变量: PORT, HOST, HOTLINE_DATA_DIR（SQLite 文件目录，默认 ./data）, HOTLINE_DATABASE_URL（postgres://…）`;
 
@@ -125,6 +127,9 @@ async function run(argv: string[]): Promise<void> {
       });
       return;
     }
+    case 'kb':
+      await kbCommand(rest, withContext);
+      return;
     default:
       process.stdout.write(`${USAGE}\n`);
       if (command && command !== 'help' && command !== '--help') process.exit(2);

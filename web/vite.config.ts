@@ -15,12 +15,7 @@ export default defineConfig({
       onwarn(warning, warn) {
         if (warning.code !== 'MODULE_LEVEL_DIRECTIVE') warn(warning);
       },
-      output: {
-        manualChunks: {
-          react: ['react', 'react-dom', 'react-router-dom'],
-          antd: ['antd', '@ant-design/icons', 'dayjs'],
-        },
-      },
+      // No manual chunks: each lazily loaded page brings only the Ant Design components it uses.
     },
   },
   server: { proxy: { '/api': 'http://127.0.0.1:3000' } },

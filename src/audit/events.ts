@@ -5,6 +5,8 @@ import type { Actor } from '../auth/actor.ts';
 
 export interface AuditEvent {
   ticketId?: number | null;
+  /** The knowledge-base article the event concerns. */
+  articleId?: number | null;
   action: string;
   fromStatus?: string | null;
   toStatus?: string | null;
@@ -24,6 +26,7 @@ export async function writeEvent(tx: Tx, actor: Actor | null, at: string, event:
       from_status: event.fromStatus ?? null,
       to_status: event.toStatus ?? null,
       detail: event.detail ? JSON.stringify(event.detail) : null,
+      article_id: event.articleId ?? null,
     })
     .execute();
 }

@@ -15,6 +15,7 @@ import { ACTION_DEFINITIONS } from '../tickets/routes.ts';
 import { HANDLING_UNIT_KINDS } from '../org/seed.ts';
 import { Random } from './random.ts';
 import { randomFacts, randomFirm, randomPerson, randomPlace } from './requests.ts';
+import { loadKnowledgeDemo } from '../knowledge/demo.ts';
 
 export const DEMO_PASSWORD = 'demo12345';
 
@@ -77,6 +78,8 @@ export async function loadDemo(base: AppContext, options: DemoOptions): Promise<
     if (no) await sim.handle(no, handlingUnits);
   }
   await showcase(ctx, users, realNow);
+  // The knowledge base: the example bulletins and a few articles in every state (skipped with a notice without ../shared/seeds).
+  await loadKnowledgeDemo(base);
   const total = await db.selectFrom('tickets').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   clock.set(new Date(realNow).toISOString());
   return { tickets: Number(total.n), users: users.byUsername.size };

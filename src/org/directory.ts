@@ -9,6 +9,7 @@ export interface Unit {
   parentId: number | null;
   path: string;
   smsPhone: string | null;
+  active: boolean;
 }
 
 export class OrgDirectory {
@@ -18,7 +19,8 @@ export class OrgDirectory {
   constructor(private readonly db: Db) {}
 
   async reload(): Promise<void> {
-    const rows = await this.db.selectFrom('units').selectAll().where('active', '=', 1).execute();
+    // Inactive units stay known, so old tickets still name the unit that handled them.
+    const rows = await this.db.selectFrom('units').selectAll().execute();
     this.byId.clear();
     this.byCode.clear();
     for (const r of rows) {
@@ -30,20 +32,24 @@ export class OrgDirectory {
         parentId: r.parent_id,
         path: r.path,
         smsPhone: r.sms_phone,
+        active: !!r.active,
       };
       this.byId.set(unit.id, unit);
       this.byCode.set(unit.code, unit);
     }
   }
 
+  /** The active units. */
   all(): Unit[] {
-    return [...this.byId.values()];
+    return [...this.byId.values()].filter((u) => u.active);
   }
   get(id: number | null | undefined): Unit | undefined {
     return id == null ? undefined : this.byId.get(id);
   }
+  /** An active unit by code: inputs may name only units that take work. */
   byCodeOrUndefined(code: string): Unit | undefined {
-    return this.byCode.get(code);
+    const unit = this.byCode.get(code);
+    return unit?.active ? unit : undefined;
   }
   /** The first unit of a kind, e.g. the centre, the authority or the city government. */
   firstOfKind(kind: string): Unit | undefined {

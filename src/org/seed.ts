@@ -1,5 +1,7 @@
 // Loads a city's organisation and dispatch catalogue from its configuration. Idempotent: units and
-// categories already present (by code) are updated in place, so a config change can be re-applied.
+// categories already present (by code) are updated in place, so a config change can be re-applied;
+// but a field an admin has changed in the console (a unit_update / category_update audit event names
+// it) keeps the admin's value, so restarting the server does not undo the admin's work.
 import type { CityConfig } from '../config/city.ts';
 import type { Db, Tx } from '../store/db.ts';
 import { inTransaction } from '../store/db.ts';
@@ -15,6 +17,7 @@ export async function applyCityConfig(db: Db, city: CityConfig): Promise<{ units
     }
   }
   return inTransaction(db, async (tx) => {
+    const edited = await adminEditedFields(tx);
     const unitIds = new Map<string, number>();
     const paths = new Map<string, string>();
     for (const u of orderParentsFirst(city.units)) {
@@ -24,7 +27,18 @@ export async function applyCityConfig(db: Db, city: CityConfig): Promise<{ units
       let id: number;
       if (existing) {
         id = existing.id;
-        await tx.updateTable('units').set({ name: u.name, kind: u.kind, parent_id: parentId ?? null, sms_phone: u.smsPhone ?? null, active: 1 }).where('id', '=', id).execute();
+        const mine = edited.get(`unit:${u.code}`);
+        await tx
+          .updateTable('units')
+          .set({
+            kind: u.kind,
+            parent_id: parentId ?? null,
+            ...(mine?.has('name') ? {} : { name: u.name }),
+            ...(mine?.has('smsPhone') ? {} : { sms_phone: u.smsPhone ?? null }),
+            ...(mine?.has('active') ? {} : { active: 1 }),
+          })
+          .where('id', '=', id)
+          .execute();
       } else {
         const row = await tx
           .insertInto('units')
@@ -53,7 +67,18 @@ export async function applyCityConfig(db: Db, city: CityConfig): Promise<{ units
       };
       const existing = await tx.selectFrom('categories').select('id').where('code', '=', c.code).executeTakeFirst();
       if (existing) {
-        await tx.updateTable('categories').set(values).where('id', '=', existing.id).execute();
+        const mine = edited.get(`category:${c.code}`);
+        const { default_unit_id, reply_limit_unit, reply_limit_amount, legal_basis, ...rest } = values;
+        await tx
+          .updateTable('categories')
+          .set({
+            ...rest,
+            ...(mine?.has('defaultUnit') ? {} : { default_unit_id }),
+            ...(mine?.has('replyLimit') ? {} : { reply_limit_unit, reply_limit_amount }),
+            ...(mine?.has('legalBasis') ? {} : { legal_basis }),
+          })
+          .where('id', '=', existing.id)
+          .execute();
         categoryIds.set(c.code, existing.id);
       } else {
         const row = await tx.insertInto('categories').values({ code: c.code, ...values }).returning('id').executeTakeFirstOrThrow();
@@ -62,6 +87,26 @@ export async function applyCityConfig(db: Db, city: CityConfig): Promise<{ units
     }
     return { units: unitIds.size, categories: categoryIds.size };
   });
+}
+
+/** 'unit:CODE' / 'category:CODE' → the fields admins have changed, from the audit log. */
+async function adminEditedFields(tx: Tx): Promise<Map<string, Set<string>>> {
+  // Admin events carry no ticket, so the (ticket_id, id) index narrows this to the few of them.
+  const rows = await tx
+    .selectFrom('events')
+    .select(['action', 'detail'])
+    .where('ticket_id', 'is', null)
+    .where('action', 'in', ['unit_update', 'category_update'])
+    .execute();
+  const out = new Map<string, Set<string>>();
+  for (const r of rows) {
+    const detail = r.detail ? (JSON.parse(r.detail) as { unit?: string; category?: string; changed?: string[] }) : {};
+    const key = r.action === 'unit_update' ? `unit:${detail.unit}` : `category:${detail.category}`;
+    const fields = out.get(key) ?? new Set<string>();
+    for (const f of detail.changed ?? []) fields.add(f);
+    out.set(key, fields);
+  }
+  return out;
 }
 
 function requireId(ids: Map<string, number>, code: string, what: string): number {

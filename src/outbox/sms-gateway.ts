@@ -16,6 +16,7 @@ const TEMPLATES: Record<SmsMessage['template'], (p: Record<string, string>) => s
   supervision: (p) => `【12345热线】工单 ${p.ticketNo}：${p.matter ?? '督办提醒'}。`,
   special_report: (p) => `【12345热线】${p.level}：工单 ${p.ticketNo} 已生成并转办，特此报告。`,
   emergency_report: (p) => `【12345热线】紧急事项已转 ${p.line}，记录 ${p.ticketNo}，特此报告。`,
+  kb_notice: (p) => `【12345热线】贵单位知识库条目《${p.title}》${p.matter}，请登录平台处理。`,
 };
 
 export function renderSms(message: SmsMessage): string {

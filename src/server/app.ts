@@ -11,6 +11,8 @@ import { authRoutes } from '../auth/routes.ts';
 import { orgRoutes } from '../org/routes.ts';
 import { calendarRoutes } from '../calendar/routes.ts';
 import { ticketRoutes } from '../tickets/routes.ts';
+import { knowledgeRoutes } from '../knowledge/routes.ts';
+import { knowledgePublicPage } from '../knowledge/public-page.ts';
 import { healthRoutes } from './health.ts';
 import { consolePlugin } from './console.ts';
 
@@ -80,9 +82,11 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
       await api.register(orgRoutes, { ctx });
       await api.register(calendarRoutes, { ctx });
       await api.register(ticketRoutes, { ctx });
+      await api.register(knowledgeRoutes, { ctx });
     },
     { prefix: '/api/v1' },
   );
+  await app.register(knowledgePublicPage, { ctx });
   await app.register(consolePlugin);
   return app;
 }

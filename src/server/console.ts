@@ -19,6 +19,8 @@ export const consolePlugin: FastifyPluginAsync = async (app) => {
   app.get('/', page);
   app.get('/*', async (request, reply) => {
     const path = request.url.split('?')[0];
+    // Assets are looked up at request time, so a rebuild is served without a restart.
+    if (path.startsWith('/assets/') && /^\/assets\/[\w.-]+$/.test(path)) return reply.sendFile(path.slice(1));
     if (path.startsWith('/api/') || path.startsWith('/assets/') || path === '/healthz') {
       return reply.code(404).type('application/problem+json').send({ type: 'urn:hotline:problem:not-found', title: '请求的资源不存在', status: 404 });
     }

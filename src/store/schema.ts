@@ -183,6 +183,8 @@ export interface EventTable {
   from_status: string | null;
   to_status: string | null;
   detail: string | null; // JSON, never personal data
+  /** The knowledge-base article the event concerns, if any. */
+  article_id: number | null;
 }
 
 export interface OutboxTable {
@@ -211,6 +213,85 @@ export interface CalendarYearTable {
   note: string | null;
 }
 
+/** A knowledge-base article (第十八条–第二十一条): its source, validity, lifecycle and usage. */
+export interface KbArticleTable {
+  id: Generated<number>;
+  kind: string; // policy | duty | faq | guide | hotspot
+  title: string;
+  unit_id: number;
+  category_id: number | null;
+  source_title: string | null;
+  source_doc_no: string | null;
+  source_issuer: string | null;
+  source_date: string | null; // YYYY-MM-DD
+  effective_from: string | null; // YYYY-MM-DD
+  expires_on: string | null; // YYYY-MM-DD, the last valid day
+  body: string;
+  status: string; // draft | pending_approval | pending_review | published | withdrawn
+  origin: string; // manual | bulletin
+  /** For imported documents: what identifies the document, so a re-import changes nothing. */
+  import_key: string | null;
+  bulletin: string | null;
+  /** A new policy the unit implements: to be entered within 5 working days of taking effect (第十九条). */
+  entry_required: number;
+  review_note: string | null;
+  view_count: number;
+  use_count: number;
+  last_used_at: string | null;
+  created_by: number | null;
+  created_at: string;
+  updated_at: string;
+  submitted_at: string | null;
+  approved_by: number | null;
+  approved_at: string | null;
+  reviewed_by: number | null;
+  published_at: string | null;
+}
+
+/** A passage of an article: what search finds and the smart answer quotes. */
+export interface KbPassageTable {
+  id: Generated<number>;
+  article_id: number;
+  seq: number;
+  heading: string;
+  text: string;
+}
+
+/** How many passages contain a term (the term '' holds the number of passages): weights for ranking. */
+export interface KbTermTable {
+  term: string;
+  df: number;
+}
+
+export interface KbSynonymTable {
+  id: Generated<number>;
+  /** JSON array of equivalent words, e.g. ["公积金","住房公积金"]. */
+  terms: string;
+  updated_by: number | null;
+  updated_at: string;
+}
+
+/** A 纠错 report on an article, routed to the unit that owns it. */
+export interface KbReportTable {
+  id: Generated<number>;
+  article_id: number;
+  passage_seq: number | null;
+  unit_id: number;
+  content: string;
+  status: string; // open | accepted | rejected
+  reported_by: number;
+  reported_at: string;
+  resolved_by: number | null;
+  resolved_at: string | null;
+  resolution_note: string | null;
+}
+
+export interface KbSettingTable {
+  key: string;
+  value: string; // JSON
+  updated_at: string;
+}
+
 export interface Database {
   units: UnitTable;
   users: UserTable;
@@ -227,4 +308,10 @@ export interface Database {
   outbox: OutboxTable;
   calendar_days: CalendarDayTable;
   calendar_years: CalendarYearTable;
+  kb_articles: KbArticleTable;
+  kb_passages: KbPassageTable;
+  kb_terms: KbTermTable;
+  kb_synonyms: KbSynonymTable;
+  kb_reports: KbReportTable;
+  kb_settings: KbSettingTable;
 }

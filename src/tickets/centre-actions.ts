@@ -2,7 +2,7 @@
 // disputes, review replies, call back, audit closures (第二十六条), archive, flag specials, merge.
 import type { AppContext } from '../server/context.ts';
 import type { Tx } from '../store/db.ts';
-import { computeDeadline } from '../domain/deadline.ts';
+import { computeDeadline, formatShanghai } from '../domain/deadline.ts';
 import { isSatisfied, SATISFACTION_LEVELS, SPECIAL_LEVELS, type Satisfaction, type TicketType } from '../domain/ticket-types.ts';
 import { OPEN_STATUSES, type TicketStatus } from '../domain/ticket-states.ts';
 import { replyLimit, type LimitKey, type LimitUnit } from '../domain/time-limits.ts';
@@ -137,7 +137,7 @@ const decideExtension: ActionDefinition<{ approve: boolean; note?: string }> = {
     await decide(call, request.id, 'approved');
     const unit = ctx.org.get(duty.unit_id);
     if (unit?.smsPhone) await enqueue(tx, 'sms', { to: unit.smsPhone, template: 'supervision', params: { ticketNo: call.ticket.no, matter: '延期申请已同意' } }, now);
-    return { detail: { approve: true, amount: request.amount, dueAt: d.dueAt } };
+    return { detail: { approve: true, amount: request.amount, dueAt: formatShanghai(d.dueAt) } };
   },
 };
 

@@ -53,7 +53,7 @@ export async function guardAgainstDuplicates(ctx: AppContext, tx: Tx, q: Duplica
   if (candidates.length) {
     throw conflict('同一诉求人的相似诉求已在办理中，请并单或确认为不同诉求后再派单', {
       type: 'urn:hotline:problem:duplicate-suspected',
-      candidates: candidates.map(({ facts: _f, ...c }) => c),
+      candidates,
     });
   }
 }

@@ -225,7 +225,7 @@ describeEachEngine('actions offered in GET /tickets/{no}', (engine) => {
     const plain = await newTicket(t);
     assert.ok((await actionsOf(plain.no, 'zjj.staff')).includes('reveal_contact'));
     const revealed = await ok(t, 'zjj.staff', plain.no, 'reveal_contact', { reason: '需电话联系诉求人核实' });
-    assert.match(revealed.requester.phone, /^139\d{8}$/);
+    assert.match(revealed.revealedContact.phone, /^139\d{8}$/);
 
     const secret = await newTicket(t, { requester: { kind: 'person', name: '王保密', phone: '13600000077', confidential: true } });
     for (const user of ['zjj.staff', 'authority1']) {

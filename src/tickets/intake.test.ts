@@ -226,13 +226,18 @@ describeEachEngine('intake: every disposition', (engine) => {
   });
 
   it('direct_answer: a consultation is answered from the knowledge base and closed', async () => {
+    // The published knowledge-base article the answer comes from.
+    const admin = await t.as('admin');
+    const kb = await admin.post('/api/v1/kb/articles', { kind: 'faq', title: '租房提取住房公积金需要哪些材料', unitCode: 'GJJ', body: '租房提取需提供身份证、租赁合同，可在“全省事”APP办理。' });
+    for (const [step, body] of [['submit', {}], ['approve', { approve: true }], ['review', { pass: true }]] as const) await admin.post(`/api/v1/kb/articles/${kb.body.id}/actions/${step}`, body);
     const before = await tableCounts(t.ctx);
+    const answer = { type: 'consultation', categoryCode: 'ZFGJJ-TQ', facts: '咨询租房提取住房公积金需要哪些材料', disposition: 'direct_answer' };
+    const unknown = await agent.post('/api/v1/tickets', intakeBody({ requester: { phone: newPhone() }, ...answer, answer: { content: '…', articleId: 'KB-0012' } }));
+    assertProblem(unknown, 400, '知识条目', 'answer.articleId');
+    assert.deepEqual(await tableCounts(t.ctx), before);
     const tk = await createOk(agent, {
-      type: 'consultation',
-      categoryCode: 'ZFGJJ-TQ',
-      facts: '咨询租房提取住房公积金需要哪些材料',
-      disposition: 'direct_answer',
-      answer: { content: '租房提取需提供身份证、租赁合同，可在“全省事”APP办理。', articleId: 'KB-0012' },
+      ...answer,
+      answer: { content: '租房提取需提供身份证、租赁合同，可在“全省事”APP办理。', articleId: String(kb.body.id) },
     });
     assert.equal(tk.status, 'answered');
     assert.equal(tk.closedAt, '2026-03-02T09:00:00+08:00');
@@ -586,7 +591,7 @@ describeEachEngine('intake: duplicate guard (第十二条(二)3 避免重复派�
     assert.equal(res.body.candidates[0].status, 'dispatched');
     assert.equal(res.body.candidates[0].createdAt, '2026-03-02T09:00:00+08:00');
     assert.ok(res.body.candidates[0].similarity >= 0.5 && res.body.candidates[0].similarity < 1);
-    assert.equal(res.body.candidates[0].facts, undefined);
+    assert.match(res.body.candidates[0].facts, /楼道垃圾/, 'the agent sees what the earlier matter was');
     assert.deepEqual(await tableCounts(t.ctx), before);
 
     // Stating that the matter is distinct dispatches it and records the ruling.

@@ -28,6 +28,7 @@ import { dispatchTo, reportSpecial, resolveTarget, type DispatchRequest } from '
 import { guardAgainstDuplicates, linkDistinct } from './duplicates.ts';
 import { mergeInto, mergeTarget } from './centre-actions.ts';
 import { codes, obj, text } from './schemas.ts';
+import { useInDirectAnswer } from '../knowledge/articles.ts';
 
 export const DISPOSITIONS = ['dispatch', 'pending', 'direct_answer', 'reject', 'emergency_transfer', 'merge'] as const;
 export type Disposition = (typeof DISPOSITIONS)[number];
@@ -175,6 +176,8 @@ export async function createTicket(ctx: AppContext, actor: Actor, req: IntakeReq
         .insertInto('submissions')
         .values({ ticket_id: ticket.id, unit_id: ctx.org.firstOfKind('centre')!.id, kind: 'direct_answer', round: 0, content: req.answer!.content, reason_code: req.answer!.articleId ?? null, approval: 'none', approved_by: null, approved_at: null, created_by: actor.userId, created_at: now })
         .execute();
+      // The article answered with must be published and in force; its use is counted.
+      if (req.answer!.articleId) await useInDirectAnswer(ctx, tx, actor, req.answer!.articleId, no, now);
     }
     if (d === 'reject') Object.assign(detail, { reasonCode: req.reject!.reasonCode, basis: req.reject!.basis ?? REJECT_REASONS[req.reject!.reasonCode], referral: req.reject!.referral ?? null });
     if (d === 'emergency_transfer') {

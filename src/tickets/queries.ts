@@ -118,6 +118,11 @@ function allowedActions(ctx: AppContext, actor: Actor, t: TicketRow, duties: Dut
     approve_reply: () => mine.some((d) => d.party === 'lead'),
     // A confidential requester's identity is shown to nobody outside the centre (see revealContact).
     reveal_contact: () => !t.confidential,
+    // Delegation needs a sub-unit below the lead unit (第九条).
+    delegate: () => {
+      const lead = mine.find((d) => d.party === 'lead' && d.unit_id != null);
+      return !!lead && ctx.org.subtreeIds(lead.unit_id!).length > 1;
+    },
   };
   return actionsFor(t.status as TicketStatus, actor.role).filter((a) => {
     const need = ACTION_RULES[a].unitDuty;

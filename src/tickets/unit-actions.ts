@@ -282,7 +282,7 @@ const revealContact: ActionDefinition<{ reason: string }> = {
     // The view itself is the event: the ticket's history shows who saw the full contact and why.
     return {
       detail: { reason: call.body.reason },
-      response: { requester: { name: ticket.requester_name, phone: ticket.requester_phone, idNumber: ticket.requester_id_no } },
+      response: { revealedContact: { name: ticket.requester_name, phone: ticket.requester_phone, idNumber: ticket.requester_id_no } },
     };
   },
 };

@@ -152,8 +152,9 @@ describeEachEngine('visibility and masking of requester data', (engine) => {
     const staff = users['zjj.staff'];
     const res = await staff.act(zjj.no, 'reveal_contact', { reason: '需要电话联系诉求人预约上门' });
     assert.equal(res.status, 200, JSON.stringify(res.body));
-    assert.equal(res.body.requester.phone, PHONE);
-    assert.equal(res.body.requester.name, NAME);
+    assert.equal(res.body.revealedContact.phone, PHONE);
+    assert.equal(res.body.revealedContact.name, NAME);
+    assert.equal(res.body.requester.phone, '138****5678', 'the ticket in the same answer stays masked');
     assert.equal(res.body.status, 'dispatched');
     // Reading the ticket again is masked again.
     assert.equal((await staff.get(`/api/v1/tickets/${zjj.no}`)).body.requester.phone, '138****5678');

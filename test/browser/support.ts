@@ -55,7 +55,7 @@ export async function startConsole(): Promise<RunningConsole> {
     await new Promise((r) => setTimeout(r, 200));
   }
   const browser = await chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath: CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
   });

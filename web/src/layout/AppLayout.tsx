@@ -1,7 +1,7 @@
 // The frame: a menu of what the role may open, the user and logout. On a phone the menu folds away.
 import { useState, type ReactNode } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router-dom';
-import { Button, Drawer, Grid, Layout, Menu, Space, Typography } from 'antd';
+import { Button, Drawer, Grid, Layout, Menu, Space } from 'antd';
 import { MenuOutlined } from '@ant-design/icons';
 import { useAuth } from '../auth';
 import type { Role } from '../types';
@@ -56,11 +56,15 @@ export function AppLayout({ children }: { children: ReactNode }) {
             {narrow && <Button icon={<MenuOutlined />} aria-label="菜单" onClick={() => setDrawer(true)} />}
             {narrow && <span style={{ fontWeight: 600, color: '#1f5fbf' }}>12345</span>}
           </Space>
-          <Space size="middle">
-            <Typography.Text data-testid="current-user">
-              {user?.displayName}（{user?.roleLabel}
-              {user?.unit ? ` · ${user.unit.name}` : ''}）
-            </Typography.Text>
+          <Space size="middle" wrap={false}>
+            <span
+              data-testid="current-user"
+              title={`${user?.displayName}（${user?.roleLabel}${user?.unit ? ` · ${user.unit.name}` : ''}）`}
+              style={{ display: 'inline-block', maxWidth: narrow ? 150 : 520, whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis', verticalAlign: 'middle', lineHeight: 1.5 }}
+            >
+              {user?.displayName}
+              {narrow ? '' : `（${user?.roleLabel}${user?.unit ? ` · ${user.unit.name}` : ''}）`}
+            </span>
             <Button
               size="small"
               onClick={async () => {

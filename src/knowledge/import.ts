@@ -1,0 +1,144 @@
+// Import of government bulletins (政府公报): each document becomes a published 政策法规 article,
+// owned by the unit that issued it when the platform knows that unit (else by the hotline centre),
+// with its source (title, 文号, issuing body, date), validity and passages. A document already
+// imported (same title, 文号 and date) is left as it is, so importing a file twice changes nothing.
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { AppContext } from '../server/context.ts';
+import type { Actor } from '../auth/actor.ts';
+import type { Unit } from '../org/directory.ts';
+import { inTransaction } from '../store/db.ts';
+import { writeEvent } from '../audit/events.ts';
+import { invalid } from '../server/problem.ts';
+import { splitBulletin, type BulletinDocument } from './bulletin.ts';
+import { canonical } from './text.ts';
+import { insertArticle } from './articles.ts';
+import { KB_KINDS, type KbKind } from './model.ts';
+import { refreshStatistics } from './kb-store.ts';
+
+export interface ImportOptions {
+  /** The owning unit of every document; by default the issuing body's unit, else the centre. */
+  unitCode?: string;
+  kind?: KbKind;
+  /** The bulletin's name, recorded on each article. */
+  bulletin?: string | null;
+}
+
+export interface ImportResult {
+  bulletin: string | null;
+  documents: number;
+  created: Array<{ id: number; title: string; docNo: string | null; unit: string; passages: number }>;
+  unchanged: Array<{ id: number; title: string }>;
+}
+
+/** What identifies a document across imports. */
+export function importKey(doc: Pick<BulletinDocument, 'title' | 'docNo' | 'date'>): string {
+  return createHash('sha256').update(`${canonical(doc.title)}|${doc.docNo ?? ''}|${doc.date ?? ''}`).digest('hex').slice(0, 32);
+}
+
+const shortName = (name: string) => name.replace(/^(牡丹江市|市)/, '');
+
+/**
+ * The platform's unit for an issuing body: the unit whose name (without 牡丹江市/市) shares the
+ * longest beginning with it, when that covers most of the unit's name (市住房公积金管理中心 for
+ * 牡丹江市住房公积金管理委员会, 牡丹江市人民政府 for 牡丹江市人民政府办公室).
+ */
+export function unitForIssuer(units: Unit[], issuer: string | null): Unit | undefined {
+  if (!issuer) return undefined;
+  const target = shortName(issuer);
+  let best: { unit: Unit; common: number } | undefined;
+  for (const unit of units) {
+    if (unit.kind === 'subunit') continue;
+    const name = shortName(unit.name);
+    let common = 0;
+    while (common < name.length && common < target.length && name[common] === target[common]) common++;
+    if (common >= 3 && common / name.length >= 0.75 && (!best || common > best.common)) best = { unit, common };
+  }
+  return best?.unit;
+}
+
+export async function importDocuments(ctx: AppContext, actor: Actor, documents: BulletinDocument[], options: ImportOptions = {}): Promise<Omit<ImportResult, 'bulletin' | 'documents'>> {
+  const kind = options.kind ?? 'policy';
+  if (!(KB_KINDS as readonly string[]).includes(kind)) throw invalid('kind', `字段「知识类别」取值无效：${kind}`);
+  const fixed = options.unitCode ? ctx.org.byCodeOrUndefined(options.unitCode) : undefined;
+  if (options.unitCode && !fixed) throw invalid('unitCode', `单位「${options.unitCode}」不存在`);
+  const centre = ctx.org.firstOfKind('centre');
+  const units = ctx.org.all();
+  return inTransaction(ctx.store.db, async (tx) => {
+    const now = ctx.clock.now();
+    const created: ImportResult['created'] = [];
+    const unchanged: ImportResult['unchanged'] = [];
+    for (const doc of documents) {
+      const key = importKey(doc);
+      const existing = await tx.selectFrom('kb_articles').select(['id', 'title']).where('import_key', '=', key).executeTakeFirst();
+      if (existing) {
+        unchanged.push(existing);
+        continue;
+      }
+      const unit = fixed ?? unitForIssuer(units, doc.issuer) ?? centre;
+      if (!unit) throw invalid('unitCode', '未找到知识条目的所属单位，请指定 --unit');
+      const id = await insertArticle(
+        ctx,
+        tx,
+        actor,
+        {
+          kind,
+          title: doc.title,
+          unitId: unit.id,
+          categoryId: null,
+          source: { title: doc.title, docNo: doc.docNo, issuer: doc.issuer, date: doc.date },
+          effectiveFrom: doc.effectiveFrom ?? doc.date,
+          expiresOn: doc.expiresOn,
+          body: doc.body,
+          passages: doc.passages,
+          status: 'published',
+          origin: 'bulletin',
+          importKey: key,
+          bulletin: options.bulletin ?? null,
+          entryRequired: false,
+        },
+        now,
+      );
+      await writeEvent(tx, actor, now, { articleId: id, action: 'kb_import', toStatus: 'published', detail: { bulletin: options.bulletin ?? null, docNo: doc.docNo, unit: unit.code, passages: doc.passages.length } });
+      created.push({ id, title: doc.title, docNo: doc.docNo, unit: unit.code, passages: doc.passages.length });
+    }
+    return { created, unchanged };
+  });
+}
+
+/** Splits a bulletin's text into its documents and imports them, in one transaction. */
+export async function importBulletin(ctx: AppContext, actor: Actor, text: string, options: ImportOptions = {}): Promise<ImportResult> {
+  const bulletin = splitBulletin(text);
+  if (!bulletin.documents.length) throw invalid('text', '未能从文本中识别出公文');
+  const name = options.bulletin ?? bulletin.name;
+  const result = await importDocuments(ctx, actor, bulletin.documents, { ...options, bulletin: name });
+  if (result.created.length) await refreshStatistics(ctx.store.db, ctx.store.engine);
+  return { bulletin: name, documents: bulletin.documents.length, ...result };
+}
+
+/** The example bulletins beside the repository (../shared/seeds), or null when they are not there. */
+export function seedBulletinDir(): string | null {
+  const dir = resolve(import.meta.dirname, '..', '..', '..', 'shared', 'seeds');
+  return existsSync(dir) ? dir : null;
+}
+
+export function seedBulletinFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.txt'))
+    .sort()
+    .map((f) => join(dir, f));
+}
+
+/** Imports every seed bulletin; the demo calls it. */
+export async function importSeedBulletins(ctx: AppContext, actor: Actor, dir: string): Promise<{ files: number; created: number; unchanged: number }> {
+  let created = 0;
+  let unchanged = 0;
+  const files = seedBulletinFiles(dir);
+  for (const file of files) {
+    const result = await importBulletin(ctx, actor, readFileSync(file, 'utf8'));
+    created += result.created.length;
+    unchanged += result.unchanged.length;
+  }
+  return { files: files.length, created, unchanged };
+}

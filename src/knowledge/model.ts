@@ -1,0 +1,95 @@
+// The knowledge base's vocabulary (kinds, states, validity) and how an article is shown.
+import type { AppContext } from '../server/context.ts';
+import type { Selectable } from 'kysely';
+import type { KbArticleTable } from '../store/schema.ts';
+import { computeDeadline, formatShanghai, lightAt, shanghaiDate, type Light } from '../domain/deadline.ts';
+import { DateTime } from 'luxon';
+import { ZONE } from '../domain/calendar.ts';
+
+/** 第十九条: 政策法规、部门职能、便民问答、办事指南, and 民生热点 (政务公开 line 1514). */
+export const KB_KINDS = ['policy', 'duty', 'faq', 'guide', 'hotspot'] as const;
+export type KbKind = (typeof KB_KINDS)[number];
+export const KIND_LABELS: Record<KbKind, string> = { policy: '政策法规', duty: '部门职能', faq: '便民问答', guide: '办事指南', hotspot: '民生热点' };
+
+/** draft 草稿 → pending_approval 待单位负责人审核 → pending_review 待热线管理机构审校 → published 已发布 → withdrawn 已撤回. */
+export const KB_STATUSES = ['draft', 'pending_approval', 'pending_review', 'published', 'withdrawn'] as const;
+export type KbStatus = (typeof KB_STATUSES)[number];
+export const STATUS_LABELS: Record<KbStatus | 'expired', string> = {
+  draft: '草稿',
+  pending_approval: '待单位负责人审核',
+  pending_review: '待热线管理机构审校',
+  published: '已发布',
+  withdrawn: '已撤回',
+  expired: '已过期',
+};
+
+export const VALIDITIES = ['current', 'expired', 'upcoming', 'any'] as const;
+export type Validity = (typeof VALIDITIES)[number];
+
+/** 第十九条: a new policy the unit implements is entered within 5 working days of taking effect. */
+export const ENTRY_LIMIT = { unit: 'working_days', amount: 5 } as const;
+
+export type ArticleRow = Selectable<KbArticleTable>;
+
+/** Whether an article is valid on `today` (YYYY-MM-DD): in force and not expired. */
+export function validityOf(a: Pick<ArticleRow, 'effective_from' | 'expires_on'>, today: string): Exclude<Validity, 'any'> {
+  if (a.expires_on && a.expires_on < today) return 'expired';
+  if (a.effective_from && a.effective_from > today) return 'upcoming';
+  return 'current';
+}
+
+/** The status as shown: a published article past its expiry date reads 已过期. */
+export function shownStatus(a: Pick<ArticleRow, 'status' | 'effective_from' | 'expires_on'>, today: string): KbStatus | 'expired' {
+  return a.status === 'published' && validityOf(a, today) === 'expired' ? 'expired' : (a.status as KbStatus);
+}
+
+/** The entry deadline of a policy the unit must enter (第十九条), with its light while unpublished. */
+export function entryDeadline(ctx: AppContext, a: Pick<ArticleRow, 'entry_required' | 'effective_from' | 'source_date' | 'status' | 'published_at'>, nowIso: string) {
+  const start = a.effective_from ?? a.source_date;
+  if (!a.entry_required || !start) return null;
+  const startInstant = DateTime.fromISO(start, { zone: ZONE }).toUTC().toISO()!;
+  const d = computeDeadline(startInstant, ENTRY_LIMIT, ctx.calendar.current());
+  const done = a.status === 'published' || a.status === 'withdrawn';
+  const light: Light | null = done ? null : lightAt(d, nowIso);
+  return {
+    startDate: start,
+    dueAt: formatShanghai(d.dueAt),
+    provisional: d.provisional,
+    light,
+    late: done && a.published_at ? Date.parse(a.published_at) > Date.parse(d.dueAt) : !done && light === 'red',
+  };
+}
+
+export const today = (ctx: AppContext) => shanghaiDate(ctx.clock.now());
+
+export function unitRef(ctx: AppContext, id: number | null | undefined) {
+  const u = ctx.org.get(id ?? null);
+  return u ? { code: u.code, name: u.name } : null;
+}
+
+const at = (iso: string | null) => (iso ? formatShanghai(iso) : null);
+
+/** An article as lists and search hits show it. */
+export function articleSummary(ctx: AppContext, a: ArticleRow, todayDate: string) {
+  const validity = validityOf(a, todayDate);
+  return {
+    id: a.id,
+    kind: a.kind,
+    kindLabel: KIND_LABELS[a.kind as KbKind] ?? a.kind,
+    title: a.title,
+    unit: unitRef(ctx, a.unit_id),
+    status: shownStatus(a, todayDate),
+    statusLabel: STATUS_LABELS[shownStatus(a, todayDate)],
+    source: { title: a.source_title, docNo: a.source_doc_no, issuer: a.source_issuer, date: a.source_date },
+    effectiveFrom: a.effective_from,
+    expiresOn: a.expires_on,
+    validity,
+    valid: validity === 'current',
+    origin: a.origin,
+    bulletin: a.bulletin,
+    views: a.view_count,
+    uses: a.use_count,
+    updatedAt: at(a.updated_at),
+    publishedAt: at(a.published_at),
+  };
+}
