@@ -50,7 +50,8 @@ export function queueCondition(eb: Eb, queue: Queue, actor: Actor, now: string):
     );
   switch (queue) {
     case 'to_sign':
-      return openDuty((q) => q.where('d.kind', '=', 'sign'));
+      // A returned or disputed ticket keeps its sign duty running but cannot be signed meanwhile.
+      return eb.and([eb('t.status', 'in', ['dispatched', 'in_progress']), openDuty((q) => q.where('d.kind', '=', 'sign'))]);
     case 'handling':
       return eb.and([eb('t.status', 'in', ['dispatched', 'in_progress']), openDuty((q) => q.where('d.kind', 'in', ['reply', 'opinion', 'first_response', 'progress']))]);
     case 'due_soon':
