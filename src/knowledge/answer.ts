@@ -100,7 +100,9 @@ export async function smartAnswer(ctx: AppContext, question: string, options: An
     return { question, known: false, confidence, threshold: answerThreshold, message: UNKNOWN, answer: null, articleId: null, passages };
   }
   const source = [best.source.issuer, best.source.docNo].filter(Boolean).join(' ');
-  const answer = `根据《${best.title}》${source ? `（${source}）` : ''}：${keySentences(plan, best.text)}`;
+  // A title quoting a document keeps its inner 《》 as 〈〉.
+  const title = best.title.replace(/《/g, '〈').replace(/》/g, '〉');
+  const answer = `根据《${title}》${source ? `（${source}）` : ''}：${keySentences(plan, best.text)}`;
   const caveat = best.valid ? '' : `（注意：该文件${best.expiresOn ? `有效期至 ${best.expiresOn}` : '当前不在有效期内'}，答复前请核实）`;
   return { question, known: true, confidence, threshold: answerThreshold, message: `${answer}${caveat}`, answer, articleId: best.articleId, passages };
 }

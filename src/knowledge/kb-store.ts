@@ -50,10 +50,11 @@ export async function deletePassages(tx: Tx, engine: Engine, articleId: number):
   const ids = (await tx.selectFrom('kb_passages').select('id').where('article_id', '=', articleId).execute()).map((r) => Number(r.id));
   if (!ids.length) return 0;
   if (engine === 'postgres') {
-    await sql`update kb_terms set df = kb_terms.df - d.n
-              from (select lexeme, count(*)::int as n from kb_passages p, unnest(tsvector_to_array(p.tsv)) as lexeme
-                    where p.article_id = ${articleId} group by lexeme order by lexeme) d
-              where kb_terms.term = d.lexeme`.execute(tx);
+    // Like the insert below: term rows are locked in term order, so concurrent writers cannot deadlock.
+    await sql`insert into kb_terms (term, df)
+              select lexeme, -count(*)::int from kb_passages p, unnest(tsvector_to_array(p.tsv)) as lexeme
+              where p.article_id = ${articleId} group by lexeme order by lexeme
+              on conflict (term) do update set df = kb_terms.df + excluded.df`.execute(tx);
     await sql`delete from kb_terms where df <= 0 and term <> ${TOTAL}`.execute(tx);
   } else {
     for (let i = 0; i < ids.length; i += 500) {
