@@ -1,15 +1,9 @@
 // A city's differences from the shared core: its organisation, categories, time limits and
 // thresholds. The core reads only this shape; a new city is a new file in ./cities/.
 import type { LimitKey, TimeLimit } from '../domain/time-limits.ts';
+import type { UnitKind } from '../domain/unit-kinds.ts';
 
-export type UnitKind =
-  | 'centre' // 市12345热线管理机构
-  | 'authority' // 热线主管部门 (市营商环境建设监督局)
-  | 'government' // 市政府 (receives special-matter reports)
-  | 'district' // 县（市）区政府
-  | 'department' // 市直部门 / 中省直单位
-  | 'utility' // 公用企事业单位
-  | 'subunit'; // 下级或内设承办单位 (第九条)
+export type { UnitKind };
 
 export interface UnitSeed {
   /** Stable code, used in URLs, the CLI (`--unit CODE`) and category mappings. */

@@ -3,23 +3,13 @@
 // nothing still depends on them. Callers reload the directory (ctx.org.reload()) after the commit.
 import type { AppContext } from '../server/context.ts';
 import type { Actor } from '../auth/actor.ts';
-import type { UnitKind } from '../config/city.ts';
+import { UNIT_KINDS, UNIT_KIND_LABELS, type UnitKind } from '../domain/unit-kinds.ts';
 import { conflict, invalid, notFound } from '../server/problem.ts';
 import { inTransaction, type Tx } from '../store/db.ts';
 import { writeEvent } from '../audit/events.ts';
 import { isUniqueViolation } from './validation.ts';
 
-export const UNIT_KINDS: readonly UnitKind[] = ['centre', 'authority', 'government', 'district', 'department', 'utility', 'subunit'];
-
-export const UNIT_KIND_LABELS: Record<UnitKind, string> = {
-  centre: '热线管理机构',
-  authority: '热线主管部门',
-  government: '市政府',
-  district: '县（市）区',
-  department: '市直部门',
-  utility: '公用企事业单位',
-  subunit: '下级承办单位',
-};
+export { UNIT_KINDS, UNIT_KIND_LABELS };
 
 /** Kinds the platform looks up by kind (firstOfKind): the last active one of each must stay. */
 const SINGLE_KINDS: ReadonlySet<string> = new Set(['centre', 'authority', 'government']);

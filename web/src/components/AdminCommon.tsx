@@ -4,6 +4,7 @@ import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { Flex, Typography } from 'antd';
 import type { FormInstance } from 'antd';
 import { api, ApiError } from '../api';
+import { UNIT_KIND_LABELS as DOMAIN_UNIT_KIND_LABELS } from '../../../src/domain/unit-kinds.ts';
 
 export interface AdminUnit {
   code: string;
@@ -46,15 +47,7 @@ export interface CityLimit {
   text: string;
 }
 
-export const UNIT_KIND_LABELS: Record<string, string> = {
-  centre: '热线管理机构',
-  authority: '热线主管部门',
-  government: '市政府',
-  district: '县（市）区',
-  department: '市直部门',
-  utility: '公用企事业单位',
-  subunit: '下级承办单位',
-};
+export const UNIT_KIND_LABELS: Record<string, string> = DOMAIN_UNIT_KIND_LABELS;
 
 export const UNIT_KIND_COLORS: Record<string, string> = {
   centre: 'geekblue',
