@@ -16,7 +16,7 @@ import { openStore } from '../src/store/db.ts';
 import { migrate } from '../src/store/migrations.ts';
 import { bootstrap } from '../src/server/bootstrap.ts';
 import { SYSTEM_ACTOR } from '../src/auth/actor.ts';
-import { importSeedBulletins, seedBulletinDir } from '../src/knowledge/import.ts';
+import { importSeedBulletins, SEED_BULLETIN_DIR } from '../src/knowledge/import.ts';
 import { searchKb } from '../src/knowledge/search.ts';
 import { refreshStatistics } from '../src/knowledge/kb-store.ts';
 import { padCorpus } from './kb-corpus.ts';
@@ -134,8 +134,6 @@ interface KbFigures {
  * ranking in the engine, grouping, snippets), the questions of the evaluation set asked in turn.
  */
 async function kbSearchLatency(engine: 'sqlite' | 'postgres'): Promise<KbFigures | null> {
-  const seeds = seedBulletinDir();
-  if (!seeds) return null;
   const dir = mkdtempSync(join(tmpdir(), 'hotline-bench-kb-'));
   let databaseUrl: string | undefined;
   let dropDatabase = async () => {};
@@ -161,7 +159,7 @@ async function kbSearchLatency(engine: 'sqlite' | 'postgres'): Promise<KbFigures
   try {
     log(`knowledge base on ${engine}: importing the seed bulletins and synthetic documents up to ${KB_PASSAGES} passages…`);
     const started = performance.now();
-    await importSeedBulletins(ctx, SYSTEM_ACTOR, seeds);
+    await importSeedBulletins(ctx, SYSTEM_ACTOR, SEED_BULLETIN_DIR);
     const passages = await padCorpus(ctx, KB_PASSAGES);
     const indexPerSecond = Math.round(passages / ((performance.now() - started) / 1000));
     await refreshStatistics(ctx.store.db, ctx.store.engine);
@@ -235,6 +233,5 @@ if (json) {
     log(`| knowledge-base search over ${kb.passages} passages, ${name}, p50 / p95 / p99 (${kb.searches} searches) | ${kb.p50} ms / ${kb.p95} ms / ${kb.p99} ms |`);
     log(`| knowledge-base indexing, ${name} (segmentation + index, through the import use-case) | ${kb.indexPerSecond} passages/s |`);
   }
-  if (!kbSqlite) log('| knowledge-base search | skipped: ../shared/seeds not found |');
   if (!process.env.HOTLINE_BENCH_PG_URL) log('| knowledge-base search, PostgreSQL | skipped: HOTLINE_BENCH_PG_URL not set |');
 }

@@ -1,5 +1,5 @@
 // `npm run eval:kb`: how well the knowledge base finds answers. Imports the five seed bulletins
-// (../shared/seeds) into a fresh store, asks the questions in scripts/eval-kb-questions.json and
+// (demo/bulletins) into a fresh store, asks the questions in scripts/eval-kb-questions.json and
 // reports, at passage level, recall@5 (a relevant passage among the first five hits) and MRR (mean
 // of 1/rank of the first relevant passage, over the first ten), plus document-level recall@5 and how
 // the smart answer does: answers it gives (and whether they are right), and "不知道" on questions
@@ -15,7 +15,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { bootstrap } from '../src/server/bootstrap.ts';
 import { SYSTEM_ACTOR } from '../src/auth/actor.ts';
-import { importSeedBulletins, seedBulletinDir } from '../src/knowledge/import.ts';
+import { importSeedBulletins, SEED_BULLETIN_DIR } from '../src/knowledge/import.ts';
 import { searchKb } from '../src/knowledge/search.ts';
 import { smartAnswer } from '../src/knowledge/answer.ts';
 import { padCorpus } from './kb-corpus.ts';
@@ -30,17 +30,12 @@ interface Question {
 }
 const set = JSON.parse(readFileSync(resolve(import.meta.dirname, 'eval-kb-questions.json'), 'utf8')) as { questions: Question[]; unanswerable: string[] };
 
-const seeds = seedBulletinDir();
-if (!seeds) {
-  process.stderr.write('找不到示例公报目录 ../shared/seeds，无法评测\n');
-  process.exit(2);
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'hotline-eval-kb-'));
 const pgUrl = process.env.HOTLINE_EVAL_PG_URL || undefined;
 const ctx = await bootstrap({ databaseUrl: pgUrl, sqliteFile: join(dir, 'eval.sqlite'), dataDir: dir });
 try {
-  const imported = await importSeedBulletins(ctx, SYSTEM_ACTOR, seeds);
+  const imported = await importSeedBulletins(ctx, SYSTEM_ACTOR, SEED_BULLETIN_DIR);
   const pad = values.pad ? Number(values.pad) : 0;
   if (pad) await padCorpus(ctx, pad, (n) => log(`  …${n} passages`));
   const total = (await ctx.store.db.selectFrom('kb_terms').select('df').where('term', '=', '').executeTakeFirst())?.df ?? 0;

@@ -78,7 +78,7 @@ export async function loadDemo(base: AppContext, options: DemoOptions): Promise<
     if (no) await sim.handle(no, handlingUnits);
   }
   await showcase(ctx, users, realNow);
-  // The knowledge base: the example bulletins and a few articles in every state (skipped with a notice without ../shared/seeds).
+  // The knowledge base: the example bulletins and a few articles in every state (demo/bulletins).
   await loadKnowledgeDemo(base);
   const total = await db.selectFrom('tickets').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   clock.set(new Date(realNow).toISOString());

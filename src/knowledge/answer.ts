@@ -28,6 +28,8 @@ export interface AnswerPassage {
   text: string;
   snippet: string;
   confidence: number;
+  /** What the agent would say from this passage: its key sentences, citing the document. */
+  reply: string;
 }
 
 export interface SmartAnswer {
@@ -46,7 +48,15 @@ export interface SmartAnswer {
 
 const UNKNOWN = '不知道：知识库中没有找到能可靠回答这个问题的内容。请转承办单位办理，或请教班长，不要凭印象答复。';
 
-function passageOf(hit: SearchHit): AnswerPassage {
+/** 根据《title》（issuer docNo）：key sentences. A title quoting a document keeps its inner 《》 as 〈〉. */
+function replyFrom(plan: QueryPlan, hit: SearchHit): string {
+  const a = hit.article;
+  const source = [a.source.issuer, a.source.docNo].filter(Boolean).join(' ');
+  const title = a.title.replace(/《/g, '〈').replace(/》/g, '〉');
+  return `根据《${title}》${source ? `（${source}）` : ''}：${keySentences(plan, hit.passage.text)}`;
+}
+
+function passageOf(plan: QueryPlan, hit: SearchHit): AnswerPassage {
   const a = hit.article;
   return {
     articleId: a.id,
@@ -62,6 +72,7 @@ function passageOf(hit: SearchHit): AnswerPassage {
     text: hit.passage.text,
     snippet: hit.snippet,
     confidence: hit.coverage,
+    reply: replyFrom(plan, hit),
   };
 }
 
@@ -93,16 +104,13 @@ export async function smartAnswer(ctx: AppContext, question: string, options: An
   const { plan, hits } = await searchKb(ctx, { q: question, limit: 5, validity: options.validity ?? 'current', unitIds: options.unitIds, kinds: options.kinds });
   // The best answer is the most complete of the first three hits (rank breaks ties).
   const ordered = [...hits.slice(0, 3)].sort((a, b) => b.coverage - a.coverage || hits.indexOf(a) - hits.indexOf(b));
-  const passages = [...ordered, ...hits.slice(3)].map(passageOf);
+  const passages = [...ordered, ...hits.slice(3)].map((hit) => passageOf(plan, hit));
   const best = passages[0];
   const confidence = best?.confidence ?? 0;
   if (!best || confidence < answerThreshold) {
     return { question, known: false, confidence, threshold: answerThreshold, message: UNKNOWN, answer: null, articleId: null, passages };
   }
-  const source = [best.source.issuer, best.source.docNo].filter(Boolean).join(' ');
-  // A title quoting a document keeps its inner 《》 as 〈〉.
-  const title = best.title.replace(/《/g, '〈').replace(/》/g, '〉');
-  const answer = `根据《${title}》${source ? `（${source}）` : ''}：${keySentences(plan, best.text)}`;
+  const answer = best.reply;
   const caveat = best.valid ? '' : `（注意：该文件${best.expiresOn ? `有效期至 ${best.expiresOn}` : '当前不在有效期内'}，答复前请核实）`;
   return { question, known: true, confidence, threshold: answerThreshold, message: `${answer}${caveat}`, answer, articleId: best.articleId, passages };
 }

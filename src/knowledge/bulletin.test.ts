@@ -1,14 +1,15 @@
-// The bulletin splitter on the five example bulletins (../shared/seeds, beside the repository):
+// The bulletin splitter on the five example bulletins (demo/bulletins):
 // one document per entry of each table of contents, with its title as the contents give it, its
 // 文号 and its date; and the rules it relies on, on small texts written here.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SEED_BULLETIN_DIR } from './import.ts';
 import { splitBulletin } from './bulletin.ts';
 import { cutPassages, headingLevel, toParagraphs } from './text.ts';
 
-const SEEDS = resolve(import.meta.dirname, '..', '..', '..', 'shared', 'seeds');
+const SEEDS = SEED_BULLETIN_DIR;
 
 /** Per seed: the bulletin's name and [title, 文号, date] of every document, in order. */
 const EXPECTED: Record<string, { name: string | null; documents: Array<[string, string | null, string | null]> }> = {
@@ -76,7 +77,7 @@ const EXPECTED: Record<string, { name: string | null; documents: Array<[string, 
   },
 };
 
-describe('bulletin splitter on the example bulletins', { skip: existsSync(SEEDS) ? false : `示例公报目录 ${SEEDS} 不存在` }, () => {
+describe('bulletin splitter on the example bulletins', () => {
   for (const [file, expected] of Object.entries(EXPECTED)) {
     it(`${file}: ${expected.documents.length} documents with their titles, 文号 and dates`, () => {
       const bulletin = splitBulletin(readFileSync(join(SEEDS, file), 'utf8'));

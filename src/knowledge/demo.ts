@@ -1,4 +1,4 @@
-// The knowledge base of the demo: the five example bulletins (../shared/seeds) imported as published
+// The knowledge base of the demo: the five example bulletins (demo/bulletins) imported as published
 // 政策法规, and a few hand-written articles taken through the real lifecycle — published answers of
 // each kind, a unit's policy entries waiting under the 5-working-day rule (one overdue), one waiting
 // for the head's approval, one for the centre's review — plus direct answers that used articles and
@@ -10,7 +10,7 @@ import { shanghaiDate } from '../domain/deadline.ts';
 import { SYSTEM_ACTOR } from '../auth/actor.ts';
 import { createTicket } from '../tickets/intake.ts';
 import { createArticle, reportArticle, runArticleAction, type ArticleInput } from './articles.ts';
-import { importSeedBulletins, seedBulletinDir } from './import.ts';
+import { importSeedBulletins, SEED_BULLETIN_DIR } from './import.ts';
 
 async function actor(ctx: AppContext, username: string): Promise<Actor | null> {
   const u = await ctx.store.db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
@@ -59,14 +59,8 @@ const PUBLISHED: Array<{ by: string; input: ArticleInput }> = [
   },
 ];
 
-export async function loadKnowledgeDemo(ctx: AppContext, notice: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<{ imported: number; written: number }> {
-  let imported = 0;
-  const dir = seedBulletinDir();
-  if (dir) {
-    imported = (await importSeedBulletins(ctx, SYSTEM_ACTOR, dir)).created;
-  } else {
-    notice('未找到示例公报目录 ../shared/seeds，知识库演示未导入政府公报');
-  }
+export async function loadKnowledgeDemo(ctx: AppContext): Promise<{ imported: number; written: number }> {
+  const imported = (await importSeedBulletins(ctx, SYSTEM_ACTOR, SEED_BULLETIN_DIR)).created;
   const existing = await ctx.store.db.selectFrom('kb_articles').select('id').where('origin', '=', 'manual').limit(1).executeTakeFirst();
   if (existing) return { imported, written: 0 };
 

@@ -3,7 +3,7 @@
 // with its source (title, 文号, issuing body, date), validity and passages. A document already
 // imported (same title, 文号 and date) is left as it is, so importing a file twice changes nothing.
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { AppContext } from '../server/context.ts';
 import type { Actor } from '../auth/actor.ts';
@@ -117,11 +117,8 @@ export async function importBulletin(ctx: AppContext, actor: Actor, text: string
   return { bulletin: name, documents: bulletin.documents.length, ...result };
 }
 
-/** The example bulletins beside the repository (../shared/seeds), or null when they are not there. */
-export function seedBulletinDir(): string | null {
-  const dir = resolve(import.meta.dirname, '..', '..', '..', 'shared', 'seeds');
-  return existsSync(dir) ? dir : null;
-}
+/** The example bulletins shipped with the product (demo/bulletins). */
+export const SEED_BULLETIN_DIR = resolve(import.meta.dirname, '..', '..', 'demo', 'bulletins');
 
 export function seedBulletinFiles(dir: string): string[] {
   return readdirSync(dir)
