@@ -247,6 +247,8 @@ describeEachEngine('intake: every disposition', (engine) => {
     assert.equal(tk.submissions.length, 1);
     assert.equal(tk.submissions[0].kind, 'direct_answer');
     assert.match(tk.submissions[0].content, /租赁合同/);
+    assert.deepEqual(tk.submissions[0].article, { id: kb.body.id, title: '租房提取住房公积金需要哪些材料' });
+    assert.equal((await admin.get(`/api/v1/kb/articles/${kb.body.id}`)).body.uses, 1);
     assert.deepEqual(await outboxOf(t, tk.no), []);
     const afterCounts = await tableCounts(t.ctx);
     assert.equal(afterCounts.tickets, before.tickets + 1);

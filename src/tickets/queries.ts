@@ -31,6 +31,9 @@ export async function getTicket(ctx: AppContext, actor: Actor, no: string) {
     t.category_id ? db.selectFrom('categories').select(['code', 'name']).where('id', '=', t.category_id).executeTakeFirst() : undefined,
   ]);
   const visibleLinks = isUnitRole(actor.role) ? [] : links;
+  // A direct answer records the knowledge-base article it was given from (its id in reason_code).
+  const articleIds = submissions.filter((s) => s.kind === 'direct_answer' && s.reason_code && /^\d+$/.test(s.reason_code)).map((s) => Number(s.reason_code));
+  const articles = articleIds.length ? await db.selectFrom('kb_articles').select(['id', 'title']).where('id', 'in', articleIds).execute() : [];
   return {
     ...ticketSummary(ctx, t, actor, worstLight(duties, now), category?.name ?? null),
     facts: t.facts,
@@ -55,6 +58,7 @@ export async function getTicket(ctx: AppContext, actor: Actor, no: string) {
       round: s.round,
       content: s.content,
       reasonCode: s.reason_code,
+      article: s.kind === 'direct_answer' ? (articles.find((a) => String(a.id) === s.reason_code) ?? null) : null,
       approval: s.approval,
       createdAt: at(s.created_at),
     })),

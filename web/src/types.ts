@@ -69,7 +69,7 @@ export interface TicketDetail extends TicketSummary {
   updatedAt: string;
   closedAt: string | null;
   duties: Duty[];
-  submissions: Array<{ unit: UnitRef | null; kind: string; round: number; content: string; reasonCode: string | null; approval: string; createdAt: string }>;
+  submissions: Array<{ unit: UnitRef | null; kind: string; round: number; content: string; reasonCode: string | null; article: { id: number; title: string } | null; approval: string; createdAt: string }>;
   requests: Array<{ kind: string; unit: UnitRef | null; reason: string; basis: string | null; suggestedUnit: UnitRef | null; amount: number | null; signedBy: string | null; status: string; late: boolean; improper: boolean; requestedAt: string; decidedAt: string | null; decisionNote: string | null; designatedUnit: UnitRef | null }>;
   callbacks: Array<{ round: number; reached: boolean; satisfaction: string | null; words: string | null; reasonable: boolean | null; createdAt: string }>;
   links: Array<{ kind: string; no: string; status: string }>;

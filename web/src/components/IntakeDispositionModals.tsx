@@ -1,7 +1,7 @@
 // The intake dispositions that need more than the form: 直接解答 (answer text), 不予受理 (第十一条 reason,
 // basis, referral) and 紧急转接 (110/119/120/122). Each is a small modal whose 确定 submits the intake.
 import { useState } from 'react';
-import { Form, Input, Modal, Radio, Space, Typography, type FormInstance } from 'antd';
+import { Alert, Button, Form, Input, Modal, Radio, Space, Typography, type FormInstance } from 'antd';
 import { REJECT_REASONS } from '../labels';
 import { EMERGENCY_LINE_LABELS } from './TicketRefData';
 
@@ -36,11 +36,29 @@ export interface AnswerValues {
   content: string;
 }
 
-export function IntakeAnswerModal(props: ModalProps<AnswerValues>) {
+/**
+ * 直接解答. When the agent took the reply from the knowledge base, the article is shown and recorded
+ * with the answer (its use is counted); the agent may still edit the words, or drop the citation.
+ */
+export function IntakeAnswerModal(props: ModalProps<AnswerValues> & { article: { articleId: number; title: string; reply: string } | null; onDropArticle(): void }) {
   const { busy, ok } = useSubmit(props);
   return (
     <Modal title="直接解答（咨询）" open={props.open} onCancel={props.onCancel} onOk={ok} okText="确定" cancelText="取消" confirmLoading={busy} destroyOnHidden maskClosable={false} forceRender={false}>
-      <Form form={props.form} layout="vertical" preserve={false}>
+      {props.article && (
+        <Alert
+          type="info"
+          showIcon
+          data-testid="answer-article"
+          style={{ marginBottom: 12, padding: '4px 10px' }}
+          message={<span>依据知识：《{props.article.title}》</span>}
+          action={
+            <Button size="small" type="link" onClick={props.onDropArticle}>
+              不引用
+            </Button>
+          }
+        />
+      )}
+      <Form form={props.form} layout="vertical" preserve={false} initialValues={{ content: props.article?.reply ?? '' }}>
         <Form.Item name="content" label="解答内容" rules={[{ required: true, whitespace: true, message: '请填写向诉求人作出的解答' }]}>
           <Input.TextArea autoFocus rows={5} maxLength={4000} showCount placeholder="依据知识库答复口径，记录向诉求人解答的内容" />
         </Form.Item>

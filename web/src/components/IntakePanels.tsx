@@ -1,7 +1,7 @@
 // The intake desk's right-hand column: possible duplicates (第十二条(二)3), the requester's earlier
-// tickets, and the knowledge-base slot.
+// tickets (the knowledge base has its own panel: IntakeKnowledgePanel).
 import { Link } from 'react-router-dom';
-import { Button, Card, Empty, List, Space, Spin, Tag, Typography } from 'antd';
+import { Button, Card, List, Space, Spin, Tag, Typography } from 'antd';
 import { WarningOutlined } from '@ant-design/icons';
 import { STATUS_LABELS } from '../labels';
 import type { TicketSummary } from '../types';
@@ -140,15 +140,6 @@ export function IntakeHistory({ items, loading, phoneReady }: { items: TicketSum
       ) : loading ? null : (
         <Typography.Text type="secondary">该号码没有历史工单</Typography.Text>
       )}
-    </Card>
-  );
-}
-
-/** The slot the knowledge base will fill: policies and answer wording matched to the facts. */
-export function IntakeKnowledgeBase() {
-  return (
-    <Card size="small" title="知识库" data-testid="intake-kb" role="region" aria-label="知识库">
-      <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description="输入诉求内容后显示相关政策与答复口径" style={{ margin: '8px 0' }} />
     </Card>
   );
 }

@@ -121,6 +121,12 @@ export function TicketSubmissions({ submissions }: { submissions: TicketDetail['
                 </Typography.Text>
               </div>
             )}
+            {s.article && (
+              <div style={small} data-testid="submission-article">
+                <Typography.Text type="secondary">依据知识：</Typography.Text>
+                <Link to={`/kb/articles/${s.article.id}`}>《{s.article.title}》</Link>
+              </div>
+            )}
             <Typography.Paragraph style={{ margin: '4px 0 0', whiteSpace: 'pre-wrap' }}>{s.content}</Typography.Paragraph>
           </List.Item>
         )}

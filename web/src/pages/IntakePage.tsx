@@ -37,7 +37,9 @@ import {
   useTypeReplyLimits,
   useUnits,
 } from '../components/TicketRefData';
-import { IntakeDuplicates, IntakeHistory, IntakeKnowledgeBase, statusColor, type DuplicateCandidate } from '../components/IntakePanels';
+import { IntakeDuplicates, IntakeHistory, statusColor, type DuplicateCandidate } from '../components/IntakePanels';
+import { IntakeKnowledgeBase, type KbChoice } from '../components/IntakeKnowledgePanel';
+import { useDebounced } from '../components/useDebounced';
 import {
   IntakeAnswerModal,
   IntakeEmergencyModal,
@@ -95,15 +97,6 @@ const FIELD_ALIASES: Record<string, string> = {
 const PHONE_PATTERN = /^(?=(?:[^0-9]*[0-9]){5})[0-9+\- ]{5,20}$/;
 const digitsOf = (s: string | undefined) => (s ?? '').replace(/\D/g, '');
 
-function useDebounced<T>(value: T, ms: number): T {
-  const [v, setV] = useState(value);
-  useEffect(() => {
-    const t = setTimeout(() => setV(value), ms);
-    return () => clearTimeout(t);
-  }, [value, ms]);
-  return v;
-}
-
 /** Drops empty strings and empty arrays, which the API's schema refuses for optional fields. */
 function clean<T extends Record<string, unknown>>(o: T): Partial<T> {
   const out: Record<string, unknown> = {};
@@ -137,6 +130,7 @@ export default function IntakePage() {
   const [candidates, setCandidates] = useState<DuplicateCandidate[]>([]);
   const [distinct, setDistinct] = useState<string[]>([]);
   const [formError, setFormError] = useState<string | null>(null);
+  const [kbChoice, setKbChoice] = useState<KbChoice | null>(null);
 
   const phone = Form.useWatch(['requester', 'phone'], form);
   const facts = Form.useWatch('facts', form);
@@ -216,6 +210,7 @@ export default function IntakePage() {
     setDistinct([]);
     setHistory(null);
     setFormError(null);
+    setKbChoice(null);
     setTimeout(() => phoneRef.current?.focus(), 0);
   }, [form]);
 
@@ -317,6 +312,16 @@ export default function IntakePage() {
     form.setFieldValue(['dispatch', 'leadUnitCode'], cat?.defaultUnit?.code);
     const co: string[] = form.getFieldValue(['dispatch', 'coUnitCodes']) ?? [];
     if (cat?.defaultUnit) form.setFieldValue(['dispatch', 'coUnitCodes'], co.filter((c) => c !== cat.defaultUnit!.code));
+  };
+
+  // 采用 a knowledge-base reply: the matter is a consultation answered on the spot (直接解答).
+  const answerFromKnowledge = (choice: KbChoice) => {
+    if (form.getFieldValue('type') !== 'consultation') {
+      form.setFieldValue('type', 'consultation');
+      message.info('已将诉求类型改为咨询，按直接解答办理');
+    }
+    setKbChoice(choice);
+    setModal('answer');
   };
 
   const pendingDuplicates = candidates.filter((c) => !distinct.includes(c.no));
@@ -535,7 +540,13 @@ export default function IntakePage() {
                     暂存待派
                   </Button>
                   {type === 'consultation' && (
-                    <Button onClick={() => setModal('answer')} loading={busy === 'direct_answer'}>
+                    <Button
+                      onClick={() => {
+                        setKbChoice(null);
+                        setModal('answer');
+                      }}
+                      loading={busy === 'direct_answer'}
+                    >
                       直接解答
                     </Button>
                   )}
@@ -565,7 +576,7 @@ export default function IntakePage() {
               onUndoDistinct={(no) => setDistinct((d) => d.filter((x) => x !== no))}
             />
             <IntakeHistory items={history} loading={historyLoading} phoneReady={phoneReady} />
-            <IntakeKnowledgeBase />
+            <IntakeKnowledgeBase facts={facts} onUse={answerFromKnowledge} />
           </Space>
         </Col>
       </Row>
@@ -573,8 +584,10 @@ export default function IntakePage() {
       <IntakeAnswerModal
         open={modal === 'answer'}
         form={answerForm}
+        article={kbChoice}
+        onDropArticle={() => setKbChoice(null)}
         onCancel={() => setModal(null)}
-        onSubmit={(v) => submit('direct_answer', { answer: { content: v.content.trim() } })}
+        onSubmit={(v) => submit('direct_answer', { answer: { content: v.content.trim(), ...(kbChoice ? { articleId: String(kbChoice.articleId) } : {}) } })}
       />
       <IntakeRejectModal
         open={modal === 'reject'}
