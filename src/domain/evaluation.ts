@@ -1,0 +1,224 @@
+// The monthly evaluation of a unit (第二十九条) and the 通报 triggers (第三十一条(二)), as pure
+// functions of counts. The store counts; this module alone says what the counts mean, so every
+// indicator has one formula, written once, that the README quotes.
+
+/** What a unit did in one month; every figure comes from the records of that month (see src/evaluation/counts.ts). */
+export interface UnitMonthCounts {
+  /** 派单: sign duties opened for the unit in the month (lead and co-handling), not cancelled. */
+  assigned: number;
+  /** … of which signed by the month's end. */
+  signed: number;
+  /** … of which signed within the sign limit (第十五条: 1 working day). */
+  signedOnTime: number;
+  /** Lead sign duties opened in the month, cancelled or not: the unit's tickets (工单总数). */
+  leadAssigned: number;
+  /** 应办结: reply (lead) and opinion (co-handling) duties due in the month, not cancelled. */
+  due: number;
+  /** … of which completed by the month's end. */
+  completed: number;
+  /** … of which completed within their limit (extensions granted move the limit). */
+  completedOnTime: number;
+  /** … of which late (completed late, or still open past the deadline) with no extension asked: 未进行情况说明. */
+  overdueUnexplained: number;
+  /** Co-handling (opinion) duties due in the month and late: a co-handler that did not do its part. */
+  coHandlingLate: number;
+  /** Callbacks in the month that reached the requester and recorded a rating, on this unit's tickets;
+   *  an unsatisfied rating the centre judged unreasonable (第二十五条: 不片面追求满意率) is left out. */
+  rated: number;
+  /** … of which 非常满意, 满意 or 基本满意. */
+  satisfied: number;
+  /** 退单 the unit filed in the month. */
+  returns: number;
+  /** 退单 the centre refused as improper in the month. */
+  improperReturns: number;
+  /** 延期 requests the unit filed in the month. */
+  extensions: number;
+  /** Policies the unit had to enter in the knowledge base whose 5-working-day entry deadline fell in the month. */
+  kbDue: number;
+  /** … of which published by the deadline. */
+  kbOnTime: number;
+  /** The unit's published articles past their expiry at the month's end (not withdrawn or revised). */
+  kbExpired: number;
+}
+
+export const EMPTY_COUNTS: UnitMonthCounts = {
+  assigned: 0,
+  signed: 0,
+  signedOnTime: 0,
+  leadAssigned: 0,
+  due: 0,
+  completed: 0,
+  completedOnTime: 0,
+  overdueUnexplained: 0,
+  coHandlingLate: 0,
+  rated: 0,
+  satisfied: 0,
+  returns: 0,
+  improperReturns: 0,
+  extensions: 0,
+  kbDue: 0,
+  kbOnTime: 0,
+  kbExpired: 0,
+};
+
+export const INDICATOR_KEYS = [
+  'signRate',
+  'signOnTimeRate',
+  'completionRate',
+  'completionOnTimeRate',
+  'satisfactionRate',
+  'returnRate',
+  'improperReturnRate',
+  'extensionRate',
+  'kbUpkeepRate',
+] as const;
+export type IndicatorKey = (typeof INDICATOR_KEYS)[number];
+
+export interface IndicatorRule {
+  label: string;
+  /** The formula as the README and the console show it. */
+  formula: string;
+  /** A rate in 0–1, or null when the month gave nothing to measure (no denominator). */
+  value(c: UnitMonthCounts): number | null;
+  /** For a rate where less is better, the score uses 1 − rate. */
+  lowerIsBetter?: boolean;
+}
+
+const ratio = (n: number, d: number): number | null => (d > 0 ? n / d : null);
+
+export const INDICATORS: Record<IndicatorKey, IndicatorRule> = {
+  signRate: { label: '签收率', formula: '签收数 ÷ 派单数', value: (c) => ratio(c.signed, c.assigned) },
+  signOnTimeRate: { label: '按时签收率', formula: '按时签收数 ÷ 派单数', value: (c) => ratio(c.signedOnTime, c.assigned) },
+  completionRate: { label: '办结率', formula: '办结数 ÷ 应办结数（当月到期的答复与协办意见）', value: (c) => ratio(c.completed, c.due) },
+  completionOnTimeRate: { label: '按时办结率', formula: '按时办结数 ÷ 应办结数', value: (c) => ratio(c.completedOnTime, c.due) },
+  satisfactionRate: { label: '回访满意率', formula: '（非常满意＋满意＋基本满意）÷ 有效评价数', value: (c) => ratio(c.satisfied, c.rated) },
+  returnRate: { label: '退单率', formula: '退单数 ÷ 主办工单数', value: (c) => ratio(c.returns, c.leadAssigned), lowerIsBetter: true },
+  improperReturnRate: { label: '不当退单率', formula: '不当退单数 ÷ 主办工单数', value: (c) => ratio(c.improperReturns, c.leadAssigned), lowerIsBetter: true },
+  extensionRate: { label: '延期率', formula: '延期申请数 ÷ 应办结数', value: (c) => ratio(c.extensions, c.due), lowerIsBetter: true },
+  kbUpkeepRate: { label: '知识库维护率', formula: '按时录入数 ÷ 应录入数', value: (c) => ratio(c.kbOnTime, c.kbDue) },
+};
+
+export const TRIGGER_KEYS = ['overdue_unexplained', 'low_satisfaction', 'role_neglected', 'kb_lapsed', 'improper_returns'] as const;
+export type TriggerKey = (typeof TRIGGER_KEYS)[number];
+
+/** The 第三十一条(二) item each trigger stands for. */
+export const TRIGGER_LABELS: Record<TriggerKey, string> = {
+  overdue_unexplained: '第三十一条（二）1：未按规定时限办结工单又未进行情况说明',
+  low_satisfaction: '第三十一条（二）2：连续三个月热线回访满意率低',
+  role_neglected: '第三十一条（二）4：被指定为牵头主办或协办单位后，不认真履行职责、不及时办理',
+  kb_lapsed: '第三十一条（二）5：知识库维护更新不及时',
+  improper_returns: '第三十一条（二）6：不当退单占比工单总数10%（含）以上',
+};
+
+export interface EvaluationConfig {
+  /** Weight of each indicator in the score (any scale; indicators without data are left out and the rest re-weighed). */
+  weights: Record<IndicatorKey, number>;
+  thresholds: {
+    /** A month's satisfaction below this is low (第三十一条(二)2 names no figure). */
+    lowSatisfaction: number;
+    /** … judged only on months with at least this many ratings, so two calls never make a 通报. */
+    minRated: number;
+    /** Improper returns at or above this share of the unit's tickets (第三十一条(二)6: 10%（含）). */
+    improperReturnShare: number;
+    /** Late duties without explanation from which the unit is listed. */
+    overdueUnexplained: number;
+    /** Late co-handling duties from which the unit is listed. */
+    coHandlingLate: number;
+    /** Late knowledge-base entries plus expired articles left published, from which the unit is listed. */
+    kbLapses: number;
+  };
+}
+
+/**
+ * The defaults. The measures name the indicators (第二十九条: 受理率、办结率、满意率、按时签收率, and
+ * knowledge-base upkeep) but give no weights; these weigh satisfaction most, because 第二十六条 makes
+ * "诉求是否得到有效解决、诉求人是否满意" the standard, then on-time completion and signing. The 10% of
+ * improper returns is the measures' own figure; the others are the platform's, for a city to set.
+ */
+export const DEFAULT_EVALUATION: EvaluationConfig = {
+  weights: {
+    signRate: 10,
+    signOnTimeRate: 15,
+    completionRate: 15,
+    completionOnTimeRate: 20,
+    satisfactionRate: 25,
+    returnRate: 0,
+    improperReturnRate: 5,
+    extensionRate: 5,
+    kbUpkeepRate: 5,
+  },
+  thresholds: { lowSatisfaction: 0.8, minRated: 5, improperReturnShare: 0.1, overdueUnexplained: 1, coHandlingLate: 1, kbLapses: 1 },
+};
+
+export type Indicators = Record<IndicatorKey, number | null>;
+
+export function indicatorsOf(c: UnitMonthCounts): Indicators {
+  return Object.fromEntries(INDICATOR_KEYS.map((k) => [k, INDICATORS[k].value(c)])) as Indicators;
+}
+
+/**
+ * The score, 0–100: the weighted mean of the indicators the month measured, each as a rate where
+ * more is better. Null when nothing was measured.
+ */
+export function scoreOf(indicators: Indicators, weights: Record<IndicatorKey, number>): number | null {
+  let sum = 0;
+  let weight = 0;
+  for (const k of INDICATOR_KEYS) {
+    const v = indicators[k];
+    const w = weights[k];
+    if (v === null || !w) continue;
+    sum += w * (INDICATORS[k].lowerIsBetter ? 1 - v : v);
+    weight += w;
+  }
+  return weight ? Math.round((sum / weight) * 10000) / 100 : null;
+}
+
+export interface Trigger {
+  key: TriggerKey;
+  label: string;
+  /** The figures that hit the threshold, in words. */
+  detail: string;
+}
+
+const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
+
+/**
+ * The 通报 triggers a unit hit in a month. `months` is the unit's counts for the month and the ones
+ * before it, newest first (three are needed for the satisfaction rule).
+ */
+export function triggersOf(months: UnitMonthCounts[], config: EvaluationConfig): Trigger[] {
+  const t = config.thresholds;
+  const [c] = months;
+  if (!c) return [];
+  const out: Trigger[] = [];
+  const add = (key: TriggerKey, detail: string) => out.push({ key, label: TRIGGER_LABELS[key], detail });
+  if (c.overdueUnexplained >= t.overdueUnexplained) add('overdue_unexplained', `超期且未申请延期 ${c.overdueUnexplained} 件`);
+  const last3 = months.slice(0, 3);
+  if (last3.length === 3 && last3.every((m) => m.rated >= t.minRated && m.satisfied / m.rated < t.lowSatisfaction)) {
+    add('low_satisfaction', `近三个月满意率 ${last3.map((m) => pct(m.satisfied / m.rated)).join('、')}，均低于 ${pct(t.lowSatisfaction)}`);
+  }
+  if (c.coHandlingLate >= t.coHandlingLate) add('role_neglected', `协办意见超期 ${c.coHandlingLate} 件`);
+  const kbLapses = c.kbDue - c.kbOnTime + c.kbExpired;
+  if (kbLapses >= t.kbLapses) add('kb_lapsed', `限时录入超期 ${c.kbDue - c.kbOnTime} 条，过期未处理 ${c.kbExpired} 条`);
+  if (c.leadAssigned > 0 && c.improperReturns > 0 && c.improperReturns / c.leadAssigned >= t.improperReturnShare) {
+    add('improper_returns', `不当退单 ${c.improperReturns} 件，占工单总数 ${c.leadAssigned} 件的 ${pct(c.improperReturns / c.leadAssigned)}`);
+  }
+  return out;
+}
+
+/** Ranks by score, best first; units with equal scores share a rank; units without a score come last, unranked. */
+export function rankByScore<T extends { score: number | null }>(rows: T[]): Array<T & { rank: number | null }> {
+  const scored = rows.filter((r) => r.score !== null).sort((a, b) => b.score! - a.score!);
+  const ranked = scored.map((r) => ({ ...r, rank: 0 }));
+  ranked.forEach((r, i) => (r.rank = i > 0 && r.score === ranked[i - 1].score ? ranked[i - 1].rank : i + 1));
+  return [...ranked, ...rows.filter((r) => r.score === null).map((r) => ({ ...r, rank: null }))];
+}
+
+/** Months as YYYY-MM: the month and the n − 1 before it, newest first. */
+export function monthsBack(month: string, n: number): string[] {
+  const [y, m] = month.split('-').map(Number);
+  return Array.from({ length: n }, (_, i) => {
+    const total = y * 12 + (m - 1) - i;
+    return `${Math.floor(total / 12)}-${String((total % 12) + 1).padStart(2, '0')}`;
+  });
+}
