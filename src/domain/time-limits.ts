@@ -24,6 +24,11 @@ export const LIMIT_KEYS = [
   'special.progress', // ... progress within 3 working days
   'special_emergency.first_response', // 特殊紧急事项: 2 hours
   'special_emergency.progress', // ... 2 working days
+  // 督办 (第二十七条(三)): the addressed unit's written reply to a supervision item.
+  'supervision.special', // 专项督办 督办函: written reply within 2 working days
+  'supervision.leader', // 领导批示: done or an effective reply within 3 working days
+  'supervision.leader_plan', // ... if it cannot be done: a plan with its own end date within 1 working day
+  'supervision.common', // 共性问题: a solution within 5 working days
 ] as const;
 export type LimitKey = (typeof LIMIT_KEYS)[number];
 
@@ -44,6 +49,10 @@ export const DEFAULT_LIMITS: Record<LimitKey, TimeLimit> = {
   'special.progress': { unit: 'working_days', amount: 3 },
   'special_emergency.first_response': { unit: 'hours', amount: 2 },
   'special_emergency.progress': { unit: 'working_days', amount: 2 },
+  'supervision.special': { unit: 'working_days', amount: 2 },
+  'supervision.leader': { unit: 'working_days', amount: 3 },
+  'supervision.leader_plan': { unit: 'working_days', amount: 1 },
+  'supervision.common': { unit: 'working_days', amount: 5 },
 };
 
 /** The reply limit of a ticket: the category's law-given limit wins over the type's (第十五条). */

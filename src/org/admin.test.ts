@@ -449,7 +449,7 @@ describeEachEngine('admin: units, users, categories and limits', (engine) => {
     assert.equal(res.status, 200);
     assert.equal(res.body.city, '牡丹江市');
     const text = (key: string) => res.body.items.find((i: any) => i.key === key)?.text;
-    assert.equal(res.body.items.length, 15);
+    assert.equal(res.body.items.length, 19);
     assert.equal(text('sign'), '1个工作日');
     assert.equal(text('reply.consultation'), '2个工作日');
     assert.equal(text('reply.help'), '5个工作日');
@@ -461,6 +461,8 @@ describeEachEngine('admin: units, users, categories and limits', (engine) => {
     assert.equal(text('special.progress'), '3个工作日');
     assert.equal(text('special_emergency.first_response'), '2小时');
     assert.equal(text('special_emergency.progress'), '2个工作日');
+    assert.equal(text('supervision.special'), '2个工作日');
+    assert.equal(text('supervision.common'), '5个工作日');
     assert.ok(res.body.items.every((i: any) => /[\u4e00-\u9fff]/.test(i.label) && /[\u4e00-\u9fff]/.test(i.group)));
     assert.deepEqual(res.body.items.find((i: any) => i.key === 'sign').limit, { unit: 'working_days', amount: 1 });
     assert.equal((await t.app.inject({ method: 'GET', url: '/api/v1/limits' })).statusCode, 401);

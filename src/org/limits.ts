@@ -18,6 +18,10 @@ export const LIMIT_LABELS: Record<LimitKey, { group: string; label: string }> = 
   'special.progress': { group: '特殊事项', label: '进度反馈' },
   'special_emergency.first_response': { group: '特殊紧急事项', label: '初步响应' },
   'special_emergency.progress': { group: '特殊紧急事项', label: '进度反馈' },
+  'supervision.special': { group: '督办', label: '专项督办（督办函）书面回复' },
+  'supervision.leader': { group: '督办', label: '领导批示事项办结或有效回复' },
+  'supervision.leader_plan': { group: '督办', label: '领导批示事项无法办结时提出处理办法' },
+  'supervision.common': { group: '督办', label: '共性问题报送解决方案' },
 };
 
 export interface LimitView {
