@@ -292,6 +292,59 @@ export interface KbSettingTable {
   updated_at: string;
 }
 
+/** A 督办 item (第二十七条): what the issuer asks of the addressed unit, its deadline, reply and closure. */
+export interface SupervisionItemTable {
+  id: Generated<number>;
+  kind: string; // phone | consult | special | leader | common
+  ticket_id: number | null;
+  unit_id: number;
+  status: string; // open | replied | closed | recorded
+  matter: string;
+  limit_key: string | null;
+  issued_by: number;
+  issued_role: string;
+  issuer_unit_id: number | null;
+  issued_at: string;
+  due_at: string | null;
+  yellow_at: string | null;
+  plan_due_at: string | null;
+  provisional: number;
+  reply_outcome: string | null; // done | plan
+  reply_content: string | null;
+  plan_end_date: string | null; // YYYY-MM-DD, a plan's promised end
+  replied_by: number | null;
+  replied_at: string | null;
+  reply_late: number;
+  closed_by: number | null;
+  closed_at: string | null;
+  close_note: string | null;
+}
+
+/** One warning (yellow) or escalation (red) per duty: the unique key makes the job idempotent. */
+export interface SupervisionAlertTable {
+  id: Generated<number>;
+  duty_id: number;
+  kind: string; // warning | escalation
+  ticket_id: number;
+  unit_id: number | null;
+  created_at: string;
+}
+
+/** An in-console notification to a unit (a handling unit, the centre or the authority). */
+export interface NotificationTable {
+  id: Generated<number>;
+  unit_id: number;
+  kind: string;
+  ticket_id: number | null;
+  item_id: number | null;
+  title: string;
+  body: string;
+  link: string | null;
+  created_at: string;
+  read_at: string | null;
+  read_by: number | null;
+}
+
 export interface Database {
   units: UnitTable;
   users: UserTable;
@@ -314,4 +367,7 @@ export interface Database {
   kb_synonyms: KbSynonymTable;
   kb_reports: KbReportTable;
   kb_settings: KbSettingTable;
+  supervision_items: SupervisionItemTable;
+  supervision_alerts: SupervisionAlertTable;
+  notifications: NotificationTable;
 }
