@@ -1,0 +1,57 @@
+// The knowledge base's code tables (kinds, statuses, lifecycle actions) from GET /kb/meta, loaded once
+// per session, so the console names them as the server does; plus the few words the API has no table for.
+import { useEffect, useState } from 'react';
+import { api } from '../api';
+import type { Role } from '../types';
+import type { KbMeta } from './KbTypes';
+
+let metaPromise: Promise<KbMeta> | null = null;
+
+export function loadKbMeta(): Promise<KbMeta> {
+  metaPromise ??= api<KbMeta>('/kb/meta').catch((e) => {
+    metaPromise = null;
+    throw e;
+  });
+  return metaPromise;
+}
+
+const EMPTY: KbMeta = { kinds: [], statuses: [], actions: [] };
+
+export interface KbLabels extends KbMeta {
+  loaded: boolean;
+  kind(code: string): string;
+  status(code: string | null | undefined): string;
+  action(code: string): string;
+}
+
+export function useKbMeta(): KbLabels {
+  const [meta, setMeta] = useState<KbMeta | null>(null);
+  useEffect(() => {
+    let live = true;
+    loadKbMeta().then((m) => live && setMeta(m), () => undefined);
+    return () => {
+      live = false;
+    };
+  }, []);
+  const m = meta ?? EMPTY;
+  const find = (list: Array<{ code: string; label: string }>, code: string) => list.find((x) => x.code === code)?.label ?? code;
+  return {
+    ...m,
+    loaded: !!meta,
+    kind: (code) => find(m.kinds, code),
+    status: (code) => (code ? REPORT_STATUS_LABELS[code] ?? find(m.statuses, code) : ''),
+    action: (code) => find(m.actions, code),
+  };
+}
+
+/** Validity on today's date (the API's `validity`; `any` is "no filter"). */
+export const VALIDITY_LABELS: Record<string, string> = { current: '有效', upcoming: '尚未生效', expired: '已失效' };
+
+/** 纠错 report states (events of a report's resolution carry them as from/to status). */
+export const REPORT_STATUS_LABELS: Record<string, string> = { open: '待处理', accepted: '已采纳', rejected: '未采纳' };
+
+/** Who may write and handle 纠错 (articles.ts WRITERS), and who may report errors (reportArticle). */
+export const KB_WRITERS: Role[] = ['unit_staff', 'unit_head', 'centre', 'admin'];
+export const KB_REPORTERS: Role[] = ['agent', 'team_lead', 'centre', 'admin'];
+/** Roles with a knowledge-base to-do list (entries, approvals, reviews, 纠错, upkeep). */
+export const KB_TODO_ROLES: Role[] = ['unit_staff', 'unit_head', 'centre', 'admin'];
