@@ -6,6 +6,7 @@ import { useAuth } from './auth';
 import { HOME_OF } from './labels';
 import { AppLayout } from './layout/AppLayout';
 import { LoginPage } from './pages/LoginPage';
+import { KB_TODO_ROLES, KB_WRITERS } from './components/KbMeta';
 import type { Role } from './types';
 
 const IntakePage = lazy(() => import('./pages/IntakePage'));
@@ -17,6 +18,10 @@ const UnitsPage = lazy(() => import('./pages/admin/UnitsPage'));
 const UsersPage = lazy(() => import('./pages/admin/UsersPage'));
 const CategoriesPage = lazy(() => import('./pages/admin/CategoriesPage'));
 const CalendarPage = lazy(() => import('./pages/admin/CalendarPage'));
+const KbSearchPage = lazy(() => import('./pages/kb/KbSearchPage'));
+const KbArticlePage = lazy(() => import('./pages/kb/KbArticlePage'));
+const KbArticleNewPage = lazy(() => import('./pages/kb/KbArticleForm'));
+const KbTodoPage = lazy(() => import('./pages/kb/KbTodoPage'));
 
 const INTAKE_ROLES: Role[] = ['agent', 'team_lead', 'centre', 'admin'];
 const CENTRE_ROLES: Role[] = ['centre', 'team_lead', 'admin'];
@@ -51,6 +56,10 @@ export function App() {
           <Route path="/tickets" element={<Guard><TicketListPage /></Guard>} />
           <Route path="/tickets/:no" element={<Guard><TicketDetailPage /></Guard>} />
           <Route path="/callback" element={<Guard roles={CENTRE_ROLES}><CallbackPage /></Guard>} />
+          <Route path="/kb" element={<Guard><KbSearchPage /></Guard>} />
+          <Route path="/kb/todo" element={<Guard roles={KB_TODO_ROLES}><KbTodoPage /></Guard>} />
+          <Route path="/kb/articles/new" element={<Guard roles={KB_WRITERS}><KbArticleNewPage /></Guard>} />
+          <Route path="/kb/articles/:id" element={<Guard><KbArticlePage /></Guard>} />
           <Route path="/admin/units" element={<Guard roles={['admin']}><UnitsPage /></Guard>} />
           <Route path="/admin/users" element={<Guard roles={['admin']}><UsersPage /></Guard>} />
           <Route path="/admin/categories" element={<Guard roles={['admin']}><CategoriesPage /></Guard>} />

@@ -5,6 +5,7 @@ import { Button, Drawer, Grid, Layout, Menu, Space } from 'antd';
 import { MenuOutlined } from '@ant-design/icons';
 import { useAuth } from '../auth';
 import type { Role } from '../types';
+import { KB_TODO_ROLES } from '../components/KbMeta';
 
 const { Header, Sider, Content } = Layout;
 
@@ -19,6 +20,8 @@ const ITEMS: Item[] = [
   { path: '/workbench', label: '工作台' },
   { path: '/tickets', label: '工单列表' },
   { path: '/callback', label: '回访台', roles: ['centre', 'team_lead', 'admin'] },
+  { path: '/kb', label: '知识库' },
+  { path: '/kb/todo', label: '知识库待办', roles: KB_TODO_ROLES },
   { path: '/admin/units', label: '单位管理', roles: ['admin'] },
   { path: '/admin/users', label: '用户与角色', roles: ['admin'] },
   { path: '/admin/categories', label: '分类与时限', roles: ['admin'] },
@@ -33,7 +36,10 @@ export function AppLayout({ children }: { children: ReactNode }) {
   const [drawer, setDrawer] = useState(false);
   const narrow = !screens.md;
   const items = ITEMS.filter((i) => !i.roles || (user && i.roles.includes(user.role)));
-  const selected = items.find((i) => location.pathname.startsWith(i.path))?.path;
+  // The longest matching path wins, so /kb/todo selects 知识库待办 rather than 知识库.
+  const selected = items
+    .filter((i) => location.pathname === i.path || location.pathname.startsWith(`${i.path}/`))
+    .sort((a, b) => b.path.length - a.path.length)[0]?.path;
   const menu = (
     <Menu
       mode="inline"
