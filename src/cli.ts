@@ -8,6 +8,7 @@ import { createUser } from './org/users.ts';
 import { loadDemo, DEMO_PASSWORD } from './demo/load.ts';
 import { FileSmsGateway } from './outbox/sms-gateway.ts';
 import { startRelay } from './outbox/relay.ts';
+import { startAlertJob } from './supervision/alerts.ts';
 import { ROLE_LABELS } from './domain/roles.ts';
 import type { AppContext } from './server/context.ts';
 import { Problem } from './server/problem.ts';
@@ -46,6 +47,7 @@ async function serve(ctx: AppContext, announce: boolean): Promise<void> {
   const host = process.env.HOST ?? '127.0.0.1';
   await app.listen({ port, host });
   const stopRelay = startRelay(ctx, new FileSmsGateway(join(ctx.dataDir, 'sms.log')));
+  const stopAlerts = startAlertJob(ctx, 60_000, (err) => app.log.error({ err }, 'supervision alert job failed'));
   const url = `http://${host}:${port}`;
   if (announce) {
     const users = ctx.city.demoUsers.map((u) => `  ${u.username.padEnd(14)} ${ROLE_LABELS[u.role]}${u.unit ? `（${ctx.org.byCodeOrUndefined(u.unit)?.name ?? u.unit}）` : ''}`);
@@ -57,6 +59,7 @@ async function serve(ctx: AppContext, announce: boolean): Promise<void> {
   }
   const shutdown = async () => {
     await app.close();
+    await stopAlerts();
     await stopRelay();
     await ctx.store.close();
     process.exit(0);

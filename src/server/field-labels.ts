@@ -83,6 +83,12 @@ export const FIELD_LABELS: Record<string, string> = {
   bulletin: '公报名称',
   entryPending: '待限时录入',
   id: '编号',
+  // 督办 (src/supervision)
+  matter: '督办事项',
+  ticketNo: '工单编号',
+  outcome: '回复类型',
+  planEndDate: '办结时限',
+  district: '县（市）区',
 };
 
 export function labelOf(path: string): string {
