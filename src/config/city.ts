@@ -2,6 +2,7 @@
 // thresholds. The core reads only this shape; a new city is a new file in ./cities/.
 import type { LimitKey, TimeLimit } from '../domain/time-limits.ts';
 import type { UnitKind } from '../domain/unit-kinds.ts';
+import type { EvaluationConfig } from '../domain/evaluation.ts';
 
 export type { UnitKind };
 
@@ -51,6 +52,8 @@ export interface CityConfig {
   duplicateSimilarity: number;
   /** At most this many extension requests per duty (第十五条: 最多可提出2次). */
   maxExtensions: number;
+  /** The monthly evaluation's weights and the 通报 thresholds (第二十九条, 第三十一条(二)). */
+  evaluation: EvaluationConfig;
   units: UnitSeed[];
   categories: CategorySeed[];
   demoUsers: DemoUserSeed[];

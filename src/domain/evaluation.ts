@@ -4,17 +4,17 @@
 
 /** What a unit did in one month; every figure comes from the records of that month (see src/evaluation/counts.ts). */
 export interface UnitMonthCounts {
-  /** 派单: sign duties opened for the unit in the month (lead and co-handling), not cancelled. */
+  /** 派单: sign duties opened for the unit in the month (lead and co-handling), signed or past their deadline. */
   assigned: number;
-  /** … of which signed by the month's end. */
+  /** … of which signed. */
   signed: number;
   /** … of which signed within the sign limit (第十五条: 1 working day). */
   signedOnTime: number;
   /** Lead sign duties opened in the month, cancelled or not: the unit's tickets (工单总数). */
   leadAssigned: number;
-  /** 应办结: reply (lead) and opinion (co-handling) duties due in the month, not cancelled. */
+  /** 应办结: reply (lead) and opinion (co-handling) duties due in the month, done or past their deadline. */
   due: number;
-  /** … of which completed by the month's end. */
+  /** … of which completed. */
   completed: number;
   /** … of which completed within their limit (extensions granted move the limit). */
   completedOnTime: number;

@@ -72,6 +72,8 @@ export const SATISFACTION_LABELS: Record<Satisfaction, string> = {
   unsatisfied: '不满意',
   very_unsatisfied: '非常不满意',
 };
+/** The levels that count as satisfied (满意率's numerator): everything but the two 差评. */
+export const SATISFIED_LEVELS: readonly Satisfaction[] = ['very_satisfied', 'satisfied', 'basically_satisfied'];
 export function isSatisfied(level: Satisfaction): boolean {
-  return level !== 'unsatisfied' && level !== 'very_unsatisfied';
+  return SATISFIED_LEVELS.includes(level);
 }

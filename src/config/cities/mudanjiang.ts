@@ -4,6 +4,7 @@
 // duty phones are fake.
 import type { CityConfig } from '../city.ts';
 import { DEFAULT_LIMITS } from '../../domain/time-limits.ts';
+import { DEFAULT_EVALUATION } from '../../domain/evaluation.ts';
 
 export const mudanjiang: CityConfig = {
   code: 'MDJ',
@@ -13,6 +14,7 @@ export const mudanjiang: CityConfig = {
   duplicateWindowDays: 30,
   duplicateSimilarity: 0.5,
   maxExtensions: 2,
+  evaluation: DEFAULT_EVALUATION,
 
   units: [
     // 热线管理机构、主管部门、市政府 (第六条, 第七条, 第十六条)

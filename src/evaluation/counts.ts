@@ -1,0 +1,131 @@
+// The month's counts per unit, aggregated in the database: each figure of UnitMonthCounts is one
+// SUM over an index range of the month (duties by started_at / due_at, callbacks and requests by
+// their time), so the cost grows with the month's records, not with the whole history. Figures are
+// as of now: a duty of the month done late next month counts as done, late; a published month is
+// a snapshot, so its ranking does not move afterwards.
+import { sql } from 'kysely';
+import type { AppContext } from '../server/context.ts';
+import type { Db } from '../store/db.ts';
+import { EMPTY_COUNTS, type UnitMonthCounts } from '../domain/evaluation.ts';
+import { SATISFIED_LEVELS } from '../domain/ticket-types.ts';
+import { kbUpkeepCounts } from './kb-upkeep.ts';
+
+export interface MonthRange {
+  /** First instant of the month in Shanghai, UTC ISO. */
+  from: string;
+  /** First instant of the next month. */
+  to: string;
+}
+
+const count = (condition: ReturnType<typeof sql>) => sql<number>`sum(case when ${condition} then 1 else 0 end)`;
+
+type ByUnit = Map<number, UnitMonthCounts>;
+
+function add(into: ByUnit, unitId: number | null, figures: Partial<Record<keyof UnitMonthCounts, unknown>>): void {
+  if (unitId === null) return;
+  const c = into.get(unitId) ?? { ...EMPTY_COUNTS };
+  for (const [k, v] of Object.entries(figures)) c[k as keyof UnitMonthCounts] += Number(v ?? 0);
+  into.set(unitId, c);
+}
+
+/**
+ * Sign duties opened in the month: 派单, 签收, 按时签收, and the lead's tickets. A duty still open
+ * whose deadline has not passed yet (the month under way) is not counted either way.
+ */
+async function signFigures(db: Db, r: MonthRange, now: string, into: ByUnit) {
+  const rows = await db
+    .selectFrom('duties')
+    .select([
+      'unit_id',
+      count(sql`status = 'done' or (status = 'open' and due_at < ${now})`).as('assigned'),
+      count(sql`status = 'done'`).as('signed'),
+      count(sql`status = 'done' and late = 0`).as('signedOnTime'),
+      count(sql`party = 'lead'`).as('leadAssigned'),
+    ])
+    .where('kind', '=', 'sign')
+    .where('started_at', '>=', r.from)
+    .where('started_at', '<', r.to)
+    .groupBy('unit_id')
+    .execute();
+  for (const { unit_id, ...f } of rows) add(into, unit_id, f);
+}
+
+/**
+ * Reply and opinion duties due in the month: 应办结, 办结, 按时办结, and the late ones. A duty still
+ * open counts once its deadline has passed (by `now`, for the month under way), as late; it is
+ * "explained" when the unit asked for an extension of it.
+ */
+async function completionFigures(db: Db, r: MonthRange, now: string, into: ByUnit) {
+  const late = sql`((status = 'done' and late = 1) or status = 'open')`;
+  const explained = sql`exists (select 1 from unit_requests q where q.duty_id = duties.id and q.kind = 'extension')`;
+  const rows = await db
+    .selectFrom('duties')
+    .select([
+      'unit_id',
+      count(sql`true`).as('due'),
+      count(sql`status = 'done'`).as('completed'),
+      count(sql`status = 'done' and late = 0`).as('completedOnTime'),
+      count(sql`${late} and not ${explained}`).as('overdueUnexplained'),
+      count(sql`party = 'co' and ${late}`).as('coHandlingLate'),
+    ])
+    .where('kind', 'in', ['reply', 'opinion'])
+    .where('due_at', '>=', r.from)
+    .where('due_at', '<', r.to)
+    .where((eb) => eb.or([eb('status', '=', 'done'), eb.and([eb('status', '=', 'open'), eb('due_at', '<', now)])]))
+    .groupBy('unit_id')
+    .execute();
+  for (const { unit_id, ...f } of rows) add(into, unit_id, f);
+}
+
+/** Callbacks of the month on the unit's tickets (the ticket's lead unit), by rating. */
+async function satisfactionFigures(db: Db, r: MonthRange, into: ByUnit) {
+  const rows = await db
+    .selectFrom('callbacks as c')
+    .innerJoin('tickets as t', 't.id', 'c.ticket_id')
+    .select(['t.lead_unit_id as unit_id', count(sql`true`).as('rated'), count(sql`c.satisfaction in (${sql.join(SATISFIED_LEVELS)})`).as('satisfied')])
+    .where('c.created_at', '>=', r.from)
+    .where('c.created_at', '<', r.to)
+    .where('c.reached', '=', 1)
+    .where('c.satisfaction', 'is not', null)
+    // An unsatisfied rating of a demand the centre judged unreasonable is not held against the unit.
+    .where((eb) => eb.or([eb('c.reasonable', 'is', null), eb('c.reasonable', '=', 1)]))
+    .groupBy('t.lead_unit_id')
+    .execute();
+  for (const { unit_id, ...f } of rows) add(into, unit_id, f);
+}
+
+/** 退单 and 延期 filed in the month, and 退单 found improper in the month. */
+async function requestFigures(db: Db, r: MonthRange, into: ByUnit) {
+  const filed = await db
+    .selectFrom('unit_requests')
+    .select(['unit_id', count(sql`kind = 'return'`).as('returns'), count(sql`kind = 'extension'`).as('extensions')])
+    .where('requested_at', '>=', r.from)
+    .where('requested_at', '<', r.to)
+    .groupBy('unit_id')
+    .execute();
+  for (const { unit_id, ...f } of filed) add(into, unit_id, f);
+  const improper = await db
+    .selectFrom('unit_requests')
+    .select(['unit_id', count(sql`true`).as('improperReturns')])
+    .where('kind', '=', 'return')
+    .where('improper', '=', 1)
+    .where('decided_at', '>=', r.from)
+    .where('decided_at', '<', r.to)
+    .groupBy('unit_id')
+    .execute();
+  for (const { unit_id, ...f } of improper) add(into, unit_id, f);
+}
+
+/** Every unit's counts for the month; units with no record in it are absent. */
+export async function monthCounts(ctx: AppContext, r: MonthRange): Promise<Map<number, UnitMonthCounts>> {
+  const db = ctx.store.db;
+  const into: ByUnit = new Map();
+  const now = ctx.clock.now();
+  // Sequential on purpose: one connection on SQLite, and on PostgreSQL the month's pages stay warm.
+  await signFigures(db, r, now, into);
+  await completionFigures(db, r, now, into);
+  await satisfactionFigures(db, r, into);
+  await requestFigures(db, r, into);
+  for (const [unitId, f] of await kbUpkeepCounts(ctx, r)) add(into, unitId, f);
+  return into;
+}

@@ -1,0 +1,159 @@
+// 月度考核 (第二十九条): every 承办单位's counts, indicators, score and rank for a month, the 通报
+// triggers it hit (第三十一条(二)) with the authority's decision on each, and the published ranking.
+import { DateTime } from 'luxon';
+import type { AppContext } from '../server/context.ts';
+import type { Actor } from '../auth/actor.ts';
+import { inTransaction } from '../store/db.ts';
+import { writeEvent } from '../audit/events.ts';
+import { conflict, invalid, notFound } from '../server/problem.ts';
+import { ZONE } from '../domain/calendar.ts';
+import { formatShanghai } from '../domain/deadline.ts';
+import {
+  EMPTY_COUNTS,
+  INDICATOR_KEYS,
+  INDICATORS,
+  TRIGGER_KEYS,
+  indicatorsOf,
+  monthsBack,
+  rankByScore,
+  scoreOf,
+  triggersOf,
+  type Indicators,
+  type Trigger,
+  type TriggerKey,
+  type UnitMonthCounts,
+} from '../domain/evaluation.ts';
+import { monthCounts, type MonthRange } from './counts.ts';
+
+/** The units the evaluation ranks: the 承办单位, not the centre, the authority or the city government. */
+const EVALUATED_KINDS = new Set(['district', 'department', 'utility', 'subunit']);
+
+export type Decision = 'confirmed' | 'dismissed';
+
+export interface EvaluationRow {
+  unit: { code: string; name: string; kind: string };
+  counts: UnitMonthCounts;
+  indicators: Indicators;
+  score: number | null;
+  rank: number | null;
+  triggers: Array<Trigger & { decision: Decision | null; note: string | null }>;
+}
+
+export interface MonthlyEvaluation {
+  month: string;
+  from: string;
+  to: string;
+  /** False while the month is under way: its figures still move. */
+  complete: boolean;
+  generatedAt: string;
+  indicators: Array<{ key: string; label: string; formula: string; weight: number; lowerIsBetter: boolean }>;
+  thresholds: AppContext['city']['evaluation']['thresholds'];
+  rows: EvaluationRow[];
+  published: { at: string; by: string | null } | null;
+}
+
+const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
+
+export function monthRange(month: string): MonthRange {
+  if (!MONTH.test(month)) throw invalid('month', `字段「月份」格式应为 YYYY-MM，收到「${month}」`);
+  const start = DateTime.fromISO(`${month}-01`, { zone: ZONE });
+  return { from: start.toUTC().toISO()!, to: start.plus({ months: 1 }).toUTC().toISO()! };
+}
+
+/** The month as it stands now, computed from the records. */
+export async function evaluateMonth(ctx: AppContext, month: string): Promise<MonthlyEvaluation> {
+  const range = monthRange(month);
+  const now = ctx.clock.now();
+  if (range.from > now) throw invalid('month', `月份 ${month} 尚未开始`);
+  const config = ctx.city.evaluation;
+  // The month and the two before it: 连续三个月 needs them.
+  const history: Array<Map<number, UnitMonthCounts>> = [];
+  for (const m of monthsBack(month, 3)) history.push(await monthCounts(ctx, monthRange(m)));
+  const decisions = await ctx.store.db.selectFrom('evaluation_findings').selectAll().where('month', '=', month).execute();
+  const units = ctx.org.all().filter((u) => EVALUATED_KINDS.has(u.kind) && (u.active || history[0].has(u.id)));
+  const rows = units.map((u) => {
+    const months = history.map((h) => h.get(u.id) ?? { ...EMPTY_COUNTS });
+    const indicators = indicatorsOf(months[0]);
+    return {
+      unit: { code: u.code, name: u.name, kind: u.kind },
+      counts: months[0],
+      indicators,
+      score: scoreOf(indicators, config.weights),
+      triggers: triggersOf(months, config).map((t) => {
+        const d = decisions.find((x) => x.unit_id === u.id && x.trigger === t.key);
+        return { ...t, decision: (d?.decision as Decision | undefined) ?? null, note: d?.note ?? null };
+      }),
+    };
+  });
+  const publication = await ctx.store.db
+    .selectFrom('evaluation_publications as p')
+    .leftJoin('users as u', 'u.id', 'p.published_by')
+    .select(['p.published_at', 'u.display_name'])
+    .where('p.month', '=', month)
+    .executeTakeFirst();
+  return {
+    month,
+    from: formatShanghai(range.from),
+    to: formatShanghai(range.to),
+    complete: range.to <= now,
+    generatedAt: formatShanghai(now),
+    indicators: INDICATOR_KEYS.map((k) => ({ key: k, label: INDICATORS[k].label, formula: INDICATORS[k].formula, weight: config.weights[k], lowerIsBetter: !!INDICATORS[k].lowerIsBetter })),
+    thresholds: config.thresholds,
+    rows: rankByScore(rows).sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || a.unit.code.localeCompare(b.unit.code)),
+    published: publication ? { at: formatShanghai(publication.published_at), by: publication.display_name } : null,
+  };
+}
+
+/** The ranking as published to every unit (第二十九条 在全市通报): the snapshot taken when published. */
+export async function publishedEvaluation(ctx: AppContext, month: string): Promise<MonthlyEvaluation> {
+  monthRange(month);
+  const row = await ctx.store.db.selectFrom('evaluation_publications').select('snapshot').where('month', '=', month).executeTakeFirst();
+  if (!row) throw notFound(`${month} 的考核结果尚未发布`);
+  return JSON.parse(row.snapshot) as MonthlyEvaluation;
+}
+
+export async function listPublished(ctx: AppContext): Promise<Array<{ month: string; publishedAt: string }>> {
+  const rows = await ctx.store.db.selectFrom('evaluation_publications').select(['month', 'published_at']).orderBy('month', 'desc').execute();
+  return rows.map((r) => ({ month: r.month, publishedAt: formatShanghai(r.published_at) }));
+}
+
+/** Publishes a finished month: the figures as they stand become the ranking every unit sees. */
+export async function publishEvaluation(ctx: AppContext, actor: Actor, month: string): Promise<MonthlyEvaluation> {
+  const evaluation = await evaluateMonth(ctx, month);
+  if (!evaluation.complete) throw conflict(`${month} 尚未结束，不能发布考核结果`);
+  return inTransaction(ctx.store.db, async (tx) => {
+    const now = ctx.clock.now();
+    const published = { ...evaluation, published: { at: formatShanghai(now), by: actor.displayName } };
+    const snapshot = JSON.stringify(published);
+    const existing = await tx.selectFrom('evaluation_publications').select('month').where('month', '=', month).executeTakeFirst();
+    if (existing) await tx.updateTable('evaluation_publications').set({ snapshot, published_by: actor.userId, published_at: now }).where('month', '=', month).execute();
+    else await tx.insertInto('evaluation_publications').values({ month, snapshot, published_by: actor.userId, published_at: now }).execute();
+    await writeEvent(tx, actor, now, { action: 'evaluation_publish', detail: { month, units: evaluation.rows.length, republished: !!existing } });
+    return published;
+  });
+}
+
+/** The authority confirms a trigger as a 通报, or dismisses it with a reason. */
+export async function decideFinding(
+  ctx: AppContext,
+  actor: Actor,
+  month: string,
+  body: { unitCode: string; trigger: string; decision: Decision; note?: string },
+): Promise<{ unitCode: string; trigger: TriggerKey; decision: Decision }> {
+  if (!(TRIGGER_KEYS as readonly string[]).includes(body.trigger)) throw invalid('trigger', `字段「通报情形」取值无效：${body.trigger}`);
+  const unit = ctx.org.byCodeOrUndefined(body.unitCode);
+  if (!unit) throw invalid('unitCode', `单位「${body.unitCode}」不存在`);
+  if (body.decision === 'dismissed' && !body.note?.trim()) throw invalid('note', '不予通报须说明理由');
+  const evaluation = await evaluateMonth(ctx, month);
+  const hit = evaluation.rows.find((r) => r.unit.code === unit.code)?.triggers.find((t) => t.key === body.trigger);
+  if (!hit) throw conflict(`${unit.name} 在 ${month} 未触发该通报情形`);
+  await inTransaction(ctx.store.db, async (tx) => {
+    const now = ctx.clock.now();
+    const values = { decision: body.decision, detail: hit.detail, note: body.note?.trim() || null, decided_by: actor.userId, decided_at: now };
+    const existing = await tx.selectFrom('evaluation_findings').select('month').where('month', '=', month).where('unit_id', '=', unit.id).where('trigger', '=', body.trigger).executeTakeFirst();
+    if (existing) await tx.updateTable('evaluation_findings').set(values).where('month', '=', month).where('unit_id', '=', unit.id).where('trigger', '=', body.trigger).execute();
+    else await tx.insertInto('evaluation_findings').values({ month, unit_id: unit.id, trigger: body.trigger, ...values }).execute();
+    await writeEvent(tx, actor, now, { action: 'evaluation_finding', detail: { month, unit: unit.code, trigger: body.trigger, decision: body.decision } });
+  });
+  return { unitCode: unit.code, trigger: body.trigger as TriggerKey, decision: body.decision };
+}

@@ -1,0 +1,53 @@
+// /api/v1/evaluation/…: the monthly evaluation. The authority and the centre see the month as it
+// stands and decide on the 通报 triggers; the authority publishes a finished month, and from then
+// every unit sees the published ranking (第二十九条 在全市通报).
+import type { FastifyPluginAsync } from 'fastify';
+import type { AppContext } from '../server/context.ts';
+import { actorOf, requireRole } from '../auth/plugin.ts';
+import { obj, text } from '../tickets/schemas.ts';
+import { TRIGGER_KEYS } from '../domain/evaluation.ts';
+import { decideFinding, evaluateMonth, listPublished, publishEvaluation, publishedEvaluation, type Decision } from './monthly.ts';
+
+const monthParam = { type: 'object', properties: { month: { type: 'string', pattern: '^\\d{4}-(0[1-9]|1[0-2])$' } }, required: ['month'] };
+const STEERING = ['authority', 'centre', 'admin'] as const;
+
+export const evaluationRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
+  const tags = ['evaluation'];
+
+  app.get('/evaluation/published', { schema: { tags, summary: '已发布的月度考核（全市通报）' }, onRequest: requireRole() }, async () => ({ items: await listPublished(ctx) }));
+
+  app.get<{ Params: { month: string } }>(
+    '/evaluation/months/:month',
+    { schema: { tags, summary: '月度考核：各承办单位的指标、得分、排名与触发的通报情形（热线主管部门、热线管理机构看实时结果；其他角色看已发布结果）', params: monthParam }, onRequest: requireRole() },
+    async (request) => {
+      const actor = actorOf(request);
+      return (STEERING as readonly string[]).includes(actor.role) ? evaluateMonth(ctx, request.params.month) : publishedEvaluation(ctx, request.params.month);
+    },
+  );
+
+  app.get<{ Params: { month: string } }>(
+    '/evaluation/months/:month/published',
+    { schema: { tags, summary: '已发布的月度考核结果', params: monthParam }, onRequest: requireRole() },
+    async (request) => publishedEvaluation(ctx, request.params.month),
+  );
+
+  app.post<{ Params: { month: string } }>(
+    '/evaluation/months/:month/publish',
+    { schema: { tags, summary: '发布月度考核结果（热线主管部门；仅已结束的月份）', params: monthParam }, onRequest: requireRole('authority', 'admin') },
+    async (request) => publishEvaluation(ctx, actorOf(request), request.params.month),
+  );
+
+  app.post<{ Params: { month: string }; Body: { unitCode: string; trigger: string; decision: Decision; note?: string } }>(
+    '/evaluation/months/:month/findings',
+    {
+      schema: {
+        tags,
+        summary: '对触发的通报情形作出决定：确认通报或不予通报（须说明理由）',
+        params: monthParam,
+        body: obj({ unitCode: text(40), trigger: { type: 'string', enum: [...TRIGGER_KEYS] }, decision: { type: 'string', enum: ['confirmed', 'dismissed'] }, note: text(1000, 0) }, ['unitCode', 'trigger', 'decision']),
+      },
+      onRequest: requireRole('authority', 'admin'),
+    },
+    async (request) => decideFinding(ctx, actorOf(request), request.params.month, request.body),
+  );
+};
