@@ -13,6 +13,8 @@ import { ROLE_LABELS } from './domain/roles.ts';
 import type { AppContext } from './server/context.ts';
 import { Problem } from './server/problem.ts';
 import { kbCommand, KB_USAGE } from './knowledge/cli.ts';
+import { reportCommand, REPORT_USAGE } from './reports/cli.ts';
+import { startReportScheduler } from './reports/scheduler.ts';
 
 const USAGE = `用法: hotline <命令> [选项]
 
@@ -24,6 +26,7 @@ const USAGE = `用法: hotline <命令> [选项]
                              计算期限，输出 YYYY-MM-DDTHH:mm:ss+08:00
   user create --username U --password P --role R [--unit CODE] [--name 姓名]
 ${KB_USAGE}
+${REPORT_USAGE}
 
 环境变量: PORT, HOST, HOTLINE_DATA_DIR（SQLite 文件目录，默认 ./data）, HOTLINE_DATABASE_URL（postgres://…）`;
 
@@ -47,6 +50,8 @@ async function serve(ctx: AppContext, announce: boolean): Promise<void> {
   const host = process.env.HOST ?? '127.0.0.1';
   await app.listen({ port, host });
   const stopRelay = startRelay(ctx, new FileSmsGateway(join(ctx.dataDir, 'sms.log')));
+  // 日报、周报、月报 from 00:10 each day, and the 社情民意 spike check (src/reports/scheduler.ts).
+  const stopReports = startReportScheduler(ctx, 60_000, (err) => app.log.error({ err }, 'report job failed'));
   const stopAlerts = startAlertJob(ctx, 60_000, (err) => app.log.error({ err }, 'supervision alert job failed'));
   const url = `http://${host}:${port}`;
   if (announce) {
@@ -61,6 +66,7 @@ async function serve(ctx: AppContext, announce: boolean): Promise<void> {
     await app.close();
     await stopAlerts();
     await stopRelay();
+    await stopReports();
     await ctx.store.close();
     process.exit(0);
   };
@@ -132,6 +138,9 @@ async function run(argv: string[]): Promise<void> {
     }
     case 'kb':
       await kbCommand(rest, withContext);
+      return;
+    case 'report':
+      await reportCommand(rest, withContext);
       return;
     default:
       process.stdout.write(`${USAGE}\n`);

@@ -7,7 +7,7 @@ export type OutboxTopic = 'sms' | 'report';
 export interface SmsMessage {
   /** Recipient number (a unit's duty phone, or a requester's for callback notices). */
   to: string;
-  template: 'dispatch_notice' | 'deadline_warning' | 'callback_request' | 'supervision' | 'special_report' | 'emergency_report' | 'kb_notice';
+  template: 'dispatch_notice' | 'deadline_warning' | 'callback_request' | 'supervision' | 'special_report' | 'emergency_report' | 'kb_notice' | 'spike_alert';
   /** Values for the template; never the requester's name or number. */
   params: Record<string, string>;
 }

@@ -17,6 +17,7 @@ const TEMPLATES: Record<SmsMessage['template'], (p: Record<string, string>) => s
   special_report: (p) => `【12345热线】${p.level}：工单 ${p.ticketNo} 已生成并转办，特此报告。`,
   emergency_report: (p) => `【12345热线】紧急事项已转 ${p.line}，记录 ${p.ticketNo}，特此报告。`,
   kb_notice: (p) => `【12345热线】贵单位知识库条目《${p.title}》${p.matter}，请登录平台处理。`,
+  spike_alert: (p) => `【12345热线】社情民意预警：${p.district}「${p.topic}」${p.day} 诉求 ${p.count} 件，近14日日均 ${p.mean} 件，请研判并做好“未诉先办”。`,
 };
 
 export function renderSms(message: SmsMessage): string {

@@ -12,6 +12,7 @@ import { orgRoutes } from '../org/routes.ts';
 import { calendarRoutes } from '../calendar/routes.ts';
 import { ticketRoutes } from '../tickets/routes.ts';
 import { knowledgeRoutes } from '../knowledge/routes.ts';
+import { reportRoutes } from '../reports/routes.ts';
 import { supervisionRoutes } from '../supervision/routes.ts';
 import { knowledgePublicPage } from '../knowledge/public-page.ts';
 import { healthRoutes } from './health.ts';
@@ -84,6 +85,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
       await api.register(calendarRoutes, { ctx });
       await api.register(ticketRoutes, { ctx });
       await api.register(knowledgeRoutes, { ctx });
+      await api.register(reportRoutes, { ctx });
       await api.register(supervisionRoutes, { ctx });
     },
     { prefix: '/api/v1' },

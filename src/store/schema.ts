@@ -370,4 +370,30 @@ export interface Database {
   supervision_items: SupervisionItemTable;
   supervision_alerts: SupervisionAlertTable;
   notifications: NotificationTable;
+  reports: ReportTable;
+  report_alerts: ReportAlertTable;
+}
+
+/** A stored 日报/周报/月报 (kind daily|weekly|monthly; period 2026-03-02, 2026-W10, 2026-03), city-wide. */
+export interface ReportTable {
+  id: Generated<number>;
+  kind: string;
+  period: string;
+  json: string;
+  generated_at: string;
+}
+
+/** A 社情民意 spike: a topic rising well above its recent level in one district on one day. */
+export interface ReportAlertTable {
+  id: Generated<number>;
+  day: string;
+  /** The district's unit code, '' for tickets with no district. */
+  district_code: string;
+  district_unit_id: number | null;
+  topic: string;
+  count: number;
+  baseline_mean: number;
+  baseline_sd: number;
+  threshold: number;
+  created_at: string;
 }

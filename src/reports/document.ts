@@ -1,0 +1,89 @@
+// The content model of a report's exports: the title line and one table per breakdown, with Chinese
+// headers. The xlsx (one sheet per table) and the PDF (the tables one after another) are both laid
+// out from this, so what they show is tested once, here.
+import type { Report, Row } from './report.ts';
+
+export type Cell = string | number;
+
+export interface Table {
+  /** Sheet name (at most 31 characters, no []:*?/\). */
+  name: string;
+  headers: string[];
+  rows: Cell[][];
+}
+
+export interface ReportDocument {
+  title: string;
+  /** 统计期间：2026-03-01 至 2026-03-31（2026年3月） */
+  subtitle: string;
+  tables: Table[];
+}
+
+export const percent = (x: number | null) => (x == null ? '—' : `${(x * 100).toFixed(2)}%`);
+
+const breakdown = (name: string, head: string, rows: Row[]): Table => ({
+  name,
+  headers: [head, '件数', '占比'],
+  rows: rows.map((r) => [r.name, r.count, percent(r.share)]),
+});
+
+export function reportDocument(report: Report): ReportDocument {
+  const t = report.totals;
+  const s = report.satisfaction;
+  const tables: Table[] = [
+    {
+      name: '概况',
+      headers: ['指标', '数值'],
+      rows: [
+        ['受理总量（件）', t.tickets],
+        ['超期办结（项）', t.lateDone],
+        ['期末超期未办结（项）', t.openOverdue],
+        ['已评价回访（次）', t.rated],
+        ['满意（含非常满意、满意、基本满意）', t.satisfied],
+        ['满意率', percent(t.satisfactionRate)],
+        ['统计范围', report.scope.label],
+      ],
+    },
+    breakdown('按渠道', '受理渠道', report.byChannel),
+    breakdown('按诉求类型', '诉求类型', report.byType),
+    breakdown('按一级分类', '一级分类', report.byTopCategory),
+    breakdown('按末级分类', '诉求分类', report.byCategory),
+    breakdown('按县（市）区', '县（市）区', report.byDistrict),
+    breakdown('按主办单位', '主办单位', report.byLeadUnit),
+    {
+      name: '热点诉求',
+      headers: ['排名', '诉求分类', '件数', '热词', '涉及工单数'],
+      rows: Array.from({ length: Math.max(report.topIssues.categories.length, report.topIssues.keywords.length) }, (_, i) => [
+        i + 1,
+        report.topIssues.categories[i]?.name ?? '',
+        report.topIssues.categories[i]?.count ?? '',
+        report.topIssues.keywords[i]?.word ?? '',
+        report.topIssues.keywords[i]?.count ?? '',
+      ]),
+    },
+    {
+      name: '超期情况',
+      headers: ['单位', '超期办结（项）', '期末超期未办结（项）'],
+      rows: [...report.overdue.byUnit.map((r) => [r.name, r.lateDone, r.openOverdue]), ['合计', report.overdue.lateDone, report.overdue.openOverdue]],
+    },
+    {
+      name: '满意度',
+      headers: ['评价', '次数'],
+      rows: [...s.levels.map((l) => [l.name, l.count] as Cell[]), ['已评价合计', s.rated], ['未接通', s.unreached], ['满意率', percent(s.rate)]],
+    },
+    {
+      name: '趋势',
+      headers: ['期间', '受理量', '超期办结', '期末超期未办结', '已评价回访', '满意率'],
+      rows: report.trend.map((p) => [p.label, p.tickets, p.lateDone, p.openOverdue, p.rated, percent(p.satisfactionRate)]),
+    },
+  ];
+  if (report.samples) {
+    tables.push({
+      name: '典型工单',
+      headers: ['工单编号', '受理时间', '诉求类型', '诉求分类', '县（市）区', '主办单位', '状态', '诉求人', '诉求事实'],
+      rows: report.samples.map((x) => [x.no, x.createdAt.slice(0, 16).replace('T', ' '), x.type, x.category ?? '', x.district ?? '', x.leadUnit ?? '', x.status, x.requester ?? '', x.facts]),
+    });
+  }
+  const range = report.firstDate === report.lastDate ? report.firstDate : `${report.firstDate} 至 ${report.lastDate}`;
+  return { title: report.title, subtitle: `统计期间：${range}（${report.periodLabel}）`, tables };
+}

@@ -1,0 +1,113 @@
+// The report as files: .xlsx (exceljs; one sheet per table, a title row with the period, Chinese
+// headers) and PDF (pdfkit, with the installed Noto Sans CJK font embedded, subset to the characters
+// used). Both are laid out from the content model in ./document.ts.
+import { existsSync } from 'node:fs';
+import ExcelJS from 'exceljs';
+import PDFDocument from 'pdfkit';
+import { Problem } from '../server/problem.ts';
+import { reportDocument, type Cell } from './document.ts';
+import type { Report } from './report.ts';
+
+export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+export const PDF_TYPE = 'application/pdf';
+
+/** A file name for downloads: 12345热线月报_2026-03.xlsx */
+export function exportFileName(report: Report, ext: 'xlsx' | 'pdf'): string {
+  return `12345热线${report.kindLabel}_${report.period.replace(/\//g, '_')}.${ext}`;
+}
+
+const SHEET_NAME_BAD = /[[\]:*?/\\]/g;
+
+export async function reportXlsx(report: Report): Promise<Buffer> {
+  const doc = reportDocument(report);
+  const wb = new ExcelJS.Workbook();
+  wb.creator = '12345热线平台';
+  wb.created = new Date(report.generatedAt);
+  for (const table of doc.tables) {
+    const ws = wb.addWorksheet(table.name.replace(SHEET_NAME_BAD, '').slice(0, 31));
+    const width = Math.max(table.headers.length, 1);
+    ws.addRow([`${doc.title}　${doc.subtitle}`]);
+    ws.mergeCells(1, 1, 1, width);
+    ws.getRow(1).font = { bold: true, size: 13 };
+    const header = ws.addRow(table.headers);
+    header.font = { bold: true };
+    header.eachCell((c) => {
+      c.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE8F0FB' } };
+      c.border = { bottom: { style: 'thin' } };
+    });
+    for (const row of table.rows) ws.addRow(row);
+    table.headers.forEach((h, i) => {
+      const longest = Math.max(h.length, ...table.rows.map((r) => String(r[i] ?? '').length));
+      ws.getColumn(i + 1).width = Math.min(60, Math.max(10, longest * 2 + 2));
+    });
+    ws.views = [{ state: 'frozen', ySplit: 2 }];
+  }
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+/** Where the CJK font is looked for; fonts-noto-cjk installs the first. */
+export const CJK_FONTS: Array<{ file: string; family: string }> = [
+  { file: '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc', family: 'NotoSansCJKsc-Regular' },
+  { file: '/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc', family: 'NotoSerifCJKsc-Regular' },
+];
+
+function cjkFont(): { file: string; family: string } {
+  const env = process.env.HOTLINE_REPORT_FONT;
+  if (env) return { file: env, family: process.env.HOTLINE_REPORT_FONT_FAMILY ?? '' };
+  const found = CJK_FONTS.find((f) => existsSync(f.file));
+  if (!found) throw new Problem(503, 'font-missing', '服务器未安装中文字体（fonts-noto-cjk），暂不能导出 PDF，请改用 Excel 导出');
+  return found;
+}
+
+export async function reportPdf(report: Report): Promise<Buffer> {
+  const content = reportDocument(report);
+  const font = cjkFont();
+  const doc = new PDFDocument({ size: 'A4', margin: 40, info: { Title: content.title, Subject: content.subtitle, Creator: '12345热线平台' } });
+  const chunks: Buffer[] = [];
+  doc.on('data', (c: Buffer) => chunks.push(c));
+  const done = new Promise<Buffer>((resolve, reject) => {
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+  });
+  if (font.family) doc.registerFont('cjk', font.file, font.family);
+  else doc.registerFont('cjk', font.file);
+  doc.font('cjk');
+
+  const left = doc.page.margins.left;
+  const usable = doc.page.width - left - doc.page.margins.right;
+  const bottom = () => doc.page.height - doc.page.margins.bottom;
+  doc.fontSize(16).text(content.title, { align: 'center' });
+  doc.moveDown(0.3).fontSize(10).fillColor('#555').text(content.subtitle, { align: 'center' }).fillColor('#000');
+  doc.moveDown(0.8);
+
+  for (const table of content.tables) {
+    // Column widths: the first (names) column wider, the rest equal; text wraps within its cell.
+    const n = table.headers.length;
+    const first = n === 2 ? usable * 0.6 : n >= 6 ? usable * 0.22 : usable * 0.4;
+    const widths = [first, ...Array.from({ length: n - 1 }, () => (usable - first) / Math.max(1, n - 1))];
+    if (doc.y + 60 > bottom()) doc.addPage();
+    doc.fontSize(12).text(table.name, left, doc.y);
+    doc.moveDown(0.3);
+    const drawRow = (cells: Cell[], bold: boolean) => {
+      doc.fontSize(bold ? 9.5 : 9);
+      const texts = cells.map((c) => String(c ?? ''));
+      const height = Math.max(...texts.map((t, i) => doc.heightOfString(t, { width: widths[i] - 6 }))) + 6;
+      if (doc.y + height > bottom()) doc.addPage();
+      const y = doc.y;
+      if (bold) doc.rect(left, y, usable, height).fill('#e8f0fb').fillColor('#000');
+      let x = left;
+      texts.forEach((t, i) => {
+        doc.text(t, x + 3, y + 3, { width: widths[i] - 6, align: i === 0 ? 'left' : 'right' });
+        x += widths[i];
+      });
+      doc.moveTo(left, y + height).lineTo(left + usable, y + height).lineWidth(0.3).strokeColor('#bbb').stroke();
+      doc.x = left;
+      doc.y = y + height;
+    };
+    drawRow(table.headers, true);
+    for (const row of table.rows) drawRow(row, false);
+    doc.moveDown(1);
+  }
+  doc.end();
+  return done;
+}

@@ -1,0 +1,342 @@
+// The report object (第二十四条): what GET /api/v1/reports/… answers, what the CLI prints as JSON, what
+// the scheduled job stores and what the xlsx and PDF exports lay out. Built from the store layer's
+// aggregates (./queries.ts) for one period or one topic, for the whole city or a unit's subtree.
+import type { AppContext } from '../server/context.ts';
+import type { Actor } from '../auth/actor.ts';
+import { isUnitRole } from '../domain/roles.ts';
+import { CHANNELS, CHANNEL_LABELS, SATISFACTION_LABELS, SATISFACTION_LEVELS, TICKET_TYPES, TICKET_TYPE_LABELS, isSatisfied, type Satisfaction } from '../domain/ticket-types.ts';
+import { STATUS_LABELS } from '../domain/ticket-states.ts';
+import { formatShanghai } from '../domain/deadline.ts';
+import { maskName } from '../domain/masking.ts';
+import { PERIOD_KIND_LABELS, trailingPeriods, type Period, type PeriodKind } from './periods.ts';
+import {
+  callbacksBy,
+  categoryNames,
+  overdueDuties,
+  sampleTickets,
+  ticketCount,
+  ticketFacts,
+  ticketsBy,
+  type KeyCount,
+  type Range,
+  type TicketFilter,
+} from './queries.ts';
+import { topKeywords, type KeywordCount } from './keywords.ts';
+
+export interface ReportScope {
+  /** A unit user's subtree, null for the whole city. */
+  unitScope: number[] | null;
+  /** The unit whose subtree it is. */
+  unit: { code: string; name: string } | null;
+}
+
+export const CITY_SCOPE: ReportScope = { unitScope: null, unit: null };
+
+export function scopeOf(ctx: AppContext, actor: Actor): ReportScope {
+  if (!isUnitRole(actor.role)) return CITY_SCOPE;
+  const unit = ctx.org.get(actor.unitId);
+  return { unitScope: actor.unitScope ?? [], unit: unit ? { code: unit.code, name: unit.name } : null };
+}
+
+export interface Row {
+  key: string;
+  name: string;
+  count: number;
+  /** count / the report's ticket total, 0 when there are none. */
+  share: number;
+}
+
+export interface OverdueRow {
+  key: string;
+  name: string;
+  lateDone: number;
+  openOverdue: number;
+}
+
+export interface SatisfactionFigures {
+  levels: Array<{ key: Satisfaction; name: string; count: number }>;
+  /** Callbacks that reached the requester and recorded a level. */
+  rated: number;
+  /** 非常满意 + 满意 + 基本满意. */
+  satisfied: number;
+  /** satisfied / rated (0–1, 4 decimals); null when nothing was rated. */
+  rate: number | null;
+  /** Attempts that did not reach the requester. */
+  unreached: number;
+}
+
+export interface TrendPoint {
+  period: string;
+  label: string;
+  tickets: number;
+  lateDone: number;
+  openOverdue: number;
+  rated: number;
+  satisfied: number;
+  satisfactionRate: number | null;
+}
+
+export interface SampleTicket {
+  no: string;
+  createdAt: string;
+  channel: string;
+  type: string;
+  status: string;
+  category: string | null;
+  district: string | null;
+  leadUnit: string | null;
+  /** Facts with phone and identity numbers masked. */
+  facts: string;
+  /** The requester's surname only (张**), nothing for a confidential requester or an organisation's contact. */
+  requester: string | null;
+}
+
+export interface Report {
+  kind: PeriodKind | 'topic';
+  kindLabel: string;
+  /** 2026-03-02, 2026-W10, 2026-03, or the topic's date range. */
+  period: string;
+  /** Title for people: 牡丹江市12345热线 2026年3月 月报（全市）. */
+  title: string;
+  periodLabel: string;
+  firstDate: string;
+  lastDate: string;
+  from: string;
+  to: string;
+  scope: { unit: { code: string; name: string } | null; label: string };
+  topic?: { terms: string[]; district: { code: string; name: string } | null };
+  generatedAt: string;
+  totals: { tickets: number; lateDone: number; openOverdue: number; rated: number; satisfied: number; satisfactionRate: number | null };
+  byChannel: Row[];
+  byType: Row[];
+  byTopCategory: Row[];
+  byCategory: Row[];
+  byDistrict: Row[];
+  byLeadUnit: Row[];
+  topIssues: { categories: Row[]; keywords: KeywordCount[] };
+  overdue: { lateDone: number; openOverdue: number; byUnit: OverdueRow[]; byKind: OverdueRow[] };
+  satisfaction: SatisfactionFigures;
+  trend: TrendPoint[];
+  samples?: SampleTicket[];
+}
+
+export const DUTY_KIND_LABELS: Record<string, string> = {
+  sign: '签收',
+  reply: '办理反馈',
+  opinion: '协办意见',
+  first_response: '初步响应',
+  progress: '进度反馈',
+  settle_dispute: '异议裁定',
+};
+
+const NONE = '未填写';
+const ratio = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 10000) / 10000 : 0);
+
+function rows(counts: KeyCount[], total: number, label: (key: string | number | null) => string, order?: readonly string[]): Row[] {
+  const byKey = new Map<string, number>();
+  for (const c of counts) byKey.set(c.key == null ? '' : String(c.key), (byKey.get(c.key == null ? '' : String(c.key)) ?? 0) + c.n);
+  if (order) {
+    return order.map((k) => ({ key: k, name: label(k), count: byKey.get(k) ?? 0, share: ratio(byKey.get(k) ?? 0, total) }));
+  }
+  return [...byKey]
+    .map(([k, n]) => ({ key: k, name: label(k === '' ? null : k), count: n, share: ratio(n, total) }))
+    .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name, 'zh'));
+}
+
+/**
+ * 满意率 = (非常满意 + 满意 + 基本满意) / 已评价回访数: over the callbacks recorded in the period that
+ * reached the requester and recorded a level; unreached attempts are not in the denominator.
+ */
+export function satisfactionOf(counts: Array<{ reached: number; satisfaction: string | null; n: number }>): SatisfactionFigures {
+  const per = new Map<string, number>();
+  let unreached = 0;
+  for (const c of counts) {
+    if (!c.reached) unreached += c.n;
+    else if (c.satisfaction) per.set(c.satisfaction, (per.get(c.satisfaction) ?? 0) + c.n);
+  }
+  const levels = SATISFACTION_LEVELS.map((key) => ({ key, name: SATISFACTION_LABELS[key], count: per.get(key) ?? 0 }));
+  const rated = levels.reduce((s, l) => s + l.count, 0);
+  const satisfied = levels.filter((l) => isSatisfied(l.key)).reduce((s, l) => s + l.count, 0);
+  return { levels, rated, satisfied, rate: rated ? Math.round((satisfied / rated) * 10000) / 10000 : null, unreached };
+}
+
+interface Labels {
+  unit: (id: string | number | null) => string;
+  category: (id: string | number | null) => string;
+}
+
+async function labels(ctx: AppContext): Promise<Labels & { categories: Awaited<ReturnType<typeof categoryNames>> }> {
+  const categories = await categoryNames(ctx.store.db);
+  return {
+    categories,
+    unit: (id) => (id == null ? NONE : (ctx.org.get(Number(id))?.name ?? `单位${id}`)),
+    category: (id) => (id == null ? '未分类' : (categories.get(Number(id))?.name ?? `分类${id}`)),
+  };
+}
+
+/** The figures every report has, for one range and filter. */
+async function figures(ctx: AppContext, range: Range, filter: TicketFilter, l: Labels) {
+  const db = ctx.store.db;
+  const [channel, type, topCategory, category, district, leadUnit, overdue, callbacks, facts] = await Promise.all([
+    ticketsBy(db, range, filter, 'channel'),
+    ticketsBy(db, range, filter, 'type'),
+    ticketsBy(db, range, filter, 'top_category'),
+    ticketsBy(db, range, filter, 'category'),
+    ticketsBy(db, range, filter, 'district'),
+    ticketsBy(db, range, filter, 'lead_unit'),
+    overdueDuties(db, range, filter),
+    callbacksBy(db, range, filter),
+    ticketFacts(db, range, filter),
+  ]);
+  const total = channel.reduce((s, c) => s + c.n, 0);
+  const byCategory = rows(category, total, l.category);
+  const fold = (key: (o: (typeof overdue)[number]) => string, name: (k: string) => string): OverdueRow[] => {
+    const m = new Map<string, OverdueRow>();
+    for (const o of overdue) {
+      const k = key(o);
+      const row = m.get(k) ?? { key: k, name: name(k), lateDone: 0, openOverdue: 0 };
+      row.lateDone += o.lateDone;
+      row.openOverdue += o.openOverdue;
+      m.set(k, row);
+    }
+    return [...m.values()].sort((a, b) => b.lateDone + b.openOverdue - (a.lateDone + a.openOverdue) || a.name.localeCompare(b.name, 'zh'));
+  };
+  const satisfaction = satisfactionOf(callbacks);
+  const lateDone = overdue.reduce((s, o) => s + o.lateDone, 0);
+  const openOverdue = overdue.reduce((s, o) => s + o.openOverdue, 0);
+  return {
+    totals: { tickets: total, lateDone, openOverdue, rated: satisfaction.rated, satisfied: satisfaction.satisfied, satisfactionRate: satisfaction.rate },
+    byChannel: rows(channel, total, (k) => CHANNEL_LABELS[k as keyof typeof CHANNEL_LABELS] ?? String(k), CHANNELS),
+    byType: rows(type, total, (k) => TICKET_TYPE_LABELS[k as keyof typeof TICKET_TYPE_LABELS] ?? String(k), TICKET_TYPES),
+    byTopCategory: rows(topCategory, total, l.category),
+    byCategory,
+    byDistrict: rows(district, total, (k) => (k == null ? '未标明县（市）区' : l.unit(k))),
+    byLeadUnit: rows(leadUnit, total, (k) => (k == null ? '未派单' : l.unit(k))),
+    topIssues: { categories: byCategory.filter((r) => r.key !== '').slice(0, 10), keywords: topKeywords(facts, 20) },
+    overdue: {
+      lateDone,
+      openOverdue,
+      byUnit: fold((o) => (o.unit == null ? '' : String(o.unit)), (k) => (k === '' ? NONE : l.unit(k))),
+      byKind: fold((o) => o.kind, (k) => DUTY_KIND_LABELS[k] ?? k),
+    },
+    satisfaction,
+  };
+}
+
+/** The headline figures of a range (for trends): ticket count, overdue and satisfaction. */
+async function trendPoint(ctx: AppContext, period: Period, filter: TicketFilter): Promise<TrendPoint> {
+  const db = ctx.store.db;
+  const [tickets, overdue, callbacks] = await Promise.all([ticketCount(db, period, filter), overdueDuties(db, period, filter), callbacksBy(db, period, filter)]);
+  const s = satisfactionOf(callbacks);
+  return {
+    period: period.key,
+    label: period.label,
+    tickets,
+    lateDone: overdue.reduce((a, o) => a + o.lateDone, 0),
+    openOverdue: overdue.reduce((a, o) => a + o.openOverdue, 0),
+    rated: s.rated,
+    satisfied: s.satisfied,
+    satisfactionRate: s.rate,
+  };
+}
+
+function scopeLabel(scope: ReportScope): string {
+  return scope.unit ? `${scope.unit.name}及下级单位` : '全市';
+}
+
+/** How many periods a report's trend shows (the period itself and those before it). */
+export const TREND_PERIODS = 6;
+
+export async function buildPeriodReport(ctx: AppContext, period: Period, scope: ReportScope, trendCount = TREND_PERIODS): Promise<Report> {
+  const filter: TicketFilter = { unitScope: scope.unitScope };
+  const l = await labels(ctx);
+  const f = await figures(ctx, period, filter, l);
+  const trend: TrendPoint[] = [];
+  for (const p of trailingPeriods(period, trendCount)) trend.push(p.key === period.key ? currentPoint(period, f) : await trendPoint(ctx, p, filter));
+  const kindLabel = PERIOD_KIND_LABELS[period.kind];
+  return {
+    kind: period.kind,
+    kindLabel,
+    period: period.key,
+    title: `${ctx.city.name}12345热线${period.label}${kindLabel}（${scopeLabel(scope)}）`,
+    periodLabel: period.label,
+    firstDate: period.firstDate,
+    lastDate: period.lastDate,
+    from: period.from,
+    to: period.to,
+    scope: { unit: scope.unit, label: scopeLabel(scope) },
+    generatedAt: ctx.clock.now(),
+    ...f,
+    trend,
+  };
+}
+
+function currentPoint(period: Period, f: Awaited<ReturnType<typeof figures>>): TrendPoint {
+  return { period: period.key, label: period.label, ...f.totals };
+}
+
+// Numbers that identify a person inside free text: mobile and landline numbers, identity numbers.
+const PERSONAL_NUMBERS = /\d{15,17}[\dXx]|1[3-9]\d{9}|0\d{2,3}-?\d{7,8}/g;
+
+/** Facts as a report may show them: personal numbers masked. */
+export function maskFacts(facts: string): string {
+  return facts.replace(PERSONAL_NUMBERS, (m) => `${m.slice(0, 3)}${'*'.repeat(Math.max(4, m.length - 7))}${m.slice(-4)}`);
+}
+
+export interface TopicQuery {
+  terms: string[];
+  fromDate: string;
+  toDate: string;
+  district: { id: number; code: string; name: string } | null;
+  from: string;
+  to: string;
+}
+
+/** 专报: the same breakdowns for the tickets of a topic, with a daily trend and masked sample tickets. */
+export async function buildTopicReport(ctx: AppContext, q: TopicQuery, scope: ReportScope, sampleCount = 20): Promise<Report> {
+  const filter: TicketFilter = { unitScope: scope.unitScope, terms: q.terms, districtId: q.district?.id ?? null };
+  const l = await labels(ctx);
+  const range = { from: q.from, to: q.to };
+  const f = await figures(ctx, range, filter, l);
+  const samples = await sampleTickets(ctx.store.db, range, filter, sampleCount);
+  const periodLabel = `${q.fromDate} 至 ${q.toDate}`;
+  // The trend of a topic: the preceding ranges of the same length.
+  const days = Math.round((Date.parse(q.to) - Date.parse(q.from)) / 86_400_000);
+  const trend: TrendPoint[] = [];
+  for (let i = TREND_PERIODS - 1; i >= 0; i--) {
+    const to = new Date(Date.parse(q.to) - i * days * 86_400_000).toISOString();
+    const from = new Date(Date.parse(q.from) - i * days * 86_400_000).toISOString();
+    const label = `${formatShanghai(from).slice(0, 10)}起${days}日`;
+    if (i === 0) trend.push({ period: periodLabel, label, ...f.totals });
+    else trend.push({ ...(await trendPoint(ctx, { kind: 'daily', key: label, label, firstDate: '', lastDate: '', from, to }, filter)) });
+  }
+  const title = `${ctx.city.name}12345热线专报：${q.terms.join('、')}${q.district ? `（${q.district.name}）` : ''}`;
+  return {
+    kind: 'topic',
+    kindLabel: '专报',
+    period: `${q.fromDate}/${q.toDate}`,
+    title,
+    periodLabel,
+    firstDate: q.fromDate,
+    lastDate: q.toDate,
+    from: q.from,
+    to: q.to,
+    scope: { unit: scope.unit, label: scopeLabel(scope) },
+    topic: { terms: q.terms, district: q.district ? { code: q.district.code, name: q.district.name } : null },
+    generatedAt: ctx.clock.now(),
+    ...f,
+    trend,
+    samples: samples.map((s) => ({
+      no: s.no,
+      createdAt: formatShanghai(s.created_at),
+      channel: CHANNEL_LABELS[s.channel as keyof typeof CHANNEL_LABELS] ?? s.channel,
+      type: TICKET_TYPE_LABELS[s.type as keyof typeof TICKET_TYPE_LABELS] ?? s.type,
+      status: STATUS_LABELS[s.status as keyof typeof STATUS_LABELS] ?? s.status,
+      category: s.category_id == null ? null : l.category(s.category_id),
+      district: s.district_unit_id == null ? null : l.unit(s.district_unit_id),
+      leadUnit: s.lead_unit_id == null ? null : l.unit(s.lead_unit_id),
+      facts: maskFacts(s.facts),
+      requester: s.confidential || s.requester_kind !== 'person' ? null : maskName(s.requester_name),
+    })),
+  };
+}
