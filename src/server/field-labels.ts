@@ -89,6 +89,9 @@ export const FIELD_LABELS: Record<string, string> = {
   outcome: '回复类型',
   planEndDate: '办结时限',
   district: '县（市）区',
+  month: '月份',
+  trigger: '通报情形',
+  decision: '决定',
 };
 
 export function labelOf(path: string): string {
