@@ -18,6 +18,7 @@ const UnitsPage = lazy(() => import('./pages/admin/UnitsPage'));
 const UsersPage = lazy(() => import('./pages/admin/UsersPage'));
 const CategoriesPage = lazy(() => import('./pages/admin/CategoriesPage'));
 const CalendarPage = lazy(() => import('./pages/admin/CalendarPage'));
+const ReportsPage = lazy(() => import('./pages/reports/ReportsPage'));
 const KbSearchPage = lazy(() => import('./pages/kb/KbSearchPage'));
 const KbArticlePage = lazy(() => import('./pages/kb/KbArticlePage'));
 const KbArticleNewPage = lazy(() => import('./pages/kb/KbArticleForm'));
@@ -60,6 +61,7 @@ export function App() {
           <Route path="/kb/todo" element={<Guard roles={KB_TODO_ROLES}><KbTodoPage /></Guard>} />
           <Route path="/kb/articles/new" element={<Guard roles={KB_WRITERS}><KbArticleNewPage /></Guard>} />
           <Route path="/kb/articles/:id" element={<Guard><KbArticlePage /></Guard>} />
+          <Route path="/reports" element={<Guard roles={['centre', 'authority', 'admin', 'unit_staff', 'unit_head']}><ReportsPage /></Guard>} />
           <Route path="/admin/units" element={<Guard roles={['admin']}><UnitsPage /></Guard>} />
           <Route path="/admin/users" element={<Guard roles={['admin']}><UsersPage /></Guard>} />
           <Route path="/admin/categories" element={<Guard roles={['admin']}><CategoriesPage /></Guard>} />

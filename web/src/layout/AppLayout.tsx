@@ -22,6 +22,7 @@ const ITEMS: Item[] = [
   { path: '/callback', label: '回访台', roles: ['centre', 'team_lead', 'admin'] },
   { path: '/kb', label: '知识库' },
   { path: '/kb/todo', label: '知识库待办', roles: KB_TODO_ROLES },
+  { path: '/reports', label: '统计报表', roles: ['centre', 'authority', 'admin', 'unit_staff', 'unit_head'] },
   { path: '/admin/units', label: '单位管理', roles: ['admin'] },
   { path: '/admin/users', label: '用户与角色', roles: ['admin'] },
   { path: '/admin/categories', label: '分类与时限', roles: ['admin'] },
