@@ -19,6 +19,9 @@ const UsersPage = lazy(() => import('./pages/admin/UsersPage'));
 const CategoriesPage = lazy(() => import('./pages/admin/CategoriesPage'));
 const CalendarPage = lazy(() => import('./pages/admin/CalendarPage'));
 const ReportsPage = lazy(() => import('./pages/reports/ReportsPage'));
+const SupervisionBoardPage = lazy(() => import('./pages/SupervisionBoardPage'));
+const SupervisionItemsPage = lazy(() => import('./pages/SupervisionItemsPage'));
+const EvaluationPage = lazy(() => import('./pages/EvaluationPage'));
 const KbSearchPage = lazy(() => import('./pages/kb/KbSearchPage'));
 const KbArticlePage = lazy(() => import('./pages/kb/KbArticlePage'));
 const KbArticleNewPage = lazy(() => import('./pages/kb/KbArticleForm'));
@@ -61,6 +64,9 @@ export function App() {
           <Route path="/kb/todo" element={<Guard roles={KB_TODO_ROLES}><KbTodoPage /></Guard>} />
           <Route path="/kb/articles/new" element={<Guard roles={KB_WRITERS}><KbArticleNewPage /></Guard>} />
           <Route path="/kb/articles/:id" element={<Guard><KbArticlePage /></Guard>} />
+          <Route path="/evaluation" element={<Guard><EvaluationPage /></Guard>} />
+          <Route path="/supervision" element={<Guard roles={['centre', 'team_lead', 'authority', 'admin']}><SupervisionBoardPage /></Guard>} />
+          <Route path="/supervision/items" element={<Guard roles={['centre', 'team_lead', 'authority', 'admin', 'unit_staff', 'unit_head']}><SupervisionItemsPage /></Guard>} />
           <Route path="/reports" element={<Guard roles={['centre', 'authority', 'admin', 'unit_staff', 'unit_head']}><ReportsPage /></Guard>} />
           <Route path="/admin/units" element={<Guard roles={['admin']}><UnitsPage /></Guard>} />
           <Route path="/admin/users" element={<Guard roles={['admin']}><UsersPage /></Guard>} />

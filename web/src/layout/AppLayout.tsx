@@ -6,6 +6,7 @@ import { MenuOutlined } from '@ant-design/icons';
 import { useAuth } from '../auth';
 import type { Role } from '../types';
 import { KB_TODO_ROLES } from '../components/KbMeta';
+import { SupervisionBell } from '../components/SupervisionBell';
 
 const { Header, Sider, Content } = Layout;
 
@@ -22,6 +23,9 @@ const ITEMS: Item[] = [
   { path: '/callback', label: '回访台', roles: ['centre', 'team_lead', 'admin'] },
   { path: '/kb', label: '知识库' },
   { path: '/kb/todo', label: '知识库待办', roles: KB_TODO_ROLES },
+  { path: '/evaluation', label: '月度考核', roles: ['authority', 'centre', 'admin', 'unit_staff', 'unit_head'] },
+  { path: '/supervision', label: '效能监察', roles: ['centre', 'team_lead', 'authority', 'admin'] },
+  { path: '/supervision/items', label: '督办', roles: ['centre', 'team_lead', 'authority', 'admin', 'unit_staff', 'unit_head'] },
   { path: '/reports', label: '统计报表', roles: ['centre', 'authority', 'admin', 'unit_staff', 'unit_head'] },
   { path: '/admin/units', label: '单位管理', roles: ['admin'] },
   { path: '/admin/users', label: '用户与角色', roles: ['admin'] },
@@ -64,6 +68,7 @@ export function AppLayout({ children }: { children: ReactNode }) {
             {narrow && <span style={{ fontWeight: 600, color: '#1f5fbf' }}>12345</span>}
           </Space>
           <Space size="middle" wrap={false}>
+            <SupervisionBell />
             <span
               data-testid="current-user"
               title={`${user?.displayName}（${user?.roleLabel}${user?.unit ? ` · ${user.unit.name}` : ''}）`}

@@ -9,6 +9,7 @@ import { LightBadge } from '../components/LightBadge';
 import { CHANNEL_LABELS, DECLINE_REASONS, REJECT_REASONS, SATISFACTION_LABELS, TYPE_LABELS } from '../labels';
 import type { TicketDetail, TicketEvent } from '../types';
 import { ActionPanel } from '../components/ActionPanel';
+import { SuperviseButton } from '../components/SupervisionShared';
 import { statusColor } from '../components/IntakePanels';
 import { TicketCallbacks, TicketDuties, TicketLinks, TicketRequests, TicketSubmissions, TicketTimeline } from '../components/TicketSections';
 import { EMERGENCY_LINE_LABELS, ORIGIN_LABELS, REQUESTER_KIND_LABELS, RESOLUTION_LABELS, fmtTime } from '../components/TicketRefData';
@@ -175,7 +176,7 @@ export default function TicketDetailPage() {
     </Card>
   );
 
-  const actions = <ActionPanel ticket={t} onDone={onDone} />;
+  const actions = <><ActionPanel ticket={t} onDone={onDone} /><SuperviseButton ticketNo={t.no} onDone={() => void load()} label="发起督办" /></>;
 
   return (
     <ConfigProvider button={{ autoInsertSpace: false }}>

@@ -10,6 +10,7 @@ import { ROLE_LABELS } from '../labels';
 import type { Page, TicketSummary } from '../types';
 import { useNow, type TicketColumnKey } from '../components/ListColumns';
 import { ListTable } from '../components/ListTable';
+import { SupervisionWorkbenchBlock } from '../components/SupervisionWorkbenchBlock';
 import { QUEUE_COLORS, QUEUE_LABELS, type WorkbenchQueue } from '../components/QueueLabels';
 
 const REFRESH_MS = 60_000;
@@ -175,6 +176,7 @@ export default function WorkbenchPage() {
       </Flex>
 
       {queuesError && <Alert type="error" showIcon message={queuesError} style={{ marginBottom: 12 }} />}
+      {unitUser && <SupervisionWorkbenchBlock />}
 
       {!queues && !queuesError ? (
         <Skeleton active paragraph={{ rows: 3 }} />
