@@ -42,8 +42,8 @@ export function ReportView({ report }: { report: Report }) {
   const trend = useMemo<ChartOption>(
     () => ({
       tooltip: { trigger: 'axis' },
-      legend: { data: ['受理量', '期末超期未办结', '满意率'] },
-      grid: { left: 8, right: 8, top: 36, bottom: 8, containLabel: true },
+      legend: { top: 0, left: 'center', data: ['受理量', '期末超期未办结', '满意率'] },
+      grid: { left: 8, right: 8, top: 56, bottom: 8, containLabel: true },
       xAxis: { type: 'category', data: report.trend.map((p) => p.label) },
       yAxis: [
         { type: 'value', minInterval: 1, name: '件' },
