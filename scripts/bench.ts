@@ -4,7 +4,10 @@
 // knowledge base's search latency over 100,000 passages (the five seed bulletins plus synthetic
 // documents drawn from their words) on SQLite, and on PostgreSQL when HOTLINE_BENCH_PG_URL gives a
 // server (an admin URL: the bench creates and drops its own database there).
-// `npm run bench -- --json` prints one JSON object instead of the table; `-- --kb-only` skips the tickets.
+// Then the monthly evaluation over a year of synthetic history: 1,000,000 tickets on SQLite and
+// 10,000,000 on PostgreSQL (BENCH_EVAL_SQLITE_TICKETS / BENCH_EVAL_PG_TICKETS change the sizes).
+// `npm run bench -- --json` prints one JSON object instead of the table; `-- --kb-only` skips the
+// tickets; `-- --only=kb|evaluation|tickets` runs one part.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, totalmem, tmpdir } from 'node:os';
@@ -20,6 +23,7 @@ import { importSeedBulletins, SEED_BULLETIN_DIR } from '../src/knowledge/import.
 import { searchKb } from '../src/knowledge/search.ts';
 import { refreshStatistics } from '../src/knowledge/kb-store.ts';
 import { padCorpus } from './kb-corpus.ts';
+import { evaluationBench, type EvaluationFigures } from './bench-evaluation.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const json = process.argv.includes('--json');
@@ -184,13 +188,19 @@ async function kbSearchLatency(engine: 'sqlite' | 'postgres'): Promise<KbFigures
   }
 }
 
-const kbOnly = process.argv.includes('--kb-only');
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7) ?? (process.argv.includes('--kb-only') ? 'kb' : null);
+const runs = (part: string) => !only || only === part;
 const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 log(`machine: ${machine}`);
-const bare = kbOnly ? null : await bareInserts();
-const http = kbOnly ? null : await httpCreates();
-const kbSqlite = await kbSearchLatency('sqlite');
-const kbPostgres = process.env.HOTLINE_BENCH_PG_URL ? await kbSearchLatency('postgres') : null;
+const bare = runs('tickets') ? await bareInserts() : null;
+const http = runs('tickets') ? await httpCreates() : null;
+const kbSqlite = runs('kb') ? await kbSearchLatency('sqlite') : null;
+const kbPostgres = runs('kb') && process.env.HOTLINE_BENCH_PG_URL ? await kbSearchLatency('postgres') : null;
+const evalSqlite = runs('evaluation') ? await evaluationBench('sqlite', Number(process.env.BENCH_EVAL_SQLITE_TICKETS ?? 1_000_000), log) : null;
+const evalPostgres = runs('evaluation') && process.env.HOTLINE_BENCH_PG_URL ? await evaluationBench('postgres', Number(process.env.BENCH_EVAL_PG_TICKETS ?? 10_000_000), log) : null;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const evalJson = (e: EvaluationFigures | null, key: string) =>
+  e ? { [`${key}_tickets`]: e.tickets, [`${key}_duties`]: e.duties, [`${key}_units`]: e.units, [`${key}_first_ms`]: e.runs[0], [`${key}_median_ms`]: median(e.runs) } : {};
 const result = {
   machine,
   engine: 'sqlite',
@@ -214,6 +224,8 @@ const result = {
   ...(kbPostgres
     ? { kb_pg_passages: kbPostgres.passages, kb_pg_index_per_s: kbPostgres.indexPerSecond, kb_pg_search_p50_ms: kbPostgres.p50, kb_pg_search_p95_ms: kbPostgres.p95, kb_pg_search_p99_ms: kbPostgres.p99 }
     : {}),
+  ...evalJson(evalSqlite, 'evaluation_sqlite'),
+  ...evalJson(evalPostgres, 'evaluation_pg'),
 };
 if (json) {
   process.stdout.write(`${JSON.stringify(result)}\n`);
@@ -233,5 +245,9 @@ if (json) {
     log(`| knowledge-base search over ${kb.passages} passages, ${name}, p50 / p95 / p99 (${kb.searches} searches) | ${kb.p50} ms / ${kb.p95} ms / ${kb.p99} ms |`);
     log(`| knowledge-base indexing, ${name} (segmentation + index, through the import use-case) | ${kb.indexPerSecond} passages/s |`);
   }
-  if (!process.env.HOTLINE_BENCH_PG_URL) log('| knowledge-base search, PostgreSQL | skipped: HOTLINE_BENCH_PG_URL not set |');
+  for (const e of [evalSqlite, evalPostgres]) {
+    if (!e) continue;
+    log(`| monthly evaluation of ${e.units} units over ${e.tickets.toLocaleString('en')} tickets (${e.duties.toLocaleString('en')} duties), ${e.engine === 'sqlite' ? 'SQLite' : 'PostgreSQL'}: first / median of 3 | ${e.runs[0]} ms / ${median(e.runs)} ms |`);
+  }
+  if (!process.env.HOTLINE_BENCH_PG_URL) log('| PostgreSQL figures | skipped: HOTLINE_BENCH_PG_URL not set |');
 }
