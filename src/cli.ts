@@ -15,6 +15,7 @@ import { Problem } from './server/problem.ts';
 import { kbCommand, KB_USAGE } from './knowledge/cli.ts';
 import { reportCommand, REPORT_USAGE } from './reports/cli.ts';
 import { startReportScheduler } from './reports/scheduler.ts';
+import { evaluateCommand, EVALUATE_USAGE } from './evaluation/cli.ts';
 
 const USAGE = `用法: hotline <命令> [选项]
 
@@ -27,6 +28,7 @@ const USAGE = `用法: hotline <命令> [选项]
   user create --username U --password P --role R [--unit CODE] [--name 姓名]
 ${KB_USAGE}
 ${REPORT_USAGE}
+${EVALUATE_USAGE}
 
 环境变量: PORT, HOST, HOTLINE_DATA_DIR（SQLite 文件目录，默认 ./data）, HOTLINE_DATABASE_URL（postgres://…）`;
 
@@ -141,6 +143,9 @@ async function run(argv: string[]): Promise<void> {
       return;
     case 'report':
       await reportCommand(rest, withContext);
+      return;
+    case 'evaluate':
+      await evaluateCommand(rest, withContext);
       return;
     default:
       process.stdout.write(`${USAGE}\n`);

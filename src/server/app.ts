@@ -14,6 +14,7 @@ import { ticketRoutes } from '../tickets/routes.ts';
 import { knowledgeRoutes } from '../knowledge/routes.ts';
 import { reportRoutes } from '../reports/routes.ts';
 import { supervisionRoutes } from '../supervision/routes.ts';
+import { evaluationRoutes } from '../evaluation/routes.ts';
 import { knowledgePublicPage } from '../knowledge/public-page.ts';
 import { healthRoutes } from './health.ts';
 import { consolePlugin } from './console.ts';
@@ -87,6 +88,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
       await api.register(knowledgeRoutes, { ctx });
       await api.register(reportRoutes, { ctx });
       await api.register(supervisionRoutes, { ctx });
+      await api.register(evaluationRoutes, { ctx });
     },
     { prefix: '/api/v1' },
   );

@@ -372,6 +372,26 @@ export interface Database {
   notifications: NotificationTable;
   reports: ReportTable;
   report_alerts: ReportAlertTable;
+  evaluation_findings: EvaluationFindingTable;
+  evaluation_publications: EvaluationPublicationTable;
+}
+
+export interface EvaluationFindingTable {
+  month: string;
+  unit_id: number;
+  trigger: string;
+  decision: string;
+  detail: string;
+  note: string | null;
+  decided_by: number;
+  decided_at: string;
+}
+
+export interface EvaluationPublicationTable {
+  month: string;
+  snapshot: string;
+  published_by: number;
+  published_at: string;
 }
 
 /** A stored 日报/周报/月报 (kind daily|weekly|monthly; period 2026-03-02, 2026-W10, 2026-03), city-wide. */
