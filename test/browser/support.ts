@@ -10,7 +10,12 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 
 export const CHROMIUM = process.env.HOTLINE_TEST_CHROMIUM;
 export const ROOT = resolve(import.meta.dirname, '..', '..');
-export const SCREENSHOTS = join(ROOT, 'docs', 'screenshots');
+/**
+ * Where the browser suites save the README's screenshots: docs/screenshots with
+ * HOTLINE_UPDATE_SCREENSHOTS=1 (`npm run screenshots`), otherwise a scratch directory, so a test run
+ * leaves the work tree as it found it.
+ */
+export const SCREENSHOTS = process.env.HOTLINE_UPDATE_SCREENSHOTS === '1' ? join(ROOT, 'docs', 'screenshots') : mkdtempSync(join(tmpdir(), 'hotline-screenshots-'));
 export const DEMO_PASSWORD = 'demo12345';
 
 /** Skip reason for node:test when there is no browser. */
