@@ -43,7 +43,7 @@ describe('hotline report', () => {
 
   it('a bad period or option is refused with the usage', () => {
     const bad = hotline('report', 'monthly', '--month', '2026-13');
-    assert.equal(bad.code, 2);
+    assert.equal(bad.code, 2, bad.err);
     assert.match(bad.err, /--month 无效/);
     assert.equal(hotline('report', 'daily', '--month', '2026-03').code, 2);
     assert.equal(hotline('report', 'daily', '--format', 'xlsx').code, 2, 'a file format needs --out');
