@@ -11,6 +11,18 @@ import { at, dutyView, requesterView, ticketSummary, unitRef, worstLight } from 
 import { unitCanSee, type DutyRow, type TicketRow } from './model.ts';
 import { QUEUES, WORKBENCH, queueCondition, type Queue } from './queues.ts';
 
+/** Timeline entries that are not ticket actions of ACTION_RULES: intake, merges, supervision. */
+const TIMELINE_LABELS: Record<string, string> = {
+  intake: '受理',
+  merged_in: '并入重复诉求',
+  supervise: '督办',
+  supervision_reply: '督办回复',
+  supervision_close: '督办办结',
+  supervision_send_back: '督办退回',
+  deadline_warning: '临期预警',
+  deadline_escalation: '超期升级',
+};
+
 export async function getTicket(ctx: AppContext, actor: Actor, no: string) {
   const db = ctx.store.db;
   const t = await db.selectFrom('tickets').selectAll().where('no', '=', no).executeTakeFirst();
@@ -241,7 +253,7 @@ export async function ticketEvents(ctx: AppContext, actor: Actor, no: string) {
     id: r.id,
     at: at(r.at),
     action: r.action,
-    actionLabel: (ACTION_RULES as Record<string, { label: string }>)[r.action]?.label ?? ({ intake: '受理', merged_in: '并入重复诉求' } as Record<string, string>)[r.action] ?? r.action,
+    actionLabel: (ACTION_RULES as Record<string, { label: string }>)[r.action]?.label ?? TIMELINE_LABELS[r.action] ?? r.action,
     actor: { name: r.display_name ?? '系统', role: r.role, unit: unitRef(ctx, r.unit_id) },
     fromStatus: r.from_status,
     toStatus: r.to_status,
