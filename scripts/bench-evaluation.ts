@@ -1,15 +1,12 @@
 // The monthly evaluation over a large history: synthetic tickets spread evenly over twelve months
 // (each with its lead sign and reply duties; some co-handled, called back, returned or extended),
 // written by the engine itself in bulk, then `evaluateMonth` timed for the last full month.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { bootstrap } from '../src/server/bootstrap.ts';
 import { ManualClock } from '../src/server/context.ts';
 import { evaluateMonth } from '../src/evaluation/monthly.ts';
 import { createUser } from '../src/org/users.ts';
+import { scratchDatabase } from './bench-database.ts';
 
 export interface EvaluationFigures {
   engine: 'sqlite' | 'postgres';
@@ -26,31 +23,10 @@ const MONTHS = 12;
 const START = Date.parse('2025-11-01T00:00:00+08:00') / 1000;
 const END = Date.parse('2026-11-01T00:00:00+08:00') / 1000;
 
-async function adminRun(admin: string, statement: string) {
-  const client = new pg.Client({ connectionString: admin });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
-
 export async function evaluationBench(engine: 'sqlite' | 'postgres', tickets: number, log: (line: string) => void): Promise<EvaluationFigures> {
-  const dir = mkdtempSync(join(tmpdir(), 'hotline-bench-eval-'));
-  let databaseUrl: string | undefined;
-  let drop = async () => {};
-  if (engine === 'postgres') {
-    const admin = process.env.HOTLINE_BENCH_PG_URL!;
-    const name = `hotline_bench_eval_${process.pid}`;
-    await adminRun(admin, `CREATE DATABASE "${name}" TEMPLATE template0`);
-    const url = new URL(admin);
-    url.pathname = `/${name}`;
-    databaseUrl = url.toString();
-    drop = () => adminRun(admin, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  }
+  const scratch = await scratchDatabase(engine, 'eval');
   const clock = new ManualClock(new Date(END * 1000 + 2 * 86400_000).toISOString());
-  const ctx = await bootstrap({ databaseUrl, sqliteFile: join(dir, 'eval.sqlite'), dataDir: dir, clock });
+  const ctx = await bootstrap({ databaseUrl: scratch.databaseUrl, sqliteFile: scratch.sqliteFile, dataDir: scratch.dir, clock });
   try {
     const db = ctx.store.db;
     const units = ctx.org.all().filter((u) => ['district', 'department', 'utility'].includes(u.kind)).map((u) => u.id);
@@ -105,7 +81,6 @@ export async function evaluationBench(engine: 'sqlite' | 'postgres', tickets: nu
     return { engine, tickets, duties, monthTickets: Math.round(tickets / MONTHS), generateSeconds, runs, units: evaluated };
   } finally {
     await ctx.store.close();
-    await drop();
-    rmSync(dir, { recursive: true, force: true });
+    await scratch.drop();
   }
 }

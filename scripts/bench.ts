@@ -14,7 +14,6 @@ import { cpus, totalmem, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
 import autocannon from 'autocannon';
-import pg from 'pg';
 import { openStore } from '../src/store/db.ts';
 import { migrate } from '../src/store/migrations.ts';
 import { bootstrap } from '../src/server/bootstrap.ts';
@@ -24,6 +23,7 @@ import { searchKb } from '../src/knowledge/search.ts';
 import { refreshStatistics } from '../src/knowledge/kb-store.ts';
 import { padCorpus } from './kb-corpus.ts';
 import { evaluationBench, type EvaluationFigures } from './bench-evaluation.ts';
+import { scratchDatabase } from './bench-database.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const json = process.argv.includes('--json');
@@ -138,28 +138,8 @@ interface KbFigures {
  * ranking in the engine, grouping, snippets), the questions of the evaluation set asked in turn.
  */
 async function kbSearchLatency(engine: 'sqlite' | 'postgres'): Promise<KbFigures | null> {
-  const dir = mkdtempSync(join(tmpdir(), 'hotline-bench-kb-'));
-  let databaseUrl: string | undefined;
-  let dropDatabase = async () => {};
-  if (engine === 'postgres') {
-    const admin = process.env.HOTLINE_BENCH_PG_URL!;
-    const name = `hotline_bench_kb_${process.pid}`;
-    const run = async (statement: string) => {
-      const client = new pg.Client({ connectionString: admin });
-      await client.connect();
-      try {
-        await client.query(statement);
-      } finally {
-        await client.end();
-      }
-    };
-    await run(`CREATE DATABASE "${name}" TEMPLATE template0`);
-    const url = new URL(admin);
-    url.pathname = `/${name}`;
-    databaseUrl = url.toString();
-    dropDatabase = () => run(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  }
-  const ctx = await bootstrap({ databaseUrl, sqliteFile: join(dir, 'kb.sqlite'), dataDir: dir });
+  const scratch = await scratchDatabase(engine, 'kb');
+  const ctx = await bootstrap({ databaseUrl: scratch.databaseUrl, sqliteFile: scratch.sqliteFile, dataDir: scratch.dir });
   try {
     log(`knowledge base on ${engine}: importing the seed bulletins and synthetic documents up to ${KB_PASSAGES} passages…`);
     const started = performance.now();
@@ -183,8 +163,7 @@ async function kbSearchLatency(engine: 'sqlite' | 'postgres'): Promise<KbFigures
     return { passages, indexPerSecond, searches: latencies.length, p50: at(0.5), p95: at(0.95), p99: at(0.99) };
   } finally {
     await ctx.store.close();
-    await dropDatabase();
-    rmSync(dir, { recursive: true, force: true });
+    await scratch.drop();
   }
 }
 
