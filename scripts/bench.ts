@@ -7,7 +7,8 @@
 // Then the monthly evaluation over a year of synthetic history: 1,000,000 tickets on SQLite and
 // 10,000,000 on PostgreSQL (BENCH_EVAL_SQLITE_TICKETS / BENCH_EVAL_PG_TICKETS change the sizes).
 // `npm run bench -- --json` prints one JSON object instead of the table; `-- --kb-only` skips the
-// tickets; `-- --only=kb|evaluation|tickets` runs one part.
+// tickets; `-- --only=tickets|kb|evaluation|board` runs one part. The supervision board is timed
+// over 200,000 open duties.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, totalmem, tmpdir } from 'node:os';
@@ -24,6 +25,7 @@ import { refreshStatistics } from '../src/knowledge/kb-store.ts';
 import { padCorpus } from './kb-corpus.ts';
 import { evaluationBench, type EvaluationFigures } from './bench-evaluation.ts';
 import { scratchDatabase } from './bench-database.ts';
+import { benchBoard, type BoardBenchResult } from './bench-board.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const json = process.argv.includes('--json');
@@ -177,6 +179,17 @@ const kbSqlite = runs('kb') ? await kbSearchLatency('sqlite') : null;
 const kbPostgres = runs('kb') && process.env.HOTLINE_BENCH_PG_URL ? await kbSearchLatency('postgres') : null;
 const evalSqlite = runs('evaluation') ? await evaluationBench('sqlite', Number(process.env.BENCH_EVAL_SQLITE_TICKETS ?? 1_000_000), log) : null;
 const evalPostgres = runs('evaluation') && process.env.HOTLINE_BENCH_PG_URL ? await evaluationBench('postgres', Number(process.env.BENCH_EVAL_PG_TICKETS ?? 10_000_000), log) : null;
+async function boardOn(engine: 'sqlite' | 'postgres'): Promise<BoardBenchResult> {
+  log(`supervision board on ${engine}: 200,000 open duties…`);
+  const scratch = engine === 'postgres' ? await scratchDatabase(engine, 'board') : null;
+  try {
+    return await benchBoard({ duties: 200_000, databaseUrl: scratch?.databaseUrl });
+  } finally {
+    await scratch?.drop();
+  }
+}
+const boardSqlite = runs('board') ? await boardOn('sqlite') : null;
+const boardPostgres = runs('board') && process.env.HOTLINE_BENCH_PG_URL ? await boardOn('postgres') : null;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const evalJson = (e: EvaluationFigures | null, key: string) =>
   e ? { [`${key}_tickets`]: e.tickets, [`${key}_duties`]: e.duties, [`${key}_units`]: e.units, [`${key}_first_ms`]: e.runs[0], [`${key}_median_ms`]: median(e.runs) } : {};
@@ -204,6 +217,8 @@ const result = {
     ? { kb_pg_passages: kbPostgres.passages, kb_pg_index_per_s: kbPostgres.indexPerSecond, kb_pg_search_p50_ms: kbPostgres.p50, kb_pg_search_p95_ms: kbPostgres.p95, kb_pg_search_p99_ms: kbPostgres.p99 }
     : {}),
   ...evalJson(evalSqlite, 'evaluation_sqlite'),
+  ...(boardSqlite ? { board_duties: boardSqlite.duties, board_p50_ms: boardSqlite.board_p50_ms, board_max_ms: boardSqlite.board_max_ms, board_unit_p50_ms: boardSqlite.board_unit_p50_ms } : {}),
+  ...(boardPostgres ? { board_pg_duties: boardPostgres.duties, board_pg_p50_ms: boardPostgres.board_p50_ms, board_pg_max_ms: boardPostgres.board_max_ms, board_pg_unit_p50_ms: boardPostgres.board_unit_p50_ms } : {}),
   ...evalJson(evalPostgres, 'evaluation_pg'),
 };
 if (json) {
@@ -227,6 +242,10 @@ if (json) {
   for (const e of [evalSqlite, evalPostgres]) {
     if (!e) continue;
     log(`| monthly evaluation of ${e.units} units over ${e.tickets.toLocaleString('en')} tickets (${e.duties.toLocaleString('en')} duties), ${e.engine === 'sqlite' ? 'SQLite' : 'PostgreSQL'}: first / median of 3 | ${e.runs[0]} ms / ${median(e.runs)} ms |`);
+  }
+  for (const b of [boardSqlite, boardPostgres]) {
+    if (!b) continue;
+    log(`| supervision board over ${b.duties.toLocaleString('en')} open duties, ${b.engine}: centre p50 / max, one unit p50 | ${b.board_p50_ms} / ${b.board_max_ms} ms, ${b.board_unit_p50_ms} ms |`);
   }
   if (!process.env.HOTLINE_BENCH_PG_URL) log('| PostgreSQL figures | skipped: HOTLINE_BENCH_PG_URL not set |');
 }

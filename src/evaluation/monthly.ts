@@ -24,9 +24,9 @@ import {
   type UnitMonthCounts,
 } from '../domain/evaluation.ts';
 import { monthCounts, type MonthRange } from './counts.ts';
+// The evaluation ranks the 承办单位, not the centre, the authority or the city government.
+import { HANDLING_UNIT_KINDS } from '../org/seed.ts';
 
-/** The units the evaluation ranks: the 承办单位, not the centre, the authority or the city government. */
-const EVALUATED_KINDS = new Set(['district', 'department', 'utility', 'subunit']);
 
 export type Decision = 'confirmed' | 'dismissed';
 
@@ -70,7 +70,7 @@ export async function evaluateMonth(ctx: AppContext, month: string): Promise<Mon
   const history: Array<Map<number, UnitMonthCounts>> = [];
   for (const m of monthsBack(month, 3)) history.push(await monthCounts(ctx, monthRange(m)));
   const decisions = await ctx.store.db.selectFrom('evaluation_findings').selectAll().where('month', '=', month).execute();
-  const units = ctx.org.all().filter((u) => EVALUATED_KINDS.has(u.kind) && (u.active || history[0].has(u.id)));
+  const units = ctx.org.all().filter((u) => HANDLING_UNIT_KINDS.has(u.kind) && (u.active || history[0].has(u.id)));
   const rows = units.map((u) => {
     const months = history.map((h) => h.get(u.id) ?? { ...EMPTY_COUNTS });
     const indicators = indicatorsOf(months[0]);
