@@ -8,6 +8,7 @@ import type { AppContext } from '../server/context.ts';
 import { inTransaction } from '../store/db.ts';
 import type { SmsGateway } from './sms-gateway.ts';
 import type { SmsMessage } from './outbox.ts';
+import { startPeriodicJob } from '../server/periodic-job.ts';
 
 const BATCH = 200;
 const LEASE_MS = 60_000;
@@ -71,22 +72,12 @@ export async function relayOnce(ctx: AppContext, gateway: SmsGateway): Promise<{
 
 /** Relays every `intervalMs`, and straight on while full batches keep coming, until stopped. */
 export function startRelay(ctx: AppContext, gateway: SmsGateway, intervalMs = 1000): () => Promise<void> {
-  let running = true;
-  let current: Promise<unknown> = Promise.resolve();
+  // Drains in batches while there is more, so a burst leaves within one tick.
   const drain = async () => {
-    while (running) {
+    for (;;) {
       const { delivered, failed } = await relayOnce(ctx, gateway);
       if (delivered + failed < BATCH) return;
     }
   };
-  const timer = setInterval(() => {
-    if (!running) return;
-    current = current.then(drain).catch(() => undefined);
-  }, intervalMs);
-  timer.unref();
-  return async () => {
-    running = false;
-    clearInterval(timer);
-    await current;
-  };
+  return startPeriodicJob(drain, intervalMs, () => undefined, intervalMs);
 }

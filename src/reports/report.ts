@@ -22,6 +22,7 @@ import {
   type TicketFilter,
 } from './queries.ts';
 import { topKeywords, type KeywordCount } from './keywords.ts';
+import { DUTY_KIND_LABELS } from '../domain/duty-kinds.ts';
 
 export interface ReportScope {
   /** A unit user's subtree, null for the whole city. */
@@ -120,14 +121,6 @@ export interface Report {
   samples?: SampleTicket[];
 }
 
-export const DUTY_KIND_LABELS: Record<string, string> = {
-  sign: '签收',
-  reply: '办理反馈',
-  opinion: '协办意见',
-  first_response: '初步响应',
-  progress: '进度反馈',
-  settle_dispute: '异议裁定',
-};
 
 const NONE = '未填写';
 const ratio = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 10000) / 10000 : 0);

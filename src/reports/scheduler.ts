@@ -7,6 +7,7 @@ import type { AppContext } from '../server/context.ts';
 import { PERIOD_KINDS, periodAt, previousPeriod, type Period, type PeriodKind } from './periods.ts';
 import { buildPeriodReport, CITY_SCOPE, type Report } from './report.ts';
 import { flagSpikes, type SpikeView } from './hot-topics.ts';
+import { startPeriodicJob } from '../server/periodic-job.ts';
 
 /** Reports are due from 00:10 (Shanghai) of the day after their period. */
 const DUE_AFTER_MS = 10 * 60_000;
@@ -61,22 +62,7 @@ export async function runReportJob(ctx: AppContext): Promise<JobResult> {
 
 /** Runs the job shortly after start and then every `intervalMs`, one run at a time, until stopped. */
 export function startReportScheduler(ctx: AppContext, intervalMs = 60_000, onError: (err: unknown) => void = () => {}): () => Promise<void> {
-  let running = true;
-  let current: Promise<unknown> = Promise.resolve();
-  const tick = () => {
-    if (!running) return;
-    current = current.then(() => (running ? runReportJob(ctx) : undefined)).catch(onError);
-  };
-  const first = setTimeout(tick, Math.min(intervalMs, 2000));
-  first.unref();
-  const timer = setInterval(tick, intervalMs);
-  timer.unref();
-  return async () => {
-    running = false;
-    clearTimeout(first);
-    clearInterval(timer);
-    await current;
-  };
+  return startPeriodicJob(() => runReportJob(ctx), intervalMs, onError);
 }
 
 /** The stored reports, newest period first. */

@@ -12,6 +12,7 @@ import { writeEvent } from '../audit/events.ts';
 import { enqueue } from '../outbox/outbox.ts';
 import { notify } from './notifications.ts';
 import { DUTY_KIND_LABELS } from './board.ts';
+import { startPeriodicJob } from '../server/periodic-job.ts';
 
 const BATCH = 500;
 type AlertKind = 'warning' | 'escalation';
@@ -99,20 +100,5 @@ export async function runAlerts(ctx: AppContext): Promise<{ warnings: number; es
 
 /** Runs the job every `intervalMs` (and once shortly after start) until stopped; like the outbox relay. */
 export function startAlertJob(ctx: AppContext, intervalMs = 60_000, onError: (err: unknown) => void = () => undefined): () => Promise<void> {
-  let running = true;
-  let current: Promise<unknown> = Promise.resolve();
-  const tick = () => {
-    if (!running) return;
-    current = current.then(() => (running ? runAlerts(ctx) : undefined)).catch(onError);
-  };
-  const first = setTimeout(tick, Math.min(intervalMs, 2_000));
-  const timer = setInterval(tick, intervalMs);
-  first.unref();
-  timer.unref();
-  return async () => {
-    running = false;
-    clearTimeout(first);
-    clearInterval(timer);
-    await current;
-  };
+  return startPeriodicJob(() => runAlerts(ctx), intervalMs, onError);
 }

@@ -13,16 +13,10 @@ import { isUnitRole } from '../domain/roles.ts';
 import { UNIT_KIND_LABELS, type UnitKind } from '../domain/unit-kinds.ts';
 import { describeRemaining } from '../domain/supervision.ts';
 import { invalid } from '../server/problem.ts';
+import { DUTY_KINDS, DUTY_KIND_LABELS } from '../domain/duty-kinds.ts';
 
-export const DUTY_KINDS = ['sign', 'reply', 'opinion', 'first_response', 'progress', 'settle_dispute'] as const;
-export const DUTY_KIND_LABELS: Record<string, string> = {
-  sign: '签收',
-  reply: '办理反馈',
-  opinion: '协办意见',
-  first_response: '初步响应',
-  progress: '进度反馈',
-  settle_dispute: '异议裁定',
-};
+export { DUTY_KINDS, DUTY_KIND_LABELS };
+
 
 export interface BoardFilter {
   /** A unit code: that unit and its sub-units. */

@@ -4,6 +4,7 @@ import type { Light, Role } from './types';
 import * as states from '../../src/domain/ticket-states.ts';
 import * as types from '../../src/domain/ticket-types.ts';
 import * as roles from '../../src/domain/roles.ts';
+import { DUTY_KIND_LABELS } from '../../src/domain/duty-kinds.ts';
 
 // Widened to string keys: the console indexes them with codes read from the API.
 export const STATUS_LABELS: Record<string, string> = states.STATUS_LABELS;
@@ -13,18 +14,11 @@ export const SATISFACTION_LABELS: Record<string, string> = types.SATISFACTION_LA
 export const REJECT_REASONS: Record<string, string> = types.REJECT_REASONS;
 export const DECLINE_REASONS: Record<string, string> = types.DECLINE_REASONS;
 export const ROLE_LABELS: Record<Role, string> = roles.ROLE_LABELS;
+export { DUTY_KIND_LABELS };
 
 export const LIGHT_LABELS: Record<Light, string> = { green: '绿灯', yellow: '黄灯', red: '红灯' };
 export const LIGHT_COLORS: Record<Light, string> = { green: '#52c41a', yellow: '#faad14', red: '#f5222d' };
 
-export const DUTY_KIND_LABELS: Record<string, string> = {
-  sign: '签收',
-  reply: '办理反馈',
-  opinion: '协办意见',
-  first_response: '初步响应',
-  progress: '进度反馈',
-  settle_dispute: '异议裁定',
-};
 
 export const PARTY_LABELS: Record<string, string> = { lead: '主办', co: '协办', authority: '主管部门' };
 
