@@ -29,6 +29,11 @@ export const LIMIT_KEYS = [
   'supervision.leader', // 领导批示: done or an effective reply within 3 working days
   'supervision.leader_plan', // ... if it cannot be done: a plan with its own end date within 1 working day
   'supervision.common', // 共性问题: a solution within 5 working days
+  // 好差评 (国办发〔2019〕51号): each 差评 is verified, rectified or explained, called back, and may be appealed.
+  'rating.verify', // the centre verifies and classifies a 差评 within 1 working day
+  'rating.rectify', // the unit rectifies or explains within 15 working days
+  'rating.callback', // the centre calls the rater back after the rectification
+  'rating.appeal_decide', // the authority decides a unit's appeal (申诉复核)
 ] as const;
 export type LimitKey = (typeof LIMIT_KEYS)[number];
 
@@ -53,6 +58,10 @@ export const DEFAULT_LIMITS: Record<LimitKey, TimeLimit> = {
   'supervision.leader': { unit: 'working_days', amount: 3 },
   'supervision.leader_plan': { unit: 'working_days', amount: 1 },
   'supervision.common': { unit: 'working_days', amount: 5 },
+  'rating.verify': { unit: 'working_days', amount: 1 },
+  'rating.rectify': { unit: 'working_days', amount: 15 },
+  'rating.callback': { unit: 'working_days', amount: 2 },
+  'rating.appeal_decide': { unit: 'working_days', amount: 5 },
 };
 
 /** The reply limit of a ticket: the category's law-given limit wins over the type's (第十五条). */

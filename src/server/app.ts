@@ -16,6 +16,9 @@ import { reportRoutes } from '../reports/routes.ts';
 import { supervisionRoutes } from '../supervision/routes.ts';
 import { evaluationRoutes } from '../evaluation/routes.ts';
 import { knowledgePublicPage } from '../knowledge/public-page.ts';
+import { portalRoutes } from '../portal/routes.ts';
+import { portalPages } from '../portal/page.ts';
+import { ratingRoutes } from '../ratings/routes.ts';
 import { healthRoutes } from './health.ts';
 import { consolePlugin } from './console.ts';
 
@@ -89,10 +92,13 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
       await api.register(reportRoutes, { ctx });
       await api.register(supervisionRoutes, { ctx });
       await api.register(evaluationRoutes, { ctx });
+      await api.register(portalRoutes, { ctx });
+      await api.register(ratingRoutes, { ctx });
     },
     { prefix: '/api/v1' },
   );
   await app.register(knowledgePublicPage, { ctx });
+  await app.register(portalPages, { ctx });
   await app.register(consolePlugin);
   return app;
 }

@@ -1,6 +1,7 @@
 // Row types of every table. Instants are UTC ISO strings on both engines (see ./db.ts);
 // flags are 0/1 integers so SQLite and PostgreSQL read the same.
 import type { Generated } from 'kysely';
+import type { PortalPhotoTable, PortalRatingTable, PortalSecretTable, RatingReviewTable } from './schema-portal.ts';
 
 export interface UnitTable {
   id: Generated<number>;
@@ -374,6 +375,10 @@ export interface Database {
   report_alerts: ReportAlertTable;
   evaluation_findings: EvaluationFindingTable;
   evaluation_publications: EvaluationPublicationTable;
+  portal_secrets: PortalSecretTable;
+  portal_photos: PortalPhotoTable;
+  portal_ratings: PortalRatingTable;
+  rating_reviews: RatingReviewTable;
 }
 
 export interface EvaluationFindingTable {

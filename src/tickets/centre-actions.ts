@@ -15,6 +15,7 @@ import { dispatchTo, openSpecialDuties, reportSpecial, resolveTarget, type Dispa
 import { guardAgainstDuplicates, linkDistinct } from './duplicates.ts';
 import { categoryLimit, categoryOf, openDutiesOf, type TicketRow } from './model.ts';
 import { codes, obj, text } from './schemas.ts';
+import { openReview } from '../ratings/reviews.ts';
 
 const dispatchFields = { leadUnitCode: text(40), coUnitCodes: codes(), note: text(1000, 0) };
 
@@ -189,6 +190,8 @@ const callback: ActionDefinition<{ reached: boolean; satisfaction?: Satisfaction
       .execute();
     if (!body.reached) return { detail: { reached: false } };
     await tx.updateTable('tickets').set({ satisfaction: body.satisfaction! }).where('id', '=', ticket.id).execute();
+    // 好差评: every 差评 opens a review the centre verifies and the unit rectifies (src/ratings).
+    if (unsatisfied) await openReview(ctx, tx, actor, { ticketId: ticket.id, source: 'callback', level: body.satisfaction!, comment: body.words ?? null, unitId: ticket.lead_unit_id, now });
     if (unsatisfied && body.reasonable) {
       await reopenForRework(ctx, tx, ticket, now);
       return { toStatus: 'in_progress', detail: { satisfaction: body.satisfaction, reasonable: true } };

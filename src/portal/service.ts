@@ -1,0 +1,220 @@
+// The public portal's use-cases: submit a request (through the intake use-case, channel 网站, into the
+// centre's 待派单 queue), track it with the ticket number and the phone's last four digits, and rate
+// it once (一事一评) after the unit has replied. A 差评 opens a review (src/ratings).
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { AppContext } from '../server/context.ts';
+import type { Actor } from '../auth/actor.ts';
+import { inTransaction } from '../store/db.ts';
+import { createTicket } from '../tickets/intake.ts';
+import { SATISFACTION_LABELS, TICKET_TYPE_LABELS, type Satisfaction, type TicketType } from '../domain/ticket-types.ts';
+import { isBadRating } from '../domain/ratings.ts';
+import { conflict, invalid, notFound } from '../server/problem.ts';
+import { writeEvent } from '../audit/events.ts';
+import { openReview } from '../ratings/reviews.ts';
+import { formatShanghai } from '../domain/deadline.ts';
+import { RateLimiter, tooMany, type PortalSigner } from './security.ts';
+import type { TicketStatus } from '../domain/ticket-states.ts';
+
+/** Who the audit log names for what a citizen does on the portal (no user account). */
+export const PORTAL_ACTOR: Actor = { userId: 0, username: 'portal', displayName: '网站诉求人', role: 'agent', unitId: null, unitScope: null };
+
+export const PHOTO_LIMITS = { maxCount: 3, maxBytes: 2 * 1024 * 1024 } as const;
+const PHOTO_TYPES: Array<{ mime: string; ext: string; test: (b: Buffer) => boolean }> = [
+  { mime: 'image/jpeg', ext: 'jpg', test: (b) => b.length > 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff },
+  { mime: 'image/png', ext: 'png', test: (b) => b.length > 8 && b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) },
+  { mime: 'image/webp', ext: 'webp', test: (b) => b.length > 12 && b.toString('latin1', 0, 4) === 'RIFF' && b.toString('latin1', 8, 12) === 'WEBP' },
+];
+
+/** The portal's limits per client IP and per ticket; one set per running app. */
+export interface PortalState {
+  signer: PortalSigner;
+  captchas: RateLimiter; // challenges fetched per IP
+  submits: RateLimiter; // submissions per IP
+  lookups: RateLimiter; // track / rate / photo attempts per IP
+  failuresByIp: RateLimiter; // wrong number or digits per IP
+  failuresByTicket: RateLimiter; // wrong digits per ticket number, from anywhere
+}
+
+export function newPortalState(signer: PortalSigner): PortalState {
+  return {
+    signer,
+    captchas: new RateLimiter(60, 10 * 60_000),
+    submits: new RateLimiter(10, 10 * 60_000),
+    lookups: new RateLimiter(60, 10 * 60_000),
+    failuresByIp: new RateLimiter(5, 15 * 60_000),
+    failuresByTicket: new RateLimiter(10, 60 * 60_000),
+  };
+}
+
+export interface PortalSubmission {
+  type: TicketType;
+  categoryCode?: string;
+  facts: string;
+  address?: string;
+  name?: string;
+  phone: string;
+  photos?: Array<{ name?: string; data: string }>;
+  captcha: { token: string; answer: string | number };
+}
+
+function decodePhotos(photos: PortalSubmission['photos']): Array<{ buf: Buffer; mime: string; ext: string }> {
+  if (!photos?.length) return [];
+  if (photos.length > PHOTO_LIMITS.maxCount) throw invalid('photos', `最多上传 ${PHOTO_LIMITS.maxCount} 张照片`);
+  return photos.map((p, i) => {
+    const data = p.data.replace(/^data:[\w/+.-]+;base64,/, '');
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(data)) throw invalid(`photos.${i}`, `第 ${i + 1} 张照片不是有效的图片数据`);
+    const buf = Buffer.from(data, 'base64');
+    if (buf.length === 0) throw invalid(`photos.${i}`, `第 ${i + 1} 张照片为空`);
+    if (buf.length > PHOTO_LIMITS.maxBytes) throw invalid(`photos.${i}`, `第 ${i + 1} 张照片超过 2MB`);
+    const kind = PHOTO_TYPES.find((t) => t.test(buf));
+    if (!kind) throw invalid(`photos.${i}`, `第 ${i + 1} 张照片格式不支持，仅支持 JPG、PNG、WebP`);
+    return { buf, mime: kind.mime, ext: kind.ext };
+  });
+}
+
+export async function submitRequest(ctx: AppContext, state: PortalState, ip: string, body: PortalSubmission): Promise<{ no: string; status: TicketStatus; photos: number }> {
+  const nowMs = Date.parse(ctx.clock.now());
+  if (!state.submits.take(ip, nowMs)) throw tooMany();
+  // Checks that need no database first: the photos, then the captcha (used up once it passes).
+  const photos = decodePhotos(body.photos);
+  state.signer.verifyCaptcha(body.captcha, nowMs);
+  const phone = body.phone.replace(/[\s-]/g, '');
+  if (!/^1\d{10}$|^0\d{9,11}$/.test(phone)) throw invalid('phone', '请填写正确的手机号码或固定电话');
+
+  // Files go to disk first, under a fresh folder; if the ticket is not created they are removed.
+  const folder = join('portal-photos', ctx.clock.now().slice(0, 7), randomBytes(8).toString('hex'));
+  const files = photos.map((p, i) => ({ ...p, file: join(folder, `${i + 1}.${p.ext}`) }));
+  if (files.length) {
+    await mkdir(join(ctx.dataDir, folder), { recursive: true });
+    for (const f of files) await writeFile(join(ctx.dataDir, f.file), f.buf, { flag: 'wx' });
+  }
+  try {
+    const created = await createTicket(ctx, PORTAL_ACTOR, {
+      channel: 'web',
+      type: body.type,
+      categoryCode: body.categoryCode || undefined,
+      requester: { kind: 'person', name: body.name?.trim() || undefined, phone },
+      facts: body.facts.trim(),
+      address: body.address?.trim() || undefined,
+      disposition: 'pending',
+    });
+    if (files.length) {
+      await inTransaction(ctx.store.db, async (tx) => {
+        const ticket = await tx.selectFrom('tickets').select('id').where('no', '=', created.no).executeTakeFirstOrThrow();
+        const now = ctx.clock.now();
+        await tx
+          .insertInto('portal_photos')
+          .values(files.map((f) => ({ ticket_id: Number(ticket.id), file: f.file, mime: f.mime, size: f.buf.length, created_at: now })))
+          .execute();
+      });
+    }
+    return { no: created.no, status: created.status, photos: files.length };
+  } catch (err) {
+    if (files.length) await rm(join(ctx.dataDir, folder), { recursive: true, force: true });
+    throw err;
+  }
+}
+
+const NOT_FOUND = '未找到该工单，请核对工单编号和手机号后四位';
+
+/** The ticket for a number and the phone's last four digits: the same 404 for a wrong number and wrong digits. */
+async function lookUp(ctx: AppContext, state: PortalState, ip: string, no: string, last4: string) {
+  const nowMs = Date.parse(ctx.clock.now());
+  const key = no.toUpperCase();
+  if (state.failuresByIp.blocked(ip, nowMs) || state.failuresByTicket.blocked(key, nowMs) || !state.lookups.take(ip, nowMs)) throw tooMany();
+  const t = await ctx.store.db.selectFrom('tickets').selectAll().where('no', '=', key).executeTakeFirst();
+  const digits = t?.requester_phone?.replace(/\D/g, '') ?? '';
+  if (!t || digits.length < 4 || digits.slice(-4) !== last4) {
+    state.failuresByIp.take(ip, nowMs);
+    state.failuresByTicket.take(key, nowMs);
+    throw notFound(NOT_FOUND);
+  }
+  return t;
+}
+
+/** 工单状态 in words a citizen understands. */
+export const PUBLIC_STATUS: Record<string, string> = {
+  pending_dispatch: '已受理，正在分派承办单位',
+  dispatched: '已转交承办单位，等待签收',
+  in_progress: '承办单位正在办理',
+  awaiting_approval: '承办单位已答复，正在审定',
+  replied: '承办单位已答复，热线正在审核',
+  callback: '已答复，等待回访',
+  returned: '正在重新确定承办单位',
+  disputed: '正在重新确定承办单位',
+  closed: '已办结',
+  archived: '已办结',
+  answered: '已直接解答',
+  rejected: '不予受理',
+  transferred: '已转紧急热线处理',
+  merged: '已与相同诉求合并办理',
+};
+
+async function repliesOf(ctx: AppContext, ticketId: number) {
+  return ctx.store.db
+    .selectFrom('submissions')
+    .select(['kind', 'content', 'created_at', 'unit_id'])
+    .where('ticket_id', '=', ticketId)
+    .where('kind', 'in', ['reply', 'decline', 'direct_answer'])
+    .where('approval', 'in', ['none', 'approved'])
+    .orderBy('id')
+    .execute();
+}
+
+export async function trackRequest(ctx: AppContext, state: PortalState, ip: string, no: string, last4: string) {
+  const t = await lookUp(ctx, state, ip, no, last4);
+  const [replies, rating, category, photos] = await Promise.all([
+    repliesOf(ctx, t.id),
+    ctx.store.db.selectFrom('portal_ratings').selectAll().where('ticket_id', '=', t.id).executeTakeFirst(),
+    t.category_id ? ctx.store.db.selectFrom('categories').select('name').where('id', '=', t.category_id).executeTakeFirst() : undefined,
+    ctx.store.db.selectFrom('portal_photos').select(['id']).where('ticket_id', '=', t.id).orderBy('id').execute(),
+  ]);
+  const nowMs = Date.parse(ctx.clock.now());
+  return {
+    no: t.no,
+    status: t.status,
+    statusText: PUBLIC_STATUS[t.status] ?? '处理中',
+    type: t.type,
+    typeLabel: TICKET_TYPE_LABELS[t.type as TicketType] ?? t.type,
+    category: category?.name ?? null,
+    submittedAt: formatShanghai(t.created_at),
+    unit: ctx.org.get(t.lead_unit_id)?.name ?? null,
+    replies: replies.map((r) => ({ content: r.content, unit: ctx.org.get(r.unit_id)?.name ?? null, at: formatShanghai(r.created_at) })),
+    rating: rating ? { level: rating.level, levelLabel: SATISFACTION_LABELS[rating.level as Satisfaction], comment: rating.comment, at: formatShanghai(rating.created_at) } : null,
+    canRate: !rating && replies.length > 0,
+    photos: photos.map((p) => ({ id: Number(p.id), url: `/api/v1/public/portal/photos/${p.id}?t=${state.signer.photoToken(Number(p.id), nowMs)}` })),
+  };
+}
+
+export async function rateRequest(ctx: AppContext, state: PortalState, ip: string, body: { no: string; phoneLast4: string; level: Satisfaction; comment?: string }) {
+  const t = await lookUp(ctx, state, ip, body.no, body.phoneLast4);
+  const bad = isBadRating(body.level);
+  if (bad && !body.comment?.trim()) throw invalid('comment', '差评请填写评价内容，以便核实整改');
+  return inTransaction(ctx.store.db, async (tx) => {
+    const now = ctx.clock.now();
+    const replies = await tx.selectFrom('submissions').select('id').where('ticket_id', '=', t.id).where('kind', 'in', ['reply', 'decline', 'direct_answer']).where('approval', 'in', ['none', 'approved']).limit(1).execute();
+    if (!replies.length) throw conflict('该工单尚未答复，答复后才能评价');
+    const existing = await tx.selectFrom('portal_ratings').select('id').where('ticket_id', '=', t.id).executeTakeFirst();
+    if (existing) throw conflict('该工单已评价，每件诉求只能评价一次（一事一评）');
+    const inserted = await tx
+      .insertInto('portal_ratings')
+      .values({ ticket_id: t.id, level: body.level, comment: body.comment?.trim() || null, created_at: now })
+      .onConflict((oc) => oc.column('ticket_id').doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (!inserted) throw conflict('该工单已评价，每件诉求只能评价一次（一事一评）');
+    await writeEvent(tx, PORTAL_ACTOR, now, { ticketId: t.id, action: 'rating', fromStatus: t.status, toStatus: t.status, detail: { source: 'portal', level: body.level } });
+    const reviewId = bad ? await openReview(ctx, tx, PORTAL_ACTOR, { ticketId: t.id, source: 'portal', level: body.level, comment: body.comment?.trim() || null, unitId: t.lead_unit_id, now }) : null;
+    return { no: t.no, level: body.level, levelLabel: SATISFACTION_LABELS[body.level], bad, reviewOpened: reviewId !== null };
+  });
+}
+
+/** Active categories for the portal's form, leaves under their parent's name. */
+export async function portalCategories(ctx: AppContext) {
+  const rows = await ctx.store.db.selectFrom('categories').select(['id', 'code', 'name', 'parent_id']).where('active', '=', 1).orderBy('code').execute();
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const parents = new Set(rows.map((r) => r.parent_id).filter((id) => id != null));
+  return rows.filter((r) => !parents.has(r.id)).map((r) => ({ code: r.code, name: r.name, group: r.parent_id ? (byId.get(r.parent_id)?.name ?? null) : null }));
+}
