@@ -3,6 +3,7 @@
 import type { LimitKey, TimeLimit } from '../domain/time-limits.ts';
 import type { UnitKind } from '../domain/unit-kinds.ts';
 import type { EvaluationConfig } from '../domain/evaluation.ts';
+import type { QualityConfig } from '../domain/agent-qc.ts';
 
 export type { UnitKind };
 
@@ -54,6 +55,8 @@ export interface CityConfig {
   maxExtensions: number;
   /** The monthly evaluation's weights and the 通报 thresholds (第二十九条, 第三十一条(二)). */
   evaluation: EvaluationConfig;
+  /** 质效审核 and 智能质检 (第二十六条, 第三十一条(一)): QC rule thresholds, word lists and shifts; the defaults when absent. */
+  quality?: QualityConfig;
   units: UnitSeed[];
   categories: CategorySeed[];
   demoUsers: DemoUserSeed[];

@@ -15,6 +15,7 @@ import { knowledgeRoutes } from '../knowledge/routes.ts';
 import { reportRoutes } from '../reports/routes.ts';
 import { supervisionRoutes } from '../supervision/routes.ts';
 import { evaluationRoutes } from '../evaluation/routes.ts';
+import { qualityRoutes } from '../quality/routes.ts';
 import { knowledgePublicPage } from '../knowledge/public-page.ts';
 import { portalRoutes } from '../portal/routes.ts';
 import { portalPages } from '../portal/page.ts';
@@ -92,6 +93,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
       await api.register(reportRoutes, { ctx });
       await api.register(supervisionRoutes, { ctx });
       await api.register(evaluationRoutes, { ctx });
+      await api.register(qualityRoutes, { ctx });
       await api.register(portalRoutes, { ctx });
       await api.register(ratingRoutes, { ctx });
     },

@@ -1,6 +1,7 @@
 // Row types of every table. Instants are UTC ISO strings on both engines (see ./db.ts);
 // flags are 0/1 integers so SQLite and PostgreSQL read the same.
 import type { Generated } from 'kysely';
+import type { QcCaseDecisionTable, QcTranscriptTable, QualityReviewTable, QualitySampleTable } from './schema-quality.ts';
 import type { PortalPhotoTable, PortalRatingTable, PortalSecretTable, RatingReviewTable } from './schema-portal.ts';
 
 export interface UnitTable {
@@ -375,6 +376,10 @@ export interface Database {
   report_alerts: ReportAlertTable;
   evaluation_findings: EvaluationFindingTable;
   evaluation_publications: EvaluationPublicationTable;
+  quality_samples: QualitySampleTable;
+  quality_reviews: QualityReviewTable;
+  qc_transcripts: QcTranscriptTable;
+  qc_case_decisions: QcCaseDecisionTable;
   portal_secrets: PortalSecretTable;
   portal_photos: PortalPhotoTable;
   portal_ratings: PortalRatingTable;

@@ -5,6 +5,7 @@
 import type { CityConfig } from '../city.ts';
 import { DEFAULT_LIMITS } from '../../domain/time-limits.ts';
 import { DEFAULT_EVALUATION } from '../../domain/evaluation.ts';
+import { DEFAULT_QUALITY } from '../../domain/agent-qc.ts';
 
 export const mudanjiang: CityConfig = {
   code: 'MDJ',
@@ -15,6 +16,8 @@ export const mudanjiang: CityConfig = {
   duplicateSimilarity: 0.5,
   maxExtensions: 2,
   evaluation: DEFAULT_EVALUATION,
+  // Shifts 08:00–16:00, 16:00–24:00, 00:00–08:00; dispatch within 30 minutes of a 待派单 intake.
+  quality: DEFAULT_QUALITY,
 
   units: [
     // 热线管理机构、主管部门、市政府 (第六条, 第七条, 第十六条)
