@@ -6,7 +6,8 @@ import { buildApp } from './server/app.ts';
 import { computeDeadline, formatShanghai, parseInstant } from './domain/deadline.ts';
 import { createUser } from './org/users.ts';
 import { loadDemo, DEMO_PASSWORD } from './demo/load.ts';
-import { FileSmsGateway } from './outbox/sms-gateway.ts';
+import { FileSmsGateway, HttpSmsGateway, type SmsGateway } from './outbox/sms-gateway.ts';
+import { startWebhookRelay } from './interop/webhooks-relay.ts';
 import { startRelay } from './outbox/relay.ts';
 import { startAlertJob } from './supervision/alerts.ts';
 import { ROLE_LABELS } from './domain/roles.ts';
@@ -51,7 +52,20 @@ async function serve(ctx: AppContext, announce: boolean): Promise<void> {
   const port = Number(process.env.PORT ?? 3000);
   const host = process.env.HOST ?? '127.0.0.1';
   await app.listen({ port, host });
-  const stopRelay = startRelay(ctx, new FileSmsGateway(join(ctx.dataDir, 'sms.log')));
+  // SMS: the operator's HTTP gateway when HOTLINE_SMS_GATEWAY_URL is set, else a file for development.
+  const smsGateway: SmsGateway = process.env.HOTLINE_SMS_GATEWAY_URL
+    ? new HttpSmsGateway({ url: process.env.HOTLINE_SMS_GATEWAY_URL, apiKey: process.env.HOTLINE_SMS_GATEWAY_KEY || undefined, signName: ctx.city.sms?.signName ?? '12345热线', templateIds: ctx.city.sms?.templateIds ?? {} })
+    : new FileSmsGateway(join(ctx.dataDir, 'sms.log'));
+  const stopRelay = startRelay(ctx, smsGateway);
+  // Webhooks and the provincial sync; the HOTLINE_WEBHOOK_* variables shorten the schedule in tests.
+  const envMs = (name: string) => (process.env[name] ? Number(process.env[name]) : undefined);
+  const webhookBackoff = envMs('HOTLINE_WEBHOOK_BACKOFF_CAP_MS');
+  const stopWebhooks = startWebhookRelay(
+    ctx,
+    envMs('HOTLINE_WEBHOOK_INTERVAL_MS') ?? 1000,
+    { timeoutMs: envMs('HOTLINE_WEBHOOK_TIMEOUT_MS'), leaseMs: envMs('HOTLINE_WEBHOOK_LEASE_MS'), backoff: webhookBackoff ? { baseMs: Math.min(1000, webhookBackoff), capMs: webhookBackoff } : undefined },
+    (err) => app.log.error({ err }, 'webhook relay failed'),
+  );
   // 日报、周报、月报 from 00:10 each day, and the 社情民意 spike check (src/reports/scheduler.ts).
   const stopReports = startReportScheduler(ctx, 60_000, (err) => app.log.error({ err }, 'report job failed'));
   const stopAlerts = startAlertJob(ctx, 60_000, (err) => app.log.error({ err }, 'supervision alert job failed'));
@@ -68,6 +82,7 @@ async function serve(ctx: AppContext, announce: boolean): Promise<void> {
     await app.close();
     await stopAlerts();
     await stopRelay();
+    await stopWebhooks();
     await stopReports();
     await ctx.store.close();
     process.exit(0);

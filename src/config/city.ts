@@ -55,9 +55,17 @@ export interface CityConfig {
   maxExtensions: number;
   /** The monthly evaluation's weights and the 通报 thresholds (第二十九条, 第三十一条(二)). */
   evaluation: EvaluationConfig;
+  /** The SMS provider's 短信签名 and template ids (HttpSmsGateway; README: Outbound events, change feed and SMS). */
+  sms?: SmsProviderConfig;
   /** 质效审核 and 智能质检 (第二十六条, 第三十一条(一)): QC rule thresholds, word lists and shifts; the defaults when absent. */
   quality?: QualityConfig;
   units: UnitSeed[];
   categories: CategorySeed[];
   demoUsers: DemoUserSeed[];
+}
+
+/** Per-city SMS provider settings; the gateway URL and key come from the environment. */
+export interface SmsProviderConfig {
+  signName: string;
+  templateIds: Partial<Record<'dispatch_notice' | 'deadline_warning' | 'callback_request' | 'supervision' | 'special_report' | 'emergency_report' | 'kb_notice' | 'spike_alert', string>>;
 }

@@ -1,8 +1,14 @@
 // Side effects (SMS, reports, pushes) are written to the outbox in the transaction that causes
-// them, and delivered afterwards by the relay: nothing is sent for a change that did not commit.
+// them, and delivered afterwards by the relays: nothing is sent for a change that did not commit.
+// Topics: 'sms' and 'report' leave through the SMS gateway (./relay.ts); 'webhook' rows are signed
+// POSTs to a subscription, and 'provincial.sync' rows (written by the provincial transfer) are handed
+// to the subscriptions that asked for them (src/interop/webhooks-relay.ts).
 import type { Tx } from '../store/db.ts';
 
-export type OutboxTopic = 'sms' | 'report';
+export type OutboxTopic = 'sms' | 'report' | 'webhook' | 'provincial.sync';
+
+/** The topics the SMS relay delivers. */
+export const SMS_TOPICS = ['sms', 'report'] as const;
 
 export interface SmsMessage {
   /** Recipient number (a unit's duty phone, or a requester's for callback notices). */
@@ -12,9 +18,9 @@ export interface SmsMessage {
   params: Record<string, string>;
 }
 
-export async function enqueue(tx: Tx, topic: OutboxTopic, payload: SmsMessage, at: string): Promise<void> {
+export async function enqueue(tx: Tx, topic: OutboxTopic, payload: SmsMessage | Record<string, unknown>, at: string, orderingKey: string | null = null): Promise<void> {
   await tx
     .insertInto('outbox')
-    .values({ topic, payload: JSON.stringify(payload), created_at: at, available_at: at, attempts: 0 })
+    .values({ topic, payload: JSON.stringify(payload), created_at: at, available_at: at, attempts: 0, ordering_key: orderingKey })
     .execute();
 }

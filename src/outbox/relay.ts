@@ -1,28 +1,41 @@
-// Delivers outbox messages after their transaction committed; failures are retried with backoff.
-// A batch is first claimed with a short lease in its own transaction, then sent with no transaction
-// open (a slow gateway never holds the store), then marked delivered. Several processes may relay at
-// once: on PostgreSQL the claim skips rows another process holds. Delivery is at least once: a
-// process that dies between sending and marking sends again after the lease; receivers drop repeats
-// by message id.
+// Delivers SMS outbox messages (topics 'sms' and 'report') after their transaction committed;
+// failures are retried with capped, jittered exponential backoff (./backoff.ts). A batch is first
+// claimed with a short lease in its own transaction, then sent with no transaction open (a slow
+// gateway never holds the store), then marked delivered. Several processes may relay at once: on
+// PostgreSQL the claim skips rows another process holds. Delivery is at least once: a process that
+// dies between sending and marking sends again after the lease; the gateway gets the outbox id as
+// request id to drop repeats. Numbers on the opt-out list are not sent to: the message is closed
+// with status 'opted_out'. Every attempt is recorded in sms_deliveries (status, attempts, provider
+// message id, error), with the number masked.
 import type { AppContext } from '../server/context.ts';
 import { inTransaction } from '../store/db.ts';
 import type { SmsGateway } from './sms-gateway.ts';
-import type { SmsMessage } from './outbox.ts';
+import { SMS_TOPICS, type SmsMessage } from './outbox.ts';
 import { startPeriodicJob } from '../server/periodic-job.ts';
+import { backoffMs, SMS_BACKOFF, type BackoffPolicy } from './backoff.ts';
+import { isOptedOut } from './sms-opt-out.ts';
+import { maskPhone } from '../domain/masking.ts';
 
 const BATCH = 200;
 const LEASE_MS = 60_000;
-const MAX_BACKOFF_MS = 15 * 60_000;
 
-export async function relayOnce(ctx: AppContext, gateway: SmsGateway): Promise<{ delivered: number; failed: number }> {
+export interface SmsRelayOptions {
+  backoff?: BackoffPolicy;
+  leaseMs?: number;
+}
+
+type Outcome = { id: number; attempts: number; message: SmsMessage } & ({ status: 'sent'; providerMessageId: string | null } | { status: 'opted_out' } | { status: 'failed'; error: string });
+
+export async function relayOnce(ctx: AppContext, gateway: SmsGateway, options: SmsRelayOptions = {}): Promise<{ delivered: number; failed: number; optedOut: number }> {
   const now = ctx.clock.now();
-  const leaseUntil = new Date(Date.parse(now) + LEASE_MS).toISOString();
+  const leaseUntil = new Date(Date.parse(now) + (options.leaseMs ?? LEASE_MS)).toISOString();
   const batch = await inTransaction(ctx.store.db, async (tx) => {
     const due = await tx
       .selectFrom('outbox')
       .selectAll()
       .where('delivered_at', 'is', null)
       .where('available_at', '<=', now)
+      .where('topic', 'in', [...SMS_TOPICS])
       .orderBy('id')
       .limit(BATCH)
       .$if(ctx.store.engine === 'postgres', (q) => q.forUpdate().skipLocked())
@@ -37,46 +50,61 @@ export async function relayOnce(ctx: AppContext, gateway: SmsGateway): Promise<{
     return due;
   });
 
-  const delivered: number[] = [];
-  const failures: Array<{ id: number; attempts: number; error: string }> = [];
+  const outcomes: Outcome[] = [];
   for (const msg of batch) {
+    const message = JSON.parse(msg.payload) as SmsMessage;
+    const base = { id: msg.id, attempts: msg.attempts, message };
+    if (await isOptedOut(ctx.store.db, message.to)) {
+      outcomes.push({ ...base, status: 'opted_out' });
+      continue;
+    }
     try {
-      await gateway.send(JSON.parse(msg.payload) as SmsMessage);
-      delivered.push(msg.id);
+      const result = await gateway.send(message, `outbox-${msg.id}`);
+      outcomes.push({ ...base, status: 'sent', providerMessageId: result?.providerMessageId ?? null });
     } catch (err) {
-      failures.push({ id: msg.id, attempts: msg.attempts, error: String((err as Error).message).slice(0, 500) });
+      outcomes.push({ ...base, status: 'failed', error: String((err as Error).message).slice(0, 500) });
     }
   }
 
-  if (delivered.length || failures.length) {
+  if (outcomes.length) {
     await inTransaction(ctx.store.db, async (tx) => {
-      if (delivered.length) {
+      for (const o of outcomes) {
+        const attempts = o.status === 'opted_out' ? o.attempts : o.attempts + 1;
+        const error = o.status === 'failed' ? o.error : null;
+        if (o.status === 'failed') {
+          const retryAt = new Date(Date.parse(now) + backoffMs(o.attempts, options.backoff ?? SMS_BACKOFF)).toISOString();
+          await tx.updateTable('outbox').set({ attempts, last_error: error, available_at: retryAt }).where('id', '=', o.id).execute();
+        } else {
+          await tx.updateTable('outbox').set({ delivered_at: now, attempts, last_error: o.status === 'opted_out' ? 'opted_out' : null }).where('id', '=', o.id).execute();
+        }
+        const log = {
+          to_masked: maskPhone(o.message.to) ?? '',
+          template: o.message.template,
+          status: o.status,
+          attempts,
+          provider_message_id: o.status === 'sent' ? o.providerMessageId : null,
+          error,
+          updated_at: now,
+        };
         await tx
-          .updateTable('outbox')
-          .set((eb) => ({ delivered_at: now, attempts: eb('attempts', '+', 1), last_error: null }))
-          .where('id', 'in', delivered)
-          .execute();
-      }
-      for (const f of failures) {
-        const backoff = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** f.attempts);
-        await tx
-          .updateTable('outbox')
-          .set({ attempts: f.attempts + 1, last_error: f.error, available_at: new Date(Date.parse(now) + backoff).toISOString() })
-          .where('id', '=', f.id)
+          .insertInto('sms_deliveries')
+          .values({ outbox_id: o.id, ...log })
+          .onConflict((oc) => oc.column('outbox_id').doUpdateSet(log))
           .execute();
       }
     });
   }
-  return { delivered: delivered.length, failed: failures.length };
+  const count = (s: Outcome['status']) => outcomes.filter((o) => o.status === s).length;
+  return { delivered: count('sent'), failed: count('failed'), optedOut: count('opted_out') };
 }
 
 /** Relays every `intervalMs`, and straight on while full batches keep coming, until stopped. */
-export function startRelay(ctx: AppContext, gateway: SmsGateway, intervalMs = 1000): () => Promise<void> {
+export function startRelay(ctx: AppContext, gateway: SmsGateway, intervalMs = 1000, options: SmsRelayOptions = {}): () => Promise<void> {
   // Drains in batches while there is more, so a burst leaves within one tick.
   const drain = async () => {
-    for (;;) {
-      const { delivered, failed } = await relayOnce(ctx, gateway);
-      if (delivered + failed < BATCH) return;
+    for (let i = 0; i < 50; i++) {
+      const { delivered, failed, optedOut } = await relayOnce(ctx, gateway, options);
+      if (delivered + failed + optedOut < BATCH) return;
     }
   };
   return startPeriodicJob(drain, intervalMs, () => undefined, intervalMs);

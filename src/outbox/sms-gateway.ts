@@ -1,12 +1,18 @@
-// Where SMS leave the platform. Development writes them to a file; a production gateway adapter
-// implements the same interface. Recipient numbers are masked in the file: it is a log.
+// Where SMS leave the platform. Development writes them to a file (recipient numbers masked: it is a
+// log); production posts them to the operator's HTTP gateway (HttpSmsGateway). Both implement
+// SmsGateway: a send that throws is retried by the relay with backoff.
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { maskPhone } from '../domain/masking.ts';
 import type { SmsMessage } from './outbox.ts';
 
+export interface SmsSendResult {
+  /** The provider's id of the accepted message, kept in the delivery log. */
+  providerMessageId?: string | null;
+}
+
 export interface SmsGateway {
-  send(message: SmsMessage): Promise<void>;
+  send(message: SmsMessage, requestId?: string): Promise<SmsSendResult | void>;
 }
 
 const TEMPLATES: Record<SmsMessage['template'], (p: Record<string, string>) => string> = {
@@ -29,5 +35,46 @@ export class FileSmsGateway implements SmsGateway {
   async send(message: SmsMessage): Promise<void> {
     await mkdir(dirname(this.file), { recursive: true });
     await appendFile(this.file, `${new Date().toISOString()}\t${maskPhone(message.to)}\t${renderSms(message)}\n`);
+  }
+}
+
+export interface HttpSmsGatewayOptions {
+  url: string;
+  /** 短信签名, e.g. 牡丹江12345. */
+  signName: string;
+  /** The provider's template id for each template the platform sends. */
+  templateIds: Partial<Record<SmsMessage['template'], string>>;
+  /** Sent as `Authorization: Bearer …` when given. */
+  apiKey?: string;
+  timeoutMs?: number;
+}
+
+/**
+ * Posts one JSON request per message: { requestId, to, signName, templateId, template, params }.
+ * `requestId` is the outbox message's id, stable across retries, so the provider can drop a repeat.
+ * A 2xx answer is success (its JSON `messageId`, if any, is the provider message id); anything else,
+ * a timeout or a network error throws and the message is retried.
+ */
+export class HttpSmsGateway implements SmsGateway {
+  constructor(private readonly options: HttpSmsGatewayOptions) {}
+  async send(message: SmsMessage, requestId?: string): Promise<SmsSendResult> {
+    const templateId = this.options.templateIds[message.template];
+    if (!templateId) throw new Error(`no provider template id for ${message.template}`);
+    const res = await fetch(this.options.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(this.options.apiKey ? { authorization: `Bearer ${this.options.apiKey}` } : {}) },
+      body: JSON.stringify({ requestId: requestId ?? null, to: message.to, signName: this.options.signName, templateId, template: message.template, params: message.params }),
+      signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`SMS gateway HTTP ${res.status}${text ? `: ${text.slice(0, 200)}` : ''}`);
+    let providerMessageId: string | null = null;
+    try {
+      const body = JSON.parse(text) as { messageId?: unknown };
+      if (body && (typeof body.messageId === 'string' || typeof body.messageId === 'number')) providerMessageId = String(body.messageId);
+    } catch {
+      /* an empty or non-JSON 2xx body is still accepted */
+    }
+    return { providerMessageId };
   }
 }

@@ -22,6 +22,9 @@ import { portalPages } from '../portal/page.ts';
 import { ratingRoutes } from '../ratings/routes.ts';
 import { healthRoutes } from './health.ts';
 import { consolePlugin } from './console.ts';
+import { webhookRoutes } from '../interop/webhooks-routes.ts';
+import { feedRoutes } from '../interop/feed-routes.ts';
+import { smsRoutes } from '../outbox/sms-routes.ts';
 
 export interface AppOptions {
   /** pino logging; off in tests. Request URLs are logged without their query string (it may hold personal data). */
@@ -93,6 +96,9 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
       await api.register(reportRoutes, { ctx });
       await api.register(supervisionRoutes, { ctx });
       await api.register(evaluationRoutes, { ctx });
+      await api.register(webhookRoutes, { ctx });
+      await api.register(feedRoutes, { ctx });
+      await api.register(smsRoutes, { ctx });
       await api.register(qualityRoutes, { ctx });
       await api.register(portalRoutes, { ctx });
       await api.register(ratingRoutes, { ctx });

@@ -198,6 +198,53 @@ export interface OutboxTable {
   attempts: number;
   delivered_at: string | null;
   last_error: string | null;
+  /** Messages with the same key are delivered one after another, in id order (webhooks: subscription + ticket). */
+  ordering_key: string | null;
+}
+
+/** A system that receives ticket events (or the provincial sync) as signed JSON POSTs. */
+export interface WebhookSubscriptionTable {
+  id: Generated<number>;
+  name: string;
+  url: string;
+  secret: string;
+  /** JSON array of event actions, '*' for all, and/or 'provincial.sync'. */
+  events: string;
+  /** event | evaluation (好差评 push) */
+  format: string;
+  active: number;
+  /** The last event_feed.seq fanned out to this subscription. */
+  cursor_seq: number;
+  created_by: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** The change feed: ticket events numbered in the order their transactions committed. */
+export interface EventFeedTable {
+  seq: number;
+  event_id: number;
+  ticket_id: number;
+}
+
+/** One SMS outbox message's delivery: sent | failed | opted_out. */
+export interface SmsDeliveryTable {
+  outbox_id: number;
+  to_masked: string;
+  template: string;
+  status: string;
+  attempts: number;
+  provider_message_id: string | null;
+  error: string | null;
+  updated_at: string;
+}
+
+/** Numbers that asked for no SMS from the platform. */
+export interface SmsOptOutTable {
+  phone: string;
+  note: string | null;
+  created_by: number | null;
+  created_at: string;
 }
 
 export interface CalendarDayTable {
@@ -376,6 +423,10 @@ export interface Database {
   report_alerts: ReportAlertTable;
   evaluation_findings: EvaluationFindingTable;
   evaluation_publications: EvaluationPublicationTable;
+  webhook_subscriptions: WebhookSubscriptionTable;
+  event_feed: EventFeedTable;
+  sms_deliveries: SmsDeliveryTable;
+  sms_opt_outs: SmsOptOutTable;
   quality_samples: QualitySampleTable;
   quality_reviews: QualityReviewTable;
   qc_transcripts: QcTranscriptTable;

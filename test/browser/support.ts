@@ -70,6 +70,8 @@ export async function startConsole(): Promise<RunningConsole> {
     browser,
     async loginAs(username, viewport = { width: 1366, height: 768 }) {
       const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+      // Generous: on two shared cores a page can take a while; a real failure still fails, only later.
+      context.setDefaultTimeout(60_000);
       contexts.push(context);
       const page = await context.newPage();
       await page.goto(`${baseUrl}/login`);

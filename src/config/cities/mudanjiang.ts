@@ -16,6 +16,19 @@ export const mudanjiang: CityConfig = {
   duplicateSimilarity: 0.5,
   maxExtensions: 2,
   evaluation: DEFAULT_EVALUATION,
+  // Template ids registered with the SMS provider (the texts are in src/outbox/sms-gateway.ts).
+  sms: {
+    signName: '牡丹江12345',
+    templateIds: {
+      dispatch_notice: 'MDJ_12345_DISPATCH',
+      deadline_warning: 'MDJ_12345_DEADLINE',
+      callback_request: 'MDJ_12345_CALLBACK',
+      supervision: 'MDJ_12345_SUPERVISION',
+      special_report: 'MDJ_12345_SPECIAL',
+      emergency_report: 'MDJ_12345_EMERGENCY',
+      kb_notice: 'MDJ_12345_KB',
+      spike_alert: 'MDJ_12345_SPIKE',
+    },
   // Shifts 08:00–16:00, 16:00–24:00, 00:00–08:00; dispatch within 30 minutes of a 待派单 intake.
   quality: DEFAULT_QUALITY,
 

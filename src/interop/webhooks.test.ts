@@ -1,0 +1,178 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { describeEachEngine, intakeBody, startTestApp, type TestApp } from '../../test/support/app.ts';
+import { backoffMs, WEBHOOK_BACKOFF } from '../outbox/backoff.ts';
+import { enqueue } from '../outbox/outbox.ts';
+import { inTransaction } from '../store/db.ts';
+import { writeEvent } from '../audit/events.ts';
+import { signWebhook, verifyWebhook } from './webhooks.ts';
+import { relayWebhooksOnce } from './webhooks-relay.ts';
+import { TestReceiver } from './webhooks-receiver.test-support.ts';
+
+const SECRET = 'test-secret-0123456789';
+
+let serial = 0;
+/** An intake body with its own requester, so the duplicate check never merges two test tickets. */
+function distinctIntake(overrides: Record<string, unknown> = {}, confidential = false): Record<string, unknown> {
+  serial++;
+  return intakeBody({ requester: { kind: 'person', name: '张三丰', phone: `1381234${String(5000 + serial).padStart(4, '0')}`, confidential }, dispatch: { leadUnitCode: 'ZJJ' }, ...overrides });
+}
+
+describe('webhook signature and backoff', () => {
+  it('verifies the HMAC over timestamp and raw body, and refuses tampering and replays', () => {
+    const body = '{"id":"evt-1","type":"ticket.intake"}';
+    const now = Date.parse('2026-03-02T01:00:00Z');
+    const ts = Math.floor(now / 1000);
+    const signature = signWebhook(SECRET, ts, body);
+    assert.match(signature, /^sha256=[0-9a-f]{64}$/);
+    assert.ok(verifyWebhook(SECRET, { signature, timestamp: String(ts) }, body, now));
+    assert.ok(!verifyWebhook(SECRET, { signature, timestamp: String(ts) }, body.replace('intake', 'dispatch'), now), 'changed body');
+    assert.ok(!verifyWebhook('another-secret-0123456', { signature, timestamp: String(ts) }, body, now), 'wrong secret');
+    assert.ok(!verifyWebhook(SECRET, { signature, timestamp: String(ts + 1) }, body, now), 'timestamp is signed');
+    assert.ok(!verifyWebhook(SECRET, { signature, timestamp: String(ts) }, body, now + 301_000), 'a replay after 5 minutes is refused');
+    assert.ok(!verifyWebhook(SECRET, { signature: null, timestamp: String(ts) }, body, now));
+  });
+
+  it('backs off exponentially, with jitter in the upper half, up to the cap', () => {
+    const low = (n: number) => backoffMs(n, WEBHOOK_BACKOFF, () => 0);
+    const high = (n: number) => backoffMs(n, WEBHOOK_BACKOFF, () => 1);
+    assert.deepEqual([0, 1, 2, 3].map(high), [2_000, 4_000, 8_000, 16_000]);
+    assert.deepEqual([0, 1, 2, 3].map(low), [1_000, 2_000, 4_000, 8_000]);
+    assert.equal(high(20), WEBHOOK_BACKOFF.capMs);
+    assert.equal(high(1000), WEBHOOK_BACKOFF.capMs, 'no overflow after many attempts');
+    assert.equal(low(20), WEBHOOK_BACKOFF.capMs / 2);
+    for (let i = 0; i < 50; i++) {
+      const d = backoffMs(3, WEBHOOK_BACKOFF);
+      assert.ok(d >= 8_000 && d <= 16_000);
+    }
+  });
+});
+
+describeEachEngine('webhooks', (engine) => {
+  let t: TestApp;
+  let receiver: TestReceiver;
+  before(async () => {
+    t = await startTestApp(engine);
+    receiver = await new TestReceiver(SECRET).start();
+  });
+  after(async () => {
+    await receiver.stop();
+    await t.close();
+  });
+
+  const relay = async (rounds = 1) => {
+    for (let i = 0; i < rounds; i++) await relayWebhooksOnce(t.ctx, { timeoutMs: 2000 });
+  };
+
+  it('only admins manage subscriptions; the secret is shown once', async () => {
+    const agent = await t.as('agent1');
+    assert.equal((await agent.get('/api/v1/webhooks')).status, 403);
+    const admin = await t.as('admin');
+    const bad = await admin.post('/api/v1/webhooks', { name: 'x', url: 'ftp://example', events: ['*'] });
+    assert.equal(bad.status, 400);
+    const created = await admin.post('/api/v1/webhooks', { name: '区政务数据平台', url: receiver.url, secret: SECRET, events: ['*'] });
+    assert.equal(created.status, 201);
+    assert.equal(created.body.secret, SECRET);
+    const list = await admin.get('/api/v1/webhooks');
+    assert.equal(list.body.items.length, 1);
+    assert.equal(list.body.items[0].secret, undefined);
+  });
+
+  it('pushes each ticket event, masked and signed, in order per ticket while another ticket goes on', async () => {
+    const agent = await t.as('agent1');
+    const a = (await agent.post('/api/v1/tickets', distinctIntake({ facts: '物业不清理垃圾，联系电话13912345678' }))).body.no as string;
+    const b = (await agent.post('/api/v1/tickets', distinctIntake())).body.no as string;
+    // Ticket A's first event fails until told otherwise: A's later events must wait for it.
+    let failA = true;
+    receiver.fail = (body) => failA && body.ticket?.no === a;
+    await relay(2);
+    const got = () => receiver.events.map((e) => `${e.body.ticket.no}:${e.body.action}`);
+    assert.deepEqual(got(), [`${b}:intake`, `${b}:dispatch`], 'B is delivered; A is held behind its first event');
+    assert.equal(receiver.refused, 1, 'A’s second event was never sent before its first was acknowledged');
+
+    const zjj = await t.as('zjj.staff');
+    assert.equal((await zjj.act(a, 'sign')).status, 200);
+    failA = false;
+    await relay(1);
+    assert.deepEqual(got(), [`${b}:intake`, `${b}:dispatch`], 'A’s first event waits for its backoff');
+    t.clock.advance(WEBHOOK_BACKOFF.baseMs);
+    await relay(4);
+    assert.deepEqual(got().filter((x) => x.startsWith(a)), [`${a}:intake`, `${a}:dispatch`, `${a}:sign`]);
+    assert.equal(receiver.badSignatures, 0);
+
+    const intake = receiver.events.find((e) => e.body.ticket.no === a && e.body.action === 'intake')!;
+    assert.match(intake.id, /^evt-\d+$/);
+    assert.equal(intake.body.id, intake.id);
+    assert.match(intake.body.ticket.requester.phone, /^138\*\*\*\*\d{4}$/);
+    assert.equal(intake.body.ticket.requester.name, '张**');
+    assert.match(intake.body.ticket.facts, /139\*\*\*\*5678/);
+    const all = receiver.events.map((e) => e.raw).join('\n');
+    assert.ok(!/1381234\d{4}/.test(all) && !all.includes('13912345678') && !all.includes('张三丰'), 'no requester data leaves unmasked');
+  });
+
+  it('a confidential ticket carries no requester data; the 好差评 push has its own format', async () => {
+    const admin = await t.as('admin');
+    const evalReceiver = await new TestReceiver(SECRET).start();
+    try {
+      const sub = await admin.post('/api/v1/webhooks', { name: '好差评系统', url: evalReceiver.url, secret: SECRET, events: ['callback'], format: 'evaluation' });
+      assert.equal(sub.status, 201);
+      const agent = await t.as('agent1');
+      const no = (await agent.post('/api/v1/tickets', distinctIntake({}, true))).body.no as string;
+      const ticket = await t.ctx.store.db.selectFrom('tickets').select(['id', 'confidential']).where('no', '=', no).executeTakeFirstOrThrow();
+      // A recorded callback (the action's own event, written as runAction writes it).
+      await inTransaction(t.ctx.store.db, (tx) => writeEvent(tx, null, t.clock.now(), { ticketId: ticket.id, action: 'callback', fromStatus: 'callback', toStatus: 'closed', detail: { satisfaction: 'unsatisfied', reasonable: true } }));
+      await relay(3);
+      const confidentialIntake = receiver.events.find((e) => e.body.ticket.no === no && e.body.action === 'intake');
+      assert.ok(confidentialIntake);
+      assert.equal(ticket.confidential, 1);
+      assert.equal(confidentialIntake.body.ticket.requester, null);
+      assert.equal(confidentialIntake.body.ticket.facts, undefined);
+      assert.equal(evalReceiver.events.length, 1, 'only the rating, not the intake or dispatch');
+      const rating = evalReceiver.events[0]!.body;
+      assert.equal(rating.type, 'evaluation.rated');
+      assert.equal(rating.ticketNo, no);
+      assert.equal(rating.level, 'unsatisfied');
+      assert.equal(rating.levelName, '不满意');
+      assert.equal(rating.bad, true);
+      assert.equal(rating.unit.code, 'ZJJ');
+      assert.deepEqual(Object.keys(rating).sort(), ['bad', 'id', 'level', 'levelName', 'ratedAt', 'ticketNo', 'type', 'unit']);
+    } finally {
+      await evalReceiver.stop();
+    }
+  });
+
+  it('delivers provincial.sync outbox messages to the provincial subscription, and keeps them while there is none', async () => {
+    await inTransaction(t.ctx.store.db, (tx) => enqueue(tx, 'provincial.sync', { ticketNo: 'MDJ-TEST-1', kind: 'transfer' }, t.clock.now()));
+    await relay(1);
+    const waiting = await t.ctx.store.db.selectFrom('outbox').selectAll().where('topic', '=', 'provincial.sync').executeTakeFirstOrThrow();
+    assert.equal(waiting.delivered_at, null, 'not dropped while no subscription takes it');
+    const province = await new TestReceiver(SECRET).start();
+    try {
+      const admin = await t.as('admin');
+      assert.equal((await admin.post('/api/v1/webhooks', { name: '省12345平台', url: province.url, secret: SECRET, events: ['provincial.sync'] })).status, 201);
+      t.clock.advance(120_000);
+      await relay(2);
+      assert.equal(province.events.length, 1);
+      assert.equal(province.events[0]!.body.type, 'provincial.sync');
+      assert.deepEqual(province.events[0]!.body.data, { ticketNo: 'MDJ-TEST-1', kind: 'transfer' });
+      const deliveries = await admin.get(`/api/v1/webhooks/${(await admin.get('/api/v1/webhooks')).body.items.at(-1).id}/deliveries`);
+      assert.equal(deliveries.body.items[0].status, 'delivered');
+    } finally {
+      await province.stop();
+    }
+  });
+
+  it('a paused subscription keeps its place and gets the backlog when resumed', async () => {
+    const admin = await t.as('admin');
+    const sub = (await admin.get('/api/v1/webhooks')).body.items[0];
+    assert.equal((await admin.put(`/api/v1/webhooks/${sub.id}`, { active: false })).status, 200);
+    const before = receiver.events.length;
+    const agent = await t.as('agent1');
+    await agent.post('/api/v1/tickets', distinctIntake());
+    await relay(2);
+    assert.equal(receiver.events.length, before);
+    await admin.put(`/api/v1/webhooks/${sub.id}`, { active: true });
+    await relay(2);
+    assert.equal(receiver.events.length, before + 2);
+  });
+});

@@ -1,0 +1,267 @@
+// Webhook subscriptions: systems of same-level units (and the provincial platform) that receive
+// every ticket event as a signed JSON POST, retried from the outbox until they answer 2xx.
+//
+// Where deliveries come from: a generic fan-out, not a line in every action. Every state change
+// already writes one `events` row in its own transaction (src/audit/events.ts), so the event is as
+// durable as the change. The relay numbers committed events into the change feed (./feed.ts) and,
+// per subscription, copies the feed entries after the subscription's cursor into 'webhook' outbox
+// rows and moves the cursor, in one transaction: each event becomes exactly one outbox row per
+// subscription, whatever crashes in between, and a new action needs no code to be pushed. The cost
+// is a delay of one relay tick between the commit and the outbox row.
+//
+// Each outbox row carries the frozen JSON body (retries send the same bytes and the same event id)
+// and an ordering key per subscription and ticket: the relay sends a row only when every earlier row
+// with the same key was acknowledged, so a receiver sees a ticket's events in order.
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { AppContext } from '../server/context.ts';
+import type { Actor } from '../auth/actor.ts';
+import { inTransaction, type Tx } from '../store/db.ts';
+import { writeEvent } from '../audit/events.ts';
+import { invalid, notFound } from '../server/problem.ts';
+import { SATISFACTION_LABELS, type Satisfaction } from '../domain/ticket-types.ts';
+import { eventBody, eventId, lastFeedSeq, readFeed, type FeedRow } from './feed.ts';
+
+export const PROVINCIAL_SYNC = 'provincial.sync';
+export const WEBHOOK_FORMATS = ['event', 'evaluation'] as const;
+export type WebhookFormat = (typeof WEBHOOK_FORMATS)[number];
+
+export interface WebhookSubscription {
+  id: number;
+  name: string;
+  url: string;
+  events: string[];
+  format: WebhookFormat;
+  active: boolean;
+  cursor: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface WebhookDelivery {
+  subscriptionId: number;
+  eventId: string;
+  /** The exact JSON sent, the same on every retry. */
+  body: string;
+}
+
+// ---------------------------------------------------------------- signing
+
+/** `sha256=` + hex HMAC-SHA256 of `${timestamp}.${rawBody}` with the subscription's secret. */
+export function signWebhook(secret: string, timestamp: number, rawBody: string): string {
+  return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${rawBody}`).digest('hex')}`;
+}
+
+/**
+ * What a receiver does: recompute the signature over the raw body and the X-Hotline-Timestamp
+ * header, compare in constant time, and refuse timestamps older (or newer) than `toleranceS`,
+ * so a captured request cannot be replayed later.
+ */
+export function verifyWebhook(secret: string, headers: { signature?: string | null; timestamp?: string | null }, rawBody: string, nowMs = Date.now(), toleranceS = 300): boolean {
+  const ts = Number(headers.timestamp);
+  if (!headers.signature || !Number.isInteger(ts) || Math.abs(nowMs / 1000 - ts) > toleranceS) return false;
+  const expected = Buffer.from(signWebhook(secret, ts, rawBody));
+  const given = Buffer.from(headers.signature);
+  return expected.length === given.length && timingSafeEqual(expected, given);
+}
+
+// ---------------------------------------------------------------- subscriptions
+
+type Row = { id: number; name: string; url: string; events: string; format: string; active: number; cursor_seq: number; created_at: string; updated_at: string };
+
+function view(r: Row): WebhookSubscription {
+  return { id: r.id, name: r.name, url: r.url, events: JSON.parse(r.events) as string[], format: r.format as WebhookFormat, active: r.active === 1, cursor: Number(r.cursor_seq), createdAt: r.created_at, updatedAt: r.updated_at };
+}
+
+function checkUrl(url: string): void {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw invalid('url', '接收地址须为有效的 http(s) 地址');
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw invalid('url', '接收地址须为有效的 http(s) 地址');
+}
+
+function checkEvents(events: string[]): void {
+  if (!events.length) throw invalid('events', '至少订阅一类事件');
+  if (events.some((e) => !/^(\*|[a-z_]+|provincial\.sync)$/.test(e))) throw invalid('events', '事件类型无效');
+}
+
+export async function listSubscriptions(ctx: AppContext): Promise<WebhookSubscription[]> {
+  const rows = await ctx.store.db.selectFrom('webhook_subscriptions').selectAll().orderBy('id').execute();
+  return rows.map((r) => view(r as Row));
+}
+
+export interface SubscriptionInput {
+  name: string;
+  url: string;
+  secret?: string;
+  events: string[];
+  format?: WebhookFormat;
+  active?: boolean;
+  /** Also deliver the events recorded before the subscription (default: only new ones). */
+  fromStart?: boolean;
+}
+
+export async function createSubscription(ctx: AppContext, actor: Actor | null, input: SubscriptionInput): Promise<WebhookSubscription & { secret: string }> {
+  checkUrl(input.url);
+  checkEvents(input.events);
+  if (input.secret !== undefined && input.secret.length < 16) throw invalid('secret', '签名密钥至少 16 个字符');
+  const secret = input.secret ?? randomBytes(24).toString('base64url');
+  const now = ctx.clock.now();
+  return inTransaction(ctx.store.db, async (tx) => {
+    const cursor = input.fromStart ? 0 : await lastFeedSeq(tx);
+    const row = await tx
+      .insertInto('webhook_subscriptions')
+      .values({ name: input.name, url: input.url, secret, events: JSON.stringify(input.events), format: input.format ?? 'event', active: input.active === false ? 0 : 1, cursor_seq: cursor, created_by: actor?.userId ?? null, created_at: now, updated_at: now })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await writeEvent(tx, actor, now, { action: 'webhook_create', detail: { subscription: row.id, events: input.events, format: row.format } });
+    return { ...view(row as Row), secret };
+  });
+}
+
+export async function updateSubscription(ctx: AppContext, actor: Actor | null, id: number, patch: Partial<Omit<SubscriptionInput, 'fromStart'>>): Promise<WebhookSubscription> {
+  if (patch.url !== undefined) checkUrl(patch.url);
+  if (patch.events !== undefined) checkEvents(patch.events);
+  if (patch.secret !== undefined && patch.secret.length < 16) throw invalid('secret', '签名密钥至少 16 个字符');
+  const now = ctx.clock.now();
+  return inTransaction(ctx.store.db, async (tx) => {
+    const row = await tx
+      .updateTable('webhook_subscriptions')
+      .set({
+        ...(patch.name !== undefined ? { name: patch.name } : {}),
+        ...(patch.url !== undefined ? { url: patch.url } : {}),
+        ...(patch.secret !== undefined ? { secret: patch.secret } : {}),
+        ...(patch.events !== undefined ? { events: JSON.stringify(patch.events) } : {}),
+        ...(patch.format !== undefined ? { format: patch.format } : {}),
+        ...(patch.active !== undefined ? { active: patch.active ? 1 : 0 } : {}),
+        updated_at: now,
+      })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst();
+    if (!row) throw notFound(`订阅 ${id} 不存在`);
+    await writeEvent(tx, actor, now, { action: 'webhook_update', detail: { subscription: id, fields: Object.keys(patch).filter((k) => k !== 'secret').concat(patch.secret ? ['secret'] : []) } });
+    return view(row as Row);
+  });
+}
+
+// ---------------------------------------------------------------- payloads
+
+/** 好差评 push: one rating, with the ticket number, level, time and handling unit; nothing of the rater. */
+export function evaluationBody(row: FeedRow): Record<string, unknown> | null {
+  const detail = row.detail ? (JSON.parse(row.detail) as { satisfaction?: Satisfaction }) : {};
+  if (row.action !== 'callback' || !detail.satisfaction) return null;
+  return {
+    id: eventId(row.event_id),
+    type: 'evaluation.rated',
+    ticketNo: row.no,
+    level: detail.satisfaction,
+    levelName: SATISFACTION_LABELS[detail.satisfaction] ?? detail.satisfaction,
+    bad: detail.satisfaction === 'unsatisfied' || detail.satisfaction === 'very_unsatisfied',
+    ratedAt: row.at,
+    unit: row.lead_unit ? { code: row.lead_unit, name: row.lead_unit_name } : null,
+  };
+}
+
+function wants(sub: WebhookSubscription, row: FeedRow): Record<string, unknown> | null {
+  if (!sub.events.includes('*') && !sub.events.includes(row.action)) return null;
+  return sub.format === 'evaluation' ? evaluationBody(row) : eventBody(row);
+}
+
+export const orderingKey = (subscriptionId: number, ticket: string | number) => `wh:${subscriptionId}:${ticket}`;
+
+// ---------------------------------------------------------------- fan-out
+
+const FAN_OUT_BATCH = 500;
+
+/** Copies feed entries after each active subscription's cursor into webhook outbox rows. */
+export async function fanOut(ctx: AppContext): Promise<number> {
+  const subs = await ctx.store.db.selectFrom('webhook_subscriptions').select('id').where('active', '=', 1).orderBy('id').execute();
+  let total = 0;
+  for (const { id } of subs) {
+    for (let round = 0; round < 20; round++) {
+      const { queued, read } = await inTransaction(ctx.store.db, (tx) => fanOutOne(ctx, tx, id));
+      total += queued;
+      if (read < FAN_OUT_BATCH) break;
+    }
+  }
+  return total;
+}
+
+async function fanOutOne(ctx: AppContext, tx: Tx, id: number): Promise<{ queued: number; read: number }> {
+  // The row lock makes two relays fanning out the same subscription take turns; the second reads
+  // the cursor the first moved.
+  const row = await tx
+    .selectFrom('webhook_subscriptions')
+    .selectAll()
+    .where('id', '=', id)
+    .$if(ctx.store.engine === 'postgres', (q) => q.forUpdate())
+    .executeTakeFirst();
+  if (!row || row.active !== 1) return { queued: 0, read: 0 };
+  const sub = view(row as Row);
+  const entries = await readFeed(tx, sub.cursor, FAN_OUT_BATCH);
+  if (!entries.length) return { queued: 0, read: 0 };
+  const now = ctx.clock.now();
+  const values = [];
+  for (const entry of entries) {
+    const body = wants(sub, entry);
+    if (!body) continue;
+    const payload: WebhookDelivery = { subscriptionId: sub.id, eventId: eventId(entry.event_id), body: JSON.stringify(body) };
+    values.push({ topic: 'webhook', payload: JSON.stringify(payload), created_at: now, available_at: now, attempts: 0, ordering_key: orderingKey(sub.id, entry.ticket_id) });
+  }
+  for (let i = 0; i < values.length; i += 200) await tx.insertInto('outbox').values(values.slice(i, i + 200)).execute();
+  await tx.updateTable('webhook_subscriptions').set({ cursor_seq: entries[entries.length - 1]!.seq }).where('id', '=', sub.id).execute();
+  return { queued: values.length, read: entries.length };
+}
+
+/**
+ * Hands each due 'provincial.sync' outbox message (written by the provincial transfer) to every
+ * active subscription that lists 'provincial.sync', as a webhook row of its own, and closes the
+ * original. With no such subscription the message waits (retried later): nothing is dropped.
+ */
+export async function fanOutProvincial(ctx: AppContext, retryMs = 60_000): Promise<number> {
+  return inTransaction(ctx.store.db, async (tx) => {
+    const now = ctx.clock.now();
+    const due = await tx
+      .selectFrom('outbox')
+      .selectAll()
+      .where('topic', '=', PROVINCIAL_SYNC)
+      .where('delivered_at', 'is', null)
+      .where('available_at', '<=', now)
+      .orderBy('id')
+      .limit(500)
+      .$if(ctx.store.engine === 'postgres', (q) => q.forUpdate().skipLocked())
+      .execute();
+    if (!due.length) return 0;
+    const subs = (await tx.selectFrom('webhook_subscriptions').selectAll().where('active', '=', 1).execute()).map((r) => view(r as Row)).filter((s) => s.events.includes(PROVINCIAL_SYNC));
+    if (!subs.length) {
+      await tx
+        .updateTable('outbox')
+        .set((eb) => ({ attempts: eb('attempts', '+', 1), last_error: '未配置省级平台订阅（provincial.sync）', available_at: new Date(Date.parse(now) + retryMs).toISOString() }))
+        .where('id', 'in', due.map((m) => m.id))
+        .execute();
+      return 0;
+    }
+    let queued = 0;
+    for (const msg of due) {
+      let data: unknown = msg.payload;
+      try {
+        data = JSON.parse(msg.payload);
+      } catch {
+        /* delivered as the string it is */
+      }
+      const ticket = (data && typeof data === 'object' && 'ticketNo' in data ? String((data as { ticketNo: unknown }).ticketNo) : null) ?? msg.ordering_key ?? `outbox-${msg.id}`;
+      const id = `outbox-${msg.id}`;
+      const body = JSON.stringify({ id, type: PROVINCIAL_SYNC, occurredAt: msg.created_at, data });
+      for (const sub of subs) {
+        const payload: WebhookDelivery = { subscriptionId: sub.id, eventId: id, body };
+        await tx.insertInto('outbox').values({ topic: 'webhook', payload: JSON.stringify(payload), created_at: now, available_at: now, attempts: 0, ordering_key: orderingKey(sub.id, `p:${ticket}`) }).execute();
+        queued++;
+      }
+    }
+    await tx.updateTable('outbox').set({ delivered_at: now, last_error: null }).where('id', 'in', due.map((m) => m.id)).execute();
+    return queued;
+  });
+}

@@ -1,0 +1,38 @@
+// Numbers that asked the centre for no SMS from the platform. The relay checks every SMS against
+// this list when it is due, so an opt-out also stops messages already waiting in the outbox.
+import type { AppContext } from '../server/context.ts';
+import type { Db, Tx } from '../store/db.ts';
+import type { Actor } from '../auth/actor.ts';
+import { inTransaction } from '../store/db.ts';
+import { maskPhone } from '../domain/masking.ts';
+import { writeEvent } from '../audit/events.ts';
+import { invalid } from '../server/problem.ts';
+
+/** 138 1234 5678, +86 13812345678, 0453-8612345 → digits only (a leading 86 country code dropped). */
+export function normalizePhone(phone: string): string {
+  const digits = phone.replace(/[^\d]/g, '');
+  return digits.length === 13 && digits.startsWith('86') ? digits.slice(2) : digits;
+}
+
+export async function isOptedOut(db: Db | Tx, phone: string): Promise<boolean> {
+  const row = await db.selectFrom('sms_opt_outs').select('phone').where('phone', '=', normalizePhone(phone)).executeTakeFirst();
+  return Boolean(row);
+}
+
+/** Turns SMS off (optedOut true) or back on for a number; audited without the number itself. */
+export async function setOptOut(ctx: AppContext, actor: Actor | null, phone: string, optedOut: boolean, note?: string): Promise<{ phone: string; optedOut: boolean }> {
+  const normalized = normalizePhone(phone);
+  if (normalized.length < 7) throw invalid('phone', '请填写有效的手机号码');
+  const now = ctx.clock.now();
+  await inTransaction(ctx.store.db, async (tx) => {
+    const existing = await tx.selectFrom('sms_opt_outs').select('phone').where('phone', '=', normalized).executeTakeFirst();
+    if (optedOut && !existing) {
+      await tx.insertInto('sms_opt_outs').values({ phone: normalized, note: note ?? null, created_by: actor?.userId ?? null, created_at: now }).execute();
+      await writeEvent(tx, actor, now, { action: 'sms_opt_out', detail: { phone: maskPhone(normalized) } });
+    } else if (!optedOut && existing) {
+      await tx.deleteFrom('sms_opt_outs').where('phone', '=', normalized).execute();
+      await writeEvent(tx, actor, now, { action: 'sms_opt_in', detail: { phone: maskPhone(normalized) } });
+    }
+  });
+  return { phone: maskPhone(normalized)!, optedOut };
+}
