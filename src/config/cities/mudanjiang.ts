@@ -29,6 +29,7 @@ export const mudanjiang: CityConfig = {
       kb_notice: 'MDJ_12345_KB',
       spike_alert: 'MDJ_12345_SPIKE',
     },
+  },
   // Shifts 08:00–16:00, 16:00–24:00, 00:00–08:00; dispatch within 30 minutes of a 待派单 intake.
   quality: DEFAULT_QUALITY,
 
