@@ -10,6 +10,7 @@ import { computeDeadline } from '../domain/deadline.ts';
 import { at, dutyView, requesterView, ticketSummary, unitRef, worstLight } from './view.ts';
 import { unitCanSee, type DutyRow, type TicketRow } from './model.ts';
 import { QUEUES, WORKBENCH, queueCondition, type Queue } from './queues.ts';
+import { REVIEW_ACTION_LABELS } from '../domain/ratings.ts';
 
 /** Timeline entries that are not ticket actions of ACTION_RULES: intake, merges, supervision. */
 const TIMELINE_LABELS: Record<string, string> = {
@@ -21,6 +22,9 @@ const TIMELINE_LABELS: Record<string, string> = {
   supervision_send_back: '督办退回',
   deadline_warning: '临期预警',
   deadline_escalation: '超期升级',
+  rating: '网上评价',
+  rating_bad: '差评待核实',
+  ...Object.fromEntries(Object.entries(REVIEW_ACTION_LABELS).map(([action, label]) => [`rating_${action}`, `差评${label}`])),
 };
 
 export async function getTicket(ctx: AppContext, actor: Actor, no: string) {
