@@ -114,7 +114,7 @@ describeEachEngine('webhooks', (engine) => {
     const admin = await t.as('admin');
     const evalReceiver = await new TestReceiver(SECRET).start();
     try {
-      const sub = await admin.post('/api/v1/webhooks', { name: '好差评系统', url: evalReceiver.url, secret: SECRET, events: ['callback'], format: 'evaluation' });
+      const sub = await admin.post('/api/v1/webhooks', { name: '好差评系统', url: evalReceiver.url, secret: SECRET, events: ['callback', 'rating'], format: 'evaluation' });
       assert.equal(sub.status, 201);
       const agent = await t.as('agent1');
       const no = (await agent.post('/api/v1/tickets', distinctIntake({}, true))).body.no as string;
@@ -135,7 +135,7 @@ describeEachEngine('webhooks', (engine) => {
       assert.equal(rating.levelName, '不满意');
       assert.equal(rating.bad, true);
       assert.equal(rating.unit.code, 'ZJJ');
-      assert.deepEqual(Object.keys(rating).sort(), ['bad', 'id', 'level', 'levelName', 'ratedAt', 'ticketNo', 'type', 'unit']);
+      assert.deepEqual(Object.keys(rating).sort(), ['bad', 'id', 'level', 'levelName', 'ratedAt', 'source', 'ticketNo', 'type', 'unit']);
     } finally {
       await evalReceiver.stop();
     }

@@ -151,15 +151,18 @@ export async function updateSubscription(ctx: AppContext, actor: Actor | null, i
 
 /** 好差评 push: one rating, with the ticket number, level, time and handling unit; nothing of the rater. */
 export function evaluationBody(row: FeedRow): Record<string, unknown> | null {
-  const detail = row.detail ? (JSON.parse(row.detail) as { satisfaction?: Satisfaction }) : {};
-  if (row.action !== 'callback' || !detail.satisfaction) return null;
+  // Ratings come from the centre's callback (detail.satisfaction) and from the portal (action 'rating', detail.level).
+  const detail = row.detail ? (JSON.parse(row.detail) as { satisfaction?: Satisfaction; level?: Satisfaction; source?: string }) : {};
+  const level = row.action === 'callback' ? detail.satisfaction : row.action === 'rating' ? detail.level : undefined;
+  if (!level) return null;
   return {
     id: eventId(row.event_id),
     type: 'evaluation.rated',
     ticketNo: row.no,
-    level: detail.satisfaction,
-    levelName: SATISFACTION_LABELS[detail.satisfaction] ?? detail.satisfaction,
-    bad: detail.satisfaction === 'unsatisfied' || detail.satisfaction === 'very_unsatisfied',
+    level,
+    levelName: SATISFACTION_LABELS[level] ?? level,
+    bad: level === 'unsatisfied' || level === 'very_unsatisfied',
+    source: row.action === 'rating' ? 'portal' : 'callback',
     ratedAt: row.at,
     unit: row.lead_unit ? { code: row.lead_unit, name: row.lead_unit_name } : null,
   };
