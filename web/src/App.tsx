@@ -22,6 +22,8 @@ const ReportsPage = lazy(() => import('./pages/reports/ReportsPage'));
 const SupervisionBoardPage = lazy(() => import('./pages/SupervisionBoardPage'));
 const SupervisionItemsPage = lazy(() => import('./pages/SupervisionItemsPage'));
 const EvaluationPage = lazy(() => import('./pages/EvaluationPage'));
+const QualityReviewPage = lazy(() => import('./pages/quality/QualityReviewPage'));
+const AgentQcPage = lazy(() => import('./pages/quality/AgentQcPage'));
 const KbSearchPage = lazy(() => import('./pages/kb/KbSearchPage'));
 const KbArticlePage = lazy(() => import('./pages/kb/KbArticlePage'));
 const KbArticleNewPage = lazy(() => import('./pages/kb/KbArticleForm'));
@@ -65,6 +67,8 @@ export function App() {
           <Route path="/kb/articles/new" element={<Guard roles={KB_WRITERS}><KbArticleNewPage /></Guard>} />
           <Route path="/kb/articles/:id" element={<Guard><KbArticlePage /></Guard>} />
           <Route path="/evaluation" element={<Guard><EvaluationPage /></Guard>} />
+          <Route path="/quality/review" element={<Guard roles={['centre', 'team_lead', 'admin']}><QualityReviewPage /></Guard>} />
+          <Route path="/quality/agents" element={<Guard roles={['agent', 'team_lead', 'centre', 'admin']}><AgentQcPage /></Guard>} />
           <Route path="/supervision" element={<Guard roles={['centre', 'team_lead', 'authority', 'admin']}><SupervisionBoardPage /></Guard>} />
           <Route path="/supervision/items" element={<Guard roles={['centre', 'team_lead', 'authority', 'admin', 'unit_staff', 'unit_head']}><SupervisionItemsPage /></Guard>} />
           <Route path="/reports" element={<Guard roles={['centre', 'authority', 'admin', 'unit_staff', 'unit_head']}><ReportsPage /></Guard>} />
