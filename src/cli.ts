@@ -17,6 +17,8 @@ import { kbCommand, KB_USAGE } from './knowledge/cli.ts';
 import { reportCommand, REPORT_USAGE } from './reports/cli.ts';
 import { startReportScheduler } from './reports/scheduler.ts';
 import { evaluateCommand, EVALUATE_USAGE } from './evaluation/cli.ts';
+import { apikeyCommand, APIKEY_USAGE } from './interop/apikey-cli.ts';
+import { startProvincialSync } from './interop/transfer.ts';
 
 const USAGE = `用法: hotline <命令> [选项]
 
@@ -30,6 +32,7 @@ const USAGE = `用法: hotline <命令> [选项]
 ${KB_USAGE}
 ${REPORT_USAGE}
 ${EVALUATE_USAGE}
+${APIKEY_USAGE}
 
 环境变量: PORT, HOST, HOTLINE_DATA_DIR（SQLite 文件目录，默认 ./data）, HOTLINE_DATABASE_URL（postgres://…）`;
 
@@ -69,6 +72,8 @@ async function serve(ctx: AppContext, announce: boolean): Promise<void> {
   // 日报、周报、月报 from 00:10 each day, and the 社情民意 spike check (src/reports/scheduler.ts).
   const stopReports = startReportScheduler(ctx, 60_000, (err) => app.log.error({ err }, 'report job failed'));
   const stopAlerts = startAlertJob(ctx, 60_000, (err) => app.log.error({ err }, 'supervision alert job failed'));
+  // Replies and callback results of provincial/national tickets into the outbox (topic provincial.sync).
+  const stopProvincialSync = startProvincialSync(ctx, 30_000, (err) => app.log.error({ err }, 'provincial sync failed'));
   const url = `http://${host}:${port}`;
   if (announce) {
     const users = ctx.city.demoUsers.map((u) => `  ${u.username.padEnd(14)} ${ROLE_LABELS[u.role]}${u.unit ? `（${ctx.org.byCodeOrUndefined(u.unit)?.name ?? u.unit}）` : ''}`);
@@ -81,6 +86,7 @@ async function serve(ctx: AppContext, announce: boolean): Promise<void> {
   const shutdown = async () => {
     await app.close();
     await stopAlerts();
+    await stopProvincialSync();
     await stopRelay();
     await stopWebhooks();
     await stopReports();
@@ -161,6 +167,9 @@ async function run(argv: string[]): Promise<void> {
       return;
     case 'evaluate':
       await evaluateCommand(rest, withContext);
+      return;
+    case 'apikey':
+      await apikeyCommand(rest, withContext);
       return;
     default:
       process.stdout.write(`${USAGE}\n`);

@@ -22,8 +22,12 @@ import { portalPages } from '../portal/page.ts';
 import { ratingRoutes } from '../ratings/routes.ts';
 import { healthRoutes } from './health.ts';
 import { consolePlugin } from './console.ts';
+import { apiKeyRoutes } from '../interop/apikey-routes.ts';
+import { apiKeyScopeResolver } from '../interop/api-keys.ts';
+import { transferRoutes } from '../interop/transfer.ts';
+import { open311Routes, OPEN311_PREFIX } from '../interop/open311.ts';
 import { webhookRoutes } from '../interop/webhooks-routes.ts';
-import { feedRoutes } from '../interop/feed-routes.ts';
+import { feedRoutes, registerApiKeyScopeResolver } from '../interop/feed-routes.ts';
 import { smsRoutes } from '../outbox/sms-routes.ts';
 
 export interface AppOptions {
@@ -85,6 +89,8 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
   await app.register(authPlugin, { ctx });
+  // The change feed accepts API keys with events:read (src/interop/api-keys.ts).
+  registerApiKeyScopeResolver(apiKeyScopeResolver(ctx));
   await app.register(healthRoutes, { ctx });
   await app.register(
     async (api) => {
@@ -96,6 +102,8 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
       await api.register(reportRoutes, { ctx });
       await api.register(supervisionRoutes, { ctx });
       await api.register(evaluationRoutes, { ctx });
+      await api.register(apiKeyRoutes, { ctx });
+      await api.register(transferRoutes, { ctx });
       await api.register(webhookRoutes, { ctx });
       await api.register(feedRoutes, { ctx });
       await api.register(smsRoutes, { ctx });
@@ -105,6 +113,8 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
     },
     { prefix: '/api/v1' },
   );
+  // Open311 GeoReport v2 for external systems: its own formats and errors, outside /api/v1.
+  await app.register(open311Routes, { ctx, prefix: OPEN311_PREFIX });
   await app.register(knowledgePublicPage, { ctx });
   await app.register(portalPages, { ctx });
   await app.register(consolePlugin);

@@ -88,6 +88,11 @@ export interface TicketTable {
   created_at: string;
   updated_at: string;
   closed_at: string | null;
+  /** Where an Open311 request was located (WGS84), its address id and photo link, when given. */
+  lat: number | null;
+  long: number | null;
+  address_id: string | null;
+  media_url: string | null;
 }
 
 /** One obligation of one party with one deadline: sign, reply, opinion, first response, progress, settle. */
@@ -423,6 +428,7 @@ export interface Database {
   report_alerts: ReportAlertTable;
   evaluation_findings: EvaluationFindingTable;
   evaluation_publications: EvaluationPublicationTable;
+  api_keys: ApiKeyTable;
   webhook_subscriptions: WebhookSubscriptionTable;
   event_feed: EventFeedTable;
   sms_deliveries: SmsDeliveryTable;
@@ -477,4 +483,21 @@ export interface ReportAlertTable {
   baseline_sd: number;
   threshold: number;
   created_at: string;
+}
+
+/** An external system's API key (Open311 clients, the provincial platform); only the key's hash is kept. */
+export interface ApiKeyTable {
+  id: Generated<number>;
+  name: string;
+  /** SHA-256 of the key, hex. */
+  key_hash: string;
+  /** The key's first characters, to tell keys apart in lists; not enough to use it. */
+  key_prefix: string;
+  /** Comma-separated scopes, e.g. open311:write,transfer:write. */
+  scopes: string;
+  rate_per_minute: number;
+  created_at: string;
+  rotated_at: string | null;
+  revoked_at: string | null;
+  last_used_at: string | null;
 }

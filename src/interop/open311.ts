@@ -1,0 +1,464 @@
+// Open311 GeoReport v2 at /open311/v2/ (../shared/spec/open311.md): the dispatch catalogue's active
+// leaf categories as services, citizens' requests from other systems (the city website, apps) as
+// tickets through the intake use-case, and their progress back. A new request waits for an agent to
+// accept and dispatch it (第十一条 checks come first), so POST answers with a token; once accepted,
+// tokens/{token} gives the service_request_id, which is the ticket number.
+//
+// Decisions: GET requests/tokens need an api_key (scope open311:read or open311:write), since the
+// matters are citizens' own words; discovery and services are public. phone is required on POST
+// (第二条: a ticket holds the requester's contact). Requesters' names, phones and ID numbers never
+// leave; descriptions are shown with phone and ID numbers and the requester's name masked;
+// confidential tickets and tickets still waiting for acceptance are not listed.
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AppContext } from '../server/context.ts';
+import { Problem } from '../server/problem.ts';
+import { createTicket, PHONE_SCHEMA } from '../tickets/intake.ts';
+import { TICKET_TYPES, TICKET_TYPE_LABELS, type TicketType } from '../domain/ticket-types.ts';
+import { STATUS_LABELS, type TicketStatus } from '../domain/ticket-states.ts';
+import { formatShanghai, parseInstant } from '../domain/deadline.ts';
+import { maskIdNumber, maskName, maskPhone } from '../domain/masking.ts';
+import { checkApiKey, KEY_REFUSALS, keyActor, presentedKey, type ApiKeyRow, type Scope } from './api-keys.ts';
+import { Open311Error, normaliseBody, parseFormBody, send, sendError, sendList, splitFormat, toXml, type Format } from './open311-format.ts';
+
+export const OPEN311_PREFIX = '/open311/v2';
+/** Open311 requests enter as 网站 tickets; their external_id is the token handed to the client. */
+export const OPEN311_CHANNEL = 'web';
+const TOKEN_PREFIX = 'o311-';
+
+/** Ticket states as Open311 open/closed; the Chinese state goes in status_notes. */
+export const OPEN311_STATUS: Record<TicketStatus, 'open' | 'closed'> = {
+  pending_dispatch: 'open',
+  dispatched: 'open',
+  in_progress: 'open',
+  returned: 'open',
+  disputed: 'open',
+  awaiting_approval: 'open',
+  replied: 'open',
+  callback: 'open',
+  closed: 'closed',
+  archived: 'closed',
+  answered: 'closed',
+  rejected: 'closed',
+  transferred: 'closed',
+  merged: 'closed',
+};
+const CLOSED_STATUSES = Object.entries(OPEN311_STATUS).filter(([, v]) => v === 'closed').map(([k]) => k);
+
+const DAY_MS = 86_400_000;
+const MAX_WINDOW_DAYS = 90;
+const MAX_PAGE = 1000;
+
+type Row = Record<string, string | number | boolean | null>;
+
+/** The attributes every service takes (service definition). */
+function attributesOf(ctx: AppContext) {
+  const districts = ctx.org.all().filter((u) => u.kind === 'district' && u.active !== false);
+  return [
+    {
+      variable: true,
+      code: 'request_type',
+      datatype: 'singlevaluelist',
+      required: true,
+      datatype_description: '诉求类型，决定办理时限（第十五条）',
+      order: 1,
+      description: '诉求类型',
+      values: TICKET_TYPES.map((t) => ({ key: t, name: TICKET_TYPE_LABELS[t] })),
+    },
+    {
+      variable: true,
+      code: 'district',
+      datatype: 'singlevaluelist',
+      required: false,
+      datatype_description: '事发地所在县（市）区',
+      order: 2,
+      description: '所在县（市）区',
+      values: districts.map((u) => ({ key: u.code, name: u.name })),
+    },
+    {
+      variable: true,
+      code: 'confidential',
+      datatype: 'singlevaluelist',
+      required: false,
+      datatype_description: '是否要求对诉求人信息保密（GB/T 33358）',
+      order: 3,
+      description: '信息保密',
+      values: [
+        { key: 'no', name: '不保密' },
+        { key: 'yes', name: '保密' },
+      ],
+    },
+  ];
+}
+
+interface Service {
+  id: number;
+  code: string;
+  name: string;
+  group: string | null;
+  keywords: string;
+  description: string;
+}
+
+/** Active leaf categories of the dispatch catalogue. */
+async function services(ctx: AppContext): Promise<Service[]> {
+  const rows = await ctx.store.db.selectFrom('categories').select(['id', 'code', 'name', 'parent_id', 'keywords', 'legal_basis', 'active']).orderBy('id').execute();
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const hasActiveChild = new Set(rows.filter((r) => r.active && r.parent_id != null).map((r) => r.parent_id));
+  return rows
+    .filter((r) => r.active && !hasActiveChild.has(r.id))
+    .map((r) => {
+      const group = r.parent_id != null ? (byId.get(r.parent_id)?.name ?? null) : null;
+      return {
+        id: r.id,
+        code: r.code,
+        name: r.name,
+        group,
+        keywords: r.keywords ?? '',
+        description: [group ? `${group}：${r.name}` : r.name, r.legal_basis ? `（依据：${r.legal_basis}）` : ''].join(''),
+      };
+    });
+}
+
+/** Masks what might identify the requester inside free text. */
+function scrub(text: string, name: string | null, phone: string | null, idNo: string | null): string {
+  let out = text;
+  if (idNo) out = out.split(idNo).join(maskIdNumber(idNo)!);
+  if (phone) out = out.split(phone).join(maskPhone(phone)!);
+  if (name && [...name].length >= 2) out = out.split(name).join(maskName(name)!);
+  out = out.replace(/\d{17}[\dXx]/g, (m) => maskIdNumber(m)!);
+  out = out.replace(/(?<!\d)1\d{10}(?!\d)/g, (m) => maskPhone(m)!);
+  out = out.replace(/(?<!\d)0\d{2,3}-?\d{7,8}(?!\d)/g, (m) => maskPhone(m)!);
+  return out;
+}
+
+async function requestRows(ctx: AppContext, where: (q: any) => any, order: 'created' | 'updated', limit: number, offset: number): Promise<Row[]> {
+  const db = ctx.store.db;
+  let q = db
+    .selectFrom('tickets as t')
+    .leftJoin('categories as c', 'c.id', 't.category_id')
+    .select([
+      't.id',
+      't.no',
+      't.status',
+      't.facts',
+      't.address',
+      't.address_id',
+      't.lat',
+      't.long',
+      't.media_url',
+      't.lead_unit_id',
+      't.requester_name',
+      't.requester_phone',
+      't.requester_id_no',
+      't.created_at',
+      't.updated_at',
+      't.merged_into_id',
+      'c.code as service_code',
+      'c.name as service_name',
+    ])
+    .where('t.status', '!=', 'pending_dispatch')
+    .where('t.confidential', '=', 0);
+  q = where(q);
+  q = order === 'updated' ? q.orderBy('t.updated_at', 'asc').orderBy('t.id', 'asc') : q.orderBy('t.created_at', 'desc').orderBy('t.id', 'desc');
+  const rows = await q.limit(limit).offset(offset).execute();
+  if (!rows.length) return [];
+  const ids = rows.map((r) => Number(r.id));
+  const duties = await db
+    .selectFrom('duties')
+    .select(['ticket_id', 'due_at'])
+    .where('ticket_id', 'in', ids)
+    .where('kind', '=', 'reply')
+    .where('party', '=', 'lead')
+    .where('status', '=', 'open')
+    .execute();
+  const due = new Map<number, string>();
+  for (const d of duties) {
+    const prev = due.get(Number(d.ticket_id));
+    if (!prev || Date.parse(d.due_at) < Date.parse(prev)) due.set(Number(d.ticket_id), d.due_at);
+  }
+  const mergedIds = rows.map((r) => r.merged_into_id).filter((x): x is number => x != null);
+  const mergedNos = mergedIds.length ? new Map((await db.selectFrom('tickets').select(['id', 'no']).where('id', 'in', mergedIds.map(Number)).execute()).map((m) => [Number(m.id), m.no])) : new Map<number, string>();
+  const centre = ctx.org.firstOfKind('centre');
+  return rows.map((r) => {
+    const status = r.status as TicketStatus;
+    const mergedInto = r.merged_into_id != null ? mergedNos.get(Number(r.merged_into_id)) : undefined;
+    return {
+      service_request_id: r.no,
+      status: OPEN311_STATUS[status] ?? 'open',
+      status_notes: `${STATUS_LABELS[status] ?? status}${mergedInto ? `（并入工单 ${mergedInto}）` : ''}`,
+      service_name: r.service_name ?? null,
+      service_code: r.service_code ?? null,
+      description: scrub(r.facts, r.requester_name, r.requester_phone, r.requester_id_no),
+      agency_responsible: ctx.org.get(r.lead_unit_id)?.name ?? centre?.name ?? null,
+      service_notice: null,
+      requested_datetime: formatShanghai(r.created_at),
+      updated_datetime: formatShanghai(r.updated_at),
+      expected_datetime: due.has(Number(r.id)) ? formatShanghai(due.get(Number(r.id))!) : null,
+      address: r.address ? scrub(r.address, r.requester_name, r.requester_phone, r.requester_id_no) : null,
+      address_id: r.address_id ?? null,
+      zipcode: null,
+      lat: r.lat == null ? null : Number(r.lat),
+      long: r.long == null ? null : Number(r.long),
+      media_url: r.media_url ?? null,
+    };
+  });
+}
+
+function instantParam(value: string | undefined, field: string): string | undefined {
+  if (value === undefined) return undefined;
+  const iso = parseInstant(value);
+  if (!iso) throw new Open311Error(400, `${field}：须为带时区的 ISO 8601 时刻，如 2026-03-02T09:00:00+08:00`);
+  return iso;
+}
+
+function listParam(value: string | undefined, field: string, max = 200): string[] | undefined {
+  if (value === undefined) return undefined;
+  const list = value.split(',').map((s) => s.trim()).filter(Boolean);
+  if (!list.length) return undefined;
+  if (list.length > max) throw new Open311Error(400, `${field}：一次最多查询 ${max} 项`);
+  return list;
+}
+
+function intParam(value: string | undefined, field: string, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) throw new Open311Error(400, `${field}：须为 ${min} 至 ${max} 的整数`);
+  return Number(value);
+}
+
+/** Open311 names of the intake fields, for errors the intake use-case raises. */
+const FIELD_NAMES: Record<string, string> = {
+  categoryCode: 'service_code',
+  facts: 'description',
+  'requester.phone': 'phone',
+  'requester.name': 'first_name/last_name',
+  address: 'address_string',
+  districtCode: 'attribute[district]',
+  type: 'attribute[request_type]',
+};
+
+function fromProblem(p: Problem): Open311Error {
+  const errors = (p.extra.errors as Array<{ field: string; message: string }> | undefined) ?? [];
+  const field = errors[0]?.field;
+  const name = field ? (FIELD_NAMES[field] ?? field) : undefined;
+  const status = p.status === 403 ? 403 : p.status === 404 ? 404 : p.status === 429 ? 429 : p.status >= 500 ? 500 : 400;
+  return new Open311Error(status, name ? `${name}：${p.title}` : p.title);
+}
+
+export async function open311Routes(app: FastifyInstance, opts: { ctx: AppContext }): Promise<void> {
+  const { ctx } = opts;
+
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
+    try {
+      done(null, parseFormBody(String(body)));
+    } catch (err) {
+      done(err as Error, undefined);
+    }
+  });
+
+  const formatOf = (request: FastifyRequest): Format => (request.url.split('?')[0]!.toLowerCase().endsWith('.xml') ? 'xml' : 'json');
+  app.setErrorHandler((error: Error & { statusCode?: number; validation?: unknown }, request, reply) => {
+    const format = formatOf(request);
+    if (error instanceof Open311Error) return sendError(reply, format, error);
+    if (error instanceof Problem) return sendError(reply, format, fromProblem(error));
+    const status = error.statusCode ?? 500;
+    if (status < 500) return sendError(reply, format, new Open311Error(status === 404 ? 404 : 400, status === 415 ? '不支持的请求内容类型，请使用 application/x-www-form-urlencoded 或 application/json' : status === 413 ? '请求体过大' : '请求无效，请检查参数格式'));
+    request.log.error({ err: error }, 'open311 error');
+    return sendError(reply, format, new Open311Error(500, '服务器内部错误，请稍后重试'));
+  });
+  app.setNotFoundHandler((request, reply) => sendError(reply, formatOf(request), new Open311Error(404, '请求的资源不存在')));
+
+  /** The caller's key, holding one of `scopes`, within its rate; else a 403 or 429 in Open311's format. */
+  const authenticate = async (request: FastifyRequest, scopes: Scope[]): Promise<ApiKeyRow> => {
+    const check = await checkApiKey(ctx, presentedKey(request.headers, request.query, request.body), scopes);
+    if (check.ok) return check.key;
+    if (check.reason === 'rate') throw new Open311Error(429, KEY_REFUSALS.rate, { 'retry-after': String(check.retryAfterSeconds ?? 1) });
+    throw new Open311Error(403, KEY_REFUSALS[check.reason]);
+  };
+
+  const base = (request: FastifyRequest) => `${request.protocol}://${request.headers.host ?? 'localhost'}${OPEN311_PREFIX}`;
+
+  app.get<{ Params: { file: string } }>('/:file', async (request, reply) => {
+    const { name, format } = splitFormat(request.params.file);
+    if (name === 'discovery') {
+      const discovery = {
+        changeset: '2026-11-30T00:00:00+08:00',
+        contact: `${ctx.city.name} 12345 政务服务便民热线管理机构，电话 12345`,
+        key_service: `向${ctx.city.name} 12345 热线管理机构申请 API 密钥（hotline apikey create）`,
+        endpoints: [
+          {
+            specification: 'http://wiki.open311.org/GeoReport_v2',
+            url: base(request),
+            changeset: '2026-11-30T00:00:00+08:00',
+            type: 'production',
+            formats: ['text/xml', 'application/json'],
+          },
+        ],
+      };
+      return send(reply, format, 200, discovery, () =>
+        toXml('discovery', { ...discovery, endpoints: { endpoint: discovery.endpoints.map((e) => ({ ...e, formats: { format: e.formats } })) } }),
+      );
+    }
+    if (name === 'services') {
+      const list = (await services(ctx)).map((s) => ({
+        service_code: s.code,
+        service_name: s.name,
+        description: s.description,
+        metadata: true,
+        type: 'realtime',
+        keywords: s.keywords,
+        group: s.group,
+      }));
+      return sendList(reply, format, 200, 'services', 'service', list);
+    }
+    if (name === 'requests') return listRequests(request, reply, format);
+    throw new Open311Error(404, `资源「${request.params.file}」不存在`);
+  });
+
+  app.get<{ Params: { file: string } }>('/services/:file', async (request, reply) => {
+    const { name, format } = splitFormat(request.params.file);
+    const service = (await services(ctx)).find((s) => s.code === name);
+    if (!service) throw new Open311Error(404, `service_code：服务「${name}」不存在`);
+    const attributes = attributesOf(ctx);
+    return send(reply, format, 200, { service_code: service.code, attributes }, () =>
+      toXml('service_definition', {
+        service_code: service.code,
+        attributes: { attribute: attributes.map((a) => ({ ...a, values: { value: a.values } })) },
+      }),
+    );
+  });
+
+  async function listRequests(request: FastifyRequest, reply: FastifyReply, format: Format) {
+    await authenticate(request, ['open311:read', 'open311:write']);
+    const q = normaliseBody(request.query).fields;
+    const ids = listParam(q.service_request_id, 'service_request_id');
+    if (ids) {
+      const rows = await requestRows(ctx, (x) => x.where('t.no', 'in', ids), 'created', MAX_PAGE, 0);
+      return sendList(reply, format, 200, 'service_requests', 'request', rows);
+    }
+    const codes = listParam(q.service_code, 'service_code');
+    const statuses = listParam(q.status, 'status', 2);
+    for (const s of statuses ?? []) if (s !== 'open' && s !== 'closed') throw new Open311Error(400, `status：须为 open 或 closed，收到「${s}」`);
+    let start = instantParam(q.start_date, 'start_date');
+    let end = instantParam(q.end_date, 'end_date');
+    const updatedAfter = instantParam(q.updated_after, 'updated_after');
+    const updatedBefore = instantParam(q.updated_before, 'updated_before');
+    const pageSize = intParam(q.page_size, 'page_size', 1, MAX_PAGE) ?? MAX_PAGE;
+    const page = intParam(q.page, 'page', 1, 1_000_000) ?? 1;
+    if (start && end && Date.parse(end) < Date.parse(start)) throw new Open311Error(400, 'end_date：不能早于 start_date');
+    if (start && end && Date.parse(end) - Date.parse(start) > MAX_WINDOW_DAYS * DAY_MS) throw new Open311Error(400, `end_date：与 start_date 相隔不能超过 ${MAX_WINDOW_DAYS} 天`);
+    // By default the last 90 days; a sync by updated_after reads every change since then instead.
+    if (!updatedAfter) {
+      if (start && !end) end = new Date(Date.parse(start) + MAX_WINDOW_DAYS * DAY_MS).toISOString();
+      if (!start) start = new Date(Date.parse(end ?? ctx.clock.now()) - MAX_WINDOW_DAYS * DAY_MS).toISOString();
+    }
+    const rows = await requestRows(
+      ctx,
+      (x) => {
+        if (codes) x = x.where('c.code', 'in', codes);
+        if (statuses && statuses.length === 1) x = x.where('t.status', statuses[0] === 'closed' ? 'in' : 'not in', CLOSED_STATUSES);
+        if (start) x = x.where('t.created_at', '>=', start);
+        if (end) x = x.where('t.created_at', '<=', end);
+        if (updatedAfter) x = x.where('t.updated_at', '>', updatedAfter);
+        if (updatedBefore) x = x.where('t.updated_at', '<', updatedBefore);
+        return x;
+      },
+      updatedAfter ? 'updated' : 'created',
+      pageSize,
+      (page - 1) * pageSize,
+    );
+    return sendList(reply, format, 200, 'service_requests', 'request', rows);
+  }
+
+  app.get<{ Params: { file: string } }>('/requests/:file', async (request, reply) => {
+    const { name, format } = splitFormat(request.params.file);
+    await authenticate(request, ['open311:read', 'open311:write']);
+    const rows = await requestRows(ctx, (x) => x.where('t.no', '=', name), 'created', 1, 0);
+    if (!rows.length) throw new Open311Error(404, `service_request_id：诉求「${name}」不存在`);
+    return sendList(reply, format, 200, 'service_requests', 'request', rows);
+  });
+
+  app.get<{ Params: { file: string } }>('/tokens/:file', async (request, reply) => {
+    const { name, format } = splitFormat(request.params.file);
+    await authenticate(request, ['open311:read', 'open311:write']);
+    const t = name.startsWith(TOKEN_PREFIX)
+      ? await ctx.store.db.selectFrom('tickets').select(['no', 'status']).where('origin', '=', 'local').where('external_id', '=', name).executeTakeFirst()
+      : undefined;
+    if (!t) throw new Open311Error(404, `token：「${name}」不存在`);
+    const row = { service_request_id: t.status === 'pending_dispatch' ? null : t.no, token: name };
+    return sendList(reply, format, 200, 'service_requests', 'request', [row]);
+  });
+
+  app.post<{ Params: { file: string } }>('/:file', async (request, reply) => {
+    const { name, format } = splitFormat(request.params.file);
+    if (name !== 'requests') throw new Open311Error(404, `资源「${request.params.file}」不存在`);
+    const key = await authenticate(request, ['open311:write']);
+    const { fields: f, attributes } = normaliseBody(request.body);
+    const bad = (field: string, message: string) => new Open311Error(400, `${field}：${message}`);
+
+    if (!f.service_code) throw bad('service_code', '须填写服务代码');
+    const service = (await services(ctx)).find((s) => s.code === f.service_code);
+    if (!service) throw bad('service_code', `服务「${f.service_code}」不存在`);
+
+    const hasLat = f.lat !== undefined;
+    const hasLong = f.long !== undefined;
+    if (hasLat !== hasLong) throw bad(hasLat ? 'long' : 'lat', 'lat 与 long 须同时提供');
+    let lat: number | null = null;
+    let long: number | null = null;
+    if (hasLat) {
+      lat = Number(f.lat);
+      long = Number(f.long);
+      if (!Number.isFinite(lat) || lat < -90 || lat > 90) throw bad('lat', '须为 -90 至 90 之间的纬度（WGS84）');
+      if (!Number.isFinite(long) || long < -180 || long > 180) throw bad('long', '须为 -180 至 180 之间的经度（WGS84）');
+    }
+    if (!hasLat && !f.address_string && !f.address_id) throw bad('lat/long、address_string 或 address_id', '须至少提供一种位置');
+    if (f.address_string && [...f.address_string].length > 300) throw bad('address_string', '不能超过 300 个字符');
+    if (f.address_id && f.address_id.length > 100) throw bad('address_id', '不能超过 100 个字符');
+    if (!f.description) throw bad('description', '须填写诉求内容（第二条：诉求事实）');
+    if ([...f.description].length > 4000) throw bad('description', '不能超过 4000 个字符');
+    if (!f.phone) throw bad('phone', '须填写诉求人联系电话（第二条）');
+    if (!new RegExp(PHONE_SCHEMA.pattern).test(f.phone)) throw bad('phone', '联系电话格式不正确');
+    const requesterName = `${f.last_name ?? ''}${f.first_name ?? ''}`;
+    if ([...requesterName].length > 100) throw bad('first_name/last_name', '姓名不能超过 100 个字符');
+    if (f.email && (f.email.length > 200 || !/^[^\s@]+@[^\s@]+$/.test(f.email))) throw bad('email', '电子邮箱格式不正确');
+    if (f.media_url && (f.media_url.length > 500 || !/^https?:\/\/\S+$/i.test(f.media_url))) throw bad('media_url', '须为 http(s) 地址，不超过 500 个字符');
+
+    const single = (code: string): string | undefined => {
+      const v = attributes[code];
+      if (Array.isArray(v)) {
+        if (v.length > 1) throw bad(`attribute[${code}]`, '只能选择一项');
+        return v[0]?.trim() || undefined;
+      }
+      return v?.trim() || undefined;
+    };
+    const type = single('request_type');
+    if (!type) throw bad('attribute[request_type]', `须选择诉求类型（${TICKET_TYPES.join('、')}）`);
+    if (!TICKET_TYPES.includes(type as TicketType)) throw bad('attribute[request_type]', `诉求类型「${type}」不存在，可选：${TICKET_TYPES.join('、')}`);
+    const district = single('district');
+    if (district && ctx.org.byCodeOrUndefined(district)?.kind !== 'district') throw bad('attribute[district]', `县（市）区「${district}」不存在`);
+    const confidential = single('confidential');
+    if (confidential && confidential !== 'yes' && confidential !== 'no') throw bad('attribute[confidential]', '须为 yes 或 no');
+
+    const token = `${TOKEN_PREFIX}${randomUUID()}`;
+    const created = await createTicket(ctx, keyActor(key), {
+      channel: OPEN311_CHANNEL,
+      type: type as TicketType,
+      categoryCode: service.code,
+      requester: { kind: 'person', name: requesterName || undefined, phone: f.phone, confidential: confidential === 'yes' },
+      facts: f.description,
+      address: f.address_string,
+      districtCode: district,
+      externalId: token,
+      disposition: 'pending',
+    });
+    if (lat !== null || f.address_id || f.media_url) {
+      await ctx.store.db
+        .updateTable('tickets')
+        .set({ lat, long, address_id: f.address_id ?? null, media_url: f.media_url ?? null })
+        .where('no', '=', created.no)
+        .execute();
+    }
+    const answer = [{ token, service_notice: '诉求已收到，热线工作人员受理并派单后可凭 token 查询工单编号', account_id: null }];
+    return sendList(reply, format, 201, 'service_requests', 'request', answer);
+  });
+}
