@@ -450,14 +450,8 @@ export async function open311Routes(app: FastifyInstance, opts: { ctx: AppContex
       districtCode: district,
       externalId: token,
       disposition: 'pending',
+      location: { lat, long, addressId: f.address_id ?? null, mediaUrl: f.media_url ?? null },
     });
-    if (lat !== null || f.address_id || f.media_url) {
-      await ctx.store.db
-        .updateTable('tickets')
-        .set({ lat, long, address_id: f.address_id ?? null, media_url: f.media_url ?? null })
-        .where('no', '=', created.no)
-        .execute();
-    }
     const answer = [{ token, service_notice: '诉求已收到，热线工作人员受理并派单后可凭 token 查询工单编号', account_id: null }];
     return sendList(reply, format, 201, 'service_requests', 'request', answer);
   });

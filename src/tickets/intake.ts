@@ -43,6 +43,8 @@ export interface IntakeRequest {
   districtCode?: string;
   special?: SpecialLevel;
   callId?: string;
+  /** Where and what, from systems that send it (Open311): not part of the intake form's schema. */
+  location?: { lat: number | null; long: number | null; addressId?: string | null; mediaUrl?: string | null };
   externalId?: string;
   disposition: Disposition;
   dispatch?: DispatchRequest;
@@ -160,6 +162,10 @@ export async function createTicket(ctx: AppContext, actor: Actor, req: IntakeReq
         merged_into_id: null,
         repeat_count: 0,
         call_id: req.callId ?? null,
+        lat: req.location?.lat ?? null,
+        long: req.location?.long ?? null,
+        address_id: req.location?.addressId ?? null,
+        media_url: req.location?.mediaUrl ?? null,
         created_by: actor.userId || null,
         created_at: now,
         updated_at: now,
