@@ -24,6 +24,7 @@ const SupervisionItemsPage = lazy(() => import('./pages/SupervisionItemsPage'));
 const EvaluationPage = lazy(() => import('./pages/EvaluationPage'));
 const QualityReviewPage = lazy(() => import('./pages/quality/QualityReviewPage'));
 const AgentQcPage = lazy(() => import('./pages/quality/AgentQcPage'));
+const RatingsPage = lazy(() => import('./pages/ratings/RatingsPage'));
 const KbSearchPage = lazy(() => import('./pages/kb/KbSearchPage'));
 const KbArticlePage = lazy(() => import('./pages/kb/KbArticlePage'));
 const KbArticleNewPage = lazy(() => import('./pages/kb/KbArticleForm'));
@@ -69,6 +70,7 @@ export function App() {
           <Route path="/evaluation" element={<Guard><EvaluationPage /></Guard>} />
           <Route path="/quality/review" element={<Guard roles={['centre', 'team_lead', 'admin']}><QualityReviewPage /></Guard>} />
           <Route path="/quality/agents" element={<Guard roles={['agent', 'team_lead', 'centre', 'admin']}><AgentQcPage /></Guard>} />
+          <Route path="/ratings" element={<Guard roles={['centre', 'team_lead', 'authority', 'admin', 'unit_staff', 'unit_head']}><RatingsPage /></Guard>} />
           <Route path="/supervision" element={<Guard roles={['centre', 'team_lead', 'authority', 'admin']}><SupervisionBoardPage /></Guard>} />
           <Route path="/supervision/items" element={<Guard roles={['centre', 'team_lead', 'authority', 'admin', 'unit_staff', 'unit_head']}><SupervisionItemsPage /></Guard>} />
           <Route path="/reports" element={<Guard roles={['centre', 'authority', 'admin', 'unit_staff', 'unit_head']}><ReportsPage /></Guard>} />

@@ -26,6 +26,7 @@ const ITEMS: Item[] = [
   { path: '/evaluation', label: '月度考核', roles: ['authority', 'centre', 'admin', 'unit_staff', 'unit_head'] },
   { path: '/quality/review', label: '质效审核', roles: ['centre', 'team_lead', 'admin'] },
   { path: '/quality/agents', label: '智能质检', roles: ['agent', 'team_lead', 'centre', 'admin'] },
+  { path: '/ratings', label: '差评处理', roles: ['centre', 'team_lead', 'authority', 'admin', 'unit_staff', 'unit_head'] },
   { path: '/supervision', label: '效能监察', roles: ['centre', 'team_lead', 'authority', 'admin'] },
   { path: '/supervision/items', label: '督办', roles: ['centre', 'team_lead', 'authority', 'admin', 'unit_staff', 'unit_head'] },
   { path: '/reports', label: '统计报表', roles: ['centre', 'authority', 'admin', 'unit_staff', 'unit_head'] },
