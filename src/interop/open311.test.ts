@@ -27,7 +27,7 @@ const REQUEST_FIELDS = [
   'long',
   'media_url',
 ];
-const LIST_TAGS = new Set(['service', 'request', 'error', 'endpoint', 'format', 'attribute', 'value']);
+const LIST_TAGS = new Set(['service', 'request', 'request_update', 'error', 'endpoint', 'format', 'attribute', 'value']);
 const xml = new XMLParser({ parseTagValue: false, isArray: (name) => LIST_TAGS.has(name) });
 
 interface Raw {
@@ -333,6 +333,21 @@ describeEachEngine('Open311 GeoReport v2', (engine) => {
     assert.equal(sync.json[0].status_notes, '办理中');
     const syncx = await call(t, 'GET', `/open311/v2/requests.xml?api_key=${encodeURIComponent(readKey)}&updated_after=${since}`);
     assert.equal(syncx.xml.service_requests.request.length, 1);
+
+    // FixMyStreet's servicerequestupdates: the sign is one update, oldest first, in both formats.
+    const updates = await call(t, 'GET', `/open311/v2/servicerequestupdates.json?api_key=${encodeURIComponent(readKey)}&start_date=${since}`);
+    assert.equal(updates.status, 200);
+    assert.deepEqual(Object.keys(updates.json[0]).sort(), ['description', 'media_url', 'service_request_id', 'status', 'update_id', 'updated_datetime']);
+    assert.deepEqual(updates.json.map((u: any) => [u.service_request_id, u.status, u.description]), [[changed.service_request_id, 'open', '签收：办理中']]);
+    assert.match(updates.json[0].updated_datetime, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+08:00$/);
+    assert.equal(typeof updates.json[0].update_id, 'string');
+    const updatesx = await call(t, 'GET', `/open311/v2/servicerequestupdates.xml?api_key=${encodeURIComponent(readKey)}&start_date=${since}`);
+    assert.equal(updatesx.xml.service_request_updates.request_update[0].update_id, updates.json[0].update_id);
+    const all311 = await call(t, 'GET', `/open311/v2/servicerequestupdates.json?api_key=${encodeURIComponent(readKey)}&start_date=2026-03-01T00:00:00Z`);
+    assert.ok(all311.json.length > updates.json.length);
+    assert.ok(!all311.body.includes('13700000009') && !all311.body.includes('王五'));
+    assertSpecError(await call(t, 'GET', '/open311/v2/servicerequestupdates.json'), 403, /api_key/);
+    assertSpecError(await call(t, 'GET', `/open311/v2/servicerequestupdates.json?api_key=${encodeURIComponent(readKey)}&start_date=soon`), 400, /start_date/);
   });
 
   it('api_key missing, wrong, revoked or without the scope: 403 in the spec format', async () => {

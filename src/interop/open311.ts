@@ -14,6 +14,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../server/context.ts';
 import { Problem } from '../server/problem.ts';
 import { createTicket, PHONE_SCHEMA } from '../tickets/intake.ts';
+import { eventActionLabel } from '../tickets/queries.ts';
 import { TICKET_TYPES, TICKET_TYPE_LABELS, type TicketType } from '../domain/ticket-types.ts';
 import { STATUS_LABELS, type TicketStatus } from '../domain/ticket-states.ts';
 import { formatShanghai, parseInstant } from '../domain/deadline.ts';
@@ -312,6 +313,7 @@ export async function open311Routes(app: FastifyInstance, opts: { ctx: AppContex
       return sendList(reply, format, 200, 'services', 'service', list);
     }
     if (name === 'requests') return listRequests(request, reply, format);
+    if (name === 'servicerequestupdates') return listUpdates(request, reply, format);
     throw new Open311Error(404, `资源「${request.params.file}」不存在`);
   });
 
@@ -368,6 +370,46 @@ export async function open311Routes(app: FastifyInstance, opts: { ctx: AppContex
       (page - 1) * pageSize,
     );
     return sendList(reply, format, 200, 'service_requests', 'request', rows);
+  }
+
+  /**
+   * FixMyStreet's servicerequestupdates: each change of a request's state (the audit events that
+   * moved it) as one update, oldest first, for department systems to poll. The description is the
+   * step and the new state in words; no free text, so nothing of the requester can leak.
+   */
+  async function listUpdates(request: FastifyRequest, reply: FastifyReply, format: Format) {
+    await authenticate(request, ['open311:read', 'open311:write']);
+    const q = normaliseBody(request.query).fields;
+    const start = instantParam(q.start_date, 'start_date') ?? new Date(Date.parse(ctx.clock.now()) - DAY_MS).toISOString();
+    const end = instantParam(q.end_date, 'end_date') ?? ctx.clock.now();
+    if (Date.parse(end) < Date.parse(start)) throw new Open311Error(400, 'end_date：不能早于 start_date');
+    if (Date.parse(end) - Date.parse(start) > MAX_WINDOW_DAYS * DAY_MS) throw new Open311Error(400, `end_date：与 start_date 相隔不能超过 ${MAX_WINDOW_DAYS} 天`);
+    const rows = await ctx.store.db
+      .selectFrom('events as e')
+      .innerJoin('tickets as t', 't.id', 'e.ticket_id')
+      .select(['e.id', 'e.at', 'e.action', 'e.to_status', 't.no'])
+      .where('e.at', '>=', start)
+      .where('e.at', '<=', end)
+      .where('e.to_status', 'is not', null)
+      .where('e.to_status', '!=', 'pending_dispatch')
+      .where('t.status', '!=', 'pending_dispatch')
+      .where('t.confidential', '=', 0)
+      .orderBy('e.at', 'asc')
+      .orderBy('e.id', 'asc')
+      .limit(MAX_PAGE * 5)
+      .execute();
+    const updates = rows.map((r) => {
+      const status = r.to_status as TicketStatus;
+      return {
+        update_id: String(r.id),
+        service_request_id: r.no,
+        status: OPEN311_STATUS[status] ?? 'open',
+        updated_datetime: formatShanghai(r.at),
+        description: `${eventActionLabel(r.action)}：${STATUS_LABELS[status] ?? status}`,
+        media_url: null,
+      };
+    });
+    return sendList(reply, format, 200, 'service_request_updates', 'request_update', updates);
   }
 
   app.get<{ Params: { file: string } }>('/requests/:file', async (request, reply) => {

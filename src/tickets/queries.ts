@@ -12,6 +12,11 @@ import { unitCanSee, type DutyRow, type TicketRow } from './model.ts';
 import { QUEUES, WORKBENCH, queueCondition, type Queue } from './queues.ts';
 import { REVIEW_ACTION_LABELS } from '../domain/ratings.ts';
 
+/** The Chinese name of a timeline entry: a ticket action's label, or one of the entries below. */
+export function eventActionLabel(action: string): string {
+  return (ACTION_RULES as Record<string, { label: string }>)[action]?.label ?? TIMELINE_LABELS[action] ?? action;
+}
+
 /** Timeline entries that are not ticket actions of ACTION_RULES: intake, merges, supervision. */
 const TIMELINE_LABELS: Record<string, string> = {
   intake: '受理',
@@ -257,7 +262,7 @@ export async function ticketEvents(ctx: AppContext, actor: Actor, no: string) {
     id: r.id,
     at: at(r.at),
     action: r.action,
-    actionLabel: (ACTION_RULES as Record<string, { label: string }>)[r.action]?.label ?? TIMELINE_LABELS[r.action] ?? r.action,
+    actionLabel: eventActionLabel(r.action),
     actor: { name: r.display_name ?? '系统', role: r.role, unit: unitRef(ctx, r.unit_id) },
     fromStatus: r.from_status,
     toStatus: r.to_status,
