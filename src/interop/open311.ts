@@ -16,7 +16,7 @@ import { Problem } from '../server/problem.ts';
 import { createTicket, PHONE_SCHEMA } from '../tickets/intake.ts';
 import { eventActionLabel } from '../tickets/queries.ts';
 import { TICKET_TYPES, TICKET_TYPE_LABELS, type TicketType } from '../domain/ticket-types.ts';
-import { STATUS_LABELS, type TicketStatus } from '../domain/ticket-states.ts';
+import { STATUS_LABELS, TICKET_STATUSES, type TicketStatus } from '../domain/ticket-states.ts';
 import { formatShanghai, parseInstant } from '../domain/deadline.ts';
 import { maskIdNumber, maskName, maskPhone } from '../domain/masking.ts';
 import { checkApiKey, KEY_REFUSALS, keyActor, presentedKey, type ApiKeyRow, type Scope } from './api-keys.ts';
@@ -390,8 +390,8 @@ export async function open311Routes(app: FastifyInstance, opts: { ctx: AppContex
       .select(['e.id', 'e.at', 'e.action', 'e.to_status', 't.no'])
       .where('e.at', '>=', start)
       .where('e.at', '<=', end)
-      .where('e.to_status', 'is not', null)
-      .where('e.to_status', '!=', 'pending_dispatch')
+      // Ticket states only: other records (差评 reviews, 督办) keep their own states in the log.
+      .where('e.to_status', 'in', TICKET_STATUSES.filter((st) => st !== 'pending_dispatch'))
       .where('t.status', '!=', 'pending_dispatch')
       .where('t.confidential', '=', 0)
       .orderBy('e.at', 'asc')

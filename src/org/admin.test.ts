@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { PASSWORD, describeEachEngine, startTestApp, type Client, type Response, type TestApp } from '../../test/support/app.ts';
 import { newTicket, ok, view } from '../../test/support/handling.ts';
 import { applyCityConfig } from './seed.ts';
+import { LIMIT_KEYS } from '../domain/time-limits.ts';
 
 function assertProblem(res: Response, status: number, names?: string): void {
   assert.equal(res.status, status, `expected ${status}, got ${res.status}: ${JSON.stringify(res.body)}`);
@@ -449,7 +450,7 @@ describeEachEngine('admin: units, users, categories and limits', (engine) => {
     assert.equal(res.status, 200);
     assert.equal(res.body.city, '牡丹江市');
     const text = (key: string) => res.body.items.find((i: any) => i.key === key)?.text;
-    assert.equal(res.body.items.length, 19);
+    assert.equal(res.body.items.length, LIMIT_KEYS.length);
     assert.equal(text('sign'), '1个工作日');
     assert.equal(text('reply.consultation'), '2个工作日');
     assert.equal(text('reply.help'), '5个工作日');

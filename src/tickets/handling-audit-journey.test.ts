@@ -119,6 +119,8 @@ describeEachEngine('一件工单的全过程 (full journey)', (engine) => {
         ['decide_extension', 'in_progress', 'in_progress', 'centre', 'MDJ12345', shown('2026-03-10T15:00')],
         ['reply', 'in_progress', 'replied', 'unit_staff', 'ZJJ', shown('2026-03-25T16:00')],
         ['review', 'replied', 'callback', 'centre', 'MDJ12345', shown('2026-03-26T09:30')],
+        // The unsatisfied rating opens a 差评 review (its own states), written before the callback's event.
+        ['rating_bad', null, 'verifying', 'centre', 'MDJ12345', shown('2026-03-26T10:00')],
         ['callback', 'callback', 'in_progress', 'centre', 'MDJ12345', shown('2026-03-26T10:00')],
         ['reply', 'in_progress', 'replied', 'unit_head', 'ZJJ', shown('2026-03-31T11:00')],
         ['review', 'replied', 'callback', 'centre', 'MDJ12345', shown('2026-04-01T09:00')],

@@ -258,7 +258,8 @@ export function TicketTimeline({ events }: { events: TicketEvent[] }) {
                       {e.actor.name}
                       {e.actor.role ? `（${ROLE_LABELS[e.actor.role] ?? e.actor.role}${e.actor.unit ? ` · ${e.actor.unit.name}` : ''}）` : ''}
                     </div>
-                    {e.toStatus && (
+                    {/* Only ticket states: 差评 reviews and 督办 log their own states, named by the action. */}
+                    {e.toStatus && STATUS_LABELS[e.toStatus] && (
                       <div style={small}>
                         {e.fromStatus && changed ? `${STATUS_LABELS[e.fromStatus] ?? e.fromStatus} → ` : ''}
                         {STATUS_LABELS[e.toStatus] ?? e.toStatus}
