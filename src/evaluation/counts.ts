@@ -116,10 +116,17 @@ async function requestFigures(db: Db, r: MonthRange, into: ByUnit) {
   for (const { unit_id, ...f } of improper) add(into, unit_id, f);
 }
 
-/** Every unit's counts for the month; units with no record in it are absent. */
-export async function monthCounts(ctx: AppContext, r: MonthRange): Promise<Map<number, UnitMonthCounts>> {
+/**
+ * Every unit's counts for the month; units with no record in it are absent. `satisfactionOnly`
+ * counts the callbacks alone: earlier months matter only to the three-month satisfaction rule.
+ */
+export async function monthCounts(ctx: AppContext, r: MonthRange, options: { satisfactionOnly?: boolean } = {}): Promise<Map<number, UnitMonthCounts>> {
   const db = ctx.store.db;
   const into: ByUnit = new Map();
+  if (options.satisfactionOnly) {
+    await satisfactionFigures(db, r, into);
+    return into;
+  }
   const now = ctx.clock.now();
   // Sequential on purpose: one connection on SQLite, and on PostgreSQL the month's pages stay warm.
   await signFigures(db, r, now, into);

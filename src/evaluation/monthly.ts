@@ -68,7 +68,7 @@ export async function evaluateMonth(ctx: AppContext, month: string): Promise<Mon
   const config = ctx.city.evaluation;
   // The month and the two before it: 连续三个月 needs them.
   const history: Array<Map<number, UnitMonthCounts>> = [];
-  for (const m of monthsBack(month, 3)) history.push(await monthCounts(ctx, monthRange(m)));
+  for (const [i, m] of monthsBack(month, 3).entries()) history.push(await monthCounts(ctx, monthRange(m), { satisfactionOnly: i > 0 }));
   const decisions = await ctx.store.db.selectFrom('evaluation_findings').selectAll().where('month', '=', month).execute();
   const units = ctx.org.all().filter((u) => HANDLING_UNIT_KINDS.has(u.kind) && (u.active || history[0].has(u.id)));
   const rows = units.map((u) => {
