@@ -81,6 +81,8 @@ export async function evaluationBench(engine: 'sqlite' | 'postgres', tickets: nu
     return { engine, tickets, duties, monthTickets: Math.round(tickets / MONTHS), generateSeconds, runs, units: evaluated };
   } finally {
     await ctx.store.close();
-    await scratch.drop();
+    // BENCH_EVAL_KEEP=1 keeps the database for a look at the query plans.
+    if (process.env.BENCH_EVAL_KEEP === '1') log(`  kept: ${scratch.databaseUrl ?? scratch.sqliteFile}`);
+    else await scratch.drop();
   }
 }

@@ -18,7 +18,8 @@ async function openTicket(page: Page, baseUrl: string, no: string) {
 async function act(page: Page, label: string, fill?: (dialog: ReturnType<Page['getByRole']>) => Promise<void>) {
   await page.getByTestId('ticket-actions').getByRole('button', { name: label }).click();
   const dialog = page.getByRole('dialog');
-  if (await dialog.isVisible().catch(() => false)) {
+  // An action with a form opens a dialog; on a loaded machine it may take a moment to appear.
+  if (await dialog.waitFor({ state: 'visible', timeout: fill ? 60_000 : 5_000 }).then(() => true, () => false)) {
     if (fill) await fill(dialog);
     await dialog.getByRole('button', { name: /确\s*定/ }).click();
     await dialog.waitFor({ state: 'hidden' });
