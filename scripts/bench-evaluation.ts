@@ -59,8 +59,8 @@ export async function evaluationBench(engine: 'sqlite' | 'postgres', tickets: nu
         from ${series} where n % 5 = 0`.execute(db);
     }
     // Three in five called back 11 days on; one in eight of those unsatisfied.
-    await sql`${prefix}insert into callbacks (ticket_id, round, reached, satisfaction, reasonable, created_by, created_at)
-      select n, 0, 1, case when n % 8 = 0 then 'unsatisfied' else 'satisfied' end, case when n % 8 = 0 then 1 else null end, ${sql.lit(user)}, ${at('950400')} from ${series} where n % 5 < 3`.execute(db);
+    await sql`${prefix}insert into callbacks (ticket_id, unit_id, round, reached, satisfaction, reasonable, created_by, created_at)
+      select n, (select id from bench_units where i = n % ${sql.lit(k)}), 0, 1, case when n % 8 = 0 then 'unsatisfied' else 'satisfied' end, case when n % 8 = 0 then 1 else null end, ${sql.lit(user)}, ${at('950400')} from ${series} where n % 5 < 3`.execute(db);
     // 3% returned (a third of them improper), 2% extended.
     await sql`${prefix}insert into unit_requests (ticket_id, unit_id, kind, reason, status, requested_by, requested_at, decided_at, improper)
       select n, (select id from bench_units where i = n % ${sql.lit(k)}), 'return', '压测', 'refused', ${sql.lit(user)}, ${at('1800')}, ${at('7200')}, case when n % 3 = 0 then 1 else 0 end from ${series} where n % 100 < 3`.execute(db);

@@ -77,19 +77,18 @@ async function completionFigures(db: Db, r: MonthRange, now: string, into: ByUni
   for (const { unit_id, ...f } of rows) add(into, unit_id, f);
 }
 
-/** Callbacks of the month on the unit's tickets (the ticket's lead unit), by rating. */
+/** Callbacks of the month on the unit's tickets (the lead unit whose answer was rated), by rating. */
 async function satisfactionFigures(db: Db, r: MonthRange, into: ByUnit) {
   const rows = await db
     .selectFrom('callbacks as c')
-    .innerJoin('tickets as t', 't.id', 'c.ticket_id')
-    .select(['t.lead_unit_id as unit_id', count(sql`true`).as('rated'), count(sql`c.satisfaction in (${sql.join(SATISFIED_LEVELS)})`).as('satisfied')])
+    .select(['c.unit_id', count(sql`true`).as('rated'), count(sql`c.satisfaction in (${sql.join(SATISFIED_LEVELS)})`).as('satisfied')])
     .where('c.created_at', '>=', r.from)
     .where('c.created_at', '<', r.to)
     .where('c.reached', '=', 1)
     .where('c.satisfaction', 'is not', null)
     // An unsatisfied rating of a demand the centre judged unreasonable is not held against the unit.
     .where((eb) => eb.or([eb('c.reasonable', 'is', null), eb('c.reasonable', '=', 1)]))
-    .groupBy('t.lead_unit_id')
+    .groupBy('c.unit_id')
     .execute();
   for (const { unit_id, ...f } of rows) add(into, unit_id, f);
 }

@@ -165,6 +165,8 @@ export interface CallbackTable {
   satisfaction: string | null;
   requester_words: string | null;
   reasonable: number | null;
+  /** The unit whose answer was rated: the ticket's lead unit at the callback. */
+  unit_id: number | null;
   created_by: number;
   created_at: string;
 }

@@ -184,6 +184,7 @@ const callback: ActionDefinition<{ reached: boolean; satisfaction?: Satisfaction
         satisfaction: body.satisfaction ?? null,
         requester_words: body.words ?? null,
         reasonable: body.reasonable === undefined ? null : body.reasonable ? 1 : 0,
+        unit_id: ticket.lead_unit_id,
         created_by: actor.userId,
         created_at: now,
       })
