@@ -4,6 +4,7 @@ import type { LimitKey, TimeLimit } from '../domain/time-limits.ts';
 import type { UnitKind } from '../domain/unit-kinds.ts';
 import type { EvaluationConfig } from '../domain/evaluation.ts';
 import type { QualityConfig } from '../domain/agent-qc.ts';
+import type { CallsConfig } from '../domain/call-config.ts';
 
 export type { UnitKind };
 
@@ -59,6 +60,8 @@ export interface CityConfig {
   sms?: SmsProviderConfig;
   /** 质效审核 and 智能质检 (第二十六条, 第三十一条(一)): QC rule thresholds, word lists and shifts; the defaults when absent. */
   quality?: QualityConfig;
+  /** 话务管理: skill queues, seat rules and the GB/T 33358 targets (README: Call handling). */
+  calls: CallsConfig;
   units: UnitSeed[];
   categories: CategorySeed[];
   demoUsers: DemoUserSeed[];

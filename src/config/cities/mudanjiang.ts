@@ -6,6 +6,7 @@ import type { CityConfig } from '../city.ts';
 import { DEFAULT_LIMITS } from '../../domain/time-limits.ts';
 import { DEFAULT_EVALUATION } from '../../domain/evaluation.ts';
 import { DEFAULT_QUALITY } from '../../domain/agent-qc.ts';
+import { DEFAULT_CALLS } from '../../domain/call-config.ts';
 
 export const mudanjiang: CityConfig = {
   code: 'MDJ',
@@ -32,6 +33,8 @@ export const mudanjiang: CityConfig = {
   },
   // Shifts 08:00–16:00, 16:00–24:00, 00:00–08:00; dispatch within 30 minutes of a 待派单 intake.
   quality: DEFAULT_QUALITY,
+  // Queues 综合/惠企通/方言/外语/特殊群体, 60 s wrap-up, short abandon 5 s, answer 15 s, messages 3 min.
+  calls: DEFAULT_CALLS,
 
   units: [
     // 热线管理机构、主管部门、市政府 (第六条, 第七条, 第十六条)
