@@ -22,7 +22,13 @@ async function act(page: Page, label: string, fill?: (dialog: ReturnType<Page['g
   if (await dialog.waitFor({ state: 'visible', timeout: fill ? 60_000 : 5_000 }).then(() => true, () => false)) {
     if (fill) await fill(dialog);
     await dialog.getByRole('button', { name: /确\s*定/ }).click();
-    await dialog.waitFor({ state: 'hidden' });
+    // A dialog that stays open says why: a field left empty or the server's refusal.
+    const refusal = page.locator('.ant-form-item-explain-error, .ant-message-error').first();
+    const outcome = await Promise.race([
+      dialog.waitFor({ state: 'hidden' }).then(() => null),
+      refusal.waitFor().then(() => refusal.innerText()),
+    ]);
+    if (outcome !== null) throw new Error(`${label}：${outcome}`);
   }
 }
 

@@ -35,7 +35,7 @@ describe('public portal: submit, track and rate', { skip: skipWithoutBrowser }, 
   }
 
   it('a citizen submits, the unit replies, the citizen tracks and rates', async () => {
-    const context = await c.browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+    const context = await c.browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', reducedMotion: 'reduce' });
     const page = await context.newPage();
     await page.goto(`${c.baseUrl}/portal`);
     const phone = `139${String(Date.now()).slice(-8)}`;

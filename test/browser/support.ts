@@ -69,7 +69,7 @@ export async function startConsole(): Promise<RunningConsole> {
     baseUrl,
     browser,
     async loginAs(username, viewport = { width: 1366, height: 768 }) {
-      const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+      const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', reducedMotion: 'reduce' });
       // Generous: on two shared cores a page can take a while; a real failure still fails, only later.
       context.setDefaultTimeout(60_000);
       contexts.push(context);

@@ -10,9 +10,12 @@ import { App } from './App';
 
 dayjs.locale('zh-cn');
 
+// Users who ask their system for less motion get dialogs and drawers that appear at once.
+const reducedMotion = window.matchMedia?.('(prefers-reduced-motion: reduce)').matches ?? false;
+
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <ConfigProvider locale={zhCN} theme={{ token: { colorPrimary: '#1f5fbf' } }}>
+    <ConfigProvider locale={zhCN} theme={{ token: { colorPrimary: '#1f5fbf', motion: !reducedMotion } }}>
       <AntApp>
         <BrowserRouter>
           <AuthProvider>
