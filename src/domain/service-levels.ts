@@ -5,11 +5,13 @@
 // Definitions (README: Service levels: formulas):
 // - A call belongs to the interval in which it was offered (offeredAt ∈ [from, to)), whatever happens
 //   to it later. A restricted call (第三十二条) is never offered to the hotline and counts nowhere.
-// - wait = (answeredAt or the moment it was lost) − offeredAt.
+// - wait = (answeredAt or abandonedAt) − offeredAt.
 // - answered: answeredAt set. answeredWithin15s: answered with wait ≤ answerTargetSeconds (exactly 15 s is within).
-// - lost: not answered, and abandonedAt set, or ended (endedAt) without an answer.
-//   shortAbandoned: lost with wait ≤ shortAbandonSeconds (the caller dialled wrong or changed their
-//   mind: not held against the hotline). abandoned: the other lost calls.
+// - lost: not answered and abandonedAt set (the call record sets it for an explicit abandon and for
+//   an end without answer or transfer). A call handed on unanswered is offered, neither answered nor lost.
+//   shortAbandoned: lost with wait < shortAbandonSeconds (the caller dialled wrong or changed their
+//   mind: not held against the hotline; the 漏接回拨 queue draws the same line). abandoned: the other
+//   lost calls, from exactly 5 s on.
 // - offered: every call of the window, also short abandons and calls still waiting.
 // - serviceLevel15s = answeredWithin15s / (answered + abandoned)
 // - abandonRate = abandoned / (answered + abandoned); connectRate = answered / (answered + abandoned)
@@ -30,7 +32,7 @@ export type StatsInterval = (typeof STATS_INTERVALS)[number];
 export interface ServiceLevelRules {
   /** An answer within this many seconds (inclusive) counts towards the service level: 15 (GB/T 33358). */
   answerTargetSeconds: number;
-  /** A caller lost within this many seconds (inclusive) is a short abandon, counted apart. */
+  /** A caller lost in less than this many seconds is a short abandon, counted apart. */
   shortAbandonSeconds: number;
 }
 
@@ -110,9 +112,9 @@ function addCall(t: Tally, call: CallRecord, rules: ServiceLevelRules): void {
     }
     return;
   }
-  const lostAt = call.abandonedAt ?? call.endedAt;
-  if (!lostAt) return; // still waiting: offered, not yet answered or lost
-  if (ms(lostAt) - offered <= rules.shortAbandonSeconds * 1000) t.shortAbandoned++;
+  const lostAt = call.abandonedAt;
+  if (!lostAt) return; // still waiting, or handed on unanswered: offered only
+  if (ms(lostAt) - offered < rules.shortAbandonSeconds * 1000) t.shortAbandoned++;
   else t.abandoned++;
 }
 
