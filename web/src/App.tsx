@@ -29,6 +29,11 @@ const KbSearchPage = lazy(() => import('./pages/kb/KbSearchPage'));
 const KbArticlePage = lazy(() => import('./pages/kb/KbArticlePage'));
 const KbArticleNewPage = lazy(() => import('./pages/kb/KbArticleForm'));
 const KbTodoPage = lazy(() => import('./pages/kb/KbTodoPage'));
+const CallWallPage = lazy(() => import('./pages/calls/CallWallPage'));
+const CallStatsPage = lazy(() => import('./pages/calls/CallStatsPage'));
+const MissedCallsPage = lazy(() => import('./pages/calls/MissedCallsPage'));
+const MessagesPage = lazy(() => import('./pages/calls/MessagesPage'));
+const RestrictionsPage = lazy(() => import('./pages/calls/RestrictionsPage'));
 
 const INTAKE_ROLES: Role[] = ['agent', 'team_lead', 'centre', 'admin'];
 const CENTRE_ROLES: Role[] = ['centre', 'team_lead', 'admin'];
@@ -74,6 +79,11 @@ export function App() {
           <Route path="/supervision" element={<Guard roles={['centre', 'team_lead', 'authority', 'admin']}><SupervisionBoardPage /></Guard>} />
           <Route path="/supervision/items" element={<Guard roles={['centre', 'team_lead', 'authority', 'admin', 'unit_staff', 'unit_head']}><SupervisionItemsPage /></Guard>} />
           <Route path="/reports" element={<Guard roles={['centre', 'authority', 'admin', 'unit_staff', 'unit_head']}><ReportsPage /></Guard>} />
+          <Route path="/calls/wall" element={<Guard roles={['team_lead', 'centre', 'admin']}><CallWallPage /></Guard>} />
+          <Route path="/calls/stats" element={<Guard roles={['team_lead', 'centre', 'authority', 'admin']}><CallStatsPage /></Guard>} />
+          <Route path="/calls/missed" element={<Guard roles={['agent', 'team_lead', 'centre', 'admin']}><MissedCallsPage /></Guard>} />
+          <Route path="/calls/messages" element={<Guard roles={['agent', 'team_lead', 'centre', 'admin']}><MessagesPage /></Guard>} />
+          <Route path="/calls/restrictions" element={<Guard roles={['team_lead', 'centre', 'admin']}><RestrictionsPage /></Guard>} />
           <Route path="/admin/units" element={<Guard roles={['admin']}><UnitsPage /></Guard>} />
           <Route path="/admin/users" element={<Guard roles={['admin']}><UsersPage /></Guard>} />
           <Route path="/admin/categories" element={<Guard roles={['admin']}><CategoriesPage /></Guard>} />

@@ -66,6 +66,8 @@ export interface TicketDetail extends TicketSummary {
   resolutionNote: string | null;
   repeatCount: number;
   callId: string | null;
+  /** The call the ticket was taken from, with its recording once the switch delivers it. */
+  call?: { id: number | string; recordingUrl: string | null } | null;
   updatedAt: string;
   closedAt: string | null;
   duties: Duty[];

@@ -7,6 +7,7 @@ import { useAuth } from '../auth';
 import type { Role } from '../types';
 import { KB_TODO_ROLES } from '../components/KbMeta';
 import { SupervisionBell } from '../components/SupervisionBell';
+import { SeatBar } from '../components/SeatBar';
 
 const { Header, Sider, Content } = Layout;
 
@@ -21,6 +22,11 @@ const ITEMS: Item[] = [
   { path: '/workbench', label: '工作台' },
   { path: '/tickets', label: '工单列表' },
   { path: '/callback', label: '回访台', roles: ['centre', 'team_lead', 'admin'] },
+  { path: '/calls/missed', label: '漏接回拨', roles: ['agent', 'team_lead', 'centre', 'admin'] },
+  { path: '/calls/messages', label: '短信/网络留言', roles: ['agent', 'team_lead', 'centre', 'admin'] },
+  { path: '/calls/wall', label: '坐席监控', roles: ['team_lead', 'centre', 'admin'] },
+  { path: '/calls/stats', label: '话务统计', roles: ['team_lead', 'centre', 'authority', 'admin'] },
+  { path: '/calls/restrictions', label: '限制呼入', roles: ['team_lead', 'centre', 'admin'] },
   { path: '/kb', label: '知识库' },
   { path: '/kb/todo', label: '知识库待办', roles: KB_TODO_ROLES },
   { path: '/evaluation', label: '月度考核', roles: ['authority', 'centre', 'admin', 'unit_staff', 'unit_head'] },
@@ -69,6 +75,7 @@ export function AppLayout({ children }: { children: ReactNode }) {
           <Space>
             {narrow && <Button icon={<MenuOutlined />} aria-label="菜单" onClick={() => setDrawer(true)} />}
             {narrow && <span style={{ fontWeight: 600, color: '#1f5fbf' }}>12345</span>}
+            <SeatBar />
           </Space>
           <Space size="middle" wrap={false}>
             <SupervisionBell />

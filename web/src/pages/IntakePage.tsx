@@ -40,6 +40,7 @@ import {
 import { IntakeDuplicates, IntakeHistory, statusColor, type DuplicateCandidate } from '../components/IntakePanels';
 import { IntakeKnowledgeBase, type KbChoice } from '../components/IntakeKnowledgePanel';
 import { useDebounced } from '../components/useDebounced';
+import { CallPopBanner, useCallPop } from '../components/CallPopBanner';
 import {
   IntakeAnswerModal,
   IntakeEmergencyModal,
@@ -115,6 +116,7 @@ export default function IntakePage() {
   const [answerForm] = Form.useForm<AnswerValues>();
   const [rejectForm] = Form.useForm<RejectValues>();
   const [emergencyForm] = Form.useForm<EmergencyValues>();
+  const pop = useCallPop(form);
   const phoneRef = useRef<InputRef>(null);
   const units = useUnits();
   const categories = useCategories();
@@ -244,6 +246,7 @@ export default function IntakePage() {
         requester: clean({ ...v.requester, confidential: !!v.requester?.confidential }),
         disposition,
         ...extra,
+        ...(pop.callId ? { callId: pop.callId } : {}),
       };
       if (disposition === 'dispatch') {
         const d = clean({ leadUnitCode: v.dispatch?.leadUnitCode, coUnitCodes: v.dispatch?.coUnitCodes });
@@ -258,6 +261,7 @@ export default function IntakePage() {
         setModal(null);
         message.success(`已受理：工单 ${ticket.no}（${ticket.statusLabel}）`);
         resetForNextCall();
+        pop.done();
         return true;
       } catch (e) {
         if (!(e instanceof ApiError)) {
@@ -288,7 +292,7 @@ export default function IntakePage() {
         setBusy(null);
       }
     },
-    [busy, form, answerForm, rejectForm, emergencyForm, distinct, candidates, message, resetForNextCall],
+    [busy, form, answerForm, rejectForm, emergencyForm, distinct, candidates, message, resetForNextCall, pop.callId, pop.done],
   );
 
   // Ctrl+Enter (⌘+Enter) dispatches from anywhere on the page while no dialog is open.
@@ -342,6 +346,7 @@ export default function IntakePage() {
               ) : undefined
             }
           >
+            <CallPopBanner pop={pop} history={history} />
             {result && (
               <Alert
                 type="success"

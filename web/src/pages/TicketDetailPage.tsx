@@ -11,6 +11,7 @@ import type { TicketDetail, TicketEvent } from '../types';
 import { ActionPanel } from '../components/ActionPanel';
 import { SuperviseButton } from '../components/SupervisionShared';
 import { statusColor } from '../components/IntakePanels';
+import { CallTicketLink } from '../components/CallTicketLink';
 import { TicketCallbacks, TicketDuties, TicketLinks, TicketRequests, TicketSubmissions, TicketTimeline } from '../components/TicketSections';
 import { EMERGENCY_LINE_LABELS, ORIGIN_LABELS, REQUESTER_KIND_LABELS, RESOLUTION_LABELS, fmtTime } from '../components/TicketRefData';
 
@@ -169,7 +170,7 @@ export default function TicketDetailPage() {
           ...(t.resolution ? [{ key: 'res', label: '处理结果', children: resolutionText(t) }] : []),
           { key: 'created', label: '受理时间', children: fmtTime(t.createdAt) },
           { key: 'closed', label: '办结时间', children: fmtTime(t.closedAt) },
-          ...(t.callId ? [{ key: 'call', label: '通话编号', children: t.callId }] : []),
+          ...(t.callId || t.call ? [{ key: 'call', label: '来电', span: 'filled' as const, children: <CallTicketLink ticket={t} /> }] : []),
           { key: 'links', label: '关联工单', span: 'filled' as const, children: <TicketLinks links={t.links} /> },
         ]}
       />

@@ -1,0 +1,151 @@
+// Screen-pop on the intake desk: the answered call named in the URL (/intake?call=ID) fills in the
+// caller's number and shows the call (queue, wait) above the form, with a red warning when the number
+// is restricted (第三十二条). A message turned into a ticket (转工单) arrives as router state instead.
+import { useCallback, useEffect, useState } from 'react';
+import { useLocation, useNavigate, useSearchParams } from 'react-router-dom';
+import { Alert, Button, Space, Tag, Typography, type FormInstance } from 'antd';
+import { PhoneOutlined } from '@ant-design/icons';
+import { api, ApiError, qs } from '../api';
+import type { TicketSummary } from '../types';
+import { fmtTime } from './TicketRefData';
+import { itemsOf, queueLabel, waitedSeconds, type CallView, type RestrictionView } from '../pages/calls/callTypes';
+
+/** What a message's 转工单 hands to the intake desk. */
+export interface IntakePrefill {
+  phone?: string | null;
+  facts?: string;
+  channel?: string;
+}
+
+const CLOSED = new Set(['closed', 'archived', 'answered', 'rejected', 'transferred', 'merged']);
+
+export interface CallPop {
+  callId: string | null;
+  call: CallView | null;
+  restriction: RestrictionView | null;
+  error: string | null;
+  /** Fill the caller's number into the form again (after 清空). */
+  fill(): void;
+  /** The ticket for this call is recorded: the banner goes away. */
+  done(): void;
+}
+
+export function useCallPop(form: FormInstance): CallPop {
+  const [params, setParams] = useSearchParams();
+  const location = useLocation();
+  const navigate = useNavigate();
+  const callId = params.get('call');
+  const [call, setCall] = useState<CallView | null>(null);
+  const [restriction, setRestriction] = useState<RestrictionView | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const fillFrom = useCallback(
+    (c: CallView | null) => {
+      if (!c?.caller) return;
+      form.setFieldValue(['requester', 'phone'], c.caller);
+      form.setFieldValue('channel', 'phone');
+    },
+    [form],
+  );
+
+  useEffect(() => {
+    setCall(null);
+    setRestriction(null);
+    setError(null);
+    if (!callId) return;
+    let live = true;
+    api<CallView>(`/calls/${encodeURIComponent(callId)}`)
+      .then(async (c) => {
+        if (!live) return;
+        setCall(c);
+        fillFrom(c);
+        if (c.restriction) setRestriction(c.restriction);
+        else if (c.caller) {
+          // The list may be closed to agents; the call's own flag then stands alone.
+          const list = await api<RestrictionView[] | { items: RestrictionView[] }>(`/restrictions${qs({ phone: c.caller, status: 'active' })}`).catch(() => null);
+          const hit = itemsOf(list).find((r) => r.status === 'active' && r.phone === c.caller);
+          if (live && hit) setRestriction(hit);
+        }
+      })
+      .catch((e) => live && setError(e instanceof ApiError ? e.message : '来电信息读取失败'));
+    return () => {
+      live = false;
+    };
+  }, [callId, fillFrom]);
+
+  // 转工单 from the message queue: the text and the sender's number, once.
+  useEffect(() => {
+    const prefill = (location.state as { prefill?: IntakePrefill } | null)?.prefill;
+    if (!prefill) return;
+    if (prefill.phone) form.setFieldValue(['requester', 'phone'], prefill.phone);
+    if (prefill.facts) form.setFieldValue('facts', prefill.facts);
+    if (prefill.channel) form.setFieldValue('channel', prefill.channel);
+    navigate(`${location.pathname}${location.search}`, { replace: true, state: null });
+  }, [location, navigate, form]);
+
+  const done = useCallback(
+    () =>
+      setParams(
+        (prev) => {
+          const next = new URLSearchParams(prev);
+          next.delete('call');
+          return next;
+        },
+        { replace: true },
+      ),
+    [setParams],
+  );
+  return { callId, call, restriction, error, fill: () => fillFrom(call), done };
+}
+
+export function CallPopBanner({ pop, history }: { pop: CallPop; history: TicketSummary[] | null }) {
+  const { callId, call, restriction, error } = pop;
+  if (!callId) return null;
+  if (error) return <Alert type="warning" showIcon style={{ marginBottom: 10 }} message={`来电 #${callId}：${error}`} />;
+  if (!call) return null;
+  const open = history?.filter((t) => !CLOSED.has(t.status)).length ?? null;
+  const restricted = !!restriction || !!call.restricted;
+  return (
+    <div data-testid="call-pop" data-call-id={call.id} style={{ marginBottom: 10 }}>
+      <Alert
+        type="info"
+        showIcon
+        icon={<PhoneOutlined />}
+        style={{ padding: '4px 12px' }}
+        message={
+          <Space wrap size={[12, 0]}>
+            <span>
+              来电 <Typography.Text strong data-testid="call-pop-caller">{call.caller ?? '未知号码'}</Typography.Text>
+            </span>
+            <span>队列：{queueLabel(call.queue, call.queueLabel)}</span>
+            <span data-testid="call-pop-wait">等待 {waitedSeconds(call) ?? '—'} 秒</span>
+            {call.answeredAt && <Typography.Text type="secondary">接听 {fmtTime(call.answeredAt).slice(11)}</Typography.Text>}
+            {open !== null && (
+              <Tag color={open ? 'orange' : 'default'} style={{ marginInlineEnd: 0 }} data-testid="call-pop-open">
+                未办结工单 {open} 张
+              </Tag>
+            )}
+            <Typography.Text type="secondary">通话编号 {call.id}</Typography.Text>
+            <Button size="small" type="link" style={{ padding: 0 }} onClick={pop.fill}>
+              重新填入号码
+            </Button>
+          </Space>
+        }
+      />
+      {restricted && (
+        <Alert
+          data-testid="call-pop-restricted"
+          type="error"
+          showIcon
+          style={{ marginTop: 6, padding: '4px 12px' }}
+          message={
+            <span>
+              该号码已被限制呼入（第三十二条）
+              {restriction ? `：${restriction.reason}${restriction.until ? `，至 ${fmtTime(restriction.until)}` : ''}` : ''}
+            </span>
+          }
+        />
+      )}
+    </div>
+  );
+}
