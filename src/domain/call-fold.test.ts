@@ -1,7 +1,7 @@
 // The fold of a call's events, table-driven: complete streams, shuffled, repeated and with holes.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { foldCall, isMissed, seatEffectOf, type FoldEvent } from './call-fold.ts';
+import { foldCall, isMissed, seatEffectsOf, type FoldEvent } from './call-fold.ts';
 
 const T = (s: number) => new Date(Date.parse('2026-03-02T01:00:00.000Z') + s * 1000).toISOString();
 const offered: FoldEvent = { seq: 1, type: 'offered', at: T(0), caller: '13900001111', trunk: '12345', queue: 'general' };
@@ -88,21 +88,22 @@ describe('foldCall', () => {
   });
 });
 
-describe('seatEffectOf', () => {
+describe('seatEffectsOf', () => {
   const fold = (events: FoldEvent[]) => foldCall(events, 'general')!;
+  const busy = { agent: 'agent1', state: 'busy', at: T(12) };
   it('busy from the answer while the call runs', () => {
-    assert.deepEqual(seatEffectOf(fold([offered, answered])), { agent: 'agent1', state: 'busy', at: T(12) });
+    assert.deepEqual(seatEffectsOf(fold([offered, answered])), [busy]);
   });
-  it('after-call work from the end', () => {
-    assert.deepEqual(seatEffectOf(fold([offered, answered, ended])), { agent: 'agent1', state: 'wrap_up', at: T(200) });
+  it('then after-call work from the end', () => {
+    assert.deepEqual(seatEffectsOf(fold([offered, answered, ended])), [busy, { agent: 'agent1', state: 'wrap_up', at: T(200) }]);
   });
   it('after-call work from a blind transfer; a three-way call keeps the agent to the end', () => {
     const blind: FoldEvent = { seq: 5, type: 'transferred', at: T(60), transfer: { mode: 'blind', target: { kind: 'unit', unitCode: 'ZJJ' } } };
-    assert.deepEqual(seatEffectOf(fold([offered, answered, blind])), { agent: 'agent1', state: 'wrap_up', at: T(60) });
-    assert.deepEqual(seatEffectOf(fold([offered, answered, { ...blind, transfer: { mode: 'three_way', target: { kind: 'unit', unitCode: 'ZJJ' } } }])), { agent: 'agent1', state: 'busy', at: T(12) });
+    assert.deepEqual(seatEffectsOf(fold([offered, answered, blind])), [busy, { agent: 'agent1', state: 'wrap_up', at: T(60) }]);
+    assert.deepEqual(seatEffectsOf(fold([offered, answered, { ...blind, transfer: { mode: 'three_way', target: { kind: 'unit', unitCode: 'ZJJ' } } }])), [busy]);
   });
   it('nothing for an unanswered call', () => {
-    assert.equal(seatEffectOf(fold([offered, ringing, { seq: 4, type: 'abandoned', at: T(20) }])), null);
+    assert.deepEqual(seatEffectsOf(fold([offered, ringing, { seq: 4, type: 'abandoned', at: T(20) }])), []);
   });
 });
 

@@ -116,19 +116,21 @@ export function foldCall(events: readonly FoldEvent[], defaultQueue: string): Fo
   };
 }
 
-/** What the call means for the answering agent's seat now: busy with it, or after-call work from its end. */
+/** What the call did to the answering agent's seat: busy from the answer, after-call work from its end. */
 export interface SeatEffect {
   agent: string;
   state: 'busy' | 'wrap_up';
   at: string;
 }
 
-export function seatEffectOf(call: FoldedCall): SeatEffect | null {
-  if (!call.agent || !call.answeredAt) return null;
+/** The seat changes of a call in time order (the seat applies those not older than its current state). */
+export function seatEffectsOf(call: FoldedCall): SeatEffect[] {
+  if (!call.agent || !call.answeredAt) return [];
+  const effects: SeatEffect[] = [{ agent: call.agent, state: 'busy', at: call.answeredAt }];
   // A blind transfer frees the agent at once; in a three-way call the agent stays until the end.
   const leftAt = call.transfer?.mode === 'blind' ? call.transfer.at : call.endedAt;
-  if (leftAt) return { agent: call.agent, state: 'wrap_up', at: leftAt < call.answeredAt ? call.answeredAt : leftAt };
-  return { agent: call.agent, state: 'busy', at: call.answeredAt };
+  if (leftAt) effects.push({ agent: call.agent, state: 'wrap_up', at: leftAt < call.answeredAt ? call.answeredAt : leftAt });
+  return effects;
 }
 
 /** Whether a call belongs in the 漏接回拨 queue: left unanswered, not a short abandon unless the city asks. */

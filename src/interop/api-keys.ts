@@ -13,7 +13,7 @@ import { writeEvent } from '../audit/events.ts';
 import { Problem, conflict, forbidden, invalid, notFound } from '../server/problem.ts';
 import { formatShanghai } from '../domain/deadline.ts';
 
-export const SCOPES = ['open311:read', 'open311:write', 'transfer:read', 'transfer:write', 'events:read'] as const;
+export const SCOPES = ['open311:read', 'open311:write', 'transfer:read', 'transfer:write', 'events:read', 'cti:events', 'messages:write'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 export const SCOPE_LABELS: Record<Scope, string> = {
@@ -22,6 +22,8 @@ export const SCOPE_LABELS: Record<Scope, string> = {
   'transfer:read': '省/国家平台转办工单查询',
   'transfer:write': '省/国家平台转办工单推送',
   'events:read': '工单事件订阅',
+  'cti:events': '交换机话务事件推送（CTI）',
+  'messages:write': '短信与网络留言推送',
 };
 
 export const DEFAULT_RATE_PER_MINUTE = 60;

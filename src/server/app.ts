@@ -29,6 +29,7 @@ import { open311Routes, OPEN311_PREFIX } from '../interop/open311.ts';
 import { webhookRoutes } from '../interop/webhooks-routes.ts';
 import { feedRoutes, registerApiKeyScopeResolver } from '../interop/feed-routes.ts';
 import { smsRoutes } from '../outbox/sms-routes.ts';
+import { callRoutes } from '../calls/routes.ts';
 
 export interface AppOptions {
   /** pino logging; off in tests. Request URLs are logged without their query string (it may hold personal data). */
@@ -110,6 +111,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
       await api.register(qualityRoutes, { ctx });
       await api.register(portalRoutes, { ctx });
       await api.register(ratingRoutes, { ctx });
+      await api.register(callRoutes, { ctx });
     },
     { prefix: '/api/v1' },
   );

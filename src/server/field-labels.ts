@@ -92,6 +92,15 @@ export const FIELD_LABELS: Record<string, string> = {
   month: '月份',
   trigger: '通报情形',
   decision: '决定',
+  // 话务管理 (src/calls)
+  skills: '技能',
+  days: '限制天数',
+  state: '坐席状态',
+  agent: '坐席',
+  queue: '队列',
+  interval: '统计粒度',
+  by: '分组方式',
+  day: '日期',
 };
 
 export function labelOf(path: string): string {

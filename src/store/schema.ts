@@ -3,6 +3,7 @@
 import type { Generated } from 'kysely';
 import type { QcCaseDecisionTable, QcTranscriptTable, QualityReviewTable, QualitySampleTable } from './schema-quality.ts';
 import type { PortalPhotoTable, PortalRatingTable, PortalSecretTable, RatingReviewTable } from './schema-portal.ts';
+import type { CallEventTable, CallRestrictionTable, CallTable, MessageReplyTable, MessageTable, MissedCallAttemptTable, MissedCallTable, SeatIntervalTable, SeatTable } from './schema-calls.ts';
 
 export interface UnitTable {
   id: Generated<number>;
@@ -443,6 +444,15 @@ export interface Database {
   portal_photos: PortalPhotoTable;
   portal_ratings: PortalRatingTable;
   rating_reviews: RatingReviewTable;
+  calls: CallTable;
+  call_events: CallEventTable;
+  seats: SeatTable;
+  seat_intervals: SeatIntervalTable;
+  call_restrictions: CallRestrictionTable;
+  missed_calls: MissedCallTable;
+  missed_call_attempts: MissedCallAttemptTable;
+  messages: MessageTable;
+  message_replies: MessageReplyTable;
 }
 
 export interface EvaluationFindingTable {

@@ -29,6 +29,7 @@ import { guardAgainstDuplicates, linkDistinct } from './duplicates.ts';
 import { mergeInto, mergeTarget } from './centre-actions.ts';
 import { codes, obj, text } from './schemas.ts';
 import { useInDirectAnswer } from '../knowledge/articles.ts';
+import { callExists, linkCallToTicket } from '../calls/records.ts';
 
 export const DISPOSITIONS = ['dispatch', 'pending', 'direct_answer', 'reject', 'emergency_transfer', 'merge'] as const;
 export type Disposition = (typeof DISPOSITIONS)[number];
@@ -110,6 +111,8 @@ export async function createTicket(ctx: AppContext, actor: Actor, req: IntakeReq
       if (!cat || !cat.active) throw invalid('categoryCode', `诉求分类「${req.categoryCode}」不存在`);
       categoryId = cat.id;
     }
+    // A numeric callId is the platform's call id (from the screen-pop): it must name a call.
+    if (req.callId && /^\d{1,15}$/.test(req.callId) && !(await callExists(tx, req.callId))) throw invalid('callId', `通话编号「${req.callId}」不存在`);
     let districtId: number | null = null;
     if (req.districtCode) {
       const unit = ctx.org.byCodeOrUndefined(req.districtCode);
@@ -174,6 +177,7 @@ export async function createTicket(ctx: AppContext, actor: Actor, req: IntakeReq
       .returningAll()
       .executeTakeFirstOrThrow();
     const ticket = { ...inserted, id: Number(inserted.id) };
+    await linkCallToTicket(tx, req.callId, ticket.id);
 
     const detail: Record<string, unknown> = { channel: req.channel, type: req.type, category: req.categoryCode ?? null, disposition: d };
     if (d === 'direct_answer') {

@@ -3,7 +3,8 @@ import { sql, type ExpressionBuilder } from 'kysely';
 import type { AppContext } from '../server/context.ts';
 import type { Actor } from '../auth/actor.ts';
 import type { Database } from '../store/schema.ts';
-import { isUnitRole } from '../domain/roles.ts';
+import { isUnitRole, seesRequesterContact } from '../domain/roles.ts';
+import { callOfTicket } from '../calls/records.ts';
 import { ACTION_RULES, actionsFor, type TicketStatus } from '../domain/ticket-states.ts';
 import { notFound, invalid } from '../server/problem.ts';
 import { computeDeadline } from '../domain/deadline.ts';
@@ -70,6 +71,7 @@ export async function getTicket(ctx: AppContext, actor: Actor, no: string) {
     resolutionNote: t.resolution_note,
     repeatCount: t.repeat_count,
     callId: t.call_id,
+    call: await callOfTicket(db, t.call_id, seesRequesterContact(actor.role)),
     updatedAt: at(t.updated_at),
     closedAt: at(t.closed_at),
     duties: duties.map((d) => dutyView(ctx, d, now)),

@@ -1,0 +1,126 @@
+// Seats in the store: read (locked on PostgreSQL, so two batches touching one seat take turns),
+// apply inputs through the pure state machine, write the seat and its closed stretches (cut at
+// Shanghai midnights), and record each call's after-call work on the call.
+import type { Db, Tx, Engine } from '../store/db.ts';
+import type { SeatState } from './contract.ts';
+import { applySeatInput, loggedOffSeat, settleSeat, splitAtMidnights, type ClosedInterval, type Seat, type SeatInput, type SeatRefusal, type SeatRules } from '../domain/seat-states.ts';
+import type { CallsConfig } from '../domain/call-config.ts';
+
+export interface StoredSeat extends Seat {
+  messageId: number | null;
+  skills: string[];
+  exists: boolean;
+}
+
+export function seatRules(config: CallsConfig): SeatRules {
+  return { wrapUpSeconds: config.wrapUpSeconds, notReadyReasons: config.notReadyReasons };
+}
+
+type SeatRow = { agent: string; state: string; reason: string | null; since: string; call_id: number | null; message_id: number | null; wrap_up_until: string | null; skills: string };
+
+export function seatOfRow(r: SeatRow): StoredSeat {
+  return {
+    agent: r.agent,
+    state: r.state as SeatState,
+    reason: r.reason,
+    since: r.since,
+    callId: r.call_id == null ? null : Number(r.call_id),
+    wrapUpUntil: r.wrap_up_until,
+    messageId: r.message_id == null ? null : Number(r.message_id),
+    skills: JSON.parse(r.skills) as string[],
+    exists: true,
+  };
+}
+
+/** The seats of these agents, locked for this transaction on PostgreSQL; absent ones logged off since `at`. */
+export async function loadSeatsForUpdate(tx: Tx, engine: Engine, agents: string[], at: string): Promise<Map<string, StoredSeat>> {
+  const sorted = [...new Set(agents)].sort();
+  const out = new Map<string, StoredSeat>();
+  if (!sorted.length) return out;
+  const rows = await tx
+    .selectFrom('seats')
+    .selectAll()
+    .where('agent', 'in', sorted)
+    .orderBy('agent')
+    .$if(engine === 'postgres', (q) => q.forUpdate())
+    .execute();
+  for (const r of rows) out.set(r.agent, seatOfRow(r));
+  for (const a of sorted) if (!out.has(a)) out.set(a, { ...loggedOffSeat(a, at), messageId: null, skills: [], exists: false });
+  return out;
+}
+
+/** Seats loaded for a change, the agents whose seat changed, and the stretches closed on the way. */
+export interface SeatChanges {
+  seats: Map<string, StoredSeat>;
+  changed: Set<string>;
+  closed: ClosedInterval[];
+}
+
+/** Applies the inputs in time order to the loaded seats; returns the refusal of the last input, if any. */
+export function applyInputs(changes: SeatChanges, inputs: Array<{ agent: string; input: SeatInput }>, rules: SeatRules): SeatRefusal | null {
+  let refusal: SeatRefusal | null = null;
+  const ordered = [...inputs].sort((a, b) => (a.input.at < b.input.at ? -1 : a.input.at > b.input.at ? 1 : 0));
+  for (const { agent, input } of ordered) {
+    const seat = changes.seats.get(agent)!;
+    const result = applySeatInput(seat, input, rules);
+    if (!result.ok) {
+      refusal = result.refusal;
+      continue;
+    }
+    refusal = null;
+    if (!result.changed) continue;
+    changes.closed.push(...result.closed);
+    changes.changed.add(agent);
+    changes.seats.set(agent, { ...seat, ...result.seat });
+  }
+  return refusal;
+}
+
+/** Writes changed seats and the closed stretches; the wrap-up of a call is recorded on it. */
+export async function saveSeats(tx: Tx, changes: SeatChanges, now: string): Promise<void> {
+  for (const agent of changes.changed) {
+    const seat = changes.seats.get(agent)!;
+    const values = { state: seat.state, reason: seat.reason, since: seat.since, call_id: seat.callId, wrap_up_until: seat.wrapUpUntil, updated_at: now };
+    if (seat.exists) await tx.updateTable('seats').set(values).where('agent', '=', seat.agent).execute();
+    else await tx.insertInto('seats').values({ agent: seat.agent, message_id: null, skills: '[]', ...values }).onConflict((oc) => oc.column('agent').doUpdateSet(values)).execute();
+  }
+  await writeIntervals(tx, changes.closed);
+}
+
+async function writeIntervals(tx: Tx, closed: ClosedInterval[]): Promise<void> {
+  if (!closed.length) return;
+  const rows = closed.flatMap(splitAtMidnights).map((c) => ({ agent: c.agent, state: c.state, reason: c.reason, call_id: c.callId, from_at: c.from, to_at: c.to }));
+  for (let i = 0; i < rows.length; i += 500) await tx.insertInto('seat_intervals').values(rows.slice(i, i + 500)).execute();
+  for (const c of closed) {
+    if (c.state === 'wrap_up' && c.callId != null) {
+      await tx.updateTable('calls').set({ wrap_up_seconds: Math.round((Date.parse(c.to) - Date.parse(c.from)) / 1000) }).where('id', '=', c.callId).execute();
+    }
+  }
+}
+
+/**
+ * After-call work past its limit becomes ready by itself; readers call this first so what they show
+ * and count is the seat as it is now. A seat another process settled meanwhile is left alone.
+ */
+export async function settleExpiredSeats(db: Db, now: string): Promise<number> {
+  const due = await db.selectFrom('seats').selectAll().where('state', '=', 'wrap_up').where('wrap_up_until', '<=', now).execute();
+  let settled = 0;
+  for (const row of due) {
+    const seat = seatOfRow(row);
+    const result = settleSeat(seat, now);
+    if (!result.closed.length) continue;
+    await db.transaction().execute(async (tx) => {
+      const updated = await tx
+        .updateTable('seats')
+        .set({ state: result.seat.state, reason: null, since: result.seat.since, call_id: null, wrap_up_until: null, updated_at: now })
+        .where('agent', '=', seat.agent)
+        .where('state', '=', 'wrap_up')
+        .where('since', '=', seat.since)
+        .executeTakeFirst();
+      if (Number(updated.numUpdatedRows) !== 1) return;
+      await writeIntervals(tx, result.closed);
+      settled += 1;
+    });
+  }
+  return settled;
+}
