@@ -1,0 +1,339 @@
+// `hotline generate`: a realistic history of N tickets over M months, written straight into the
+// store in bulk (./bulk-writer.ts) for load tests and benchmarks. Every row is what the use-cases
+// would have written (./story.ts); the same seed, size and end give the same rows on either engine.
+// Tickets are spread over the days (weekends quieter, office hours busiest), numbered per day after
+// any tickets the day already has, and the day counters are moved on so new tickets never collide.
+import { sql } from 'kysely';
+import type { AppContext } from '../server/context.ts';
+import { Random } from '../demo/random.ts';
+import { computeDeadline, shanghaiDate, type Deadline } from '../domain/deadline.ts';
+import type { TimeLimit } from '../domain/time-limits.ts';
+import { HANDLING_UNIT_KINDS } from '../org/seed.ts';
+import { postgresWriter, sqliteWriter, type BulkWriter, type TableSpec } from './bulk-writer.ts';
+import { ticketStory, type EventRow, type StoryWorld, type TicketRows } from './story.ts';
+
+export interface GenerateOptions {
+  tickets: number;
+  months: number;
+  seed?: number;
+  /** The history ends here ("now" for the tickets still in flight); default: the start of today, Shanghai. */
+  end?: string;
+  /** Tickets per transaction. */
+  batchTickets?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface GeneratedHistory {
+  tickets: number;
+  duties: number;
+  events: number;
+  callbacks: number;
+  requests: number;
+  submissions: number;
+  from: string;
+  to: string;
+  firstTicketId: number;
+  lastTicketId: number;
+  seconds: number;
+}
+
+const SHANGHAI_MS = 8 * 3_600_000;
+const DAY_MS = 86_400_000;
+// Share of a day's calls per hour of the day (Shanghai): the line is open around the clock, busiest in office hours.
+const HOUR_WEIGHTS = [0.2, 0.1, 0.1, 0.1, 0.1, 0.2, 0.4, 0.8, 2, 2.2, 2.2, 2, 1.2, 1.4, 2, 2.1, 2, 1.8, 1.2, 1, 0.9, 0.7, 0.5, 0.3];
+
+const TICKETS: TableSpec = {
+  table: 'tickets',
+  columns: [
+    ['id', 'int8'], ['no', 'text'], ['channel', 'text'], ['origin', 'text'], ['external_id', 'text'], ['type', 'text'], ['category_id', 'int4'],
+    ['requester_kind', 'text'], ['requester_name', 'text'], ['requester_phone', 'text'], ['confidential', 'int4'], ['facts', 'text'], ['address', 'text'],
+    ['district_unit_id', 'int4'], ['special', 'text'], ['status', 'text'], ['lead_unit_id', 'int4'], ['round', 'int4'], ['next_due_at', 'timestamptz'],
+    ['provisional', 'int4'], ['satisfaction', 'text'], ['resolution', 'text'], ['resolution_note', 'text'], ['created_by', 'int4'],
+    ['created_at', 'timestamptz'], ['updated_at', 'timestamptz'], ['closed_at', 'timestamptz'],
+  ],
+};
+const DUTIES: TableSpec = {
+  table: 'duties',
+  columns: [
+    ['id', 'int8'], ['ticket_id', 'int8'], ['unit_id', 'int4'], ['party', 'text'], ['kind', 'text'], ['round', 'int4'], ['limit_key', 'text'], ['limit_unit', 'text'],
+    ['limit_amount', 'int4'], ['started_at', 'timestamptz'], ['due_at', 'timestamptz'], ['yellow_at', 'timestamptz'], ['provisional', 'int4'], ['status', 'text'],
+    ['completed_at', 'timestamptz'], ['late', 'int4'], ['extensions', 'int4'],
+  ],
+};
+const EVENTS: TableSpec = {
+  table: 'events',
+  columns: [['ticket_id', 'int8'], ['at', 'timestamptz'], ['user_id', 'int4'], ['role', 'text'], ['unit_id', 'int4'], ['action', 'text'], ['from_status', 'text'], ['to_status', 'text'], ['detail', 'text']],
+};
+/** Where the audit log is hash-chained, events carry their id, outcome and place in the chain. */
+const CHAINED_EVENTS: TableSpec = {
+  table: 'events',
+  columns: [['id', 'int8'], ...EVENTS.columns, ['outcome', 'text'], ['chain_seq', 'int8'], ['prev_hash', 'text'], ['hash', 'text']],
+};
+const CALLBACKS: TableSpec = {
+  table: 'callbacks',
+  columns: [['ticket_id', 'int8'], ['round', 'int4'], ['reached', 'int4'], ['satisfaction', 'text'], ['reasonable', 'int4'], ['unit_id', 'int4'], ['created_by', 'int4'], ['created_at', 'timestamptz']],
+};
+const REQUESTS: TableSpec = {
+  table: 'unit_requests',
+  columns: [
+    ['ticket_id', 'int8'], ['duty_id', 'int8'], ['unit_id', 'int4'], ['kind', 'text'], ['reason', 'text'], ['amount', 'int4'], ['status', 'text'], ['requested_by', 'int4'],
+    ['requested_at', 'timestamptz'], ['decided_by', 'int4'], ['decided_at', 'timestamptz'], ['improper', 'int4'],
+  ],
+};
+const SUBMISSIONS: TableSpec = {
+  table: 'submissions',
+  columns: [['ticket_id', 'int8'], ['unit_id', 'int4'], ['kind', 'text'], ['round', 'int4'], ['content', 'text'], ['approval', 'text'], ['created_by', 'int4'], ['created_at', 'timestamptz']],
+};
+
+/** Midnight (Shanghai) of the day holding `ms`, as a UTC instant. */
+function shanghaiMidnight(ms: number): number {
+  return Math.floor((ms + SHANGHAI_MS) / DAY_MS) * DAY_MS - SHANGHAI_MS;
+}
+
+/** The same day-of-month `months` earlier, at Shanghai midnight. */
+function monthsBefore(ms: number, months: number): number {
+  const local = new Date(ms + SHANGHAI_MS);
+  local.setUTCMonth(local.getUTCMonth() - months);
+  return shanghaiMidnight(local.getTime() - SHANGHAI_MS);
+}
+
+/** How many tickets each day gets: weekdays weigh 1, weekends 0.55, rounded so the sum is exact. */
+export function ticketsPerDay(days: number[], total: number): number[] {
+  const weights = days.map((d) => ([0, 6].includes(new Date(d + SHANGHAI_MS).getUTCDay()) ? 0.55 : 1));
+  const sum = weights.reduce((a, b) => a + b, 0);
+  let cumulative = 0;
+  let given = 0;
+  return weights.map((w) => {
+    cumulative += w;
+    const upTo = Math.round((cumulative / sum) * total);
+    const n = upTo - given;
+    given = upTo;
+    return n;
+  });
+}
+
+/** A seed for day `index`: the days are independent, so the rows do not depend on batch sizes. */
+function daySeed(seed: number, index: number): number {
+  let h = (seed ^ 0x9e3779b9) >>> 0;
+  h = Math.imul(h ^ (index + 0x85ebca6b), 0xc2b2ae35) >>> 0;
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/** Working-day limits end at a day's end, so one computation per start day and limit serves every ticket. */
+function cachedDeadline(ctx: AppContext): (startIso: string, limit: TimeLimit) => Deadline {
+  const calendar = ctx.calendar.current();
+  const cache = new Map<string, Deadline>();
+  return (startIso, limit) => {
+    if (limit.unit === 'hours') return computeDeadline(startIso, limit, calendar);
+    const key = `${limit.unit}:${limit.amount}:${shanghaiDate(startIso)}`;
+    let d = cache.get(key);
+    if (!d) {
+      d = computeDeadline(startIso, limit, calendar);
+      cache.set(key, d);
+    }
+    return d;
+  };
+}
+
+/** The users generated rows name: an agent, a centre user and one staff login per handling unit, none able to log in. */
+async function generatorUsers(ctx: AppContext, unitIds: number[]): Promise<{ agent: number; centre: number; units: Map<number, number> }> {
+  const db = ctx.store.db;
+  const centreUnit = ctx.org.firstOfKind('centre')?.id ?? null;
+  const wanted = [
+    { username: 'gen.agent', role: 'agent', unit_id: centreUnit, display_name: '生成数据话务员' },
+    { username: 'gen.centre', role: 'centre', unit_id: centreUnit, display_name: '生成数据热线工作人员' },
+    ...unitIds.map((id) => ({ username: `gen.unit.${id}`, role: 'unit_staff', unit_id: id, display_name: `生成数据承办人${id}` })),
+  ];
+  const existing = new Set((await db.selectFrom('users').select('username').where('username', 'like', 'gen.%').execute()).map((u) => u.username));
+  const missing = wanted.filter((u) => !existing.has(u.username));
+  // '!' is no scrypt hash: these accounts exist for the record and cannot log in.
+  if (missing.length) await db.insertInto('users').values(missing.map((u) => ({ ...u, password_hash: '!', active: 1, created_at: new Date().toISOString() }))).execute();
+  const rows = await db.selectFrom('users').select(['id', 'username', 'unit_id']).where('username', 'like', 'gen.%').execute();
+  const byName = new Map(rows.map((r) => [r.username, Number(r.id)]));
+  return { agent: byName.get('gen.agent')!, centre: byName.get('gen.centre')!, units: new Map(unitIds.map((id) => [id, byName.get(`gen.unit.${id}`)!])) };
+}
+
+async function storyWorld(ctx: AppContext): Promise<StoryWorld> {
+  const units = ctx.org.all().filter((u) => u.active !== false);
+  const districts = units.filter((u) => u.kind === 'district');
+  const handlingUnits = units.filter((u) => HANDLING_UNIT_KINDS.has(u.kind) && u.kind !== 'subunit');
+  const rows = await ctx.store.db.selectFrom('categories').select(['id', 'code', 'name', 'default_unit_id', 'reply_limit_unit', 'reply_limit_amount', 'parent_id']).where('active', '=', 1).orderBy('id').execute();
+  const parents = new Set(rows.map((r) => r.parent_id).filter((p) => p !== null));
+  // Leaf categories only: what an agent picks for a request.
+  const categories = rows
+    .filter((r) => !parents.has(r.id))
+    .map((r) => ({
+      id: Number(r.id),
+      code: r.code,
+      name: r.name,
+      defaultUnitId: r.default_unit_id === null ? null : Number(r.default_unit_id),
+      replyLimit: r.reply_limit_unit && r.reply_limit_amount ? ({ unit: r.reply_limit_unit, amount: r.reply_limit_amount } as TimeLimit) : null,
+    }));
+  if (!districts.length || !handlingUnits.length || !categories.length) throw new Error('the city has no districts, handling units or categories to generate tickets for');
+  const users = await generatorUsers(ctx, [...new Set([...districts, ...handlingUnits].map((u) => u.id))]);
+  return {
+    cityCode: ctx.city.code,
+    districts: districts.map((u) => ({ id: u.id, code: u.code, name: u.name })),
+    handlingUnits: handlingUnits.map((u) => ({ id: u.id, code: u.code, name: u.name })),
+    categories,
+    limits: ctx.city.limits,
+    agentUserId: users.agent,
+    centreUserId: users.centre,
+    centreUnitId: ctx.org.firstOfKind('centre')?.id ?? handlingUnits[0].id,
+    unitUserIds: users.units,
+    deadline: cachedDeadline(ctx),
+  };
+}
+
+async function maxId(ctx: AppContext, table: 'tickets' | 'duties' | 'events'): Promise<number> {
+  const row = await ctx.store.db.selectFrom(table).select((eb) => eb.fn.max<number>('id').as('m')).executeTakeFirst();
+  return Number(row?.m ?? 0);
+}
+
+async function hasColumn(ctx: AppContext, table: string, column: string): Promise<boolean> {
+  if (ctx.store.engine === 'postgres') {
+    const r = await sql<{ n: number }>`select count(*)::int as n from information_schema.columns where table_schema = current_schema() and table_name = ${table} and column_name = ${column}`.execute(ctx.store.db);
+    return Number(r.rows[0]?.n) > 0;
+  }
+  const r = await sql<{ name: string }>`select name from pragma_table_info(${table})`.execute(ctx.store.db);
+  return r.rows.some((c) => c.name === column);
+}
+
+/** Links generated events into the audit log's hash chain, after its head, in id order. */
+interface EventChain {
+  link(events: EventRow[]): Array<Record<string, unknown>>;
+}
+
+/** The audit module's hash function, present wherever the events table has the chain's columns. */
+interface ChainModule {
+  GENESIS: string;
+  chainHash(prev: string, content: Record<string, unknown>): string;
+}
+const CHAIN_MODULE = '../audit/chain.ts';
+
+async function eventChain(ctx: AppContext): Promise<EventChain | null> {
+  if (!(await hasColumn(ctx, 'events', 'hash'))) return null;
+  const { chainHash, GENESIS } = (await import(CHAIN_MODULE)) as ChainModule;
+  const head = await ctx.store.db.selectFrom('events').select(['chain_seq', 'hash'] as never[]).where('chain_seq' as never, 'is not', null).orderBy('chain_seq' as never, 'desc').limit(1).executeTakeFirst() as { chain_seq: number; hash: string } | undefined;
+  let id = await maxId(ctx, 'events');
+  let seq = Number(head?.chain_seq ?? 0);
+  let prev = head?.hash ?? GENESIS;
+  return {
+    link: (events) =>
+      events.map((e) => {
+        const row = { ...e, id: ++id, article_id: null, outcome: 'success' };
+        const hash = chainHash(prev, row);
+        const linked = { ...row, chain_seq: ++seq, prev_hash: prev, hash };
+        prev = hash;
+        return linked;
+      }),
+  };
+}
+
+async function counterValue(ctx: AppContext, name: string): Promise<number> {
+  const row = await ctx.store.db.selectFrom('counters').select('value').where('name', '=', name).executeTakeFirst();
+  return Number(row?.value ?? 0);
+}
+
+async function setCounter(ctx: AppContext, name: string, value: number): Promise<void> {
+  await ctx.store.db
+    .insertInto('counters')
+    .values({ name, value })
+    .onConflict((oc) => oc.column('name').doUpdateSet({ value: sql`case when counters.value > excluded.value then counters.value else excluded.value end` }))
+    .execute();
+}
+
+export async function generateHistory(ctx: AppContext, options: GenerateOptions): Promise<GeneratedHistory> {
+  if (!Number.isInteger(options.tickets) || options.tickets < 1) throw new Error('tickets must be a positive integer');
+  if (!Number.isInteger(options.months) || options.months < 1) throw new Error('months must be a positive integer');
+  const started = performance.now();
+  const seed = options.seed ?? 12345;
+  const endMs = shanghaiMidnight(options.end ? Date.parse(options.end) : Date.parse(ctx.clock.now()));
+  if (!Number.isFinite(endMs)) throw new Error(`not an instant: ${options.end}`);
+  const startMs = monthsBefore(endMs, options.months);
+  const days: number[] = [];
+  for (let d = startMs; d < endMs; d += DAY_MS) days.push(d);
+  const perDay = ticketsPerDay(days, options.tickets);
+  const world = await storyWorld(ctx);
+  const writer: BulkWriter = ctx.store.engine === 'postgres' ? postgresWriter(ctx.store.db) : sqliteWriter(await sqliteFileOf(ctx));
+  const batchTickets = options.batchTickets ?? 5_000;
+  const firstTicketId = (await maxId(ctx, 'tickets')) + 1;
+  let ticketId = firstTicketId;
+  let dutyId = (await maxId(ctx, 'duties')) + 1;
+  const nextDutyId = () => dutyId++;
+  // Whether the change feed has numbered every event so far: then history is not news to subscribers.
+  const feedCaughtUp = (await counterValue(ctx, 'event_feed.frontier')) >= (await maxId(ctx, 'events'));
+  const chain = await eventChain(ctx);
+  const totals = { tickets: 0, duties: 0, events: 0, callbacks: 0, requests: 0, submissions: 0 };
+  const hourCumulative = HOUR_WEIGHTS.map((_, i) => HOUR_WEIGHTS.slice(0, i + 1).reduce((a, b) => a + b, 0) / HOUR_WEIGHTS.reduce((a, b) => a + b, 0));
+  try {
+    for (const [index, dayMs] of days.entries()) {
+      const count = perDay[index];
+      if (!count) continue;
+      const rng = new Random(daySeed(seed, index));
+      const times = Array.from({ length: count }, () => {
+        const r = rng.next();
+        const hour = hourCumulative.findIndex((c) => r < c);
+        return dayMs + (Math.max(0, hour) + rng.next()) * 3_600_000;
+      }).sort((a, b) => a - b);
+      const dayKey = shanghaiDate(new Date(dayMs).toISOString()).replace(/-/g, '');
+      const counterName = `ticket:${ctx.city.code}:${dayKey}`;
+      let seq = await counterValue(ctx, counterName);
+      for (let from = 0; from < count; from += batchTickets) {
+        const stories: TicketRows[] = [];
+        for (const createdMs of times.slice(from, from + batchTickets)) {
+          seq += 1;
+          stories.push(ticketStory(rng, world, ticketId++, `${ctx.city.code}${dayKey}${String(seq).padStart(6, '0')}`, Math.floor(createdMs), endMs, nextDutyId));
+        }
+        const duties = stories.flatMap((s) => s.duties);
+        const events = stories.flatMap((s) => s.events);
+        const callbacks = stories.flatMap((s) => s.callbacks);
+        const requests = stories.flatMap((s) => s.requests);
+        const submissions = stories.flatMap((s) => s.submissions);
+        await writer.write([
+          { table: TICKETS, rows: stories.map((s) => s.ticket) as never },
+          { table: DUTIES, rows: duties as never },
+          chain ? { table: CHAINED_EVENTS, rows: chain.link(events) } : { table: EVENTS, rows: events as never },
+          { table: CALLBACKS, rows: callbacks as never },
+          { table: REQUESTS, rows: requests as never },
+          { table: SUBMISSIONS, rows: submissions as never },
+        ]);
+        totals.tickets += stories.length;
+        totals.duties += duties.length;
+        totals.events += events.length;
+        totals.callbacks += callbacks.length;
+        totals.requests += requests.length;
+        totals.submissions += submissions.length;
+      }
+      await setCounter(ctx, counterName, seq);
+      options.onProgress?.(totals.tickets, options.tickets);
+    }
+  } finally {
+    await writer.close();
+  }
+  if (ctx.store.engine === 'postgres') {
+    // The rows carried their own ids: move the id sequences past them.
+    for (const table of ['tickets', 'duties', 'events']) {
+      await sql`select setval(pg_get_serial_sequence(${table}, 'id'), greatest((select max(id) from ${sql.table(table)}), 1))`.execute(ctx.store.db);
+    }
+  }
+  if (feedCaughtUp) await setCounter(ctx, 'event_feed.frontier', await maxId(ctx, 'events'));
+  // What autovacuum keeps up to date on a live server: statistics and the visibility map.
+  await sql.raw(ctx.store.engine === 'postgres' ? 'vacuum analyze' : 'analyze').execute(ctx.store.db);
+  return {
+    ...totals,
+    from: new Date(startMs).toISOString(),
+    to: new Date(endMs).toISOString(),
+    firstTicketId,
+    lastTicketId: ticketId - 1,
+    seconds: Math.round((performance.now() - started) / 100) / 10,
+  };
+}
+
+/** The file behind the store's SQLite connection: the writer opens its own connection to it. */
+async function sqliteFileOf(ctx: AppContext): Promise<string> {
+  const r = await sql<{ file: string }>`select file from pragma_database_list where name = 'main'`.execute(ctx.store.db);
+  const file = r.rows[0]?.file;
+  if (!file) throw new Error('generateHistory needs a SQLite file, not an in-memory database');
+  return file;
+}
