@@ -232,14 +232,14 @@ async function updateMissedCalls(ctx: AppContext, tx: Tx, folded: Map<string, Fo
     await tx.deleteFrom('missed_calls').where('call_id', 'in', notMissed.slice(i, i + CHUNK)).where('status', '=', 'open').where('attempts', '=', 0).execute();
   }
   // A caller who got through later needs no call back: the open entries before that answer are done.
-  for (const a of answeredCallers) {
-    await tx
-      .updateTable('missed_calls')
-      .set({ status: 'done', last_outcome: 'called_again', done_at: a.at })
-      .where('caller', '=', a.caller)
-      .where('status', 'in', ['open', 'claimed'])
-      .where('missed_at', '<', a.at)
-      .execute();
+  // One read finds them (usually none), so a batch of answered calls costs one statement.
+  const callers = [...new Set(answeredCallers.map((a) => a.caller))];
+  for (let i = 0; i < callers.length; i += CHUNK) {
+    const open = await tx.selectFrom('missed_calls').select(['id', 'caller', 'missed_at']).where('caller', 'in', callers.slice(i, i + CHUNK)).where('status', 'in', ['open', 'claimed']).execute();
+    for (const entry of open) {
+      const answer = answeredCallers.filter((a) => a.caller === entry.caller && a.at > entry.missed_at).sort((a, b) => (a.at < b.at ? -1 : 1))[0];
+      if (answer) await tx.updateTable('missed_calls').set({ status: 'done', last_outcome: 'called_again', done_at: answer.at }).where('id', '=', entry.id).execute();
+    }
   }
 }
 
