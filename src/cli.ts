@@ -19,6 +19,7 @@ import { startReportScheduler } from './reports/scheduler.ts';
 import { evaluateCommand, EVALUATE_USAGE } from './evaluation/cli.ts';
 import { apikeyCommand, APIKEY_USAGE } from './interop/apikey-cli.ts';
 import { startProvincialSync } from './interop/transfer.ts';
+import { simulateCommand, SIMULATE_USAGE } from './calls/simulate-cli.ts';
 import { generateCommand, GENERATE_USAGE } from './scale/generate-cli.ts';
 
 const USAGE = `用法: hotline <命令> [选项]
@@ -34,6 +35,7 @@ ${KB_USAGE}
 ${REPORT_USAGE}
 ${EVALUATE_USAGE}
 ${APIKEY_USAGE}
+${SIMULATE_USAGE}
 ${GENERATE_USAGE}
 
 环境变量: PORT, HOST, HOTLINE_DATA_DIR（SQLite 文件目录，默认 ./data）, HOTLINE_DATABASE_URL（postgres://…）`;
@@ -172,6 +174,9 @@ async function run(argv: string[]): Promise<void> {
       return;
     case 'apikey':
       await apikeyCommand(rest, withContext);
+      return;
+    case 'simulate-calls':
+      await simulateCommand(rest);
       return;
     case 'generate':
       await generateCommand(rest);
