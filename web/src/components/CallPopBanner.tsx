@@ -2,13 +2,15 @@
 // caller's number and shows the call (queue, wait) above the form, with a red warning when the number
 // is restricted (第三十二条). A message turned into a ticket (转工单) arrives as router state instead.
 import { useCallback, useEffect, useState } from 'react';
-import { useLocation, useNavigate, useSearchParams } from 'react-router-dom';
+import { Link, useLocation, useNavigate, useSearchParams } from 'react-router-dom';
 import { Alert, Button, Space, Tag, Typography, type FormInstance } from 'antd';
 import { PhoneOutlined } from '@ant-design/icons';
 import { api, ApiError, qs } from '../api';
 import type { TicketSummary } from '../types';
 import { fmtTime } from './TicketRefData';
-import { itemsOf, queueLabel, waitedSeconds, type CallView, type RestrictionView } from '../pages/calls/callTypes';
+import { RESTRICTION_REASONS, itemsOf, queueLabel, waitedSeconds, type CallView, type RestrictionView, type ScreenPopView } from '../pages/calls/callTypes';
+
+type Restriction = NonNullable<CallView['restriction']>;
 
 /** What a message's 转工单 hands to the intake desk. */
 export interface IntakePrefill {
@@ -21,8 +23,8 @@ const CLOSED = new Set(['closed', 'archived', 'answered', 'rejected', 'transferr
 
 export interface CallPop {
   callId: string | null;
-  call: CallView | null;
-  restriction: RestrictionView | null;
+  call: ScreenPopView | null;
+  restriction: Restriction | null;
   error: string | null;
   /** Fill the caller's number into the form again (after 清空). */
   fill(): void;
@@ -35,8 +37,8 @@ export function useCallPop(form: FormInstance): CallPop {
   const location = useLocation();
   const navigate = useNavigate();
   const callId = params.get('call');
-  const [call, setCall] = useState<CallView | null>(null);
-  const [restriction, setRestriction] = useState<RestrictionView | null>(null);
+  const [call, setCall] = useState<ScreenPopView | null>(null);
+  const [restriction, setRestriction] = useState<Restriction | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   const fillFrom = useCallback(
@@ -54,20 +56,22 @@ export function useCallPop(form: FormInstance): CallPop {
     setError(null);
     if (!callId) return;
     let live = true;
-    api<CallView>(`/calls/${encodeURIComponent(callId)}`)
-      .then(async (c) => {
-        if (!live) return;
-        setCall(c);
-        fillFrom(c);
-        if (c.restriction) setRestriction(c.restriction);
-        else if (c.caller) {
-          // The list may be closed to agents; the call's own flag then stands alone.
-          const list = await api<RestrictionView[] | { items: RestrictionView[] }>(`/restrictions${qs({ phone: c.caller, status: 'active' })}`).catch(() => null);
-          const hit = itemsOf(list).find((r) => r.status === 'active' && r.phone === c.caller);
-          if (live && hit) setRestriction(hit);
-        }
-      })
-      .catch((e) => live && setError(e instanceof ApiError ? e.message : '来电信息读取失败'));
+    (async () => {
+      // The seat's own screen-pop carries the caller's open tickets and restriction; a call looked up
+      // later (the agent came back to it) is read on its own.
+      const seat = await api<{ call: ScreenPopView | null }>('/seats/me').catch(() => null);
+      let c: ScreenPopView | null = seat?.call && String(seat.call.id) === callId ? seat.call : null;
+      if (!c) c = await api<ScreenPopView>(`/calls/${encodeURIComponent(callId)}`);
+      if (!live) return;
+      setCall(c);
+      fillFrom(c);
+      if (c.restriction !== undefined) setRestriction(c.restriction);
+      else if (c.caller) {
+        const list = await api<RestrictionView[] | { items: RestrictionView[] }>(`/restrictions${qs({ phone: c.caller, status: 'active' })}`).catch(() => null);
+        const hit = itemsOf(list).find((r) => r.status === 'active' && r.phone === c.caller);
+        if (live && hit) setRestriction({ id: hit.id, until: hit.until ?? null, reason: hit.reason });
+      }
+    })().catch((e) => live && setError(e instanceof ApiError ? e.message : '来电信息读取失败'));
     return () => {
       live = false;
     };
@@ -103,7 +107,8 @@ export function CallPopBanner({ pop, history }: { pop: CallPop; history: TicketS
   if (!callId) return null;
   if (error) return <Alert type="warning" showIcon style={{ marginBottom: 10 }} message={`来电 #${callId}：${error}`} />;
   if (!call) return null;
-  const open = history?.filter((t) => !CLOSED.has(t.status)).length ?? null;
+  const openTickets = call.history?.openTickets ?? history?.filter((t) => !CLOSED.has(t.status)) ?? null;
+  const open = openTickets?.length ?? null;
   const restricted = !!restriction || !!call.restricted;
   return (
     <div data-testid="call-pop" data-call-id={call.id} style={{ marginBottom: 10 }}>
@@ -121,9 +126,16 @@ export function CallPopBanner({ pop, history }: { pop: CallPop; history: TicketS
             <span data-testid="call-pop-wait">等待 {waitedSeconds(call) ?? '—'} 秒</span>
             {call.answeredAt && <Typography.Text type="secondary">接听 {fmtTime(call.answeredAt).slice(11)}</Typography.Text>}
             {open !== null && (
-              <Tag color={open ? 'orange' : 'default'} style={{ marginInlineEnd: 0 }} data-testid="call-pop-open">
-                未办结工单 {open} 张
-              </Tag>
+              <span data-testid="call-pop-open">
+                <Tag color={open ? 'orange' : 'default'} style={{ marginInlineEnd: 4 }}>
+                  未办结工单 {open} 张
+                </Tag>
+                {openTickets!.slice(0, 3).map((t) => (
+                  <Link key={t.no} to={`/tickets/${t.no}`} target="_blank" rel="noopener" style={{ marginInlineEnd: 6 }}>
+                    {t.no}
+                  </Link>
+                ))}
+              </span>
             )}
             <Typography.Text type="secondary">通话编号 {call.id}</Typography.Text>
             <Button size="small" type="link" style={{ padding: 0 }} onClick={pop.fill}>
@@ -141,7 +153,7 @@ export function CallPopBanner({ pop, history }: { pop: CallPop; history: TicketS
           message={
             <span>
               该号码已被限制呼入（第三十二条）
-              {restriction ? `：${restriction.reason}${restriction.until ? `，至 ${fmtTime(restriction.until)}` : ''}` : ''}
+              {restriction ? `：${RESTRICTION_REASONS[restriction.reason] ?? restriction.reasonLabel ?? restriction.reason}${restriction.until ? `，至 ${fmtTime(restriction.until)}` : ''}` : ''}
             </span>
           }
         />

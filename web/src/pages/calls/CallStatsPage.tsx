@@ -4,11 +4,11 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import dayjs from 'dayjs';
-import { Alert, Card, DatePicker, Flex, Grid, Input, Segmented, Select, Table, Typography } from 'antd';
+import { Alert, Card, Checkbox, DatePicker, Flex, Grid, Input, Segmented, Select, Table, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { api, qs } from '../../api';
 import { shanghaiDate } from './CallWallPage';
-import { ANSWER_TARGET_SECONDS, CONNECT_RATE_TARGET, QUEUE_LABELS, pct, queueLabel, secs, type CallStatsRow } from './callTypes';
+import { ANSWER_TARGET_SECONDS, CONNECT_RATE_TARGET, QUEUE_LABELS, pct, queueLabel, secs, pageOf, type CallStatsRow } from './callTypes';
 
 const PAGE_SIZE = 48;
 type Interval = '30m' | '1h' | 'day';
@@ -36,6 +36,8 @@ export default function CallStatsPage() {
   const agent = params.get('agent') ?? undefined;
   const page = Math.max(1, Number(params.get('page')) || 1);
   const [agentText, setAgentText] = useState(agent ?? '');
+  // Most half hours of a night have no calls: they are left out unless asked for.
+  const quiet = params.get('quiet') === '1';
 
   const set = (patch: Record<string, string | undefined>) =>
     setParams(
@@ -51,18 +53,17 @@ export default function CallStatsPage() {
   const [data, setData] = useState<StatsPage | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
-  const key = `${from}|${to}|${interval}|${by}|${queue}|${agent}|${page}`;
+  const key = `${from}|${to}|${interval}|${by}|${queue}|${agent}|${page}|${quiet}`;
   useEffect(() => {
     let on = true;
     setLoading(true);
     api<CallStatsRow[] | (StatsPage & { page?: number })>(
-      `/call-stats${qs({ from, to, interval, by: by === 'all' ? undefined : by, queue, agent, page, pageSize: PAGE_SIZE })}`,
+      `/call-stats${qs({ from, to, interval, by: by === 'all' ? undefined : by, queue, agent })}`,
     )
       .then((r) => {
         if (!on) return;
         // The server pages when it can; a whole list is paged here.
-        if (Array.isArray(r)) setData({ items: r.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE), total: r.length });
-        else setData({ items: r.items, total: r.total });
+        setData(pageOf(quiet || !Array.isArray(r) ? r : r.filter((x) => x.offered > 0), page, PAGE_SIZE));
         setError(null);
       })
       .catch((e) => on && setError(e instanceof Error ? e.message : String(e)))
@@ -141,6 +142,9 @@ export default function CallStatsPage() {
             ]}
           />
           <Select allowClear placeholder="队列" style={{ width: 150 }} value={queue} onChange={(v) => set({ queue: v })} options={Object.entries(QUEUE_LABELS).map(([value, label]) => ({ value, label }))} />
+          <Checkbox checked={quiet} onChange={(e) => set({ quiet: e.target.checked ? '1' : undefined })}>
+            含无来电时段
+          </Checkbox>
           <Input.Search
             allowClear
             placeholder="坐席账号"
@@ -160,7 +164,7 @@ export default function CallStatsPage() {
           loading={loading}
           dataSource={data?.items ?? []}
           columns={columns}
-          scroll={{ x: 1200 }}
+          scroll={{ x: 1000 }}
           pagination={{
             current: page,
             pageSize: PAGE_SIZE,

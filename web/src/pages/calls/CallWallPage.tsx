@@ -17,6 +17,7 @@ import {
   pct,
   queueLabel,
   secs,
+  shortQueue,
   type CallStatsRow,
   type LiveStats,
   type QueueNow,
@@ -80,12 +81,13 @@ function SeatTile({ seat, now }: { seat: SeatView; now: number }) {
       <div style={{ overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap', color: '#434343' }}>
         <span style={{ color, fontWeight: 600 }}>{SEAT_STATE_LABELS[seat.state]}</span>
         {seat.state === 'not_ready' && reason && reason !== SEAT_STATE_LABELS.not_ready ? `（${reason}）` : ''}
-        {seat.call && (
-          <span data-testid="seat-tile-call">
-            {' '}
-            · {queueLabel(seat.call.queue, seat.call.queueLabel)} {seat.call.caller ?? ''}
-          </span>
-        )}
+      </div>
+      <div
+        data-testid="seat-tile-call"
+        style={{ overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap', color: '#595959', minHeight: 18 }}
+        title={seat.call ? `${queueLabel(seat.call.queue, seat.call.queueLabel)} ${seat.call.caller ?? ''}` : undefined}
+      >
+        {seat.call ? `${shortQueue(seat.call.queue, seat.call.queueLabel)} ${seat.call.caller ?? '未知号码'}` : seat.message ? `留言 · ${seat.message.phone ?? ''}` : '\u00a0'}
       </div>
     </div>
   );
@@ -157,8 +159,8 @@ export default function CallWallPage() {
       xAxis: { type: 'category', data: past.map((r) => r.from.slice(11, 16)), axisLabel: { fontSize: 10 } },
       yAxis: { type: 'value', min: 0, max: 100, axisLabel: { formatter: '{value}%', fontSize: 10 } },
       series: [
-        { name: '15秒服务水平', type: 'line', smooth: true, showSymbol: false, connectNulls: false, data: past.map((r) => (r.serviceLevel15s === null ? null : Math.round(r.serviceLevel15s * 1000) / 10)) },
-        { name: '接通率', type: 'line', smooth: true, showSymbol: false, lineStyle: { type: 'dashed' }, data: past.map((r) => (r.connectRate === null ? null : Math.round(r.connectRate * 1000) / 10)) },
+        { name: '15秒服务水平', type: 'line', smooth: true, symbolSize: 4, connectNulls: false, data: past.map((r) => (r.serviceLevel15s === null ? null : Math.round(r.serviceLevel15s * 1000) / 10)) },
+        { name: '接通率', type: 'line', smooth: true, symbolSize: 4, lineStyle: { type: 'dashed' }, data: past.map((r) => (r.connectRate === null ? null : Math.round(r.connectRate * 1000) / 10)) },
       ],
     };
   }, [rows]);
@@ -189,6 +191,14 @@ export default function CallWallPage() {
         />
         <Figure title="平均应答" value={secs(today?.asaSeconds)} testId="wall-asa" />
         <Figure title="占用率" value={pct(today?.occupancy)} testId="wall-occupancy" />
+        {live?.messages && (
+          <Figure
+            title="留言3分钟答复"
+            value={live.messages.answered ? pct(live.messages.answeredWithinTarget / live.messages.answered) : '—'}
+            testId="wall-messages"
+            hint={`今日 ${live.messages.received} 条 · 待认领 ${live.messages.waiting}`}
+          />
+        )}
       </Flex>
       <Row gutter={[8, 8]}>
         <Col xs={24} lg={8} xl={7} style={{ display: 'flex', flexDirection: 'column', gap: 8 }}>

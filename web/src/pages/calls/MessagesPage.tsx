@@ -10,7 +10,7 @@ import { api, qs } from '../../api';
 import { useAuth } from '../../auth';
 import { CHANNEL_LABELS } from '../../labels';
 import type { IntakePrefill } from '../../components/CallPopBanner';
-import { MESSAGE_REPLY_SECONDS, MESSAGE_STATUS, clock, errorText, shortTime, type MessageView } from './callTypes';
+import { MESSAGE_CHANNEL_LABELS, MESSAGE_REPLY_SECONDS, MESSAGE_STATUS, clock, errorText, shortTime, pageOf, type MessageView } from './callTypes';
 
 const PAGE_SIZE = 20;
 const REFRESH_MS = 5_000;
@@ -67,8 +67,8 @@ export default function MessagesPage() {
   }, []);
 
   const load = useCallback(async () => {
-    const r = await api<MessageView[] | { items: MessageView[]; total: number }>(`/messages${qs({ status, page, pageSize: PAGE_SIZE })}`);
-    setData(Array.isArray(r) ? { items: r.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE), total: r.length } : { items: r.items, total: r.total });
+    const r = await api<MessageView[] | { items: MessageView[]; total: number }>(`/messages${qs({ status })}`);
+    setData(pageOf(r, page, PAGE_SIZE));
     setError(null);
   }, [status, page]);
 
@@ -110,13 +110,14 @@ export default function MessagesPage() {
   };
 
   const toTicket = (m: MessageView) => {
+    // An online message becomes a 网站 ticket; an SMS stays 短信.
     const prefill: IntakePrefill = { phone: m.phone, facts: m.text, channel: m.channel in CHANNEL_LABELS ? m.channel : 'web' };
     navigate('/intake', { state: { prefill } });
   };
 
   const mine = (m: MessageView) => m.assignedTo === user?.username;
   const columns: ColumnsType<MessageView> = [
-    { title: '渠道', dataIndex: 'channel', width: 70, render: (c: string) => CHANNEL_LABELS[c] ?? c },
+    { title: '渠道', dataIndex: 'channel', width: 70, render: (c: string) => MESSAGE_CHANNEL_LABELS[c] ?? CHANNEL_LABELS[c] ?? c },
     { title: '号码', dataIndex: 'phone', width: 120, render: (p: string | null) => <span style={{ whiteSpace: 'nowrap' }}>{p ?? '—'}</span> },
     { title: '内容', dataIndex: 'text', render: (t: string) => <Typography.Paragraph ellipsis={{ rows: 2, tooltip: t }} style={{ margin: 0 }}>{t}</Typography.Paragraph> },
     { title: '收到', dataIndex: 'receivedAt', width: 120, responsive: ['md'], render: (t: string) => <span style={{ whiteSpace: 'nowrap' }}>{shortTime(t)}</span> },

@@ -7,7 +7,7 @@ import { PhoneOutlined, ReloadOutlined } from '@ant-design/icons';
 import type { ColumnsType } from 'antd/es/table';
 import { api, qs } from '../../api';
 import { useAuth } from '../../auth';
-import { ATTEMPT_OUTCOME_LABELS, clock, errorText, queueLabel, shortTime, waitedSeconds, type MissedCallView } from './callTypes';
+import { ATTEMPT_OUTCOME_LABELS, clock, errorText, queueLabel, shortTime, waitedSeconds, pageOf, type MissedCallView } from './callTypes';
 
 const PAGE_SIZE = 20;
 const REFRESH_MS = 15_000;
@@ -39,8 +39,8 @@ export default function MissedCallsPage() {
   }, []);
 
   const load = useCallback(async () => {
-    const r = await api<MissedCallView[] | { items: MissedCallView[]; total: number }>(`/missed-calls${qs({ status, page, pageSize: PAGE_SIZE })}`);
-    setData(Array.isArray(r) ? { items: r.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE), total: r.length } : { items: r.items, total: r.total });
+    const r = await api<MissedCallView[] | { items: MissedCallView[]; total: number }>(`/missed-calls${qs({ status })}`);
+    setData(pageOf(r, page, PAGE_SIZE));
     setError(null);
   }, [status, page]);
 
@@ -130,7 +130,7 @@ export default function MissedCallsPage() {
                     认领
                   </Button>
                 )}
-                {r.claimedBy === user?.username && (
+                {r.claimedBy && (r.claimedBy === user?.username || user?.role !== 'agent') && (
                   <Button size="small" onClick={() => setAttemptFor(r)}>
                     记录回拨
                   </Button>

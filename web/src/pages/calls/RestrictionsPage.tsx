@@ -8,7 +8,7 @@ import { PlusOutlined } from '@ant-design/icons';
 import type { ColumnsType } from 'antd/es/table';
 import { api, qs } from '../../api';
 import { useAuth } from '../../auth';
-import { RESTRICTION_MAX_DAYS, RESTRICTION_REASONS, RESTRICTION_STATUS, errorText, shortTime, type RestrictionView } from './callTypes';
+import { RESTRICTION_MAX_DAYS, RESTRICTION_REASONS, RESTRICTION_STATUS, errorText, shortTime, pageOf, type RestrictionView } from './callTypes';
 
 const PAGE_SIZE = 20;
 
@@ -26,7 +26,7 @@ export default function RestrictionsPage() {
   const [busyId, setBusyId] = useState<number | 'new' | null>(null);
   const [asking, setAsking] = useState(false);
   const [revoking, setRevoking] = useState<RestrictionView | null>(null);
-  const [askForm] = Form.useForm<{ phone: string; reason: string; days: number }>();
+  const [askForm] = Form.useForm<{ phone: string; reason: string; days: number; note?: string }>();
   const [revokeForm] = Form.useForm<{ reason: string }>();
 
   const set = (patch: Record<string, string | undefined>) =>
@@ -37,8 +37,8 @@ export default function RestrictionsPage() {
     });
 
   const load = useCallback(async () => {
-    const r = await api<RestrictionView[] | { items: RestrictionView[]; total: number }>(`/restrictions${qs({ status: status === 'all' ? undefined : status, page, pageSize: PAGE_SIZE })}`);
-    setData(Array.isArray(r) ? { items: r.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE), total: r.length } : { items: r.items, total: r.total });
+    const r = await api<RestrictionView[] | { items: RestrictionView[]; total: number }>(`/restrictions${qs({ status: status === 'all' ? undefined : status })}`);
+    setData(pageOf(r, page, PAGE_SIZE));
     setError(null);
   }, [status, page]);
 
@@ -67,7 +67,7 @@ export default function RestrictionsPage() {
 
   const ask = async () => {
     const v = await askForm.validateFields();
-    const ok = await run('new', () => api('/restrictions', { body: { phone: v.phone.trim(), reason: v.reason, days: v.days } }), '已提交限制申请，待热线管理机构审批');
+    const ok = await run('new', () => api('/restrictions', { body: { phone: v.phone.trim(), reason: v.reason, days: v.days, ...(v.note?.trim() ? { note: v.note.trim() } : {}) } }), '已提交限制申请，待热线管理机构审批');
     if (ok) {
       setAsking(false);
       askForm.resetFields();
@@ -87,13 +87,22 @@ export default function RestrictionsPage() {
 
   const columns: ColumnsType<RestrictionView> = [
     { title: '号码', dataIndex: 'phone', render: (p: string) => <span style={{ whiteSpace: 'nowrap', fontWeight: 600 }}>{p}</span> },
-    { title: '原因', dataIndex: 'reason', render: (r: string) => RESTRICTION_REASONS[r] ?? r },
+    {
+      title: '原因',
+      dataIndex: 'reason',
+      render: (r: string, x) => (
+        <span>
+          {RESTRICTION_REASONS[r] ?? x.reasonLabel ?? r}
+          {x.note && <Typography.Text type="secondary" style={{ display: 'block', fontSize: 12 }}>{x.note}</Typography.Text>}
+        </span>
+      ),
+    },
     { title: '天数', dataIndex: 'days', width: 60, align: 'right' },
     {
       title: '状态',
       dataIndex: 'status',
       width: 90,
-      render: (s: string) => <Tag color={RESTRICTION_STATUS[s]?.color}>{RESTRICTION_STATUS[s]?.label ?? s}</Tag>,
+      render: (s: string, r) => <Tag color={RESTRICTION_STATUS[s]?.color} data-testid={`restriction-status-${r.id}`}>{RESTRICTION_STATUS[s]?.label ?? r.statusLabel ?? s}</Tag>,
     },
     { title: '申请', key: 'req', responsive: ['md'], render: (_, r) => <span style={{ whiteSpace: 'nowrap' }}>{r.requestedByName ?? r.requestedBy ?? '—'} {shortTime(r.requestedAt)}</span> },
     { title: '审批', key: 'appr', responsive: ['md'], render: (_, r) => (r.approvedAt ? <span style={{ whiteSpace: 'nowrap' }}>{r.approvedByName ?? r.approvedBy} {shortTime(r.approvedAt)}</span> : '—') },
@@ -119,6 +128,11 @@ export default function RestrictionsPage() {
           {canApprove(r) && (
             <Button size="small" type="primary" loading={busyId === r.id} onClick={() => void run(r.id, () => api(`/restrictions/${r.id}/approve`, { body: {} }), '已批准，限制生效')}>
               批准
+            </Button>
+          )}
+          {canApprove(r) && (
+            <Button size="small" loading={busyId === r.id} onClick={() => void run(r.id, () => api(`/restrictions/${r.id}/approve`, { body: { approve: false } }), '已驳回申请')}>
+              驳回
             </Button>
           )}
           {canRevoke(r) && (
@@ -177,6 +191,9 @@ export default function RestrictionsPage() {
           </Form.Item>
           <Form.Item name="days" label="限制天数" rules={[{ required: true, message: '请填写天数' }]}>
             <InputNumber min={1} max={RESTRICTION_MAX_DAYS} precision={0} addonAfter="天" style={{ width: 160 }} />
+          </Form.Item>
+          <Form.Item name="note" label="情况说明">
+            <Input.TextArea autoSize={{ minRows: 2, maxRows: 4 }} maxLength={500} placeholder="来电次数、时段、录音编号等" />
           </Form.Item>
         </Form>
       </Modal>

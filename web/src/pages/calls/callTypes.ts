@@ -30,6 +30,11 @@ export const SEAT_STATE_ORDER: SeatState[] = ['ready', 'busy', 'wrap_up', 'not_r
 // The city's labels (Mudanjiang's defaults); the codes are what the API sends.
 export const NOT_READY_REASONS: Record<string, string> = DEFAULT_CALLS.notReadyReasons;
 export const QUEUE_LABELS: Record<string, string> = Object.fromEntries(DEFAULT_CALLS.queues.map((q) => [q.code, q.name]));
+/** Short names for tiles, where the queue's full name does not fit. */
+const SHORT_QUEUE_LABELS: Record<string, string> = { general: '综合', enterprise: '惠企通', dialect: '方言', foreign: '外语', special_groups: '特殊群体' };
+export function shortQueue(code: string | null | undefined, label?: string | null): string {
+  return code ? (SHORT_QUEUE_LABELS[code] ?? label ?? code) : '—';
+}
 export const RESTRICTION_REASONS: Record<string, string> = DEFAULT_CALLS.restriction.reasons;
 export const RESTRICTION_MAX_DAYS = DEFAULT_CALLS.restriction.maxDays;
 
@@ -52,7 +57,8 @@ export interface CallView {
   ticketNo?: string | null;
   ticket?: { no: string } | null;
   restricted?: boolean;
-  restriction?: RestrictionView | null;
+  /** The number's restriction in force (screen-pop). */
+  restriction?: { id: number; until: string | null; reason: string; reasonLabel?: string } | null;
 }
 
 export interface SeatView {
@@ -86,6 +92,8 @@ export interface LiveStats {
   queues: QueueNow[];
   seats: Partial<Record<SeatState, number>>;
   today: ServiceLevelFigures;
+  /** Today's SMS and online messages against the 3-minute reply. */
+  messages?: { received: number; waiting: number; answered: number; answeredWithinTarget: number };
 }
 
 export interface MissedCallView {
@@ -97,11 +105,11 @@ export interface MissedCallView {
   offeredAt: string;
   abandonedAt?: string | null;
   waitSeconds?: number | null;
-  status: 'open' | 'done' | string;
+  status: 'open' | 'claimed' | 'done' | string;
   claimedBy?: string | null;
   claimedByName?: string | null;
   claimedAt?: string | null;
-  attempts: Array<{ at: string; outcome: string; note?: string | null; agent?: string | null }>;
+  attempts: Array<{ at: string; outcome: string; outcomeLabel?: string; note?: string | null; agent?: string | null }>;
 }
 
 export interface MessageView {
@@ -113,6 +121,9 @@ export interface MessageView {
   /** receivedAt + 3 minutes: the first reply is due by then. */
   dueAt?: string;
   status: 'waiting' | 'assigned' | 'answered' | string;
+  statusLabel?: string;
+  /** Seconds to the first reply, or waited so far (at the server's now). */
+  responseSeconds?: number;
   assignedTo?: string | null;
   assignedToName?: string | null;
   firstReplyAt?: string | null;
@@ -123,8 +134,11 @@ export interface RestrictionView {
   id: number;
   phone: string;
   reason: string;
+  reasonLabel?: string;
+  note?: string | null;
   days: number;
-  status: 'pending' | 'active' | 'expired' | 'revoked' | string;
+  status: 'pending' | 'active' | 'expired' | 'revoked' | 'rejected' | string;
+  statusLabel?: string;
   requestedBy?: string | null;
   requestedByName?: string | null;
   requestedAt: string;
@@ -149,6 +163,7 @@ export const RESTRICTION_STATUS: Record<string, { label: string; color: string }
   active: { label: '生效中', color: 'red' },
   expired: { label: '已到期', color: 'default' },
   revoked: { label: '已撤销', color: 'default' },
+  rejected: { label: '未批准', color: 'default' },
 };
 
 export const MESSAGE_STATUS: Record<string, { label: string; color: string }> = {
@@ -156,6 +171,13 @@ export const MESSAGE_STATUS: Record<string, { label: string; color: string }> = 
   assigned: { label: '处理中', color: 'blue' },
   answered: { label: '已回复', color: 'green' },
 };
+
+export const MESSAGE_CHANNEL_LABELS: Record<string, string> = { sms: '短信', online: '网络留言' };
+
+/** The screen-pop as GET /seats/me gives it: the call with the caller's open tickets and restriction. */
+export interface ScreenPopView extends CallView {
+  history?: { earlierTickets: number; openTickets: Array<{ no: string; status: string; statusLabel?: string; typeLabel?: string; facts: string; createdAt: string }> };
+}
 
 /** The GB/T 33358 targets the figures are held to. */
 export const ANSWER_TARGET_SECONDS = 15;
@@ -209,4 +231,11 @@ export function errorText(e: unknown): string {
 /** "2026-12-01T10:05:03+08:00" → "12-01 10:05:03": the API answers in Shanghai time. */
 export function shortTime(iso: string | null | undefined): string {
   return iso ? `${iso.slice(5, 10)} ${iso.slice(11, 19)}` : '—';
+}
+
+/** One page of a list: as the server paged it when it says its total, else cut here from the whole. */
+export function pageOf<T>(data: T[] | { items: T[]; total?: number }, page: number, pageSize: number): { items: T[]; total: number } {
+  if (!Array.isArray(data) && typeof data.total === 'number') return { items: data.items, total: data.total };
+  const all = itemsOf(data);
+  return { items: all.slice((page - 1) * pageSize, page * pageSize), total: all.length };
 }
