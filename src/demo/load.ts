@@ -16,6 +16,7 @@ import { HANDLING_UNIT_KINDS } from '../org/seed.ts';
 import { Random } from './random.ts';
 import { randomFacts, randomFirm, randomPerson, randomPlace } from './requests.ts';
 import { loadKnowledgeDemo } from '../knowledge/demo.ts';
+import { loadCallsDemo } from '../calls/demo.ts';
 
 export const DEMO_PASSWORD = 'demo12345';
 
@@ -80,6 +81,8 @@ export async function loadDemo(base: AppContext, options: DemoOptions): Promise<
   await showcase(ctx, users, realNow);
   // The knowledge base: the example bulletins and a few articles in every state (demo/bulletins).
   await loadKnowledgeDemo(base);
+  // Call handling: the demo agents' skills and three mornings of calls (src/calls/demo.ts).
+  await loadCallsDemo(base, realNow);
   const total = await db.selectFrom('tickets').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   clock.set(new Date(realNow).toISOString());
   return { tickets: Number(total.n), users: users.byUsername.size };
