@@ -79,7 +79,27 @@ function withStatementCache(sqlite: SQLite.Database) {
   };
 }
 
+const commitHooks = new WeakMap<Tx, Array<() => Promise<void>>>();
+
 /** Runs `work` in one transaction: the change, its audit event and its outbox messages commit together. */
 export function inTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
-  return db.transaction().execute(work);
+  return db.transaction().execute(async (tx) => {
+    commitHooks.set(tx, []);
+    const result = await work(tx);
+    // Steps that must run last, just before the commit (the audit chain's seal on PostgreSQL).
+    for (const hook of commitHooks.get(tx)!) await hook();
+    return result;
+  });
+}
+
+/** Whether `tx` was opened by inTransaction (so beforeCommit hooks run). */
+export function isManagedTransaction(tx: Tx): boolean {
+  return commitHooks.has(tx);
+}
+
+/** Runs `hook` at the end of this transaction, after its work and before the commit. */
+export function beforeCommit(tx: Tx, hook: () => Promise<void>): void {
+  const hooks = commitHooks.get(tx);
+  if (!hooks) throw new Error('beforeCommit: not a transaction of inTransaction');
+  hooks.push(hook);
 }

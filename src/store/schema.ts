@@ -195,6 +195,19 @@ export interface EventTable {
   detail: string | null; // JSON, never personal data
   /** The knowledge-base article the event concerns, if any. */
   article_id: number | null;
+  /** `success`, or `failure` for a refused attempt (a failed login, a ticket read refused). */
+  outcome: Generated<string>;
+  /** The hash chain (src/audit/chain.ts): position, the previous event's hash, this event's hash. */
+  chain_seq: Generated<number | null>;
+  prev_hash: Generated<string | null>;
+  hash: Generated<string | null>;
+}
+
+/** A failed login, counted by the lockout (src/auth/lockout.ts). */
+export interface LoginFailureTable {
+  id: Generated<number>;
+  username: string;
+  at: string;
 }
 
 export interface OutboxTable {
@@ -415,6 +428,7 @@ export interface Database {
   callbacks: CallbackTable;
   ticket_links: TicketLinkTable;
   events: EventTable;
+  login_failures: LoginFailureTable;
   outbox: OutboxTable;
   calendar_days: CalendarDayTable;
   calendar_years: CalendarYearTable;

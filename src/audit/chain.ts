@@ -1,0 +1,218 @@
+// The audit log's hash chain. Every event stores `hash` = SHA-256 of the previous event's hash and
+// the event's canonical content (its id, time, user, role, unit, ticket, article, action, states,
+// detail and outcome), `prev_hash`, and its position `chain_seq` (1, 2, 3, … without gaps). Editing
+// an event breaks its own hash; deleting one leaves a gap in `chain_seq` and a `prev_hash` that
+// points to nothing; moving one breaks the link to the event before it. Triggers make the table
+// append-only (migration-audit-chain.ts); this chain shows whatever a trigger could not stop (an
+// owner who disabled it, a file edited by hand).
+//
+// Where the chain is extended:
+// - SQLite: writers are serialized (one connection, one transaction at a time), so an event is
+//   chained as it is inserted: the head is the last row, the new row gets id and position after it.
+// - PostgreSQL: the event is inserted unchained (visible to its own transaction like any row) and
+//   chained just before its transaction commits (`beforeCommit` in src/store/db.ts): the
+//   transaction takes an advisory transaction lock, reads the head and seals its events. The lock is
+//   the last lock the transaction takes and is held only for the seal and the commit, so it never
+//   waits while holding it (no deadlock with row locks) and writers stay parallel until their last
+//   milliseconds. Chain order is commit order, which is why `chain_seq`, not `id`, orders the chain.
+import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
+import type { Db, Tx } from '../store/db.ts';
+import { beforeCommit, isManagedTransaction } from '../store/db.ts';
+
+export const GENESIS = '0'.repeat(64);
+/** Key of the chain's advisory lock on PostgreSQL (a constant unique in this database). */
+const CHAIN_LOCK_KEY = 12_345_008;
+
+/** The columns of an event that its hash covers. */
+export interface ChainContent {
+  id: number;
+  at: string;
+  user_id: number | null;
+  role: string | null;
+  unit_id: number | null;
+  ticket_id: number | null;
+  article_id: number | null;
+  action: string;
+  from_status: string | null;
+  to_status: string | null;
+  detail: string | null;
+  outcome: string;
+}
+
+const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+/** Instants as the engines give them back (PostgreSQL normalizes to UTC milliseconds). */
+function instant(v: unknown): string {
+  const s = v instanceof Date ? v.toISOString() : String(v);
+  const t = Date.parse(s);
+  return Number.isNaN(t) ? s : new Date(t).toISOString();
+}
+
+export function canonical(e: ChainContent): string {
+  return JSON.stringify([
+    1,
+    num(e.id),
+    instant(e.at),
+    num(e.user_id),
+    e.role ?? null,
+    num(e.unit_id),
+    num(e.ticket_id),
+    num(e.article_id),
+    e.action,
+    e.from_status ?? null,
+    e.to_status ?? null,
+    e.detail ?? null,
+    e.outcome,
+  ]);
+}
+
+export function chainHash(prevHash: string, e: ChainContent): string {
+  return createHash('sha256').update(prevHash).update('\n').update(canonical(e)).digest('hex');
+}
+
+export type EventValues = Omit<ChainContent, 'id'>;
+
+const pending = new WeakMap<Tx, number[]>();
+
+async function isPostgres(db: Db | Tx): Promise<boolean> {
+  return db.getExecutor().adapter.constructor.name.startsWith('Postgres');
+}
+
+/** Inserts one audit event and links it into the chain (now on SQLite, at commit on PostgreSQL). */
+export async function appendEvent(tx: Tx, values: EventValues): Promise<void> {
+  if (!(await isPostgres(tx))) {
+    const head = await tx.selectFrom('events').select(['id', 'chain_seq', 'hash']).orderBy('id', 'desc').limit(1).executeTakeFirst();
+    const id = Number(head?.id ?? 0) + 1;
+    const prev = head?.hash ?? GENESIS;
+    const seq = Number(head?.chain_seq ?? 0) + 1;
+    await tx
+      .insertInto('events')
+      .values({ ...values, id, chain_seq: seq, prev_hash: prev, hash: chainHash(prev, { ...values, id }) })
+      .execute();
+    return;
+  }
+  const row = await tx.insertInto('events').values(values).returning('id').executeTakeFirstOrThrow();
+  const mine = pending.get(tx);
+  if (mine) {
+    mine.push(Number(row.id));
+    return;
+  }
+  if (isManagedTransaction(tx)) {
+    pending.set(tx, [Number(row.id)]);
+    beforeCommit(tx, () => sealPending(tx));
+    return;
+  }
+  // A transaction opened outside inTransaction: seal at once.
+  await seal(tx, [Number(row.id)]);
+}
+
+async function sealPending(tx: Tx): Promise<void> {
+  const ids = pending.get(tx) ?? [];
+  pending.delete(tx);
+  if (ids.length) await seal(tx, ids);
+}
+
+/** PostgreSQL: links these events (inserted by this transaction, unchained) after the chain's head. */
+async function seal(tx: Tx, ids: number[]): Promise<void> {
+  await sql`select pg_advisory_xact_lock(${CHAIN_LOCK_KEY})`.execute(tx);
+  const head = await tx.selectFrom('events').select(['chain_seq', 'hash']).where('chain_seq', 'is not', null).orderBy('chain_seq', 'desc').limit(1).executeTakeFirst();
+  let prev = head?.hash ?? GENESIS;
+  let seq = Number(head?.chain_seq ?? 0);
+  const rows = await tx.selectFrom('events').selectAll().where('id', 'in', ids).orderBy('id').execute();
+  const sealed: { id: number; seq: number; prev: string; hash: string }[] = [];
+  for (const r of rows) {
+    const hash = chainHash(prev, { ...r, id: Number(r.id) } as ChainContent);
+    sealed.push({ id: Number(r.id), seq: ++seq, prev, hash });
+    prev = hash;
+  }
+  const values = sql.join(sealed.map((s) => sql`(${s.id}::bigint, ${s.seq}::bigint, ${s.prev}, ${s.hash})`));
+  await sql`update events as e set chain_seq = v.seq, prev_hash = v.prev, hash = v.hash
+            from (values ${values}) as v(id, seq, prev, hash) where e.id = v.id`.execute(tx);
+}
+
+/** Chains every event not yet chained, in id order (the migration, for the events written before it). */
+export async function chainUnsealed(db: Db | Tx): Promise<number> {
+  const head = await db.selectFrom('events').select(['chain_seq', 'hash']).where('chain_seq', 'is not', null).orderBy('chain_seq', 'desc').limit(1).executeTakeFirst();
+  let prev = head?.hash ?? GENESIS;
+  let seq = Number(head?.chain_seq ?? 0);
+  let after = 0;
+  let total = 0;
+  const postgres = await isPostgres(db);
+  for (;;) {
+    const rows = await db.selectFrom('events').selectAll().where('chain_seq', 'is', null).where('id', '>', after).orderBy('id').limit(2000).execute();
+    if (!rows.length) return total;
+    const sealed = rows.map((r) => {
+      const hash = chainHash(prev, { ...r, id: Number(r.id) } as ChainContent);
+      const s = { id: Number(r.id), seq: ++seq, prev, hash };
+      prev = hash;
+      return s;
+    });
+    if (postgres) {
+      const values = sql.join(sealed.map((s) => sql`(${s.id}::bigint, ${s.seq}::bigint, ${s.prev}, ${s.hash})`));
+      await sql`update events as e set chain_seq = v.seq, prev_hash = v.prev, hash = v.hash
+                from (values ${values}) as v(id, seq, prev, hash) where e.id = v.id`.execute(db);
+    } else {
+      for (const s of sealed) await db.updateTable('events').set({ chain_seq: s.seq, prev_hash: s.prev, hash: s.hash }).where('id', '=', s.id).execute();
+    }
+    after = sealed[sealed.length - 1]!.id;
+    total += sealed.length;
+  }
+}
+
+export type ChainProblem = 'edited' | 'deleted' | 'reordered' | 'unchained';
+
+export interface ChainReport {
+  ok: boolean;
+  /** Events checked. */
+  events: number;
+  head: { seq: number; eventId: number; hash: string } | null;
+  /** The first bad event: its id and position, what is wrong, in Chinese. */
+  firstBad: { eventId: number | null; seq: number | null; problem: ChainProblem; message: string } | null;
+}
+
+/** Walks the chain in order and stops at the first event that does not verify. */
+export async function verifyChain(db: Db | Tx): Promise<ChainReport> {
+  let prev = GENESIS;
+  let expected = 1;
+  let checked = 0;
+  let head: ChainReport['head'] = null;
+  const unchained = await db.selectFrom('events').select('id').where('chain_seq', 'is', null).orderBy('id').limit(1).executeTakeFirst();
+  const bad = (eventId: number | null, seq: number | null, problem: ChainProblem, message: string): ChainReport => ({
+    ok: false,
+    events: checked,
+    head,
+    firstBad: { eventId, seq, problem, message },
+  });
+  for (;;) {
+    const rows = await db.selectFrom('events').selectAll().where('chain_seq', '>=', expected).orderBy('chain_seq').limit(5000).execute();
+    for (const r of rows) {
+      const id = Number(r.id);
+      const seq = Number(r.chain_seq);
+      if (seq !== expected) {
+        const missing = seq - expected === 1 ? `第 ${expected} 条` : `第 ${expected}–${seq - 1} 条`;
+        return bad(id, expected, 'deleted', `审计链在事件 #${id}（第 ${seq} 条）之前缺少${missing}：事件已被删除`);
+      }
+      if (chainHash(r.prev_hash ?? '', { ...r, id } as ChainContent) !== r.hash) {
+        return bad(id, seq, 'edited', `事件 #${id}（第 ${seq} 条）的内容与其哈希不符：事件已被修改`);
+      }
+      if (r.prev_hash !== prev) {
+        return bad(id, seq, 'reordered', `事件 #${id}（第 ${seq} 条）与前一条事件不相连：事件顺序已被改动或前一条已被删除`);
+      }
+      prev = r.hash!;
+      head = { seq, eventId: id, hash: r.hash! };
+      expected++;
+      checked++;
+    }
+    if (rows.length < 5000) break;
+  }
+  if (unchained) {
+    return bad(Number(unchained.id), null, 'unchained', `事件 #${unchained.id} 不在审计链中：事件是绕过审计模块写入的`);
+  }
+  return { ok: true, events: checked, head, firstBad: null };
+}
+
+/** The chain's last event: what a backup, a restore or an outside record compares. */
+export async function chainHead(db: Db | Tx): Promise<{ seq: number; eventId: number; hash: string } | null> {
+  const row = await db.selectFrom('events').select(['id', 'chain_seq', 'hash']).where('chain_seq', 'is not', null).orderBy('chain_seq', 'desc').limit(1).executeTakeFirst();
+  return row ? { seq: Number(row.chain_seq), eventId: Number(row.id), hash: row.hash! } : null;
+}
