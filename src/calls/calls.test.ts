@@ -283,7 +283,7 @@ describeEachEngine('Call handling', (engine) => {
     });
     assert.equal(blocked.body.restrictions.length, 1);
     assert.equal(blocked.body.restrictions[0].callId, 'R-1');
-    assert.equal(blocked.body.restrictions[0].until, '2026-03-09T01:13:20.000Z');
+    assert.equal(blocked.body.restrictions[0].until, '2026-03-09T09:13:20+08:00');
     assert.match(blocked.body.restrictions[0].notice, /2026-03-09 09:13/);
     const r1 = await callRow('R-1');
     assert.equal(r1.restricted, 1);
@@ -379,6 +379,18 @@ describeEachEngine('Call handling', (engine) => {
     assert.equal(replied.body.responseSeconds, 160);
     assert.equal(replied.body.withinTarget, true);
     assert.equal(replied.body.firstReplyAt, T(2150));
+
+    // The gateway fetches the replies to deliver, after its cursor; another source sees none of them.
+    const fetch = async (after: number, key = messagesKey) => {
+      const res = await t.app.inject({ method: 'GET', url: `/api/v1/messages/replies?after=${after}`, headers: { 'x-api-key': key } });
+      return { status: res.statusCode, body: JSON.parse(res.body) };
+    };
+    const out = await fetch(0);
+    assert.equal(out.status, 200);
+    assert.deepEqual(out.body.items.map((r: any) => [r.messageId, r.externalId, r.to, r.text, r.at]), [[id, 'sms-1', '13900009999', '可通过公积金中心网上大厅办理提取。', T(2150)]]);
+    assert.deepEqual((await fetch(out.body.next)).body.items, []);
+    assert.equal((await fetch(-1)).status, 400);
+    assert.equal((await fetch(0, ctiKey)).status, 403);
   });
 
   it('figures of the day from the stored calls and seat history, and the live wall', async () => {

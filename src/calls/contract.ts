@@ -142,3 +142,36 @@ export interface CallStatsRow extends ServiceLevelFigures {
   queue: string | null;
   agent: string | null;
 }
+
+/** One skill queue now, for the live wall (GET /call-stats/live). */
+export interface QueueNow {
+  queue: string;
+  label: string;
+  /** Calls offered and not yet answered, abandoned or ended. */
+  waiting: number;
+  longestWaitSeconds: number | null;
+  /** Seats logged on with this queue among their skills. */
+  agents: number;
+}
+
+/** GET /call-stats/live: queues now, seats by state, today's figures so far, today's messages. */
+export interface LiveStats {
+  /** `YYYY-MM-DDTHH:mm:ss+08:00` */
+  now: string;
+  queues: QueueNow[];
+  seats: Partial<Record<SeatState, number>>;
+  today: ServiceLevelFigures;
+  messages: { received: number; waiting: number; answered: number; answeredWithinTarget: number };
+}
+
+/** GET /messages/replies?after= (API key with messages:write): the agents' replies for the source system to deliver. */
+export interface MessageReplyOut {
+  id: number;
+  messageId: number;
+  externalId: string | null;
+  channel: 'sms' | 'online';
+  /** The sender the reply goes back to. */
+  to: string;
+  text: string;
+  at: string;
+}

@@ -6,11 +6,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import websocket from '@fastify/websocket';
 import type { WebSocket } from 'ws';
 import type { AppContext } from '../server/context.ts';
-import { Problem, unauthorized } from '../server/problem.ts';
+import { Problem, invalid, unauthorized } from '../server/problem.ts';
 import { checkApiKey, KEY_REFUSALS, type ApiKeyRow, type Scope } from '../interop/api-keys.ts';
 import { parseCtiBody } from './cti-events.ts';
 import { ingestEvents } from './ingest.ts';
-import { parseMessageIn, receiveMessage } from './messages.ts';
+import { parseMessageIn, receiveMessage, repliesForSource } from './messages.ts';
 
 /** Where a switch presents its key: X-API-Key, `Authorization: Bearer`, or `?key=` / `?api_key=` for adapters that cannot set headers. */
 export function switchKeyOf(request: FastifyRequest): string | null {
@@ -95,6 +95,18 @@ export async function ctiRoutes(app: FastifyInstance, opts: { ctx: AppContext })
     async (request, reply) => {
       const result = await receiveMessage(ctx, Number(request.ctiKey!.id), parseMessageIn(request.body));
       return reply.code(result.duplicate ? 200 : 201).send(result);
+    },
+  );
+
+  // The replies agents wrote to this source's messages, after a cursor: the gateway delivers them.
+  app.get(
+    '/messages/replies',
+    { preValidation: async (request, reply) => void (request.ctiKey = await authenticate(ctx, request, reply, 'messages:write')) },
+    async (request) => {
+      const raw = (request.query as Record<string, unknown>).after;
+      const after = raw === undefined || raw === '' ? 0 : Number(raw);
+      if (!Number.isInteger(after) || after < 0) throw invalid('after', '字段「游标」应为非负整数');
+      return repliesForSource(ctx, Number(request.ctiKey!.id), after);
     },
   );
 }

@@ -12,6 +12,7 @@ import type { CtiIngestResult } from './contract.ts';
 import type { CtiEventIn } from './cti-events.ts';
 import { foldCall, isMissed, seatEffectsOf, type FoldEvent, type FoldedCall } from '../domain/call-fold.ts';
 import { shanghaiDay } from '../domain/seat-states.ts';
+import { formatShanghai } from '../domain/deadline.ts';
 import type { SeatInput } from '../domain/seat-states.ts';
 import { applyInputs, loadSeatsForUpdate, saveSeats, seatRules, type SeatChanges } from './seat-store.ts';
 import { activeRestrictionsFor, restrictionNotice } from './restrictions.ts';
@@ -192,7 +193,7 @@ export async function ingestEvents(ctx: AppContext, switchId: number, events: Ct
       const prior = existing.get(e.callId);
       if (restriction || prior?.restricted) {
         const until = restriction?.until || (await restrictionUntil(tx, prior?.restriction_id ?? null));
-        result.restrictions.push({ callId: e.callId, until: until ?? '', notice: restrictionNotice(config, until) });
+        result.restrictions.push({ callId: e.callId, until: until ? formatShanghai(until) : '', notice: restrictionNotice(config, until) });
         notified.add(e.callId);
       }
     }

@@ -5,6 +5,7 @@ import type { AppContext } from '../server/context.ts';
 import type { Actor } from '../auth/actor.ts';
 import { inTransaction } from '../store/db.ts';
 import { writeEvent } from '../audit/events.ts';
+import type { MessageReplyOut } from './contract.ts';
 import { formatShanghai } from '../domain/deadline.ts';
 import { maskPhone } from '../domain/masking.ts';
 import { seesRequesterContact } from '../domain/roles.ts';
@@ -152,4 +153,19 @@ export async function replyMessage(ctx: AppContext, actor: Actor, id: number, re
     const replies = await tx.selectFrom('message_replies').select(['agent', 'text', 'at']).where('message_id', '=', id).orderBy('id').execute();
     return { ...messageView(ctx, { ...row, id: Number(row.id) }, actor), replies: replies.map((r) => ({ agent: r.agent, text: r.text, at: formatShanghai(r.at) })) };
   });
+}
+
+/** The replies to a source system's messages after a cursor, oldest first, for it to deliver (SMS back to the sender). */
+export async function repliesForSource(ctx: AppContext, sourceKeyId: number, after: number, limit = 500): Promise<{ items: MessageReplyOut[]; next: number }> {
+  const rows = await ctx.store.db
+    .selectFrom('message_replies as r')
+    .innerJoin('messages as m', 'm.id', 'r.message_id')
+    .select(['r.id', 'r.message_id', 'r.text', 'r.at', 'm.external_id', 'm.channel', 'm.sender'])
+    .where('m.source_key_id', '=', sourceKeyId)
+    .where('r.id', '>', after)
+    .orderBy('r.id')
+    .limit(limit)
+    .execute();
+  const items = rows.map((r) => ({ id: Number(r.id), messageId: Number(r.message_id), externalId: r.external_id, channel: r.channel as MessageChannel, to: r.sender, text: r.text, at: formatShanghai(r.at) }));
+  return { items, next: items.length ? items[items.length - 1]!.id : after };
 }

@@ -3,7 +3,7 @@
 // Shanghai midnights), and record each call's after-call work on the call.
 import type { Db, Tx, Engine } from '../store/db.ts';
 import type { SeatState } from './contract.ts';
-import { applySeatInput, loggedOffSeat, settleSeat, splitAtMidnights, type ClosedInterval, type Seat, type SeatInput, type SeatRefusal, type SeatRules } from '../domain/seat-states.ts';
+import { applySeatInput, instantRank, loggedOffSeat, settleSeat, splitAtMidnights, type ClosedInterval, type Seat, type SeatInput, type SeatRefusal, type SeatRules } from '../domain/seat-states.ts';
 import type { CallsConfig } from '../domain/call-config.ts';
 
 export interface StoredSeat extends Seat {
@@ -59,7 +59,11 @@ export interface SeatChanges {
 /** Applies the inputs in time order to the loaded seats; returns the refusal of the last input, if any. */
 export function applyInputs(changes: SeatChanges, inputs: Array<{ agent: string; input: SeatInput }>, rules: SeatRules): SeatRefusal | null {
   let refusal: SeatRefusal | null = null;
-  const ordered = [...inputs].sort((a, b) => (a.input.at < b.input.at ? -1 : a.input.at > b.input.at ? 1 : 0));
+  // In time order; within one instant in the order changes happen (instantRank), a call's own answer before its end.
+  const answers = new Set(inputs.filter((i) => i.input.source === 'call' && i.input.state === 'busy').map((i) => `${i.agent}|${(i.input as { callId: number }).callId}|${i.input.at}`));
+  const rankOf = (i: { agent: string; input: SeatInput }) =>
+    i.input.source === 'call' && i.input.state === 'wrap_up' && answers.has(`${i.agent}|${i.input.callId}|${i.input.at}`) ? 3 : instantRank(i.input.state);
+  const ordered = [...inputs].sort((a, b) => (a.input.at < b.input.at ? -1 : a.input.at > b.input.at ? 1 : rankOf(a) - rankOf(b)));
   for (const { agent, input } of ordered) {
     const seat = changes.seats.get(agent)!;
     const result = applySeatInput(seat, input, rules);

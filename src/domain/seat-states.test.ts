@@ -34,6 +34,10 @@ const rows: Row[] = [
   },
   { name: 'a late event older than the current state is stale', from: seat({ state: 'wrap_up', callId: 7, since: T(100), wrapUpUntil: T(160) }), input: { source: 'call', state: 'busy', callId: 7, at: T(20) }, expect: 'stale' },
   { name: 'the same state again changes nothing', from: seat({ state: 'busy', callId: 7, since: T(20) }), input: { source: 'call', state: 'busy', callId: 7, at: T(20) }, expect: { state: 'busy', since: T(20) }, closed: [] },
+  { name: 'in one instant: the end of the previous call after the next answer is older', from: seat({ state: 'busy', callId: 8, since: T(100) }), input: { source: 'call', state: 'wrap_up', callId: 7, at: T(100) }, expect: 'stale' },
+  { name: 'in one instant: ready after the next answer is older', from: seat({ state: 'busy', callId: 8, since: T(100) }), input: { source: 'switch', state: 'ready', at: T(100) }, expect: 'stale' },
+  { name: 'in one instant: the next answer after ready stands', from: seat({ state: 'ready', since: T(100) }), input: { source: 'call', state: 'busy', callId: 8, at: T(100) }, expect: { state: 'busy', callId: 8 } },
+  { name: 'in one instant: a call answered and ended at once goes to wrap-up', from: seat({ state: 'busy', callId: 8, since: T(100) }), input: { source: 'call', state: 'wrap_up', callId: 8, at: T(100) }, expect: { state: 'wrap_up', callId: 8 } },
   { name: 'no wrap-up from logged off', from: seat({}), input: { source: 'agent', state: 'wrap_up', at: T(10) }, expect: 'not_logged_on' },
 ];
 

@@ -49,6 +49,11 @@ export type SeatRefusal = 'reason_required' | 'unknown_reason' | 'on_call' | 'no
 
 export type SeatResult = { ok: true; seat: Seat; closed: ClosedInterval[]; changed: boolean } | { ok: false; refusal: SeatRefusal };
 
+/** The order of changes within one instant: after-call work of the call that ended, then the agent's state, then the next answer. */
+export function instantRank(state: SeatState): number {
+  return state === 'wrap_up' ? 0 : state === 'busy' ? 2 : 1;
+}
+
 export function loggedOffSeat(agent: string, at: string): Seat {
   return { agent, state: 'logged_off', reason: null, since: at, callId: null, wrapUpUntil: null };
 }
@@ -73,6 +78,12 @@ export function applySeatInput(current: Seat, input: SeatInput, rules: SeatRules
   const settled = settleSeat(current, input.at);
   const seat = settled.seat;
   if (Date.parse(input.at) < Date.parse(seat.since)) return { ok: false, refusal: 'stale' };
+  // Several changes in one instant (a call ends, the agent is ready, the next call is answered) came
+  // in that order, whatever order they arrive in: one that ranks below the current state is older.
+  if (input.source !== 'agent' && Date.parse(input.at) === Date.parse(seat.since)) {
+    const sameCall = input.source === 'call' && input.callId === seat.callId;
+    if (!sameCall && instantRank(input.state) < instantRank(seat.state)) return { ok: false, refusal: 'stale' };
+  }
 
   let reason: string | null = null;
   if (input.state === 'not_ready') {
