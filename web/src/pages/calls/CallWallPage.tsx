@@ -153,14 +153,14 @@ export default function CallWallPage() {
     // Only the half hours up to now: later ones have no calls yet.
     const past = rows.filter((r) => Date.parse(r.from) <= Date.now());
     return {
-      grid: { left: 36, right: 10, top: 24, bottom: 22 },
+      grid: { left: 40, right: 12, top: 30, bottom: 22 },
       tooltip: { trigger: 'axis', valueFormatter: (v) => (v === null || v === undefined ? '—' : `${v}%`) },
       legend: { top: 0, right: 0, itemWidth: 14, textStyle: { fontSize: 11 } },
       xAxis: { type: 'category', data: past.map((r) => r.from.slice(11, 16)), axisLabel: { fontSize: 10 } },
-      yAxis: { type: 'value', min: 0, max: 100, axisLabel: { formatter: '{value}%', fontSize: 10 } },
+      yAxis: { type: 'value', min: 0, max: 105, interval: 20, axisLabel: { formatter: '{value}%', fontSize: 10 } },
       series: [
-        { name: '15秒服务水平', type: 'line', smooth: true, symbolSize: 4, connectNulls: false, data: past.map((r) => (r.serviceLevel15s === null ? null : Math.round(r.serviceLevel15s * 1000) / 10)) },
-        { name: '接通率', type: 'line', smooth: true, symbolSize: 4, lineStyle: { type: 'dashed' }, data: past.map((r) => (r.connectRate === null ? null : Math.round(r.connectRate * 1000) / 10)) },
+        { name: '15秒服务水平', type: 'line', smooth: true, symbolSize: 6, connectNulls: false, data: past.map((r) => (r.serviceLevel15s === null ? null : Math.round(r.serviceLevel15s * 1000) / 10)) },
+        { name: '接通率', type: 'line', smooth: true, symbolSize: 6, lineStyle: { type: 'dashed' }, data: past.map((r) => (r.connectRate === null ? null : Math.round(r.connectRate * 1000) / 10)) },
       ],
     };
   }, [rows]);

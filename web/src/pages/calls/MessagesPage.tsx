@@ -40,7 +40,8 @@ export default function MessagesPage() {
   const { user } = useAuth();
   const navigate = useNavigate();
   const [params, setParams] = useSearchParams();
-  const status = (['waiting', 'assigned', 'answered'].includes(params.get('status') ?? '') ? params.get('status') : 'waiting') as string;
+  // 未答复 (waiting and claimed together, as the server lists them by default) or 已答复.
+  const status = params.get('status') === 'answered' ? 'answered' : 'open';
   const page = Math.max(1, Number(params.get('page')) || 1);
   const [data, setData] = useState<{ items: MessageView[]; total: number } | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -67,7 +68,7 @@ export default function MessagesPage() {
   }, []);
 
   const load = useCallback(async () => {
-    const r = await api<MessageView[] | { items: MessageView[]; total: number }>(`/messages${qs({ status })}`);
+    const r = await api<MessageView[] | { items: MessageView[]; total: number }>(`/messages${qs({ status: status === 'answered' ? 'answered' : undefined })}`);
     setData(pageOf(r, page, PAGE_SIZE));
     setError(null);
   }, [status, page]);
@@ -169,8 +170,11 @@ export default function MessagesPage() {
         <Space>
           <Segmented
             value={status}
-            onChange={(v) => set({ status: v === 'waiting' ? undefined : String(v), page: undefined })}
-            options={Object.entries(MESSAGE_STATUS).map(([value, s]) => ({ value, label: s.label }))}
+            onChange={(v) => set({ status: v === 'answered' ? 'answered' : undefined, page: undefined })}
+            options={[
+              { value: 'open', label: '未答复' },
+              { value: 'answered', label: '已答复' },
+            ]}
           />
           <Button icon={<ReloadOutlined />} aria-label="刷新" onClick={() => setTick((t) => t + 1)} />
         </Space>

@@ -169,7 +169,7 @@ export const RESTRICTION_STATUS: Record<string, { label: string; color: string }
 export const MESSAGE_STATUS: Record<string, { label: string; color: string }> = {
   waiting: { label: '待认领', color: 'orange' },
   assigned: { label: '处理中', color: 'blue' },
-  answered: { label: '已回复', color: 'green' },
+  answered: { label: '已答复', color: 'green' },
 };
 
 export const MESSAGE_CHANNEL_LABELS: Record<string, string> = { sms: '短信', online: '网络留言' };
