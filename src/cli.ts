@@ -19,12 +19,15 @@ import { startReportScheduler } from './reports/scheduler.ts';
 import { evaluateCommand, EVALUATE_USAGE } from './evaluation/cli.ts';
 import { apikeyCommand, APIKEY_USAGE } from './interop/apikey-cli.ts';
 import { startProvincialSync } from './interop/transfer.ts';
+import { simulateCommand, SIMULATE_USAGE } from './calls/simulate-cli.ts';
+import { auditCommand, backupCommand, restoreCommand, AUDIT_USAGE } from './audit/cli.ts';
 import { generateCommand, GENERATE_USAGE } from './scale/generate-cli.ts';
+import { isClusterWorker, parseWorkers, runPrimary, WORKERS_ON_SQLITE } from './server/workers.ts';
 
 const USAGE = `用法: hotline <命令> [选项]
 
   start                      迁移数据库、首次运行时载入演示数据并启动服务（npm start）
-  serve                      启动服务（PORT，默认 3000；仅监听 127.0.0.1，HOST 可改）
+  serve [--workers N]        启动服务（PORT，默认 3000；仅监听 127.0.0.1，HOST 可改；--workers 在 PostgreSQL 上启动 N 个进程）
   migrate                    执行数据库迁移
   demo [--reset]             载入牡丹江演示数据（单位、分类、各角色用户、数百张各状态工单）
   deadline --from <时刻> (--working-days N | --hours N | --days N)
@@ -34,6 +37,8 @@ ${KB_USAGE}
 ${REPORT_USAGE}
 ${EVALUATE_USAGE}
 ${APIKEY_USAGE}
+${SIMULATE_USAGE}
+${AUDIT_USAGE}
 ${GENERATE_USAGE}
 
 环境变量: PORT, HOST, HOTLINE_DATA_DIR（SQLite 文件目录，默认 ./data）, HOTLINE_DATABASE_URL（postgres://…）`;
@@ -120,6 +125,14 @@ async function run(argv: string[]): Promise<void> {
       return;
     }
     case 'serve': {
+      const { values } = parseArgs({ args: rest, options: { workers: { type: 'string' } } });
+      const workers = parseWorkers(values.workers);
+      if (typeof workers === 'string') fail(workers);
+      if (workers > 1 && !isClusterWorker()) {
+        if (!envOptions().databaseUrl) fail(WORKERS_ON_SQLITE);
+        await runPrimary(workers, (line) => process.stdout.write(`${line}\n`));
+        return;
+      }
       const ctx = await bootstrap(envOptions());
       await serve(ctx, false);
       return;
@@ -172,6 +185,18 @@ async function run(argv: string[]): Promise<void> {
       return;
     case 'apikey':
       await apikeyCommand(rest, withContext);
+      return;
+    case 'simulate-calls':
+      await simulateCommand(rest);
+      return;
+    case 'audit':
+      await auditCommand(rest);
+      return;
+    case 'backup':
+      await backupCommand(rest);
+      return;
+    case 'restore':
+      await restoreCommand(rest);
       return;
     case 'generate':
       await generateCommand(rest);
