@@ -6,6 +6,8 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describeEachEngine, intakeBody, startTestApp, type TestApp } from '../../test/support/app.ts';
 import { generateHistory, type GeneratedHistory } from './generate.ts';
+import { sequenceEvents } from '../interop/feed.ts';
+import { syncProvincial } from '../interop/transfer.ts';
 
 const END = '2026-11-01T00:00:00+08:00';
 const TICKETS = 600;
@@ -70,6 +72,12 @@ describeEachEngine('generated history', (engine) => {
     const kinds = (await db.selectFrom('unit_requests').select('kind').distinct().execute()).map((r) => r.kind).sort();
     assert.deepEqual(kinds, ['extension', 'return']);
     assert.ok((await db.selectFrom('duties').select('id').where('extensions', '>', 0).execute()).length > 0, 'some extended duties');
+  });
+
+  it('history is not news: the change feed and the provincial sync pass over it', async () => {
+    assert.ok((await t.ctx.store.db.selectFrom('tickets').select('id').where('origin', '=', 'provincial').execute()).length > 0, 'provincial tickets generated');
+    assert.equal(await sequenceEvents(t.ctx), 0);
+    assert.equal(await syncProvincial(t.ctx), 0);
   });
 
   it('the ticket list counts each state as the rows have it, with the recent tickets still in flight', async () => {

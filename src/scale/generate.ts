@@ -38,6 +38,8 @@ export interface GeneratedHistory {
 }
 
 const SHANGHAI_MS = 8 * 3_600_000;
+/** Counters holding the last event id a reader of the audit log has processed. */
+const EVENT_CURSORS = ['event_feed.frontier', 'interop:provincial-sync:event-id'];
 const DAY_MS = 86_400_000;
 // Share of a day's calls per hour of the day (Shanghai): the line is open around the clock, busiest in office hours.
 const HOUR_WEIGHTS = [0.2, 0.1, 0.1, 0.1, 0.1, 0.2, 0.4, 0.8, 2, 2.2, 2.2, 2, 1.2, 1.4, 2, 2.1, 2, 1.8, 1.2, 1, 0.9, 0.7, 0.5, 0.3];
@@ -235,6 +237,12 @@ async function counterValue(ctx: AppContext, name: string): Promise<number> {
   return Number(row?.value ?? 0);
 }
 
+/** The city's per-day ticket counters as they stand: generated tickets are numbered after them. */
+async function dayCounters(ctx: AppContext): Promise<Map<string, number>> {
+  const rows = await ctx.store.db.selectFrom('counters').select(['name', 'value']).where('name', 'like', `ticket:${ctx.city.code}:%`).execute();
+  return new Map(rows.map((r) => [r.name, Number(r.value)]));
+}
+
 async function setCounter(ctx: AppContext, name: string, value: number): Promise<void> {
   await ctx.store.db
     .insertInto('counters')
@@ -261,12 +269,43 @@ export async function generateHistory(ctx: AppContext, options: GenerateOptions)
   let ticketId = firstTicketId;
   let dutyId = (await maxId(ctx, 'duties')) + 1;
   const nextDutyId = () => dutyId++;
-  // Whether the change feed has numbered every event so far: then history is not news to subscribers.
-  const feedCaughtUp = (await counterValue(ctx, 'event_feed.frontier')) >= (await maxId(ctx, 'events'));
+  // The readers of the audit log that move a cursor through it (the change feed, the provincial sync):
+  // where one has read every event so far, the generated history is not news to it and it skips it.
+  const eventsBefore = await maxId(ctx, 'events');
+  const caughtUpCursors: string[] = [];
+  for (const name of EVENT_CURSORS) if ((await counterValue(ctx, name)) >= eventsBefore) caughtUpCursors.push(name);
   const chain = await eventChain(ctx);
   const totals = { tickets: 0, duties: 0, events: 0, callbacks: 0, requests: 0, submissions: 0 };
   const hourCumulative = HOUR_WEIGHTS.map((_, i) => HOUR_WEIGHTS.slice(0, i + 1).reduce((a, b) => a + b, 0) / HOUR_WEIGHTS.reduce((a, b) => a + b, 0));
   try {
+    // Stories pile up across days and go out batchTickets at a time: few, large transactions.
+    let stories: TicketRows[] = [];
+    const flush = async () => {
+      if (!stories.length) return;
+      const duties = stories.flatMap((s) => s.duties);
+      const events = stories.flatMap((s) => s.events);
+      const callbacks = stories.flatMap((s) => s.callbacks);
+      const requests = stories.flatMap((s) => s.requests);
+      const submissions = stories.flatMap((s) => s.submissions);
+      await writer.write([
+        { table: TICKETS, rows: stories.map((s) => s.ticket) as never },
+        { table: DUTIES, rows: duties as never },
+        chain ? { table: CHAINED_EVENTS, rows: chain.link(events) } : { table: EVENTS, rows: events as never },
+        { table: CALLBACKS, rows: callbacks as never },
+        { table: REQUESTS, rows: requests as never },
+        { table: SUBMISSIONS, rows: submissions as never },
+      ]);
+      totals.tickets += stories.length;
+      totals.duties += duties.length;
+      totals.events += events.length;
+      totals.callbacks += callbacks.length;
+      totals.requests += requests.length;
+      totals.submissions += submissions.length;
+      stories = [];
+      options.onProgress?.(totals.tickets, options.tickets);
+    };
+    const counters = await dayCounters(ctx);
+    const lastNumbers = new Map<string, number>();
     for (const [index, dayMs] of days.entries()) {
       const count = perDay[index];
       if (!count) continue;
@@ -278,36 +317,16 @@ export async function generateHistory(ctx: AppContext, options: GenerateOptions)
       }).sort((a, b) => a - b);
       const dayKey = shanghaiDate(new Date(dayMs).toISOString()).replace(/-/g, '');
       const counterName = `ticket:${ctx.city.code}:${dayKey}`;
-      let seq = await counterValue(ctx, counterName);
-      for (let from = 0; from < count; from += batchTickets) {
-        const stories: TicketRows[] = [];
-        for (const createdMs of times.slice(from, from + batchTickets)) {
-          seq += 1;
-          stories.push(ticketStory(rng, world, ticketId++, `${ctx.city.code}${dayKey}${String(seq).padStart(6, '0')}`, Math.floor(createdMs), endMs, nextDutyId));
-        }
-        const duties = stories.flatMap((s) => s.duties);
-        const events = stories.flatMap((s) => s.events);
-        const callbacks = stories.flatMap((s) => s.callbacks);
-        const requests = stories.flatMap((s) => s.requests);
-        const submissions = stories.flatMap((s) => s.submissions);
-        await writer.write([
-          { table: TICKETS, rows: stories.map((s) => s.ticket) as never },
-          { table: DUTIES, rows: duties as never },
-          chain ? { table: CHAINED_EVENTS, rows: chain.link(events) } : { table: EVENTS, rows: events as never },
-          { table: CALLBACKS, rows: callbacks as never },
-          { table: REQUESTS, rows: requests as never },
-          { table: SUBMISSIONS, rows: submissions as never },
-        ]);
-        totals.tickets += stories.length;
-        totals.duties += duties.length;
-        totals.events += events.length;
-        totals.callbacks += callbacks.length;
-        totals.requests += requests.length;
-        totals.submissions += submissions.length;
+      let seq = counters.get(counterName) ?? 0;
+      for (const createdMs of times) {
+        seq += 1;
+        stories.push(ticketStory(rng, world, ticketId++, `${ctx.city.code}${dayKey}${String(seq).padStart(6, '0')}`, Math.floor(createdMs), endMs, nextDutyId));
+        if (stories.length >= batchTickets) await flush();
       }
-      await setCounter(ctx, counterName, seq);
-      options.onProgress?.(totals.tickets, options.tickets);
+      lastNumbers.set(counterName, seq);
     }
+    await flush();
+    for (const [name, value] of lastNumbers) await setCounter(ctx, name, value);
   } finally {
     await writer.close();
   }
@@ -317,7 +336,8 @@ export async function generateHistory(ctx: AppContext, options: GenerateOptions)
       await sql`select setval(pg_get_serial_sequence(${table}, 'id'), greatest((select max(id) from ${sql.table(table)}), 1))`.execute(ctx.store.db);
     }
   }
-  if (feedCaughtUp) await setCounter(ctx, 'event_feed.frontier', await maxId(ctx, 'events'));
+  const eventsAfter = await maxId(ctx, 'events');
+  for (const name of caughtUpCursors) await setCounter(ctx, name, eventsAfter);
   // What autovacuum keeps up to date on a live server: statistics and the visibility map.
   await sql.raw(ctx.store.engine === 'postgres' ? 'vacuum analyze' : 'analyze').execute(ctx.store.db);
   return {
