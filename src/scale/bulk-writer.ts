@@ -29,6 +29,8 @@ export function postgresWriter(db: Db): BulkWriter {
   return {
     async write(batches) {
       await db.transaction().execute(async (tx) => {
+        // A bulk load is rerun, not recovered: no need to wait for each commit's flush to disk.
+        await sql`set local synchronous_commit = off`.execute(tx);
         for (const { table, rows } of batches) {
           if (!rows.length) continue;
           const names = sql.raw(table.columns.map(([n]) => `"${n}"`).join(', '));
