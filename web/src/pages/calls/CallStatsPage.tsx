@@ -37,7 +37,7 @@ export default function CallStatsPage() {
   const page = Math.max(1, Number(params.get('page')) || 1);
   const [agentText, setAgentText] = useState(agent ?? '');
   // Most half hours of a night have no calls: they are left out unless asked for.
-  const quiet = params.get('quiet') === '1';
+  const withEmpty = params.get('empty') === '1';
 
   const set = (patch: Record<string, string | undefined>) =>
     setParams(
@@ -53,7 +53,7 @@ export default function CallStatsPage() {
   const [data, setData] = useState<StatsPage | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
-  const key = `${from}|${to}|${interval}|${by}|${queue}|${agent}|${page}|${quiet}`;
+  const key = `${from}|${to}|${interval}|${by}|${queue}|${agent}|${page}|${withEmpty}`;
   useEffect(() => {
     let on = true;
     setLoading(true);
@@ -63,7 +63,7 @@ export default function CallStatsPage() {
       .then((r) => {
         if (!on) return;
         // The server pages when it can; a whole list is paged here.
-        setData(pageOf(quiet || !Array.isArray(r) ? r : r.filter((x) => x.offered > 0), page, PAGE_SIZE));
+        setData(pageOf(withEmpty || !Array.isArray(r) ? r : r.filter((x) => x.offered > 0), page, PAGE_SIZE));
         setError(null);
       })
       .catch((e) => on && setError(e instanceof Error ? e.message : String(e)))
@@ -142,7 +142,7 @@ export default function CallStatsPage() {
             ]}
           />
           <Select allowClear placeholder="队列" style={{ width: 150 }} value={queue} onChange={(v) => set({ queue: v })} options={Object.entries(QUEUE_LABELS).map(([value, label]) => ({ value, label }))} />
-          <Checkbox checked={quiet} onChange={(e) => set({ quiet: e.target.checked ? '1' : undefined })}>
+          <Checkbox checked={withEmpty} onChange={(e) => set({ empty: e.target.checked ? '1' : undefined })}>
             含无来电时段
           </Checkbox>
           <Input.Search

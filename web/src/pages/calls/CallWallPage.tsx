@@ -157,7 +157,7 @@ export default function CallWallPage() {
       tooltip: { trigger: 'axis', valueFormatter: (v) => (v === null || v === undefined ? '—' : `${v}%`) },
       legend: { top: 0, right: 0, itemWidth: 14, textStyle: { fontSize: 11 } },
       xAxis: { type: 'category', data: past.map((r) => r.from.slice(11, 16)), axisLabel: { fontSize: 10 } },
-      yAxis: { type: 'value', min: 0, max: 105, interval: 20, axisLabel: { formatter: '{value}%', fontSize: 10 } },
+      yAxis: { type: 'value', min: 0, max: 100, axisLabel: { formatter: '{value}%', fontSize: 10 } },
       series: [
         { name: '15秒服务水平', type: 'line', smooth: true, symbolSize: 6, connectNulls: false, data: past.map((r) => (r.serviceLevel15s === null ? null : Math.round(r.serviceLevel15s * 1000) / 10)) },
         { name: '接通率', type: 'line', smooth: true, symbolSize: 6, lineStyle: { type: 'dashed' }, data: past.map((r) => (r.connectRate === null ? null : Math.round(r.connectRate * 1000) / 10)) },
