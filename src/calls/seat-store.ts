@@ -1,6 +1,7 @@
 // Seats in the store: read (locked on PostgreSQL, so two batches touching one seat take turns),
 // apply inputs through the pure state machine, write the seat and its closed stretches (cut at
 // Shanghai midnights), and record each call's after-call work on the call.
+import { sql } from 'kysely';
 import type { Db, Tx, Engine } from '../store/db.ts';
 import type { SeatState } from './contract.ts';
 import { applySeatInput, instantRank, loggedOffSeat, settleSeat, splitAtMidnights, type ClosedInterval, type Seat, type SeatInput, type SeatRefusal, type SeatRules } from '../domain/seat-states.ts';
@@ -80,13 +81,27 @@ export function applyInputs(changes: SeatChanges, inputs: Array<{ agent: string;
   return refusal;
 }
 
-/** Writes changed seats and the closed stretches; the wrap-up of a call is recorded on it. */
+/** Writes changed seats (one upsert) and the closed stretches; the wrap-up of a call is recorded on it. */
 export async function saveSeats(tx: Tx, changes: SeatChanges, now: string): Promise<void> {
-  for (const agent of changes.changed) {
+  const rows = [...changes.changed].map((agent) => {
     const seat = changes.seats.get(agent)!;
-    const values = { state: seat.state, reason: seat.reason, since: seat.since, call_id: seat.callId, wrap_up_until: seat.wrapUpUntil, updated_at: now };
-    if (seat.exists) await tx.updateTable('seats').set(values).where('agent', '=', seat.agent).execute();
-    else await tx.insertInto('seats').values({ agent: seat.agent, message_id: null, skills: '[]', ...values }).onConflict((oc) => oc.column('agent').doUpdateSet(values)).execute();
+    return { agent, state: seat.state, reason: seat.reason, since: seat.since, call_id: seat.callId, message_id: seat.messageId, wrap_up_until: seat.wrapUpUntil, skills: JSON.stringify(seat.skills), updated_at: now };
+  });
+  for (let i = 0; i < rows.length; i += 500) {
+    await tx
+      .insertInto('seats')
+      .values(rows.slice(i, i + 500))
+      .onConflict((oc) =>
+        oc.column('agent').doUpdateSet((eb) => ({
+          state: eb.ref('excluded.state'),
+          reason: eb.ref('excluded.reason'),
+          since: eb.ref('excluded.since'),
+          call_id: eb.ref('excluded.call_id'),
+          wrap_up_until: eb.ref('excluded.wrap_up_until'),
+          updated_at: eb.ref('excluded.updated_at'),
+        })),
+      )
+      .execute();
   }
   await writeIntervals(tx, changes.closed);
 }
@@ -95,10 +110,16 @@ async function writeIntervals(tx: Tx, closed: ClosedInterval[]): Promise<void> {
   if (!closed.length) return;
   const rows = closed.flatMap(splitAtMidnights).map((c) => ({ agent: c.agent, state: c.state, reason: c.reason, call_id: c.callId, from_at: c.from, to_at: c.to }));
   for (let i = 0; i < rows.length; i += 500) await tx.insertInto('seat_intervals').values(rows.slice(i, i + 500)).execute();
-  for (const c of closed) {
-    if (c.state === 'wrap_up' && c.callId != null) {
-      await tx.updateTable('calls').set({ wrap_up_seconds: Math.round((Date.parse(c.to) - Date.parse(c.from)) / 1000) }).where('id', '=', c.callId).execute();
-    }
+  // Each call's after-call work, in one statement for the batch.
+  const wrapUps = closed.filter((c) => c.state === 'wrap_up' && c.callId != null).map((c) => ({ id: c.callId!, seconds: Math.round((Date.parse(c.to) - Date.parse(c.from)) / 1000) }));
+  for (let i = 0; i < wrapUps.length; i += 300) {
+    const part = wrapUps.slice(i, i + 300);
+    const cases = sql.join(part.map((w) => sql`when ${w.id} then cast(${w.seconds} as integer)`), sql` `);
+    await tx
+      .updateTable('calls')
+      .set({ wrap_up_seconds: sql<number>`case id ${cases} end` })
+      .where('id', 'in', part.map((w) => w.id))
+      .execute();
   }
 }
 

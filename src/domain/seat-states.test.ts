@@ -38,6 +38,7 @@ const rows: Row[] = [
   { name: 'in one instant: ready after the next answer is older', from: seat({ state: 'busy', callId: 8, since: T(100) }), input: { source: 'switch', state: 'ready', at: T(100) }, expect: 'stale' },
   { name: 'in one instant: the next answer after ready stands', from: seat({ state: 'ready', since: T(100) }), input: { source: 'call', state: 'busy', callId: 8, at: T(100) }, expect: { state: 'busy', callId: 8 } },
   { name: 'in one instant: a call answered and ended at once goes to wrap-up', from: seat({ state: 'busy', callId: 8, since: T(100) }), input: { source: 'call', state: 'wrap_up', callId: 8, at: T(100) }, expect: { state: 'wrap_up', callId: 8 } },
+  { name: 'the end of a call the agent logged off from brings no wrap-up', from: seat({ state: 'logged_off', since: T(50) }), input: { source: 'call', state: 'wrap_up', callId: 7, at: T(100) }, expect: { state: 'logged_off', since: T(50) }, closed: [] },
   { name: 'no wrap-up from logged off', from: seat({}), input: { source: 'agent', state: 'wrap_up', at: T(10) }, expect: 'not_logged_on' },
 ];
 

@@ -85,6 +85,9 @@ export function applySeatInput(current: Seat, input: SeatInput, rules: SeatRules
     if (!sameCall && instantRank(input.state) < instantRank(seat.state)) return { ok: false, refusal: 'stale' };
   }
 
+  // An agent who logged off during a call left it: its end brings no after-call work.
+  if (input.source === 'call' && input.state === 'wrap_up' && seat.state === 'logged_off') return { ok: true, seat, closed: settled.closed, changed: settled.closed.length > 0 };
+
   let reason: string | null = null;
   if (input.state === 'not_ready') {
     reason = ('reason' in input ? input.reason : null) ?? null;
