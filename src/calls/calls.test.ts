@@ -266,6 +266,10 @@ describeEachEngine('Call handling', (engine) => {
     const self = await admin.post(`/api/v1/restrictions/${own.body.id}/approve`, {});
     assert.equal(self.status, 403);
     assert.match(self.body.title, /申请人以外/);
+    const refused = await centre.post(`/api/v1/restrictions/${own.body.id}/approve`, { approve: false, note: '证据不足' });
+    assert.equal(refused.status, 200);
+    assert.equal(refused.body.status, 'rejected');
+    assert.equal((await centre.post(`/api/v1/restrictions/${own.body.id}/approve`, {})).status, 409);
 
     t.clock.set(U(800));
     const ok = await centre.post(`/api/v1/restrictions/${id}/approve`, {});
@@ -299,7 +303,7 @@ describeEachEngine('Call handling', (engine) => {
     const freed = await cti({ callId: 'R-2', seq: 1, type: 'offered', at: new Date(Date.parse(U(800 + 8 * 86400))).toISOString() , caller: phone });
     assert.deepEqual(freed.body.restrictions, []);
     const expiredEvents = await t.ctx.store.db.selectFrom('events').select(['action', 'detail']).where('action', 'like', 'call_restriction_%').orderBy('id').execute();
-    assert.deepEqual(expiredEvents.map((e) => e.action), ['call_restriction_request', 'call_restriction_request', 'call_restriction_approve', 'call_restriction_expire']);
+    assert.deepEqual(expiredEvents.map((e) => e.action), ['call_restriction_request', 'call_restriction_request', 'call_restriction_reject', 'call_restriction_approve', 'call_restriction_expire']);
     assert.ok(!JSON.stringify(expiredEvents).includes(phone), 'the audit names no number');
 
     // Revoke: an active one ends at once.

@@ -105,7 +105,7 @@ export async function ctiRoutes(app: FastifyInstance, opts: { ctx: AppContext })
     async (request) => {
       const raw = (request.query as Record<string, unknown>).after;
       const after = raw === undefined || raw === '' ? 0 : Number(raw);
-      if (!Number.isInteger(after) || after < 0) throw invalid('after', '字段「游标」应为非负整数');
+      if (!Number.isSafeInteger(after) || after < 0) throw invalid('after', '字段「游标」应为非负整数');
       return repliesForSource(ctx, Number(request.ctiKey!.id), after);
     },
   );

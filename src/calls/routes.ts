@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../server/context.ts';
 import { actorOf, requireRole } from '../auth/plugin.ts';
 import { obj, text } from '../tickets/schemas.ts';
+import { invalid } from '../server/problem.ts';
 import { STATS_INTERVALS, type StatsInterval } from '../domain/service-levels.ts';
 import { ctiRoutes } from './cti-routes.ts';
 import { listSeats, mySeat, setMyState, setSkills } from './seats.ts';
@@ -15,7 +16,9 @@ import { decideRestriction, listRestrictions, requestRestriction, revokeRestrict
 import { PHONE_SCHEMA } from '../tickets/intake.ts';
 
 const DATE = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' };
-const ID = obj({ id: { type: 'integer', minimum: 1 } }, ['id']);
+// Row ids: bigint for calls, missed calls and messages; a restriction's id is an integer column.
+const ID = obj({ id: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER } }, ['id']);
+const RESTRICTION_ID = obj({ id: { type: 'integer', minimum: 1, maximum: 2_147_483_647 } }, ['id']);
 const SEAT_ROLES = ['agent', 'team_lead', 'centre', 'admin'] as const;
 const LEAD_ROLES = ['team_lead', 'centre', 'admin'] as const;
 
@@ -132,14 +135,21 @@ export async function callRoutes(app: FastifyInstance, opts: { ctx: AppContext }
     },
     async (request, reply) => reply.code(201).send(await requestRestriction(ctx, actorOf(request), request.body)),
   );
-  app.post<{ Params: { id: number }; Body: { approve?: boolean; note?: string } }>(
+  // The body is optional ({approve: false, note} refuses): checked by hand so a bare POST approves.
+  app.post<{ Params: { id: number } }>(
     '/restrictions/:id/approve',
-    { preHandler: requireRole('centre', 'admin'), schema: { tags, summary: '审批限制呼入（热线管理机构，申请人以外）', params: ID, body: obj({ approve: { type: 'boolean' }, note: text(500, 0) }) } },
-    async (request) => decideRestriction(ctx, actorOf(request), request.params.id, request.body?.approve ?? true, request.body?.note),
+    { preHandler: requireRole('centre', 'admin'), schema: { tags, summary: '审批限制呼入（热线管理机构，申请人以外）', params: RESTRICTION_ID } },
+    async (request) => {
+      const body = (request.body ?? {}) as Record<string, unknown>;
+      if (typeof body !== 'object' || Array.isArray(body)) throw invalid('body', '请求体应为 JSON 对象');
+      if (body.approve !== undefined && typeof body.approve !== 'boolean') throw invalid('approve', '字段「审批结论」应为布尔值（true/false）');
+      if (body.note !== undefined && (typeof body.note !== 'string' || body.note.length > 500)) throw invalid('note', '字段「说明」应为不超过 500 个字符的文本');
+      return decideRestriction(ctx, actorOf(request), request.params.id, (body.approve as boolean | undefined) ?? true, body.note as string | undefined);
+    },
   );
   app.post<{ Params: { id: number }; Body: { reason: string } }>(
     '/restrictions/:id/revoke',
-    { preHandler: requireRole('team_lead', 'centre', 'admin'), schema: { tags, summary: '撤销限制', params: ID, body: obj({ reason: text(500) }, ['reason']) } },
+    { preHandler: requireRole('team_lead', 'centre', 'admin'), schema: { tags, summary: '撤销限制', params: RESTRICTION_ID, body: obj({ reason: text(500) }, ['reason']) } },
     async (request) => revokeRestriction(ctx, actorOf(request), request.params.id, request.body.reason),
   );
 }
