@@ -111,7 +111,7 @@ export function formatReport(r: SimulationReport): string {
   const l = r.load;
   const head = `话务模拟：每小时 ${l.callsPerHour} 通、${l.agents} 个坐席、平均处理 ${l.handleSeconds} 秒（${l.trafficErlangs.toFixed(1)} Erlang）、${l.hours} 小时、种子 ${l.seed}` +
     `${l.patienceSeconds ? `、平均耐心 ${l.patienceSeconds} 秒` : ''}${l.realistic ? '、真实分布' : ''}\n统计时段 ${r.period.from} – ${r.period.to}\n` +
-    `CTI 事件 ${r.replay.events} 条，${r.replay.batches} 批，${r.replay.seconds.toFixed(1)} 秒（${r.replay.eventsPerSecond} 条/秒）\n\n`;
+    `CTI 事件 ${r.replay.events} 条（新接收 ${r.replay.accepted}，重复 ${r.replay.duplicates}），${r.replay.batches} 批，${r.replay.seconds.toFixed(1)} 秒（${r.replay.eventsPerSecond} 条/秒）\n\n`;
   const p = r.source === 'platform' ? r : null;
   const rows: Array<[string, (f: ServiceLevelFigures) => string, string]> = [
     ['呼入量 offered', (f) => String(f.offered), '—'],
