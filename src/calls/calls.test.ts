@@ -445,6 +445,9 @@ describeEachEngine('Call handling', (engine) => {
       ws.on('open', () => resolve(101));
     });
     assert.equal(refused, 401);
+    const plain = await t.app.inject({ method: 'GET', url: '/api/v1/cti/ws', headers: { 'x-api-key': ctiKey } });
+    assert.equal(plain.statusCode, 426);
+    assert.match(JSON.parse(plain.body).title, /WebSocket/);
     const ws = new WebSocket(`ws://127.0.0.1:${address.port}/api/v1/cti/ws?key=${encodeURIComponent(ctiKey)}`);
     await new Promise((resolve, reject) => {
       ws.on('open', resolve);

@@ -62,10 +62,13 @@ export async function ctiRoutes(app: FastifyInstance, opts: { ctx: AppContext })
   );
 
   // One JSON event or batch a message, answered in order with its result (or a problem; the socket stays open).
-  app.get(
-    '/cti/ws',
-    { websocket: true, preValidation: async (request) => void (request.ctiKey = await authenticate(ctx, request, null, 'cti:events')) },
-    (socket: WebSocket, request: FastifyRequest) => {
+  // A plain GET (no upgrade) is told to upgrade.
+  app.route({
+    method: 'GET',
+    url: '/cti/ws',
+    preValidation: async (request) => void (request.ctiKey = await authenticate(ctx, request, null, 'cti:events')),
+    handler: async (_request, reply) => reply.code(426).header('upgrade', 'websocket').type('application/problem+json').send({ type: 'urn:hotline:problem:upgrade-required', title: '此地址仅接受 WebSocket 连接', status: 426 }),
+    wsHandler: (socket: WebSocket, request: FastifyRequest) => {
       const switchId = Number(request.ctiKey!.id);
       let chain = Promise.resolve();
       socket.on('message', (data) => {
@@ -87,7 +90,7 @@ export async function ctiRoutes(app: FastifyInstance, opts: { ctx: AppContext })
         });
       });
     },
-  );
+  });
 
   app.post(
     '/messages',
