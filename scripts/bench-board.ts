@@ -21,6 +21,8 @@ export interface BoardBenchResult {
   board_max_ms: number;
   board_unit_p50_ms: number;
   board_items_p50_ms: number;
+  /** The board's core straight through the driver: open duties per unit and light in one GROUP BY. */
+  bare_p50_ms: number;
 }
 
 function median(xs: number[]): number {
@@ -130,6 +132,11 @@ export async function benchBoard(options: { duties?: number; databaseUrl?: strin
     const all = await time(runs, () => boardSummary(ctx, null));
     const unit = await time(runs, () => boardSummary(ctx, unitActor));
     const items = await time(runs, () => boardItems(ctx, null, { unit: units[1].code }, 1, 50));
+    const bare = await time(runs, () =>
+      sql`select unit_id, count(*) as total, sum(case when due_at < ${now} then 1 else 0 end) as red,
+                 sum(case when due_at >= ${now} and yellow_at <= ${now} then 1 else 0 end) as yellow
+          from duties where status = 'open' group by unit_id`.execute(db),
+    );
     const check = await boardSummary(ctx, null);
     if (check.totals.total !== total) throw new Error(`board counted ${check.totals.total} of ${total}`);
     return {
@@ -139,6 +146,7 @@ export async function benchBoard(options: { duties?: number; databaseUrl?: strin
       board_max_ms: Math.round(Math.max(...all) * 10) / 10,
       board_unit_p50_ms: median(unit),
       board_items_p50_ms: median(items),
+      bare_p50_ms: median(bare),
     };
   } finally {
     await ctx.store.close();

@@ -1,19 +1,24 @@
-// `npm run bench`: figures, not a test. Creates tickets through the HTTP API of a real server
-// process on SQLite (each with its duties, audit event and outbox message in one transaction) at 32
-// concurrent clients, and measures the bare insert rate of the same table in the same run. Then the
-// knowledge base's search latency over 100,000 passages (the five seed bulletins plus synthetic
-// documents drawn from their words) on SQLite, and on PostgreSQL when HOTLINE_BENCH_PG_URL gives a
-// server (an admin URL: the bench creates and drops its own database there).
-// Then the monthly evaluation over a year of synthetic history: 1,000,000 tickets on SQLite and
-// 10,000,000 on PostgreSQL (BENCH_EVAL_SQLITE_TICKETS / BENCH_EVAL_PG_TICKETS change the sizes).
-// `npm run bench -- --json` prints one JSON object instead of the table; `-- --kb-only` skips the
-// tickets; `-- --only=tickets|kb|evaluation|board` runs one part. The supervision board is timed
-// over 200,000 open duties.
+// `npm run bench`: every figure of the product in one table, each beside the bare engine doing the
+// same work in the same run where that makes sense (the ratio shows how close the product runs to
+// its storage engine), with the machine's details. Figures, not a test.
+//
+//   npm run bench                    Markdown table
+//   npm run bench -- --json          one JSON object
+//   npm run bench -- --only=P[,P]    parts: tickets, pg, kb, board, cti, evaluation
+//
+// Sizes: the full run creates tickets for BENCH_SECONDS (15) s, searches 100,000 KB passages, times
+// the board over 200,000 open duties and the evaluation over 1,000,000 tickets on SQLite and
+// 10,000,000 on PostgreSQL (BENCH_EVAL_SQLITE_TICKETS / BENCH_EVAL_PG_TICKETS); BENCH_QUICK=1 makes
+// everything small. PostgreSQL: the server HOTLINE_BENCH_PG_URL names (an admin URL; the bench
+// creates and drops its own databases there), else a throwaway cluster on 127.0.0.1 when the server
+// binaries are installed (scripts/throwaway-postgres.ts), else the PostgreSQL rows are skipped.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { cpus, totalmem, tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { cpus, loadavg, totalmem, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import SQLite from 'better-sqlite3';
+import pg from 'pg';
 import autocannon from 'autocannon';
 import { openStore } from '../src/store/db.ts';
 import { migrate } from '../src/store/migrations.ts';
@@ -26,16 +31,25 @@ import { padCorpus } from './kb-corpus.ts';
 import { evaluationBench, type EvaluationFigures } from './bench-evaluation.ts';
 import { scratchDatabase } from './bench-database.ts';
 import { benchBoard, type BoardBenchResult } from './bench-board.ts';
+import { startThrowawayPostgres, type ThrowawayPostgres } from './throwaway-postgres.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const json = process.argv.includes('--json');
+const quick = process.env.BENCH_QUICK === '1';
 const CONNECTIONS = 32;
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
-const PORT = 3900 + Math.floor(Math.random() * 90);
-const log = (line: string) => !json && process.stdout.write(`${line}\n`);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? (quick ? 5 : 15));
+const KB_PASSAGES = Number(process.env.BENCH_KB_PASSAGES ?? (quick ? 5_000 : 100_000));
+const BOARD_DUTIES = Number(process.env.BENCH_BOARD_DUTIES ?? (quick ? 20_000 : 200_000));
+const EVAL_SQLITE = Number(process.env.BENCH_EVAL_SQLITE_TICKETS ?? (quick ? 20_000 : 1_000_000));
+const EVAL_PG = Number(process.env.BENCH_EVAL_PG_TICKETS ?? (quick ? 20_000 : 10_000_000));
+const log = (line: string) => !json && process.stderr.write(`${line}\n`);
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',') ?? (process.argv.includes('--kb-only') ? ['kb'] : null);
+const runs = (part: string) => !only || only.includes(part);
+
+// ------------------------------------------------------------------ helpers
 
 async function waitForServer(url: string, child: ChildProcess): Promise<void> {
-  for (let i = 0; i < 150; i++) {
+  for (let i = 0; i < 300; i++) {
     if (child.exitCode !== null) throw new Error('server exited during start');
     try {
       if ((await fetch(url)).ok) return;
@@ -47,9 +61,38 @@ async function waitForServer(url: string, child: ChildProcess): Promise<void> {
   throw new Error('server did not start');
 }
 
-function rssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
+/** Resident memory of a process and its children (a cluster's primary and workers), MB. */
+function treeRssMb(pid: number): number {
+  let kb = 0;
+  const visit = (p: number) => {
+    try {
+      kb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, 'utf8'))?.[1] ?? 0);
+      for (const task of readdirSync(`/proc/${p}/task`)) {
+        for (const child of readFileSync(`/proc/${p}/task/${task}/children`, 'utf8').split(' ').filter(Boolean)) visit(Number(child));
+      }
+    } catch {
+      /* gone */
+    }
+  };
+  visit(pid);
+  return Math.round(kb / 1024);
+}
+
+/** The largest resident memory of one process in the tree, MB. */
+function maxProcessRssMb(pid: number): number {
+  let max = 0;
+  const visit = (p: number) => {
+    try {
+      max = Math.max(max, Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, 'utf8'))?.[1] ?? 0));
+      for (const task of readdirSync(`/proc/${p}/task`)) {
+        for (const child of readFileSync(`/proc/${p}/task/${task}/children`, 'utf8').split(' ').filter(Boolean)) visit(Number(child));
+      }
+    } catch {
+      /* gone */
+    }
+  };
+  visit(pid);
+  return Math.round(max / 1024);
 }
 
 function intakeBody(n: number): string {
@@ -65,15 +108,35 @@ function intakeBody(n: number): string {
   });
 }
 
-async function httpCreates(): Promise<{ perSecond: number; p50: number; p99: number; non2xx: number; total: number; rss: number }> {
+interface CreateFigures {
+  perSecond: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  total: number;
+  /** Largest resident memory of one server process while under load, MB. */
+  rssMax: number;
+  /** Resident memory of the whole server (all processes) after the run, MB. */
+  rssAfter: number;
+}
+
+/**
+ * Tickets created through POST /api/v1/tickets by 32 concurrent clients against a real server
+ * process (each request: validation, duplicate check, ticket number, ticket row, duties with
+ * deadlines, audit events, outbox SMS, one transaction, the created ticket in the answer).
+ */
+async function httpCreates(databaseUrl: string | null, workers: number): Promise<CreateFigures> {
   const dataDir = mkdtempSync(join(tmpdir(), 'hotline-bench-'));
-  const env = { ...process.env, HOTLINE_DATA_DIR: dataDir, HOTLINE_DATABASE_URL: '', PORT: String(PORT), LOG_LEVEL: 'warn' };
+  const port = 3900 + Math.floor(Math.random() * 90);
+  const env = { ...process.env, HOTLINE_DATA_DIR: dataDir, HOTLINE_DATABASE_URL: databaseUrl ?? '', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' };
   const cli = join(ROOT, 'bin', 'hotline.js');
   const made = spawnSync(process.execPath, [cli, 'user', 'create', '--username', 'bench', '--password', 'bench-password', '--role', 'agent'], { env, encoding: 'utf8' });
   if (made.status !== 0) throw new Error(made.stderr);
-  const server = spawn(process.execPath, [cli, 'serve'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const server = spawn(process.execPath, [cli, 'serve', ...(workers > 1 ? ['--workers', String(workers)] : [])], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  let rssMax = 0;
+  const sampler = setInterval(() => (rssMax = Math.max(rssMax, maxProcessRssMb(server.pid!))), 250);
   try {
-    const base = `http://127.0.0.1:${PORT}`;
+    const base = `http://127.0.0.1:${port}`;
     await waitForServer(`${base}/healthz`, server);
     const login = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'bench', password: 'bench-password' }) });
     const { token } = (await login.json()) as { token: string };
@@ -86,20 +149,24 @@ async function httpCreates(): Promise<{ perSecond: number; p50: number; p99: num
         setupRequest: (req: { body?: string }) => ({ ...req, body: intakeBody(n++) }),
       },
     ];
-    log(`warming up (3 s)…`);
+    log(`  warming up (3 s)…`);
     await autocannon({ url: base, connections: CONNECTIONS, duration: 3, requests });
-    log(`creating tickets through HTTP: ${CONNECTIONS} clients for ${SECONDS} s…`);
+    log(`  creating tickets through HTTP: ${CONNECTIONS} clients for ${SECONDS} s, ${workers} process${workers > 1 ? 'es' : ''}…`);
     const r = await autocannon({ url: base, connections: CONNECTIONS, duration: SECONDS, requests });
-    return { perSecond: Math.round(r['2xx'] / r.duration), p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx + r.errors, total: r['2xx'], rss: rssMb(server.pid!) };
+    return { perSecond: Math.round(r['2xx'] / r.duration), p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx + r.errors, total: r['2xx'], rssMax, rssAfter: treeRssMb(server.pid!) };
   } finally {
+    clearInterval(sampler);
     server.kill('SIGTERM');
     await new Promise((r) => server.once('exit', r));
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
+const BARE_TICKET_INSERT = `insert into tickets (no, channel, origin, type, requester_kind, requester_name, requester_phone, confidential, facts, address, special, status, round, provisional, supervised, repeat_count, created_at, updated_at)
+  values ($1, 'phone', 'local', 'complaint', 'person', '测试', $2, 0, $3, '东安区新安街道光华小区', 'none', 'dispatched', 1, 0, 0, 0, $4, $5)`;
+
 /** The same table, one row per transaction, straight through better-sqlite3: the engine's own ceiling. */
-async function bareInserts(): Promise<number> {
+async function bareInsertsSqlite(): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'hotline-bare-'));
   const file = join(dir, 'bare.sqlite');
   const store = openStore({ sqliteFile: file });
@@ -108,10 +175,7 @@ async function bareInserts(): Promise<number> {
   const db = new SQLite(file);
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${process.env.HOTLINE_SQLITE_SYNCHRONOUS === 'full' ? 'FULL' : 'NORMAL'}`);
-  const insert = db.prepare(
-    `insert into tickets (no, channel, origin, type, requester_kind, requester_name, requester_phone, confidential, facts, address, special, status, round, provisional, supervised, repeat_count, created_at, updated_at)
-     values (?, 'phone', 'local', 'complaint', 'person', '测试', ?, 0, ?, '东安区新安街道光华小区', 'none', 'dispatched', 1, 0, 0, 0, ?, ?)`,
-  );
+  const insert = db.prepare(BARE_TICKET_INSERT.replace(/\$\d/g, '?'));
   const count = 20_000;
   const started = performance.now();
   for (let i = 0; i < count; i++) {
@@ -124,7 +188,28 @@ async function bareInserts(): Promise<number> {
   return Math.round(count / seconds);
 }
 
-const KB_PASSAGES = Number(process.env.BENCH_KB_PASSAGES ?? 100_000);
+/** The same table on PostgreSQL, one row per transaction from 32 connections: the server's own ceiling. */
+async function bareInsertsPostgres(databaseUrl: string): Promise<number> {
+  const store = openStore({ url: databaseUrl });
+  await migrate(store.db, store.engine);
+  await store.close();
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: CONNECTIONS });
+  let n = 0;
+  const until = performance.now() + 5_000;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async () => {
+      while (performance.now() < until) {
+        const i = n++;
+        const now = new Date().toISOString();
+        await pool.query(BARE_TICKET_INSERT, [`MDJ20260101${String(i).padStart(7, '0')}`, `139${String(i).padStart(8, '0')}`, `压测诉求 ${i}：小区楼道照明损坏，晚上出行不便，请尽快维修`, now, now]);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  await pool.end();
+  return Math.round(n / seconds);
+}
 
 interface KbFigures {
   passages: number;
@@ -139,7 +224,7 @@ interface KbFigures {
  * Search latency as an agent sees it, minus HTTP: one search at a time (segmentation, synonyms,
  * ranking in the engine, grouping, snippets), the questions of the evaluation set asked in turn.
  */
-async function kbSearchLatency(engine: 'sqlite' | 'postgres'): Promise<KbFigures | null> {
+async function kbSearchLatency(engine: 'sqlite' | 'postgres'): Promise<KbFigures> {
   const scratch = await scratchDatabase(engine, 'kb');
   const ctx = await bootstrap({ databaseUrl: scratch.databaseUrl, sqliteFile: scratch.sqliteFile, dataDir: scratch.dir });
   try {
@@ -149,7 +234,7 @@ async function kbSearchLatency(engine: 'sqlite' | 'postgres'): Promise<KbFigures
     const passages = await padCorpus(ctx, KB_PASSAGES);
     const indexPerSecond = Math.round(passages / ((performance.now() - started) / 1000));
     await refreshStatistics(ctx.store.db, ctx.store.engine);
-    const questions = (JSON.parse(readFileSync(join(ROOT, 'scripts', 'eval-kb-questions.json'), 'utf8')) as { questions: Array<{ q: string }>; unanswerable: string[] });
+    const questions = JSON.parse(readFileSync(join(ROOT, 'scripts', 'eval-kb-questions.json'), 'utf8')) as { questions: Array<{ q: string }>; unanswerable: string[] };
     const asked = [...questions.questions.map((q) => q.q), ...questions.unanswerable];
     for (const q of asked) await searchKb(ctx, { q, limit: 10 });
     const latencies: number[] = [];
@@ -169,83 +254,206 @@ async function kbSearchLatency(engine: 'sqlite' | 'postgres'): Promise<KbFigures
   }
 }
 
-const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7) ?? (process.argv.includes('--kb-only') ? 'kb' : null);
-const runs = (part: string) => !only || only === part;
-const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
-log(`machine: ${machine}`);
-const bare = runs('tickets') ? await bareInserts() : null;
-const http = runs('tickets') ? await httpCreates() : null;
-const kbSqlite = runs('kb') ? await kbSearchLatency('sqlite') : null;
-const kbPostgres = runs('kb') && process.env.HOTLINE_BENCH_PG_URL ? await kbSearchLatency('postgres') : null;
-const evalSqlite = runs('evaluation') ? await evaluationBench('sqlite', Number(process.env.BENCH_EVAL_SQLITE_TICKETS ?? 1_000_000), log) : null;
-const evalPostgres = runs('evaluation') && process.env.HOTLINE_BENCH_PG_URL ? await evaluationBench('postgres', Number(process.env.BENCH_EVAL_PG_TICKETS ?? 10_000_000), log) : null;
 async function boardOn(engine: 'sqlite' | 'postgres'): Promise<BoardBenchResult> {
-  log(`supervision board on ${engine}: 200,000 open duties…`);
+  log(`supervision board on ${engine}: ${BOARD_DUTIES.toLocaleString('en')} open duties…`);
   const scratch = engine === 'postgres' ? await scratchDatabase(engine, 'board') : null;
   try {
-    return await benchBoard({ duties: 200_000, databaseUrl: scratch?.databaseUrl });
+    return await benchBoard({ duties: BOARD_DUTIES, databaseUrl: scratch?.databaseUrl });
   } finally {
     await scratch?.drop();
   }
 }
-const boardSqlite = runs('board') ? await boardOn('sqlite') : null;
-const boardPostgres = runs('board') && process.env.HOTLINE_BENCH_PG_URL ? await boardOn('postgres') : null;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const evalJson = (e: EvaluationFigures | null, key: string) =>
-  e ? { [`${key}_tickets`]: e.tickets, [`${key}_duties`]: e.duties, [`${key}_units`]: e.units, [`${key}_first_ms`]: e.runs[0], [`${key}_median_ms`]: median(e.runs) } : {};
-const result = {
-  machine,
-  engine: 'sqlite',
-  ...(http && bare
-    ? {
-        connections: CONNECTIONS,
-        seconds: SECONDS,
-        create_per_s: http.perSecond,
-        create_p50_ms: http.p50,
-        create_p99_ms: http.p99,
-        create_non2xx: http.non2xx,
-        created_total: http.total,
-        bare_insert_per_s: bare,
-        product_to_bare_ratio: Math.round((http.perSecond / bare) * 1000) / 1000,
-        rss_mb: http.rss,
-      }
-    : {}),
-  ...(kbSqlite
-    ? { kb_passages: kbSqlite.passages, kb_index_per_s: kbSqlite.indexPerSecond, kb_searches: kbSqlite.searches, kb_search_p50_ms: kbSqlite.p50, kb_search_p95_ms: kbSqlite.p95, kb_search_p99_ms: kbSqlite.p99 }
-    : {}),
-  ...(kbPostgres
-    ? { kb_pg_passages: kbPostgres.passages, kb_pg_index_per_s: kbPostgres.indexPerSecond, kb_pg_search_p50_ms: kbPostgres.p50, kb_pg_search_p95_ms: kbPostgres.p95, kb_pg_search_p99_ms: kbPostgres.p99 }
-    : {}),
-  ...evalJson(evalSqlite, 'evaluation_sqlite'),
-  ...(boardSqlite ? { board_duties: boardSqlite.duties, board_p50_ms: boardSqlite.board_p50_ms, board_max_ms: boardSqlite.board_max_ms, board_unit_p50_ms: boardSqlite.board_unit_p50_ms } : {}),
-  ...(boardPostgres ? { board_pg_duties: boardPostgres.duties, board_pg_p50_ms: boardPostgres.board_p50_ms, board_pg_max_ms: boardPostgres.board_max_ms, board_pg_unit_p50_ms: boardPostgres.board_unit_p50_ms } : {}),
-  ...evalJson(evalPostgres, 'evaluation_pg'),
+
+/** Call handling (scripts/bench-cti.ts, when present): its benchCti() resolves to { cti_events_per_s, … }. */
+async function ctiFigures(): Promise<Record<string, number | null> | null> {
+  const file = join(ROOT, 'scripts', 'bench-cti.ts');
+  if (!existsSync(file)) return null;
+  const module = (await import(pathToFileURL(file).href)) as { benchCti?: (o: { seconds?: number; log?: (l: string) => void }) => Promise<Record<string, number | null>> };
+  if (typeof module.benchCti !== 'function') return null;
+  log('call handling (scripts/bench-cti.ts)…');
+  return module.benchCti({ seconds: quick ? 5 : undefined, log });
+}
+
+// ------------------------------------------------------------------ machine
+
+function sqliteVersion(): string {
+  const db = new SQLite(':memory:');
+  const v = (db.prepare('select sqlite_version() as v').get() as { v: string }).v;
+  db.close();
+  return v;
+}
+
+async function postgresVersion(url: string): Promise<string> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const { rows } = await client.query(`select current_setting('server_version') as v`);
+  await client.end();
+  return String(rows[0].v).split(' ')[0];
+}
+
+// ------------------------------------------------------------------ run
+
+const cpu = cpus();
+const load = () => loadavg().map((l) => l.toFixed(1)).join(' / ');
+const machine = {
+  cpu_model: cpu[0]?.model.trim() ?? 'unknown',
+  cpu_cores: cpu.length,
+  memory_gib: Math.round(totalmem() / 2 ** 30),
+  node: process.version,
+  sqlite: sqliteVersion(),
+  postgres: null as string | null,
+  postgres_source: null as string | null,
+  load_before: load(),
+  load_after: '',
 };
-if (json) {
-  process.stdout.write(`${JSON.stringify(result)}\n`);
-} else {
-  log('');
-  log('| figure | value |');
-  log('|---|---|');
-  if (http && bare) {
-    log(`| tickets created/s via HTTP (${CONNECTIONS} clients; ticket + duties + audit + outbox per transaction) | ${http.perSecond} |`);
-    log(`| create latency p50 / p99 | ${http.p50} ms / ${http.p99} ms |`);
-    log(`| non-2xx or errors | ${http.non2xx} |`);
-    log(`| bare insert/s, same table, one row per transaction | ${bare} |`);
-    log(`| server resident memory after the run | ${http.rss} MB |`);
+log(`machine: ${machine.cpu_cores} × ${machine.cpu_model}, ${machine.memory_gib} GiB, Node ${machine.node}, SQLite ${machine.sqlite}; load ${machine.load_before}`);
+
+const wantsPostgres = runs('pg') || runs('kb') || runs('board') || runs('evaluation');
+let cluster: ThrowawayPostgres | null = null;
+if (wantsPostgres && process.env.BENCH_PG !== '0' && !process.env.HOTLINE_BENCH_PG_URL) {
+  log('starting a throwaway PostgreSQL cluster on 127.0.0.1…');
+  cluster = await startThrowawayPostgres();
+  if (cluster) process.env.HOTLINE_BENCH_PG_URL = cluster.url;
+}
+const pgAdmin = process.env.BENCH_PG === '0' ? undefined : process.env.HOTLINE_BENCH_PG_URL;
+if (pgAdmin) {
+  machine.postgres = await postgresVersion(pgAdmin);
+  machine.postgres_source = cluster ? `throwaway cluster (shared_buffers ${cluster.settings.shared_buffers}, fsync ${cluster.settings.fsync}, synchronous_commit ${cluster.settings.synchronous_commit})` : 'HOTLINE_BENCH_PG_URL';
+}
+
+try {
+  log('tickets on SQLite:');
+  const bare = runs('tickets') ? await bareInsertsSqlite() : null;
+  const http = runs('tickets') ? await httpCreates(null, 1) : null;
+
+  let pgCreates: { bare: number; one: CreateFigures; two: CreateFigures } | null = null;
+  if (runs('pg') && pgAdmin) {
+    log('tickets on PostgreSQL:');
+    const bareDb = await scratchDatabase('postgres', 'bare');
+    const oneDb = await scratchDatabase('postgres', 'one');
+    const twoDb = await scratchDatabase('postgres', 'two');
+    try {
+      pgCreates = { bare: await bareInsertsPostgres(bareDb.databaseUrl!), one: await httpCreates(oneDb.databaseUrl!, 1), two: await httpCreates(twoDb.databaseUrl!, 2) };
+    } finally {
+      for (const d of [bareDb, oneDb, twoDb]) await d.drop();
+    }
   }
-  for (const [name, kb] of [['SQLite', kbSqlite], ['PostgreSQL', kbPostgres]] as const) {
-    if (!kb) continue;
-    log(`| knowledge-base search over ${kb.passages} passages, ${name}, p50 / p95 / p99 (${kb.searches} searches) | ${kb.p50} ms / ${kb.p95} ms / ${kb.p99} ms |`);
-    log(`| knowledge-base indexing, ${name} (segmentation + index, through the import use-case) | ${kb.indexPerSecond} passages/s |`);
+  const kbSqlite = runs('kb') ? await kbSearchLatency('sqlite') : null;
+  const kbPostgres = runs('kb') && pgAdmin ? await kbSearchLatency('postgres') : null;
+  const boardSqlite = runs('board') ? await boardOn('sqlite') : null;
+  const boardPostgres = runs('board') && pgAdmin ? await boardOn('postgres') : null;
+  const cti = runs('cti') ? await ctiFigures() : null;
+  const evalSqlite = runs('evaluation') ? await evaluationBench('sqlite', EVAL_SQLITE, log) : null;
+  const evalPostgres = runs('evaluation') && pgAdmin ? await evaluationBench('postgres', EVAL_PG, log) : null;
+  machine.load_after = load();
+
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const ratio = (product: number, bareFigure: number, higherIsBetter: boolean) => Math.round((higherIsBetter ? product / bareFigure : bareFigure / product) * 1000) / 1000;
+  const evalKeys = (e: EvaluationFigures | null, key: string, sized: string, size: number) =>
+    e
+      ? {
+          [`monthly_eval_ms_${key}`]: median(e.runs),
+          [`monthly_eval_ms_${key}_${sized}`]: e.tickets === size ? median(e.runs) : null,
+          [`monthly_eval_${key}_first_ms`]: e.runs[0],
+          [`monthly_eval_${key}_tickets`]: e.tickets,
+          [`monthly_eval_${key}_duties`]: e.duties,
+          [`monthly_eval_${key}_units`]: e.units,
+          [`monthly_eval_${key}_bare_ms`]: e.bareEvalMs,
+          [`history_${key}_generate_s`]: e.generateSeconds,
+          [`history_${key}_events`]: e.events,
+          [`ticket_page_${key}_p50_ms`]: e.pageP50,
+          [`ticket_page_${key}_p95_ms`]: e.pageP95,
+          [`ticket_page_${key}_bare_p50_ms`]: e.barePageP50,
+          [`ticket_list_${key}_p50_ms`]: e.listP50,
+          [`month_report_${key}_ms`]: e.reportMs,
+        }
+      : {};
+  const result = {
+    ...machine,
+    quick,
+    ...(http && bare
+      ? {
+          connections: CONNECTIONS,
+          seconds: SECONDS,
+          create_per_s: http.perSecond,
+          create_p50_ms: http.p50,
+          create_p99_ms: http.p99,
+          create_non2xx: http.non2xx,
+          created_total: http.total,
+          bare_insert_per_s: bare,
+          product_to_bare_ratio: ratio(http.perSecond, bare, true),
+          rss_mb: http.rssMax,
+          rss_after_mb: http.rssAfter,
+        }
+      : {}),
+    ...(pgCreates
+      ? {
+          create_pg_per_s_1proc: pgCreates.one.perSecond,
+          create_pg_p99_ms_1proc: pgCreates.one.p99,
+          create_pg_per_s_2proc: pgCreates.two.perSecond,
+          create_pg_p99_ms_2proc: pgCreates.two.p99,
+          create_pg_non2xx: pgCreates.one.non2xx + pgCreates.two.non2xx,
+          bare_insert_pg_per_s: pgCreates.bare,
+          rss_pg_mb_1proc: pgCreates.one.rssMax,
+          rss_pg_mb_2proc_per_process: pgCreates.two.rssMax,
+        }
+      : {}),
+    ...(kbSqlite ? { kb_passages: kbSqlite.passages, kb_index_per_s: kbSqlite.indexPerSecond, kb_searches: kbSqlite.searches, kb_search_p50_ms: kbSqlite.p50, kb_search_p95_ms: kbSqlite.p95, kb_search_p99_ms: kbSqlite.p99 } : {}),
+    ...(kbPostgres ? { kb_pg_passages: kbPostgres.passages, kb_pg_index_per_s: kbPostgres.indexPerSecond, kb_pg_search_p50_ms: kbPostgres.p50, kb_pg_search_p95_ms: kbPostgres.p95, kb_pg_search_p99_ms: kbPostgres.p99 } : {}),
+    ...(boardSqlite ? { board_duties: boardSqlite.duties, board_ms: boardSqlite.board_p50_ms, board_max_ms: boardSqlite.board_max_ms, board_unit_ms: boardSqlite.board_unit_p50_ms, board_items_ms: boardSqlite.board_items_p50_ms, board_bare_ms: boardSqlite.bare_p50_ms } : {}),
+    ...(boardPostgres ? { board_pg_duties: boardPostgres.duties, board_pg_ms: boardPostgres.board_p50_ms, board_pg_max_ms: boardPostgres.board_max_ms, board_pg_unit_ms: boardPostgres.board_unit_p50_ms, board_pg_bare_ms: boardPostgres.bare_p50_ms } : {}),
+    ...(cti ?? {}),
+    ...evalKeys(evalSqlite, 'sqlite', '1m', 1_000_000),
+    ...evalKeys(evalPostgres, 'pg', '10m', 10_000_000),
+  };
+
+  if (json) {
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+  } else {
+    const rows: Array<[string, string, string, string]> = [];
+    const add = (figure: string, product: string, bareFigure = '—', r = '—') => rows.push([figure, product, bareFigure, r]);
+    const n = (x: number) => x.toLocaleString('en');
+    if (http && bare) {
+      add(`tickets created/s through HTTP, ${CONNECTIONS} clients, SQLite (bare: one-row insert per transaction, same table)`, n(http.perSecond), n(bare), String(ratio(http.perSecond, bare, true)));
+      add('create latency p50 / p99, SQLite', `${http.p50} / ${http.p99} ms`);
+      add('server resident memory, SQLite: largest under load / after', `${http.rssMax} / ${http.rssAfter} MB`);
+    }
+    if (pgCreates) {
+      add(`tickets created/s through HTTP, PostgreSQL, 1 process (bare: one-row insert per transaction from ${CONNECTIONS} connections)`, n(pgCreates.one.perSecond), n(pgCreates.bare), String(ratio(pgCreates.one.perSecond, pgCreates.bare, true)));
+      add('tickets created/s through HTTP, PostgreSQL, 2 processes (--workers 2)', n(pgCreates.two.perSecond), n(pgCreates.bare), String(ratio(pgCreates.two.perSecond, pgCreates.bare, true)));
+      add('create latency p99, PostgreSQL, 1 / 2 processes', `${pgCreates.one.p99} / ${pgCreates.two.p99} ms`);
+      add('server resident memory under load, PostgreSQL: 1 process / largest of 2', `${pgCreates.one.rssMax} / ${pgCreates.two.rssMax} MB`);
+    }
+    if ((http?.non2xx ?? 0) + (pgCreates ? pgCreates.one.non2xx + pgCreates.two.non2xx : 0) > 0 || http) add('non-2xx or errors during the create runs', String((http?.non2xx ?? 0) + (pgCreates ? pgCreates.one.non2xx + pgCreates.two.non2xx : 0)));
+    for (const [name, kb] of [['SQLite', kbSqlite], ['PostgreSQL', kbPostgres]] as const) {
+      if (!kb) continue;
+      add(`knowledge-base search over ${n(kb.passages)} passages, ${name}: p50 / p95 / p99`, `${kb.p50} / ${kb.p95} / ${kb.p99} ms`);
+    }
+    for (const b of [boardSqlite, boardPostgres]) {
+      if (!b) continue;
+      add(`supervision board over ${n(b.duties)} open duties, ${b.engine}: whole city p50 (bare: open duties per unit and light in one GROUP BY)`, `${b.board_p50_ms} ms`, `${b.bare_p50_ms} ms`, String(ratio(b.board_p50_ms, b.bare_p50_ms, false)));
+      add(`supervision board, ${b.engine}: one unit p50 / items page p50`, `${b.board_unit_p50_ms} / ${b.board_items_p50_ms} ms`);
+    }
+    if (cti) for (const [k, v] of Object.entries(cti)) add(`call handling: ${k}`, String(v));
+    for (const e of [evalSqlite, evalPostgres]) {
+      if (!e) continue;
+      const name = e.engine === 'sqlite' ? 'SQLite' : 'PostgreSQL';
+      add(`history of ${n(e.tickets)} tickets over 12 months, ${name}: generated (${n(e.duties)} duties, ${n(e.events)} events)`, `${e.generateSeconds} s`);
+      add(`monthly evaluation of ${e.units} units, ${name}, ${n(e.tickets)} tickets: median of 3 (bare: the month's sign duties per unit in one GROUP BY)`, `${median(e.runs)} ms`, `${e.bareEvalMs} ms`, String(ratio(median(e.runs), e.bareEvalMs, false)));
+      add(`ticket page with its timeline, ${name}, ${n(e.tickets)} tickets: p50 / p95 (bare: ticket, duties, events by key)`, `${e.pageP50} / ${e.pageP95} ms`, `${e.barePageP50} ms`, String(ratio(e.pageP50, e.barePageP50, false)));
+      add(`ticket list, one unit's tickets in progress by deadline, ${name}: p50`, `${e.listP50} ms`);
+      add(`month report (月报), city-wide, ${name}`, `${e.reportMs} ms`);
+    }
+    if (!pgAdmin) add('PostgreSQL figures', 'skipped: no PostgreSQL server (HOTLINE_BENCH_PG_URL unset, no server binaries)');
+    const out = [
+      `Machine: ${machine.cpu_cores} × ${machine.cpu_model}, ${machine.memory_gib} GiB, Node ${machine.node}, SQLite ${machine.sqlite}${machine.postgres ? `, PostgreSQL ${machine.postgres} (${machine.postgres_source})` : ''}; load average before / after: ${machine.load_before} → ${machine.load_after}${quick ? '; BENCH_QUICK sizes' : ''}`,
+      '',
+      '| figure | product | bare engine | ratio |',
+      '|---|---|---|---|',
+      ...rows.map((r) => `| ${r.join(' | ')} |`),
+    ];
+    process.stdout.write(`${out.join('\n')}\n`);
   }
-  for (const e of [evalSqlite, evalPostgres]) {
-    if (!e) continue;
-    log(`| monthly evaluation of ${e.units} units over ${e.tickets.toLocaleString('en')} tickets (${e.duties.toLocaleString('en')} duties), ${e.engine === 'sqlite' ? 'SQLite' : 'PostgreSQL'}: first / median of 3 | ${e.runs[0]} ms / ${median(e.runs)} ms |`);
-  }
-  for (const b of [boardSqlite, boardPostgres]) {
-    if (!b) continue;
-    log(`| supervision board over ${b.duties.toLocaleString('en')} open duties, ${b.engine}: centre p50 / max, one unit p50 | ${b.board_p50_ms} / ${b.board_max_ms} ms, ${b.board_unit_p50_ms} ms |`);
-  }
-  if (!process.env.HOTLINE_BENCH_PG_URL) log('| PostgreSQL figures | skipped: HOTLINE_BENCH_PG_URL not set |');
+} finally {
+  cluster?.stop();
 }
