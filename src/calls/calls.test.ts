@@ -436,6 +436,29 @@ describeEachEngine('Call handling', (engine) => {
     assert.deepEqual(JSON.parse((await seatRow('agent1'))!.skills), ['general', 'dialect']);
   });
 
+  it('folds every piece of a call posted at the same time by concurrent requests', async () => {
+    for (let round = 0; round < 5; round++) {
+      const id = `P-${round}`;
+      const pieces = [
+        { callId: id, seq: 1, type: 'offered', at: T(4000), caller: '13900004321', queue: 'foreign' },
+        { callId: id, seq: 2, type: 'queued', at: T(4001), queue: 'foreign' },
+        { callId: id, seq: 3, type: 'ringing', at: T(4005), agent: 'agent2' },
+        { callId: id, seq: 4, type: 'answered', at: T(4006), agent: 'agent2' },
+        { callId: id, seq: 5, type: 'ended', at: T(4100) },
+        { callId: id, seq: 6, type: 'recording', at: T(4101), recordingUrl: `https://rec.example/${id}.wav` },
+        { callId: id, seq: 7, type: 'transcript', at: T(4102), transcript: '您好，这里是12345。' },
+      ];
+      const answers = await Promise.all(pieces.map((p) => cti(p)));
+      assert.deepEqual(answers.map((a) => a.body.accepted), [1, 1, 1, 1, 1, 1, 1]);
+      const c = await callRow(id);
+      assert.deepEqual(
+        [c.event_count, c.outcome, c.agent, c.answered_at, c.ended_at, c.recording_url, c.transcript, c.queue],
+        [7, 'answered', 'agent2', U(4006), U(4100), `https://rec.example/${id}.wav`, '您好，这里是12345。', 'foreign'],
+        `round ${round}`,
+      );
+    }
+  });
+
   it('ingests over a WebSocket: each message answered in order, a bad one answered with the problem', async () => {
     await t.app.listen({ host: '127.0.0.1', port: 0 });
     const address = t.app.server.address() as { port: number };
@@ -460,9 +483,9 @@ describeEachEngine('Call handling', (engine) => {
         if (answers.length === 3) resolve();
       });
     });
-    ws.send(JSON.stringify({ events: [{ callId: 'W-1', seq: 2, type: 'answered', at: T(3000), agent: 'agent2' }, { callId: 'W-1', seq: 1, type: 'offered', at: T(2990), caller: '13900001234' }] }));
+    ws.send(JSON.stringify({ events: [{ callId: 'W-1', seq: 2, type: 'answered', at: T(5000), agent: 'agent2' }, { callId: 'W-1', seq: 1, type: 'offered', at: T(4990), caller: '13900001234' }] }));
     ws.send('not json');
-    ws.send(JSON.stringify({ callId: 'W-1', seq: 1, type: 'offered', at: T(2990), caller: '13900001234' }));
+    ws.send(JSON.stringify({ callId: 'W-1', seq: 1, type: 'offered', at: T(4990), caller: '13900001234' }));
     await got;
     ws.close();
     assert.deepEqual(answers[0], { accepted: 2, duplicates: 0, restrictions: [] });
@@ -470,7 +493,7 @@ describeEachEngine('Call handling', (engine) => {
     assert.match(answers[1].title, /JSON/);
     assert.deepEqual(answers[2], { accepted: 0, duplicates: 1, restrictions: [] });
     const w = await callRow('W-1');
-    assert.equal(w.answered_at, U(3000));
+    assert.equal(w.answered_at, U(5000));
     assert.equal((await seatRow('agent2'))!.state, 'busy');
   });
 });
