@@ -1,10 +1,12 @@
 // The HTTP application: every feature is a plugin registered here, in one visible place.
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type RouteOptions } from 'fastify';
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { AppContext } from './context.ts';
 import { Problem } from './problem.ts';
+import { registerSecurityHeaders } from './security-headers.ts';
+import { registerInputGuard } from './input-guard.ts';
 import { translateValidation } from './validation-errors.ts';
 import { authPlugin } from '../auth/plugin.ts';
 import { authRoutes } from '../auth/routes.ts';
@@ -34,6 +36,8 @@ import { callRoutes } from '../calls/routes.ts';
 export interface AppOptions {
   /** pino logging; off in tests. Request URLs are logged without their query string (it may hold personal data). */
   logger?: boolean;
+  /** Called for every route as it is registered (the fuzz test enumerates them so). */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promise<FastifyInstance> {
@@ -49,6 +53,10 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
     bodyLimit: 1024 * 1024,
     ajv: { customOptions: { allErrors: false, coerceTypes: 'array', removeAdditional: false } },
   });
+
+  if (options.onRoute) app.addHook('onRoute', options.onRoute);
+  registerSecurityHeaders(app);
+  registerInputGuard(app);
 
   app.setErrorHandler((error: FastifyError | Problem, request, reply) => {
     if (error instanceof Problem) {

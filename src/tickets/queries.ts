@@ -7,6 +7,7 @@ import { isUnitRole, seesRequesterContact } from '../domain/roles.ts';
 import { callOfTicket } from '../calls/records.ts';
 import { ACTION_RULES, actionsFor, type TicketStatus } from '../domain/ticket-states.ts';
 import { notFound, invalid } from '../server/problem.ts';
+import { refusedTicketRead } from '../audit/refusals.ts';
 import { computeDeadline } from '../domain/deadline.ts';
 import { at, dutyView, requesterView, ticketSummary, unitRef, worstLight } from './view.ts';
 import { unitCanSee, type DutyRow, type TicketRow } from './model.ts';
@@ -36,7 +37,7 @@ const TIMELINE_LABELS: Record<string, string> = {
 export async function getTicket(ctx: AppContext, actor: Actor, no: string) {
   const db = ctx.store.db;
   const t = await db.selectFrom('tickets').selectAll().where('no', '=', no).executeTakeFirst();
-  if (!t || !(await unitCanSee(db, actor, t.id))) throw notFound(`工单 ${no} 不存在`);
+  if (!t || !(await unitCanSee(db, actor, t.id))) throw await refusedTicketRead(ctx, actor, no, !!t);
   const now = ctx.clock.now();
   const [duties, submissions, requests, callbacks, links, category] = await Promise.all([
     db.selectFrom('duties').selectAll().where('ticket_id', '=', t.id).orderBy('id').execute(),
@@ -252,7 +253,7 @@ export async function listTickets(ctx: AppContext, actor: Actor, query: ListQuer
 export async function ticketEvents(ctx: AppContext, actor: Actor, no: string) {
   const db = ctx.store.db;
   const t = await db.selectFrom('tickets').select(['id']).where('no', '=', no).executeTakeFirst();
-  if (!t || !(await unitCanSee(db, actor, t.id))) throw notFound(`工单 ${no} 不存在`);
+  if (!t || !(await unitCanSee(db, actor, t.id))) throw await refusedTicketRead(ctx, actor, no, !!t, 'events');
   const rows = await db
     .selectFrom('events as e')
     .leftJoin('users as u', 'u.id', 'e.user_id')

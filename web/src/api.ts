@@ -23,7 +23,8 @@ export function setUnauthorizedHandler(handler: () => void): void {
 export async function api<T = any>(path: string, options: { method?: 'GET' | 'POST' | 'PUT'; body?: unknown } = {}): Promise<T> {
   const res = await fetch(`/api/v1${path}`, {
     method: options.method ?? (options.body === undefined ? 'GET' : 'POST'),
-    headers: options.body === undefined ? {} : { 'content-type': 'application/json' },
+    // The server refuses a cookie-authenticated change without this header (CSRF protection).
+    headers: { 'x-hotline-csrf': '1', ...(options.body === undefined ? {} : { 'content-type': 'application/json' }) },
     body: options.body === undefined ? undefined : JSON.stringify(options.body),
     credentials: 'same-origin',
   });
