@@ -229,7 +229,10 @@ export function simulateCalls(options: SimulationOptions, rules: ServiceLevelRul
         waiting.push(c.n - 1);
         if (options.patienceSeconds !== undefined) agenda.push(t + exponential(patienceU, options.patienceSeconds * 1000), { kind: 'abandon', call: c.n });
       }
-      if (freeHead > 1024 && freeHead * 2 > free.length) free.splice(0, freeHead), (freeHead = 0);
+      if (freeHead > 1024 && freeHead * 2 > free.length) {
+        free.splice(0, freeHead); // drop the taken head now and then, so the list stays short
+        freeHead = 0;
+      }
     } else if (what.kind === 'abandon') {
       const c = calls[what.call - 1];
       if (c.answeredMs !== null) continue;
