@@ -308,11 +308,13 @@ const machine = {
 };
 log(`machine: ${machine.cpu_cores} × ${machine.cpu_model}, ${machine.memory_gib} GiB, Node ${machine.node}, SQLite ${machine.sqlite}; load ${machine.load_before}`);
 
-const wantsPostgres = runs('pg') || runs('kb') || runs('board') || runs('evaluation');
+const wantsPostgres = runs('pg') || runs('kb') || runs('board') || (runs('evaluation') && EVAL_PG > 0);
 let cluster: ThrowawayPostgres | null = null;
 if (wantsPostgres && process.env.BENCH_PG !== '0' && !process.env.HOTLINE_BENCH_PG_URL) {
   log('starting a throwaway PostgreSQL cluster on 127.0.0.1…');
   cluster = await startThrowawayPostgres();
+  // An interrupted bench still removes its cluster (exit handlers do not run on a signal's default action).
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
   if (cluster) process.env.HOTLINE_BENCH_PG_URL = cluster.url;
 }
 const pgAdmin = process.env.BENCH_PG === '0' ? undefined : process.env.HOTLINE_BENCH_PG_URL;
@@ -322,7 +324,7 @@ if (pgAdmin) {
 }
 
 try {
-  log('tickets on SQLite:');
+  if (runs('tickets')) log('tickets on SQLite:');
   const bare = runs('tickets') ? await bareInsertsSqlite() : null;
   const http = runs('tickets') ? await httpCreates(null, 1) : null;
 
@@ -343,8 +345,9 @@ try {
   const boardSqlite = runs('board') ? await boardOn('sqlite') : null;
   const boardPostgres = runs('board') && pgAdmin ? await boardOn('postgres') : null;
   const cti = runs('cti') ? await ctiFigures() : null;
-  const evalSqlite = runs('evaluation') ? await evaluationBench('sqlite', EVAL_SQLITE, log) : null;
-  const evalPostgres = runs('evaluation') && pgAdmin ? await evaluationBench('postgres', EVAL_PG, log) : null;
+  // A size of 0 leaves that engine out (e.g. to run the two histories as separate processes).
+  const evalSqlite = runs('evaluation') && EVAL_SQLITE > 0 ? await evaluationBench('sqlite', EVAL_SQLITE, log) : null;
+  const evalPostgres = runs('evaluation') && pgAdmin && EVAL_PG > 0 ? await evaluationBench('postgres', EVAL_PG, log) : null;
   machine.load_after = load();
 
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
