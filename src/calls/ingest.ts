@@ -8,13 +8,13 @@ import type { AppContext } from '../server/context.ts';
 import type { Tx } from '../store/db.ts';
 import { inTransaction } from '../store/db.ts';
 import { sql } from 'kysely';
-import type { CtiIngestResult } from './contract.ts';
+import type { CtiIngestResult, SeatState } from './contract.ts';
 import type { CtiEventIn } from './cti-events.ts';
 import { foldCall, isMissed, seatEffectsOf, type FoldEvent, type FoldedCall } from '../domain/call-fold.ts';
 import { shanghaiDay } from '../domain/seat-states.ts';
 import { formatShanghai } from '../domain/deadline.ts';
 import type { SeatInput } from '../domain/seat-states.ts';
-import { applyInputs, loadSeatsForUpdate, saveSeats, seatRules, type SeatChanges } from './seat-store.ts';
+import { applyInputs, loadSeatsForUpdate, saveSeats, seatRules, type SeatChanges, type StoredSeat } from './seat-store.ts';
 import { activeRestrictionsFor, restrictionNotice } from './restrictions.ts';
 
 const CHUNK = 400;
@@ -26,7 +26,24 @@ function foldEventOf(e: CtiEventIn): FoldEvent {
   return { seq: e.seq, type: e.type, at: e.at, caller: e.caller, trunk: e.trunk, queue: e.queue, agent: e.agent, transfer: e.transfer, recordingUrl: e.recordingUrl, transcript: e.transcript };
 }
 
+/** PostgreSQL's deadlock and serialization failures: the transaction rolled back and may simply run again. */
+function isRetryable(err: unknown): boolean {
+  const code = (err as { code?: string } | null)?.code;
+  return code === '40P01' || code === '40001';
+}
+
 export async function ingestEvents(ctx: AppContext, switchId: number, events: CtiEventIn[]): Promise<CtiIngestResult> {
+  // A batch is idempotent, so a rolled-back attempt is run again rather than refused.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await ingestOnce(ctx, switchId, events);
+    } catch (err) {
+      if (attempt >= 3 || !isRetryable(err)) throw err;
+    }
+  }
+}
+
+async function ingestOnce(ctx: AppContext, switchId: number, events: CtiEventIn[]): Promise<CtiIngestResult> {
   const config = ctx.city.calls;
   // Repeats inside the batch: the first copy stands.
   const distinct = new Map<string, CtiEventIn>();
@@ -116,6 +133,13 @@ export async function ingestEvents(ctx: AppContext, switchId: number, events: Ct
       if (r) restrictionOf.set(callId, { id: r.id, until: r.expiresAt });
     }
 
+    // The seats these changes move are locked before any call row is written: every batch takes its
+    // locks in one order (calls, seats, rows), so two batches never wait on each other in a circle.
+    const seatInputs = pendingSeatInputs(fresh, folded, restrictionOf);
+    const seats = seatInputs.length
+      ? await loadSeatsForUpdate(tx, ctx.store.engine, seatInputs.map((i) => i.agent), seatInputs.reduce((min, i) => (i.at < min ? i.at : min), seatInputs[0]!.at))
+      : null;
+
     // One statement writes every folded call, new or changed.
     const ids = new Map<string, number>();
     const rows = [...folded.entries()].map(([callId, f]) => {
@@ -199,7 +223,7 @@ export async function ingestEvents(ctx: AppContext, switchId: number, events: Ct
     }
 
     await updateMissedCalls(ctx, tx, folded, ids, restrictionOf, now);
-    await moveSeats(ctx, tx, fresh, folded, ids, restrictionOf, now);
+    if (seats) await moveSeats(ctx, tx, seats, seatInputs, ids, now);
     return result;
   });
 }
@@ -244,18 +268,28 @@ async function updateMissedCalls(ctx: AppContext, tx: Tx, folded: Map<string, Fo
   }
 }
 
-/** Seats follow the calls and the switch's agent_state events, in the order they happened. */
-async function moveSeats(ctx: AppContext, tx: Tx, fresh: CtiEventIn[], folded: Map<string, FoldedCall>, ids: Map<string, number>, restricted: Map<string, unknown>, now: string): Promise<void> {
-  const inputs: Array<{ agent: string; input: SeatInput }> = [];
+type PendingSeatInput = { agent: string; at: string } & ({ source: 'call'; state: 'busy' | 'wrap_up'; switchCallId: string } | { source: 'switch'; state: SeatState; reason: string | null });
+
+/** The seat changes of the batch: the folded calls' (not restricted ones) and the switch's agent_state events. */
+function pendingSeatInputs(fresh: CtiEventIn[], folded: Map<string, FoldedCall>, restricted: Map<string, unknown>): PendingSeatInput[] {
+  const inputs: PendingSeatInput[] = [];
   for (const [callId, f] of folded) {
     if (restricted.has(callId)) continue;
-    for (const effect of seatEffectsOf(f)) inputs.push({ agent: effect.agent, input: { source: 'call', state: effect.state, callId: ids.get(callId)!, at: effect.at } });
+    for (const effect of seatEffectsOf(f)) inputs.push({ agent: effect.agent, at: effect.at, source: 'call', state: effect.state, switchCallId: callId });
   }
   for (const e of fresh) {
-    if (e.type === 'agent_state' && e.agent && e.state) inputs.push({ agent: e.agent, input: { source: 'switch', state: e.state, reason: e.reason ?? null, at: e.at } });
+    if (e.type === 'agent_state' && e.agent && e.state) inputs.push({ agent: e.agent, at: e.at, source: 'switch', state: e.state, reason: e.reason ?? null });
   }
-  if (!inputs.length) return;
-  const seats = await loadSeatsForUpdate(tx, ctx.store.engine, inputs.map((i) => i.agent), inputs.reduce((min, i) => (i.input.at < min ? i.input.at : min), inputs[0]!.input.at));
+  return inputs;
+}
+
+/** Seats follow the calls and the switch's agent_state events, in the order they happened. */
+async function moveSeats(ctx: AppContext, tx: Tx, seats: Map<string, StoredSeat>, pending: PendingSeatInput[], ids: Map<string, number>, now: string): Promise<void> {
+  const inputs = pending.map((p): { agent: string; input: SeatInput } =>
+    p.source === 'call'
+      ? { agent: p.agent, input: { source: 'call', state: p.state, callId: ids.get(p.switchCallId)!, at: p.at } }
+      : { agent: p.agent, input: { source: 'switch', state: p.state, reason: p.reason, at: p.at } },
+  );
   const changes: SeatChanges = { seats, changed: new Set(), closed: [] };
   applyInputs(changes, inputs, seatRules(ctx.city.calls));
   await saveSeats(tx, changes, now);
