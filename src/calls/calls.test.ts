@@ -80,6 +80,7 @@ describeEachEngine('Call handling', (engine) => {
       [{ ...good, seq: 'x' }, 'seq', /事件序号/],
       [{ ...good, type: 'hung_up' }, 'type', /事件类型/],
       [{ ...good, at: '2026-03-02 09:00:00' }, 'at', /事件时间/],
+      [{ ...good, at: '2026-02-30T09:00:00+08:00' }, 'at', /事件时间/],
       [{ ...good, callId: undefined }, 'callId', /通话编号/],
       [{ ...good, queue: 'nowhere' }, 'queue', /队列/],
       [{ ...good, caller: 'abc' }, 'caller', /主叫号码/],

@@ -34,6 +34,14 @@ const LABELS: Record<string, string> = {
   transcript: '通话文本',
 };
 
+/** Milliseconds of an ISO 8601 instant with its offset, or null (Date.parse alone rolls 02-30 over into March). */
+export function instantMs(text: string): number | null {
+  if (!ISO_WITH_OFFSET.test(text)) return null;
+  const ms = Date.parse(text);
+  const [y, m, d] = [Number(text.slice(0, 4)), Number(text.slice(5, 7)), Number(text.slice(8, 10))];
+  return Number.isNaN(ms) || d > new Date(Date.UTC(y, m, 0)).getUTCDate() ? null : ms;
+}
+
 export interface UnitLookup {
   byCodeOrUndefined(code: string): unknown;
 }
@@ -80,9 +88,9 @@ export function parseCtiEvent(raw: unknown, path: string, config: CallsConfig, u
   const type = str('type', 20, true)!;
   if (!TYPES.has(type)) fail('type', `取值无效，可选值：${CTI_EVENT_TYPES.join('、')}`);
   const atText = str('at', 40, true, ISO_WITH_OFFSET)!;
-  const ms = Date.parse(atText);
-  if (Number.isNaN(ms)) fail('at', '不是有效的时间');
-  const event: CtiEventIn = { callId, seq: seq as number, type: type as CtiEventType, at: new Date(ms).toISOString() };
+  const ms = instantMs(atText);
+  if (ms === null) fail('at', '不是有效的时间');
+  const event: CtiEventIn = { callId, seq: seq as number, type: type as CtiEventType, at: new Date(ms!).toISOString() };
 
   const caller = str('caller', 25, false, PHONE);
   if (caller) event.caller = caller.replace(/[\s-]/g, '');

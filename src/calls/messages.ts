@@ -6,6 +6,7 @@ import type { Actor } from '../auth/actor.ts';
 import { inTransaction } from '../store/db.ts';
 import { writeEvent } from '../audit/events.ts';
 import type { MessageReplyOut } from './contract.ts';
+import { instantMs } from './cti-events.ts';
 import { formatShanghai } from '../domain/deadline.ts';
 import { maskPhone } from '../domain/masking.ts';
 import { seesRequesterContact } from '../domain/roles.ts';
@@ -28,7 +29,6 @@ export interface MessageIn {
 }
 
 // `from`, `text` and `at` mean other things elsewhere (field labels are shared): checked here by hand.
-const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 /** The inbound message, or a 400 naming the field. */
 export function parseMessageIn(body: unknown): MessageIn {
@@ -38,7 +38,7 @@ export function parseMessageIn(body: unknown): MessageIn {
   if (typeof b.from !== 'string' || !b.from.trim() || b.from.length > 100) throw invalid('from', '字段「发送人」须为 1 至 100 个字符（短信为手机号）');
   if (typeof b.text !== 'string' || !b.text.trim() || b.text.length > 2000) throw invalid('text', '字段「留言内容」须为 1 至 2000 个字符');
   if (b.externalId !== undefined && (typeof b.externalId !== 'string' || !b.externalId || b.externalId.length > 64)) throw invalid('externalId', '字段「来源消息编号」须为 1 至 64 个字符');
-  if (b.at !== undefined && (typeof b.at !== 'string' || !ISO_WITH_OFFSET.test(b.at) || Number.isNaN(Date.parse(b.at)))) throw invalid('at', '字段「发送时间」应为带时区的 ISO 8601 时间');
+  if (b.at !== undefined && (typeof b.at !== 'string' || instantMs(b.at) === null)) throw invalid('at', '字段「发送时间」应为带时区的 ISO 8601 时间');
   return { channel: b.channel as MessageChannel, from: b.from, text: b.text, externalId: b.externalId as string | undefined, at: b.at as string | undefined };
 }
 
