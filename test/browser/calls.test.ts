@@ -20,6 +20,8 @@ describe('console: call handling', { skip: skipWithoutBrowser }, () => {
   let agentPage: Page;
   /** The switch's id of the call agent1 takes first. */
   let callA = '';
+  /** The switch's id of the call left waiting in the queue. */
+  let callB = '';
   const iso = (offsetMs = 0) => new Date(Date.now() + offsetMs).toISOString();
 
   /** What the switch's adapter does: post events with its API key. */
@@ -119,7 +121,7 @@ describe('console: call handling', { skip: skipWithoutBrowser }, () => {
   });
 
   it("the team lead's wall shows the busy seat and a queue waiting past 15 s; the call's end starts the wrap-up countdown", async () => {
-    const callB = `HW-B-${Date.now()}`;
+    callB = `HW-B-${Date.now()}`;
     await cti([{ callId: callB, seq: 1, type: 'offered', at: iso(-30_000), caller: WAITING_CALLER, trunk: '12345', queue: 'general' }]);
     const { page } = await c.loginAs('lead1');
     await page.getByRole('menuitem', { name: '坐席监控' }).click();
@@ -147,6 +149,31 @@ describe('console: call handling', { skip: skipWithoutBrowser }, () => {
     await tile.and(page.locator('[data-state="wrap_up"]')).waitFor({ timeout: 15_000 });
     await agentPage.keyboard.press('Alt+r');
     await agentPage.locator('[data-testid="seat-bar"][data-state="ready"]').waitFor();
+  });
+
+  it('the waiting caller hangs up: the call waits in 漏接回拨 until an agent claims it and reaches the caller', async () => {
+    await cti([{ callId: callB, seq: 2, type: 'abandoned', at: iso() }]);
+    const page = agentPage;
+    await page.goto(`${c.baseUrl}/calls/missed`);
+    const list = page.getByTestId('missed-calls');
+    await list.locator('tbody tr[data-row-key]').first().waitFor();
+    // The queue runs oldest first (the demo leaves earlier ones): the newest is on the last page.
+    const pages = page.locator('.ant-pagination-item');
+    if (await pages.count()) await pages.last().click();
+    const row = list.locator('tbody tr', { hasText: WAITING_CALLER });
+    await row.getByText('未认领').waitFor();
+    await row.getByRole('button', { name: /认\s*领/ }).click();
+    await row.getByRole('button', { name: '记录回拨' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('radio', { name: '已联系上' }).check();
+    await dialog.getByLabel('备注').fill('来电人称已找到答复，无需再办');
+    await dialog.getByRole('button', { name: /保\s*存/ }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await row.waitFor({ state: 'detached' });
+    const done = (await (await page.request.get(`${c.baseUrl}/api/v1/missed-calls?status=done`)).json()) as { items: Array<{ caller: string; claimedBy: string; lastOutcome: string }> };
+    const entry = done.items.find((m) => m.caller === WAITING_CALLER);
+    assert.equal(entry?.claimedBy, 'agent1');
+    assert.equal(entry?.lastOutcome, 'reached');
   });
 
   it('a restriction is asked for by the team lead and approved by another person at the centre; the screen-pop warns of it', async () => {

@@ -81,9 +81,9 @@ export default function CallStatsPage() {
       ...(by === 'agent' || agent ? [{ title: '坐席', dataIndex: 'agent', width: 90, render: (a: string | null) => a ?? '—' }] : []),
       { title: '呼入', dataIndex: 'offered', align: 'right', width: 60 },
       { title: '接通', dataIndex: 'answered', align: 'right', width: 60 },
-      { title: `${ANSWER_TARGET_SECONDS}秒内接通`, dataIndex: 'answeredWithin15s', align: 'right', width: 84 },
+      { title: `${ANSWER_TARGET_SECONDS}秒内接通`, dataIndex: 'answeredWithin15s', align: 'right', width: 96 },
       { title: '放弃', dataIndex: 'abandoned', align: 'right', width: 56 },
-      { title: `${ANSWER_TARGET_SECONDS}秒服务水平`, dataIndex: 'serviceLevel15s', align: 'right', width: 96, render: (v: number | null) => pct(v) },
+      { title: `${ANSWER_TARGET_SECONDS}秒服务水平`, dataIndex: 'serviceLevel15s', align: 'right', width: 110, render: (v: number | null) => pct(v) },
       { title: '放弃率', dataIndex: 'abandonRate', align: 'right', width: 72, render: (v: number | null) => pct(v) },
       {
         title: '接通率',
@@ -100,8 +100,8 @@ export default function CallStatsPage() {
         dataIndex: 'shortAbandoned',
         key: 'short',
         align: 'right',
-        width: 110,
-        onHeaderCell: () => ({ style: { borderLeft: '2px solid #d9d9d9', background: '#fafafa' } }),
+        width: 130,
+        onHeaderCell: () => ({ style: { borderLeft: '2px solid #d9d9d9', background: '#fafafa', whiteSpace: 'nowrap' } }),
         onCell: () => ({ style: { borderLeft: '2px solid #d9d9d9', background: '#fafafa', color: '#8c8c8c' } }),
       },
     ],
@@ -164,7 +164,7 @@ export default function CallStatsPage() {
           loading={loading}
           dataSource={data?.items ?? []}
           columns={columns}
-          scroll={{ x: 1000 }}
+          scroll={{ x: 1060 }}
           pagination={{
             current: page,
             pageSize: PAGE_SIZE,
