@@ -215,14 +215,15 @@ describeEachEngine('Call handling', (engine) => {
     const missing = await agent.post('/api/v1/tickets', intakeBody({ callId: '999999', requester: { kind: 'person', name: '李四', phone } }));
     assert.equal(missing.status, 400);
     assert.equal(missing.body.errors[0].field, 'callId');
-    const made = await agent.post('/api/v1/tickets', intakeBody({ callId: String(callId), requester: { kind: 'person', name: '李四', phone }, facts: '另一件事：路灯不亮已经一周', disposition: 'pending' }));
+    const made = await agent.post('/api/v1/tickets', intakeBody({ callId: String(callId), requester: { kind: 'person', name: '李四', phone }, facts: '另一件事：楼道照明坏了一周无人修', distinctFrom: [earlier.body.no] }));
     assert.equal(made.status, 201, JSON.stringify(made.body));
     await cti({ callId: 'D-1', seq: 3, type: 'ended', at: T(600) });
     await cti({ callId: 'D-1', seq: 4, type: 'recording', at: T(610), recordingUrl: 'https://rec.example/d1.wav' });
     const detail = await agent.get(`/api/v1/tickets/${made.body.no}`);
     assert.deepEqual(detail.body.call, { id: callId, recordingUrl: 'https://rec.example/d1.wav' });
     const unitView = await t.as('zjj.staff').then((c) => c.get(`/api/v1/tickets/${made.body.no}`));
-    if (unitView.status === 200) assert.equal(unitView.body.call.recordingUrl, null, 'units do not get the recording');
+    assert.equal(unitView.status, 200, JSON.stringify(unitView.body));
+    assert.deepEqual(unitView.body.call, { id: callId, recordingUrl: null }, 'units do not get the recording');
 
     // The call list: the agent sees the number, the authority a masked one; the ticket is linked.
     const list = await agent.get('/api/v1/calls?day=2026-03-02');
