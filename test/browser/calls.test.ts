@@ -63,9 +63,11 @@ describe('console: call handling', { skip: skipWithoutBrowser }, () => {
     await page.locator('[data-testid="seat-bar"][data-state="ready"]').waitFor();
     assert.equal(await page.getByTestId('seat-state').textContent(), '就绪');
 
-    // Not ready with a reason (Alt+N opens the reasons), then ready again with Alt+R.
+    // Not ready with a reason (Alt+N opens the reasons, the arrow keys pick 用餐), then ready again with Alt+R.
     await page.keyboard.press('Alt+n');
-    await page.getByRole('menuitem', { name: '用餐' }).click();
+    await page.getByRole('menuitem', { name: '小休' }).waitFor();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
     await page.locator('[data-testid="seat-bar"][data-state="not_ready"]').waitFor();
     assert.equal(await page.getByTestId('seat-state').textContent(), '小休（用餐）');
     await page.keyboard.press('Alt+r');
