@@ -237,6 +237,7 @@ describeEachEngine('Call handling', (engine) => {
     assert.deepEqual(one.body.events.map((e: any) => e.type), ['offered', 'answered', 'ended', 'recording']);
     assert.equal(one.body.events[0].caller, '139****3333');
     assert.equal((await agent.get('/api/v1/calls?day=2026-13-40')).status, 400);
+    assert.equal((await agent.get('/api/v1/calls?day=2026-02-30')).status, 400);
     assert.equal((await t.as('zjj.staff').then((c) => c.get('/api/v1/calls'))).status, 403);
   });
 

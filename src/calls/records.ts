@@ -13,6 +13,7 @@ import { TICKET_TYPE_LABELS, type TicketType } from '../domain/ticket-types.ts';
 import { shanghaiDay } from '../domain/seat-states.ts';
 import { invalid, notFound } from '../server/problem.ts';
 import { restrictionNow } from './restrictions.ts';
+import { instantMs } from './cti-events.ts';
 
 type CallRow = Selectable<CallTable>;
 
@@ -67,7 +68,7 @@ export interface CallListQuery {
 
 export async function listCalls(ctx: AppContext, actor: Actor, query: CallListQuery) {
   const day = query.day ?? shanghaiDay(ctx.clock.now());
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(`${day}T00:00:00Z`))) throw invalid('day', '字段「日期」格式应为 YYYY-MM-DD');
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || instantMs(`${day}T00:00:00Z`) === null) throw invalid('day', '字段「日期」应为存在的日期 YYYY-MM-DD');
   if (query.queue && !ctx.city.calls.queues.some((q) => q.code === query.queue)) throw invalid('queue', `队列「${query.queue}」不存在`);
   const page = query.page ?? 1;
   const pageSize = query.pageSize ?? 50;
