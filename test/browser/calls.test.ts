@@ -151,6 +151,16 @@ describe('console: call handling', { skip: skipWithoutBrowser }, () => {
     await tile.and(page.locator('[data-state="wrap_up"]')).waitFor({ timeout: 15_000 });
     await agentPage.keyboard.press('Alt+r');
     await agentPage.locator('[data-testid="seat-bar"][data-state="ready"]').waitFor();
+
+    // 话务统计 has today's calls by the hour, the short abandons in a column of their own.
+    await page.getByRole('menuitem', { name: '话务统计' }).click();
+    await page.waitForURL(/\/calls\/stats/);
+    const stats = page.getByTestId('call-stats');
+    const first = stats.locator('tbody tr[data-row-key]').first();
+    await first.waitFor();
+    await stats.getByRole('columnheader', { name: '短时放弃（单列）' }).waitFor();
+    const offered = await stats.locator('tbody tr[data-row-key]').evaluateAll((rows) => rows.reduce((n, r) => n + Number(r.querySelectorAll('td')[1]?.textContent ?? 0), 0));
+    assert.ok(offered >= 2, `${offered} calls offered today`);
   });
 
   it('the waiting caller hangs up: the call waits in 漏接回拨 until an agent claims it and reaches the caller', async () => {
@@ -225,6 +235,7 @@ describe('console: call handling', { skip: skipWithoutBrowser }, () => {
     await warning.waitFor();
     assert.match((await warning.textContent())!, /已被限制呼入.*骚扰、侮辱、威胁热线工作人员/);
     assert.equal(await agentPage.getByLabel('联系电话').inputValue(), ABUSIVE);
+    await agentPage.screenshot({ path: join(SCREENSHOTS, 'calls-screen-pop-restricted.png') });
     await cti([{ callId: callC, seq: 4, type: 'ended', at: iso() }]);
   });
 
