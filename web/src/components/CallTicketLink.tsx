@@ -4,16 +4,20 @@ import { useEffect, useState } from 'react';
 import { Space, Typography } from 'antd';
 import { AudioOutlined } from '@ant-design/icons';
 import { api } from '../api';
+import { useAuth } from '../auth';
 import type { TicketDetail } from '../types';
 import { fmtTime } from './TicketRefData';
 import { queueLabel, waitedSeconds, type CallView } from '../pages/calls/callTypes';
 
 export function CallTicketLink({ ticket }: { ticket: TicketDetail }) {
+  const { user } = useAuth();
   const id = ticket.call?.id ?? ticket.callId;
+  // Handling units do not read call records; a non-numeric id is a switch's reference, not a platform call.
+  const readable = !!user && !['unit_staff', 'unit_head'].includes(user.role) && /^\d+$/.test(String(id ?? ''));
   const [call, setCall] = useState<CallView | null>(null);
   useEffect(() => {
     setCall(null);
-    if (!id) return;
+    if (!id || !readable) return;
     let live = true;
     // Units may not read calls: then the number and the recording link are all there is.
     api<CallView>(`/calls/${encodeURIComponent(String(id))}`)
@@ -22,7 +26,7 @@ export function CallTicketLink({ ticket }: { ticket: TicketDetail }) {
     return () => {
       live = false;
     };
-  }, [id]);
+  }, [id, readable]);
   if (!id) return <>—</>;
   const recording = ticket.call?.recordingUrl ?? call?.recordingUrl ?? null;
   return (
