@@ -115,7 +115,7 @@ describe('console: call handling', { skip: skipWithoutBrowser }, () => {
     const shown = page.getByTestId('ticket-call');
     await shown.waitFor();
     assert.equal(await shown.getAttribute('data-call-id'), callId);
-    assert.match((await shown.textContent())!, /12345 综合话务/);
+    await shown.getByText('12345 综合话务').waitFor();
     assert.equal(await page.getByTestId('ticket-call-recording').getAttribute('href'), recording);
     // Leaving the desk does not pop the same call again.
     await page.waitForTimeout(2500);
@@ -237,9 +237,17 @@ describe('console: call handling', { skip: skipWithoutBrowser }, () => {
     assert.equal(await agentPage.getByLabel('联系电话').inputValue(), ABUSIVE);
     await agentPage.screenshot({ path: join(SCREENSHOTS, 'calls-screen-pop-restricted.png') });
     await cti([{ callId: callC, seq: 4, type: 'ended', at: iso() }]);
+
+    // The centre lifts it early, with a reason.
+    await row.getByRole('button', { name: /撤\s*销/ }).click();
+    const revoke = centre.getByRole('dialog');
+    await revoke.getByLabel('撤销理由').fill('来电人已书面致歉并承诺规范使用热线');
+    await revoke.getByRole('button', { name: /撤\s*销/ }).click();
+    await revoke.waitFor({ state: 'hidden' });
+    await row.getByText('已撤销').first().waitFor();
   });
 
-  it('a message from the online channel is claimed and turned into a ticket with its text and number', async () => {
+  it('a message from the online channel is claimed and answered within its 3 minutes, then turned into a ticket with its text and number', async () => {
     const text = `网上留言：光华街路灯连续一周不亮（${Date.now()}）`;
     const res = await fetch(`${c.baseUrl}/api/v1/messages`, {
       method: 'POST',
@@ -254,7 +262,17 @@ describe('console: call handling', { skip: skipWithoutBrowser }, () => {
     assert.match((await row.getByTestId('message-clock').textContent())!, /^剩余 [0-3]:\d\d$/);
     await row.getByRole('button', { name: /认\s*领/ }).click();
     await row.getByText('处理中').waitFor();
-    await row.getByRole('button', { name: '转工单' }).click();
+    await row.getByRole('button', { name: /回\s*复/ }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('回复内容').fill('您好，您反映的路灯问题已记录，将转城市管理部门处理。');
+    await dialog.getByRole('button', { name: /发\s*送/ }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await row.waitFor({ state: 'detached' });
+    // Answered: the clock stopped within the 3 minutes.
+    await page.locator('.ant-segmented-item', { hasText: '已答复' }).click();
+    const answered = page.getByTestId('messages').locator('tbody tr', { hasText: text });
+    assert.match((await answered.getByText(/^用时 /).textContent())!, /^用时 [0-2]:\d\d$/);
+    await answered.getByRole('button', { name: '转工单' }).click();
     await page.waitForURL(/\/intake$/);
     await page.getByLabel('诉求事实').waitFor();
     assert.equal(await page.getByLabel('诉求事实').inputValue(), text);
