@@ -9,12 +9,13 @@
 // Where the chain is extended:
 // - SQLite: writers are serialized (one connection, one transaction at a time), so an event is
 //   chained as it is inserted: the head is the last row, the new row gets id and position after it.
-// - PostgreSQL: the event is inserted unchained (visible to its own transaction like any row) and
-//   chained just before its transaction commits (`beforeCommit` in src/store/db.ts): the
-//   transaction takes an advisory transaction lock, reads the head and seals its events. The lock is
-//   the last lock the transaction takes and is held only for the seal and the commit, so it never
-//   waits while holding it (no deadlock with row locks) and writers stay parallel until their last
-//   milliseconds. Chain order is commit order, which is why `chain_seq`, not `id`, orders the chain.
+// - PostgreSQL: the events a transaction writes are kept aside and inserted, chained, just before
+//   it commits (`beforeCommit` in src/store/db.ts): the transaction takes an advisory transaction
+//   lock, reads the head, draws the ids and inserts. The lock is the last lock the transaction
+//   takes and is held only for that insert and the commit, so it never waits while holding it (no
+//   deadlock with row locks) and writers stay parallel until their last milliseconds. Chain order
+//   is commit order; `chain_seq` numbers it. (A transaction does not read back its own events; the
+//   use-cases never do.)
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db, Tx } from '../store/db.ts';
@@ -72,7 +73,7 @@ export function chainHash(prevHash: string, e: ChainContent): string {
 
 export type EventValues = Omit<ChainContent, 'id'>;
 
-const pending = new WeakMap<Tx, number[]>();
+const pending = new WeakMap<Tx, EventValues[]>();
 
 async function isPostgres(db: Db | Tx): Promise<boolean> {
   return db.getExecutor().adapter.constructor.name.startsWith('Postgres');
@@ -91,43 +92,45 @@ export async function appendEvent(tx: Tx, values: EventValues): Promise<void> {
       .execute();
     return;
   }
-  const row = await tx.insertInto('events').values(values).returning('id').executeTakeFirstOrThrow();
   const mine = pending.get(tx);
   if (mine) {
-    mine.push(Number(row.id));
+    mine.push(values);
     return;
   }
   if (isManagedTransaction(tx)) {
-    pending.set(tx, [Number(row.id)]);
-    beforeCommit(tx, () => sealPending(tx));
+    pending.set(tx, [values]);
+    beforeCommit(tx, () => insertPending(tx));
     return;
   }
-  // A transaction opened outside inTransaction: seal at once.
-  await seal(tx, [Number(row.id)]);
+  // A transaction opened outside inTransaction: chain at once.
+  await insertChained(tx, [values]);
 }
 
-async function sealPending(tx: Tx): Promise<void> {
-  const ids = pending.get(tx) ?? [];
+async function insertPending(tx: Tx): Promise<void> {
+  const values = pending.get(tx) ?? [];
   pending.delete(tx);
-  if (ids.length) await seal(tx, ids);
+  if (values.length) await insertChained(tx, values);
 }
 
-/** PostgreSQL: links these events (inserted by this transaction, unchained) after the chain's head. */
-async function seal(tx: Tx, ids: number[]): Promise<void> {
+/**
+ * PostgreSQL: inserts this transaction's events after the chain's head. Under the lock the ids are
+ * drawn too, so on both engines the chain runs in id order; the events reach the table only here,
+ * at the end of their transaction, already chained (no UPDATE ever touches the table).
+ */
+async function insertChained(tx: Tx, list: EventValues[]): Promise<void> {
   await sql`select pg_advisory_xact_lock(${CHAIN_LOCK_KEY})`.execute(tx);
   const head = await tx.selectFrom('events').select(['chain_seq', 'hash']).where('chain_seq', 'is not', null).orderBy('chain_seq', 'desc').limit(1).executeTakeFirst();
+  const ids = await sql<{ id: number }>`select nextval(pg_get_serial_sequence('events', 'id')) as id from generate_series(1, ${list.length})`.execute(tx);
   let prev = head?.hash ?? GENESIS;
   let seq = Number(head?.chain_seq ?? 0);
-  const rows = await tx.selectFrom('events').selectAll().where('id', 'in', ids).orderBy('id').execute();
-  const sealed: { id: number; seq: number; prev: string; hash: string }[] = [];
-  for (const r of rows) {
-    const hash = chainHash(prev, { ...r, id: Number(r.id) } as ChainContent);
-    sealed.push({ id: Number(r.id), seq: ++seq, prev, hash });
+  const rows = list.map((values, i) => {
+    const id = Number(ids.rows[i]!.id);
+    const hash = chainHash(prev, { ...values, id });
+    const row = { ...values, id, chain_seq: ++seq, prev_hash: prev, hash };
     prev = hash;
-  }
-  const values = sql.join(sealed.map((s) => sql`(${s.id}::bigint, ${s.seq}::bigint, ${s.prev}, ${s.hash})`));
-  await sql`update events as e set chain_seq = v.seq, prev_hash = v.prev, hash = v.hash
-            from (values ${values}) as v(id, seq, prev, hash) where e.id = v.id`.execute(tx);
+    return row;
+  });
+  await tx.insertInto('events').values(rows).execute();
 }
 
 /** Chains every event not yet chained, in id order (the migration, for the events written before it). */
