@@ -49,7 +49,8 @@ const runs = (part: string) => !only || only.includes(part);
 // ------------------------------------------------------------------ helpers
 
 async function waitForServer(url: string, child: ChildProcess): Promise<void> {
-  for (let i = 0; i < 300; i++) {
+  // Up to three minutes: a cluster's primary migrates, then each worker loads the whole server.
+  for (let i = 0; i < 900; i++) {
     if (child.exitCode !== null) throw new Error('server exited during start');
     try {
       if ((await fetch(url)).ok) return;
@@ -447,7 +448,7 @@ try {
       add(`ticket list, one unit's tickets in progress by deadline, ${name}: p50`, `${e.listP50} ms`);
       add(`month report (月报), city-wide, ${name}`, `${e.reportMs} ms`);
     }
-    if (!pgAdmin) add('PostgreSQL figures', 'skipped: no PostgreSQL server (HOTLINE_BENCH_PG_URL unset, no server binaries)');
+    if (!pgAdmin && wantsPostgres) add('PostgreSQL figures', 'skipped: no PostgreSQL server (HOTLINE_BENCH_PG_URL unset, no server binaries), or BENCH_PG=0');
     const out = [
       `Machine: ${machine.cpu_cores} × ${machine.cpu_model}, ${machine.memory_gib} GiB, Node ${machine.node}, SQLite ${machine.sqlite}${machine.postgres ? `, PostgreSQL ${machine.postgres} (${machine.postgres_source})` : ''}; load average before / after: ${machine.load_before} → ${machine.load_after}${quick ? '; BENCH_QUICK sizes' : ''}`,
       '',
