@@ -47,8 +47,9 @@ describeEachEngine('Call figures from the store', (engine) => {
     t.clock.set(U(600));
     const day = await lead.get('/api/v1/call-stats?from=2026-03-02&to=2026-03-02&interval=day');
     assert.equal(day.status, 200, JSON.stringify(day.body));
-    assert.equal(day.body.length, 1);
-    const d = day.body[0];
+    assert.equal(day.body.total, 1);
+    assert.equal(day.body.items.length, 1);
+    const d = day.body.items[0];
     assert.equal(d.from, '2026-03-02T00:00:00+08:00');
     assert.equal(d.to, '2026-03-03T00:00:00+08:00');
     assert.equal(d.offered, 3);
@@ -66,12 +67,12 @@ describeEachEngine('Call figures from the store', (engine) => {
 
     const byAgent = await lead.get('/api/v1/call-stats?from=2026-03-02&interval=day&by=agent');
     assert.deepEqual(
-      byAgent.body.map((r: any) => [r.agent, r.offered, r.answered, r.occupancy]),
+      byAgent.body.items.map((r: any) => [r.agent, r.offered, r.answered, r.occupancy]),
       [['agent1', 1, 1, 150 / 600]],
     );
     const byQueue = await lead.get('/api/v1/call-stats?from=2026-03-02&interval=day&by=queue');
     assert.deepEqual(
-      byQueue.body.map((r: any) => [r.queue, r.offered, r.shortAbandoned, r.occupancy]),
+      byQueue.body.items.map((r: any) => [r.queue, r.offered, r.shortAbandoned, r.occupancy]),
       [
         ['dialect', 1, 1, null],
         ['general', 2, 0, null],
@@ -79,10 +80,11 @@ describeEachEngine('Call figures from the store', (engine) => {
     );
     // Half hours: 09:00–09:30 holds all three calls and the 600 s of seat time.
     const halves = await lead.get('/api/v1/call-stats?from=2026-03-02&interval=30m');
-    assert.equal(halves.body.length, 48);
-    const nine = halves.body.find((r: any) => r.from === '2026-03-02T09:00:00+08:00');
+    assert.equal(halves.body.total, 48);
+    assert.equal(halves.body.items.length, 48);
+    const nine = halves.body.items.find((r: any) => r.from === '2026-03-02T09:00:00+08:00');
     assert.deepEqual([nine.offered, nine.occupancy], [3, 150 / 600]);
-    assert.equal(halves.body.filter((r: any) => r.offered > 0).length, 1);
+    assert.equal(halves.body.items.filter((r: any) => r.offered > 0).length, 1);
 
     const c1 = await t.ctx.store.db.selectFrom('calls').select(['wrap_up_seconds']).where('switch_call_id', '=', 'c1').executeTakeFirstOrThrow();
     assert.equal(c1.wrap_up_seconds, 60);

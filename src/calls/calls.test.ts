@@ -403,8 +403,8 @@ describeEachEngine('Call handling', (engine) => {
   it('figures of the day from the stored calls and seat history, and the live wall', async () => {
     const stats = await lead.get('/api/v1/call-stats?from=2026-03-02&to=2026-03-02&interval=day');
     assert.equal(stats.status, 200, JSON.stringify(stats.body));
-    assert.equal(stats.body.length, 1);
-    const day = stats.body[0];
+    assert.equal(stats.body.total, 1);
+    const day = stats.body.items[0];
     // Calls of switch 1 on the day, not restricted: C-1 (answered at 12 s), D-1 (5 s), R-0 (running),
     // M-1 (abandoned 30 s), M-2 (short, 3 s), M-3 (abandoned 20 s), M-4 (answered 5 s); switch 2: C-1 (running);
     // R-2 is offered eight days later. R-1 is restricted.

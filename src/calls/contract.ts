@@ -11,21 +11,26 @@
 //   GET  /seats/me                   the agent's own seat, with the call or message it is on (screen-pop)
 //   POST /seats/me/state             { state: 'logged_off'|'ready'|'not_ready'|'wrap_up', reason? }
 //   PUT  /seats/:agent/skills        { skills: string[] } (team lead, admin)
-//   GET  /calls                      calls, filtered by day, queue, agent, outcome; caller masked by role
+//   GET  /calls                      calls, filtered by day, queue, agent, outcome, paged (with `day`); caller masked by role
 //   GET  /calls/:id                  one call with its events, recording and transcript, linked ticket
-//   GET  /call-stats                 ?from=YYYY-MM-DD&to=YYYY-MM-DD&interval=30m|1h|day&queue=&agent= → CallStatsRow[]
+//   GET  /call-stats                 ?from=YYYY-MM-DD&to=YYYY-MM-DD&interval=30m|1h|day&by=queue|agent&queue=&agent=
+//                                    &empty=include|exclude (exclude: no interval without an offered call)
+//                                    → CallStatsRow rows, paged (CallStatsPage)
 //   GET  /call-stats/live            LiveStats: queues now, seats by state, today so far
-//   GET  /missed-calls               漏接回拨 queue ?status=open|done
+//   GET  /missed-calls               漏接回拨 queue ?status=open|done (open oldest first, done newest first), paged
 //   POST /missed-calls/:id/claim     an agent takes one
 //   POST /missed-calls/:id/attempt   { outcome: 'reached'|'no_answer'|'busy'|'invalid_number', note? }
 //   POST /messages                   an inbound SMS / online message (API key with scope messages:write)
-//   GET  /messages                   the message queue ?status=waiting|assigned|answered
+//   GET  /messages                   the message queue ?status=waiting|assigned|answered (oldest first), paged
 //   POST /messages/:id/claim         an agent takes one
 //   POST /messages/:id/reply         { text } the first reply stops the 3-minute clock
-//   GET  /restrictions               the restriction list (第三十二条)
+//   GET  /restrictions               the restriction list (第三十二条) ?status=&phone= (newest first), paged
 //   POST /restrictions               { phone, reason, days } requested by a team lead
 //   POST /restrictions/:id/approve   approved by the centre (another person than the requester)
 //   POST /restrictions/:id/revoke    { reason }
+// The lists marked paged take `page` (from 1) and `pageSize` (1–200; 50 when absent) and answer
+// { items, total, page, pageSize } (Paged<T>), `total` counting every row of the filters; a bad
+// `page` or `pageSize` is a 400 naming 「页码」 or 「每页条数」.
 // A ticket created from a call carries `callId` (the platform's call id) in the intake body; the
 // ticket detail then shows `call: { id, recordingUrl }`.
 
@@ -142,6 +147,19 @@ export interface CallStatsRow extends ServiceLevelFigures {
   queue: string | null;
   agent: string | null;
 }
+
+/** One page of a paged list (GET /missed-calls, /messages, /restrictions, /call-stats). */
+export interface Paged<T> {
+  items: T[];
+  /** Rows of the whole list with the same filters. */
+  total: number;
+  /** From 1. */
+  page: number;
+  pageSize: number;
+}
+
+/** GET /call-stats: the rows of the period in time order, then by queue or agent, one page of them. */
+export type CallStatsPage = Paged<CallStatsRow>;
 
 /** One skill queue now, for the live wall (GET /call-stats/live). */
 export interface QueueNow {

@@ -12,6 +12,7 @@ import { maskPhone } from '../domain/masking.ts';
 import { seesRequesterContact } from '../domain/roles.ts';
 import { shanghaiDay } from '../domain/seat-states.ts';
 import { conflict, forbidden, invalid, notFound } from '../server/problem.ts';
+import { pagingOf, type PagingQuery } from './paging.ts';
 
 export const MESSAGE_CHANNELS = ['sms', 'online'] as const;
 export type MessageChannel = (typeof MESSAGE_CHANNELS)[number];
@@ -110,11 +111,21 @@ export async function receiveMessage(ctx: AppContext, sourceKeyId: number, input
   });
 }
 
-export async function listMessages(ctx: AppContext, actor: Actor, status: MessageStatus | undefined) {
-  let q = ctx.store.db.selectFrom('messages').select(['id', 'channel', 'sender', 'text', 'received_at', 'status', 'agent', 'assigned_at', 'first_reply_at', 'reply_seconds']);
-  q = status ? q.where('status', '=', status) : q.where('status', 'in', ['waiting', 'assigned']);
-  const rows = await q.orderBy('received_at').orderBy('id').limit(500).execute();
-  return { items: rows.map((r) => messageView(ctx, { ...r, id: Number(r.id) }, actor)) };
+export async function listMessages(ctx: AppContext, actor: Actor, status: MessageStatus | undefined, query: PagingQuery = {}) {
+  const { page, pageSize, offset } = pagingOf(query);
+  let base = ctx.store.db.selectFrom('messages');
+  base = status ? base.where('status', '=', status) : base.where('status', 'in', ['waiting', 'assigned']);
+  const [rows, count] = await Promise.all([
+    base
+      .select(['id', 'channel', 'sender', 'text', 'received_at', 'status', 'agent', 'assigned_at', 'first_reply_at', 'reply_seconds'])
+      .orderBy('received_at')
+      .orderBy('id')
+      .limit(pageSize)
+      .offset(offset)
+      .execute(),
+    base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { items: rows.map((r) => messageView(ctx, { ...r, id: Number(r.id) }, actor)), total: Number(count.n), page, pageSize };
 }
 
 async function loadMessage(ctx: AppContext, id: number) {

@@ -9,6 +9,7 @@ import { formatShanghai } from '../domain/deadline.ts';
 import { maskPhone } from '../domain/masking.ts';
 import { seesRequesterContact } from '../domain/roles.ts';
 import { conflict, forbidden, notFound } from '../server/problem.ts';
+import { pagingOf, type PagingQuery } from './paging.ts';
 
 export const ATTEMPT_OUTCOMES = ['reached', 'no_answer', 'busy', 'invalid_number'] as const;
 export type AttemptOutcome = (typeof ATTEMPT_OUTCOMES)[number];
@@ -22,15 +23,24 @@ export const ATTEMPT_LABELS: Record<AttemptOutcome | 'called_again', string> = {
 /** Outcomes that end the call back. */
 const FINAL: ReadonlySet<string> = new Set(['reached', 'invalid_number']);
 
-export async function listMissedCalls(ctx: AppContext, actor: Actor, status: 'open' | 'done') {
-  const rows = await ctx.store.db
+export async function listMissedCalls(ctx: AppContext, actor: Actor, status: 'open' | 'done', query: PagingQuery = {}) {
+  const { page, pageSize, offset } = pagingOf(query);
+  // Open entries oldest first (the longest waiting is called back first), done ones newest first.
+  const order = status === 'open' ? 'asc' : 'desc';
+  const base = ctx.store.db
     .selectFrom('missed_calls as m')
     .innerJoin('calls as c', 'c.id', 'm.call_id')
-    .select(['m.id', 'm.call_id', 'm.caller', 'm.queue', 'm.missed_at', 'm.status', 'm.claimed_by', 'm.claimed_at', 'm.attempts', 'm.last_outcome', 'm.done_at', 'c.offered_at'])
-    .where('m.status', status === 'open' ? 'in' : '=', status === 'open' ? ['open', 'claimed'] : 'done')
-    .orderBy('m.missed_at', status === 'open' ? 'asc' : 'desc')
-    .limit(500)
-    .execute();
+    .where('m.status', status === 'open' ? 'in' : '=', status === 'open' ? ['open', 'claimed'] : 'done');
+  const [rows, count] = await Promise.all([
+    base
+      .select(['m.id', 'm.call_id', 'm.caller', 'm.queue', 'm.missed_at', 'm.status', 'm.claimed_by', 'm.claimed_at', 'm.attempts', 'm.last_outcome', 'm.done_at', 'c.offered_at'])
+      .orderBy('m.missed_at', order)
+      .orderBy('m.id', order)
+      .limit(pageSize)
+      .offset(offset)
+      .execute(),
+    base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
   const full = seesRequesterContact(actor.role);
   const queues = new Map(ctx.city.calls.queues.map((q) => [q.code, q.name]));
   const ids = rows.map((r) => Number(r.id));
@@ -42,6 +52,9 @@ export async function listMissedCalls(ctx: AppContext, actor: Actor, status: 'op
     attemptsOf.set(Number(a.missed_call_id), list);
   }
   return {
+    total: Number(count.n),
+    page,
+    pageSize,
     items: rows.map((r) => ({
       id: Number(r.id),
       callId: Number(r.call_id),

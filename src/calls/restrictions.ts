@@ -16,6 +16,7 @@ import { formatShanghai } from '../domain/deadline.ts';
 import { maskPhone } from '../domain/masking.ts';
 import { seesRequesterContact } from '../domain/roles.ts';
 import { conflict, forbidden, invalid, notFound } from '../server/problem.ts';
+import { pagingOf, type PagingQuery } from './paging.ts';
 
 export type RestrictionStatus = 'pending' | 'active' | 'expired' | 'revoked' | 'rejected';
 export const RESTRICTION_STATUS_LABELS: Record<RestrictionStatus, string> = {
@@ -120,14 +121,18 @@ export async function expireRestrictions(ctx: AppContext): Promise<number> {
   return n;
 }
 
-export async function listRestrictions(ctx: AppContext, actor: Actor, filter: { status?: RestrictionStatus; phone?: string }) {
+export async function listRestrictions(ctx: AppContext, actor: Actor, filter: { status?: RestrictionStatus; phone?: string } & PagingQuery) {
   await expireRestrictions(ctx);
-  let q = ctx.store.db.selectFrom('call_restrictions').selectAll().orderBy('id', 'desc').limit(500);
-  if (filter.status) q = q.where('status', '=', filter.status);
-  if (filter.phone) q = q.where('phone', '=', normalisePhone(filter.phone));
-  const rows = await q.execute();
+  const { page, pageSize, offset } = pagingOf(filter);
+  let base = ctx.store.db.selectFrom('call_restrictions');
+  if (filter.status) base = base.where('status', '=', filter.status);
+  if (filter.phone) base = base.where('phone', '=', normalisePhone(filter.phone));
+  const [rows, count] = await Promise.all([
+    base.selectAll().orderBy('id', 'desc').limit(pageSize).offset(offset).execute(),
+    base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
   const names = await userNames(ctx.store.db, rows);
-  return { items: rows.map((r) => restrictionView(ctx, r, actor, names)) };
+  return { items: rows.map((r) => restrictionView(ctx, r, actor, names)), total: Number(count.n), page, pageSize };
 }
 
 async function load(tx: Tx, id: number): Promise<Row> {

@@ -5,11 +5,12 @@ import type { AppContext } from '../server/context.ts';
 import { actorOf, requireRole } from '../auth/plugin.ts';
 import { obj, text } from '../tickets/schemas.ts';
 import { invalid } from '../server/problem.ts';
-import { STATS_INTERVALS, type StatsInterval } from '../domain/service-levels.ts';
+import { STATS_INTERVALS } from '../domain/service-levels.ts';
 import { ctiRoutes } from './cti-routes.ts';
 import { listSeats, mySeat, setMyState, setSkills } from './seats.ts';
 import { callDetail, CALL_OUTCOMES, listCalls, type CallListQuery } from './records.ts';
-import { callStats, liveStats } from './stats.ts';
+import { callStats, liveStats, type CallStatsParams } from './stats.ts';
+import { PAGING_PROPERTIES, type PagingQuery } from './paging.ts';
 import { ATTEMPT_OUTCOMES, claimMissedCall, listMissedCalls, recordAttempt, type AttemptOutcome } from './missed-calls.ts';
 import { claimMessage, listMessages, MESSAGE_STATUSES, parseReplyText, replyMessage, type MessageStatus } from './messages.ts';
 import { decideRestriction, listRestrictions, requestRestriction, revokeRestriction, type RestrictionRequest, type RestrictionStatus } from './restrictions.ts';
@@ -67,14 +68,24 @@ export async function callRoutes(app: FastifyInstance, opts: { ctx: AppContext }
   );
 
   // Figures
-  app.get<{ Querystring: { from?: string; to?: string; interval?: StatsInterval; queue?: string; agent?: string; by?: 'total' | 'queue' | 'agent' } }>(
+  app.get<{ Querystring: CallStatsParams }>(
     '/call-stats',
     {
       preHandler: requireRole('team_lead', 'centre', 'authority', 'admin'),
       schema: {
         tags,
         summary: '话务服务水平（按时段、队列、坐席）',
-        querystring: obj({ from: DATE, to: DATE, interval: { type: 'string', enum: [...STATS_INTERVALS] }, queue: text(40), agent: text(64), by: { type: 'string', enum: ['total', 'queue', 'agent'] } }),
+        // `empty` is checked by callStats, to name it in Chinese (「无来电时段」).
+        querystring: obj({
+          from: DATE,
+          to: DATE,
+          interval: { type: 'string', enum: [...STATS_INTERVALS] },
+          queue: text(40),
+          agent: text(64),
+          by: { type: 'string', enum: ['total', 'queue', 'agent'] },
+          empty: { type: 'string' },
+          ...PAGING_PROPERTIES,
+        }),
       },
     },
     async (request) => callStats(ctx, request.query),
@@ -82,10 +93,10 @@ export async function callRoutes(app: FastifyInstance, opts: { ctx: AppContext }
   app.get('/call-stats/live', { preHandler: requireRole(...LEAD_ROLES, 'authority'), schema: { tags, summary: '实时话务' } }, async () => liveStats(ctx));
 
   // 漏接回拨
-  app.get<{ Querystring: { status?: 'open' | 'done' } }>(
+  app.get<{ Querystring: { status?: 'open' | 'done' } & PagingQuery }>(
     '/missed-calls',
-    { preHandler: requireRole(...SEAT_ROLES), schema: { tags, summary: '漏接回拨队列', querystring: obj({ status: { type: 'string', enum: ['open', 'done'] } }) } },
-    async (request) => listMissedCalls(ctx, actorOf(request), request.query.status ?? 'open'),
+    { preHandler: requireRole(...SEAT_ROLES), schema: { tags, summary: '漏接回拨队列', querystring: obj({ status: { type: 'string', enum: ['open', 'done'] }, ...PAGING_PROPERTIES }) } },
+    async (request) => listMissedCalls(ctx, actorOf(request), request.query.status ?? 'open', request.query),
   );
   app.post<{ Params: { id: number } }>(
     '/missed-calls/:id/claim',
@@ -102,10 +113,10 @@ export async function callRoutes(app: FastifyInstance, opts: { ctx: AppContext }
   );
 
   // Messages (the inbound POST is in ./cti-routes.ts, with an API key)
-  app.get<{ Querystring: { status?: MessageStatus } }>(
+  app.get<{ Querystring: { status?: MessageStatus } & PagingQuery }>(
     '/messages',
-    { preHandler: requireRole(...SEAT_ROLES), schema: { tags, summary: '短信与网络留言队列', querystring: obj({ status: { type: 'string', enum: [...MESSAGE_STATUSES] } }) } },
-    async (request) => listMessages(ctx, actorOf(request), request.query.status),
+    { preHandler: requireRole(...SEAT_ROLES), schema: { tags, summary: '短信与网络留言队列', querystring: obj({ status: { type: 'string', enum: [...MESSAGE_STATUSES] }, ...PAGING_PROPERTIES }) } },
+    async (request) => listMessages(ctx, actorOf(request), request.query.status, request.query),
   );
   app.post<{ Params: { id: number } }>(
     '/messages/:id/claim',
@@ -119,11 +130,11 @@ export async function callRoutes(app: FastifyInstance, opts: { ctx: AppContext }
   );
 
   // 第三十二条 restrictions
-  app.get<{ Querystring: { status?: RestrictionStatus; phone?: string } }>(
+  app.get<{ Querystring: { status?: RestrictionStatus; phone?: string } & PagingQuery }>(
     '/restrictions',
     {
       preHandler: requireRole(...SEAT_ROLES),
-      schema: { tags, summary: '限制呼入名单', querystring: obj({ status: { type: 'string', enum: ['pending', 'active', 'expired', 'revoked', 'rejected'] }, phone: PHONE_SCHEMA }) },
+      schema: { tags, summary: '限制呼入名单', querystring: obj({ status: { type: 'string', enum: ['pending', 'active', 'expired', 'revoked', 'rejected'] }, phone: PHONE_SCHEMA, ...PAGING_PROPERTIES }) },
     },
     async (request) => listRestrictions(ctx, actorOf(request), request.query),
   );

@@ -3,7 +3,8 @@
 // GET /api/v1/call-stats. The figures reported are the platform's; the simulator's own count and the
 // Erlang-C prediction stand beside them for comparison.
 import type { FastifyInstance } from 'fastify';
-import type { CallStatsRow, CtiEvent, CtiIngestResult, ServiceLevelFigures } from './contract.ts';
+import type { CallStatsPage, CallStatsRow, CtiEvent, CtiIngestResult, ServiceLevelFigures } from './contract.ts';
+import { MAX_PAGE_SIZE } from './paging.ts';
 import type { Simulation, SimulationOptions } from './simulator.ts';
 import { predictErlangC, type ErlangCPrediction } from '../domain/erlang-c.ts';
 import { shanghaiDay } from '../domain/seat-states.ts';
@@ -88,7 +89,12 @@ export async function replayEvents(client: PlatformClient, events: readonly CtiE
 export async function platformFigures(client: PlatformClient, period: { from: string; to: string }): Promise<ServiceLevelFigures> {
   const fromDay = shanghaiDay(period.from);
   const toDay = shanghaiDay(new Date(Date.parse(period.to) - 1).toISOString());
-  const rows = await client.getJson<CallStatsRow[]>(`/call-stats?from=${fromDay}&to=${toDay}&interval=30m`);
+  const rows: CallStatsRow[] = [];
+  for (let page = 1; ; page += 1) {
+    const got = await client.getJson<CallStatsPage>(`/call-stats?from=${fromDay}&to=${toDay}&interval=30m&page=${page}&pageSize=${MAX_PAGE_SIZE}`);
+    rows.push(...got.items);
+    if (!got.items.length || rows.length >= got.total) break;
+  }
   const from = Date.parse(period.from);
   const to = Date.parse(period.to);
   return sumRows(rows.filter((r) => Date.parse(r.from) >= from && Date.parse(r.to) <= to));

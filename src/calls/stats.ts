@@ -8,6 +8,7 @@ import { shanghaiDay } from '../domain/seat-states.ts';
 import { formatShanghai } from '../domain/deadline.ts';
 import { invalid } from '../server/problem.ts';
 import { settleExpiredSeats } from './seat-store.ts';
+import { pageOfRows, pagingOf } from './paging.ts';
 
 const dayList = (fromDay: string, toDay: string): string[] => {
   const out: string[] = [];
@@ -59,7 +60,13 @@ export interface CallStatsParams {
   queue?: string;
   agent?: string;
   by?: 'total' | 'queue' | 'agent';
+  /** `exclude` leaves out the intervals without an offered call (most half hours of a night). */
+  empty?: string;
+  page?: number;
+  pageSize?: number;
 }
+
+export const EMPTY_ROWS = ['include', 'exclude'] as const;
 
 export async function callStats(ctx: AppContext, params: CallStatsParams) {
   const now = ctx.clock.now();
@@ -71,11 +78,13 @@ export async function callStats(ctx: AppContext, params: CallStatsParams) {
   if (!window) throw invalid(params.from && !windowOfDates(fromDay, fromDay) ? 'from' : 'to', '字段「开始时间」「结束时间」应为 YYYY-MM-DD 的日期，且结束不早于开始');
   if ((Date.parse(`${toDay}T00:00:00Z`) - Date.parse(`${fromDay}T00:00:00Z`)) / 86_400_000 > 92) throw invalid('to', '统计区间最长 93 天');
   if (params.queue && !ctx.city.calls.queues.some((q) => q.code === params.queue)) throw invalid('queue', `队列「${params.queue}」不存在`);
+  if (params.empty !== undefined && !(EMPTY_ROWS as readonly string[]).includes(params.empty)) throw invalid('empty', `字段「无来电时段」取值无效，可选值：${EMPTY_ROWS.join('、')}`);
   const from = new Date(Date.parse(window.from)).toISOString();
   const to = new Date(Date.parse(window.to)).toISOString();
   const [records, seats] = await Promise.all([loadCallRecords(ctx, fromDay, toDay, params), loadSeatIntervals(ctx, from, to, params.agent)]);
   const rules = { answerTargetSeconds: ctx.city.calls.answerTargetSeconds, shortAbandonSeconds: ctx.city.calls.shortAbandonSeconds };
-  return callStatsRows(records, seats, { from: window.from, to: window.to, interval: params.interval ?? '1h', by: params.by, queue: params.queue, agent: params.agent, now }, rules);
+  const rows = callStatsRows(records, seats, { from: window.from, to: window.to, interval: params.interval ?? '1h', by: params.by, queue: params.queue, agent: params.agent, now }, rules);
+  return pageOfRows(params.empty === 'exclude' ? rows.filter((r) => r.offered > 0) : rows, pagingOf(params));
 }
 
 /** The live wall's numbers: who waits in each queue now, seats by state, today so far. */

@@ -18,6 +18,7 @@ import {
   queueLabel,
   secs,
   shortQueue,
+  type CallStatsPage,
   type CallStatsRow,
   type LiveStats,
   type QueueNow,
@@ -125,8 +126,9 @@ export default function CallWallPage() {
       .catch((e) => on && setError(e instanceof Error ? e.message : String(e)));
     if (tick % CHART_EVERY === 0) {
       const today = shanghaiDate();
-      api<CallStatsRow[] | { items: CallStatsRow[] }>(`/call-stats${qs({ from: today, to: today, interval: '30m' })}`)
-        .then((r) => on && setRows(itemsOf(r)))
+      // Today's 48 half hours fit one page.
+      api<CallStatsPage>(`/call-stats${qs({ from: today, to: today, interval: '30m', pageSize: 200 })}`)
+        .then((r) => on && setRows(r.items))
         .catch(() => undefined);
     }
     return () => {

@@ -10,7 +10,7 @@ import { api, qs } from '../../api';
 import { useAuth } from '../../auth';
 import { CHANNEL_LABELS } from '../../labels';
 import type { IntakePrefill } from '../../components/CallPopBanner';
-import { MESSAGE_CHANNEL_LABELS, MESSAGE_REPLY_SECONDS, MESSAGE_STATUS, clock, errorText, shortTime, pageOf, type MessageView } from './callTypes';
+import { MESSAGE_CHANNEL_LABELS, MESSAGE_REPLY_SECONDS, MESSAGE_STATUS, clock, errorText, lastPageIfPast, shortTime, type MessageView, type Paged } from './callTypes';
 
 const PAGE_SIZE = 20;
 const REFRESH_MS = 5_000;
@@ -43,7 +43,7 @@ export default function MessagesPage() {
   // 未答复 (waiting and claimed together, as the server lists them by default) or 已答复.
   const status = params.get('status') === 'answered' ? 'answered' : 'open';
   const page = Math.max(1, Number(params.get('page')) || 1);
-  const [data, setData] = useState<{ items: MessageView[]; total: number } | null>(null);
+  const [data, setData] = useState<Paged<MessageView> | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [tick, setTick] = useState(0);
   const [now, setNow] = useState(() => Date.now());
@@ -68,9 +68,14 @@ export default function MessagesPage() {
   }, []);
 
   const load = useCallback(async () => {
-    const r = await api<MessageView[] | { items: MessageView[]; total: number }>(`/messages${qs({ status: status === 'answered' ? 'answered' : undefined })}`);
-    setData(pageOf(r, page, PAGE_SIZE));
+    // The server pages the queue (oldest first): one page is asked for, with the queue's total.
+    const r = await api<Paged<MessageView>>(`/messages${qs({ status: status === 'answered' ? 'answered' : undefined, page, pageSize: PAGE_SIZE })}`);
+    setData(r);
     setError(null);
+    // Messages answered left this page empty: go to the last page there is.
+    const last = lastPageIfPast(r, page);
+    if (last) set({ page: last > 1 ? String(last) : undefined });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [status, page]);
 
   useEffect(() => {

@@ -7,7 +7,7 @@ import { PhoneOutlined, ReloadOutlined } from '@ant-design/icons';
 import type { ColumnsType } from 'antd/es/table';
 import { api, qs } from '../../api';
 import { useAuth } from '../../auth';
-import { ATTEMPT_OUTCOME_LABELS, clock, errorText, queueLabel, shortTime, waitedSeconds, pageOf, type MissedCallView } from './callTypes';
+import { ATTEMPT_OUTCOME_LABELS, clock, errorText, lastPageIfPast, queueLabel, shortTime, waitedSeconds, type MissedCallView, type Paged } from './callTypes';
 
 const PAGE_SIZE = 20;
 const REFRESH_MS = 15_000;
@@ -18,7 +18,7 @@ export default function MissedCallsPage() {
   const [params, setParams] = useSearchParams();
   const status = params.get('status') === 'done' ? 'done' : 'open';
   const page = Math.max(1, Number(params.get('page')) || 1);
-  const [data, setData] = useState<{ items: MissedCallView[]; total: number } | null>(null);
+  const [data, setData] = useState<Paged<MissedCallView> | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
   const [tick, setTick] = useState(0);
@@ -39,9 +39,14 @@ export default function MissedCallsPage() {
   }, []);
 
   const load = useCallback(async () => {
-    const r = await api<MissedCallView[] | { items: MissedCallView[]; total: number }>(`/missed-calls${qs({ status })}`);
-    setData(pageOf(r, page, PAGE_SIZE));
+    // The server pages the queue (open oldest first, done newest first): one page is asked for, with the total.
+    const r = await api<Paged<MissedCallView>>(`/missed-calls${qs({ status, page, pageSize: PAGE_SIZE })}`);
+    setData(r);
     setError(null);
+    // Entries called back left this page empty: go to the last page there is.
+    const last = lastPageIfPast(r, page);
+    if (last) set({ page: last > 1 ? String(last) : undefined });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [status, page]);
 
   useEffect(() => {

@@ -8,7 +8,7 @@ import { PlusOutlined } from '@ant-design/icons';
 import type { ColumnsType } from 'antd/es/table';
 import { api, qs } from '../../api';
 import { useAuth } from '../../auth';
-import { RESTRICTION_MAX_DAYS, RESTRICTION_REASONS, RESTRICTION_STATUS, errorText, shortTime, pageOf, type RestrictionView } from './callTypes';
+import { RESTRICTION_MAX_DAYS, RESTRICTION_REASONS, RESTRICTION_STATUS, errorText, lastPageIfPast, shortTime, type Paged, type RestrictionView } from './callTypes';
 
 const PAGE_SIZE = 20;
 
@@ -21,7 +21,7 @@ export default function RestrictionsPage() {
   const [params, setParams] = useSearchParams();
   const status = params.get('status') ?? 'all';
   const page = Math.max(1, Number(params.get('page')) || 1);
-  const [data, setData] = useState<{ items: RestrictionView[]; total: number } | null>(null);
+  const [data, setData] = useState<Paged<RestrictionView> | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busyId, setBusyId] = useState<number | 'new' | null>(null);
   const [asking, setAsking] = useState(false);
@@ -37,9 +37,14 @@ export default function RestrictionsPage() {
     });
 
   const load = useCallback(async () => {
-    const r = await api<RestrictionView[] | { items: RestrictionView[]; total: number }>(`/restrictions${qs({ status: status === 'all' ? undefined : status })}`);
-    setData(pageOf(r, page, PAGE_SIZE));
+    // The server pages the list (newest first): one page is asked for, with the list's total.
+    const r = await api<Paged<RestrictionView>>(`/restrictions${qs({ status: status === 'all' ? undefined : status, page, pageSize: PAGE_SIZE })}`);
+    setData(r);
     setError(null);
+    // Restrictions that left this status left this page empty: go to the last page there is.
+    const last = lastPageIfPast(r, page);
+    if (last) set({ page: last > 1 ? String(last) : undefined });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [status, page]);
 
   useEffect(() => {

@@ -1,11 +1,11 @@
 // The call-handling shapes the console reads, and their Chinese wording. The wire contract itself is
 // src/calls/contract.ts; the console imports its types so the two never drift apart.
-import type { CallStatsRow, SeatState, ServiceLevelFigures } from '../../../../src/calls/contract.ts';
+import type { CallStatsPage, CallStatsRow, Paged, SeatState, ServiceLevelFigures } from '../../../../src/calls/contract.ts';
 
 import { DEFAULT_CALLS } from '../../../../src/domain/call-config.ts';
 import { ApiError } from '../../api';
 
-export type { CallStatsRow, SeatState, ServiceLevelFigures };
+export type { CallStatsPage, CallStatsRow, Paged, SeatState, ServiceLevelFigures };
 
 export const SEAT_STATE_LABELS: Record<SeatState, string> = {
   logged_off: '签出',
@@ -233,9 +233,12 @@ export function shortTime(iso: string | null | undefined): string {
   return iso ? `${iso.slice(5, 10)} ${iso.slice(11, 19)}` : '—';
 }
 
-/** One page of a list: as the server paged it when it says its total, else cut here from the whole. */
-export function pageOf<T>(data: T[] | { items: T[]; total?: number }, page: number, pageSize: number): { items: T[]; total: number } {
-  if (!Array.isArray(data) && typeof data.total === 'number') return { items: data.items, total: data.total };
-  const all = itemsOf(data);
-  return { items: all.slice((page - 1) * pageSize, page * pageSize), total: all.length };
+/**
+ * The last page there is when the one asked for lies past it (its rows were called back, answered or
+ * moved to another status meanwhile), or null: the page to go to instead of an empty table.
+ */
+export function lastPageIfPast(data: { items: unknown[]; total: number; pageSize: number }, page: number): number | null {
+  if (data.items.length || page <= 1) return null;
+  const last = Math.max(1, Math.ceil(data.total / data.pageSize));
+  return last < page ? last : null;
 }
