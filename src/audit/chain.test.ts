@@ -5,7 +5,7 @@ import { after, afterEach, before, beforeEach, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { describeEachEngine, intakeBody, startTestApp, type TestApp } from '../../test/support/app.ts';
-import { chainHead, verifyChain } from './chain.ts';
+import { chainHead, chainUnsealed, verifyChain } from './chain.ts';
 
 /** Runs `work` with the append-only triggers off, as an owner tampering by hand would. */
 async function tamper(t: TestApp, work: () => Promise<unknown>): Promise<void> {
@@ -143,6 +143,23 @@ describeEachEngine('audit chain', (engine) => {
     assert.equal(report.ok, false);
     assert.equal(report.firstBad!.seq, a.chain_seq);
     assert.equal(report.firstBad!.eventId, a.id);
+  });
+
+  it('events written before the chain existed are found, and chained in id order as the migration does', async () => {
+    const db = t.ctx.store.db;
+    const head = (await chainHead(db))!;
+    // An event as the table held them before the migration: no chain columns.
+    const id = head.eventId + 1000;
+    await db.insertInto('events').values({ id, ticket_id: null, at: '2026-03-02T01:00:00.000Z', user_id: null, role: 'admin', unit_id: null, action: 'legacy_event', from_status: null, to_status: null, detail: '{"legacy":true}', article_id: null }).execute();
+    const report = await verifyChain(db);
+    assert.equal(report.ok, false);
+    assert.equal(report.firstBad!.problem, 'unchained');
+    assert.equal(report.firstBad!.eventId, id);
+    // The migration chains such events before it creates the triggers.
+    await tamper(t, () => chainUnsealed(db));
+    const after = await verifyChain(db);
+    assert.equal(after.ok, true, JSON.stringify(after.firstBad));
+    assert.deepEqual(after.head, { seq: head.seq + 1, eventId: id, hash: after.head!.hash });
   });
 
   it('the triggers refuse UPDATE and DELETE on the audit table', async () => {
