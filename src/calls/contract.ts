@@ -34,6 +34,8 @@
 // A ticket created from a call carries `callId` (the platform's call id) in the intake body; the
 // ticket detail then shows `call: { id, recordingUrl }`.
 
+import type { MissedCallFigures } from '../domain/missed-call-figures.ts';
+
 export const CTI_EVENT_TYPES = [
   'offered', // the call reached the hotline: caller, trunk, queue
   'queued', // waiting in a queue (queue may change: overflow to another skill)
@@ -180,6 +182,8 @@ export interface LiveStats {
   seats: Partial<Record<SeatState, number>>;
   today: ServiceLevelFigures;
   messages: { received: number; waiting: number; answered: number; answeredWithinTarget: number };
+  /** Today's 漏接回拨 so far (src/domain/missed-call-figures.ts): lost today, called back, reached, open. */
+  missedCalls: MissedCallFigures;
 }
 
 /** GET /messages/replies?after= (API key with messages:write): the agents' replies for the source system to deliver. */

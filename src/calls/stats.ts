@@ -9,6 +9,8 @@ import { formatShanghai } from '../domain/deadline.ts';
 import { invalid } from '../server/problem.ts';
 import { settleExpiredSeats } from './seat-store.ts';
 import { pageOfRows, pagingOf } from './paging.ts';
+import { loadMissedCallRows } from './period-figures.ts';
+import { missedCallFigures } from '../domain/missed-call-figures.ts';
 
 const dayList = (fromDay: string, toDay: string): string[] => {
   const out: string[] = [];
@@ -122,12 +124,15 @@ export async function liveStats(ctx: AppContext): Promise<LiveStats> {
     };
   });
   const messages = await ctx.store.db.selectFrom('messages').select(['status', 'reply_seconds', 'received_at']).where('local_day', '=', today).execute();
+  const nowIso = new Date(Date.parse(now)).toISOString();
+  const missedRows = await loadMissedCallRows(ctx, from, new Date(Date.parse(window.to)).toISOString(), nowIso);
   const replied = messages.filter((m) => m.reply_seconds != null);
   return {
     now: formatShanghai(now),
     queues,
     seats: byState,
     today: figuresFor(records, seats, window, rules, { now }),
+    missedCalls: missedCallFigures(missedRows, ctx.city.calls.missedCallback, nowIso),
     messages: {
       received: messages.length,
       waiting: messages.filter((m) => m.status === 'waiting').length,

@@ -34,6 +34,11 @@ export interface CallsConfig {
   messageResponseSeconds: number;
   /** Whether short abandons also go to the 漏接回拨 queue (a misdial usually). */
   callbackShortAbandons: boolean;
+  /**
+   * 漏接回拨's target: the first call-back attempt within `targetSeconds` of the loss, counted in the
+   * call-back hours only (Shanghai `HH:mm`, start inclusive, end exclusive; equal ends mean all day).
+   */
+  missedCallback: { targetSeconds: number; hours: { start: string; end: string } };
   /** Reasons a seat may be not ready (示忙), code → label. */
   notReadyReasons: Record<string, string>;
   restriction: RestrictionConfig;
@@ -53,6 +58,7 @@ export const DEFAULT_CALLS: CallsConfig = {
   answerTargetSeconds: 15,
   messageResponseSeconds: 180,
   callbackShortAbandons: false,
+  missedCallback: { targetSeconds: 1800, hours: { start: '08:00', end: '20:00' } },
   notReadyReasons: {
     break: '小休',
     meal: '用餐',

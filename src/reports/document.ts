@@ -2,6 +2,7 @@
 // headers. The xlsx (one sheet per table) and the PDF (the tables one after another) are both laid
 // out from this, so what they show is tested once, here.
 import type { Report, Row } from './report.ts';
+import type { PeriodCallFigures } from '../calls/period-figures.ts';
 
 export type Cell = string | number;
 
@@ -26,6 +27,41 @@ const breakdown = (name: string, head: string, rows: Row[]): Table => ({
   headers: [head, '件数', '占比'],
   rows: rows.map((r) => [r.name, r.count, percent(r.share)]),
 });
+
+const seconds = (x: number | null) => (x == null ? '—' : `${x.toFixed(1)} 秒`);
+
+/** 话务: the period's GB/T 33358 service levels, messages and 漏接回拨, one small table. */
+function callsTable(c: PeriodCallFigures): Table {
+  const s = c.serviceLevels;
+  const m = c.missedCalls;
+  const met = c.connectRateMet === null ? '—' : c.connectRateMet ? '达标' : '未达标';
+  return {
+    name: '话务',
+    headers: ['指标', '数值'],
+    rows: [
+      ['呼入量（通）', s.offered],
+      ['接通量（通）', s.answered],
+      [`${c.answerTargetSeconds} 秒内接通（通）`, s.answeredWithin15s],
+      ['放弃（通）', s.abandoned],
+      ['短时放弃（通，不计入）', s.shortAbandoned],
+      [`服务水平（${c.answerTargetSeconds} 秒接通率）`, percent(s.serviceLevel15s)],
+      [`接通率（标准 ≥ ${Math.round(c.connectRateTarget * 100)}%）`, `${percent(s.connectRate)}（${met}）`],
+      ['放弃率', percent(s.abandonRate)],
+      ['平均应答速度', seconds(s.asaSeconds)],
+      ['平均处理时长', seconds(s.ahtSeconds)],
+      ['坐席占用率', percent(s.occupancy)],
+      ['短信/网络留言（条）', c.messages.received],
+      [`${Math.round(c.messages.targetSeconds / 60)} 分钟内答复率`, percent(c.messages.withinTargetRate)],
+      ['漏接（通）', m.missed],
+      ['已回拨（通）', m.calledBack],
+      ['回拨联系上（通）', m.reached],
+      ['来电人再次来电接通（通）', m.calledAgain],
+      ['期末未完成回拨（通）', m.open],
+      [`${Math.round(m.targetSeconds / 60)} 分钟内回拨率`, percent(m.callbackWithinTargetRate)],
+      ['平均首次回拨用时', m.avgFirstAttemptSeconds == null ? '—' : `${(m.avgFirstAttemptSeconds / 60).toFixed(1)} 分钟`],
+    ],
+  };
+}
 
 export function reportDocument(report: Report): ReportDocument {
   const t = report.totals;
@@ -77,6 +113,7 @@ export function reportDocument(report: Report): ReportDocument {
       rows: report.trend.map((p) => [p.label, p.tickets, p.lateDone, p.openOverdue, p.rated, percent(p.satisfactionRate)]),
     },
   ];
+  if (report.calls) tables.push(callsTable(report.calls));
   if (report.samples) {
     tables.push({
       name: '典型工单',

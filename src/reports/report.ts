@@ -23,6 +23,7 @@ import {
 } from './queries.ts';
 import { topKeywords, type KeywordCount } from './keywords.ts';
 import { DUTY_KIND_LABELS } from '../domain/duty-kinds.ts';
+import { periodCallFigures, type PeriodCallFigures } from '../calls/period-figures.ts';
 
 export interface ReportScope {
   /** A unit user's subtree, null for the whole city. */
@@ -119,6 +120,12 @@ export interface Report {
   satisfaction: SatisfactionFigures;
   trend: TrendPoint[];
   samples?: SampleTicket[];
+  /**
+   * 话务 (GB/T 33358) of the period, city-wide 日报/周报/月报 only (units do not run the phones):
+   * the service levels as GET /call-stats computes them, messages answered within the target, and
+   * the 漏接回拨 figures as of the period's end.
+   */
+  calls?: PeriodCallFigures;
 }
 
 
@@ -247,6 +254,7 @@ export async function buildPeriodReport(ctx: AppContext, period: Period, scope: 
   const trend: TrendPoint[] = [];
   for (const p of trailingPeriods(period, trendCount)) trend.push(p.key === period.key ? currentPoint(period, f) : await trendPoint(ctx, p, filter));
   const kindLabel = PERIOD_KIND_LABELS[period.kind];
+  const calls = scope.unitScope === null ? await periodCallFigures(ctx, period.firstDate, period.lastDate) : undefined;
   return {
     kind: period.kind,
     kindLabel,
@@ -261,6 +269,7 @@ export async function buildPeriodReport(ctx: AppContext, period: Period, scope: 
     generatedAt: ctx.clock.now(),
     ...f,
     trend,
+    ...(calls ? { calls } : {}),
   };
 }
 

@@ -186,7 +186,7 @@ describeEachEngine('reports: 日报、周报、月报、专报 and 社情民意'
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
     const names = wb.worksheets.map((w) => w.name);
-    assert.deepEqual(names, ['概况', '按渠道', '按诉求类型', '按一级分类', '按末级分类', '按县（市）区', '按主办单位', '热点诉求', '超期情况', '满意度', '趋势']);
+    assert.deepEqual(names, ['概况', '按渠道', '按诉求类型', '按一级分类', '按末级分类', '按县（市）区', '按主办单位', '热点诉求', '超期情况', '满意度', '趋势', '话务']);
     const channel = wb.getWorksheet('按渠道')!;
     assert.match(String(channel.getCell('A1').value), /2026年3月月报.*统计期间：2026-03-01 至 2026-03-31/);
     assert.deepEqual(values(channel.getRow(2)), ['受理渠道', '件数', '占比']);

@@ -33,7 +33,8 @@ export const mudanjiang: CityConfig = {
   },
   // Shifts 08:00–16:00, 16:00–24:00, 00:00–08:00; dispatch within 30 minutes of a 待派单 intake.
   quality: DEFAULT_QUALITY,
-  // Queues 综合/惠企通/方言/外语/特殊群体, 60 s wrap-up, short abandon 5 s, answer 15 s, messages 3 min.
+  // Queues 综合/惠企通/方言/外语/特殊群体, 60 s wrap-up, short abandon 5 s, answer 15 s, messages 3 min,
+  // lost calls called back within 30 minutes of 08:00–20:00.
   calls: DEFAULT_CALLS,
 
   units: [

@@ -1,0 +1,101 @@
+// The call-handling figures of a period of whole Shanghai days, for the 日报/周报/月报 and the live
+// wall: the service levels (loaded and computed as GET /call-stats does), the messages answered within
+// the target, and the 漏接回拨 figures (src/domain/missed-call-figures.ts) as of the period's end.
+import type { AppContext } from '../server/context.ts';
+import type { ServiceLevelFigures } from './contract.ts';
+import { figuresFor, windowOfDates } from '../domain/service-levels.ts';
+import { missedCallFigures, type MissedCallFigures, type MissedCallRow } from '../domain/missed-call-figures.ts';
+import { loadCallRecords, loadSeatIntervals } from './stats.ts';
+import { settleExpiredSeats } from './seat-store.ts';
+
+/** GB/T 33358: at least 95 % of calls connected over 24 hours. */
+export const CONNECT_RATE_TARGET = 0.95;
+
+export interface MessageFigures {
+  /** Messages received in the period. */
+  received: number;
+  /** Of those, replied to (at any time before now). */
+  answered: number;
+  /** Replied to within calls.messageResponseSeconds. */
+  answeredWithinTarget: number;
+  /** answeredWithinTarget / received; null when none was received. */
+  withinTargetRate: number | null;
+  targetSeconds: number;
+}
+
+export interface PeriodCallFigures {
+  /** The service levels of the period, as GET /call-stats?interval=day adds them up. */
+  serviceLevels: ServiceLevelFigures;
+  answerTargetSeconds: number;
+  /** 0.95 (GB/T 33358). */
+  connectRateTarget: number;
+  /** connectRate ≥ connectRateTarget; null when the connect rate is. */
+  connectRateMet: boolean | null;
+  messages: MessageFigures;
+  missedCalls: MissedCallFigures;
+}
+
+const dayList = (fromDay: string, toDay: string): string[] => {
+  const out: string[] = [];
+  for (let t = Date.parse(`${fromDay}T00:00:00Z`); t <= Date.parse(`${toDay}T00:00:00Z`); t += 86_400_000) out.push(new Date(t).toISOString().slice(0, 10));
+  return out;
+};
+
+/** The 漏接回拨 entries lost in [from, to) with their attempts before asOf (UTC ISO instants). */
+export async function loadMissedCallRows(ctx: AppContext, from: string, to: string, asOf: string): Promise<MissedCallRow[]> {
+  const db = ctx.store.db;
+  const [entries, attempts] = await Promise.all([
+    db.selectFrom('missed_calls').select(['id', 'missed_at', 'done_at', 'last_outcome']).where('missed_at', '>=', from).where('missed_at', '<', to).execute(),
+    db
+      .selectFrom('missed_call_attempts as a')
+      .innerJoin('missed_calls as m', 'm.id', 'a.missed_call_id')
+      .select(['a.missed_call_id', 'a.at', 'a.outcome'])
+      .where('m.missed_at', '>=', from)
+      .where('m.missed_at', '<', to)
+      .where('a.at', '<', asOf)
+      .execute(),
+  ]);
+  const byEntry = new Map<number, Array<{ at: string; outcome: string }>>();
+  for (const a of attempts) {
+    const list = byEntry.get(Number(a.missed_call_id)) ?? [];
+    list.push({ at: a.at, outcome: a.outcome });
+    byEntry.set(Number(a.missed_call_id), list);
+  }
+  return entries.map((e) => ({ missedAt: e.missed_at, attempts: byEntry.get(Number(e.id)) ?? [], doneAt: e.done_at, lastOutcome: e.last_outcome }));
+}
+
+/** The figures of the Shanghai days fromDay…toDay; the 漏接回拨 and seat time as of min(now, end). */
+export async function periodCallFigures(ctx: AppContext, fromDay: string, toDay: string): Promise<PeriodCallFigures> {
+  const now = ctx.clock.now();
+  await settleExpiredSeats(ctx.store.db, now);
+  const window = windowOfDates(fromDay, toDay);
+  if (!window) throw new Error(`bad period ${fromDay}…${toDay}`);
+  const from = new Date(Date.parse(window.from)).toISOString();
+  const to = new Date(Date.parse(window.to)).toISOString();
+  const asOf = Date.parse(now) < Date.parse(to) ? new Date(Date.parse(now)).toISOString() : to;
+  const calls = ctx.city.calls;
+  const [records, seats, messages, missedRows] = await Promise.all([
+    loadCallRecords(ctx, fromDay, toDay),
+    loadSeatIntervals(ctx, from, to),
+    ctx.store.db.selectFrom('messages').select(['reply_seconds']).where('local_day', 'in', dayList(fromDay, toDay)).execute(),
+    loadMissedCallRows(ctx, from, to, asOf),
+  ]);
+  const rules = { answerTargetSeconds: calls.answerTargetSeconds, shortAbandonSeconds: calls.shortAbandonSeconds };
+  const serviceLevels = figuresFor(records, seats, window, rules, { now });
+  const answered = messages.filter((m) => m.reply_seconds != null);
+  const within = answered.filter((m) => m.reply_seconds! <= calls.messageResponseSeconds).length;
+  return {
+    serviceLevels,
+    answerTargetSeconds: calls.answerTargetSeconds,
+    connectRateTarget: CONNECT_RATE_TARGET,
+    connectRateMet: serviceLevels.connectRate === null ? null : serviceLevels.connectRate >= CONNECT_RATE_TARGET,
+    messages: {
+      received: messages.length,
+      answered: answered.length,
+      answeredWithinTarget: within,
+      withinTargetRate: messages.length ? within / messages.length : null,
+      targetSeconds: calls.messageResponseSeconds,
+    },
+    missedCalls: missedCallFigures(missedRows, calls.missedCallback, asOf),
+  };
+}
