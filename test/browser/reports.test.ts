@@ -42,6 +42,14 @@ describe('console: reports', { skip: skipWithoutBrowser }, () => {
     await page.goto(`${c.baseUrl}/reports?kind=monthly&period=${month}`);
     await page.getByTestId('report-view').waitFor();
     const api = await apiGet(page, `/reports/monthly?month=${month}`);
+    // The city-wide report's 话务 card shows the API's figures.
+    assert.ok(api.calls, 'a city-wide report has a calls section');
+    await page.getByTestId('report-calls').waitFor();
+    assert.equal(Number((await page.getByTestId('calls-offered').innerText()).replace(/,/g, '')), api.calls.serviceLevels.offered);
+    assert.equal(
+      await page.getByTestId('calls-missed').innerText(),
+      `${api.calls.missedCalls.missed} / ${api.calls.missedCalls.calledBack} / ${api.calls.missedCalls.reached}`,
+    );
     assert.ok(api.totals.tickets > 100, `the demo month has tickets: ${api.totals.tickets}`);
     assert.match(await page.getByTestId('report-title').innerText(), new RegExp(`${Number(month.slice(5))}月月报（全市）`));
 
@@ -98,5 +106,7 @@ describe('console: reports', { skip: skipWithoutBrowser }, () => {
     assert.equal(city.status, 403, 'no city-wide archive for a unit');
     assert.equal(Number((await page.getByTestId('total-tickets').innerText()).replace(/,/g, '')), api.totals.tickets);
     assert.equal(await page.getByTestId('archive').count(), 0);
+    assert.equal(api.calls, undefined, 'no calls section for a unit');
+    assert.equal(await page.getByTestId('report-calls').count(), 0);
   });
 });

@@ -167,6 +167,8 @@ export default function CallWallPage() {
     };
   }, [rows]);
 
+  // Today's 漏接回拨 (GET /call-stats/live `missedCalls`): called back of missed, reached, still open.
+  const missed = (live as (LiveStats & { missedCalls?: { missed: number; calledBack: number; reached: number; open: number; callbackWithinTargetRate: number | null; targetSeconds: number } }) | null | undefined)?.missedCalls;
   const connectOk = today?.connectRate === null || today?.connectRate === undefined ? undefined : today.connectRate >= CONNECT_RATE_TARGET;
 
   return (
@@ -175,6 +177,11 @@ export default function CallWallPage() {
         <Typography.Title level={4} style={{ margin: 0 }}>
           坐席监控
         </Typography.Title>
+        {missed && (
+          <Typography.Text style={{ fontSize: 13 }} data-testid="wall-missed">
+            今日漏接 {missed.missed} · 已回拨 {missed.calledBack} · 已联系 {missed.reached} · 未完成 {missed.open} · {Math.round(missed.targetSeconds / 60)}分钟内回拨 {pct(missed.callbackWithinTargetRate)}
+          </Typography.Text>
+        )}
         <Typography.Text type="secondary" style={{ fontSize: 12 }}>
           {live ? `${live.now.slice(11, 19)} 更新 · 每 5 秒刷新` : '加载中…'}
         </Typography.Text>

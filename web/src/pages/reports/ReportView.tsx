@@ -4,7 +4,7 @@ import { useMemo } from 'react';
 import { Card, Col, Empty, Row as GridRow, Statistic, Table, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { EChart, type ChartOption } from './EChart';
-import { percent, type OverdueRow, type Report, type Row, type SampleTicket } from './types';
+import { percent, type OverdueRow, type Report, type ReportCalls, type Row, type SampleTicket } from './types';
 
 const rowColumns = (head: string): ColumnsType<Row> => [
   { title: head, dataIndex: 'name', key: 'name' },
@@ -22,6 +22,42 @@ function BreakdownTable({ title, head, rows, testId }: { title: string; head: st
   return (
     <Card size="small" title={title} data-testid={testId}>
       <Table<Row> size="small" rowKey="key" columns={rowColumns(head)} dataSource={rows} pagination={rows.length > 10 ? { pageSize: 10, size: 'small' } : false} />
+    </Card>
+  );
+}
+
+const secs = (x: number | null) => (x == null ? '—' : `${x.toFixed(1)} 秒`);
+
+/** 话务 (GB/T 33358): service levels, messages and 漏接回拨 of the period, as the API computed them. */
+function CallsCard({ calls }: { calls: ReportCalls }) {
+  const s = calls.serviceLevels;
+  const m = calls.missedCalls;
+  const met = calls.connectRateMet === null ? '' : calls.connectRateMet ? '（达标）' : '（未达标）';
+  const items: Array<[string, string | number, string]> = [
+    ['呼入量（通）', s.offered, 'calls-offered'],
+    ['接通量（通）', s.answered, 'calls-answered'],
+    [`${calls.answerTargetSeconds}秒内接通`, s.answeredWithin15s, 'calls-within'],
+    ['放弃 / 短时放弃', `${s.abandoned} / ${s.shortAbandoned}`, 'calls-abandoned'],
+    ['服务水平', percent(s.serviceLevel15s), 'calls-sl'],
+    [`接通率（≥${Math.round(calls.connectRateTarget * 100)}%）`, `${percent(s.connectRate)}${met}`, 'calls-connect'],
+    ['平均应答速度', secs(s.asaSeconds), 'calls-asa'],
+    ['平均处理时长', secs(s.ahtSeconds), 'calls-aht'],
+    ['坐席占用率', percent(s.occupancy), 'calls-occupancy'],
+    [`留言${Math.round(calls.messages.targetSeconds / 60)}分钟答复率`, `${percent(calls.messages.withinTargetRate)}（${calls.messages.received} 条）`, 'calls-messages'],
+    ['漏接 / 已回拨 / 联系上', `${m.missed} / ${m.calledBack} / ${m.reached}`, 'calls-missed'],
+    ['期末未完成回拨', m.open, 'calls-missed-open'],
+    [`${Math.round(m.targetSeconds / 60)}分钟内回拨率`, percent(m.callbackWithinTargetRate), 'calls-callback-rate'],
+    ['平均首次回拨用时', m.avgFirstAttemptSeconds == null ? '—' : `${(m.avgFirstAttemptSeconds / 60).toFixed(1)} 分钟`, 'calls-first-attempt'],
+  ];
+  return (
+    <Card size="small" title="话务（GB/T 33358）与漏接回拨" data-testid="report-calls">
+      <GridRow gutter={[12, 8]}>
+        {items.map(([title, value, id]) => (
+          <Col xs={12} md={6} lg={4} key={id}>
+            <Statistic title={title} value={value} valueStyle={{ fontSize: 16 }} valueRender={(node) => <span data-testid={id}>{node}</span>} />
+          </Col>
+        ))}
+      </GridRow>
     </Card>
   );
 }
@@ -90,6 +126,11 @@ export function ReportView({ report }: { report: Report }) {
           </Col>
         ))}
       </GridRow>
+      {report.calls && (
+        <div style={{ marginTop: 12 }}>
+          <CallsCard calls={report.calls} />
+        </div>
+      )}
       <GridRow gutter={[12, 12]} style={{ marginTop: 12 }}>
         <Col xs={24} lg={14}>
           <Card size="small" title={`趋势（近 ${report.trend.length} 期）`}>

@@ -60,6 +60,39 @@ export interface Report {
   satisfaction: { levels: Array<{ key: string; name: string; count: number }>; rated: number; satisfied: number; rate: number | null; unreached: number };
   trend: TrendPoint[];
   samples?: SampleTicket[];
+  /** 话务 (city-wide 日报/周报/月报 only). */
+  calls?: ReportCalls;
+}
+
+export interface ReportCalls {
+  serviceLevels: {
+    offered: number;
+    answered: number;
+    answeredWithin15s: number;
+    abandoned: number;
+    shortAbandoned: number;
+    serviceLevel15s: number | null;
+    abandonRate: number | null;
+    connectRate: number | null;
+    asaSeconds: number | null;
+    ahtSeconds: number | null;
+    occupancy: number | null;
+  };
+  answerTargetSeconds: number;
+  connectRateTarget: number;
+  connectRateMet: boolean | null;
+  messages: { received: number; answered: number; answeredWithinTarget: number; withinTargetRate: number | null; targetSeconds: number };
+  missedCalls: {
+    missed: number;
+    calledBack: number;
+    reached: number;
+    calledAgain: number;
+    open: number;
+    calledBackWithinTarget: number;
+    callbackWithinTargetRate: number | null;
+    avgFirstAttemptSeconds: number | null;
+    targetSeconds: number;
+  };
 }
 
 export interface HotTopics {
