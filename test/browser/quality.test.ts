@@ -3,7 +3,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { SCREENSHOTS, skipWithoutBrowser, startConsole, type RunningConsole } from './support.ts';
+import { CONSOLE_CHANGE_HEADERS, SCREENSHOTS, skipWithoutBrowser, startConsole, type RunningConsole } from './support.ts';
 
 describe('console: quality review and agent quality checks', { skip: skipWithoutBrowser }, () => {
   let c: RunningConsole;
@@ -41,7 +41,7 @@ describe('console: quality review and agent quality checks', { skip: skipWithout
     const thisMonth = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7);
     let attached: string | null = null;
     for (const t of list.items) {
-      const res = await page.request.post(`${c.baseUrl}/api/v1/quality/transcripts`, { data: { ticketNo: t.no, content: '喂，你烦不烦，这事不归我们管' } });
+      const res = await page.request.post(`${c.baseUrl}/api/v1/quality/transcripts`, { headers: CONSOLE_CHANGE_HEADERS, data: { ticketNo: t.no, content: '喂，你烦不烦，这事不归我们管' } });
       const qc = res.ok() ? await (await page.request.get(`${c.baseUrl}/api/v1/quality/tickets/${t.no}`)).json() : null;
       if (qc && String(t.createdAt ?? '').slice(0, 7) === thisMonth) {
         attached = t.no;

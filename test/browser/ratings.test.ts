@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { SCREENSHOTS, skipWithoutBrowser, startConsole, type RunningConsole } from './support.ts';
+import { CONSOLE_CHANGE_HEADERS, SCREENSHOTS, skipWithoutBrowser, startConsole, type RunningConsole } from './support.ts';
 
 /** Demo unit users (src/config/cities/mudanjiang.ts) by the unit they work in. */
 const STAFF_OF: Record<string, string> = { ZJJ: 'zjj.staff', SCJGJ: 'scjgj.staff', DAQ: 'daq.staff', RDGS: 'rdgs.staff', 'DAQ-XAJD': 'xajd.staff' };
@@ -48,7 +48,7 @@ describe('console: 差评处理', { skip: skipWithoutBrowser }, () => {
       }
     }
     const words = `问题没有解决，请打${requester.phone}找我`;
-    const cb = await page.request.post(`${c.baseUrl}/api/v1/tickets/${ticketNo}/actions/callback`, { data: { reached: true, satisfaction: 'unsatisfied', words, reasonable: true } });
+    const cb = await page.request.post(`${c.baseUrl}/api/v1/tickets/${ticketNo}/actions/callback`, { headers: CONSOLE_CHANGE_HEADERS, data: { reached: true, satisfaction: 'unsatisfied', words, reasonable: true } });
     assert.equal(cb.status(), 200, await cb.text());
     const reviews = await (await page.request.get(`${c.baseUrl}/api/v1/ratings/reviews?ticketNo=${ticketNo}`)).json();
     assert.equal(reviews.items.length, 1);

@@ -8,6 +8,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
+/** What the console's own requests carry on a change: a cookie-session POST without it is refused (CSRF). */
+export const CONSOLE_CHANGE_HEADERS = { 'x-hotline-csrf': '1' };
+
 export const CHROMIUM = process.env.HOTLINE_TEST_CHROMIUM;
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 /**
