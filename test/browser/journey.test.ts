@@ -136,6 +136,8 @@ describe('console: a ticket from intake to archive', { skip: skipWithoutBrowser 
     assert.equal(await statusOf(centre.page), '已办结');
     await act(centre.page, '归档');
     assert.equal(await statusOf(centre.page), '已归档');
+    // The timeline reloads after each action; the archive's own entry is the last to arrive.
+    await centre.page.waitForFunction(() => document.querySelector('[data-testid="ticket-timeline"]')?.textContent?.includes('归档'));
     const timeline = await centre.page.getByTestId('ticket-timeline').innerText();
     for (const step of ['受理', '派单', '签收', '申请延期', '延期审批', '办理反馈', '反馈审核', '回访', '归档']) {
       assert.ok(timeline.includes(step), `timeline shows ${step}`);
