@@ -66,7 +66,12 @@ describe('console: call handling', { skip: skipWithoutBrowser }, () => {
     // Not ready with a reason (Alt+N opens the reasons, the arrow keys pick 用餐), then ready again with Alt+R.
     await page.keyboard.press('Alt+n');
     await page.getByRole('menuitem', { name: '小休' }).waitFor();
-    await page.keyboard.press('ArrowDown');
+    // The menu takes the focus a moment after it opens: step down until 用餐 is the active item.
+    const meal = page.locator('.ant-dropdown-menu-item-active', { hasText: '用餐' });
+    for (let i = 0; i < 8 && !(await meal.count()); i++) {
+      await page.keyboard.press('ArrowDown');
+      await meal.waitFor({ timeout: 1000 }).catch(() => undefined);
+    }
     await page.keyboard.press('Enter');
     await page.locator('[data-testid="seat-bar"][data-state="not_ready"]').waitFor();
     assert.equal(await page.getByTestId('seat-state').textContent(), '小休（用餐）');
