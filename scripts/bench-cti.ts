@@ -8,7 +8,7 @@
 //   for the server's CPU profile)
 //
 // Exports benchCti() for `npm run bench`.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -17,6 +17,7 @@ import { bootstrap } from '../src/server/bootstrap.ts';
 import { createApiKey } from '../src/interop/api-keys.ts';
 import { simulateCalls } from '../src/calls/simulator.ts';
 import type { CtiEvent } from '../src/calls/contract.ts';
+import { waitForServer } from './bench-server.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 
@@ -40,19 +41,6 @@ export interface CtiBenchResult {
   cti_ws_events_per_s: number | null;
   cti_ws_batch_p99_ms: number | null;
   cti_server_rss_mb: number;
-}
-
-async function waitForServer(url: string, child: ChildProcess): Promise<void> {
-  for (let i = 0; i < 150; i++) {
-    if (child.exitCode !== null) throw new Error('server exited during start');
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error('server did not start');
 }
 
 function rssMb(pid: number): number {
@@ -106,7 +94,7 @@ export async function benchCti(options: CtiBenchOptions = {}): Promise<CtiBenchR
   const server = spawn(process.execPath, [...profile, join(ROOT, 'bin', 'hotline.js'), 'serve'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
   try {
     const base = `http://127.0.0.1:${port}`;
-    await waitForServer(`${base}/healthz`, server);
+    await waitForServer(`${base}/healthz`, server, 30);
 
     // Warm-up: a few batches from one switch, so JIT and caches settle before the clock starts.
     let warm = 0;

@@ -12,7 +12,7 @@
 // everything small. PostgreSQL: the server HOTLINE_BENCH_PG_URL names (an admin URL; the bench
 // creates and drops its own databases there), else a throwaway cluster on 127.0.0.1 when the server
 // binaries are installed (scripts/throwaway-postgres.ts), else the PostgreSQL rows are skipped.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { cpus, loadavg, totalmem, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -32,6 +32,7 @@ import { evaluationBench, type EvaluationFigures } from './bench-evaluation.ts';
 import { scratchDatabase } from './bench-database.ts';
 import { benchBoard, type BoardBenchResult } from './bench-board.ts';
 import { startThrowawayPostgres, type ThrowawayPostgres } from './throwaway-postgres.ts';
+import { waitForServer } from './bench-server.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const json = process.argv.includes('--json');
@@ -47,20 +48,6 @@ const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split('
 const runs = (part: string) => !only || only.includes(part);
 
 // ------------------------------------------------------------------ helpers
-
-async function waitForServer(url: string, child: ChildProcess): Promise<void> {
-  // Up to three minutes: a cluster's primary migrates, then each worker loads the whole server.
-  for (let i = 0; i < 900; i++) {
-    if (child.exitCode !== null) throw new Error('server exited during start');
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error('server did not start');
-}
 
 /** Resident memory of a process and its children (a cluster's primary and workers), MB. */
 function treeRssMb(pid: number): number {
@@ -138,7 +125,7 @@ async function httpCreates(databaseUrl: string | null, workers: number): Promise
   const sampler = setInterval(() => (rssMax = Math.max(rssMax, maxProcessRssMb(server.pid!))), 250);
   try {
     const base = `http://127.0.0.1:${port}`;
-    await waitForServer(`${base}/healthz`, server);
+    await waitForServer(`${base}/healthz`, server, 180);
     const login = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'bench', password: 'bench-password' }) });
     const { token } = (await login.json()) as { token: string };
     let n = 0;

@@ -126,20 +126,9 @@ export function sumRows(rows: readonly CallStatsRow[]): ServiceLevelFigures {
 }
 
 /** What `hotline simulate-calls --json` prints: the platform's figures first, then the comparisons. */
-export interface SimulationReport {
+export interface SimulationReport extends ServiceLevelFigures {
   load: { callsPerHour: number; agents: number; handleSeconds: number; hours: number; seed: number; patienceSeconds: number | null; realistic: boolean; trafficErlangs: number };
   period: { from: string; to: string };
-  offered: number;
-  answered: number;
-  answeredWithin15s: number;
-  abandoned: number;
-  shortAbandoned: number;
-  serviceLevel15s: number | null;
-  abandonRate: number | null;
-  connectRate: number | null;
-  asaSeconds: number | null;
-  ahtSeconds: number | null;
-  occupancy: number | null;
   /** Where the figures above come from: the platform's /call-stats, or the simulator when they could not be read. */
   source: 'platform' | 'simulator';
   simulator: ServiceLevelFigures;

@@ -1,4 +1,6 @@
 // The report object as the API answers it (src/reports/report.ts).
+import type { ServiceLevelFigures } from '../../../../src/calls/contract.ts';
+
 export interface Row {
   key: string;
   name: string;
@@ -65,19 +67,7 @@ export interface Report {
 }
 
 export interface ReportCalls {
-  serviceLevels: {
-    offered: number;
-    answered: number;
-    answeredWithin15s: number;
-    abandoned: number;
-    shortAbandoned: number;
-    serviceLevel15s: number | null;
-    abandonRate: number | null;
-    connectRate: number | null;
-    asaSeconds: number | null;
-    ahtSeconds: number | null;
-    occupancy: number | null;
-  };
+  serviceLevels: ServiceLevelFigures;
   answerTargetSeconds: number;
   connectRateTarget: number;
   connectRateMet: boolean | null;
