@@ -427,7 +427,24 @@ function knowledgeBase(engine: Engine): Migration {
 class StaticProvider implements MigrationProvider {
   constructor(private readonly engine: Engine) {}
   async getMigrations(): Promise<Record<string, Migration>> {
-    return { '2026-11-01-core': core(this.engine), '2026-11-02-calendar-day-sources': calendarDaySources(this.engine), '2026-11-23-knowledge-base': knowledgeBase(this.engine), '2026-11-24-supervision': supervisionMigration(this.engine), '2026-11-25-reports': reportsMigration(this.engine), '2026-11-26-supervision-board-index': supervisionBoardIndex(), '2026-11-27-evaluation': evaluationMigration(this.engine), '2026-11-30-portal': portalMigration(this.engine), '2026-12-01-quality': qualityMigration(this.engine), '2026-12-02-webhooks': webhooksMigration(this.engine), '2026-12-03-interop-keys': interopKeysMigration(this.engine), '2026-12-04-callback-unit': callbackUnitMigration(), '2026-12-05-evaluation-covering-indexes': evaluationCoveringIndexes(this.engine), '2026-12-06-calls': callsMigration(this.engine), '2026-12-08-audit-chain': auditChainMigration(this.engine), '2026-12-09-login-lockout': loginLockoutMigration(this.engine) };
+    return {
+      '2026-11-01-core': core(this.engine),
+      '2026-11-02-calendar-day-sources': calendarDaySources(this.engine),
+      '2026-11-23-knowledge-base': knowledgeBase(this.engine),
+      '2026-11-24-supervision': supervisionMigration(this.engine),
+      '2026-11-25-reports': reportsMigration(this.engine),
+      '2026-11-26-supervision-board-index': supervisionBoardIndex(),
+      '2026-11-27-evaluation': evaluationMigration(this.engine),
+      '2026-11-30-portal': portalMigration(this.engine),
+      '2026-12-01-quality': qualityMigration(this.engine),
+      '2026-12-02-webhooks': webhooksMigration(this.engine),
+      '2026-12-03-interop-keys': interopKeysMigration(this.engine),
+      '2026-12-04-callback-unit': callbackUnitMigration(),
+      '2026-12-05-evaluation-covering-indexes': evaluationCoveringIndexes(this.engine),
+      '2026-12-06-calls': callsMigration(this.engine),
+      '2026-12-08-audit-chain': auditChainMigration(this.engine),
+      '2026-12-09-login-lockout': loginLockoutMigration(this.engine),
+    };
   }
 }
 
