@@ -11,6 +11,7 @@ import { portalMigration } from './migration-portal.ts';
 import { interopKeysMigration } from './migration-interop.ts';
 import { auditChainMigration, loginLockoutMigration } from './migration-audit-chain.ts';
 import { callsMigration } from './migration-calls.ts';
+import { auditArchivesMigration } from './migration-audit-archives.ts';
 
 type AnyDb = Kysely<any>;
 
@@ -444,6 +445,7 @@ class StaticProvider implements MigrationProvider {
       '2026-12-06-calls': callsMigration(this.engine),
       '2026-12-08-audit-chain': auditChainMigration(this.engine),
       '2026-12-09-login-lockout': loginLockoutMigration(this.engine),
+      '2026-12-10-audit-archives': auditArchivesMigration(this.engine),
     };
   }
 }
