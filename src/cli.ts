@@ -66,9 +66,9 @@ async function serve(ctx: AppContext, announce: boolean): Promise<void> {
   const smsGateway: SmsGateway = process.env.HOTLINE_SMS_GATEWAY_URL
     ? new HttpSmsGateway({ url: process.env.HOTLINE_SMS_GATEWAY_URL, apiKey: process.env.HOTLINE_SMS_GATEWAY_KEY || undefined, signName: ctx.city.sms?.signName ?? '12345热线', templateIds: ctx.city.sms?.templateIds ?? {} })
     : new FileSmsGateway(join(ctx.dataDir, 'sms.log'));
-  const stopRelay = startRelay(ctx, smsGateway);
-  // Webhooks and the provincial sync; the HOTLINE_WEBHOOK_* variables shorten the schedule in tests.
+  // Webhooks, SMS and the provincial sync; the HOTLINE_WEBHOOK_* and HOTLINE_SMS_* variables shorten the schedule in tests.
   const envMs = (name: string) => (process.env[name] ? Number(process.env[name]) : undefined);
+  const stopRelay = startRelay(ctx, smsGateway, envMs('HOTLINE_SMS_INTERVAL_MS'), { leaseMs: envMs('HOTLINE_SMS_LEASE_MS') });
   const webhookBackoff = envMs('HOTLINE_WEBHOOK_BACKOFF_CAP_MS');
   const stopWebhooks = startWebhookRelay(
     ctx,
