@@ -120,12 +120,14 @@ export async function screenPop(ctx: AppContext, actor: Actor, callId: number) {
   const nos = await ticketNos(ctx, [row]);
   const call = callView(ctx, row, actor, row.ticket_id == null ? null : (nos.get(Number(row.ticket_id)) ?? null));
   if (!row.caller) return { ...call, history: { earlierTickets: 0, openTickets: [] }, restriction: null };
+  // Tickets are found by the phone's keyed hash: the phone itself is stored sealed.
+  const phoneHash = ctx.store.crypto.phoneLookupHash(row.caller);
   const [count, open, restriction] = await Promise.all([
-    ctx.store.db.selectFrom('tickets').select((eb) => eb.fn.countAll<number>().as('n')).where('requester_phone', '=', row.caller).executeTakeFirstOrThrow(),
+    ctx.store.db.selectFrom('tickets').select((eb) => eb.fn.countAll<number>().as('n')).where('requester_phone_hash', '=', phoneHash).executeTakeFirstOrThrow(),
     ctx.store.db
       .selectFrom('tickets')
       .select(['no', 'status', 'type', 'facts', 'created_at'])
-      .where('requester_phone', '=', row.caller)
+      .where('requester_phone_hash', '=', phoneHash)
       .where('status', 'in', [...OPEN_STATUSES])
       .orderBy('created_at', 'desc')
       .limit(20)

@@ -6,6 +6,9 @@ import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
 import type { Database } from './schema.ts';
+import type { FieldCrypto } from './field-crypto.ts';
+import { FieldCryptoPlugin } from './field-crypto-plugin.ts';
+import { keySourceFor, openFieldCrypto, type KeySource } from './field-keys.ts';
 
 export type Engine = 'sqlite' | 'postgres';
 export type Db = Kysely<Database>;
@@ -14,6 +17,9 @@ export type Tx = Transaction<Database>;
 export interface Store {
   db: Db;
   engine: Engine;
+  /** Seals and opens the requester's personal data (./field-crypto-plugin.ts does it on every query). */
+  crypto: FieldCrypto;
+  keySource: KeySource;
   close(): Promise<void>;
 }
 
@@ -23,6 +29,8 @@ export interface StoreOptions {
   sqliteFile?: string;
   /** PostgreSQL pool size per process. */
   poolSize?: number;
+  /** Where the field-key file is for PostgreSQL (SQLite keeps it beside its file); default HOTLINE_DATA_DIR. */
+  dataDir?: string;
 }
 
 // PostgreSQL returns int8 (counts, bigserial ids) as strings and timestamptz as Date; the rest of
@@ -32,15 +40,26 @@ pg.types.setTypeParser(1700, (v) => Number(v));
 pg.types.setTypeParser(1184, (v) => new Date(v).toISOString());
 pg.types.setTypeParser(1114, (v) => new Date(`${v}Z`).toISOString());
 
+const cryptoOfDb = new WeakMap<object, FieldCrypto>();
+
+/** The FieldCrypto of a store's Kysely instance (the migrations seal existing rows with it). */
+export function storeCrypto(db: object): FieldCrypto | undefined {
+  return cryptoOfDb.get(db);
+}
+
 export function openStore(options: StoreOptions): Store {
+  const file = options.sqliteFile ?? ':memory:';
+  const keySource = keySourceFor(options.url ? { dataDir: options.dataDir } : { sqliteFile: file });
+  const crypto = openFieldCrypto(keySource);
+  const plugins = [new FieldCryptoPlugin(crypto)];
   if (options.url) {
     const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
     // An idle client's error (e.g. the server restarting) must not crash the process.
     pool.on('error', () => {});
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, engine: 'postgres', close: () => db.destroy() };
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins });
+    cryptoOfDb.set(db, crypto);
+    return { db, engine: 'postgres', crypto, keySource, close: () => db.destroy() };
   }
-  const file = options.sqliteFile ?? ':memory:';
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const sqlite = new SQLite(file);
   sqlite.pragma('journal_mode = WAL');
@@ -52,8 +71,9 @@ export function openStore(options: StoreOptions): Store {
   sqlite.pragma('journal_size_limit = 67108864');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-  return { db, engine: 'sqlite', close: () => db.destroy() };
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), plugins });
+  cryptoOfDb.set(db, crypto);
+  return { db, engine: 'sqlite', crypto, keySource, close: () => db.destroy() };
 }
 
 /**

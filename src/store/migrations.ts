@@ -11,6 +11,9 @@ import { portalMigration } from './migration-portal.ts';
 import { interopKeysMigration } from './migration-interop.ts';
 import { auditChainMigration, loginLockoutMigration } from './migration-audit-chain.ts';
 import { callsMigration } from './migration-calls.ts';
+import { historyPartitionsMigration } from './migration-history-partitions.ts';
+import { fieldEncryptionMigration } from './migration-field-encryption.ts';
+import { storeCrypto } from './db.ts';
 import { auditArchivesMigration } from './migration-audit-archives.ts';
 
 type AnyDb = Kysely<any>;
@@ -426,7 +429,7 @@ function knowledgeBase(engine: Engine): Migration {
 }
 
 class StaticProvider implements MigrationProvider {
-  constructor(private readonly engine: Engine) {}
+  constructor(private readonly engine: Engine, private readonly db: AnyDb) {}
   async getMigrations(): Promise<Record<string, Migration>> {
     return {
       '2026-11-01-core': core(this.engine),
@@ -445,13 +448,15 @@ class StaticProvider implements MigrationProvider {
       '2026-12-06-calls': callsMigration(this.engine),
       '2026-12-08-audit-chain': auditChainMigration(this.engine),
       '2026-12-09-login-lockout': loginLockoutMigration(this.engine),
+      '2026-12-10-history-partitions': historyPartitionsMigration(this.engine),
       '2026-12-10-audit-archives': auditArchivesMigration(this.engine),
+      '2026-12-11-field-encryption': fieldEncryptionMigration(() => storeCrypto(this.db)),
     };
   }
 }
 
 export async function migrate(db: Kysely<any>, engine: Engine): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: new StaticProvider(engine) });
+  const migrator = new Migrator({ db, provider: new StaticProvider(engine, db) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error;
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);

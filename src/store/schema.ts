@@ -67,6 +67,8 @@ export interface TicketTable {
   requester_name: string | null;
   requester_phone: string | null;
   requester_id_no: string | null;
+  /** HMAC-SHA256 of the phone under the lookup key: what phone lookups match on (the phone itself is sealed). */
+  requester_phone_hash: string | null;
   confidential: number;
   facts: string;
   address: string | null;

@@ -29,7 +29,7 @@ export async function findDuplicates(ctx: AppContext, db: Db | Tx, q: DuplicateQ
   const rows = await db
     .selectFrom('tickets')
     .select(['id', 'no', 'status', 'created_at', 'facts', 'category_id', 'address'])
-    .where('requester_phone', '=', q.phone)
+    .where('requester_phone_hash', '=', ctx.store.crypto.phoneLookupHash(q.phone))
     .where('created_at', '>=', since)
     .where('status', 'in', [...OPEN_STATUSES])
     .$if(q.excludeId != null, (qb) => qb.where('id', '!=', q.excludeId!))

@@ -219,7 +219,8 @@ export async function listTickets(ctx: AppContext, actor: Actor, query: ListQuer
   if (query.to) base = base.where('t.created_at', '<', query.to);
   if (query.q) {
     const like = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    base = base.where((eb) => eb.or([eb('t.facts', 'like', sql<string>`${like} escape '\\'`), eb('t.no', '=', query.q!), eb('t.address', 'like', sql<string>`${like} escape '\\'`)]));
+    // The address is stored sealed, so the search matches the facts (which name the place) and the number only.
+    base = base.where((eb) => eb.or([eb('t.facts', 'like', sql<string>`${like} escape '\\'`), eb('t.no', '=', query.q!)]));
   }
   if (query.light === 'red') base = base.where((eb) => openDutyWhere(eb, 'red'));
   if (query.light === 'yellow') base = base.where((eb) => eb.and([openDutyWhere(eb, 'yellow'), eb.not(openDutyWhere(eb, 'red'))]));
@@ -314,6 +315,7 @@ export async function statusCounts(ctx: AppContext, actor: Actor) {
 
 /** The requester's earlier tickets, newest first, for the intake desk (agents see full data anyway). */
 export async function requesterHistory(ctx: AppContext, actor: Actor, phone: string) {
-  const rows = await ctx.store.db.selectFrom('tickets').selectAll().where('requester_phone', '=', phone).orderBy('created_at', 'desc').limit(20).execute();
+  const hash = ctx.store.crypto.phoneLookupHash(phone);
+  const rows = await ctx.store.db.selectFrom('tickets').selectAll().where('requester_phone_hash', '=', hash).orderBy('created_at', 'desc').limit(20).execute();
   return { items: rows.map((t) => ticketSummary(ctx, t, actor, null, null)) };
 }
