@@ -10,6 +10,7 @@ import { FileSmsGateway, HttpSmsGateway, type SmsGateway } from './outbox/sms-ga
 import { startWebhookRelay } from './interop/webhooks-relay.ts';
 import { startRelay } from './outbox/relay.ts';
 import { startAlertJob } from './supervision/alerts.ts';
+import { startPartitionJob } from './store/partitions.ts';
 import { ROLE_LABELS } from './domain/roles.ts';
 import type { AppContext } from './server/context.ts';
 import { Problem } from './server/problem.ts';
@@ -22,6 +23,7 @@ import { startProvincialSync } from './interop/transfer.ts';
 import { simulateCommand, SIMULATE_USAGE } from './calls/simulate-cli.ts';
 import { auditCommand, backupCommand, restoreCommand, AUDIT_USAGE } from './audit/cli.ts';
 import { generateCommand, GENERATE_USAGE } from './scale/generate-cli.ts';
+import { keysCommand, KEYS_USAGE } from './store/keys-cli.ts';
 import { isClusterWorker, parseWorkers, runPrimary, WORKERS_ON_SQLITE } from './server/workers.ts';
 
 const USAGE = `用法: hotline <命令> [选项]
@@ -40,6 +42,7 @@ ${APIKEY_USAGE}
 ${SIMULATE_USAGE}
 ${AUDIT_USAGE}
 ${GENERATE_USAGE}
+${KEYS_USAGE}
 
 环境变量: PORT, HOST, HOTLINE_DATA_DIR（SQLite 文件目录，默认 ./data）, HOTLINE_DATABASE_URL（postgres://…）`;
 
@@ -81,6 +84,8 @@ async function serve(ctx: AppContext, announce: boolean): Promise<void> {
   const stopAlerts = startAlertJob(ctx, 60_000, (err) => app.log.error({ err }, 'supervision alert job failed'));
   // Replies and callback results of provincial/national tickets into the outbox (topic provincial.sync).
   const stopProvincialSync = startProvincialSync(ctx, 30_000, (err) => app.log.error({ err }, 'provincial sync failed'));
+  // PostgreSQL: the history's partitions for this month and the next three (src/store/partitions.ts).
+  const stopPartitions = startPartitionJob(ctx, 3_600_000, (err) => app.log.error({ err }, 'partition job failed'));
   const url = `http://${host}:${port}`;
   if (announce) {
     const users = ctx.city.demoUsers.map((u) => `  ${u.username.padEnd(14)} ${ROLE_LABELS[u.role]}${u.unit ? `（${ctx.org.byCodeOrUndefined(u.unit)?.name ?? u.unit}）` : ''}`);
@@ -94,6 +99,7 @@ async function serve(ctx: AppContext, announce: boolean): Promise<void> {
     await app.close();
     await stopAlerts();
     await stopProvincialSync();
+    await stopPartitions();
     await stopRelay();
     await stopWebhooks();
     await stopReports();
@@ -200,6 +206,9 @@ async function run(argv: string[]): Promise<void> {
       return;
     case 'generate':
       await generateCommand(rest);
+      return;
+    case 'keys':
+      await keysCommand(rest);
       return;
     default:
       process.stdout.write(`${USAGE}\n`);
