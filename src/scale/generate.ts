@@ -12,6 +12,7 @@ import { HANDLING_UNIT_KINDS } from '../org/seed.ts';
 import { postgresWriter, sqliteWriter, type BulkWriter, type TableSpec } from './bulk-writer.ts';
 import { ticketStory, type EventRow, type StoryWorld, type TicketRows } from './story.ts';
 import { ensureHistoryPartitions } from '../store/partitions.ts';
+import { sealTicketRow } from '../store/field-crypto-plugin.ts';
 
 export interface GenerateOptions {
   tickets: number;
@@ -49,7 +50,7 @@ const TICKETS: TableSpec = {
   table: 'tickets',
   columns: [
     ['id', 'int8'], ['no', 'text'], ['channel', 'text'], ['origin', 'text'], ['external_id', 'text'], ['type', 'text'], ['category_id', 'int4'],
-    ['requester_kind', 'text'], ['requester_name', 'text'], ['requester_phone', 'text'], ['confidential', 'int4'], ['facts', 'text'], ['address', 'text'],
+    ['requester_kind', 'text'], ['requester_name', 'text'], ['requester_phone', 'text'], ['requester_phone_hash', 'text'], ['confidential', 'int4'], ['facts', 'text'], ['address', 'text'],
     ['district_unit_id', 'int4'], ['special', 'text'], ['status', 'text'], ['lead_unit_id', 'int4'], ['round', 'int4'], ['next_due_at', 'timestamptz'],
     ['provisional', 'int4'], ['satisfaction', 'text'], ['resolution', 'text'], ['resolution_note', 'text'], ['created_by', 'int4'],
     ['created_at', 'timestamptz'], ['updated_at', 'timestamptz'], ['closed_at', 'timestamptz'],
@@ -291,7 +292,8 @@ export async function generateHistory(ctx: AppContext, options: GenerateOptions)
       const requests = stories.flatMap((s) => s.requests);
       const submissions = stories.flatMap((s) => s.submissions);
       await writer.write([
-        { table: TICKETS, rows: stories.map((s) => s.ticket) as never },
+        // The requester's data is sealed as the store keeps it (src/store/field-crypto-plugin.ts).
+        { table: TICKETS, rows: stories.map((s) => sealTicketRow(ctx.store.crypto, s.ticket)) as never },
         { table: DUTIES, rows: duties as never },
         chain ? { table: CHAINED_EVENTS, rows: chain.link(events) } : { table: EVENTS, rows: events as never },
         { table: CALLBACKS, rows: callbacks as never },
