@@ -7,6 +7,7 @@ import {
   AliasNode,
   ColumnNode,
   ColumnUpdateNode,
+  DefaultInsertValueNode,
   InsertQueryNode,
   PrimitiveValueListNode,
   TableNode,
@@ -88,7 +89,8 @@ export class FieldCryptoPlugin implements KyselyPlugin {
       const values = [...item.values];
       const plain = (i: number): string | null => {
         const v = values[i];
-        if (v === undefined) return null;
+        // A column a row of a multi-row insert leaves out comes as DEFAULT, which is null for these.
+        if (v === undefined || DefaultInsertValueNode.is(v)) return null;
         if (!ValueNode.is(v)) return refuse(names[i]!);
         return v.value as string | null;
       };

@@ -1,0 +1,89 @@
+// `hotline keys status|rotate|reencrypt`: the keys the requester's personal data is sealed with.
+// Prints key ids and counts, never a key or a value.
+import { parseArgs } from 'node:util';
+import { join } from 'node:path';
+import { envOptions } from '../server/bootstrap.ts';
+import { Problem } from '../server/problem.ts';
+import { openStore, type Store } from './db.ts';
+import { migrate } from './migrations.ts';
+import { rotateKeyFile } from './field-keys.ts';
+import { keyCensus, reencryptTickets } from './field-reencrypt.ts';
+
+export const KEYS_USAGE = `  keys status [--json]       个人信息字段加密：密钥来源、当前密钥、各密钥下的字段数
+  keys rotate                生成新密钥并设为当前密钥（旧密钥保留，旧密文仍可读；使用 HOTLINE_FIELD_KEYS 时请在变量开头加新密钥）
+  keys reencrypt [--batch N] [--json]
+                             用当前密钥重写所有加密字段（分批提交，中断后再次运行从断点继续）`;
+
+function openTarget(): Store {
+  const env = envOptions();
+  return openStore({ url: env.databaseUrl, sqliteFile: env.databaseUrl ? undefined : join(env.dataDir ?? './data', 'hotline.sqlite'), dataDir: env.dataDir });
+}
+
+async function withStore<T>(work: (store: Store) => Promise<T>): Promise<T> {
+  const store = openTarget();
+  try {
+    await migrate(store.db, store.engine);
+    return await work(store);
+  } finally {
+    await store.close();
+  }
+}
+
+function sourceLabel(store: Store): string {
+  const s = store.keySource;
+  return s.kind === 'env' ? '环境变量 HOTLINE_FIELD_KEYS / HOTLINE_LOOKUP_KEY' : s.kind === 'file' ? `密钥文件 ${s.path}` : '内存（临时）';
+}
+
+export async function keysCommand(args: string[]): Promise<void> {
+  const [sub, ...rest] = args;
+  const { values } = parseArgs({ args: rest, options: { json: { type: 'boolean' }, batch: { type: 'string' } } });
+  const out = (json: unknown, text: string) => process.stdout.write(values.json ? `${JSON.stringify(json)}\n` : `${text}\n`);
+
+  if (sub === 'status') {
+    await withStore(async (store) => {
+      const census = await keyCensus(store.db, store.crypto);
+      const byKey = Object.entries(census.byKey).map(([id, n]) => `密钥 ${id}：${n} 个字段`).join('；') || '（无）';
+      out(
+        { source: store.keySource.kind, cipher: store.crypto.cipher, current: store.crypto.currentKeyId, keys: store.crypto.keyIds(), ...census },
+        `密钥来源：${sourceLabel(store)}\n算法：${store.crypto.cipher}；当前密钥：${store.crypto.currentKeyId}；密钥表：${store.crypto.keyIds().join(', ')}\n工单 ${census.tickets} 张；${byKey}；未加密 ${census.plaintext} 个；查找哈希不符 ${census.badHash} 张`,
+      );
+    });
+    return;
+  }
+
+  if (sub === 'rotate') {
+    const store = openTarget();
+    try {
+      const source = store.keySource;
+      if (source.kind !== 'file') {
+        throw new Problem(400, 'keys-from-env', '密钥来自环境变量：请生成新密钥（如 openssl rand -base64 32），以「新编号:新密钥,」加在 HOTLINE_FIELD_KEYS 开头，重启服务，再运行 hotline keys reencrypt');
+      }
+      const id = rotateKeyFile(source.path);
+      out({ current: id, file: source.path }, `新密钥 ${id} 已设为当前密钥（${source.path}）；旧密钥保留。运行中的服务在读到新密钥的密文时自动载入；请重启服务使新写入也用新密钥，再运行 hotline keys reencrypt`);
+    } finally {
+      await store.close();
+    }
+    return;
+  }
+
+  if (sub === 'reencrypt') {
+    const batchSize = values.batch === undefined ? 500 : Number(values.batch);
+    if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 100_000) throw new Problem(400, 'usage', '--batch 须为 1 到 100000 之间的整数');
+    await withStore(async (store) => {
+      const r = await reencryptTickets(store.db, store.crypto, {
+        batchSize,
+        onBatch: (p) => {
+          if (!values.json) process.stderr.write(`\r已检查 ${p.scanned} 张，重写 ${p.rewritten} 张`);
+        },
+      });
+      if (!values.json) process.stderr.write('\n');
+      const census = await keyCensus(store.db, store.crypto);
+      out(
+        { ...r, census },
+        `${r.resumedAfter ? `从工单 #${r.resumedAfter} 之后继续；` : ''}检查 ${r.scanned} 张工单，重写 ${r.rewritten} 张，均已用密钥 ${r.keyId} 加密（其他密钥下 ${Object.entries(census.byKey).filter(([id]) => id !== r.keyId).reduce((a, [, n]) => a + n, 0)} 个字段，未加密 ${census.plaintext} 个）`,
+      );
+    });
+    return;
+  }
+  throw new Problem(400, 'usage', `用法:\n${KEYS_USAGE}`);
+}
