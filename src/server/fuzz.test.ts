@@ -7,9 +7,9 @@
 // of requests per outcome are printed.
 import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { FastifyInstance, RouteOptions } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { describeEachEngine, intakeBody, PASSWORD, startTestApp, type TestApp } from '../../test/support/app.ts';
-import { buildApp } from './app.ts';
+import { appWithRoutes, type RegisteredRoute } from '../../test/support/routes.ts';
 import { tableRowCounts } from '../store/backup.ts';
 
 const NASTY: unknown[] = [
@@ -39,11 +39,7 @@ function deepNesting(depth: number): string {
   return `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
 }
 
-interface Route {
-  method: string;
-  url: string;
-  schema: any;
-}
+type Route = RegisteredRoute;
 
 /** A value of the property's schema kind that is wrong: NASTY for strings, a wrong type otherwise. */
 function bodyFrom(schema: any, pick: (i: number) => unknown, depth = 0): Record<string, unknown> {
@@ -65,20 +61,15 @@ function fillPath(url: string, value: string): string {
 describeEachEngine('fuzz: bad input on every route', (engine) => {
   let t: TestApp;
   let app: FastifyInstance;
-  const routes: Route[] = [];
+  let routes: Route[] = [];
   const tokens: Record<string, string | null> = { anonymous: null };
 
   before(async () => {
     t = await startTestApp(engine);
-    app = await buildApp(t.ctx, {
-      onRoute: (r: RouteOptions) => {
-        const methods = (Array.isArray(r.method) ? r.method : [r.method]).filter((m) => m !== 'HEAD' && m !== 'OPTIONS');
-        // WebSocket endpoints and the logout (it would end the fuzzing clients' sessions) are left out.
-        if ((r as { websocket?: boolean }).websocket || r.url.endsWith('/auth/logout')) return;
-        for (const method of methods) routes.push({ method, url: r.url, schema: r.schema ?? {} });
-      },
-    });
-    await app.ready();
+    const built = await appWithRoutes(t.ctx);
+    app = built.app;
+    // WebSocket endpoints and the logout (it would end the fuzzing clients' sessions) are left out.
+    routes = built.routes.filter((r) => !r.websocket && !r.url.endsWith('/auth/logout'));
     for (const username of ['admin', 'agent1', 'zjj.head']) {
       const res = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password: PASSWORD } });
       tokens[username] = JSON.parse(res.body).token;
