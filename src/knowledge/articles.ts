@@ -6,7 +6,7 @@ import type { AppContext } from '../server/context.ts';
 import type { Actor } from '../auth/actor.ts';
 import type { Role } from '../domain/roles.ts';
 import { isUnitRole } from '../domain/roles.ts';
-import { inTransaction, type Tx } from '../store/db.ts';
+import { inTransaction, type Db, type Tx } from '../store/db.ts';
 import { writeEvent } from '../audit/events.ts';
 import { enqueue } from '../outbox/outbox.ts';
 import { conflict, forbidden, invalid, notFound, Problem } from '../server/problem.ts';
@@ -457,12 +457,18 @@ export async function articleEvents(ctx: AppContext, actor: Actor, id: number) {
  * 直接解答 with an article (called by intake, in its transaction): the article must be published and
  * in force; the use is counted and logged on the article.
  */
-export async function useInDirectAnswer(ctx: AppContext, tx: Tx, actor: Actor, articleId: string, ticketNo: string, now: string): Promise<void> {
+/** The article's id when it may answer a request now (published and in force); refuses otherwise. */
+export async function directAnswerArticle(db: Db | Tx, articleId: string, now: string): Promise<number> {
   const id = /^\d{1,9}$/.test(articleId) ? Number(articleId) : NaN;
-  const a = Number.isFinite(id) ? await tx.selectFrom('kb_articles').select(['id', 'title', 'status', 'effective_from', 'expires_on']).where('id', '=', id).executeTakeFirst() : undefined;
+  const a = Number.isFinite(id) ? await db.selectFrom('kb_articles').select(['id', 'title', 'status', 'effective_from', 'expires_on']).where('id', '=', id).executeTakeFirst() : undefined;
   if (!a) throw invalid('answer.articleId', `字段「知识条目」无效：知识条目 ${articleId} 不存在`);
   if (a.status !== 'published') throw invalid('answer.articleId', `知识条目「${a.title}」未发布，不能用于直接解答`);
   if (validityOf(a, formatShanghai(now).slice(0, 10)) !== 'current') throw invalid('answer.articleId', `知识条目「${a.title}」不在有效期内，不能用于直接解答`);
+  return id;
+}
+
+export async function useInDirectAnswer(ctx: AppContext, tx: Tx, actor: Actor, articleId: string, ticketNo: string, now: string): Promise<void> {
+  const id = await directAnswerArticle(tx, articleId, now);
   await tx
     .updateTable('kb_articles')
     .set({ use_count: (eb) => eb('use_count', '+', 1), last_used_at: now })

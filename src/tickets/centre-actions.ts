@@ -1,7 +1,7 @@
 // What the hotline centre and the authority do with a ticket: dispatch, decide returns, extensions and
 // disputes, review replies, call back, audit closures (第二十六条), archive, flag specials, merge.
 import type { AppContext } from '../server/context.ts';
-import type { Tx } from '../store/db.ts';
+import type { Db, Tx } from '../store/db.ts';
 import { computeDeadline, formatShanghai } from '../domain/deadline.ts';
 import { isSatisfied, SATISFACTION_LEVELS, SPECIAL_LEVELS, type Satisfaction, type TicketType } from '../domain/ticket-types.ts';
 import { OPEN_STATUSES, type TicketStatus } from '../domain/ticket-states.ts';
@@ -260,8 +260,8 @@ const merge: ActionDefinition<{ intoNo: string; note?: string }> = {
   },
 };
 
-export async function mergeTarget(tx: Tx, no: string, selfId?: number) {
-  const target = await tx.selectFrom('tickets').select(['id', 'no', 'status']).where('no', '=', no).executeTakeFirst();
+export async function mergeTarget(db: Db | Tx, no: string, selfId?: number) {
+  const target = await db.selectFrom('tickets').select(['id', 'no', 'status']).where('no', '=', no).executeTakeFirst();
   if (!target) throw invalid('mergeInto', `并入的工单 ${no} 不存在`);
   if (target.id === selfId) throw invalid('mergeInto', '不能并入工单本身');
   if (!OPEN_STATUSES.includes(target.status as TicketStatus)) throw invalid('mergeInto', `工单 ${no} 已办结，不能并入；请作为新诉求派单`);

@@ -1,6 +1,6 @@
 // 派单: choosing the lead and co-handling units (第十三条, 第十四条 县（市）区兜底) and opening their duties.
 import type { AppContext } from '../server/context.ts';
-import type { Tx } from '../store/db.ts';
+import type { Db, Tx } from '../store/db.ts';
 import type { Unit } from '../org/directory.ts';
 import { invalid } from '../server/problem.ts';
 import { replyLimit, type LimitKey } from '../domain/time-limits.ts';
@@ -31,9 +31,9 @@ function handlingUnit(ctx: AppContext, code: string, field: string): Unit {
 }
 
 /** The units a ticket goes to: as chosen, else the category's default unit, else the district of the matter. */
-export async function resolveTarget(ctx: AppContext, tx: Tx, ticket: TicketRow, req: DispatchRequest): Promise<DispatchTarget> {
+export async function resolveTarget(ctx: AppContext, db: Db | Tx, ticket: Pick<TicketRow, 'category_id' | 'district_unit_id'>, req: DispatchRequest): Promise<DispatchTarget> {
   let lead: Unit | undefined;
-  const category = await categoryOf(tx, ticket.category_id);
+  const category = await categoryOf(db, ticket.category_id);
   if (req.leadUnitCode) lead = handlingUnit(ctx, req.leadUnitCode, 'leadUnitCode');
   lead ??= ctx.org.get(category?.default_unit_id ?? null) ?? ctx.org.get(ticket.district_unit_id);
   if (!lead) throw invalid('leadUnitCode', '无法确定主办单位：请选择承办单位，或填写诉求分类或所属县（市）区');

@@ -48,8 +48,8 @@ export async function findDuplicates(ctx: AppContext, db: Db | Tx, q: DuplicateQ
 }
 
 /** Refuses to dispatch while a candidate remains that the agent has neither merged into nor ruled out. */
-export async function guardAgainstDuplicates(ctx: AppContext, tx: Tx, q: DuplicateQuery, distinctFrom: string[] = []): Promise<void> {
-  const candidates = (await findDuplicates(ctx, tx, q)).filter((c) => !distinctFrom.includes(c.no));
+export async function guardAgainstDuplicates(ctx: AppContext, db: Db | Tx, q: DuplicateQuery, distinctFrom: string[] = []): Promise<void> {
+  const candidates = (await findDuplicates(ctx, db, q)).filter((c) => !distinctFrom.includes(c.no));
   if (candidates.length) {
     throw conflict('同一诉求人的相似诉求已在办理中，请并单或确认为不同诉求后再派单', {
       type: 'urn:hotline:problem:duplicate-suspected',

@@ -23,12 +23,12 @@ import type { TicketStatus } from '../domain/ticket-states.ts';
 import { invalid } from '../server/problem.ts';
 import { writeEvent } from '../audit/events.ts';
 import { enqueue } from '../outbox/outbox.ts';
-import { nextTicketNo } from './numbers.ts';
-import { dispatchTo, reportSpecial, resolveTarget, type DispatchRequest } from './dispatch.ts';
+import { nextTicketNo, takeTicketNo } from './numbers.ts';
+import { dispatchTo, reportSpecial, resolveTarget, type DispatchRequest, type DispatchTarget } from './dispatch.ts';
 import { guardAgainstDuplicates, linkDistinct } from './duplicates.ts';
 import { mergeInto, mergeTarget } from './centre-actions.ts';
 import { codes, obj, text } from './schemas.ts';
-import { useInDirectAnswer } from '../knowledge/articles.ts';
+import { directAnswerArticle, useInDirectAnswer } from '../knowledge/articles.ts';
 import { callExists, linkCallToTicket } from '../calls/records.ts';
 
 export const DISPOSITIONS = ['dispatch', 'pending', 'direct_answer', 'reject', 'emergency_transfer', 'merge'] as const;
@@ -103,24 +103,38 @@ export async function createTicket(ctx: AppContext, actor: Actor, req: IntakeReq
     throw invalid('requester.phone', '转办的工单须填写诉求人联系电话（第二条）');
   }
 
-  return inTransaction(ctx.store.db, async (tx) => {
-    const now = ctx.clock.now();
-    let categoryId: number | null = null;
-    if (req.categoryCode) {
-      const cat = await tx.selectFrom('categories').select(['id', 'active']).where('code', '=', req.categoryCode).executeTakeFirst();
-      if (!cat || !cat.active) throw invalid('categoryCode', `诉求分类「${req.categoryCode}」不存在`);
-      categoryId = cat.id;
-    }
-    // A numeric callId is the platform's call id (from the screen-pop): it must name a call.
-    if (req.callId && /^\d{1,15}$/.test(req.callId) && !(await callExists(tx, req.callId))) throw invalid('callId', `通话编号「${req.callId}」不存在`);
-    let districtId: number | null = null;
-    if (req.districtCode) {
-      const unit = ctx.org.byCodeOrUndefined(req.districtCode);
-      if (!unit || unit.kind !== 'district') throw invalid('districtCode', `县（市）区「${req.districtCode}」不存在`);
-      districtId = unit.id;
-    }
+  // Everything that can refuse the request is read before the ticket takes its number, so that on
+  // PostgreSQL (where the number is taken outside the transaction, see takeTicketNo) a refusal
+  // seldom leaves a gap in the day's numbers.
+  const db = ctx.store.db;
+  let categoryId: number | null = null;
+  if (req.categoryCode) {
+    const cat = await db.selectFrom('categories').select(['id', 'active']).where('code', '=', req.categoryCode).executeTakeFirst();
+    if (!cat || !cat.active) throw invalid('categoryCode', `诉求分类「${req.categoryCode}」不存在`);
+    categoryId = cat.id;
+  }
+  // A numeric callId is the platform's call id (from the screen-pop): it must name a call.
+  if (req.callId && /^\d{1,15}$/.test(req.callId) && !(await callExists(db, req.callId))) throw invalid('callId', `通话编号「${req.callId}」不存在`);
+  let districtId: number | null = null;
+  if (req.districtCode) {
+    const unit = ctx.org.byCodeOrUndefined(req.districtCode);
+    if (!unit || unit.kind !== 'district') throw invalid('districtCode', `县（市）区「${req.districtCode}」不存在`);
+    districtId = unit.id;
+  }
+  const requesterPhone = req.requester.phone?.replace(/[\s-]/g, '') || null;
+  const now = ctx.clock.now();
+  if (d === 'direct_answer' && req.answer!.articleId) await directAnswerArticle(db, req.answer!.articleId, now);
+  if (d === 'merge') await mergeTarget(db, req.mergeInto!);
+  let target: DispatchTarget | null = null;
+  if (d === 'dispatch') {
+    target = await resolveTarget(ctx, db, { category_id: categoryId, district_unit_id: districtId }, req.dispatch ?? {});
+    await guardAgainstDuplicates(ctx, db, { phone: requesterPhone, facts: req.facts, categoryId, address: req.address || null }, req.distinctFrom);
+  }
+  const takenNo = await takeTicketNo(ctx.store, ctx.city.code, now);
+
+  return inTransaction(db, async (tx) => {
     const origin = ORIGIN_OF[req.channel] ?? 'local';
-    const no = await nextTicketNo(tx, ctx.city.code, now);
+    const no = takenNo ?? (await nextTicketNo(tx, ctx.city.code, now));
     const initial: Record<Disposition, TicketStatus> = {
       dispatch: 'pending_dispatch',
       pending: 'pending_dispatch',
@@ -146,7 +160,7 @@ export async function createTicket(ctx: AppContext, actor: Actor, req: IntakeReq
         category_id: categoryId,
         requester_kind: req.requester.kind ?? 'person',
         requester_name: req.requester.name || null,
-        requester_phone: req.requester.phone?.replace(/[\s-]/g, '') || null,
+        requester_phone: requesterPhone,
         requester_id_no: req.requester.idNumber || null,
         confidential: req.requester.confidential ? 1 : 0,
         facts: req.facts,
@@ -204,11 +218,9 @@ export async function createTicket(ctx: AppContext, actor: Actor, req: IntakeReq
       await mergeInto(tx, ticket, target, now, actor);
     }
     if (d === 'dispatch') {
-      await guardAgainstDuplicates(ctx, tx, { phone: ticket.requester_phone, facts: ticket.facts, categoryId, address: ticket.address, excludeId: ticket.id }, req.distinctFrom);
       await linkDistinct(tx, ticket.id, req.distinctFrom ?? [], now);
-      const target = await resolveTarget(ctx, tx, ticket, req.dispatch ?? {});
-      await dispatchTo(ctx, tx, ticket, target, now);
-      await writeEvent(tx, actor, now, { ticketId: ticket.id, action: 'dispatch', fromStatus: 'pending_dispatch', toStatus: 'dispatched', detail: { lead: target.lead.code, co: target.co.map((u) => u.code) } });
+      await dispatchTo(ctx, tx, ticket, target!, now);
+      await writeEvent(tx, actor, now, { ticketId: ticket.id, action: 'dispatch', fromStatus: 'pending_dispatch', toStatus: 'dispatched', detail: { lead: target!.lead.code, co: target!.co.map((u) => u.code) } });
       return { no, status: 'dispatched' as TicketStatus };
     }
     return { no, status: initial[d] };
