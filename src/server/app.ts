@@ -8,6 +8,7 @@ import { Problem } from './problem.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
 import { registerInputGuard } from './input-guard.ts';
 import { translateValidation } from './validation-errors.ts';
+import { isStoreUnavailable, STORE_UNAVAILABLE } from '../store/unavailable.ts';
 import { authPlugin } from '../auth/plugin.ts';
 import { authRoutes } from '../auth/routes.ts';
 import { orgRoutes } from '../org/routes.ts';
@@ -80,6 +81,10 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
               ? '不支持的请求内容类型，请使用 application/json'
               : '请求无效';
       return reply.code(status).type('application/problem+json').send({ type: 'urn:hotline:problem:bad-request', title, status });
+    }
+    if (isStoreUnavailable(error)) {
+      request.log.warn({ err: error }, 'store unavailable');
+      return reply.code(503).header('retry-after', '1').type('application/problem+json').send(STORE_UNAVAILABLE);
     }
     request.log.error({ err: error }, 'unhandled error');
     return reply.code(500).type('application/problem+json').send({ type: 'urn:hotline:problem:internal', title: '服务器内部错误，请稍后重试', status: 500 });

@@ -56,6 +56,10 @@ export function openStore(options: StoreOptions): Store {
     const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
     // An idle client's error (e.g. the server restarting) must not crash the process.
     pool.on('error', () => {});
+    // Nor a checked-out client's: a connection cut between two statements of a transaction makes
+    // node-postgres emit 'error' on the client, which nobody else listens to while it is in use. The
+    // next statement fails instead (answered 503), and the pool drops the client on release.
+    pool.on('connect', (client) => client.on('error', () => {}));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins });
     cryptoOfDb.set(db, crypto);
     return { db, engine: 'postgres', crypto, keySource, close: () => db.destroy() };

@@ -1,0 +1,18 @@
+// Errors that say the store could not be reached or dropped the connection (PostgreSQL restarted,
+// a backend terminated, the network cut): no fault of the request, which the API then answers with
+// 503 and a Chinese message instead of 500. The pool replaces the dead connection by itself.
+
+/** SQLSTATE codes of a lost or refused connection: class 08, and admin/crash shutdown, cannot connect now, too many connections. */
+const SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300']);
+/** What node-postgres says when the socket of a connection in use dies or was already dead. */
+const PG_MESSAGES = /^(Connection terminated|Client has encountered a connection error and is not queryable|Client was closed and is not queryable|timeout exceeded when trying to connect)/;
+const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH']);
+
+export function isStoreUnavailable(err: unknown): boolean {
+  if (!err || typeof err !== 'object') return false;
+  const { code, message } = err as { code?: unknown; message?: unknown };
+  if (typeof code === 'string' && (SQLSTATES.has(code) || code.startsWith('08') || SOCKET_CODES.has(code))) return true;
+  return typeof message === 'string' && PG_MESSAGES.test(message);
+}
+
+export const STORE_UNAVAILABLE = { type: 'urn:hotline:problem:store-unavailable', title: '数据库连接中断，请稍后重试', status: 503 } as const;
