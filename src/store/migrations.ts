@@ -15,6 +15,7 @@ import { historyPartitionsMigration } from './migration-history-partitions.ts';
 import { fieldEncryptionMigration } from './migration-field-encryption.ts';
 import { storeCrypto } from './db.ts';
 import { auditArchivesMigration } from './migration-audit-archives.ts';
+import { reportKeywordsMigration } from './migration-report-keywords.ts';
 
 type AnyDb = Kysely<any>;
 
@@ -451,6 +452,7 @@ class StaticProvider implements MigrationProvider {
       '2026-12-10-history-partitions': historyPartitionsMigration(this.engine),
       '2026-12-10-audit-archives': auditArchivesMigration(this.engine),
       '2026-12-11-field-encryption': fieldEncryptionMigration(() => storeCrypto(this.db)),
+      '2026-12-12-report-keywords': reportKeywordsMigration(this.engine),
     };
   }
 }
