@@ -20,6 +20,7 @@ import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db, Tx } from '../store/db.ts';
 import { beforeCommit, isManagedTransaction } from '../store/db.ts';
+import { chainAnchor } from './archive-records.ts';
 
 export const GENESIS = '0'.repeat(64);
 /** Key of the chain's advisory lock on PostgreSQL (a constant unique in this database). */
@@ -162,30 +163,50 @@ export async function chainUnsealed(db: Db | Tx): Promise<number> {
   }
 }
 
-export type ChainProblem = 'edited' | 'deleted' | 'reordered' | 'unchained';
+export type ChainProblem = 'edited' | 'deleted' | 'reordered' | 'unchained' | 'archive';
 
 export interface ChainReport {
   ok: boolean;
-  /** Events checked. */
+  /** Online events checked. */
   events: number;
   head: { seq: number; eventId: number; hash: string } | null;
+  /** The archived prefix the online chain continues from (./archive.ts), or null. */
+  archived: { archives: number; events: number; lastSeq: number; lastHash: string; before: string } | null;
   /** The first bad event: its id and position, what is wrong, in Chinese. */
   firstBad: { eventId: number | null; seq: number | null; problem: ChainProblem; message: string } | null;
 }
 
-/** Walks the chain in order and stops at the first event that does not verify. */
+/**
+ * Walks the online chain in order and stops at the first event that does not verify. With archives
+ * it starts after the last archived event, from its hash as recorded in `audit_archives`: an online
+ * chain that starts later than that is missing events. While an archive's deletion is still under
+ * way (./archive.ts deletes in batches) the chain starts inside the archived range: its first link
+ * cannot be checked, but the archived event's recorded hash must come out where the walk meets it.
+ */
 export async function verifyChain(db: Db | Tx): Promise<ChainReport> {
-  let prev = GENESIS;
-  let expected = 1;
   let checked = 0;
   let head: ChainReport['head'] = null;
-  const unchained = await db.selectFrom('events').select('id').where('chain_seq', 'is', null).orderBy('id').limit(1).executeTakeFirst();
+  const { anchor, problem } = await chainAnchor(db);
+  const archived = anchor ? { archives: anchor.archives, events: anchor.events, lastSeq: anchor.seq, lastHash: anchor.hash, before: anchor.before } : null;
   const bad = (eventId: number | null, seq: number | null, problem: ChainProblem, message: string): ChainReport => ({
     ok: false,
     events: checked,
     head,
+    archived,
     firstBad: { eventId, seq, problem, message },
   });
+  if (problem) return bad(null, null, 'archive', problem);
+  const first = await db.selectFrom('events').select('chain_seq').where('chain_seq', 'is not', null).orderBy('chain_seq').limit(1).executeTakeFirst();
+  const firstSeq = first ? Number(first.chain_seq) : null;
+  // Null while the first online event's link cannot be checked (its predecessor is in the archive).
+  let prev: string | null = anchor?.hash ?? GENESIS;
+  let expected = (anchor?.seq ?? 0) + 1;
+  const deleting = anchor !== null && firstSeq !== null && firstSeq <= anchor.seq;
+  if (deleting) {
+    prev = null;
+    expected = firstSeq;
+  }
+  const unchained = await db.selectFrom('events').select('id').where('chain_seq', 'is', null).orderBy('id').limit(1).executeTakeFirst();
   for (;;) {
     const rows = await db.selectFrom('events').selectAll().where('chain_seq', '>=', expected).orderBy('chain_seq').limit(5000).execute();
     for (const r of rows) {
@@ -193,13 +214,17 @@ export async function verifyChain(db: Db | Tx): Promise<ChainReport> {
       const seq = Number(r.chain_seq);
       if (seq !== expected) {
         const missing = seq - expected === 1 ? `第 ${expected} 条` : `第 ${expected}–${seq - 1} 条`;
-        return bad(id, expected, 'deleted', `审计链在事件 #${id}（第 ${seq} 条）之前缺少${missing}：事件已被删除`);
+        const where = anchor && expected === anchor.seq + 1 ? '（也不在归档中）' : '';
+        return bad(id, expected, 'deleted', `审计链在事件 #${id}（第 ${seq} 条）之前缺少${missing}${where}：事件已被删除`);
       }
       if (chainHash(r.prev_hash ?? '', { ...r, id } as ChainContent) !== r.hash) {
         return bad(id, seq, 'edited', `事件 #${id}（第 ${seq} 条）的内容与其哈希不符：事件已被修改`);
       }
-      if (r.prev_hash !== prev) {
+      if (prev !== null && r.prev_hash !== prev) {
         return bad(id, seq, 'reordered', `事件 #${id}（第 ${seq} 条）与前一条事件不相连：事件顺序已被改动或前一条已被删除`);
+      }
+      if (deleting && seq === anchor.seq && r.hash !== anchor.hash) {
+        return bad(id, seq, 'archive', `事件 #${id}（第 ${seq} 条）的哈希与归档记录不符：已归档的事件在库内被改动`);
       }
       prev = r.hash!;
       head = { seq, eventId: id, hash: r.hash! };
@@ -208,14 +233,20 @@ export async function verifyChain(db: Db | Tx): Promise<ChainReport> {
     }
     if (rows.length < 5000) break;
   }
+  if (deleting && head!.seq < anchor.seq) {
+    return bad(null, head!.seq + 1, 'deleted', `审计链在第 ${head!.seq} 条之后缺少第 ${head!.seq + 1}–${anchor.seq} 条：事件已被删除`);
+  }
   if (unchained) {
     return bad(Number(unchained.id), null, 'unchained', `事件 #${unchained.id} 不在审计链中：事件是绕过审计模块写入的`);
   }
-  return { ok: true, events: checked, head, firstBad: null };
+  if (!head && anchor) head = { seq: anchor.seq, eventId: anchor.eventId, hash: anchor.hash };
+  return { ok: true, events: checked, head, archived, firstBad: null };
 }
 
 /** The chain's last event: what a backup, a restore or an outside record compares. */
 export async function chainHead(db: Db | Tx): Promise<{ seq: number; eventId: number; hash: string } | null> {
   const row = await db.selectFrom('events').select(['id', 'chain_seq', 'hash']).where('chain_seq', 'is not', null).orderBy('chain_seq', 'desc').limit(1).executeTakeFirst();
-  return row ? { seq: Number(row.chain_seq), eventId: Number(row.id), hash: row.hash! } : null;
+  if (row) return { seq: Number(row.chain_seq), eventId: Number(row.id), hash: row.hash! };
+  const { anchor } = await chainAnchor(db);
+  return anchor ? { seq: anchor.seq, eventId: anchor.eventId, hash: anchor.hash } : null;
 }

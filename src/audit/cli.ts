@@ -1,4 +1,5 @@
-// `hotline audit verify [--json]`, `hotline backup --out FILE`, `hotline restore --from FILE [--force]`.
+// `hotline audit verify [--json] [--archive FILE...]`, `hotline audit archive --before YYYY-MM`,
+// `hotline backup --out FILE`, `hotline restore --from FILE [--force]`.
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
 import { envOptions } from '../server/bootstrap.ts';
@@ -6,9 +7,17 @@ import { openStore, type Store } from '../store/db.ts';
 import { migrate } from '../store/migrations.ts';
 import { backupStore, restoreStore, tableRowCounts, type BackupTarget } from '../store/backup.ts';
 import { Problem } from '../server/problem.ts';
+import { systemClock } from '../server/context.ts';
 import { chainHead, verifyChain, type ChainReport } from './chain.ts';
+import { archiveAuditLog, archiveCutoff, type ArchiveResult } from './archive.ts';
+import { verifyArchiveFiles, type ArchiveVerifyReport } from './archive-verify.ts';
 
-export const AUDIT_USAGE = `  audit verify [--json]      校验审计日志哈希链：指出第一条被修改、删除或调换顺序的事件（有则退出码 1）
+export const AUDIT_USAGE = `  audit verify [--json] [--archive FILE...]
+                             校验审计日志哈希链：指出第一条被修改、删除或调换顺序的事件（有则退出码 1）；
+                             --archive 另校验归档文件本身、与归档记录及在线审计链的衔接
+  audit archive --before YYYY-MM [--out DIR] [--dry-run] [--json]
+                             把 YYYY-MM 月 1 日之前的审计事件归档到 DIR（默认 数据目录/audit-archive）
+                             的 gzip JSONL 文件并从数据库删除；须已在线保存满 6 个月
   backup --out FILE          备份整个数据库（SQLite 在线备份；PostgreSQL 用 pg_dump 自定义格式）
   restore --from FILE [--force]
                              从备份恢复到空数据库（--force 覆盖已有数据；先停止服务）`;
@@ -29,22 +38,69 @@ async function withStore<T>(t: BackupTarget, work: (store: Store) => Promise<T>)
 
 function describe(report: ChainReport): string {
   const head = report.head ? `链头：第 ${report.head.seq} 条（事件 #${report.head.eventId}）${report.head.hash}` : '链头：（空）';
-  if (report.ok) return `审计日志完好：${report.events} 条事件全部通过哈希链校验\n${head}\n`;
+  const archived = report.archived
+    ? `\n已归档：${report.archived.archives} 个文件共 ${report.archived.events} 条（第 1–${report.archived.lastSeq} 条，早于 ${report.archived.before}），在线链自其最后一条的哈希 ${report.archived.lastHash} 接续`
+    : '';
+  if (report.ok) return `审计日志完好：${report.events} 条${report.archived ? '在线' : ''}事件全部通过哈希链校验\n${head}${archived}\n`;
   return `审计日志校验失败：${report.firstBad!.message}\n（此前 ${report.events} 条事件校验通过）\n`;
 }
 
-/** `hotline audit verify`: exit code 0 when the chain verifies, 1 when it does not. */
+function describeFiles(report: ArchiveVerifyReport): string {
+  return report.files
+    .map((f) => (f.ok ? `归档文件完好：${f.file}（第 ${f.firstSeq}–${f.lastSeq} 条，${f.events} 条事件，SHA-256 ${f.sha256}）` : `归档文件校验失败：${f.file}：${f.message}`))
+    .join('\n')
+    .concat('\n');
+}
+
+function describeArchive(r: ArchiveResult, outDir: string): string {
+  const lines: string[] = [];
+  if (r.resumed) lines.push(`已完成上次中断的归档：删除 ${r.resumed} 条已归档事件`);
+  if (!r.archive) lines.push(`没有早于 ${r.before} 且尚未归档的审计事件`);
+  else if (r.dryRun) {
+    const a = r.archive;
+    lines.push(`（试运行，未写文件、未删除）将归档第 ${a.firstSeq}–${a.lastSeq} 条共 ${a.count} 条事件（${a.firstAt} 至 ${a.lastAt}）到 ${outDir}`);
+  } else {
+    const a = r.archive;
+    lines.push(`已归档第 ${a.firstSeq}–${a.lastSeq} 条共 ${a.count} 条事件（${a.firstAt} 至 ${a.lastAt}），从数据库删除 ${r.deleted} 条`);
+    lines.push(`文件：${join(outDir, a.file!)}（${a.bytes} 字节，SHA-256 ${a.sha256}）`);
+    lines.push(`清单：${r.manifestFile}`);
+    lines.push(`最后一条的哈希：${a.lastHash}（在线审计链自此接续）`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** `hotline audit verify|archive`: verify exits 0 when everything verifies, 1 when something does not. */
 export async function auditCommand(args: string[]): Promise<void> {
   const [sub, ...rest] = args;
+  if (sub === 'archive') return archiveCommand(rest);
   if (sub !== 'verify') throw new Problem(400, 'usage', `用法:\n${AUDIT_USAGE}`);
-  const { values } = parseArgs({ args: rest, options: { json: { type: 'boolean' } } });
+  const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean' }, archive: { type: 'string', multiple: true } } });
+  // `--archive a.gz b.gz` as well as `--archive a.gz --archive b.gz`.
+  const files = values.archive ? [...values.archive, ...positionals] : [];
+  if (!values.archive && positionals.length) throw new Problem(400, 'usage', `多余的参数：${positionals.join(' ')}（归档文件请写在 --archive 之后）\n用法:\n${AUDIT_USAGE}`);
   const t = target();
-  const report = await withStore(t, async (store) => {
+  const { report, archives } = await withStore(t, async (store) => {
     await migrate(store.db, store.engine);
-    return verifyChain(store.db);
+    return { report: await verifyChain(store.db), archives: files.length ? await verifyArchiveFiles(store.db, files) : null };
   });
-  process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : describe(report));
-  if (!report.ok) process.exitCode = 1;
+  if (values.json) process.stdout.write(`${JSON.stringify(archives ? { ...report, archiveFiles: archives } : report, null, 2)}\n`);
+  else process.stdout.write(describe(report) + (archives ? describeFiles(archives) : ''));
+  if (!report.ok || (archives && !archives.ok)) process.exitCode = 1;
+}
+
+async function archiveCommand(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { before: { type: 'string' }, out: { type: 'string' }, 'dry-run': { type: 'boolean' }, json: { type: 'boolean' } } });
+  if (!values.before) throw new Problem(400, 'usage', `须给出 --before YYYY-MM\n用法:\n${AUDIT_USAGE}`);
+  const outDir = values.out ?? join(envOptions().dataDir ?? './data', 'audit-archive');
+  const now = systemClock.now();
+  // A refused month is refused before the store is opened.
+  archiveCutoff(values.before, now);
+  const t = target();
+  const result = await withStore(t, async (store) => {
+    await migrate(store.db, store.engine);
+    return archiveAuditLog(store, { before: values.before!, outDir, now, dryRun: values['dry-run'] });
+  });
+  process.stdout.write(values.json ? `${JSON.stringify(result, null, 2)}\n` : describeArchive(result, outDir));
 }
 
 export async function backupCommand(args: string[]): Promise<void> {

@@ -5,6 +5,7 @@
 import type { CityConfig } from '../config/city.ts';
 import type { Db, Tx } from '../store/db.ts';
 import { inTransaction } from '../store/db.ts';
+import { archivedAdminEdits } from '../audit/archive-records.ts';
 
 /** Unit kinds that handle tickets; the centre, the authority and the city government do not. */
 export const HANDLING_UNIT_KINDS: ReadonlySet<string> = new Set(['district', 'department', 'utility', 'subunit']);
@@ -89,7 +90,7 @@ export async function applyCityConfig(db: Db, city: CityConfig): Promise<{ units
   });
 }
 
-/** 'unit:CODE' / 'category:CODE' → the fields admins have changed, from the audit log. */
+/** 'unit:CODE' / 'category:CODE' → the fields admins have changed, from the audit log (archived events too). */
 async function adminEditedFields(tx: Tx): Promise<Map<string, Set<string>>> {
   // Admin events carry no ticket, so the (ticket_id, id) index narrows this to the few of them.
   const rows = await tx
@@ -98,7 +99,7 @@ async function adminEditedFields(tx: Tx): Promise<Map<string, Set<string>>> {
     .where('ticket_id', 'is', null)
     .where('action', 'in', ['unit_update', 'category_update'])
     .execute();
-  const out = new Map<string, Set<string>>();
+  const out = await archivedAdminEdits(tx);
   for (const r of rows) {
     const detail = r.detail ? (JSON.parse(r.detail) as { unit?: string; category?: string; changed?: string[] }) : {};
     const key = r.action === 'unit_update' ? `unit:${detail.unit}` : `category:${detail.category}`;

@@ -13,6 +13,7 @@ import { at, dutyView, requesterView, ticketSummary, unitRef, worstLight } from 
 import { unitCanSee, type DutyRow, type TicketRow } from './model.ts';
 import { QUEUES, WORKBENCH, queueCondition, type Queue } from './queues.ts';
 import { REVIEW_ACTION_LABELS } from '../domain/ratings.ts';
+import { archivedTicketEvents } from '../audit/archive-records.ts';
 
 /** The Chinese name of a timeline entry: a ticket action's label, or one of the entries below. */
 export function eventActionLabel(action: string): string {
@@ -262,7 +263,9 @@ export async function ticketEvents(ctx: AppContext, actor: Actor, no: string) {
     .where('e.ticket_id', '=', t.id)
     .orderBy('e.id')
     .execute();
-  return rows.map((r) => ({
+  // Events older than the audit archive's cutoff are no longer in the table: say how many.
+  const archived = await archivedTicketEvents(db, t.id);
+  const items = rows.map((r) => ({
     id: r.id,
     at: at(r.at),
     action: r.action,
@@ -272,6 +275,7 @@ export async function ticketEvents(ctx: AppContext, actor: Actor, no: string) {
     toStatus: r.to_status,
     detail: r.detail ? JSON.parse(r.detail) : null,
   }));
+  return { items, archived };
 }
 
 /** Counts of the viewer's workbench queues. */

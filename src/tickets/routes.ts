@@ -109,7 +109,7 @@ export const ticketRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
   app.get<{ Params: { no: string } }>(
     '/tickets/:no/events',
     { schema: { tags: ['tickets'], summary: '工单流转记录（审计事件）', params: noParam }, onRequest: requireRole() },
-    async (request) => ({ items: await ticketEvents(ctx, actorOf(request), request.params.no) }),
+    async (request) => ticketEvents(ctx, actorOf(request), request.params.no),
   );
 
   for (const action of ACTIONS) {

@@ -231,12 +231,20 @@ function eventDetail(e: TicketEvent, unitName: (code: string) => string): string
   return out;
 }
 
-export function TicketTimeline({ events }: { events: TicketEvent[] }) {
+/** Events of the ticket moved to the audit archive (older than `before`), no longer listed. */
+export type TimelineArchived = { count: number; before: string } | null;
+
+export function TicketTimeline({ events, archived = null }: { events: TicketEvent[]; archived?: TimelineArchived }) {
   const units = useUnits();
   const unitName = (code: string) => units.find((u) => u.code === code)?.name ?? code;
   return (
     <Card size="small" title="流转记录" role="region" aria-label="流转记录">
       <div data-testid="ticket-timeline">
+        {archived && (
+          <Typography.Text type="secondary" style={small} data-testid="timeline-archived">
+            {archived.count} 条早于 {archived.before}-01 的记录已归档
+          </Typography.Text>
+        )}
         {events.length ? (
           <Timeline
             style={{ marginTop: 8 }}

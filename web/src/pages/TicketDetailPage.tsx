@@ -12,7 +12,7 @@ import { ActionPanel } from '../components/ActionPanel';
 import { SuperviseButton } from '../components/SupervisionShared';
 import { statusColor } from '../components/IntakePanels';
 import { CallTicketLink } from '../components/CallTicketLink';
-import { TicketCallbacks, TicketDuties, TicketLinks, TicketRequests, TicketSubmissions, TicketTimeline } from '../components/TicketSections';
+import { TicketCallbacks, TicketDuties, TicketLinks, TicketRequests, TicketSubmissions, TicketTimeline, type TimelineArchived } from '../components/TicketSections';
 import { EMERGENCY_LINE_LABELS, ORIGIN_LABELS, REQUESTER_KIND_LABELS, RESOLUTION_LABELS, fmtTime } from '../components/TicketRefData';
 
 /** Spans the whole row at every breakpoint of the Descriptions' `column`. */
@@ -35,13 +35,15 @@ export default function TicketDetailPage() {
   const wide = !!screens.lg;
   const [ticket, setTicket] = useState<TicketDetail | null>(null);
   const [events, setEvents] = useState<TicketEvent[]>([]);
+  const [archived, setArchived] = useState<TimelineArchived>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [loading, setLoading] = useState(true);
   const [contactRevealed, setContactRevealed] = useState(false);
 
   const loadEvents = useCallback(async () => {
-    const r = await api<{ items: TicketEvent[] }>(`/tickets/${encodeURIComponent(no)}/events`);
+    const r = await api<{ items: TicketEvent[]; archived: TimelineArchived }>(`/tickets/${encodeURIComponent(no)}/events`);
     setEvents(r.items);
+    setArchived(r.archived ?? null);
   }, [no]);
 
   const load = useCallback(async () => {
@@ -198,7 +200,7 @@ export default function TicketDetailPage() {
           <Col xs={24} lg={7}>
             <Space direction="vertical" size={12} style={{ width: '100%' }}>
               {wide && actions}
-              <TicketTimeline events={events} />
+              <TicketTimeline events={events} archived={archived} />
             </Space>
           </Col>
         </Row>
