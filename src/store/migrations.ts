@@ -450,9 +450,9 @@ class StaticProvider implements MigrationProvider {
       '2026-12-08-audit-chain': auditChainMigration(this.engine),
       '2026-12-09-login-lockout': loginLockoutMigration(this.engine),
       '2026-12-10-history-partitions': historyPartitionsMigration(this.engine),
-      '2026-12-10-audit-archives': auditArchivesMigration(this.engine),
       '2026-12-11-field-encryption': fieldEncryptionMigration(() => storeCrypto(this.db)),
       '2026-12-12-report-keywords': reportKeywordsMigration(this.engine),
+      '2026-12-13-audit-archives': auditArchivesMigration(this.engine),
     };
   }
 }
