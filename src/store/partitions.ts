@@ -89,11 +89,11 @@ export async function ensurePartitionsIn(tx: AnyDb, months: Month[]): Promise<st
     const existing = new Set((await partitionsOf(tx, table)).map((p) => p.name));
     const defaultName = `${table}_default`;
     const missing = months.filter((m) => !existing.has(partitionName(table, m)));
-    const create = async (name: string, bounds: ReturnType<typeof sql>) => {
+    const create = async (name: string, bounds: ReturnType<typeof sql>, isNew = true) => {
       await sql`create table ${sql.id(name)} partition of ${sql.id(table)} ${bounds}`.execute(tx);
       // Statement triggers stay on the table they are declared on: each partition refuses TRUNCATE itself.
       await sql`create trigger ${sql.id(`${name}_no_truncate`)} before truncate on ${sql.id(name)} for each statement execute function ${sql.id(refuse)}()`.execute(tx);
-      created.push(name);
+      if (isNew) created.push(name);
     };
     const createMonths = async () => {
       for (const m of missing) {
@@ -106,14 +106,13 @@ export async function ensurePartitionsIn(tx: AnyDb, months: Month[]): Promise<st
       continue;
     }
     if (!missing.length) continue;
-    const waiting = await Promise.all(
-      missing.map((m) =>
-        sql`select 1 from ${sql.id(defaultName)} where ${sql.ref(key)} >= ${monthStart(m)}::timestamptz and ${sql.ref(key)} < ${monthStart(addMonths(m, 1))}::timestamptz limit 1`
-          .execute(tx)
-          .then((r) => r.rows.length > 0),
-      ),
-    );
-    if (!waiting.some(Boolean)) {
+    let waiting = false;
+    for (const m of missing) {
+      const { rows } = await sql`select 1 from ${sql.id(defaultName)}
+        where ${sql.ref(key)} >= ${monthStart(m)}::timestamptz and ${sql.ref(key)} < ${monthStart(addMonths(m, 1))}::timestamptz limit 1`.execute(tx);
+      waiting ||= rows.length > 0;
+    }
+    if (!waiting) {
       await createMonths();
       continue;
     }
@@ -121,8 +120,7 @@ export async function ensurePartitionsIn(tx: AnyDb, months: Month[]): Promise<st
     await sql`alter table ${sql.id(table)} detach partition ${sql.id(defaultName)}`.execute(tx);
     await sql`alter table ${sql.id(defaultName)} rename to ${sql.id(parked)}`.execute(tx);
     await createMonths();
-    await create(defaultName, sql`default`);
-    created.pop();
+    await create(defaultName, sql`default`, false);
     await sql`insert into ${sql.id(table)} select * from ${sql.id(parked)}`.execute(tx);
     await sql`drop table ${sql.id(parked)}`.execute(tx);
   }
