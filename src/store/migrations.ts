@@ -10,6 +10,7 @@ import { qualityMigration } from './migration-quality.ts';
 import { portalMigration } from './migration-portal.ts';
 import { interopKeysMigration } from './migration-interop.ts';
 import { auditChainMigration, loginLockoutMigration } from './migration-audit-chain.ts';
+import { totpMigration } from './migration-totp.ts';
 import { callsMigration } from './migration-calls.ts';
 import { historyPartitionsMigration } from './migration-history-partitions.ts';
 import { fieldEncryptionMigration } from './migration-field-encryption.ts';
@@ -453,6 +454,7 @@ class StaticProvider implements MigrationProvider {
       '2026-12-11-field-encryption': fieldEncryptionMigration(() => storeCrypto(this.db)),
       '2026-12-12-report-keywords': reportKeywordsMigration(this.engine),
       '2026-12-13-audit-archives': auditArchivesMigration(this.engine),
+      '2026-12-14-totp': totpMigration(this.engine),
     };
   }
 }

@@ -206,6 +206,31 @@ export interface EventTable {
   hash: Generated<string | null>;
 }
 
+/** A user's TOTP secret, sealed; enabled once confirmed; the last accepted step refuses replays. */
+export interface UserTotpTable {
+  user_id: number;
+  secret: string;
+  created_at: string;
+  enabled_at: string | null;
+  last_step: number | null;
+}
+
+export interface TotpRecoveryCodeTable {
+  id: Generated<number>;
+  user_id: number;
+  code_hash: string;
+  used_at: string | null;
+}
+
+/** The second step of a login: opened by a correct password, closed by a valid code. */
+export interface LoginChallengeTable {
+  token_hash: string;
+  user_id: number;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
 /** A failed login, counted by the lockout (src/auth/lockout.ts). */
 export interface LoginFailureTable {
   id: Generated<number>;
@@ -435,6 +460,9 @@ export interface Database {
   audit_archive_tickets: AuditArchiveTicketTable;
   audit_archive_gate: AuditArchiveGateTable;
   login_failures: LoginFailureTable;
+  user_totp: UserTotpTable;
+  totp_recovery_codes: TotpRecoveryCodeTable;
+  login_challenges: LoginChallengeTable;
   outbox: OutboxTable;
   calendar_days: CalendarDayTable;
   calendar_years: CalendarYearTable;
