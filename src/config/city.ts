@@ -62,9 +62,16 @@ export interface CityConfig {
   quality?: QualityConfig;
   /** 话务管理: skill queues, seat rules and the GB/T 33358 targets (README: Call handling). */
   calls: CallsConfig;
+  /** Account security; the defaults when absent (README: Security and reliability). */
+  security?: SecurityConfig;
   units: UnitSeed[];
   categories: CategorySeed[];
   demoUsers: DemoUserSeed[];
+}
+
+export interface SecurityConfig {
+  /** Admins log in with a TOTP code as well; one who has not enrolled is led through enrolment at login. */
+  requireTotpForAdmins?: boolean;
 }
 
 /** Per-city SMS provider settings; the gateway URL and key come from the environment. */
