@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import { openStore } from '../store/db.ts';
 import { migrate } from '../store/migrations.ts';
+import { assertKeysFitStore } from '../store/field-reencrypt.ts';
 import { applyCityConfig } from '../org/seed.ts';
 import { OrgDirectory } from '../org/directory.ts';
 import { CalendarService } from '../calendar/service.ts';
@@ -25,6 +26,10 @@ export async function bootstrap(options: BootstrapOptions): Promise<AppContext> 
   const dataDir = options.dataDir ?? './data';
   const store = openStore({ url: options.databaseUrl, sqliteFile: options.sqliteFile ?? join(dataDir, 'hotline.sqlite') });
   await migrate(store.db, store.engine);
+  await assertKeysFitStore(store.db, store.crypto).catch(async (err) => {
+    await store.close();
+    throw err;
+  });
   const city = options.city ?? mudanjiang;
   await applyCityConfig(store.db, city);
   const org = new OrgDirectory(store.db);

@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeEachEngine, intakeBody, startTestApp, type Client, type TestApp } from '../../test/support/app.ts';
+import { bootstrap } from '../server/bootstrap.ts';
 import { createApiKey } from '../interop/api-keys.ts';
 import { loadDemo } from '../demo/load.ts';
 import { generateHistory } from '../scale/generate.ts';
@@ -229,7 +230,48 @@ describeEachEngine('personal data at rest', (engine) => {
     assert.deepEqual([full.body.requester.name, full.body.requester.phone, full.body.address], [PERSON.name, PERSON.phone, PERSON.address]);
     await lookups();
   });
+
+  it('refuses to start on keys that do not open the stored data, naming what to do', async () => {
+    const target = engine === 'sqlite' ? { sqliteFile: await sqliteFile(t) } : { databaseUrl: await postgresUrl(t) };
+    const other = (fill: number) => Buffer.alloc(32, fill).toString('base64');
+    const cases: Array<[string, Record<string, string>, RegExp]> = [
+      ['other field keys', { HOTLINE_FIELD_KEYS: `2:${other(5)}`, HOTLINE_LOOKUP_KEY: other(6) }, /无法用现有密钥解密.*HOTLINE_FIELD_KEYS/],
+      ['the right field keys and another lookup key', { HOTLINE_FIELD_KEYS: fieldKeysOf(t), HOTLINE_LOOKUP_KEY: other(6) }, /电话查找密钥与数据库不符/],
+    ];
+    for (const [name, env, message] of cases) {
+      Object.assign(process.env, env);
+      try {
+        await assert.rejects(bootstrap(target), message, name);
+      } finally {
+        delete process.env.HOTLINE_FIELD_KEYS;
+        delete process.env.HOTLINE_LOOKUP_KEY;
+      }
+    }
+    // With the store's own keys given as variables it starts.
+    Object.assign(process.env, { HOTLINE_FIELD_KEYS: fieldKeysOf(t), HOTLINE_LOOKUP_KEY: readKeyFile((t.ctx.store.keySource as { path: string }).path).lookupKey.toString('base64') });
+    try {
+      const ctx = await bootstrap(target);
+      assert.equal(ctx.store.keySource.kind, 'env');
+      const row = await ctx.store.db.selectFrom('tickets').select('requester_name').where('no', '=', nos.intake!).executeTakeFirstOrThrow();
+      assert.equal(row.requester_name, PERSON.name);
+      await ctx.store.close();
+    } finally {
+      delete process.env.HOTLINE_FIELD_KEYS;
+      delete process.env.HOTLINE_LOOKUP_KEY;
+    }
+  });
 });
+
+/** The test store's key file as HOTLINE_FIELD_KEYS (current first). */
+function fieldKeysOf(t: TestApp): string {
+  const k = readKeyFile((t.ctx.store.keySource as { path: string }).path);
+  return [k.current, ...[...k.keys.keys()].filter((id) => id !== k.current)].map((id) => `${id}:${k.keys.get(id)!.toString('base64')}`).join(',');
+}
+
+async function sqliteFile(t: TestApp): Promise<string> {
+  const { sql } = await import('kysely');
+  return (await sql<{ file: string }>`select file from pragma_database_list where name = 'main'`.execute(t.ctx.store.db)).rows[0]!.file;
+}
 
 async function sqliteDir(t: TestApp): Promise<string> {
   const { sql } = await import('kysely');

@@ -156,3 +156,27 @@ export async function keyCensus(db: AnyDb, crypto: FieldCrypto, batchSize = 2000
     afterId = Number(rows[rows.length - 1]!.id);
   }
 }
+
+/**
+ * Refuses to serve a store whose sealed data these keys cannot open: the newest and the oldest
+ * ticket's phone must open and hash to its lookup hash. Catches a second host that made its own key
+ * file, a restore without the keys, a wrong HOTLINE_FIELD_KEYS or HOTLINE_LOOKUP_KEY.
+ */
+export async function assertKeysFitStore(db: AnyDb, crypto: FieldCrypto): Promise<void> {
+  const raw = db.withoutPlugins();
+  const sample = async (direction: 'asc' | 'desc') =>
+    (await raw.selectFrom('tickets').select(['id', 'requester_phone', 'requester_phone_hash']).where('requester_phone', 'is not', null).orderBy('id', direction).limit(1).executeTakeFirst()) as
+      | { id: number; requester_phone: string; requester_phone_hash: string | null }
+      | undefined;
+  const hint = '请使用写入这些数据时的密钥：同样的 HOTLINE_FIELD_KEYS / HOTLINE_LOOKUP_KEY，或原来的 hotline.keys 文件';
+  for (const row of [await sample('desc'), await sample('asc')]) {
+    if (!row || crypto.keyIdOf(row.requester_phone) === null) continue;
+    let phone: string;
+    try {
+      phone = crypto.open(row.requester_phone);
+    } catch (err) {
+      throw new Error(`数据库中的个人信息无法用现有密钥解密（工单 #${row.id}：${(err as Error).message}）。${hint}`);
+    }
+    if (crypto.phoneLookupHash(phone) !== row.requester_phone_hash) throw new Error(`电话查找密钥与数据库不符（工单 #${row.id} 的查找哈希对不上）。${hint}`);
+  }
+}
