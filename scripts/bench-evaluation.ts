@@ -61,6 +61,7 @@ export async function evaluationBench(engine: 'sqlite' | 'postgres', tickets: nu
       months: 12,
       seed: 20261101,
       end: END,
+      databaseUrl: scratch.databaseUrl,
       onProgress: (done) => {
         if (done - shown < tickets / 10) return;
         shown = done;

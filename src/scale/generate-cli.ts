@@ -33,6 +33,7 @@ export async function generateCommand(args: string[]): Promise<void> {
       months,
       seed,
       end: values.end,
+      databaseUrl,
       onProgress: (done, total) => {
         if (values.json || done - lastShown < total / 20) return;
         lastShown = done;

@@ -4,6 +4,7 @@
 import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
 import { describeEachEngine, intakeBody, startTestApp, type TestApp } from '../../test/support/app.ts';
 import { generateHistory, type GeneratedHistory } from './generate.ts';
 import { sequenceEvents } from '../interop/feed.ts';
@@ -26,6 +27,15 @@ async function digest(t: TestApp): Promise<string> {
   return hash.digest('hex');
 }
 
+/** On PostgreSQL the generator loads through COPY on its own connection: the test database's URL. */
+async function urlOf(t: TestApp): Promise<string | undefined> {
+  if (t.engine !== 'postgres') return undefined;
+  const { rows } = await sql<{ name: string }>`select current_database() as name`.execute(t.ctx.store.db);
+  const url = new URL(process.env.HOTLINE_TEST_PG_URL!);
+  url.pathname = `/${rows[0].name}`;
+  return url.toString();
+}
+
 function byTicket<T extends { ticket_id: number | null }>(rows: T[]): Map<number, T[]> {
   const out = new Map<number, T[]>();
   for (const r of rows) out.set(Number(r.ticket_id), [...(out.get(Number(r.ticket_id)) ?? []), r]);
@@ -38,7 +48,7 @@ describeEachEngine('generated history', (engine) => {
 
   before(async () => {
     t = await startTestApp(engine, { now: '2026-11-03T01:00:00.000Z' });
-    generated = await generateHistory(t.ctx, { tickets: TICKETS, months: 3, seed: 42, end: END, batchTickets: 70 });
+    generated = await generateHistory(t.ctx, { tickets: TICKETS, months: 3, seed: 42, end: END, batchTickets: 70, databaseUrl: await urlOf(t) });
   });
   after(() => t.close());
 
@@ -172,9 +182,9 @@ describeEachEngine('generated history', (engine) => {
       const fresh = await startTestApp(engine, { now: '2026-11-03T01:00:00.000Z' });
       try {
         // The first app has one more ticket now; compare a fresh generation with its twin.
-        await generateHistory(fresh.ctx, { tickets: TICKETS, months: 3, seed: 42, end: END });
-        await generateHistory(same.ctx, { tickets: TICKETS, months: 3, seed: 42, end: END, batchTickets: 13 });
-        await generateHistory(other.ctx, { tickets: TICKETS, months: 3, seed: 43, end: END });
+        await generateHistory(fresh.ctx, { tickets: TICKETS, months: 3, seed: 42, end: END, databaseUrl: await urlOf(fresh) });
+        await generateHistory(same.ctx, { tickets: TICKETS, months: 3, seed: 42, end: END, batchTickets: 13, databaseUrl: await urlOf(same) });
+        await generateHistory(other.ctx, { tickets: TICKETS, months: 3, seed: 43, end: END, databaseUrl: await urlOf(other) });
         const reference = await digest(fresh);
         assert.equal(await digest(same), reference, 'same seed, other batch size');
         assert.notEqual(await digest(other), reference);

@@ -3,6 +3,7 @@
 // would have written (./story.ts); the same seed, size and end give the same rows on either engine.
 // Tickets are spread over the days (weekends quieter, office hours busiest), numbered per day after
 // any tickets the day already has, and the day counters are moved on so new tickets never collide.
+import { hash } from 'node:crypto';
 import { sql } from 'kysely';
 import type { AppContext } from '../server/context.ts';
 import { Random } from '../demo/random.ts';
@@ -22,6 +23,8 @@ export interface GenerateOptions {
   end?: string;
   /** Tickets per transaction. */
   batchTickets?: number;
+  /** PostgreSQL: the store's URL; the rows are loaded with COPY on a connection of their own. */
+  databaseUrl?: string;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -49,44 +52,38 @@ const HOUR_WEIGHTS = [0.2, 0.1, 0.1, 0.1, 0.1, 0.2, 0.4, 0.8, 2, 2.2, 2.2, 2, 1.
 const TICKETS: TableSpec = {
   table: 'tickets',
   columns: [
-    ['id', 'int8'], ['no', 'text'], ['channel', 'text'], ['origin', 'text'], ['external_id', 'text'], ['type', 'text'], ['category_id', 'int4'],
-    ['requester_kind', 'text'], ['requester_name', 'text'], ['requester_phone', 'text'], ['requester_phone_hash', 'text'], ['confidential', 'int4'], ['facts', 'text'], ['address', 'text'],
-    ['district_unit_id', 'int4'], ['special', 'text'], ['status', 'text'], ['lead_unit_id', 'int4'], ['round', 'int4'], ['next_due_at', 'timestamptz'],
-    ['provisional', 'int4'], ['satisfaction', 'text'], ['resolution', 'text'], ['resolution_note', 'text'], ['created_by', 'int4'],
-    ['created_at', 'timestamptz'], ['updated_at', 'timestamptz'], ['closed_at', 'timestamptz'],
+    'id', 'no', 'channel', 'origin', 'external_id', 'type', 'category_id', 'requester_kind', 'requester_name', 'requester_phone', 'requester_phone_hash', 'confidential', 'facts',
+    'address', 'district_unit_id', 'special', 'status', 'lead_unit_id', 'round', 'next_due_at', 'provisional', 'satisfaction', 'resolution',
+    'resolution_note', 'created_by', 'created_at', 'updated_at', 'closed_at',
   ],
 };
 const DUTIES: TableSpec = {
   table: 'duties',
   columns: [
-    ['id', 'int8'], ['ticket_id', 'int8'], ['unit_id', 'int4'], ['party', 'text'], ['kind', 'text'], ['round', 'int4'], ['limit_key', 'text'], ['limit_unit', 'text'],
-    ['limit_amount', 'int4'], ['started_at', 'timestamptz'], ['due_at', 'timestamptz'], ['yellow_at', 'timestamptz'], ['provisional', 'int4'], ['status', 'text'],
-    ['completed_at', 'timestamptz'], ['late', 'int4'], ['extensions', 'int4'],
+    'id', 'ticket_id', 'unit_id', 'party', 'kind', 'round', 'limit_key', 'limit_unit', 'limit_amount', 'started_at', 'due_at', 'yellow_at', 'provisional',
+    'status', 'completed_at', 'late', 'extensions',
   ],
 };
 const EVENTS: TableSpec = {
   table: 'events',
-  columns: [['ticket_id', 'int8'], ['at', 'timestamptz'], ['user_id', 'int4'], ['role', 'text'], ['unit_id', 'int4'], ['action', 'text'], ['from_status', 'text'], ['to_status', 'text'], ['detail', 'text']],
+  columns: ['ticket_id', 'at', 'user_id', 'role', 'unit_id', 'action', 'from_status', 'to_status', 'detail'],
 };
 /** Where the audit log is hash-chained, events carry their id, outcome and place in the chain. */
 const CHAINED_EVENTS: TableSpec = {
   table: 'events',
-  columns: [['id', 'int8'], ...EVENTS.columns, ['outcome', 'text'], ['chain_seq', 'int8'], ['prev_hash', 'text'], ['hash', 'text']],
+  columns: ['id', ...EVENTS.columns, 'outcome', 'chain_seq', 'prev_hash', 'hash'],
 };
 const CALLBACKS: TableSpec = {
   table: 'callbacks',
-  columns: [['ticket_id', 'int8'], ['round', 'int4'], ['reached', 'int4'], ['satisfaction', 'text'], ['reasonable', 'int4'], ['unit_id', 'int4'], ['created_by', 'int4'], ['created_at', 'timestamptz']],
+  columns: ['ticket_id', 'round', 'reached', 'satisfaction', 'reasonable', 'unit_id', 'created_by', 'created_at'],
 };
 const REQUESTS: TableSpec = {
   table: 'unit_requests',
-  columns: [
-    ['ticket_id', 'int8'], ['duty_id', 'int8'], ['unit_id', 'int4'], ['kind', 'text'], ['reason', 'text'], ['amount', 'int4'], ['status', 'text'], ['requested_by', 'int4'],
-    ['requested_at', 'timestamptz'], ['decided_by', 'int4'], ['decided_at', 'timestamptz'], ['improper', 'int4'],
-  ],
+  columns: ['ticket_id', 'duty_id', 'unit_id', 'kind', 'reason', 'amount', 'status', 'requested_by', 'requested_at', 'decided_by', 'decided_at', 'improper'],
 };
 const SUBMISSIONS: TableSpec = {
   table: 'submissions',
-  columns: [['ticket_id', 'int8'], ['unit_id', 'int4'], ['kind', 'text'], ['round', 'int4'], ['content', 'text'], ['approval', 'text'], ['created_by', 'int4'], ['created_at', 'timestamptz']],
+  columns: ['ticket_id', 'unit_id', 'kind', 'round', 'content', 'approval', 'created_by', 'created_at'],
 };
 
 /** Midnight (Shanghai) of the day holding `ms`, as a UTC instant. */
@@ -129,7 +126,8 @@ function cachedDeadline(ctx: AppContext): (startIso: string, limit: TimeLimit) =
   const cache = new Map<string, Deadline>();
   return (startIso, limit) => {
     if (limit.unit === 'hours') return computeDeadline(startIso, limit, calendar);
-    const key = `${limit.unit}:${limit.amount}:${shanghaiDate(startIso)}`;
+    // The Shanghai day by arithmetic (UTC+8 all year): formatting the date in the zone costs more than the rest.
+    const key = `${limit.unit}:${limit.amount}:${Math.floor((Date.parse(startIso) + SHANGHAI_MS) / DAY_MS)}`;
     let d = cache.get(key);
     if (!d) {
       d = computeDeadline(startIso, limit, calendar);
@@ -212,25 +210,47 @@ interface EventChain {
 interface ChainModule {
   GENESIS: string;
   chainHash(prev: string, content: Record<string, unknown>): string;
+  canonical(content: Record<string, unknown>): string;
+}
+
+type ChainedEvent = EventRow & { id?: number; article_id?: null; outcome?: string; chain_seq?: number; prev_hash?: string; hash?: string };
+
+/**
+ * The canonical content of a generated event, as the audit module writes it (src/audit/chain.ts),
+ * without its normalizing of values the generator already gives in normal form (numbers, UTC ISO
+ * instants); checked against the module's own once per batch.
+ */
+function generatedCanonical(e: ChainedEvent): string {
+  return JSON.stringify([1, e.id, e.at, e.user_id, e.role, e.unit_id, e.ticket_id, null, e.action, e.from_status, e.to_status, e.detail, 'success']);
 }
 const CHAIN_MODULE = '../audit/chain.ts';
 
 async function eventChain(ctx: AppContext): Promise<EventChain | null> {
   if (!(await hasColumn(ctx, 'events', 'hash'))) return null;
-  const { chainHash, GENESIS } = (await import(CHAIN_MODULE)) as ChainModule;
+  const { chainHash, canonical, GENESIS } = (await import(CHAIN_MODULE)) as ChainModule;
   const head = await ctx.store.db.selectFrom('events').select(['chain_seq', 'hash'] as never[]).where('chain_seq' as never, 'is not', null).orderBy('chain_seq' as never, 'desc').limit(1).executeTakeFirst() as { chain_seq: number; hash: string } | undefined;
   let id = await maxId(ctx, 'events');
   let seq = Number(head?.chain_seq ?? 0);
   let prev = head?.hash ?? GENESIS;
   return {
-    link: (events) =>
-      events.map((e) => {
-        const row = { ...e, id: ++id, article_id: null, outcome: 'success' };
-        const hash = chainHash(prev, row);
-        const linked = { ...row, chain_seq: ++seq, prev_hash: prev, hash };
-        prev = hash;
-        return linked;
-      }),
+    // The events are the generator's own objects: completed in place rather than copied.
+    link: (events) => {
+      const rows = events as ChainedEvent[];
+      for (let i = 0; i < rows.length; i++) {
+        const e = rows[i];
+        e.id = ++id;
+        e.article_id = null;
+        e.outcome = 'success';
+        const content = generatedCanonical(e);
+        if (i === 0 && (content !== canonical(e as never) || hash('sha256', `${prev}\n${content}`) !== chainHash(prev, e as never))) {
+          throw new Error('generated events would not verify: the audit chain content has changed');
+        }
+        e.chain_seq = ++seq;
+        e.prev_hash = prev;
+        prev = e.hash = hash('sha256', `${prev}\n${content}`);
+      }
+      return rows as unknown as Array<Record<string, unknown>>;
+    },
   };
 }
 
@@ -267,7 +287,8 @@ export async function generateHistory(ctx: AppContext, options: GenerateOptions)
   const world = await storyWorld(ctx);
   // PostgreSQL: each month of the history gets its partition before its rows arrive.
   await ensureHistoryPartitions(ctx.store.db, ctx.store.engine, startMs, endMs);
-  const writer: BulkWriter = ctx.store.engine === 'postgres' ? postgresWriter(ctx.store.db) : sqliteWriter(await sqliteFileOf(ctx));
+  if (ctx.store.engine === 'postgres' && !options.databaseUrl) throw new Error('generateHistory on PostgreSQL needs the databaseUrl to load through COPY');
+  const writer: BulkWriter = ctx.store.engine === 'postgres' ? await postgresWriter(options.databaseUrl!) : sqliteWriter(await sqliteFileOf(ctx));
   const batchTickets = options.batchTickets ?? 5_000;
   const firstTicketId = (await maxId(ctx, 'tickets')) + 1;
   let ticketId = firstTicketId;

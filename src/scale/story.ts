@@ -145,9 +145,29 @@ export interface TicketRows {
 }
 
 const HOUR = 3_600_000;
-const CHANNEL_WEIGHTS = { phone: 70, wechat: 10, app: 8, web: 6, sms: 3, provincial: 2, national: 1 };
-const TYPE_WEIGHTS = { consultation: 40, help: 15, complaint: 28, report: 5, suggestion: 10, praise: 2 };
-const SATISFACTION_WEIGHTS = { very_satisfied: 38, satisfied: 38, basically_satisfied: 12, unsatisfied: 8, very_unsatisfied: 4 };
+
+interface WeightTable<K extends string> {
+  keys: K[];
+  weights: number[];
+  total: number;
+}
+
+function weightTable<K extends string>(weights: Record<K, number>): WeightTable<K> {
+  const entries = Object.entries(weights) as Array<[K, number]>;
+  return { keys: entries.map(([k]) => k), weights: entries.map(([, w]) => w), total: entries.reduce((s, [, w]) => s + w, 0) };
+}
+
+/** Random.weighted over a table summed once: the same single draw, so the same key. */
+function weighted<K extends string>(rng: Random, t: WeightTable<K>): K {
+  let r = rng.next() * t.total;
+  for (let i = 0; i < t.keys.length; i++) if ((r -= t.weights[i]) < 0) return t.keys[i];
+  return t.keys[t.keys.length - 1];
+}
+
+const CHANNEL_WEIGHTS = weightTable({ phone: 70, wechat: 10, app: 8, web: 6, sms: 3, provincial: 2, national: 1 });
+const TYPE_WEIGHTS = weightTable({ consultation: 40, help: 15, complaint: 28, report: 5, suggestion: 10, praise: 2 });
+const SATISFACTION_WEIGHTS = weightTable({ very_satisfied: 38, satisfied: 38, basically_satisfied: 12, unsatisfied: 8, very_unsatisfied: 4 });
+const REQUESTER_KIND_WEIGHTS = weightTable({ person: 90, company: 8, organisation: 2 });
 const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '赵', '黄', '周', '吴', '徐', '孙', '马', '朱', '胡', '郭'];
 const PLACES = ['小区', '街道', '路口', '市场', '学校附近', '公交站', '广场', '医院门口'];
 const PHRASES = ['反映问题长期未解决', '希望相关部门尽快处理', '咨询办理流程和所需材料', '请求协调解决', '多次反映无果', '影响正常生活'];
@@ -168,13 +188,13 @@ interface PlannedDuty extends Omit<DutyRow, 'status' | 'completed_at' | 'late' |
  * `nextDutyId` hands out duty ids (so extensions can name their duty).
  */
 export function ticketStory(rng: Random, world: StoryWorld, id: number, no: string, createdMs: number, nowMs: number, nextDutyId: () => number): TicketRows {
-  const channel = rng.weighted(CHANNEL_WEIGHTS);
+  const channel = weighted(rng, CHANNEL_WEIGHTS);
   const origin = channel === 'provincial' || channel === 'national' ? channel : 'local';
-  const type = rng.weighted(TYPE_WEIGHTS);
+  const type = weighted(rng, TYPE_WEIGHTS);
   const category = rng.pick(world.categories);
   const district = rng.pick(world.districts);
   const place = rng.pick(PLACES);
-  const requesterKind = rng.weighted({ person: 90, company: 8, organisation: 2 });
+  const requesterKind = weighted(rng, REQUESTER_KIND_WEIGHTS);
   const special = rng.chance(0.006) ? 'special' : rng.chance(0.001) ? 'special_emergency' : 'none';
   const ticket: TicketRow = {
     id,
@@ -347,7 +367,7 @@ export function ticketStory(rng: Random, world: StoryWorld, id: number, no: stri
       event(calledMs, 'callback', null, centre, { reached: false });
       calledMs += rng.between(4, 48) * HOUR;
     }
-    const satisfaction = rng.weighted(SATISFACTION_WEIGHTS);
+    const satisfaction = weighted(rng, SATISFACTION_WEIGHTS);
     const unsatisfied = satisfaction === 'unsatisfied' || satisfaction === 'very_unsatisfied';
     const reasonable = unsatisfied ? rng.chance(0.35) : null;
     callbacks.push({ ms: calledMs, ticket_id: id, round, reached: 1, satisfaction, reasonable: reasonable === null ? null : reasonable ? 1 : 0, unit_id: lead, created_by: world.centreUserId, created_at: iso(calledMs) });
@@ -382,21 +402,21 @@ function finish(
 ): TicketRows {
   const keptEvents = events.filter((e) => e.ms <= nowMs).sort((a, b) => a.ms - b.ms);
   const last = keptEvents[keptEvents.length - 1];
+  // The rows are completed in place, not copied: the planning fields left on them are not columns,
+  // and the writers take only the columns (./generate.ts).
   const duties: DutyRow[] = planned
     .filter((d) => Date.parse(d.started_at) <= nowMs)
     .map((d) => {
       const extended = d.extendedAt !== undefined && d.extendedAt <= nowMs;
       const due = extended ? d.extendedDue! : d.dueAt;
       const ended = d.endedAt !== null && d.endedAt <= nowMs;
-      const { dueAt: _due, endedAt: _ended, endedAs: _as, extendedAt: _ea, extendedDue: _ed, ...row } = d;
-      return {
-        ...row,
-        due_at: due,
-        status: ended ? d.endedAs : 'open',
-        completed_at: ended ? new Date(d.endedAt!).toISOString() : null,
-        late: ended && d.endedAs === 'done' && d.endedAt! > Date.parse(due) ? 1 : 0,
-        extensions: extended ? 1 : 0,
-      };
+      const row = d as PlannedDuty & DutyRow;
+      row.due_at = due;
+      row.status = ended ? d.endedAs : 'open';
+      row.completed_at = ended ? new Date(d.endedAt!).toISOString() : null;
+      row.late = ended && d.endedAs === 'done' && d.endedAt! > Date.parse(due) ? 1 : 0;
+      row.extensions = extended ? 1 : 0;
+      return row;
     });
   const openDues = duties.filter((d) => d.status === 'open').map((d) => d.due_at).sort();
   const status = keptEvents.reduce((s, e) => e.to_status ?? s, 'pending_dispatch');
@@ -418,14 +438,18 @@ function finish(
       closed_at: finished ? (closing?.at ?? ticket.closed_at) : null,
     },
     duties,
-    events: keptEvents.map(({ ms: _ms, ...e }) => e),
-    callbacks: keptCallbacks.map(({ ms: _ms, ...c }) => c),
+    events: keptEvents,
+    callbacks: keptCallbacks,
     requests: requests
       .filter((r) => r.ms <= nowMs)
-      .map(({ ms: _ms, decidedMs, decidedAs, ...r }) => {
-        const decided = decidedMs !== null && decidedMs <= nowMs;
-        return { ...r, status: decided ? decidedAs : 'pending', decided_at: decided ? new Date(decidedMs).toISOString() : null, decided_by: decided ? r.decided_by : null, improper: decided ? r.improper : 0 };
+      .map((r) => {
+        const decided = r.decidedMs !== null && r.decidedMs <= nowMs;
+        r.status = decided ? r.decidedAs : 'pending';
+        r.decided_at = decided ? new Date(r.decidedMs!).toISOString() : null;
+        r.decided_by = decided ? r.decided_by : null;
+        r.improper = decided ? r.improper : 0;
+        return r;
       }),
-    submissions: submissions.filter((s) => s.ms <= nowMs).map(({ ms: _ms, ...s }) => s),
+    submissions: submissions.filter((s) => s.ms <= nowMs),
   };
 }
