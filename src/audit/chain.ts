@@ -4,7 +4,9 @@
 // an event breaks its own hash; deleting one leaves a gap in `chain_seq` and a `prev_hash` that
 // points to nothing; moving one breaks the link to the event before it. Triggers make the table
 // append-only (migration-audit-chain.ts); this chain shows whatever a trigger could not stop (an
-// owner who disabled it, a file edited by hand).
+// owner who disabled it, a file edited by hand). After 6 months a prefix of the chain may be moved
+// to a file (./archive.ts): the online chain then starts after it, from the last archived hash that
+// `audit_archives` records (./archive-records.ts).
 //
 // Where the chain is extended:
 // - SQLite: writers are serialized (one connection, one transaction at a time), so an event is
