@@ -39,6 +39,7 @@ describe('hotline report', () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(readFileSync(file) as unknown as ArrayBuffer);
     assert.match(String(wb.getWorksheet('概况')!.getCell('A1').value), /2026年第10周周报.*2026-03-02 至 2026-03-08/);
+    assert.match(String(wb.getWorksheet('概况')!.getCell('A2').value), /^导出人：命令行导出（.+） · \d{4}-\d{2}-\d{2} \d{2}:\d{2} 北京时间/);
   });
 
   it('a bad period or option is refused with the usage', () => {

@@ -1,6 +1,7 @@
 // `hotline report …`: a 日报/周报/月报 as JSON (the same object as the API) or a file (.xlsx, PDF),
 // for the whole city or one unit's subtree; `report run` runs the scheduled job once.
 import { writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { AppContext } from '../server/context.ts';
 import { Problem } from '../server/problem.ts';
@@ -8,6 +9,9 @@ import { PERIOD_KINDS, PERIOD_PARAM, periodAt, periodOf, type PeriodKind } from 
 import { buildPeriodReport, CITY_SCOPE, type ReportScope } from './report.ts';
 import { reportPdf, reportXlsx } from './exports.ts';
 import { runReportJob } from './scheduler.ts';
+import { viewerMark } from './watermark.ts';
+import { inTransaction } from '../store/db.ts';
+import { writeEvent } from '../audit/events.ts';
 
 export const REPORT_USAGE = `  report daily|weekly|monthly [--date YYYY-MM-DD | --week YYYY-Www | --month YYYY-MM]
          [--format json|xlsx|pdf] [--out 文件] [--unit CODE]
@@ -53,7 +57,14 @@ export async function reportCommand(args: string[], withContext: <T>(work: (ctx:
       else process.stdout.write(text);
       return;
     }
-    writeFileSync(values.out!, format === 'xlsx' ? await reportXlsx(report) : await reportPdf(report));
+    // A file written on the server carries the system account that ran the command, and is audited.
+    const osUser = userInfo().username;
+    const at = ctx.clock.now();
+    const mark = viewerMark({ displayName: '命令行导出', username: osUser, unitName: null }, at);
+    writeFileSync(values.out!, format === 'xlsx' ? await reportXlsx(report, mark) : await reportPdf(report, mark));
+    await inTransaction(ctx.store.db, (tx) =>
+      writeEvent(tx, null, at, { action: 'report_exported', detail: { kind: report.kind, period: report.period, scope: scope.unit?.code ?? 'city', format, via: 'cli', osUser } }),
+    );
     process.stderr.write(`已写入 ${values.out}（${report.title}）\n`);
   });
 }

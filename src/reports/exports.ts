@@ -1,12 +1,15 @@
 // The report as files: .xlsx (exceljs; one sheet per table, a title row with the period, Chinese
 // headers) and PDF (pdfkit, with the installed Noto Sans CJK font embedded, subset to the characters
-// used). Both are laid out from the content model in ./document.ts.
+// used). Both are laid out from the content model in ./document.ts, and both carry the viewer's
+// watermark (./watermark.ts): a line under each sheet's title and in its printed header and footer;
+// a faint diagonal pattern and a footer line on every PDF page.
 import { existsSync } from 'node:fs';
 import ExcelJS from 'exceljs';
 import PDFDocument from 'pdfkit';
 import { Problem } from '../server/problem.ts';
 import { reportDocument, type Cell } from './document.ts';
 import type { Report } from './report.ts';
+import { exportFooter } from './watermark.ts';
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 export const PDF_TYPE = 'application/pdf';
@@ -18,7 +21,10 @@ export function exportFileName(report: Report, ext: 'xlsx' | 'pdf'): string {
 
 const SHEET_NAME_BAD = /[[\]:*?/\\]/g;
 
-export async function reportXlsx(report: Report): Promise<Buffer> {
+/** Header and footer text for Excel's page setup, where `&` starts a code and must be doubled. */
+const headerText = (text: string) => text.replace(/&/g, '&&');
+
+export async function reportXlsx(report: Report, mark: string): Promise<Buffer> {
   const doc = reportDocument(report);
   const wb = new ExcelJS.Workbook();
   wb.creator = '12345热线平台';
@@ -29,6 +35,18 @@ export async function reportXlsx(report: Report): Promise<Buffer> {
     ws.addRow([`${doc.title}　${doc.subtitle}`]);
     ws.mergeCells(1, 1, 1, width);
     ws.getRow(1).font = { bold: true, size: 13 };
+    ws.addRow([exportFooter(mark)]);
+    ws.mergeCells(2, 1, 2, width);
+    ws.getRow(2).font = { size: 9, color: { argb: 'FF8C8C8C' } };
+    // Printed pages: the viewer at the top of every page, the full footer line at the bottom.
+    const top = `&C&8&K8C8C8C${headerText(mark)}`;
+    const foot = headerText(exportFooter(mark));
+    ws.headerFooter = {
+      differentFirst: false,
+      differentOddEven: false,
+      oddHeader: top,
+      oddFooter: `&L&8&K8C8C8C${foot}&R&8第 &P 页，共 &N 页`,
+    };
     const header = ws.addRow(table.headers);
     header.font = { bold: true };
     header.eachCell((c) => {
@@ -40,7 +58,7 @@ export async function reportXlsx(report: Report): Promise<Buffer> {
       const longest = Math.max(h.length, ...table.rows.map((r) => String(r[i] ?? '').length));
       ws.getColumn(i + 1).width = Math.min(60, Math.max(10, longest * 2 + 2));
     });
-    ws.views = [{ state: 'frozen', ySplit: 2 }];
+    ws.views = [{ state: 'frozen', ySplit: 3 }];
   }
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
@@ -53,13 +71,46 @@ export const CJK_FONTS: Array<{ file: string; family: string }> = [
 
 function cjkFont(): { file: string; family: string } {
   const env = process.env.HOTLINE_REPORT_FONT;
-  if (env) return { file: env, family: process.env.HOTLINE_REPORT_FONT_FAMILY ?? '' };
+  const missing = () => new Problem(503, 'font-missing', '服务器未安装中文字体（fonts-noto-cjk），暂不能导出 PDF，请改用 Excel 导出');
+  if (env) {
+    if (!existsSync(env)) throw missing();
+    return { file: env, family: process.env.HOTLINE_REPORT_FONT_FAMILY ?? '' };
+  }
   const found = CJK_FONTS.find((f) => existsSync(f.file));
-  if (!found) throw new Problem(503, 'font-missing', '服务器未安装中文字体（fonts-noto-cjk），暂不能导出 PDF，请改用 Excel 导出');
+  if (!found) throw missing();
   return found;
 }
 
-export async function reportPdf(report: Report): Promise<Buffer> {
+/**
+ * The viewer's mark on the current page: a faint diagonal pattern across the whole page, drawn
+ * before the page's content so the figures stay readable, and a footer line in the bottom margin.
+ * Drawn with lineBreak off and the bottom margin lifted, so it never starts a new page itself.
+ */
+function markPage(doc: PDFKit.PDFDocument, mark: string): void {
+  const { x, y } = doc;
+  // A page may be added in the middle of a table row, whose text size must survive the mark.
+  const size = (doc as unknown as { _fontSize: number })._fontSize;
+  const { width, height } = doc.page;
+  const bottomMargin = doc.page.margins.bottom;
+  doc.page.margins.bottom = 0;
+  doc.save();
+  doc.rotate(-30, { origin: [width / 2, height / 2] });
+  doc.fontSize(11).fillColor('#000', 0.07);
+  const step = { x: doc.widthOfString(mark) + 60, y: 90 };
+  const diagonal = Math.hypot(width, height);
+  for (let row = 0, yy = (height - diagonal) / 2; yy < (height + diagonal) / 2; row++, yy += step.y) {
+    const shift = row % 2 ? step.x / 2 : 0;
+    for (let xx = (width - diagonal) / 2 - shift; xx < (width + diagonal) / 2; xx += step.x) doc.text(mark, xx, yy, { lineBreak: false });
+  }
+  doc.restore();
+  doc.fontSize(7.5).fillColor('#8c8c8c', 1).text(exportFooter(mark), doc.page.margins.left, height - bottomMargin / 2 - 4, { lineBreak: false });
+  doc.fillColor('#000', 1).fontSize(size);
+  doc.page.margins.bottom = bottomMargin;
+  doc.x = x;
+  doc.y = y;
+}
+
+export async function reportPdf(report: Report, mark: string): Promise<Buffer> {
   const content = reportDocument(report);
   const font = cjkFont();
   const doc = new PDFDocument({ size: 'A4', margin: 40, info: { Title: content.title, Subject: content.subtitle, Creator: '12345热线平台' } });
@@ -72,6 +123,8 @@ export async function reportPdf(report: Report): Promise<Buffer> {
   if (font.family) doc.registerFont('cjk', font.file, font.family);
   else doc.registerFont('cjk', font.file);
   doc.font('cjk');
+  markPage(doc, mark);
+  doc.on('pageAdded', () => markPage(doc, mark));
 
   const left = doc.page.margins.left;
   const usable = doc.page.width - left - doc.page.margins.right;

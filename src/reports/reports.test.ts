@@ -189,11 +189,12 @@ describeEachEngine('reports: 日报、周报、月报、专报 and 社情民意'
     assert.deepEqual(names, ['概况', '按渠道', '按诉求类型', '按一级分类', '按末级分类', '按县（市）区', '按主办单位', '热点诉求', '超期情况', '满意度', '趋势', '话务']);
     const channel = wb.getWorksheet('按渠道')!;
     assert.match(String(channel.getCell('A1').value), /2026年3月月报.*统计期间：2026-03-01 至 2026-03-31/);
-    assert.deepEqual(values(channel.getRow(2)), ['受理渠道', '件数', '占比']);
-    assert.deepEqual(values(channel.getRow(3)), ['电话', 3, '60.00%']);
+    // Row 2 is the viewer's watermark line (./watermark.test.ts).
+    assert.deepEqual(values(channel.getRow(3)), ['受理渠道', '件数', '占比']);
+    assert.deepEqual(values(channel.getRow(4)), ['电话', 3, '60.00%']);
     const summary = wb.getWorksheet('概况')!;
-    assert.deepEqual(values(summary.getRow(3)), ['受理总量（件）', 5]);
-    assert.deepEqual(values(summary.getRow(8)), ['满意率', '50.00%']);
+    assert.deepEqual(values(summary.getRow(4)), ['受理总量（件）', 5]);
+    assert.deepEqual(values(summary.getRow(9)), ['满意率', '50.00%']);
     const overdue = wb.getWorksheet('超期情况')!;
     assert.deepEqual(values(overdue.getRow(overdue.rowCount)), ['合计', 1, 6]);
     // The same with ?format=

@@ -1,10 +1,13 @@
 // /api/v1/reports: 日报、周报、月报 (JSON, .xlsx, PDF), 专报 on a topic, the archive the scheduled job
 // fills, 社情民意 hot topics and spike alerts. The centre, the authority and admins see the whole city;
 // a unit user's reports cover its own subtree only.
-import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../server/context.ts';
 import { actorOf, requireRole } from '../auth/plugin.ts';
-import { invalid, notFound } from '../server/problem.ts';
+import { invalid, notFound, Problem } from '../server/problem.ts';
+import { inTransaction } from '../store/db.ts';
+import { writeEvent } from '../audit/events.ts';
+import { viewerMark, viewerOf } from './watermark.ts';
 import { shanghaiDate } from '../domain/deadline.ts';
 import type { Role } from '../domain/roles.ts';
 import { addDays, dayStart, parseDateParam, parsePeriod, PERIOD_KINDS, PERIOD_PARAM, periodOf, type PeriodKind } from './periods.ts';
@@ -20,12 +23,29 @@ type Format = 'json' | 'xlsx' | 'pdf';
 const FORMATS = ['json', 'xlsx', 'pdf'];
 const str = (max: number) => ({ type: 'string', maxLength: max });
 
-async function send(reply: FastifyReply, report: Report, format: Format) {
+/**
+ * A report as JSON, or as a file made for the viewer (their watermark on every sheet and page). Each
+ * file export is audited, with what was taken out and whether it succeeded.
+ */
+async function send(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, report: Report, format: Format, archiveId?: number) {
   if (format === 'json') return report;
-  const body = format === 'xlsx' ? await reportXlsx(report) : await reportPdf(report);
+  const actor = actorOf(request);
+  const at = ctx.clock.now();
+  const mark = viewerMark(viewerOf(ctx, actor), at);
+  const what = { kind: report.kind, period: report.period, scope: report.scope.unit?.code ?? 'city', format, ...(archiveId ? { archiveId } : {}) };
+  let body: Buffer;
+  try {
+    body = format === 'xlsx' ? await reportXlsx(report, mark) : await reportPdf(report, mark);
+  } catch (err) {
+    const reason = err instanceof Problem ? err.type : 'error';
+    await inTransaction(ctx.store.db, (tx) => writeEvent(tx, actor, at, { action: 'report_exported', outcome: 'failure', detail: { ...what, reason } }));
+    throw err;
+  }
+  await inTransaction(ctx.store.db, (tx) => writeEvent(tx, actor, at, { action: 'report_exported', detail: what }));
   const name = exportFileName(report, format);
   return reply
     .type(format === 'xlsx' ? XLSX_TYPE : PDF_TYPE)
+    .header('cache-control', 'private, no-store')
     .header('content-disposition', `attachment; filename="report.${format}"; filename*=UTF-8''${encodeURIComponent(name)}`)
     .send(body);
 }
@@ -64,7 +84,7 @@ export const reportRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
         async (request, reply) => {
           const period = parsePeriod(kind, request.query[param], ctx.clock.now());
           const report = await buildPeriodReport(ctx, period, scopeOf(ctx, actorOf(request)));
-          return send(reply, report, (ext ? ext.slice(1) : (request.query.format ?? 'json')) as Format);
+          return send(ctx, request, reply, report, (ext ? ext.slice(1) : (request.query.format ?? 'json')) as Format);
         },
       );
     }
@@ -92,7 +112,7 @@ export const reportRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
         const range = dateRange(ctx, request.query, 30);
         const district = districtParam(ctx, request.query.district);
         const report = await buildTopicReport(ctx, { terms, district, ...range }, scopeOf(ctx, actorOf(request)));
-        return send(reply, report, (ext ? ext.slice(1) : (request.query.format ?? 'json')) as Format);
+        return send(ctx, request, reply, report, (ext ? ext.slice(1) : (request.query.format ?? 'json')) as Format);
       },
     );
   }
@@ -121,7 +141,7 @@ export const reportRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
       const stored = await storedReport(ctx, request.params.id);
       if (!stored) throw notFound(`报告 ${request.params.id} 不存在`);
       if ((request.query.format ?? 'json') === 'json') return stored;
-      return send(reply, stored.report, request.query.format!);
+      return send(ctx, request, reply, stored.report, request.query.format!, request.params.id);
     },
   );
 
