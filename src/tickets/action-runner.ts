@@ -8,6 +8,7 @@ import { ACTION_RULES, refusal, type Action, type TicketStatus } from '../domain
 import { isUnitRole } from '../domain/roles.ts';
 import { forbidden, notFound, Problem } from '../server/problem.ts';
 import { writeEvent } from '../audit/events.ts';
+import { refusedTicketAction } from '../audit/refusals.ts';
 import { dutiesOfActor, lockTicket, unitCanSee, type DutyRow, type TicketRow } from './model.ts';
 import { refreshTicketDue } from './duties.ts';
 
@@ -39,6 +40,21 @@ export interface ActionDefinition<B = any> {
 const CLOSED: TicketStatus[] = ['closed', 'archived', 'answered', 'rejected', 'transferred', 'merged'];
 
 export async function runAction(
+  ctx: AppContext,
+  definitions: Record<Action, ActionDefinition>,
+  actor: Actor,
+  no: string,
+  action: Action,
+  body: unknown,
+): Promise<{ ticketNo: string; status: TicketStatus; response?: Record<string, unknown> }> {
+  try {
+    return await applyAction(ctx, definitions, actor, no, action, body);
+  } catch (err) {
+    throw await refusedTicketAction(ctx, actor, no, action, err);
+  }
+}
+
+function applyAction(
   ctx: AppContext,
   definitions: Record<Action, ActionDefinition>,
   actor: Actor,

@@ -2,6 +2,7 @@
 // and logged-in clients for every demo role. Requests go through the real HTTP stack (inject).
 import { describe } from 'node:test';
 import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
 import { bootstrap } from '../../src/server/bootstrap.ts';
 import { buildApp } from '../../src/server/app.ts';
 import { ManualClock, type AppContext } from '../../src/server/context.ts';
@@ -138,7 +139,12 @@ export function intakeBody(overrides: Record<string, unknown> = {}): Record<stri
 export async function tableCounts(ctx: AppContext): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   for (const table of ['tickets', 'duties', 'events', 'outbox', 'unit_requests', 'submissions', 'callbacks', 'ticket_links', 'counters'] as const) {
-    const row = await ctx.store.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    // A refused request writes its own audit event with outcome failure (src/audit/refusals.ts) and nothing else.
+    const row = await ctx.store.db
+      .selectFrom(table)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .$if(table === 'events', (q) => q.where(sql.ref('outcome'), '=', 'success'))
+      .executeTakeFirstOrThrow();
     out[table] = Number(row.n);
   }
   return out;
