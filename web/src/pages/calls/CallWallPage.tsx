@@ -115,15 +115,17 @@ export default function CallWallPage() {
 
   useEffect(() => {
     let on = true;
-    Promise.all([api<LiveStats>('/call-stats/live'), api<SeatView[] | { items: SeatView[] }>('/seats')])
-      .then(([l, s]) => {
-        if (!on) return;
-        if (l.now) skew.current = Date.parse(l.now) - Date.now();
-        setLive(l);
-        setSeats(itemsOf(s));
-        setError(null);
-      })
-      .catch((e) => on && setError(e instanceof Error ? e.message : String(e)));
+    // The seats and the figures load apart: a lead still sees who is on the phones when the figures fail.
+    Promise.allSettled([api<LiveStats>('/call-stats/live'), api<SeatView[] | { items: SeatView[] }>('/seats')]).then(([l, s]) => {
+      if (!on) return;
+      if (l.status === 'fulfilled') {
+        if (l.value.now) skew.current = Date.parse(l.value.now) - Date.now();
+        setLive(l.value);
+      }
+      if (s.status === 'fulfilled') setSeats(itemsOf(s.value));
+      const failed = [l, s].find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      setError(failed ? (failed.reason instanceof Error ? failed.reason.message : String(failed.reason)) : null);
+    });
     if (tick % CHART_EVERY === 0) {
       const today = shanghaiDate();
       // Today's 48 half hours fit one page.
