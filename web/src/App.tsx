@@ -1,13 +1,12 @@
 // Routes and the frame around every page. Pages load on demand, so the login page stays small.
 import { lazy, Suspense } from 'react';
 import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
-import { Spin } from 'antd';
+import { Button, Result, Spin } from 'antd';
 import { useAuth } from './auth';
 import { HOME_OF } from './labels';
 import { AppLayout } from './layout/AppLayout';
 import { LoginPage } from './pages/LoginPage';
-import { KB_TODO_ROLES, KB_WRITERS } from './components/KbMeta';
-import type { Role } from './types';
+import { mayOpen, pageAccess } from './access';
 
 const IntakePage = lazy(() => import('./pages/IntakePage'));
 const WorkbenchPage = lazy(() => import('./pages/WorkbenchPage'));
@@ -35,14 +34,33 @@ const MissedCallsPage = lazy(() => import('./pages/calls/MissedCallsPage'));
 const MessagesPage = lazy(() => import('./pages/calls/MessagesPage'));
 const RestrictionsPage = lazy(() => import('./pages/calls/RestrictionsPage'));
 
-const INTAKE_ROLES: Role[] = ['agent', 'team_lead', 'centre', 'admin'];
-const CENTRE_ROLES: Role[] = ['centre', 'team_lead', 'admin'];
-
-function Guard({ roles, children }: { roles?: Role[]; children: JSX.Element }) {
+/** The page for the roles web/src/access.ts admits; 无权限 for the others, before any data is asked for. */
+function Guard({ page, children }: { page: string; children: JSX.Element }) {
   const { user } = useAuth();
   if (!user) return <Navigate to="/login" replace />;
-  if (roles && !roles.includes(user.role)) return <Navigate to={HOME_OF[user.role]} replace />;
-  return children;
+  if (!mayOpen(pageAccess(page), user.role)) {
+    return (
+      <div data-testid="forbidden" data-page={page}>
+        <Result
+          status="403"
+          title="无权限"
+          subTitle="当前角色无权访问此页面"
+          extra={
+            <Button type="primary" href={HOME_OF[user.role]}>
+              返回首页
+            </Button>
+          }
+        />
+      </div>
+    );
+  }
+  // Which page entry rendered (the browser test waits for it; hidden, it takes no space).
+  return (
+    <>
+      <span hidden data-testid="page" data-page={page} />
+      {children}
+    </>
+  );
 }
 
 export function App() {
@@ -63,31 +81,31 @@ export function App() {
         <Routes>
           <Route path="/login" element={<Navigate to={HOME_OF[user.role]} replace />} />
           <Route path="/" element={<Navigate to={HOME_OF[user.role]} replace />} />
-          <Route path="/intake" element={<Guard roles={INTAKE_ROLES}><IntakePage /></Guard>} />
-          <Route path="/workbench" element={<Guard><WorkbenchPage /></Guard>} />
-          <Route path="/tickets" element={<Guard><TicketListPage /></Guard>} />
-          <Route path="/tickets/:no" element={<Guard><TicketDetailPage /></Guard>} />
-          <Route path="/callback" element={<Guard roles={CENTRE_ROLES}><CallbackPage /></Guard>} />
-          <Route path="/kb" element={<Guard><KbSearchPage /></Guard>} />
-          <Route path="/kb/todo" element={<Guard roles={KB_TODO_ROLES}><KbTodoPage /></Guard>} />
-          <Route path="/kb/articles/new" element={<Guard roles={KB_WRITERS}><KbArticleNewPage /></Guard>} />
-          <Route path="/kb/articles/:id" element={<Guard><KbArticlePage /></Guard>} />
-          <Route path="/evaluation" element={<Guard><EvaluationPage /></Guard>} />
-          <Route path="/quality/review" element={<Guard roles={['centre', 'team_lead', 'admin']}><QualityReviewPage /></Guard>} />
-          <Route path="/quality/agents" element={<Guard roles={['agent', 'team_lead', 'centre', 'admin']}><AgentQcPage /></Guard>} />
-          <Route path="/ratings" element={<Guard roles={['centre', 'team_lead', 'authority', 'admin', 'unit_staff', 'unit_head']}><RatingsPage /></Guard>} />
-          <Route path="/supervision" element={<Guard roles={['centre', 'team_lead', 'authority', 'admin']}><SupervisionBoardPage /></Guard>} />
-          <Route path="/supervision/items" element={<Guard roles={['centre', 'team_lead', 'authority', 'admin', 'unit_staff', 'unit_head']}><SupervisionItemsPage /></Guard>} />
-          <Route path="/reports" element={<Guard roles={['centre', 'authority', 'admin', 'unit_staff', 'unit_head']}><ReportsPage /></Guard>} />
-          <Route path="/calls/wall" element={<Guard roles={['team_lead', 'centre', 'admin']}><CallWallPage /></Guard>} />
-          <Route path="/calls/stats" element={<Guard roles={['team_lead', 'centre', 'authority', 'admin']}><CallStatsPage /></Guard>} />
-          <Route path="/calls/missed" element={<Guard roles={['agent', 'team_lead', 'centre', 'admin']}><MissedCallsPage /></Guard>} />
-          <Route path="/calls/messages" element={<Guard roles={['agent', 'team_lead', 'centre', 'admin']}><MessagesPage /></Guard>} />
-          <Route path="/calls/restrictions" element={<Guard roles={['team_lead', 'centre', 'admin']}><RestrictionsPage /></Guard>} />
-          <Route path="/admin/units" element={<Guard roles={['admin']}><UnitsPage /></Guard>} />
-          <Route path="/admin/users" element={<Guard roles={['admin']}><UsersPage /></Guard>} />
-          <Route path="/admin/categories" element={<Guard roles={['admin']}><CategoriesPage /></Guard>} />
-          <Route path="/admin/calendar" element={<Guard roles={['admin']}><CalendarPage /></Guard>} />
+          <Route path="/intake" element={<Guard page="/intake"><IntakePage /></Guard>} />
+          <Route path="/workbench" element={<Guard page="/workbench"><WorkbenchPage /></Guard>} />
+          <Route path="/tickets" element={<Guard page="/tickets"><TicketListPage /></Guard>} />
+          <Route path="/tickets/:no" element={<Guard page="/tickets/:no"><TicketDetailPage /></Guard>} />
+          <Route path="/callback" element={<Guard page="/callback"><CallbackPage /></Guard>} />
+          <Route path="/kb" element={<Guard page="/kb"><KbSearchPage /></Guard>} />
+          <Route path="/kb/todo" element={<Guard page="/kb/todo"><KbTodoPage /></Guard>} />
+          <Route path="/kb/articles/new" element={<Guard page="/kb/articles/new"><KbArticleNewPage /></Guard>} />
+          <Route path="/kb/articles/:id" element={<Guard page="/kb/articles/:id"><KbArticlePage /></Guard>} />
+          <Route path="/evaluation" element={<Guard page="/evaluation"><EvaluationPage /></Guard>} />
+          <Route path="/quality/review" element={<Guard page="/quality/review"><QualityReviewPage /></Guard>} />
+          <Route path="/quality/agents" element={<Guard page="/quality/agents"><AgentQcPage /></Guard>} />
+          <Route path="/ratings" element={<Guard page="/ratings"><RatingsPage /></Guard>} />
+          <Route path="/supervision" element={<Guard page="/supervision"><SupervisionBoardPage /></Guard>} />
+          <Route path="/supervision/items" element={<Guard page="/supervision/items"><SupervisionItemsPage /></Guard>} />
+          <Route path="/reports" element={<Guard page="/reports"><ReportsPage /></Guard>} />
+          <Route path="/calls/wall" element={<Guard page="/calls/wall"><CallWallPage /></Guard>} />
+          <Route path="/calls/stats" element={<Guard page="/calls/stats"><CallStatsPage /></Guard>} />
+          <Route path="/calls/missed" element={<Guard page="/calls/missed"><MissedCallsPage /></Guard>} />
+          <Route path="/calls/messages" element={<Guard page="/calls/messages"><MessagesPage /></Guard>} />
+          <Route path="/calls/restrictions" element={<Guard page="/calls/restrictions"><RestrictionsPage /></Guard>} />
+          <Route path="/admin/units" element={<Guard page="/admin/units"><UnitsPage /></Guard>} />
+          <Route path="/admin/users" element={<Guard page="/admin/users"><UsersPage /></Guard>} />
+          <Route path="/admin/categories" element={<Guard page="/admin/categories"><CategoriesPage /></Guard>} />
+          <Route path="/admin/calendar" element={<Guard page="/admin/calendar"><CalendarPage /></Guard>} />
           <Route path="*" element={<Navigate to={HOME_OF[user.role]} replace />} />
         </Routes>
       </Suspense>

@@ -4,43 +4,11 @@ import { Link, useLocation, useNavigate } from 'react-router-dom';
 import { Button, Drawer, Grid, Layout, Menu, Space } from 'antd';
 import { MenuOutlined } from '@ant-design/icons';
 import { useAuth } from '../auth';
-import type { Role } from '../types';
-import { KB_TODO_ROLES } from '../components/KbMeta';
+import { mayOpen, PAGES } from '../access';
 import { SupervisionBell } from '../components/SupervisionBell';
 import { SeatBar } from '../components/SeatBar';
 
 const { Header, Sider, Content } = Layout;
-
-interface Item {
-  path: string;
-  label: string;
-  roles?: Role[];
-}
-
-const ITEMS: Item[] = [
-  { path: '/intake', label: '受理台', roles: ['agent', 'team_lead', 'centre', 'admin'] },
-  { path: '/workbench', label: '工作台' },
-  { path: '/tickets', label: '工单列表' },
-  { path: '/callback', label: '回访台', roles: ['centre', 'team_lead', 'admin'] },
-  { path: '/calls/missed', label: '漏接回拨', roles: ['agent', 'team_lead', 'centre', 'admin'] },
-  { path: '/calls/messages', label: '短信/网络留言', roles: ['agent', 'team_lead', 'centre', 'admin'] },
-  { path: '/calls/wall', label: '坐席监控', roles: ['team_lead', 'centre', 'admin'] },
-  { path: '/calls/stats', label: '话务统计', roles: ['team_lead', 'centre', 'authority', 'admin'] },
-  { path: '/calls/restrictions', label: '限制呼入', roles: ['team_lead', 'centre', 'admin'] },
-  { path: '/kb', label: '知识库' },
-  { path: '/kb/todo', label: '知识库待办', roles: KB_TODO_ROLES },
-  { path: '/evaluation', label: '月度考核', roles: ['authority', 'centre', 'admin', 'unit_staff', 'unit_head'] },
-  { path: '/quality/review', label: '质效审核', roles: ['centre', 'team_lead', 'admin'] },
-  { path: '/quality/agents', label: '智能质检', roles: ['agent', 'team_lead', 'centre', 'admin'] },
-  { path: '/ratings', label: '差评处理', roles: ['centre', 'team_lead', 'authority', 'admin', 'unit_staff', 'unit_head'] },
-  { path: '/supervision', label: '效能监察', roles: ['centre', 'team_lead', 'authority', 'admin'] },
-  { path: '/supervision/items', label: '督办', roles: ['centre', 'team_lead', 'authority', 'admin', 'unit_staff', 'unit_head'] },
-  { path: '/reports', label: '统计报表', roles: ['centre', 'authority', 'admin', 'unit_staff', 'unit_head'] },
-  { path: '/admin/units', label: '单位管理', roles: ['admin'] },
-  { path: '/admin/users', label: '用户与角色', roles: ['admin'] },
-  { path: '/admin/categories', label: '分类与时限', roles: ['admin'] },
-  { path: '/admin/calendar', label: '工作日历', roles: ['admin'] },
-];
 
 export function AppLayout({ children }: { children: ReactNode }) {
   const { user, logout } = useAuth();
@@ -49,7 +17,7 @@ export function AppLayout({ children }: { children: ReactNode }) {
   const screens = Grid.useBreakpoint();
   const [drawer, setDrawer] = useState(false);
   const narrow = !screens.md;
-  const items = ITEMS.filter((i) => !i.roles || (user && i.roles.includes(user.role)));
+  const items = PAGES.filter((p) => p.label && user && mayOpen(p, user.role)) as Array<{ path: string; label: string }>;
   // The longest matching path wins, so /kb/todo selects 知识库待办 rather than 知识库.
   const selected = items
     .filter((i) => location.pathname === i.path || location.pathname.startsWith(`${i.path}/`))

@@ -1,0 +1,59 @@
+// Which roles open each console page, in one table: the router's guard shows 无权限 to the others and
+// the menu lists only what the role may open. `api` names the API routes the page cannot work without
+// (as `METHOD path` keys of test/support/access-policy.ts): the access test checks that the API admits
+// every role the page admits, and the browser test visits every page as every role.
+import type { Role } from './types.ts';
+
+export interface PageAccess {
+  path: string;
+  /** The menu entry; pages without one are reached from other pages (a ticket, an article). */
+  label?: string;
+  /** Roles that may open the page; every logged-in role when absent. */
+  roles?: readonly Role[];
+  api: readonly string[];
+}
+
+const INTAKE: Role[] = ['agent', 'team_lead', 'centre', 'admin'];
+const LEADS: Role[] = ['centre', 'team_lead', 'admin'];
+const KB_WRITERS: Role[] = ['unit_staff', 'unit_head', 'centre', 'admin'];
+const NOT_AGENT: Role[] = ['centre', 'team_lead', 'authority', 'admin', 'unit_staff', 'unit_head'];
+const ADMIN: Role[] = ['admin'];
+
+/** In menu order. */
+export const PAGES: readonly PageAccess[] = [
+  { path: '/intake', label: '受理台', roles: INTAKE, api: ['POST /api/v1/tickets', 'POST /api/v1/requesters/history'] },
+  { path: '/workbench', label: '工作台', api: ['GET /api/v1/workbench'] },
+  { path: '/tickets', label: '工单列表', api: ['GET /api/v1/tickets'] },
+  { path: '/tickets/:no', api: ['GET /api/v1/tickets/:no', 'GET /api/v1/tickets/:no/events'] },
+  { path: '/callback', label: '回访台', roles: LEADS, api: ['GET /api/v1/tickets', 'POST /api/v1/tickets/:no/actions/callback'] },
+  { path: '/calls/missed', label: '漏接回拨', roles: INTAKE, api: ['GET /api/v1/missed-calls'] },
+  { path: '/calls/messages', label: '短信/网络留言', roles: INTAKE, api: ['GET /api/v1/messages'] },
+  { path: '/calls/wall', label: '坐席监控', roles: ['team_lead', 'centre', 'admin'], api: ['GET /api/v1/seats', 'GET /api/v1/call-stats/live'] },
+  { path: '/calls/stats', label: '话务统计', roles: ['team_lead', 'centre', 'authority', 'admin'], api: ['GET /api/v1/call-stats'] },
+  { path: '/calls/restrictions', label: '限制呼入', roles: ['team_lead', 'centre', 'admin'], api: ['GET /api/v1/restrictions'] },
+  { path: '/kb', label: '知识库', api: ['GET /api/v1/kb/search'] },
+  { path: '/kb/todo', label: '知识库待办', roles: KB_WRITERS, api: ['GET /api/v1/kb/todo'] },
+  { path: '/kb/articles/new', roles: KB_WRITERS, api: ['POST /api/v1/kb/articles'] },
+  { path: '/kb/articles/:id', api: ['GET /api/v1/kb/articles/:id'] },
+  { path: '/evaluation', label: '月度考核', roles: ['authority', 'centre', 'admin', 'unit_staff', 'unit_head'], api: ['GET /api/v1/evaluation/months/:month'] },
+  { path: '/quality/review', label: '质效审核', roles: LEADS, api: ['GET /api/v1/quality/samples'] },
+  { path: '/quality/agents', label: '智能质检', roles: INTAKE, api: ['GET /api/v1/quality/agents'] },
+  { path: '/ratings', label: '差评处理', roles: NOT_AGENT, api: ['GET /api/v1/ratings/reviews'] },
+  { path: '/supervision', label: '效能监察', roles: ['centre', 'team_lead', 'authority', 'admin'], api: ['GET /api/v1/supervision/board'] },
+  { path: '/supervision/items', label: '督办', roles: NOT_AGENT, api: ['GET /api/v1/supervision/items'] },
+  { path: '/reports', label: '统计报表', roles: ['centre', 'authority', 'admin', 'unit_staff', 'unit_head'], api: ['GET /api/v1/reports/daily'] },
+  { path: '/admin/units', label: '单位管理', roles: ADMIN, api: ['PUT /api/v1/units/:code'] },
+  { path: '/admin/users', label: '用户与角色', roles: ADMIN, api: ['GET /api/v1/users'] },
+  { path: '/admin/categories', label: '分类与时限', roles: ADMIN, api: ['PUT /api/v1/categories/:code'] },
+  { path: '/admin/calendar', label: '工作日历', roles: ADMIN, api: ['PUT /api/v1/calendar/days/:date'] },
+];
+
+export function pageAccess(path: string): PageAccess {
+  const found = PAGES.find((p) => p.path === path);
+  if (!found) throw new Error(`page ${path} is not in the access table`);
+  return found;
+}
+
+export function mayOpen(page: PageAccess, role: Role): boolean {
+  return !page.roles || page.roles.includes(role);
+}
