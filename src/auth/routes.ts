@@ -1,22 +1,50 @@
-// POST /api/v1/auth/login, POST /api/v1/auth/logout, GET /api/v1/auth/me
-import type { FastifyPluginAsync } from 'fastify';
+// POST /api/v1/auth/login (and its second step /auth/login/totp), POST /api/v1/auth/logout,
+// GET /api/v1/auth/me; two-step login for the signed-in user under /auth/totp; sessions under
+// /auth/sessions; an admin's reset of another user's TOTP and sessions under /auth/users/{username}.
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { AppContext } from '../server/context.ts';
-import { login, logout } from './sessions.ts';
+import { completeLogin, login, logout, revokeUserSessions, type OpenedSession } from './sessions.ts';
 import { SESSION_COOKIE, actorOf, requireRole, tokenOf } from './plugin.ts';
-import { Problem } from '../server/problem.ts';
+import { conflict, notFound, Problem } from '../server/problem.ts';
 import { obj, text } from '../tickets/schemas.ts';
 import { ROLE_LABELS } from '../domain/roles.ts';
+import { inTransaction } from '../store/db.ts';
+import { writeEvent } from '../audit/events.ts';
+import { checkCodeShape, confirmEnrolment, consumeCode, newRecoveryCodes, removeTotp, startEnrolment, totpRequired, totpStatus } from './two-step.ts';
+
+const CODE = { type: 'string', minLength: 1, maxLength: 40 };
 
 export const authRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
+  const signedIn = (session: OpenedSession, reply: FastifyReply) => {
+    reply.setCookie(SESSION_COOKIE, session.token, { path: '/', httpOnly: true, sameSite: 'strict', expires: new Date(session.expiresAt) });
+    const unit = ctx.org.get(session.actor.unitId);
+    return { token: session.token, expiresAt: session.expiresAt, user: { ...publicActor(session.actor), unit: unit ? { code: unit.code, name: unit.name } : null } };
+  };
+
   app.post<{ Body: { username: string; password: string } }>(
     '/auth/login',
-    { schema: { tags: ['auth'], summary: '登录', body: obj({ username: text(64), password: text(200) }, ['username', 'password']) } },
+    {
+      schema: {
+        tags: ['auth'],
+        summary: '登录；启用两步验证的账户答复 step=totp 与 challenge，再以 /auth/login/totp 提交验证码（管理员须启用而未启用时 step=totp-enrol，附密钥）',
+        body: obj({ username: text(64), password: text(200) }, ['username', 'password']),
+      },
+    },
     async (request, reply) => {
-      const session = await login(ctx, request.body.username, request.body.password);
-      if (!session) throw new Problem(401, 'bad-credentials', '用户名或密码错误');
-      reply.setCookie(SESSION_COOKIE, session.token, { path: '/', httpOnly: true, sameSite: 'strict', expires: new Date(session.expiresAt) });
-      const unit = ctx.org.get(session.actor.unitId);
-      return { token: session.token, expiresAt: session.expiresAt, user: { ...publicActor(session.actor), unit: unit ? { code: unit.code, name: unit.name } : null } };
+      const result = await login(ctx, request.body.username, request.body.password);
+      if (!result) throw new Problem(401, 'bad-credentials', '用户名或密码错误');
+      if (result.step !== 'done') return result;
+      return signedIn(result, reply);
+    },
+  );
+
+  app.post<{ Body: { challenge: string; code: string } }>(
+    '/auth/login/totp',
+    { schema: { tags: ['auth'], summary: '登录第二步：提交动态验证码或恢复码，成功后才建立会话', body: obj({ challenge: text(100), code: CODE }, ['challenge', 'code']) } },
+    async (request, reply) => {
+      const code = checkCodeShape(request.body.code);
+      const session = await completeLogin(ctx, request.body.challenge, code);
+      return { ...signedIn(session, reply), ...(session.recoveryCodes ? { recoveryCodes: session.recoveryCodes } : {}) };
     },
   );
 
@@ -32,6 +60,113 @@ export const authRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, {
     const unit = ctx.org.get(actor.unitId);
     return { ...publicActor(actor), unit: unit ? { code: unit.code, name: unit.name } : null };
   });
+
+  app.get('/auth/totp', { schema: { tags: ['auth'], summary: '我的两步验证状态' }, onRequest: requireRole() }, async (request) => {
+    const actor = actorOf(request);
+    return totpStatus(ctx, actor.userId, actor.role);
+  });
+
+  app.post('/auth/totp/enrol', { schema: { tags: ['auth'], summary: '开始启用两步验证：生成密钥（仅此一次返回 otpauth:// 地址），待首个验证码确认' }, onRequest: requireRole() }, async (request) => {
+    const actor = actorOf(request);
+    return startEnrolment(ctx, { id: actor.userId, username: actor.username });
+  });
+
+  app.post<{ Body: { code: string } }>(
+    '/auth/totp/confirm',
+    { schema: { tags: ['auth'], summary: '以首个验证码确认启用两步验证；答复 10 个恢复码（仅此一次）', body: obj({ code: CODE }, ['code']) }, onRequest: requireRole() },
+    async (request) => {
+      const actor = actorOf(request);
+      const code = checkCodeShape(request.body.code, 'code', false);
+      const now = ctx.clock.now();
+      const codes = await inTransaction(ctx.store.db, (tx) => confirmEnrolment(tx, actor, code, now));
+      if (!codes) throw new Problem(400, 'bad-totp', '验证码错误，请核对手机上的动态验证码后重试', { errors: [{ field: 'code', message: '验证码错误' }] });
+      return { enabled: true, recoveryCodes: codes };
+    },
+  );
+
+  app.post<{ Body: { code: string } }>(
+    '/auth/totp/disable',
+    { schema: { tags: ['auth'], summary: '停用两步验证（须提交验证码或恢复码）', body: obj({ code: CODE }, ['code']) }, onRequest: requireRole() },
+    async (request) => {
+      const actor = actorOf(request);
+      const code = checkCodeShape(request.body.code);
+      if (totpRequired(ctx, actor.role)) throw conflict('管理员须启用两步验证，不能停用');
+      const now = ctx.clock.now();
+      await inTransaction(ctx.store.db, async (tx) => {
+        if (!(await consumeCode(tx, actor.userId, code, now))) throw new Problem(400, 'bad-totp', '验证码错误', { errors: [{ field: 'code', message: '验证码错误' }] });
+        await removeTotp(tx, actor.userId);
+        await writeEvent(tx, actor, now, { action: 'totp_disabled', detail: { username: actor.username } });
+      });
+      return { enabled: false };
+    },
+  );
+
+  app.post<{ Body: { code: string } }>(
+    '/auth/totp/recovery-codes',
+    { schema: { tags: ['auth'], summary: '重新生成恢复码（须提交验证码），旧恢复码作废', body: obj({ code: CODE }, ['code']) }, onRequest: requireRole() },
+    async (request) => {
+      const actor = actorOf(request);
+      const code = checkCodeShape(request.body.code, 'code', false);
+      const now = ctx.clock.now();
+      const codes = await inTransaction(ctx.store.db, async (tx) => {
+        if (!(await consumeCode(tx, actor.userId, code, now))) throw new Problem(400, 'bad-totp', '验证码错误', { errors: [{ field: 'code', message: '验证码错误' }] });
+        const fresh = await newRecoveryCodes(tx, actor.userId);
+        await writeEvent(tx, actor, now, { action: 'totp_recovery_codes_renewed', detail: { username: actor.username } });
+        return fresh;
+      });
+      return { recoveryCodes: codes };
+    },
+  );
+
+  app.post('/auth/sessions/revoke-others', { schema: { tags: ['auth'], summary: '退出我在其他设备上的全部会话' }, onRequest: requireRole() }, async (request) => {
+    const actor = actorOf(request);
+    const now = ctx.clock.now();
+    const revoked = await inTransaction(ctx.store.db, async (tx) => {
+      const n = await revokeUserSessions(tx, actor.userId, now, tokenOf(request) ?? undefined);
+      await writeEvent(tx, actor, now, { action: 'sessions_revoked', detail: { username: actor.username, scope: 'others', revokedSessions: n } });
+      return n;
+    });
+    return { revokedSessions: revoked };
+  });
+
+  const targetUser = async (username: string) => {
+    const user = await ctx.store.db.selectFrom('users').select(['id', 'username']).where('username', '=', username).executeTakeFirst();
+    if (!user) throw notFound(`用户「${username}」不存在`);
+    return { id: Number(user.id), username: user.username };
+  };
+
+  app.post<{ Params: { username: string } }>(
+    '/auth/users/:username/sessions/revoke',
+    { schema: { tags: ['auth'], summary: '管理员：强制退出某用户的全部会话', params: obj({ username: text(64) }, ['username']) }, onRequest: requireRole('admin') },
+    async (request) => {
+      const actor = actorOf(request);
+      const user = await targetUser(request.params.username);
+      const now = ctx.clock.now();
+      const revoked = await inTransaction(ctx.store.db, async (tx) => {
+        const n = await revokeUserSessions(tx, user.id, now, user.id === actor.userId ? (tokenOf(request) ?? undefined) : undefined);
+        await writeEvent(tx, actor, now, { action: 'sessions_revoked', detail: { username: user.username, scope: 'all', revokedSessions: n } });
+        return n;
+      });
+      return { username: user.username, revokedSessions: revoked };
+    },
+  );
+
+  app.post<{ Params: { username: string } }>(
+    '/auth/users/:username/totp/reset',
+    { schema: { tags: ['auth'], summary: '管理员：重置某用户的两步验证（删除密钥与恢复码并强制退出其会话）', params: obj({ username: text(64) }, ['username']) }, onRequest: requireRole('admin') },
+    async (request) => {
+      const actor = actorOf(request);
+      const user = await targetUser(request.params.username);
+      if (user.id === actor.userId) throw conflict('不能重置自己的两步验证，请由另一名管理员操作');
+      const now = ctx.clock.now();
+      return inTransaction(ctx.store.db, async (tx) => {
+        const removed = await removeTotp(tx, user.id);
+        const n = await revokeUserSessions(tx, user.id, now);
+        await writeEvent(tx, actor, now, { action: 'totp_reset', detail: { username: user.username, hadTotp: removed, revokedSessions: n } });
+        return { username: user.username, reset: removed, revokedSessions: n };
+      });
+    },
+  );
 };
 
 function publicActor(a: ReturnType<typeof actorOf>) {
