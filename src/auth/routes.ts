@@ -1,6 +1,6 @@
 // POST /api/v1/auth/login (and its second step /auth/login/totp), POST /api/v1/auth/logout,
 // GET /api/v1/auth/me; two-step login for the signed-in user under /auth/totp; sessions under
-// /auth/sessions; an admin's reset of another user's TOTP and sessions under /auth/users/{username}.
+// /auth/sessions; an admin's reset of another user's TOTP and sessions under /auth/admin.
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { AppContext } from '../server/context.ts';
 import { completeLogin, login, logout, revokeUserSessions, type OpenedSession } from './sessions.ts';
@@ -135,12 +135,12 @@ export const authRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, {
     return { id: Number(user.id), username: user.username };
   };
 
-  app.post<{ Params: { username: string } }>(
-    '/auth/users/:username/sessions/revoke',
-    { schema: { tags: ['auth'], summary: '管理员：强制退出某用户的全部会话', params: obj({ username: text(64) }, ['username']) }, onRequest: requireRole('admin') },
+  app.post<{ Body: { username: string } }>(
+    '/auth/admin/revoke-sessions',
+    { schema: { tags: ['auth'], summary: '管理员：强制退出某用户的全部会话', body: obj({ username: text(64) }, ['username']) }, onRequest: requireRole('admin') },
     async (request) => {
       const actor = actorOf(request);
-      const user = await targetUser(request.params.username);
+      const user = await targetUser(request.body.username);
       const now = ctx.clock.now();
       const revoked = await inTransaction(ctx.store.db, async (tx) => {
         const n = await revokeUserSessions(tx, user.id, now, user.id === actor.userId ? (tokenOf(request) ?? undefined) : undefined);
@@ -151,12 +151,12 @@ export const authRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, {
     },
   );
 
-  app.post<{ Params: { username: string } }>(
-    '/auth/users/:username/totp/reset',
-    { schema: { tags: ['auth'], summary: '管理员：重置某用户的两步验证（删除密钥与恢复码并强制退出其会话）', params: obj({ username: text(64) }, ['username']) }, onRequest: requireRole('admin') },
+  app.post<{ Body: { username: string } }>(
+    '/auth/admin/reset-totp',
+    { schema: { tags: ['auth'], summary: '管理员：重置某用户的两步验证（删除密钥与恢复码并强制退出其会话）', body: obj({ username: text(64) }, ['username']) }, onRequest: requireRole('admin') },
     async (request) => {
       const actor = actorOf(request);
-      const user = await targetUser(request.params.username);
+      const user = await targetUser(request.body.username);
       if (user.id === actor.userId) throw conflict('不能重置自己的两步验证，请由另一名管理员操作');
       const now = ctx.clock.now();
       return inTransaction(ctx.store.db, async (tx) => {

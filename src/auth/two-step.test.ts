@@ -150,11 +150,11 @@ describeEachEngine('two-step login (TOTP) and sessions', (engine) => {
     assert.equal((await get('/auth/me', a)).status, 200);
 
     const admin = (await password('admin')).body.token as string;
-    assert.equal((await post('/auth/users/lead1/sessions/revoke', {}, a)).status, 403);
-    const all = await post('/auth/users/lead1/sessions/revoke', {}, admin);
+    assert.equal((await post('/auth/admin/revoke-sessions', { username: 'lead1' }, a)).status, 403);
+    const all = await post('/auth/admin/revoke-sessions', { username: 'lead1' }, admin);
     assert.deepEqual(all.body, { username: 'lead1', revokedSessions: 1 });
     assert.equal((await get('/auth/me', a)).status, 401);
-    assert.equal((await post('/auth/users/nobody/sessions/revoke', {}, admin)).status, 404);
+    assert.equal((await post('/auth/admin/revoke-sessions', { username: 'nobody' }, admin)).status, 404);
     const audited = (await events('sessions_revoked')).map((e) => JSON.parse(e.detail!));
     assert.deepEqual(audited.map((d) => [d.username, d.scope]), [['lead1', 'others'], ['lead1', 'all']]);
   });
@@ -164,9 +164,9 @@ describeEachEngine('two-step login (TOTP) and sessions', (engine) => {
     const c = (await password('lead1')).body.challenge;
     const lead = (await post('/auth/login/totp', { challenge: c, code: code(secret) })).body.token as string;
     const admin = (await password('admin')).body.token as string;
-    assert.equal((await post('/auth/users/lead1/totp/reset', {}, lead)).status, 403);
-    assert.equal((await post('/auth/users/admin/totp/reset', {}, admin)).status, 409);
-    const reset = await post('/auth/users/lead1/totp/reset', {}, admin);
+    assert.equal((await post('/auth/admin/reset-totp', { username: 'lead1' }, lead)).status, 403);
+    assert.equal((await post('/auth/admin/reset-totp', { username: 'admin' }, admin)).status, 409);
+    const reset = await post('/auth/admin/reset-totp', { username: 'lead1' }, admin);
     assert.deepEqual(reset.body, { username: 'lead1', reset: true, revokedSessions: 1 });
     assert.equal((await get('/auth/me', lead)).status, 401);
     const [event] = await events('totp_reset');

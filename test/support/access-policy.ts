@@ -55,6 +55,7 @@ const byHand: Record<string, Access> = {
   'POST /api/v1/public/portal/track': 'public',
   'POST /api/v1/auth/login': 'public',
   'POST /api/v1/auth/logout': 'public',
+  'POST /api/v1/auth/login/totp': 'public',
   // Open311: discovery and the service list are open; requests and tokens need a key.
   'GET /open311/v2/:file': 'public',
   'GET /open311/v2/services/:file': 'public',
@@ -71,6 +72,14 @@ const byHand: Record<string, Access> = {
 
   // Session and reference data.
   'GET /api/v1/auth/me': ALL,
+  'GET /api/v1/auth/totp': ALL,
+  'POST /api/v1/auth/totp/enrol': ALL,
+  'POST /api/v1/auth/totp/confirm': ALL,
+  'POST /api/v1/auth/totp/disable': ALL,
+  'POST /api/v1/auth/totp/recovery-codes': ALL,
+  'POST /api/v1/auth/sessions/revoke-others': ALL,
+  'POST /api/v1/auth/admin/revoke-sessions': ADMIN,
+  'POST /api/v1/auth/admin/reset-totp': ADMIN,
   'GET /api/v1/units': ALL,
   'GET /api/v1/categories': ALL,
   'GET /api/v1/limits': ALL,
