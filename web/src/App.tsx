@@ -17,6 +17,7 @@ const UnitsPage = lazy(() => import('./pages/admin/UnitsPage'));
 const UsersPage = lazy(() => import('./pages/admin/UsersPage'));
 const CategoriesPage = lazy(() => import('./pages/admin/CategoriesPage'));
 const CalendarPage = lazy(() => import('./pages/admin/CalendarPage'));
+const SecurityPage = lazy(() => import('./pages/account/SecurityPage'));
 const ReportsPage = lazy(() => import('./pages/reports/ReportsPage'));
 const SupervisionBoardPage = lazy(() => import('./pages/SupervisionBoardPage'));
 const SupervisionItemsPage = lazy(() => import('./pages/SupervisionItemsPage'));
@@ -106,6 +107,7 @@ export function App() {
           <Route path="/admin/users" element={<Guard page="/admin/users"><UsersPage /></Guard>} />
           <Route path="/admin/categories" element={<Guard page="/admin/categories"><CategoriesPage /></Guard>} />
           <Route path="/admin/calendar" element={<Guard page="/admin/calendar"><CalendarPage /></Guard>} />
+          <Route path="/account/security" element={<Guard page="/account/security"><SecurityPage /></Guard>} />
           <Route path="*" element={<Navigate to={HOME_OF[user.role]} replace />} />
         </Routes>
       </Suspense>

@@ -3,10 +3,22 @@ import { createContext, useCallback, useContext, useEffect, useState, type React
 import { api, setUnauthorizedHandler } from './api';
 import type { CurrentUser } from './types';
 
+/** A correct password of an account with two-step login: the code is asked for next. */
+export interface SecondStep {
+  step: 'totp' | 'totp-enrol';
+  challenge: string;
+  /** An admin who must use codes and has not enrolled: the secret to add to an authenticator app. */
+  enrolment?: { secret: string; otpauthUri: string };
+}
+
 interface AuthState {
   user: CurrentUser | null;
   loading: boolean;
-  login(username: string, password: string): Promise<CurrentUser>;
+  /** The user, or the second step when the account logs in with a code too. */
+  login(username: string, password: string): Promise<{ user: CurrentUser } | SecondStep>;
+  /** The second step; the session starts only when `signedIn` is called with the answer's user. */
+  submitCode(challenge: string, code: string): Promise<{ user: CurrentUser; recoveryCodes?: string[] }>;
+  signedIn(user: CurrentUser): void;
   logout(): Promise<void>;
 }
 
@@ -25,17 +37,22 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const login = useCallback(async (username: string, password: string) => {
-    const res = await api<{ user: CurrentUser }>('/auth/login', { body: { username, password } });
-    setUser(res.user);
-    return res.user;
+    const res = await api<{ user: CurrentUser } | SecondStep>('/auth/login', { body: { username, password } });
+    if ('user' in res) setUser(res.user);
+    return res;
   }, []);
+
+  const submitCode = useCallback(
+    (challenge: string, code: string) => api<{ user: CurrentUser; recoveryCodes?: string[] }>('/auth/login/totp', { body: { challenge, code } }),
+    [],
+  );
 
   const logout = useCallback(async () => {
     await api('/auth/logout', { body: {} }).catch(() => undefined);
     setUser(null);
   }, []);
 
-  return <AuthContext.Provider value={{ user, loading, login, logout }}>{children}</AuthContext.Provider>;
+  return <AuthContext.Provider value={{ user, loading, login, submitCode, signedIn: setUser, logout }}>{children}</AuthContext.Provider>;
 }
 
 export function useAuth(): AuthState {

@@ -7,6 +7,7 @@ import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
 import { AuthProvider } from './auth';
 import { App } from './App';
+import { ConsoleWatermark } from './components/ConsoleWatermark';
 
 dayjs.locale('zh-cn');
 
@@ -19,7 +20,9 @@ createRoot(document.getElementById('root')!).render(
       <AntApp>
         <BrowserRouter>
           <AuthProvider>
-            <App />
+            <ConsoleWatermark>
+              <App />
+            </ConsoleWatermark>
           </AuthProvider>
         </BrowserRouter>
       </AntApp>

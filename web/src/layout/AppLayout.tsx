@@ -55,6 +55,9 @@ export function AppLayout({ children }: { children: ReactNode }) {
               {user?.displayName}
               {narrow ? '' : `（${user?.roleLabel}${user?.unit ? ` · ${user.unit.name}` : ''}）`}
             </span>
+            <Link to="/account/security" data-testid="account-security">
+              账户安全
+            </Link>
             <Button
               size="small"
               onClick={async () => {

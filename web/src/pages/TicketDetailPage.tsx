@@ -3,8 +3,9 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { Alert, Button, Card, Col, ConfigProvider, Descriptions, Grid, Result, Row, Space, Spin, Tag, Tooltip, Typography } from 'antd';
-import { ReloadOutlined } from '@ant-design/icons';
+import { PrinterOutlined, ReloadOutlined } from '@ant-design/icons';
 import { ApiError, api } from '../api';
+import { useAuth } from '../auth';
 import { LightBadge } from '../components/LightBadge';
 import { CHANNEL_LABELS, DECLINE_REASONS, REJECT_REASONS, SATISFACTION_LABELS, TYPE_LABELS } from '../labels';
 import type { TicketDetail, TicketEvent } from '../types';
@@ -39,6 +40,7 @@ export default function TicketDetailPage() {
   const [error, setError] = useState<ApiError | null>(null);
   const [loading, setLoading] = useState(true);
   const [contactRevealed, setContactRevealed] = useState(false);
+  const { user } = useAuth();
 
   const loadEvents = useCallback(async () => {
     const r = await api<{ items: TicketEvent[]; archived: TimelineArchived }>(`/tickets/${encodeURIComponent(no)}/events`);
@@ -122,7 +124,14 @@ export default function TicketDetailPage() {
           <Button size="small" type="text" icon={<ReloadOutlined />} onClick={() => void load()} loading={loading} aria-label="刷新">
             刷新
           </Button>
+          <Button size="small" icon={<PrinterOutlined />} onClick={() => window.print()} data-testid="print-ticket">
+            打印
+          </Button>
         </Space>
+      </div>
+      {/* On paper only: who printed it and when, under the console's watermark. */}
+      <div className="print-only" data-testid="print-by" style={{ marginTop: 6, fontSize: 12, color: '#595959' }}>
+        打印人：{user?.displayName}（{user?.username}）{user?.unit ? ` · ${user.unit.name}` : ''} · {new Date().toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false })}　仅限工作使用，不得转发、外传
       </div>
     </Card>
   );
@@ -179,14 +188,14 @@ export default function TicketDetailPage() {
     </Card>
   );
 
-  const actions = <><ActionPanel ticket={t} onDone={onDone} /><SuperviseButton ticketNo={t.no} onDone={() => void load()} label="发起督办" /></>;
+  const actions = <div className="no-print"><Space direction="vertical" size={12} style={{ width: '100%' }}><ActionPanel ticket={t} onDone={onDone} /><SuperviseButton ticketNo={t.no} onDone={() => void load()} label="发起督办" /></Space></div>;
 
   return (
     <ConfigProvider button={{ autoInsertSpace: false }}>
       <Space direction="vertical" size={12} style={{ width: '100%' }}>
         {error && <Alert type="error" showIcon message={error.message} closable onClose={() => setError(null)} />}
         {header}
-        <Row gutter={[12, 12]}>
+        <Row gutter={[12, 12]} className="print-one-column">
           <Col xs={24} lg={17}>
             <Space direction="vertical" size={12} style={{ width: '100%' }}>
               {!wide && actions}
