@@ -1,14 +1,13 @@
 // The access matrix: every route the application registers, called as every role (and anonymously)
 // with a request good enough to pass validation, against the table in test/support/access-policy.ts.
-// A role the table refuses must get 401/403 (or 404 for an object it may not know of, such as
-// another unit's draft); a role it admits must get past the check (any other answer, never a 5xx,
-// and never 404 for an object of its own subtree). Anonymous requests get 401 except on public routes. A route missing from the
-// table fails the run. Then, object by object: a unit user naming another subtree's ticket, timeline,
-// photo, supervision item, 差评 review or knowledge-base report gets 404, and no answer a unit user
+// A role the table refuses must get 401/403 (or 404 for an object it may not know of, such as another
+// unit's draft); a role it admits must get past the check (any other answer, never a 5xx, and never
+// 404 for an object of its own subtree); anonymous requests get 401 except on public routes. A route
+// missing from the table fails the run. Object by object: a unit user naming another subtree's
+// ticket, timeline, photo, 督办 item, 差评 review or 纠错 report gets 404. And no answer a unit user
 // gets (lists, details, timelines, reports and their Excel exports, search, notifications) holds
-// another subtree's ticket, a confidential requester's name, phone or ID number (not even masked),
-// or any requester's full phone, ID number or name; nor does an answer to the authority, beyond an
-// audited 查看完整联系方式.
+// another subtree's ticket, a confidential requester's name, phone or ID number (not even masked), or
+// any requester's full phone, ID number or name; nor does an answer to the authority.
 import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -487,6 +486,13 @@ describeEachEngine('access matrix: every route × every role', (engine) => {
         assert.equal(res.statusCode, 200);
         assert.deepEqual(JSON.parse(res.body).items, [], `search for a confidential requester as ${user}`);
       }
+    }
+
+    // 查看完整联系方式 never opens a confidential requester, to the unit or to the authority.
+    for (const user of ['zjj.staff', 'zjj.head', 'authority1']) {
+      const res = await send(user, 'POST', `/api/v1/tickets/${fx.zjjConfidential.no}/actions/reveal_contact`, { reason: '需电话核实' });
+      assert.equal(res.statusCode, 403, `${user} reveals a confidential requester: ${res.body.slice(0, 200)}`);
+      assert.ok(!who(fx.zjjConfidential.who).some((s) => res.body.includes(s)));
     }
 
     console.log(`access matrix [${engine}]: ${checks / ROLES.length} routes × ${ROLES.length} roles = ${checks} checks; allowed ${allowed}, refused ${refused}; anonymous refused ${anonymousRefused}; ${isolation} requests for another subtree's objects, ${scanned} answers scanned, in ${((Date.now() - started) / 1000).toFixed(1)} s`);
