@@ -95,6 +95,8 @@ describeEachEngine('fuzz: bad input on every route', (engine) => {
       // Written on refusal by design: failed logins (for the lockout) and failure audit events.
       const failures = await t.ctx.store.db.selectFrom('events').select((eb) => eb.fn.countAll<number>().as('n')).where('outcome', '=', 'failure').executeTakeFirstOrThrow();
       c.events = c.events! - Number(failures.n);
+      // On PostgreSQL the events' monthly partitions are tables too: their rows are counted in `events`.
+      for (const k of Object.keys(c)) if (/^events_(default|p\d{6})$/.test(k)) delete c[k];
       delete c.login_failures;
       return c;
     };
