@@ -6,8 +6,8 @@ import type { AppContext } from '../server/context.ts';
 import { inTransaction } from '../store/db.ts';
 import { enqueue } from '../outbox/outbox.ts';
 import { shanghaiDate } from '../domain/deadline.ts';
-import { ticketKeywords } from './keywords.ts';
-import { categoryNames, ticketFacts, ticketsByDistrictCategory, type FactsRow, type TicketFilter } from './queries.ts';
+import { ticketKeywordRows, type KeywordRow } from './keywords.ts';
+import { categoryNames, ticketsByDistrictCategory, type TicketFilter } from './queries.ts';
 import { DEFAULT_SPIKE_OPTIONS, detectSpikes, type Spike, type SpikeOptions, type TopicSeries } from './spikes.ts';
 import type { ReportScope } from './report.ts';
 
@@ -27,8 +27,8 @@ function districtRef(ctx: AppContext, id: number | null): DistrictRef {
 }
 
 /** A ticket's topics: its keywords and its category's name, each once. */
-function topicsOf(row: FactsRow, categories: Map<number, { name: string }>): string[] {
-  const words = new Set(ticketKeywords(row.id, row.facts));
+function topicsOf(row: KeywordRow, categories: Map<number, { name: string }>): string[] {
+  const words = new Set(row.words);
   const category = row.category == null ? undefined : categories.get(row.category);
   if (category) words.add(category.name);
   return [...words];
@@ -57,7 +57,7 @@ export interface SpikeView extends Spike {
 export async function hotTopics(ctx: AppContext, range: { from: string; to: string }, scope: ReportScope, districtId: number | null): Promise<HotTopics> {
   const filter: TicketFilter = { unitScope: scope.unitScope, districtId };
   const [facts, perCategory, categories] = await Promise.all([
-    ticketFacts(ctx.store.db, range, filter),
+    ticketKeywordRows(ctx.store.db, range, filter),
     ticketsByDistrictCategory(ctx.store.db, range, filter),
     categoryNames(ctx.store.db),
   ]);
@@ -76,7 +76,7 @@ export async function hotTopics(ctx: AppContext, range: { from: string; to: stri
   }
   for (const row of facts) {
     const d = slot(row.district);
-    for (const w of ticketKeywords(row.id, row.facts)) d.words.set(w, (d.words.get(w) ?? 0) + 1);
+    for (const w of row.words) d.words.set(w, (d.words.get(w) ?? 0) + 1);
   }
   const top = (m: Map<string, number>, n: number, key: 'word' | 'name') =>
     [...m].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0], 'zh')).slice(0, n).map(([k, count]) => ({ [key]: k, count }));
@@ -103,7 +103,7 @@ export async function hotTopics(ctx: AppContext, range: { from: string; to: stri
 export async function spikesEndingAt(ctx: AppContext, end: string, filter: TicketFilter, options: SpikeOptions = DEFAULT_SPIKE_OPTIONS): Promise<SpikeView[]> {
   const endMs = Date.parse(end);
   const from = new Date(endMs - (BASELINE_DAYS + 1) * DAY_MS).toISOString();
-  const [rows, categories] = await Promise.all([ticketFacts(ctx.store.db, { from, to: end }, filter), categoryNames(ctx.store.db)]);
+  const [rows, categories] = await Promise.all([ticketKeywordRows(ctx.store.db, { from, to: end }, filter), categoryNames(ctx.store.db)]);
   const series = new Map<string, { district: number | null; topic: string; days: number[] }>();
   for (const row of rows) {
     // Window 0 is the day examined, 1…14 the days before it.

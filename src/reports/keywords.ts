@@ -2,6 +2,8 @@
 // knowledge base already loads), without punctuation, one-character words, numbers and the generic
 // words every call contains (a small stopword list below). A ticket counts once per keyword.
 import { cutWords } from '../knowledge/segment.ts';
+import type { Db } from '../store/db.ts';
+import { storeTicketKeywords, ticketKeywordSources, type Range, type TicketFilter } from './queries.ts';
 
 /** Words that say nothing about the matter: how people speak on the phone, and place words. */
 export const REPORT_STOPWORDS = new Set(
@@ -32,18 +34,31 @@ export function keywordsOf(text: string): string[] {
   return [...out];
 }
 
-// Segmenting is the one step done outside the database: a ticket's facts never change, so its
-// keywords are kept in memory by ticket id.
-const cache = new Map<number, string[]>();
+// Segmenting is the one step done outside the database, and a ticket's facts never change: its
+// keywords are segmented once, when a report first counts it, and kept (ticket_keywords).
+export interface KeywordRow {
+  id: number;
+  district: number | null;
+  category: number | null;
+  createdAt: string;
+  words: string[];
+}
 
-export function ticketKeywords(id: number, facts: string): string[] {
-  let words = cache.get(id);
-  if (!words) {
-    words = keywordsOf(facts);
-    if (cache.size > 100_000) cache.clear();
-    cache.set(id, words);
-  }
-  return words;
+/** The range's tickets with their keywords: those stored, the others segmented now and stored. */
+export async function ticketKeywordRows(db: Db, range: Range, f: TicketFilter): Promise<KeywordRow[]> {
+  const sources = await ticketKeywordSources(db, range, f);
+  const fresh: Array<{ id: number; words: string }> = [];
+  const rows = sources.map((r) => {
+    let words: string[];
+    if (r.words !== null) words = JSON.parse(r.words) as string[];
+    else {
+      words = keywordsOf(r.facts ?? '');
+      fresh.push({ id: r.id, words: JSON.stringify(words) });
+    }
+    return { id: r.id, district: r.district, category: r.category, createdAt: r.createdAt, words };
+  });
+  await storeTicketKeywords(db, fresh);
+  return rows;
 }
 
 export interface KeywordCount {
@@ -51,12 +66,18 @@ export interface KeywordCount {
   count: number;
 }
 
-/** The most frequent keywords over tickets (each ticket once per word), most frequent first. */
-export function topKeywords(rows: Array<{ id: number; facts: string }>, limit = 20): KeywordCount[] {
+const zh = new Intl.Collator('zh');
+
+/** The most frequent keywords over tickets (each ticket once per word), most frequent first, ties in Chinese order. */
+export function topKeywords(rows: Array<{ words: string[] }>, limit = 20): KeywordCount[] {
   const counts = new Map<string, number>();
-  for (const r of rows) for (const w of ticketKeywords(r.id, r.facts)) counts.set(w, (counts.get(w) ?? 0) + 1);
+  for (const r of rows) for (const w of r.words) counts.set(w, (counts.get(w) ?? 0) + 1);
+  // Only words counted at least as often as the limit-th word can be among the first: sort those.
+  const sortedCounts = [...counts.values()].sort((a, b) => b - a);
+  const least = sortedCounts[Math.min(limit, sortedCounts.length) - 1] ?? 0;
   return [...counts]
+    .filter(([, count]) => count >= least)
     .map(([word, count]) => ({ word, count }))
-    .sort((a, b) => b.count - a.count || a.word.localeCompare(b.word, 'zh'))
+    .sort((a, b) => b.count - a.count || zh.compare(a.word, b.word))
     .slice(0, limit);
 }

@@ -1,7 +1,8 @@
 // The store layer of the reports: every figure is an aggregate the database computes (count, sum,
 // group by) over an instant range [from, to). Written once in SQL both engines accept; instants are
 // compared as UTC ISO strings on SQLite and as timestamptz on PostgreSQL, which order the same.
-// The only rows read into JS are a period's facts, for keyword segmentation (see ./keywords.ts).
+// The only rows read into JS are a period's tickets with their stored keywords, and the facts of
+// those not segmented yet (see ./keywords.ts).
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../store/db.ts';
 
@@ -21,6 +22,11 @@ export interface Range {
 }
 
 const likeOf = (term: string) => `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/** Whether the filter narrows the tickets at all: city-wide figures need not join the tickets. */
+function narrows(f: TicketFilter): boolean {
+  return f.unitScope !== null || f.districtId != null || !!f.terms?.length;
+}
 
 /** The filter as SQL conditions on the tickets aliased `t`. */
 function ticketConditions(f: TicketFilter): RawBuilder<unknown> {
@@ -61,12 +67,35 @@ const DIMENSION_SQL: Record<TicketDimension, RawBuilder<unknown>> = {
 /** 受理量 of the range by one dimension: tickets registered in [from, to), counted per key. */
 export async function ticketsBy(db: Db, range: Range, f: TicketFilter, dimension: TicketDimension): Promise<KeyCount[]> {
   const key = DIMENSION_SQL[dimension];
+  const categories = dimension === 'top_category' ? sql`left join categories c on c.id = t.category_id` : sql``;
   const { rows } = await sql<KeyCount>`
     select ${key} as key, count(*) as n
-    from tickets t left join categories c on c.id = t.category_id
+    from tickets t ${categories}
     where t.created_at >= ${range.from} and t.created_at < ${range.to} and ${ticketConditions(f)}
     group by ${key}`.execute(db);
   return rows.map((r) => ({ key: r.key, n: Number(r.n) }));
+}
+
+export interface BreakdownRow {
+  channel: string;
+  type: string;
+  category: number | null;
+  district: number | null;
+  leadUnit: number | null;
+  n: number;
+}
+
+/**
+ * 受理量 of the range by channel, type, leaf category, district and lead unit together, in one pass
+ * over the range's tickets; each dimension's counts are sums over these rows (./report.ts).
+ */
+export async function ticketBreakdown(db: Db, range: Range, f: TicketFilter): Promise<BreakdownRow[]> {
+  const { rows } = await sql<BreakdownRow>`
+    select t.channel as channel, t.type as type, t.category_id as category, t.district_unit_id as district, t.lead_unit_id as "leadUnit", count(*) as n
+    from tickets t
+    where t.created_at >= ${range.from} and t.created_at < ${range.to} and ${ticketConditions(f)}
+    group by t.channel, t.type, t.category_id, t.district_unit_id, t.lead_unit_id`.execute(db);
+  return rows.map((r) => ({ ...r, n: Number(r.n) }));
 }
 
 export async function ticketCount(db: Db, range: Range, f: TicketFilter): Promise<number> {
@@ -104,13 +133,20 @@ export async function overdueDuties(db: Db, range: Range, f: TicketFilter): Prom
   const openOverdue = sql`d.started_at < ${range.to} and d.due_at < ${range.to} and (d.completed_at is null or d.completed_at >= ${range.to})`;
   const ids = f.unitScope ? (f.unitScope.length ? f.unitScope : [-1]) : null;
   const dutyScope = ids ? sql`(d.unit_id in (${sql.join(ids)}) or d.handler_unit_id in (${sql.join(ids)}))` : sql`1 = 1`;
-  const { rows } = await sql<OverdueCount>`
+  const tickets = narrows(f) ? sql`join tickets t on t.id = d.ticket_id` : sql``;
+  const conditions = narrows(f) ? ticketConditions(f) : sql`1 = 1`;
+  // Both counts concern only duties completed from the range's start on or not completed at all:
+  // two ranges of duties_completed (answered from it alone), instead of every duty ever opened.
+  const counted = (completed: RawBuilder<unknown>) => sql`
     select d.unit_id as unit, d.kind as kind,
-      sum(case when ${lateDone} then 1 else 0 end) as "lateDone",
-      sum(case when ${openOverdue} then 1 else 0 end) as "openOverdue"
-    from duties d join tickets t on t.id = d.ticket_id
-    where ((${lateDone}) or (${openOverdue})) and ${dutyScope} and ${ticketConditions(f)}
-    group by d.unit_id, d.kind`.execute(db);
+      case when ${lateDone} then 1 else 0 end as late_done,
+      case when ${openOverdue} then 1 else 0 end as open_overdue
+    from duties d ${tickets}
+    where ${completed} and ((${lateDone}) or (${openOverdue})) and ${dutyScope} and ${conditions}`;
+  const { rows } = await sql<OverdueCount>`
+    select unit, kind, sum(late_done) as "lateDone", sum(open_overdue) as "openOverdue"
+    from (${counted(sql`d.completed_at >= ${range.from}`)} union all ${counted(sql`d.completed_at is null`)}) x
+    group by unit, kind`.execute(db);
   return rows.map((r) => ({ unit: r.unit, kind: r.kind, lateDone: Number(r.lateDone), openOverdue: Number(r.openOverdue) }));
 }
 
@@ -122,29 +158,46 @@ export interface CallbackCount {
 
 /** 回访 recorded in [from, to), per (reached, level). */
 export async function callbacksBy(db: Db, range: Range, f: TicketFilter): Promise<CallbackCount[]> {
+  const tickets = narrows(f) ? sql`join tickets t on t.id = cb.ticket_id` : sql``;
   const { rows } = await sql<CallbackCount>`
     select cb.reached as reached, cb.satisfaction as satisfaction, count(*) as n
-    from callbacks cb join tickets t on t.id = cb.ticket_id
-    where cb.created_at >= ${range.from} and cb.created_at < ${range.to} and ${ticketConditions(f)}
+    from callbacks cb ${tickets}
+    where cb.created_at >= ${range.from} and cb.created_at < ${range.to} and ${narrows(f) ? ticketConditions(f) : sql`1 = 1`}
     group by cb.reached, cb.satisfaction`.execute(db);
   return rows.map((r) => ({ reached: Number(r.reached), satisfaction: r.satisfaction, n: Number(r.n) }));
 }
 
-export interface FactsRow {
+export interface KeywordSourceRow {
   id: number;
-  facts: string;
   district: number | null;
   category: number | null;
   createdAt: string;
+  /** The stored keywords (a JSON array), null when the ticket has not been segmented yet. */
+  words: string | null;
+  /** The facts, only where there are no stored keywords. */
+  facts: string | null;
 }
 
-/** What keyword counting needs of the range's tickets: id, facts, district, category, time. */
-export async function ticketFacts(db: Db, range: Range, f: TicketFilter): Promise<FactsRow[]> {
-  const { rows } = await sql<{ id: number; facts: string; district: number | null; category: number | null; created_at: string }>`
-    select t.id as id, t.facts as facts, t.district_unit_id as district, t.category_id as category, t.created_at as created_at
-    from tickets t
+/** What keyword counting needs of the range's tickets: id, district, category, time, and stored keywords or else facts. */
+export async function ticketKeywordSources(db: Db, range: Range, f: TicketFilter): Promise<KeywordSourceRow[]> {
+  const { rows } = await sql<{ id: number; district: number | null; category: number | null; created_at: string; words: string | null; facts: string | null }>`
+    select t.id as id, t.district_unit_id as district, t.category_id as category, t.created_at as created_at, k.words as words,
+      case when k.words is null then t.facts end as facts
+    from tickets t left join ticket_keywords k on k.ticket_id = t.id
     where t.created_at >= ${range.from} and t.created_at < ${range.to} and ${ticketConditions(f)}`.execute(db);
-  return rows.map((r) => ({ id: Number(r.id), facts: r.facts, district: r.district, category: r.category, createdAt: r.created_at }));
+  return rows.map((r) => ({ id: Number(r.id), district: r.district, category: r.category, createdAt: r.created_at, words: r.words, facts: r.facts }));
+}
+
+/** Keeps tickets' keywords (JSON arrays); a ticket already kept keeps its row. */
+export async function storeTicketKeywords(db: Db, rows: Array<{ id: number; words: string }>): Promise<void> {
+  if (!rows.length) return;
+  await db.transaction().execute(async (tx) => {
+    for (let i = 0; i < rows.length; i += 500) {
+      const chunk = rows.slice(i, i + 500);
+      await sql`insert into ticket_keywords (ticket_id, words) values ${sql.join(chunk.map((r) => sql`(${r.id}, ${r.words})`))}
+        on conflict (ticket_id) do nothing`.execute(tx);
+    }
+  });
 }
 
 export interface SampleRow {

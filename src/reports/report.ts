@@ -14,14 +14,14 @@ import {
   categoryNames,
   overdueDuties,
   sampleTickets,
+  ticketBreakdown,
   ticketCount,
-  ticketFacts,
-  ticketsBy,
+  type BreakdownRow,
   type KeyCount,
   type Range,
   type TicketFilter,
 } from './queries.ts';
-import { topKeywords, type KeywordCount } from './keywords.ts';
+import { ticketKeywordRows, topKeywords, type KeywordCount } from './keywords.ts';
 import { DUTY_KIND_LABELS } from '../domain/duty-kinds.ts';
 import { periodCallFigures, type PeriodCallFigures } from '../calls/period-figures.ts';
 
@@ -174,20 +174,36 @@ async function labels(ctx: AppContext): Promise<Labels & { categories: Awaited<R
   };
 }
 
+/** One dimension's counts out of the breakdown's rows. */
+function countsBy(rows: BreakdownRow[], key: (r: BreakdownRow) => string | number | null): KeyCount[] {
+  const m = new Map<string | number | null, number>();
+  for (const r of rows) {
+    const k = key(r);
+    m.set(k, (m.get(k) ?? 0) + r.n);
+  }
+  return [...m].map(([k, n]) => ({ key: k, n }));
+}
+
 /** The figures every report has, for one range and filter. */
-async function figures(ctx: AppContext, range: Range, filter: TicketFilter, l: Labels) {
+async function figures(ctx: AppContext, range: Range, filter: TicketFilter, l: Labels & { categories: Awaited<ReturnType<typeof categoryNames>> }) {
   const db = ctx.store.db;
-  const [channel, type, topCategory, category, district, leadUnit, overdue, callbacks, facts] = await Promise.all([
-    ticketsBy(db, range, filter, 'channel'),
-    ticketsBy(db, range, filter, 'type'),
-    ticketsBy(db, range, filter, 'top_category'),
-    ticketsBy(db, range, filter, 'category'),
-    ticketsBy(db, range, filter, 'district'),
-    ticketsBy(db, range, filter, 'lead_unit'),
+  const [breakdown, overdue, callbacks, keywordRows] = await Promise.all([
+    ticketBreakdown(db, range, filter),
     overdueDuties(db, range, filter),
     callbacksBy(db, range, filter),
-    ticketFacts(db, range, filter),
+    ticketKeywordRows(db, range, filter),
   ]);
+  // A leaf category's top category is its parent, or itself when it has none (unknown: none).
+  const topOf = (id: number | null) => {
+    const c = id == null ? undefined : l.categories.get(Number(id));
+    return c ? (c.parentId ?? Number(id)) : null;
+  };
+  const channel = countsBy(breakdown, (r) => r.channel);
+  const type = countsBy(breakdown, (r) => r.type);
+  const topCategory = countsBy(breakdown, (r) => topOf(r.category));
+  const category = countsBy(breakdown, (r) => r.category);
+  const district = countsBy(breakdown, (r) => r.district);
+  const leadUnit = countsBy(breakdown, (r) => r.leadUnit);
   const total = channel.reduce((s, c) => s + c.n, 0);
   const byCategory = rows(category, total, l.category);
   const fold = (key: (o: (typeof overdue)[number]) => string, name: (k: string) => string): OverdueRow[] => {
@@ -212,7 +228,7 @@ async function figures(ctx: AppContext, range: Range, filter: TicketFilter, l: L
     byCategory,
     byDistrict: rows(district, total, (k) => (k == null ? '未标明县（市）区' : l.unit(k))),
     byLeadUnit: rows(leadUnit, total, (k) => (k == null ? '未派单' : l.unit(k))),
-    topIssues: { categories: byCategory.filter((r) => r.key !== '').slice(0, 10), keywords: topKeywords(facts, 20) },
+    topIssues: { categories: byCategory.filter((r) => r.key !== '').slice(0, 10), keywords: topKeywords(keywordRows, 20) },
     overdue: {
       lateDone,
       openOverdue,
