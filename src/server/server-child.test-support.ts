@@ -81,7 +81,7 @@ export class ServerChild {
     readonly base: string,
   ) {}
 
-  static async start(store: FaultStore, extraEnv: NodeJS.ProcessEnv = {}, startSeconds = 60): Promise<ServerChild> {
+  static async start(store: FaultStore, extraEnv: NodeJS.ProcessEnv = {}, startSeconds = 120): Promise<ServerChild> {
     const port = await freePort();
     const env: NodeJS.ProcessEnv = {
       ...process.env,

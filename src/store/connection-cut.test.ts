@@ -72,7 +72,7 @@ describe('PostgreSQL connections cut under load', { skip: !testEngines().include
     }
   });
 
-  it('answers 503 to requests caught by a cut, recovers by itself, keeps every 2xx and sends the outbox once', { timeout: 90_000 }, async (t) => {
+  it('answers 503 to requests caught by a cut, recovers by itself, keeps every 2xx and sends the outbox once', { timeout: 240_000 }, async (t) => {
     server = await ServerChild.start(store, relayEnv(sms));
     const pid = server.pid;
     const adminApi = await ApiClient.login(server.base, 'f.admin', LOAD_PASSWORD);
@@ -102,7 +102,7 @@ describe('PostgreSQL connections cut under load', { skip: !testEngines().include
     const probes: number[] = [];
     for (let round = 0; round < 3; round++) {
       const before = load.answered.length;
-      await until('answers between cuts', () => load.answered.length >= before + 8, 30_000);
+      await until('answers between cuts', () => load.answered.length >= before + 8, 60_000);
       await admin!.query('begin');
       await admin!.query('select id from tickets where no = $1 for update', [probe.body.no]);
       const inFlight = clients.unit.request('POST', `/api/v1/tickets/${probe.body.no}/actions/sign`, {});
@@ -120,7 +120,7 @@ describe('PostgreSQL connections cut under load', { skip: !testEngines().include
     }
     // Recovered without a restart: the same process answers, the probe signs now.
     const after = load.answered.length;
-    await until('the load to go on after the cuts', () => load.answered.length >= after + 8, 30_000);
+    await until('the load to go on after the cuts', () => load.answered.length >= after + 8, 60_000);
     const signed = await clients.unit.request('POST', `/api/v1/tickets/${probe.body.no}/actions/sign`, {});
     assert.equal(signed.status, 200, JSON.stringify(signed.body));
     await load.stop();
@@ -135,7 +135,7 @@ describe('PostgreSQL connections cut under load', { skip: !testEngines().include
 
     const db = await store.open();
     try {
-      await outboxDrained(db, 30_000);
+      await outboxDrained(db, 60_000);
       await sleep(1_600);
       await server.stop('SIGTERM');
       const problems = await storeProblems(db, load.answered, { sms, webhooks: hooks });
