@@ -9,7 +9,7 @@ import { skipWithoutBrowser, startConsole, type RunningConsole } from './support
 
 const today = () => new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai' }).format(new Date());
 
-/** The watermark layer Ant Design draws: its image, whether it takes clicks, how much of the page it covers. */
+/** The watermark layer Ant Design draws: its image, whether it takes clicks, whether it covers the console. */
 async function watermarkLayer(page: Page) {
   return page.getByTestId('console-watermark').evaluate((root) => {
     const layer = [...root.querySelectorAll<HTMLElement>('div')].find((d) => d.style.backgroundImage.startsWith('url("data:image/png'));
@@ -22,7 +22,12 @@ async function watermarkLayer(page: Page) {
       display: style.display,
       visibility: style.visibility,
       printAdjust: style.getPropertyValue('print-color-adjust') || style.getPropertyValue('-webkit-print-color-adjust'),
-      covers: rect.left <= 0 && rect.top <= 0 && rect.width >= window.innerWidth && rect.height >= window.innerHeight,
+      // Over the whole console: the frame with the menu, the header and the page.
+      covers: (() => {
+        const frame = root.querySelector('.ant-layout')!.getBoundingClientRect();
+        return rect.left <= frame.left && rect.top <= frame.top && rect.right >= frame.right && rect.bottom >= frame.bottom;
+      })(),
+      rect: [rect.left, rect.top, rect.right, rect.bottom].map(Math.round).join(','),
     };
   });
 }
@@ -50,7 +55,7 @@ describe('console: watermark and printing', { skip: skipWithoutBrowser }, () => 
     const screen = await watermarkLayer(page);
     assert.ok(screen, 'the watermark layer is drawn');
     assert.equal(screen.pointerEvents, 'none');
-    assert.ok(screen.covers, 'the layer covers the whole window');
+    assert.ok(screen.covers, `the layer covers the whole console: ${screen.rect}`);
     // It takes no clicks: the page's own buttons under it still work.
     await page.getByRole('button', { name: '刷新' }).click();
 
