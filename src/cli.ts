@@ -24,7 +24,6 @@ import { simulateCommand, SIMULATE_USAGE } from './calls/simulate-cli.ts';
 import { auditCommand, backupCommand, restoreCommand, AUDIT_USAGE } from './audit/cli.ts';
 import { generateCommand, GENERATE_USAGE } from './scale/generate-cli.ts';
 import { keysCommand, KEYS_USAGE } from './store/keys-cli.ts';
-import { keysCommand, KEYS_USAGE } from './store/keys-cli.ts';
 import { isClusterWorker, parseWorkers, runPrimary, WORKERS_ON_SQLITE } from './server/workers.ts';
 
 const USAGE = `用法: hotline <命令> [选项]
@@ -43,7 +42,6 @@ ${APIKEY_USAGE}
 ${SIMULATE_USAGE}
 ${AUDIT_USAGE}
 ${GENERATE_USAGE}
-${KEYS_USAGE}
 ${KEYS_USAGE}
 
 环境变量: PORT, HOST, HOTLINE_DATA_DIR（SQLite 文件目录，默认 ./data）, HOTLINE_DATABASE_URL（postgres://…）`;
@@ -208,9 +206,6 @@ async function run(argv: string[]): Promise<void> {
       return;
     case 'generate':
       await generateCommand(rest);
-      return;
-    case 'keys':
-      await keysCommand(rest);
       return;
     case 'keys':
       await keysCommand(rest);
