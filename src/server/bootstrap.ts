@@ -24,7 +24,7 @@ export function envOptions(env = process.env): BootstrapOptions {
 
 export async function bootstrap(options: BootstrapOptions): Promise<AppContext> {
   const dataDir = options.dataDir ?? './data';
-  const store = openStore({ url: options.databaseUrl, sqliteFile: options.sqliteFile ?? join(dataDir, 'hotline.sqlite') });
+  const store = openStore({ url: options.databaseUrl, dataDir, sqliteFile: options.sqliteFile ?? join(dataDir, 'hotline.sqlite') });
   await migrate(store.db, store.engine);
   await assertKeysFitStore(store.db, store.crypto).catch(async (err) => {
     await store.close();
