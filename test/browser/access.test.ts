@@ -20,7 +20,8 @@ const USERS: Record<Role, string> = {
 };
 
 async function apiGet(page: Page, path: string) {
-  return page.evaluate(async (p) => (await fetch(`/api/v1${p}`, { credentials: 'same-origin' })).json(), path);
+  // A fetch inside the page has no timeout of its own: a stuck answer fails the test instead of hanging it.
+  return page.evaluate(async (p) => (await fetch(`/api/v1${p}`, { credentials: 'same-origin', signal: AbortSignal.timeout(60_000) })).json(), path);
 }
 
 /** Goes to a path through the console's router; answers whether the page or 无权限 rendered there. */
