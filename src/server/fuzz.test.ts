@@ -85,7 +85,6 @@ describeEachEngine('fuzz: bad input on every route', (engine) => {
 
   it('no request gets a 5xx and no refused request changes a table', async () => {
     const started = Date.now();
-    const budgetMs = engine === 'sqlite' ? 45_000 : 60_000;
     assert.ok(routes.length > 100, `routes found: ${routes.length}`);
     const outcomes: Record<string, number> = {};
     const serverErrors: string[] = [];
@@ -121,10 +120,7 @@ describeEachEngine('fuzz: bad input on every route', (engine) => {
       baseline = now;
     };
 
-    let covered = 0;
     for (const route of routes) {
-      if (Date.now() - started > budgetMs) break;
-      covered++;
       const hasBody = route.method !== 'GET' && route.method !== 'DELETE';
       const q = (route.schema?.querystring?.properties ?? {}) as Record<string, unknown>;
       const qs = (v: unknown) => {
@@ -169,6 +165,5 @@ describeEachEngine('fuzz: bad input on every route', (engine) => {
     process.stdout.write(`fuzz [${engine}]: ${routes.length} routes, ${total} requests in ${seconds} s; ${line}\n`);
     assert.deepEqual(serverErrors, []);
     assert.deepEqual(changed, []);
-    assert.equal(covered, routes.length, `routes reached within the time budget: ${covered} of ${routes.length}`);
   });
 });

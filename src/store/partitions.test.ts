@@ -5,12 +5,13 @@
 // SQLite keeps single tables: the suite runs only where a PostgreSQL cluster does.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import { intakeBody, startTestApp, type TestApp } from '../../test/support/app.ts';
 import { testEngines } from '../../test/support/databases.ts';
 import { addMonths, ensureComingPartitions, monthOf, partitionName, partitionsOf, MONTHS_AHEAD } from './partitions.ts';
 import { periodOf } from '../reports/periods.ts';
 import { verifyChain } from '../audit/chain.ts';
+import { ticketNumbered } from '../tickets/model.ts';
 
 const skip = !testEngines().includes('postgres') && 'no PostgreSQL in this run (SQLite keeps single tables)';
 
@@ -151,6 +152,17 @@ describe('history partitioned by month [postgres]', { skip }, () => {
     const events = await sql<{ 'QUERY PLAN': string }>`explain select count(*) from events where at >= ${period.from} and at < ${period.to}`.execute(db);
     const eventText = events.rows.map((r) => r['QUERY PLAN']).join('\n');
     assert.deepEqual([...new Set([...eventText.matchAll(/on (events_\w+)/g)].map((m) => m[1]))], [partitionName('events', far)], eventText);
+  });
+
+  it('a ticket looked up by its number reads only the month its number names', async () => {
+    const db = t.ctx.store.db;
+    const ticket = await db.selectFrom('tickets').select(['no']).where('created_at', '>=', FAR.slice(0, 8) + '01T00:00:00.000Z').orderBy('id').limit(1).executeTakeFirstOrThrow();
+    assert.equal(ticket.no.slice(3, 9), `${far.year}${String(far.month).padStart(2, '0')}`);
+    const query = ticketNumbered(db, ticket.no).selectAll().compile();
+    const plan = await db.executeQuery<{ 'QUERY PLAN': string }>(CompiledQuery.raw(`explain ${query.sql}`, [...query.parameters]));
+    const text = plan.rows.map((r) => r['QUERY PLAN']).join('\n');
+    assert.deepEqual([...new Set([...text.matchAll(/on (tickets_\w+)/g)].map((m) => m[1]))], [partitionName('tickets', far)], text);
+    assert.equal((await ticketNumbered(db, ticket.no).select('no').executeTakeFirstOrThrow()).no, ticket.no);
   });
 
   it('tickets are never deleted: DELETE, TRUNCATE and moving a ticket to another month are refused', async () => {

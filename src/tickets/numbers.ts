@@ -27,3 +27,17 @@ export async function nextTicketNo(db: Db | Tx, prefix: string, nowIso: string):
 export async function takeTicketNo(store: Store, prefix: string, nowIso: string): Promise<string | null> {
   return store.engine === 'postgres' ? nextTicketNo(store.db, prefix, nowIso) : null;
 }
+
+/**
+ * The instants between which the ticket numbered `no` was created: the number carries its Shanghai
+ * day, so a lookup by number can name its month partition on PostgreSQL instead of probing every
+ * month's index. A day either side, so no clock step at midnight can hide a ticket. Null when `no`
+ * carries no date.
+ */
+export function createdWindowOfTicketNo(no: string): { from: string; to: string } | null {
+  const m = /(\d{4})(\d{2})(\d{2})\d{6}$/.exec(no);
+  if (!m) return null;
+  // Shanghai keeps UTC+8 all year.
+  const dayStart = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) - 8 * 3_600_000;
+  return { from: new Date(dayStart - 86_400_000).toISOString(), to: new Date(dayStart + 2 * 86_400_000).toISOString() };
+}

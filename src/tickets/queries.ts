@@ -10,7 +10,7 @@ import { notFound, invalid } from '../server/problem.ts';
 import { refusedTicketRead } from '../audit/refusals.ts';
 import { computeDeadline } from '../domain/deadline.ts';
 import { at, dutyView, requesterView, ticketSummary, unitRef, worstLight } from './view.ts';
-import { unitCanSee, type DutyRow, type TicketRow } from './model.ts';
+import { ticketNumbered, unitCanSee, type DutyRow, type TicketRow } from './model.ts';
 import { QUEUES, WORKBENCH, queueCondition, type Queue } from './queues.ts';
 import { REVIEW_ACTION_LABELS } from '../domain/ratings.ts';
 import { archivedTicketEvents } from '../audit/archive-records.ts';
@@ -37,7 +37,7 @@ const TIMELINE_LABELS: Record<string, string> = {
 
 export async function getTicket(ctx: AppContext, actor: Actor, no: string) {
   const db = ctx.store.db;
-  const t = await db.selectFrom('tickets').selectAll().where('no', '=', no).executeTakeFirst();
+  const t = await ticketNumbered(db, no).selectAll().executeTakeFirst();
   if (!t || !(await unitCanSee(db, actor, t.id))) throw await refusedTicketRead(ctx, actor, no, !!t);
   const now = ctx.clock.now();
   const [duties, submissions, requests, callbacks, links, category] = await Promise.all([
@@ -254,7 +254,7 @@ export async function listTickets(ctx: AppContext, actor: Actor, query: ListQuer
 
 export async function ticketEvents(ctx: AppContext, actor: Actor, no: string) {
   const db = ctx.store.db;
-  const t = await db.selectFrom('tickets').select(['id']).where('no', '=', no).executeTakeFirst();
+  const t = await ticketNumbered(db, no).select(['id']).executeTakeFirst();
   if (!t || !(await unitCanSee(db, actor, t.id))) throw await refusedTicketRead(ctx, actor, no, !!t, 'events');
   const rows = await db
     .selectFrom('events as e')
