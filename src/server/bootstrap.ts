@@ -23,7 +23,7 @@ export function envOptions(env = process.env): BootstrapOptions {
 }
 
 export async function bootstrap(options: BootstrapOptions): Promise<AppContext> {
-  const dataDir = options.dataDir ?? './data';
+  const dataDir = options.dataDir ?? (process.env.HOTLINE_DATA_DIR || './data');
   const store = openStore({ url: options.databaseUrl, dataDir, sqliteFile: options.sqliteFile ?? join(dataDir, 'hotline.sqlite') });
   await migrate(store.db, store.engine);
   await assertKeysFitStore(store.db, store.crypto).catch(async (err) => {

@@ -208,6 +208,10 @@ describeEachEngine('personal data at rest', (engine) => {
     assert.deepEqual(Object.keys(before.byKey), ['1']);
     assert.equal(before.plaintext, 0);
 
+    // A two-step login secret, sealed under the old key like the tickets.
+    const totpUser = await t.ctx.store.db.selectFrom('users').select('id').where('username', '=', 'admin').executeTakeFirstOrThrow();
+    await t.ctx.store.db.insertInto('user_totp').values({ user_id: totpUser.id, secret: t.ctx.store.crypto.seal('JBSWY3DPEHPK3PXP')!, created_at: t.clock.now(), enabled_at: t.clock.now(), last_step: null }).execute();
+
     const id = rotateKeyFile(path);
     assert.equal(id, '2');
     // What a restart does: the process takes the new keyring, the new key current.
@@ -223,6 +227,9 @@ describeEachEngine('personal data at rest', (engine) => {
     assert.deepEqual(Object.keys(census.byKey), ['2']);
     assert.deepEqual([census.plaintext, census.badHash, census.tickets], [0, 0, before.tickets]);
     for (const row of await rawTickets()) for (const c of SEALED_TICKET_COLUMNS) assert.ok(row[c] === null || (row[c] as string).startsWith('enc:v1:2:'), `${row.no} ${c}`);
+    const totp = await t.ctx.store.db.withoutPlugins().selectFrom('user_totp').select('secret').where('user_id', '=', totpUser.id).executeTakeFirstOrThrow();
+    assert.ok(totp.secret.startsWith('enc:v1:2:'), 'the TOTP secret is re-sealed under the new key');
+    assert.equal(t.ctx.store.crypto.open(totp.secret), 'JBSWY3DPEHPK3PXP');
     const again = await reencryptTickets(t.ctx.store.db, t.ctx.store.crypto, { batchSize: 5 });
     assert.deepEqual([again.rewritten, again.resumedAfter], [0, 0]);
 

@@ -1,5 +1,5 @@
 // Rewrites the sealed columns of `tickets` under the current key, in batches of ticket ids, each
-// batch its own transaction: what the migration runs once on plaintext rows and `hotline keys
+// batch its own transaction, then the two-step login secrets: what the migration runs once on plaintext rows and `hotline keys
 // reencrypt` runs after a rotation. The position is kept in `counters`, so an interrupted run goes
 // on where it stopped. Works on the raw rows (the plugin would open them), never logs a value.
 import type { Kysely } from 'kysely';
@@ -111,10 +111,28 @@ export async function reencryptTickets(db: AnyDb, crypto: FieldCrypto, options: 
     if (r.scanned < size) {
       // Done: the next run (after the next rotation, or to catch rows a stale process wrote) scans from the start.
       await raw.deleteFrom('counters').where('name', '=', name).execute();
+      await reencryptTotpSecrets(raw, crypto);
       return { ...result, done: true };
     }
   }
   return { ...result, done: false };
+}
+
+/** Re-seals the two-step login secrets (src/auth/two-step.ts) under the current key: a few rows, one transaction. */
+export async function reencryptTotpSecrets(db: AnyDb, crypto: FieldCrypto): Promise<number> {
+  const raw = db.withoutPlugins();
+  return raw.transaction().execute(async (tx) => {
+    const rows = (await tx.selectFrom('user_totp').select(['user_id', 'secret']).execute()) as Array<{ user_id: number | string; secret: string }>;
+    let rewritten = 0;
+    for (const row of rows) {
+      const keyId = crypto.keyIdOf(row.secret);
+      if (keyId === crypto.currentKeyId) continue;
+      const secret = keyId === null ? row.secret : openOrExplain(crypto, row.secret, row.user_id, 'user_totp.secret');
+      await tx.updateTable('user_totp').set({ secret: crypto.seal(secret) }).where('user_id', '=', row.user_id).execute();
+      rewritten++;
+    }
+    return rewritten;
+  });
 }
 
 export interface KeyCensus {
