@@ -39,29 +39,25 @@ export interface ActionDefinition<B = any> {
 
 const CLOSED: TicketStatus[] = ['closed', 'archived', 'answered', 'rejected', 'transferred', 'merged'];
 
-export async function runAction(
+type ActionRun = (
   ctx: AppContext,
   definitions: Record<Action, ActionDefinition>,
   actor: Actor,
   no: string,
   action: Action,
   body: unknown,
-): Promise<{ ticketNo: string; status: TicketStatus; response?: Record<string, unknown> }> {
+) => Promise<{ ticketNo: string; status: TicketStatus; response?: Record<string, unknown> }>;
+
+/** Applies the action; a refusal (its transaction rolled back) is audited on its own before it is thrown. */
+export const runAction: ActionRun = async (ctx, definitions, actor, no, action, body) => {
   try {
     return await applyAction(ctx, definitions, actor, no, action, body);
   } catch (err) {
     throw await refusedTicketAction(ctx, actor, no, action, err);
   }
-}
+};
 
-function applyAction(
-  ctx: AppContext,
-  definitions: Record<Action, ActionDefinition>,
-  actor: Actor,
-  no: string,
-  action: Action,
-  body: unknown,
-): Promise<{ ticketNo: string; status: TicketStatus; response?: Record<string, unknown> }> {
+const applyAction: ActionRun = (ctx, definitions, actor, no, action, body) => {
   return inTransaction(ctx.store.db, async (tx) => {
     const now = ctx.clock.now();
     const ticket = await lockTicket(ctx, tx, no);
@@ -97,4 +93,4 @@ function applyAction(
     await refreshTicketDue(tx, ticket.id);
     return { ticketNo: ticket.no, status: to, response: outcome.response };
   });
-}
+};
