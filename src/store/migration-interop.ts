@@ -1,4 +1,4 @@
-// Schema of the interfaces to other systems (issue 6): API keys of external systems (only a hash of
+// Schema of the interfaces to other systems: API keys of external systems (only a hash of
 // each key is kept), where an Open311 request was located (lat/long, address_id, media_url), and a
 // unique (origin, external_id) so a ticket transferred twice from the provincial or national
 // platform is one ticket even when both submissions race.
