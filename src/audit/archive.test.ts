@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { sql } from 'kysely';
-import { describeEachEngine, intakeBody, startTestApp, type TestApp } from '../../test/support/app.ts';
+import { describeEachEngine, intakeBody, startTestApp, storeLocation, type TestApp } from '../../test/support/app.ts';
 import { freshDatabase, type TestDatabase } from '../../test/support/databases.ts';
 import { backupStore, type BackupTarget } from '../store/backup.ts';
 import { applyCityConfig } from '../org/seed.ts';
@@ -122,15 +122,7 @@ describeEachEngine('audit archive', (engine) => {
     }
     // Now is October 2026: the latest --before is 2026-04 (May to September stay online).
     t.clock.set('2026-10-10T02:00:00.000Z');
-    if (engine === 'sqlite') {
-      const list = await sql<{ file: string }>`select file from pragma_database_list where name = 'main'`.execute(t.ctx.store.db);
-      source = { engine, sqliteFile: list.rows[0]!.file };
-    } else {
-      const name = (await sql<{ db: string }>`select current_database() as db`.execute(t.ctx.store.db)).rows[0]!.db;
-      const url = new URL(process.env.HOTLINE_TEST_PG_URL!);
-      url.pathname = `/${name}`;
-      source = { engine, url: url.toString() };
-    }
+    source = await storeLocation(t);
     fresh = await freshDatabase(engine);
   });
   after(async () => {

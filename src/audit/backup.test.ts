@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { sql } from 'kysely';
-import { describeEachEngine, intakeBody, startTestApp, type TestApp } from '../../test/support/app.ts';
+import { describeEachEngine, intakeBody, startTestApp, storeLocation, type TestApp } from '../../test/support/app.ts';
 import { freshDatabase, type TestDatabase } from '../../test/support/databases.ts';
 import { backupStore, restoreStore, tableRowCounts, type BackupTarget } from '../store/backup.ts';
 import { openStore } from '../store/db.ts';
@@ -37,15 +37,7 @@ describeEachEngine('backup and restore', (engine) => {
       assert.equal(res.status, 201, JSON.stringify(res.body));
       if (i % 2) assert.equal((await staff.act(res.body.no, 'sign')).status, 200);
     }
-    if (engine === 'sqlite') {
-      const list = await sql<{ file: string }>`select file from pragma_database_list where name = 'main'`.execute(t.ctx.store.db);
-      source = { engine, sqliteFile: list.rows[0]!.file };
-    } else {
-      const name = (await sql<{ db: string }>`select current_database() as db`.execute(t.ctx.store.db)).rows[0]!.db;
-      const url = new URL(process.env.HOTLINE_TEST_PG_URL!);
-      url.pathname = `/${name}`;
-      source = { engine, url: url.toString() };
-    }
+    source = await storeLocation(t);
     fresh = await freshDatabase(engine);
   });
   after(async () => {

@@ -4,8 +4,7 @@
 import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { sql } from 'kysely';
-import { describeEachEngine, intakeBody, startTestApp, type TestApp } from '../../test/support/app.ts';
+import { describeEachEngine, intakeBody, startTestApp, storeLocation, type TestApp } from '../../test/support/app.ts';
 import { generateHistory, type GeneratedHistory } from './generate.ts';
 import { sequenceEvents } from '../interop/feed.ts';
 import { syncProvincial } from '../interop/transfer.ts';
@@ -29,11 +28,7 @@ async function digest(t: TestApp): Promise<string> {
 
 /** On PostgreSQL the generator loads through COPY on its own connection: the test database's URL. */
 async function urlOf(t: TestApp): Promise<string | undefined> {
-  if (t.engine !== 'postgres') return undefined;
-  const { rows } = await sql<{ name: string }>`select current_database() as name`.execute(t.ctx.store.db);
-  const url = new URL(process.env.HOTLINE_TEST_PG_URL!);
-  url.pathname = `/${rows[0].name}`;
-  return url.toString();
+  return t.engine === 'postgres' ? (await storeLocation(t)).url : undefined;
 }
 
 function byTicket<T extends { ticket_id: number | null }>(rows: T[]): Map<number, T[]> {

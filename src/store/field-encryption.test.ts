@@ -7,8 +7,8 @@ import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { describeEachEngine, intakeBody, startTestApp, type Client, type TestApp } from '../../test/support/app.ts';
+import { dirname, join } from 'node:path';
+import { describeEachEngine, intakeBody, startTestApp, storeLocation, type Client, type TestApp } from '../../test/support/app.ts';
 import { bootstrap } from '../server/bootstrap.ts';
 import { createApiKey } from '../interop/api-keys.ts';
 import { loadDemo } from '../demo/load.ts';
@@ -276,21 +276,13 @@ function fieldKeysOf(t: TestApp): string {
 }
 
 async function sqliteFile(t: TestApp): Promise<string> {
-  const { sql } = await import('kysely');
-  return (await sql<{ file: string }>`select file from pragma_database_list where name = 'main'`.execute(t.ctx.store.db)).rows[0]!.file;
+  return (await storeLocation(t)).sqliteFile!;
 }
 
 async function sqliteDir(t: TestApp): Promise<string> {
-  const { sql } = await import('kysely');
-  const { dirname } = await import('node:path');
-  const list = await sql<{ file: string }>`select file from pragma_database_list where name = 'main'`.execute(t.ctx.store.db);
-  return dirname(list.rows[0]!.file);
+  return dirname(await sqliteFile(t));
 }
 
 async function postgresUrl(t: TestApp): Promise<string> {
-  const { sql } = await import('kysely');
-  const name = (await sql<{ db: string }>`select current_database() as db`.execute(t.ctx.store.db)).rows[0]!.db;
-  const url = new URL(process.env.HOTLINE_TEST_PG_URL!);
-  url.pathname = `/${name}`;
-  return url.toString();
+  return (await storeLocation(t)).url!;
 }

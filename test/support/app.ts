@@ -149,3 +149,15 @@ export async function tableCounts(ctx: AppContext): Promise<Record<string, numbe
   }
   return out;
 }
+
+/** Where a test app's store lives, for commands and second connections: its SQLite file or its PostgreSQL database's URL. */
+export async function storeLocation(t: TestApp): Promise<{ engine: Engine; sqliteFile?: string; url?: string }> {
+  if (t.engine === 'sqlite') {
+    const list = await sql<{ file: string }>`select file from pragma_database_list where name = 'main'`.execute(t.ctx.store.db);
+    return { engine: t.engine, sqliteFile: list.rows[0]!.file };
+  }
+  const { rows } = await sql<{ db: string }>`select current_database() as db`.execute(t.ctx.store.db);
+  const url = new URL(process.env.HOTLINE_TEST_PG_URL!);
+  url.pathname = `/${rows[0]!.db}`;
+  return { engine: t.engine, url: url.toString() };
+}
