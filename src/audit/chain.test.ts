@@ -5,7 +5,8 @@ import { after, afterEach, before, beforeEach, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { describeEachEngine, intakeBody, startTestApp, type TestApp } from '../../test/support/app.ts';
-import { chainHead, chainUnsealed, verifyChain } from './chain.ts';
+import { inTransaction } from '../store/db.ts';
+import { appendEvent, chainHash, chainHead, chainUnsealed, verifyChain, type ChainContent } from './chain.ts';
 
 /** Runs `work` with the append-only triggers off, as an owner tampering by hand would. */
 async function tamper(t: TestApp, work: () => Promise<unknown>): Promise<void> {
@@ -170,6 +171,28 @@ describeEachEngine('audit chain', (engine) => {
     await assert.rejects(db.deleteFrom('events').where('id', '=', victim.id).execute(), /审计日志只可追加/);
     if (engine === 'postgres') await assert.rejects(sql`truncate events`.execute(db), /审计日志只可追加/);
     assert.equal((await verifyChain(db)).ok, true);
+  });
+
+  it('events of any text and shape are hashed alike by the writer and by verify', async () => {
+    // On PostgreSQL the hash is computed by the append function in SQL, verify recomputes it here:
+    // the two must agree on every byte, whatever the detail holds.
+    const details = [
+      JSON.stringify({ note: '引号"反斜杠\\ 制表\t 换行\n 零宽\u200b 行分隔\u2028 表情😀 ǅ Ω' }),
+      JSON.stringify({ html: '<script>alert(1)</script>', sql: "'; drop table events; --" }),
+      null,
+    ];
+    await inTransaction(t.ctx.store.db, async (tx) => {
+      for (const [i, detail] of details.entries()) {
+        await appendEvent(tx, { at: `2026-11-2${i}T0${i}:00:00.123Z`, user_id: i ? null : 1, role: i === 1 ? null : 'admin', unit_id: null, ticket_id: null, article_id: null, action: 'text_probe', from_status: null, to_status: null, detail, outcome: i === 2 ? 'failure' : 'success' });
+      }
+    });
+    const stored = await t.ctx.store.db.selectFrom('events').selectAll().where('action', '=', 'text_probe').orderBy('chain_seq').execute();
+    assert.deepEqual(stored.map((e) => e.detail), details);
+    assert.deepEqual(stored.map((e) => Number(e.chain_seq)), [1, 2, 3].map((k) => Number(stored[0]!.chain_seq) + k - 1));
+    for (const e of stored) assert.equal(chainHash(e.prev_hash!, { ...e, id: Number(e.id) } as ChainContent), e.hash);
+    const report = await verifyChain(t.ctx.store.db);
+    assert.equal(report.ok, true, JSON.stringify(report.firstBad));
+    assert.equal(report.head!.eventId, Number(stored[2]!.id));
   });
 
   it('concurrent writers leave one gapless chain that verifies', async () => {

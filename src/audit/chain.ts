@@ -12,12 +12,14 @@
 // - SQLite: writers are serialized (one connection, one transaction at a time), so an event is
 //   chained as it is inserted: the head is the last row, the new row gets id and position after it.
 // - PostgreSQL: the events a transaction writes are kept aside and inserted, chained, just before
-//   it commits (`beforeCommit` in src/store/db.ts): the transaction takes an advisory transaction
-//   lock, reads the head, draws the ids and inserts. The lock is the last lock the transaction
-//   takes and is held only for that insert and the commit, so it never waits while holding it (no
-//   deadlock with row locks) and writers stay parallel until their last milliseconds. Chain order
-//   is commit order; `chain_seq` numbers it. (A transaction does not read back its own events; the
-//   use-cases never do.)
+//   it commits (`beforeCommit` in src/store/db.ts), by one call of a server-side function that
+//   takes an advisory transaction lock, reads the head, draws the ids and inserts. The lock is the
+//   last lock the transaction takes and is held only for that statement and the commit, so it never
+//   waits while holding it (no deadlock with row locks) and writers stay parallel until their last
+//   milliseconds. One statement rather than four round trips matters under load: every round trip
+//   made while holding the lock waits for a busy event loop, and every other writer waits with it.
+//   Chain order is commit order; `chain_seq` numbers it. (A transaction does not read back its own
+//   events; the use-cases never do.)
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db, Tx } from '../store/db.ts';
@@ -53,9 +55,15 @@ function instant(v: unknown): string {
 }
 
 export function canonical(e: ChainContent): string {
+  return `[1,${JSON.stringify(num(e.id))},${canonicalTail(e)}`;
+}
+
+/**
+ * The canonical content after its id: `[1,<id>,` + this is what the hash covers. PostgreSQL's
+ * append function (src/store/migration-audit-chain-append.ts) draws the id and completes it.
+ */
+function canonicalTail(e: EventValues): string {
   return JSON.stringify([
-    1,
-    num(e.id),
     instant(e.at),
     num(e.user_id),
     e.role ?? null,
@@ -67,7 +75,7 @@ export function canonical(e: ChainContent): string {
     e.to_status ?? null,
     e.detail ?? null,
     e.outcome,
-  ]);
+  ]).slice(1);
 }
 
 export function chainHash(prevHash: string, e: ChainContent): string {
@@ -116,24 +124,15 @@ async function insertPending(tx: Tx): Promise<void> {
 }
 
 /**
- * PostgreSQL: inserts this transaction's events after the chain's head. Under the lock the ids are
- * drawn too, so on both engines the chain runs in id order; the events reach the table only here,
- * at the end of their transaction, already chained (no UPDATE ever touches the table).
+ * PostgreSQL: inserts this transaction's events after the chain's head, in one statement: the
+ * function takes the lock, reads the head, draws the ids (so on both engines the chain runs in id
+ * order) and hashes each event's canonical content, prepared here, after the previous hash. The
+ * events reach the table only here, at the end of their transaction, already chained (no UPDATE
+ * ever touches the table).
  */
 async function insertChained(tx: Tx, list: EventValues[]): Promise<void> {
-  await sql`select pg_advisory_xact_lock(${CHAIN_LOCK_KEY})`.execute(tx);
-  const head = await tx.selectFrom('events').select(['chain_seq', 'hash']).where('chain_seq', 'is not', null).orderBy('chain_seq', 'desc').limit(1).executeTakeFirst();
-  const ids = await sql<{ id: number }>`select nextval(pg_get_serial_sequence('events', 'id')) as id from generate_series(1, ${list.length})`.execute(tx);
-  let prev = head?.hash ?? GENESIS;
-  let seq = Number(head?.chain_seq ?? 0);
-  const rows = list.map((values, i) => {
-    const id = Number(ids.rows[i]!.id);
-    const hash = chainHash(prev, { ...values, id });
-    const row = { ...values, id, chain_seq: ++seq, prev_hash: prev, hash };
-    prev = hash;
-    return row;
-  });
-  await tx.insertInto('events').values(rows).execute();
+  const batch = list.map((row) => ({ row, tail: canonicalTail(row) }));
+  await sql`select audit_chain_append(${CHAIN_LOCK_KEY}, ${JSON.stringify(batch)}::jsonb)`.execute(tx);
 }
 
 /** Chains every event not yet chained, in id order (the migration, for the events written before it). */

@@ -10,6 +10,7 @@ import { qualityMigration } from './migration-quality.ts';
 import { portalMigration } from './migration-portal.ts';
 import { interopKeysMigration } from './migration-interop.ts';
 import { auditChainMigration, loginLockoutMigration } from './migration-audit-chain.ts';
+import { auditChainAppendMigration } from './migration-audit-chain-append.ts';
 import { totpMigration } from './migration-totp.ts';
 import { callsMigration } from './migration-calls.ts';
 import { historyPartitionsMigration } from './migration-history-partitions.ts';
@@ -17,6 +18,7 @@ import { fieldEncryptionMigration } from './migration-field-encryption.ts';
 import { storeCrypto } from './db.ts';
 import { auditArchivesMigration } from './migration-audit-archives.ts';
 import { reportKeywordsMigration } from './migration-report-keywords.ts';
+import { callNumbersSealedMigration } from './migration-call-numbers-sealed.ts';
 
 type AnyDb = Kysely<any>;
 
@@ -455,6 +457,8 @@ class StaticProvider implements MigrationProvider {
       '2026-12-12-report-keywords': reportKeywordsMigration(this.engine),
       '2026-12-13-audit-archives': auditArchivesMigration(this.engine),
       '2026-12-14-totp': totpMigration(this.engine),
+      '2026-12-15-call-numbers-sealed': callNumbersSealedMigration(this.engine, () => storeCrypto(this.db)),
+      '2026-12-16-audit-chain-append': auditChainAppendMigration(this.engine),
     };
   }
 }
