@@ -121,7 +121,7 @@ async function ingestOnce(ctx: AppContext, switchId: number, events: CtiEventIn[
 
     // 第三十二条: a call offered from a number restricted at that moment is marked once and for all.
     const offerCallers = [...folded.entries()].filter(([id, f]) => f.caller && !existing.get(id)?.restricted).map(([, f]) => f.caller!);
-    const restrictions = await activeRestrictionsFor(tx, offerCallers);
+    const restrictions = await activeRestrictionsFor(tx, ctx.store.crypto, offerCallers);
     const restrictionOf = new Map<string, { id: number; until: string }>();
     for (const [callId, f] of folded) {
       const prior = existing.get(callId);
@@ -179,6 +179,7 @@ async function ingestOnce(ctx: AppContext, switchId: number, events: CtiEventIn[
         .insertInto('calls')
         .values(rows.slice(i, i + CHUNK))
         .onConflict((oc) =>
+          // The store seals the caller and sets caller_hash from excluded.caller_hash along with it.
           oc.columns(['switch_id', 'switch_call_id']).doUpdateSet((eb) => ({
             caller: eb.ref('excluded.caller'),
             trunk: eb.ref('excluded.trunk'),
@@ -257,10 +258,11 @@ async function updateMissedCalls(ctx: AppContext, tx: Tx, folded: Map<string, Fo
     await tx.deleteFrom('missed_calls').where('call_id', 'in', notMissed.slice(i, i + CHUNK)).where('status', '=', 'open').where('attempts', '=', 0).execute();
   }
   // A caller who got through later needs no call back: the open entries before that answer are done.
-  // One read finds them (usually none), so a batch of answered calls costs one statement.
-  const callers = [...new Set(answeredCallers.map((a) => a.caller))];
-  for (let i = 0; i < callers.length; i += CHUNK) {
-    const open = await tx.selectFrom('missed_calls').select(['id', 'caller', 'missed_at']).where('caller', 'in', callers.slice(i, i + CHUNK)).where('status', 'in', ['open', 'claimed']).execute();
+  // One read finds them (usually none), so a batch of answered calls costs one statement. The
+  // numbers are sealed: the entries are found by the callers' lookup hashes, and read back opened.
+  const hashes = [...new Set(answeredCallers.map((a) => ctx.store.crypto.phoneLookupHash(a.caller)!))];
+  for (let i = 0; i < hashes.length; i += CHUNK) {
+    const open = await tx.selectFrom('missed_calls').select(['id', 'caller', 'missed_at']).where('caller_hash', 'in', hashes.slice(i, i + CHUNK)).where('status', 'in', ['open', 'claimed']).execute();
     for (const entry of open) {
       const answer = answeredCallers.filter((a) => a.caller === entry.caller && a.at > entry.missed_at).sort((a, b) => (a.at < b.at ? -1 : 1))[0];
       if (answer) await tx.updateTable('missed_calls').set({ status: 'done', last_outcome: 'called_again', done_at: answer.at }).where('id', '=', entry.id).execute();

@@ -2,11 +2,13 @@
 // defamation, harassing agents) may be restricted for a short time. A team lead asks with the ground
 // and the days; the centre approves — never the person who asked —; the restriction runs from the
 // approval and ends by itself; anyone of the two may revoke it. Every step is an audit event, which
-// names the restriction and its ground, never the number.
+// names the restriction and its ground, never the number. The number is sealed at rest: every lookup
+// goes through its keyed hash (the same for any spelling with spaces or dashes).
 import type { AppContext } from '../server/context.ts';
 import type { Actor } from '../auth/actor.ts';
 import { SYSTEM_ACTOR } from '../auth/actor.ts';
 import type { Db, Tx } from '../store/db.ts';
+import type { FieldCrypto } from '../store/field-crypto.ts';
 import { inTransaction } from '../store/db.ts';
 import type { CallsConfig } from '../domain/call-config.ts';
 import type { CallRestrictionTable } from '../store/schema-calls.ts';
@@ -38,14 +40,19 @@ export function restrictionNotice(config: CallsConfig, until: string | null): st
   return config.restriction.notice.replace('{until}', until ? formatShanghai(until).slice(0, 16).replace('T', ' ') : '');
 }
 
+/** The keyed hash a restricted number is found by. */
+function phoneHash(crypto: FieldCrypto, phone: string): string {
+  return crypto.phoneLookupHash(phone) ?? '';
+}
+
 /** Approved restrictions of these numbers (the caller checks the instant against approval, expiry and revocation). */
-export async function activeRestrictionsFor(tx: Tx, phones: string[]): Promise<Array<{ id: number; phone: string; approvedAt: string; expiresAt: string; revokedAt: string | null }>> {
-  const list = [...new Set(phones)];
+export async function activeRestrictionsFor(tx: Tx, crypto: FieldCrypto, phones: string[]): Promise<Array<{ id: number; phone: string; approvedAt: string; expiresAt: string; revokedAt: string | null }>> {
+  const list = [...new Set(phones.map((p) => phoneHash(crypto, p)))];
   if (!list.length) return [];
   const rows = await tx
     .selectFrom('call_restrictions')
     .select(['id', 'phone', 'approved_at', 'expires_at', 'revoked_at'])
-    .where('phone', 'in', list)
+    .where('phone_hash', 'in', list)
     .where('status', 'in', ['active', 'expired', 'revoked'])
     .where('approved_at', 'is not', null)
     .execute();
@@ -65,7 +72,7 @@ export async function restrictionNow(ctx: AppContext, phone: string | null): Pro
   const row = await ctx.store.db
     .selectFrom('call_restrictions')
     .select(['id', 'expires_at', 'reason'])
-    .where('phone', '=', phone)
+    .where('phone_hash', '=', phoneHash(ctx.store.crypto, phone))
     .where('status', '=', 'active')
     .where('expires_at', '>', now)
     .orderBy('expires_at', 'desc')
@@ -126,7 +133,7 @@ export async function listRestrictions(ctx: AppContext, actor: Actor, filter: { 
   const { page, pageSize, offset } = pagingOf(filter);
   let base = ctx.store.db.selectFrom('call_restrictions');
   if (filter.status) base = base.where('status', '=', filter.status);
-  if (filter.phone) base = base.where('phone', '=', normalisePhone(filter.phone));
+  if (filter.phone) base = base.where('phone_hash', '=', phoneHash(ctx.store.crypto, filter.phone));
   const [rows, count] = await Promise.all([
     base.selectAll().orderBy('id', 'desc').limit(pageSize).offset(offset).execute(),
     base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
@@ -164,7 +171,7 @@ export async function requestRestriction(ctx: AppContext, actor: Actor, req: Res
     const open = await tx
       .selectFrom('call_restrictions')
       .select(['id', 'status', 'expires_at'])
-      .where('phone', '=', phone)
+      .where('phone_hash', '=', phoneHash(ctx.store.crypto, phone))
       .where((eb) => eb.or([eb('status', '=', 'pending'), eb.and([eb('status', '=', 'active'), eb('expires_at', '>', now)])]))
       .executeTakeFirst();
     if (open) throw conflict(`该号码已有${open.status === 'pending' ? '待审批的限制申请' : '生效中的限制'}（编号 ${open.id}）`);

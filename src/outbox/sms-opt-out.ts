@@ -1,9 +1,11 @@
 // Numbers that asked the centre for no SMS from the platform. The relay checks every SMS against
-// this list when it is due, so an opt-out also stops messages already waiting in the outbox.
+// this list when it is due, so an opt-out also stops messages already waiting in the outbox. The
+// numbers are sealed at rest: a number is found by its keyed lookup hash.
 import type { AppContext } from '../server/context.ts';
 import type { Db, Tx } from '../store/db.ts';
+import type { FieldCrypto } from '../store/field-crypto.ts';
 import type { Actor } from '../auth/actor.ts';
-import { inTransaction } from '../store/db.ts';
+import { inTransaction, storeCrypto } from '../store/db.ts';
 import { maskPhone } from '../domain/masking.ts';
 import { writeEvent } from '../audit/events.ts';
 import { invalid } from '../server/problem.ts';
@@ -14,8 +16,15 @@ export function normalizePhone(phone: string): string {
   return digits.length === 13 && digits.startsWith('86') ? digits.slice(2) : digits;
 }
 
-export async function isOptedOut(db: Db | Tx, phone: string): Promise<boolean> {
-  const row = await db.selectFrom('sms_opt_outs').select('phone').where('phone', '=', normalizePhone(phone)).executeTakeFirst();
+/** The lookup hash of a number as the list keeps it. */
+function optOutHash(crypto: FieldCrypto, phone: string): string {
+  return crypto.phoneLookupHash(normalizePhone(phone)) ?? '';
+}
+
+/** `crypto` defaults to the store's (given the store's db rather than a transaction). */
+export async function isOptedOut(db: Db | Tx, phone: string, crypto: FieldCrypto | undefined = storeCrypto(db)): Promise<boolean> {
+  if (!crypto) throw new Error('isOptedOut: no field keys for this database handle');
+  const row = await db.selectFrom('sms_opt_outs').select('id').where('phone_hash', '=', optOutHash(crypto, phone)).executeTakeFirst();
   return Boolean(row);
 }
 
@@ -24,13 +33,14 @@ export async function setOptOut(ctx: AppContext, actor: Actor | null, phone: str
   const normalized = normalizePhone(phone);
   if (normalized.length < 7) throw invalid('phone', '请填写有效的手机号码');
   const now = ctx.clock.now();
+  const hash = optOutHash(ctx.store.crypto, normalized);
   await inTransaction(ctx.store.db, async (tx) => {
-    const existing = await tx.selectFrom('sms_opt_outs').select('phone').where('phone', '=', normalized).executeTakeFirst();
+    const existing = await tx.selectFrom('sms_opt_outs').select('id').where('phone_hash', '=', hash).executeTakeFirst();
     if (optedOut && !existing) {
       await tx.insertInto('sms_opt_outs').values({ phone: normalized, note: note ?? null, created_by: actor?.userId ?? null, created_at: now }).execute();
       await writeEvent(tx, actor, now, { action: 'sms_opt_out', detail: { phone: maskPhone(normalized) } });
     } else if (!optedOut && existing) {
-      await tx.deleteFrom('sms_opt_outs').where('phone', '=', normalized).execute();
+      await tx.deleteFrom('sms_opt_outs').where('phone_hash', '=', hash).execute();
       await writeEvent(tx, actor, now, { action: 'sms_opt_in', detail: { phone: maskPhone(normalized) } });
     }
   });

@@ -16,7 +16,7 @@ import { generateHistory } from '../scale/generate.ts';
 import { looksSealed } from './field-crypto.ts';
 import { readKeyFile, rotateKeyFile } from './field-keys.ts';
 import { SEALED_TICKET_COLUMNS } from './field-crypto-plugin.ts';
-import { keyCensus, reencryptTickets, sealAllTickets } from './field-reencrypt.ts';
+import { keyCensus, reencryptFields, sealAllTickets } from './field-reencrypt.ts';
 
 // On PostgreSQL the key file lives in the data directory: keep this suite's out of ./data.
 const dataDir = mkdtempSync(join(tmpdir(), 'hotline-fieldkeys-'));
@@ -216,9 +216,9 @@ describeEachEngine('personal data at rest', (engine) => {
     assert.equal(id, '2');
     // What a restart does: the process takes the new keyring, the new key current.
     t.ctx.store.crypto.replaceKeys(readKeyFile(path));
-    const first = await reencryptTickets(t.ctx.store.db, t.ctx.store.crypto, { batchSize: 5, maxBatches: 2 });
+    const first = await reencryptFields(t.ctx.store.db, t.ctx.store.crypto, { batchSize: 5, maxBatches: 2 });
     assert.deepEqual([first.done, first.scanned, first.resumedAfter], [false, 10, 0]);
-    const rest = await reencryptTickets(t.ctx.store.db, t.ctx.store.crypto, { batchSize: 5 });
+    const rest = await reencryptFields(t.ctx.store.db, t.ctx.store.crypto, { batchSize: 5 });
     assert.equal(rest.done, true);
     assert.ok(rest.resumedAfter > 0, 'the second run resumes');
     assert.equal(first.rewritten + rest.rewritten, before.tickets);
@@ -230,7 +230,7 @@ describeEachEngine('personal data at rest', (engine) => {
     const totp = await t.ctx.store.db.withoutPlugins().selectFrom('user_totp').select('secret').where('user_id', '=', totpUser.id).executeTakeFirstOrThrow();
     assert.ok(totp.secret.startsWith('enc:v1:2:'), 'the TOTP secret is re-sealed under the new key');
     assert.equal(t.ctx.store.crypto.open(totp.secret), 'JBSWY3DPEHPK3PXP');
-    const again = await reencryptTickets(t.ctx.store.db, t.ctx.store.crypto, { batchSize: 5 });
+    const again = await reencryptFields(t.ctx.store.db, t.ctx.store.crypto, { batchSize: 5 });
     assert.deepEqual([again.rewritten, again.resumedAfter], [0, 0]);
 
     const full = await agent.get(`/api/v1/tickets/${nos.intake}`);

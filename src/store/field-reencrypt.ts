@@ -1,33 +1,61 @@
-// Rewrites the sealed columns of `tickets` under the current key, in batches of ticket ids, each
-// batch its own transaction, then the two-step login secrets: what the migration runs once on plaintext rows and `hotline keys
-// reencrypt` runs after a rotation. The position is kept in `counters`, so an interrupted run goes
-// on where it stopped. Works on the raw rows (the plugin would open them), never logs a value.
+// Rewrites the sealed columns of every table of SEALED_TABLES under the current key, table after
+// table in batches of ids, each batch its own transaction, then the two-step login secrets: what the
+// migrations run once on plaintext rows and `hotline keys reencrypt` runs after a rotation. Each
+// table's position is kept in `counters`, so an interrupted run goes on where it stopped. Works on
+// the raw rows (the plugin would open them), never logs a value.
 import type { Kysely } from 'kysely';
 import type { FieldCrypto } from './field-crypto.ts';
-import { SEALED_TICKET_COLUMNS } from './field-crypto-plugin.ts';
+import { SEALED_TABLES, type SealedTable, type SealedTableName } from './field-crypto-plugin.ts';
 
 type AnyDb = Kysely<any>;
-type Cells = Record<(typeof SEALED_TICKET_COLUMNS)[number], string | null>;
-type RawTicket = Cells & { id: number | string; requester_phone_hash: string | null };
+type RawRow = Record<string, string | null> & { id: number | string };
+
+/** The order `reencrypt` goes through the tables in. */
+export const SEALED_TABLE_NAMES = Object.keys(SEALED_TABLES) as SealedTableName[];
+
+/** What a table's rows are called in messages. */
+export const SEALED_TABLE_LABELS: Record<SealedTableName, string> = {
+  tickets: '工单',
+  calls: '通话',
+  call_events: '话务事件',
+  missed_calls: '漏接来电',
+  call_restrictions: '限制呼入',
+  sms_opt_outs: '拒收短信号码',
+};
+
+export interface TableCount {
+  scanned: number;
+  rewritten: number;
+}
 
 export interface ReencryptResult {
   keyId: string;
+  /** Tickets scanned and rewritten (every table's counts are in `tables`). */
   scanned: number;
   rewritten: number;
-  /** Where this run started (a resumed run starts after 0). */
+  /** Where this run started: after this id of `resumedIn` (a fresh run starts after 0 of tickets). */
   resumedAfter: number;
+  resumedIn: SealedTableName;
+  tables: Record<SealedTableName, TableCount>;
 }
 
-function cursorName(keyId: string): string {
-  return `field-keys:reencrypt:${keyId}`;
+/** The cursor of a table's pass under a key (the tickets' keeps the name it always had). */
+function cursorName(keyId: string, table: SealedTableName): string {
+  return table === 'tickets' ? `field-keys:reencrypt:${keyId}` : `field-keys:reencrypt:${keyId}:${table}`;
 }
+/** A table whose pass under the key is complete while later tables are not. */
+const FINISHED = -1;
 
-/** The row's sealed columns under the current key and its phone hash, or null when it already is so. */
-function rewrite(crypto: FieldCrypto, row: RawTicket): (Cells & { requester_phone_hash: string | null }) | null {
+const spec = (table: SealedTableName): SealedTable => SEALED_TABLES[table];
+const selected = (s: SealedTable): string[] => ['id', ...s.columns, ...(s.hash ? [s.hash.column] : [])];
+
+/** The row's sealed columns under the current key and its hash, or null when it already is so. */
+function rewrite(crypto: FieldCrypto, table: SealedTableName, row: RawRow): Record<string, string | null> | null {
+  const s = spec(table);
   const current = crypto.currentKeyId;
   let stale = false;
-  const plain = {} as Cells;
-  for (const c of SEALED_TICKET_COLUMNS) {
+  const plain: Record<string, string | null> = {};
+  for (const c of s.columns) {
     const v = row[c];
     if (v === null || v === undefined) {
       plain[c] = null;
@@ -36,86 +64,117 @@ function rewrite(crypto: FieldCrypto, row: RawTicket): (Cells & { requester_phon
     const keyId = crypto.keyIdOf(v);
     if (keyId !== current) stale = true;
     // A value that is not sealed is plaintext from before encryption (or written around the plugin).
-    plain[c] = keyId === null ? v : openOrExplain(crypto, v, row.id, c);
+    plain[c] = keyId === null ? v : openOrExplain(crypto, v, table, row.id, c);
   }
-  const hash = crypto.phoneLookupHash(plain.requester_phone);
-  if (!stale && hash === row.requester_phone_hash) return null;
-  const out = { requester_phone_hash: hash } as Cells & { requester_phone_hash: string | null };
-  for (const c of SEALED_TICKET_COLUMNS) out[c] = crypto.seal(plain[c]);
+  const out: Record<string, string | null> = {};
+  if (s.hash) {
+    const hash = crypto.phoneLookupHash(plain[s.hash.of]);
+    if (hash !== row[s.hash.column]) stale = true;
+    out[s.hash.column] = hash;
+  }
+  if (!stale) return null;
+  for (const c of s.columns) out[c] = crypto.seal(plain[c]);
   return out;
 }
 
-function openOrExplain(crypto: FieldCrypto, v: string, id: number | string, column: string): string {
+function openOrExplain(crypto: FieldCrypto, v: string, table: SealedTableName, id: number | string, column: string): string {
   try {
     return crypto.open(v);
   } catch (err) {
-    throw new Error(`工单 #${id} 的 ${column} 无法解密：${(err as Error).message}`);
+    throw new Error(`${SEALED_TABLE_LABELS[table]} #${id} 的 ${column} 无法解密：${(err as Error).message}`);
   }
 }
 
+/** The value of a hashed column as stored: plaintext as it is, a sealed value opened. */
+function plainOf(crypto: FieldCrypto, table: SealedTableName, row: RawRow, column: string): string | null {
+  const v = row[column];
+  if (v === null || v === undefined) return null;
+  return crypto.keyIdOf(v) === null ? v : openOrExplain(crypto, v, table, row.id, column);
+}
+
+async function rowsAfter(db: AnyDb, table: SealedTableName, afterId: number, limit: number): Promise<RawRow[]> {
+  return (await db.selectFrom(table).select(selected(spec(table))).where('id', '>', afterId).orderBy('id').limit(limit).execute()) as RawRow[];
+}
+
 /** One batch after `afterId`: rows rewritten where needed. */
-async function batch(db: AnyDb, crypto: FieldCrypto, afterId: number, limit: number): Promise<{ lastId: number; scanned: number; rewritten: number }> {
-  const rows = (await db
-    .selectFrom('tickets')
-    .select(['id', ...SEALED_TICKET_COLUMNS, 'requester_phone_hash'])
-    .where('id', '>', afterId)
-    .orderBy('id')
-    .limit(limit)
-    .execute()) as RawTicket[];
+async function batch(db: AnyDb, crypto: FieldCrypto, table: SealedTableName, afterId: number, limit: number): Promise<{ lastId: number; scanned: number; rewritten: number }> {
+  const rows = await rowsAfter(db, table, afterId, limit);
   let rewritten = 0;
   for (const row of rows) {
-    const next = rewrite(crypto, row);
+    const next = rewrite(crypto, table, row);
     if (!next) continue;
-    await db.updateTable('tickets').set(next).where('id', '=', row.id).execute();
+    await db.updateTable(table).set(next).where('id', '=', row.id).execute();
     rewritten++;
   }
   return { lastId: rows.length ? Number(rows[rows.length - 1]!.id) : afterId, scanned: rows.length, rewritten };
 }
 
-/** Seals every plaintext row in one pass inside the caller's transaction (the migration). */
-export async function sealAllTickets(db: AnyDb, crypto: FieldCrypto, batchSize = 1000): Promise<number> {
+/** Seals every plaintext row of a table in one pass inside the caller's transaction (the migrations). */
+export async function sealAllRows(db: AnyDb, crypto: FieldCrypto, table: SealedTableName, batchSize = 1000): Promise<number> {
   const raw = db.withoutPlugins();
   let afterId = 0;
   let rewritten = 0;
   for (;;) {
-    const r = await batch(raw, crypto, afterId, batchSize);
+    const r = await batch(raw, crypto, table, afterId, batchSize);
     rewritten += r.rewritten;
     if (r.scanned < batchSize) return rewritten;
     afterId = r.lastId;
   }
 }
 
+export async function sealAllTickets(db: AnyDb, crypto: FieldCrypto, batchSize = 1000): Promise<number> {
+  return sealAllRows(db, crypto, 'tickets', batchSize);
+}
+
+const noCounts = (): Record<SealedTableName, TableCount> => Object.fromEntries(SEALED_TABLE_NAMES.map((t) => [t, { scanned: 0, rewritten: 0 }])) as Record<SealedTableName, TableCount>;
+
 /**
- * Rewrites every sealed field not under the current key, `batchSize` tickets per transaction. The
- * position is saved after each batch; a later run with the same current key resumes from it.
+ * Rewrites every sealed field not under the current key, table by table, `batchSize` rows per
+ * transaction. Each table's position is saved after each batch; a later run with the same current
+ * key resumes from it, skipping the tables already finished.
  */
-export async function reencryptTickets(db: AnyDb, crypto: FieldCrypto, options: { batchSize?: number; maxBatches?: number; onBatch?: (r: ReencryptResult) => void } = {}): Promise<ReencryptResult & { done: boolean }> {
+export async function reencryptFields(db: AnyDb, crypto: FieldCrypto, options: { batchSize?: number; maxBatches?: number; onBatch?: (r: ReencryptResult) => void } = {}): Promise<ReencryptResult & { done: boolean }> {
   const raw = db.withoutPlugins();
   const size = options.batchSize ?? 500;
-  const name = cursorName(crypto.currentKeyId);
-  const saved = await raw.selectFrom('counters').select('value').where('name', '=', name).executeTakeFirst();
-  const result: ReencryptResult = { keyId: crypto.currentKeyId, scanned: 0, rewritten: 0, resumedAfter: saved ? Number(saved.value) : 0 };
-  let afterId = result.resumedAfter;
-  for (let n = 0; options.maxBatches === undefined || n < options.maxBatches; n++) {
-    const r = await raw.transaction().execute(async (tx) => {
-      const b = await batch(tx, crypto, afterId, size);
-      if (b.scanned) {
-        await tx.insertInto('counters').values({ name, value: b.lastId }).onConflict((oc) => oc.column('name').doUpdateSet({ value: b.lastId })).execute();
+  const keyId = crypto.currentKeyId;
+  const names = SEALED_TABLE_NAMES.map((t) => cursorName(keyId, t));
+  const saved = new Map((await raw.selectFrom('counters').select(['name', 'value']).where('name', 'in', names).execute()).map((r) => [r.name as string, Number(r.value)]));
+  const result: ReencryptResult = { keyId, scanned: 0, rewritten: 0, resumedAfter: 0, resumedIn: 'tickets', tables: noCounts() };
+  let started = false;
+  let batches = 0;
+  for (const table of SEALED_TABLE_NAMES) {
+    const name = cursorName(keyId, table);
+    let afterId = saved.get(name) ?? 0;
+    if (afterId === FINISHED) continue;
+    if (!started) {
+      started = true;
+      result.resumedAfter = afterId;
+      result.resumedIn = table;
+    }
+    for (;;) {
+      if (options.maxBatches !== undefined && batches >= options.maxBatches) return { ...result, done: false };
+      const r = await raw.transaction().execute(async (tx) => {
+        const b = await batch(tx, crypto, table, afterId, size);
+        const value = b.scanned < size ? FINISHED : b.lastId;
+        await tx.insertInto('counters').values({ name, value }).onConflict((oc) => oc.column('name').doUpdateSet({ value })).execute();
+        return b;
+      });
+      batches++;
+      result.tables[table].scanned += r.scanned;
+      result.tables[table].rewritten += r.rewritten;
+      if (table === 'tickets') {
+        result.scanned += r.scanned;
+        result.rewritten += r.rewritten;
       }
-      return b;
-    });
-    result.scanned += r.scanned;
-    result.rewritten += r.rewritten;
-    afterId = r.lastId;
-    options.onBatch?.(result);
-    if (r.scanned < size) {
-      // Done: the next run (after the next rotation, or to catch rows a stale process wrote) scans from the start.
-      await raw.deleteFrom('counters').where('name', '=', name).execute();
-      await reencryptTotpSecrets(raw, crypto);
-      return { ...result, done: true };
+      afterId = r.lastId;
+      options.onBatch?.(result);
+      if (r.scanned < size) break;
     }
   }
-  return { ...result, done: false };
+  // Done: the next run (after the next rotation, or to catch rows a stale process wrote) scans from the start.
+  await raw.deleteFrom('counters').where('name', 'in', names).execute();
+  await reencryptTotpSecrets(raw, crypto);
+  return { ...result, done: true };
 }
 
 /** Re-seals the two-step login secrets (src/auth/two-step.ts) under the current key: a few rows, one transaction. */
@@ -127,7 +186,14 @@ export async function reencryptTotpSecrets(db: AnyDb, crypto: FieldCrypto): Prom
     for (const row of rows) {
       const keyId = crypto.keyIdOf(row.secret);
       if (keyId === crypto.currentKeyId) continue;
-      const secret = keyId === null ? row.secret : openOrExplain(crypto, row.secret, row.user_id, 'user_totp.secret');
+      let secret = row.secret;
+      if (keyId !== null) {
+        try {
+          secret = crypto.open(row.secret);
+        } catch (err) {
+          throw new Error(`用户 #${row.user_id} 的 user_totp.secret 无法解密：${(err as Error).message}`);
+        }
+      }
       await tx.updateTable('user_totp').set({ secret: crypto.seal(secret) }).where('user_id', '=', row.user_id).execute();
       rewritten++;
     }
@@ -135,66 +201,84 @@ export async function reencryptTotpSecrets(db: AnyDb, crypto: FieldCrypto): Prom
   });
 }
 
-export interface KeyCensus {
-  tickets: number;
+export interface TableCensus {
+  rows: number;
   /** Sealed values per key id. */
   byKey: Record<string, number>;
   /** Values that are not sealed (must be 0 once migrated). */
   plaintext: number;
-  /** Tickets with a phone but no (or a wrong) lookup hash. */
+  /** Rows with a number but no (or a wrong) lookup hash. */
   badHash: number;
 }
 
-/** Counts what key each sealed value is under, by reading the raw rows. */
-export async function keyCensus(db: AnyDb, crypto: FieldCrypto, batchSize = 2000): Promise<KeyCensus> {
-  const raw = db.withoutPlugins();
-  const census: KeyCensus = { tickets: 0, byKey: {}, plaintext: 0, badHash: 0 };
+export interface KeyCensus extends Omit<TableCensus, 'rows'> {
+  /** Tickets; `byKey`, `plaintext` and `badHash` count every table, `tables` each one. */
+  tickets: number;
+  tables: Record<SealedTableName, TableCensus>;
+}
+
+async function tableCensus(raw: AnyDb, crypto: FieldCrypto, table: SealedTableName, batchSize: number): Promise<TableCensus> {
+  const s = spec(table);
+  const census: TableCensus = { rows: 0, byKey: {}, plaintext: 0, badHash: 0 };
   let afterId = 0;
   for (;;) {
-    const rows = (await raw
-      .selectFrom('tickets')
-      .select(['id', ...SEALED_TICKET_COLUMNS, 'requester_phone_hash'])
-      .where('id', '>', afterId)
-      .orderBy('id')
-      .limit(batchSize)
-      .execute()) as RawTicket[];
+    const rows = await rowsAfter(raw, table, afterId, batchSize);
     for (const row of rows) {
-      census.tickets++;
-      for (const c of SEALED_TICKET_COLUMNS) {
+      census.rows++;
+      for (const c of s.columns) {
         const v = row[c];
         if (v === null || v === undefined) continue;
         const id = crypto.keyIdOf(v);
         if (id === null) census.plaintext++;
         else census.byKey[id] = (census.byKey[id] ?? 0) + 1;
       }
-      const phone = row.requester_phone === null ? null : crypto.keyIdOf(row.requester_phone) === null ? row.requester_phone : openOrExplain(crypto, row.requester_phone, row.id, 'requester_phone');
-      if (crypto.phoneLookupHash(phone) !== row.requester_phone_hash) census.badHash++;
+      if (s.hash && crypto.phoneLookupHash(plainOf(crypto, table, row, s.hash.of)) !== row[s.hash.column]) census.badHash++;
     }
     if (rows.length < batchSize) return census;
     afterId = Number(rows[rows.length - 1]!.id);
   }
 }
 
+/** Counts what key each sealed value is under, by reading the raw rows of every sealed table. */
+export async function keyCensus(db: AnyDb, crypto: FieldCrypto, batchSize = 2000): Promise<KeyCensus> {
+  const raw = db.withoutPlugins();
+  const tables = {} as Record<SealedTableName, TableCensus>;
+  const census: KeyCensus = { tickets: 0, byKey: {}, plaintext: 0, badHash: 0, tables };
+  for (const table of SEALED_TABLE_NAMES) {
+    const t = await tableCensus(raw, crypto, table, batchSize);
+    tables[table] = t;
+    for (const [id, n] of Object.entries(t.byKey)) census.byKey[id] = (census.byKey[id] ?? 0) + n;
+    census.plaintext += t.plaintext;
+    census.badHash += t.badHash;
+  }
+  census.tickets = tables.tickets.rows;
+  return census;
+}
+
 /**
  * Refuses to serve a store whose sealed data these keys cannot open: the newest and the oldest
- * ticket's phone must open and hash to its lookup hash. Catches a second host that made its own key
- * file, a restore without the keys, a wrong HOTLINE_FIELD_KEYS or HOTLINE_LOOKUP_KEY.
+ * ticket's phone, and the newest and oldest call's caller, must open and hash to their lookup hash.
+ * Catches a second host that made its own key file, a restore without the keys, a wrong
+ * HOTLINE_FIELD_KEYS or HOTLINE_LOOKUP_KEY.
  */
 export async function assertKeysFitStore(db: AnyDb, crypto: FieldCrypto): Promise<void> {
   const raw = db.withoutPlugins();
-  const sample = async (direction: 'asc' | 'desc') =>
-    (await raw.selectFrom('tickets').select(['id', 'requester_phone', 'requester_phone_hash']).where('requester_phone', 'is not', null).orderBy('id', direction).limit(1).executeTakeFirst()) as
-      | { id: number; requester_phone: string; requester_phone_hash: string | null }
-      | undefined;
   const hint = '请使用写入这些数据时的密钥：同样的 HOTLINE_FIELD_KEYS / HOTLINE_LOOKUP_KEY，或原来的 hotline.keys 文件';
-  for (const row of [await sample('desc'), await sample('asc')]) {
-    if (!row || crypto.keyIdOf(row.requester_phone) === null) continue;
-    let phone: string;
-    try {
-      phone = crypto.open(row.requester_phone);
-    } catch (err) {
-      throw new Error(`数据库中的个人信息无法用现有密钥解密（工单 #${row.id}：${(err as Error).message}）。${hint}`);
+  for (const table of ['tickets', 'calls'] as const) {
+    const { of: column, column: hashColumn } = SEALED_TABLES[table].hash;
+    const sample = async (direction: 'asc' | 'desc') =>
+      (await raw.selectFrom(table).select(['id', `${column} as value`, `${hashColumn} as hash`]).where(column, 'is not', null).orderBy('id', direction).limit(1).executeTakeFirst()) as
+        | { id: number; value: string; hash: string | null }
+        | undefined;
+    for (const row of [await sample('desc'), await sample('asc')]) {
+      if (!row || crypto.keyIdOf(row.value) === null) continue;
+      let phone: string;
+      try {
+        phone = crypto.open(row.value);
+      } catch (err) {
+        throw new Error(`数据库中的个人信息无法用现有密钥解密（${SEALED_TABLE_LABELS[table]} #${row.id}：${(err as Error).message}）。${hint}`);
+      }
+      if (crypto.phoneLookupHash(phone) !== row.hash) throw new Error(`电话查找密钥与数据库不符（${SEALED_TABLE_LABELS[table]} #${row.id} 的查找哈希对不上）。${hint}`);
     }
-    if (crypto.phoneLookupHash(phone) !== row.requester_phone_hash) throw new Error(`电话查找密钥与数据库不符（工单 #${row.id} 的查找哈希对不上）。${hint}`);
   }
 }

@@ -1,5 +1,5 @@
-// `hotline keys status|rotate|reencrypt`: the keys the requester's personal data is sealed with.
-// Prints key ids and counts, never a key or a value.
+// `hotline keys status|rotate|reencrypt`: the keys personal data is sealed with (the requester's on
+// tickets, call handling's numbers). Prints key ids and counts, never a key or a value.
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
 import { envOptions } from '../server/bootstrap.ts';
@@ -7,7 +7,7 @@ import { Problem } from '../server/problem.ts';
 import { openStore, type Store } from './db.ts';
 import { migrate } from './migrations.ts';
 import { rotateKeyFile } from './field-keys.ts';
-import { keyCensus, reencryptTickets } from './field-reencrypt.ts';
+import { SEALED_TABLE_LABELS, SEALED_TABLE_NAMES, keyCensus, reencryptFields, type KeyCensus } from './field-reencrypt.ts';
 
 export const KEYS_USAGE = `  keys status [--json]       个人信息字段加密：密钥来源、当前密钥、各密钥下的字段数
   keys rotate                生成新密钥并设为当前密钥（旧密钥保留，旧密文仍可读；使用 HOTLINE_FIELD_KEYS 时请在变量开头加新密钥）
@@ -29,6 +29,13 @@ async function withStore<T>(work: (store: Store) => Promise<T>): Promise<T> {
   }
 }
 
+/** 通话 12 条、话务事件 40 条…: the rows of the sealed tables other than tickets. */
+function otherTables(census: KeyCensus): string {
+  return SEALED_TABLE_NAMES.filter((t) => t !== 'tickets')
+    .map((t) => `${SEALED_TABLE_LABELS[t]} ${census.tables[t].rows} 条`)
+    .join('、');
+}
+
 function sourceLabel(store: Store): string {
   const s = store.keySource;
   return s.kind === 'env' ? '环境变量 HOTLINE_FIELD_KEYS / HOTLINE_LOOKUP_KEY' : s.kind === 'file' ? `密钥文件 ${s.path}` : '内存（临时）';
@@ -45,7 +52,7 @@ export async function keysCommand(args: string[]): Promise<void> {
       const byKey = Object.entries(census.byKey).map(([id, n]) => `密钥 ${id}：${n} 个字段`).join('；') || '（无）';
       out(
         { source: store.keySource.kind, cipher: store.crypto.cipher, current: store.crypto.currentKeyId, keys: store.crypto.keyIds(), ...census },
-        `密钥来源：${sourceLabel(store)}\n算法：${store.crypto.cipher}；当前密钥：${store.crypto.currentKeyId}；密钥表：${store.crypto.keyIds().join(', ')}\n工单 ${census.tickets} 张；${byKey}；未加密 ${census.plaintext} 个；查找哈希不符 ${census.badHash} 张`,
+        `密钥来源：${sourceLabel(store)}\n算法：${store.crypto.cipher}；当前密钥：${store.crypto.currentKeyId}；密钥表：${store.crypto.keyIds().join(', ')}\n工单 ${census.tickets} 张，${otherTables(census)}；${byKey}；未加密 ${census.plaintext} 个；查找哈希不符 ${census.badHash} 行`,
       );
     });
     return;
@@ -70,17 +77,19 @@ export async function keysCommand(args: string[]): Promise<void> {
     const batchSize = values.batch === undefined ? 500 : Number(values.batch);
     if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 100_000) throw new Problem(400, 'usage', '--batch 须为 1 到 100000 之间的整数');
     await withStore(async (store) => {
-      const r = await reencryptTickets(store.db, store.crypto, {
+      const r = await reencryptFields(store.db, store.crypto, {
         batchSize,
         onBatch: (p) => {
-          if (!values.json) process.stderr.write(`\r已检查 ${p.scanned} 张，重写 ${p.rewritten} 张`);
+          if (!values.json) process.stderr.write(`\r已检查 ${SEALED_TABLE_NAMES.reduce((a, t) => a + p.tables[t].scanned, 0)} 行，重写 ${SEALED_TABLE_NAMES.reduce((a, t) => a + p.tables[t].rewritten, 0)} 行`);
         },
       });
       if (!values.json) process.stderr.write('\n');
       const census = await keyCensus(store.db, store.crypto);
       out(
         { ...r, census },
-        `${r.resumedAfter ? `从工单 #${r.resumedAfter} 之后继续；` : ''}检查 ${r.scanned} 张工单，重写 ${r.rewritten} 张，均已用密钥 ${r.keyId} 加密（其他密钥下 ${Object.entries(census.byKey).filter(([id]) => id !== r.keyId).reduce((a, [, n]) => a + n, 0)} 个字段，未加密 ${census.plaintext} 个）`,
+        `${r.resumedAfter ? `从${SEALED_TABLE_LABELS[r.resumedIn]} #${r.resumedAfter} 之后继续；` : ''}检查 ${r.scanned} 张工单，重写 ${r.rewritten} 张；${SEALED_TABLE_NAMES.filter((t) => t !== 'tickets')
+          .map((t) => `${SEALED_TABLE_LABELS[t]}检查 ${r.tables[t].scanned} 条、重写 ${r.tables[t].rewritten} 条`)
+          .join('，')}；均已用密钥 ${r.keyId} 加密（其他密钥下 ${Object.entries(census.byKey).filter(([id]) => id !== r.keyId).reduce((a, [, n]) => a + n, 0)} 个字段，未加密 ${census.plaintext} 个）`,
       );
     });
     return;

@@ -5,7 +5,9 @@ export interface CallTable {
   id: Generated<number>;
   switch_id: number;
   switch_call_id: string;
+  /** Sealed (./field-crypto-plugin.ts); lookups go through caller_hash, which the store fills. */
   caller: string | null;
+  caller_hash: Generated<string | null>;
   trunk: string | null;
   queue: string;
   agent: string | null;
@@ -40,6 +42,7 @@ export interface CallEventTable {
   type: string;
   at: string;
   received_at: string;
+  /** The event as the switch sent it (JSON), sealed whole. */
   payload: string;
 }
 
@@ -68,7 +71,9 @@ export interface SeatIntervalTable {
 
 export interface CallRestrictionTable {
   id: Generated<number>;
+  /** Sealed; lookups go through phone_hash, which the store fills. */
   phone: string;
+  phone_hash: Generated<string | null>;
   reason: string;
   note: string | null;
   days: number;
@@ -87,7 +92,9 @@ export interface CallRestrictionTable {
 export interface MissedCallTable {
   id: Generated<number>;
   call_id: number;
+  /** Sealed; lookups go through caller_hash, which the store fills. */
   caller: string | null;
+  caller_hash: Generated<string | null>;
   queue: string;
   missed_at: string;
   /** open → claimed → done */

@@ -290,7 +290,10 @@ export interface SmsDeliveryTable {
 
 /** Numbers that asked for no SMS from the platform. */
 export interface SmsOptOutTable {
+  id: Generated<number>;
+  /** Sealed (./field-crypto-plugin.ts); lookups go through phone_hash, which the store fills. */
   phone: string;
+  phone_hash: Generated<string | null>;
   note: string | null;
   created_by: number | null;
   created_at: string;
