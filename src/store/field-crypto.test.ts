@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FieldCrypto, FieldCryptoError, cipherAvailable, looksSealed, type FieldKeys } from './field-crypto.ts';
 import { ensureKeyFile, fieldKeysFromEnv, keySourceFor, readKeyFile, rotateKeyFile } from './field-keys.ts';
-import { FieldCryptoPlugin, sealTicketRow } from './field-crypto-plugin.ts';
-import { Kysely, SqliteDialect } from 'kysely';
+import { FieldCryptoPlugin, SEALED_TABLES, sealTicketRow } from './field-crypto-plugin.ts';
+import { Kysely, SqliteDialect, sql } from 'kysely';
 import SQLite from 'better-sqlite3';
 
 const K1 = Buffer.alloc(32, 1);
@@ -203,4 +203,73 @@ describe('field crypto plugin', () => {
       await db.destroy();
     }
   });
+});
+
+describe('field crypto plugin: every sealed table', () => {
+  // Each table of SEALED_TABLES but tickets, as a small table with a unique key `k` for upserts and a
+  // plain column `note`: what every kind of write leaves in the raw row, and what reads give back.
+  const tables = (Object.keys(SEALED_TABLES) as Array<keyof typeof SEALED_TABLES>).filter((t) => t !== 'tickets');
+  const valueFor = (table: string, n: number) => (table === 'call_events' ? JSON.stringify({ type: 'offered', caller: `1391234000${n}` }) : `1391234000${n}`);
+
+  for (const table of tables) {
+    const spec = SEALED_TABLES[table] as { columns: readonly string[]; hash?: { of: string; column: string } };
+    const col = spec.columns[0]!;
+    it(`${table}: insert, multi-row insert, update and upsert seal ${col}${spec.hash ? ` and fill ${spec.hash.column}` : ''}; SQL expressions are refused`, async () => {
+      const db = new Kysely<any>({ dialect: new SqliteDialect({ database: new SQLite(':memory:') }), plugins: [new FieldCryptoPlugin(one)] });
+      try {
+        let create = db.schema.createTable(table).addColumn('id', 'integer', (c) => c.primaryKey()).addColumn('k', 'text', (c) => c.unique()).addColumn('note', 'text').addColumn(col, 'text');
+        if (spec.hash) create = create.addColumn(spec.hash.column, 'text');
+        await create.execute();
+        const rawRow = (k: string) => db.withoutPlugins().selectFrom(table).selectAll().where('k', '=', k).executeTakeFirstOrThrow() as Promise<Record<string, any>>;
+        const expectSealed = async (k: string, plain: string | null) => {
+          const row = await rawRow(k);
+          if (plain === null) assert.equal(row[col], null, `${k}: null stays null`);
+          else {
+            assert.ok(looksSealed(row[col]), `${k}: ${col} sealed`);
+            assert.equal(one.open(row[col]), plain);
+          }
+          if (spec.hash) assert.equal(row[spec.hash.column], one.phoneLookupHash(plain === null ? null : table === 'call_events' ? null : plain), `${k}: hash`);
+          const read = await db.selectFrom(table).select(col).where('k', '=', k).executeTakeFirstOrThrow();
+          assert.equal(read[col], plain, `${k}: read opened`);
+        };
+
+        const writes: Array<[string, () => Promise<unknown>, Array<[string, string | null]>]> = [
+          ['one row', () => db.insertInto(table).values({ k: 'a', [col]: valueFor(table, 1), note: 'n' }).execute(), [['a', valueFor(table, 1)]]],
+          // The second row leaves the column out: DEFAULT, null, with a null hash.
+          ['several rows', () => db.insertInto(table).values([{ k: 'b', [col]: valueFor(table, 2) }, { k: 'c', note: 'x' }]).execute(), [['b', valueFor(table, 2)], ['c', null]]],
+          ['an update', () => db.updateTable(table).set({ [col]: valueFor(table, 3), note: 'y' }).where('k', '=', 'c').execute(), [['c', valueFor(table, 3)]]],
+          ['an update to null', () => db.updateTable(table).set({ [col]: null }).where('k', '=', 'b').execute(), [['b', null]]],
+          [
+            'an upsert from excluded',
+            () => db.insertInto(table).values({ k: 'a', [col]: valueFor(table, 4) }).onConflict((oc) => oc.column('k').doUpdateSet((eb) => ({ [col]: eb.ref(`excluded.${col}`), note: eb.ref('excluded.note') }))).execute(),
+            [['a', valueFor(table, 4)]],
+          ],
+          ['an upsert with a value', () => db.insertInto(table).values({ k: 'b', note: 'z' }).onConflict((oc) => oc.column('k').doUpdateSet({ [col]: valueFor(table, 5) })).execute(), [['b', valueFor(table, 5)]]],
+          ['an upsert leaving the column alone', () => db.insertInto(table).values({ k: 'c', [col]: valueFor(table, 6) }).onConflict((oc) => oc.column('k').doUpdateSet({ note: 'w' })).execute(), [['c', valueFor(table, 3)]]],
+        ];
+        for (const [name, write, expected] of writes) {
+          await write();
+          for (const [k, plain] of expected) await expectSealed(k, plain).catch((err: Error) => assert.fail(`${name}: ${err.message}`));
+        }
+        if (spec.hash) {
+          // A hash column written by hand is replaced by the hash of the value written with it.
+          await db.updateTable(table).set({ [col]: valueFor(table, 7), [spec.hash.column]: 'forged' }).where('k', '=', 'a').execute();
+          await expectSealed('a', valueFor(table, 7));
+        }
+
+        const refused: Array<[string, () => Promise<unknown>]> = [
+          ['an update with an expression', () => db.updateTable(table).set({ [col]: sql`upper(${sql.ref(col)})` }).execute()],
+          ['an update from another column', () => db.updateTable(table).set((eb) => ({ [col]: eb.ref('note') })).execute()],
+          ['an insert of an expression', () => db.insertInto(table).values({ k: 'd', [col]: sql`'13900000000'` }).execute()],
+          ['an upsert from another excluded column', () => db.insertInto(table).values({ k: 'a', note: '13900000000' }).onConflict((oc) => oc.column('k').doUpdateSet((eb) => ({ [col]: eb.ref('excluded.note') }))).execute()],
+          ['an insert from a select', () => db.insertInto(table).columns(['k', col]).expression((eb) => eb.selectFrom(table).select(['note as k', 'note'])).execute()],
+        ];
+        for (const [name, write] of refused) await assert.rejects(write(), new RegExp(`${table}\\.${col} 只能写入普通值`), name);
+        const dump = JSON.stringify(await db.withoutPlugins().selectFrom(table).selectAll().execute());
+        assert.ok(!/1391234000\d/.test(dump), 'no number in clear');
+      } finally {
+        await db.destroy();
+      }
+    });
+  }
 });
