@@ -21,6 +21,20 @@ const TAG_BYTES = 16;
 const SEALED = /^enc:([a-z0-9]+):([A-Za-z0-9_-]{1,32}):([A-Za-z0-9+/]+={0,2})$/;
 export const KEY_ID = /^[A-Za-z0-9_-]{1,32}$/;
 
+// IVs are drawn from the CSPRNG 256 at a time: one call per value cost as much as the cipher itself
+// when the switches' events are sealed by the thousand. The pool is replaced, never reused.
+const IV_POOL = 256;
+let ivPool = Buffer.alloc(0);
+let ivAt = 0;
+function freshIv(): Buffer {
+  if (ivAt + IV_BYTES > ivPool.length) {
+    ivPool = randomBytes(IV_BYTES * IV_POOL);
+    ivAt = 0;
+  }
+  ivAt += IV_BYTES;
+  return ivPool.subarray(ivAt - IV_BYTES, ivAt);
+}
+
 /** The keys a store's fields are sealed with: key id → 32 bytes, the current id, the lookup key. */
 export interface FieldKeys {
   current: string;
@@ -96,7 +110,7 @@ export class FieldCrypto {
   seal(value: string | null | undefined): string | null {
     if (value === null || value === undefined) return null;
     const { cipher, current } = this.keys;
-    const iv = randomBytes(IV_BYTES);
+    const iv = freshIv();
     const c = createCipheriv(cipher as CipherGCMTypes, this.cipherKey(cipher, current), iv, { authTagLength: TAG_BYTES });
     const body = Buffer.concat([c.update(value, 'utf8'), c.final()]);
     return `enc:${CIPHERS[cipher].tag}:${current}:${Buffer.concat([iv, c.getAuthTag(), body]).toString('base64')}`;
