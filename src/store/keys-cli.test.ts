@@ -1,5 +1,5 @@
 // `hotline keys status|rotate|reencrypt` as an operator runs them, on a SQLite data directory with
-// the demo's tickets: counts per key, a new key in the 0600 file, every value rewritten under it in
+// the demo's tickets and calls: counts per key, a new key in the 0600 file, every value rewritten under it in
 // batches; with the keys in the environment, rotate explains what to do instead. No key is printed.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -20,6 +20,8 @@ describe('hotline keys', () => {
     return { status: r.status, stdout: r.stdout, stderr: r.stderr };
   };
   let tickets = 0;
+  let calls = 0;
+  let callEvents = 0;
 
   before(async () => {
     const ctx = await bootstrap({ dataDir: dir });
@@ -41,6 +43,14 @@ describe('hotline keys', () => {
     assert.deepEqual(Object.keys(s.byKey), ['1']);
     assert.ok(s.byKey['1'] >= tickets, JSON.stringify(s.byKey));
     assert.deepEqual([s.plaintext, s.badHash], [0, 0]);
+    // The demo's calls: their callers and raw events are counted under the same key.
+    calls = s.tables.calls.rows;
+    callEvents = s.tables.call_events.rows;
+    assert.ok(calls > 0 && callEvents > calls, JSON.stringify(s.tables));
+    for (const table of ['calls', 'call_events', 'missed_calls']) assert.deepEqual(Object.keys(s.tables[table].byKey), s.tables[table].rows ? ['1'] : [], table);
+    assert.equal(s.tables.call_events.byKey['1'], callEvents);
+    const text = hotline(['status']);
+    assert.match(text.stdout, new RegExp(`通话 ${calls} 条、话务事件 ${callEvents} 条`));
   });
 
   it('rotate adds a current key to the 0600 file; reencrypt rewrites every value under it; nothing prints a key', () => {
@@ -59,6 +69,7 @@ describe('hotline keys', () => {
     assert.deepEqual([out.keyId, out.done, out.scanned], ['2', true, tickets]);
     assert.ok(out.rewritten > 0 && out.rewritten <= tickets);
     assert.deepEqual(Object.keys(out.census.byKey), ['2']);
+    assert.deepEqual([out.tables.calls.scanned, out.tables.calls.rewritten, out.tables.call_events.rewritten], [calls, calls, callEvents]);
     const text = hotline(['status']);
     assert.match(text.stdout, /当前密钥：2/);
     assert.match(text.stdout, /未加密 0 个/);
