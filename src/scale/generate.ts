@@ -302,6 +302,15 @@ export async function generateHistory(ctx: AppContext, options: GenerateOptions)
   const chain = await eventChain(ctx);
   const totals = { tickets: 0, duties: 0, events: 0, callbacks: 0, requests: 0, submissions: 0 };
   const hourCumulative = HOUR_WEIGHTS.map((_, i) => HOUR_WEIGHTS.slice(0, i + 1).reduce((a, b) => a + b, 0) / HOUR_WEIGHTS.reduce((a, b) => a + b, 0));
+  // One write is in flight while the next batch is built, so on PostgreSQL the server loads one
+  // batch while this process makes the next (the story loop yields now and then to feed the COPY).
+  let writing: Promise<void> | null = null;
+  let failed: unknown = null;
+  const written = async () => {
+    if (writing) await writing;
+    writing = null;
+    if (failed) throw failed;
+  };
   try {
     // Stories pile up across days and go out batchTickets at a time: few, large transactions.
     let stories: TicketRows[] = [];
@@ -312,7 +321,7 @@ export async function generateHistory(ctx: AppContext, options: GenerateOptions)
       const callbacks = stories.flatMap((s) => s.callbacks);
       const requests = stories.flatMap((s) => s.requests);
       const submissions = stories.flatMap((s) => s.submissions);
-      await writer.write([
+      const batches = [
         // The requester's data is sealed as the store keeps it (src/store/field-crypto-plugin.ts).
         { table: TICKETS, rows: stories.map((s) => sealTicketRow(ctx.store.crypto, s.ticket)) as never },
         { table: DUTIES, rows: duties as never },
@@ -320,7 +329,11 @@ export async function generateHistory(ctx: AppContext, options: GenerateOptions)
         { table: CALLBACKS, rows: callbacks as never },
         { table: REQUESTS, rows: requests as never },
         { table: SUBMISSIONS, rows: submissions as never },
-      ]);
+      ];
+      await written();
+      writing = writer.write(batches).catch((e: unknown) => {
+        failed = e;
+      });
       totals.tickets += stories.length;
       totals.duties += duties.length;
       totals.events += events.length;
@@ -348,12 +361,15 @@ export async function generateHistory(ctx: AppContext, options: GenerateOptions)
         seq += 1;
         stories.push(ticketStory(rng, world, ticketId++, `${ctx.city.code}${dayKey}${String(seq).padStart(6, '0')}`, Math.floor(createdMs), endMs, nextDutyId));
         if (stories.length >= batchTickets) await flush();
+        else if (writing && stories.length % 64 === 0) await new Promise(setImmediate);
       }
       lastNumbers.set(counterName, seq);
     }
     await flush();
+    await written();
     for (const [name, value] of lastNumbers) await setCounter(ctx, name, value);
   } finally {
+    await writing;
     await writer.close();
   }
   if (ctx.store.engine === 'postgres') {

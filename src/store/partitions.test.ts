@@ -139,6 +139,29 @@ describe('history partitioned by month [postgres]', { skip }, () => {
     assert.equal(numbers.rows[0]!.n, after);
   });
 
+  it('one statement of many tickets records every number once, refuses a number it repeats, and a renumbering moves its entry', async () => {
+    const agent = await t.as('agent1');
+    const made = await agent.post('/api/v1/tickets', intakeBody({ requester: { kind: 'person', name: '王五', phone: '13900003333' } }));
+    assert.equal(made.status, 201);
+    const db = t.ctx.store.db;
+    const many = (numbers: string[]) => sql`
+      insert into tickets (id, no, channel, origin, type, requester_kind, facts, special, status, created_at, updated_at)
+      select nextval(pg_get_serial_sequence('tickets', 'id')), v.no, channel, origin, type, requester_kind, facts, special, status, created_at - v.shift::interval, updated_at
+      from tickets, (values ${sql.join(numbers.map((no, i) => sql`(${no}, ${`${i} months`})`))}) as v(no, shift)
+      where tickets.no = ${made.body.no}`.execute(db);
+    const entries = async (like: string) =>
+      (await sql<{ no: string; ok: boolean }>`select n.no, exists (select 1 from tickets k where k.id = n.ticket_id and k.no = n.no) as ok
+        from ticket_numbers n where n.no like ${like} order by n.no`.execute(db)).rows;
+    const base = made.body.no as string;
+    await assert.rejects(many([`${base}-M1`, `${base}-M2`, `${base}-M1`]), (err: { code?: string; constraint?: string }) => err.code === '23505' && err.constraint === 'ticket_numbers_pkey');
+    assert.deepEqual(await entries(`${base}-M%`), []);
+    await many([`${base}-M1`, `${base}-M2`, `${base}-M3`]);
+    assert.deepEqual(await entries(`${base}-M%`), [`${base}-M1`, `${base}-M2`, `${base}-M3`].map((no) => ({ no, ok: true })));
+    await sql`update tickets set no = ${`${base}-M4`} where no = ${`${base}-M3`}`.execute(db);
+    assert.deepEqual(await entries(`${base}-M%`), [`${base}-M1`, `${base}-M2`, `${base}-M4`].map((no) => ({ no, ok: true })));
+    await assert.rejects(sql`update tickets set no = ${`${base}-M1`} where no = ${`${base}-M2`}`.execute(db), (err: { code?: string }) => err.code === '23505');
+  });
+
   it('a one-month report query reads only that month’s partition', async () => {
     const period = periodOf('monthly', `${far.year}-${String(far.month).padStart(2, '0')}`)!;
     const db = t.ctx.store.db;
