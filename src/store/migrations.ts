@@ -11,6 +11,7 @@ import { portalMigration } from './migration-portal.ts';
 import { interopKeysMigration } from './migration-interop.ts';
 import { auditChainMigration, loginLockoutMigration } from './migration-audit-chain.ts';
 import { auditChainAppendMigration } from './migration-audit-chain-append.ts';
+import { ticketKeysPerStatementMigration } from './migration-ticket-keys-per-statement.ts';
 import { totpMigration } from './migration-totp.ts';
 import { callsMigration } from './migration-calls.ts';
 import { historyPartitionsMigration } from './migration-history-partitions.ts';
@@ -459,6 +460,7 @@ class StaticProvider implements MigrationProvider {
       '2026-12-14-totp': totpMigration(this.engine),
       '2026-12-15-call-numbers-sealed': callNumbersSealedMigration(this.engine, () => storeCrypto(this.db)),
       '2026-12-16-audit-chain-append': auditChainAppendMigration(this.engine),
+      '2026-12-17-ticket-keys-per-statement': ticketKeysPerStatementMigration(this.engine),
     };
   }
 }
