@@ -1,6 +1,6 @@
 // The admin's API through HTTP on both engines: units (tree, add, edit, deactivate), users and roles
-// (change, deactivate, reset password), categories and their law-given limits, the city's default
-// limits. Every write is the admin's alone, bad input changes nothing, and each change leaves an
+// (change, deactivate, reset password, whether two-step login is on), categories and their
+// law-given limits, the city's default limits. Every write is the admin's alone, bad input changes nothing, and each change leaves an
 // audit event without personal data or passwords.
 import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -8,6 +8,7 @@ import { PASSWORD, describeEachEngine, startTestApp, type Client, type Response,
 import { newTicket, ok, view } from '../../test/support/handling.ts';
 import { applyCityConfig } from './seed.ts';
 import { LIMIT_KEYS } from '../domain/time-limits.ts';
+import { totpCode } from '../auth/totp.ts';
 
 function assertProblem(res: Response, status: number, names?: string): void {
   assert.equal(res.status, status, `expected ${status}, got ${res.status}: ${JSON.stringify(res.body)}`);
@@ -268,8 +269,27 @@ describeEachEngine('admin: units, users, categories and limits', (engine) => {
     assert.equal(list.status, 200);
     assert.deepEqual(
       list.body.items.find((u: any) => u.username === 'zjj.wyk'),
-      { username: 'zjj.wyk', displayName: DISPLAY_NAME, role: 'unit_staff', unit: 'ZJJ-WYK', active: true },
+      { username: 'zjj.wyk', displayName: DISPLAY_NAME, role: 'unit_staff', unit: 'ZJJ-WYK', active: true, totpEnabled: false },
     );
+  });
+
+  it('lists whether each user has two-step login: not while enrolling, once confirmed, and no longer after the admin resets it', async () => {
+    const totpEnabled = async (username: string) => {
+      const res = await admin.get('/api/v1/users');
+      assert.equal(res.status, 200);
+      return res.body.items.find((u: any) => u.username === username)?.totpEnabled;
+    };
+    assert.equal((await admin.post('/api/v1/users', { username: 'totp.user', password: PASSWORD, role: 'agent' })).status, 201);
+    const user = await t.as('totp.user');
+    assert.equal(await totpEnabled('totp.user'), false);
+    const secret = (await user.post('/api/v1/auth/totp/enrol')).body.secret as string;
+    assert.equal(await totpEnabled('totp.user'), false, 'a pending enrolment is not two-step login yet');
+    const confirmed = await user.post('/api/v1/auth/totp/confirm', { code: totpCode(secret, Date.parse(t.clock.now())) });
+    assert.equal(confirmed.status, 200, JSON.stringify(confirmed.body));
+    assert.equal(await totpEnabled('totp.user'), true);
+    assert.equal(await totpEnabled('admin'), false);
+    assert.equal((await admin.post('/api/v1/auth/admin/reset-totp', { username: 'totp.user' })).body.reset, true);
+    assert.equal(await totpEnabled('totp.user'), false);
   });
 
   it('changes a user’s role, unit and name; the change applies to their open session', async () => {

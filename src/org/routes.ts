@@ -120,9 +120,17 @@ export const orgRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { 
 
   app.get('/limits', { schema: { tags: ['organisation'], summary: '本市默认办理时限（只读）' }, onRequest: requireRole() }, async () => listLimits(ctx));
 
-  app.get('/users', { schema: { tags: ['organisation'], summary: '用户列表（管理员）' }, onRequest: requireRole('admin') }, async () => {
-    const rows = await ctx.store.db.selectFrom('users').select(['username', 'display_name', 'role', 'unit_id', 'active']).orderBy('id').execute();
-    return { items: rows.map((u) => ({ username: u.username, displayName: u.display_name, role: u.role, unit: ctx.org.get(u.unit_id)?.code ?? null, active: !!u.active })) };
+  app.get('/users', { schema: { tags: ['organisation'], summary: '用户列表（管理员）；totpEnabled：是否已启用两步验证' }, onRequest: requireRole('admin') }, async () => {
+    // totpEnabled tells the admin whose two-step login there is to reset; a pending enrolment does not count.
+    const rows = await ctx.store.db
+      .selectFrom('users as u')
+      .leftJoin('user_totp as t', 't.user_id', 'u.id')
+      .select(['u.username', 'u.display_name', 'u.role', 'u.unit_id', 'u.active', 't.enabled_at'])
+      .orderBy('u.id')
+      .execute();
+    return {
+      items: rows.map((u) => ({ username: u.username, displayName: u.display_name, role: u.role, unit: ctx.org.get(u.unit_id)?.code ?? null, active: !!u.active, totpEnabled: !!u.enabled_at })),
+    };
   });
 
   app.post<{ Body: NewUser }>(
