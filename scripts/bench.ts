@@ -43,7 +43,8 @@ const KB_PASSAGES = Number(process.env.BENCH_KB_PASSAGES ?? (quick ? 5_000 : 100
 const BOARD_DUTIES = Number(process.env.BENCH_BOARD_DUTIES ?? (quick ? 20_000 : 200_000));
 const EVAL_SQLITE = Number(process.env.BENCH_EVAL_SQLITE_TICKETS ?? (quick ? 20_000 : 1_000_000));
 const EVAL_PG = Number(process.env.BENCH_EVAL_PG_TICKETS ?? (quick ? 20_000 : 10_000_000));
-const log = (line: string) => !json && process.stderr.write(`${line}\n`);
+// Progress goes to stderr in both modes: with --json, stdout carries the JSON object alone.
+const log = (line: string) => process.stderr.write(`${line}\n`);
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',') ?? (process.argv.includes('--kb-only') ? ['kb'] : null);
 const runs = (part: string) => !only || only.includes(part);
 

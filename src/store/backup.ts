@@ -25,7 +25,9 @@ export async function tableRowCounts(db: Db, engine: Engine): Promise<Record<str
   const names =
     engine === 'sqlite'
       ? (await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name`.execute(db)).rows
-      : (await sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE' order by table_name`.execute(db)).rows;
+      : // A partitioned table counts its partitions' rows: the partitions themselves are left out.
+        (await sql<{ name: string }>`select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
+            where n.nspname = current_schema() and c.relkind in ('r', 'p') and not c.relispartition order by c.relname`.execute(db)).rows;
   const out: Record<string, number> = {};
   if (!names.length) return out;
   // One statement for all tables: the fuzz test counts before and after every request.
