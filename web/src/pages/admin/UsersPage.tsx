@@ -1,5 +1,7 @@
-// 用户与角色: every user with role and unit; create, change role / unit / name, deactivate or
-// reactivate (which ends their sessions), reset a password. An admin cannot demote or stop themself.
+// 用户与角色: every user with role, unit and whether two-step login is on; create, change role /
+// unit / name, deactivate or reactivate (which ends their sessions), reset a password, end all of a
+// user's sessions (强制退出), reset their two-step login (重置两步验证, for a lost phone). An admin
+// cannot demote, stop or reset the two-step login of themself.
 import { useMemo, useState } from 'react';
 import { Alert, App, Button, Form, Input, Modal, Popconfirm, Select, Space, Switch, Table, Tag, TreeSelect, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
@@ -22,6 +24,9 @@ const ROLE_COLORS: Record<string, string> = {
 };
 const ROLE_OPTIONS = (Object.keys(ROLE_LABELS) as Role[]).map((r) => ({ value: r, label: ROLE_LABELS[r] }));
 
+/** A row of GET /users: the admin list also says whether the user's two-step login is on. */
+type UserRow = AdminUser & { totpEnabled?: boolean };
+
 interface UserForm {
   username: string;
   displayName: string;
@@ -37,7 +42,7 @@ function unitTreeData(nodes: TreeNode<AdminUnit>[]): Array<{ value: string; titl
 export default function UsersPage() {
   const { message } = App.useApp();
   const { user: me } = useAuth();
-  const users = useApiData<{ items: AdminUser[] }>('/users');
+  const users = useApiData<{ items: UserRow[] }>('/users');
   const units = useApiData<{ items: AdminUnit[] }>('/units');
   const [query, setQuery] = useState('');
   const [role, setRole] = useState<string | undefined>();
@@ -111,6 +116,25 @@ export default function UsersPage() {
     }
   };
 
+  const revokeSessions = async (u: UserRow) => {
+    try {
+      const res = await api<{ revokedSessions: number }>('/auth/admin/revoke-sessions', { body: { username: u.username } });
+      message.success(res.revokedSessions ? `已强制退出 ${u.username}，${res.revokedSessions} 个登录会话已失效` : `${u.username} 没有需要结束的登录会话`);
+    } catch (err) {
+      message.error(errorText(err));
+    }
+  };
+
+  const resetTotp = async (u: UserRow) => {
+    try {
+      const res = await api<{ revokedSessions: number }>('/auth/admin/reset-totp', { body: { username: u.username } });
+      message.success(`已重置 ${u.username} 的两步验证${res.revokedSessions ? `，其 ${res.revokedSessions} 个登录会话已失效` : ''}`);
+      await users.reload();
+    } catch (err) {
+      message.error(errorText(err));
+    }
+  };
+
   const resetPassword = async () => {
     if (!resetting) return;
     const v = await pwForm.validateFields().catch(() => null);
@@ -127,7 +151,7 @@ export default function UsersPage() {
     }
   };
 
-  const columns: ColumnsType<AdminUser> = [
+  const columns: ColumnsType<UserRow> = [
     {
       title: '用户名',
       dataIndex: 'username',
@@ -160,9 +184,17 @@ export default function UsersPage() {
       render: (active: boolean) => (active ? <Tag color="success">启用</Tag> : <Tag>已停用</Tag>),
     },
     {
+      title: '两步验证',
+      dataIndex: 'totpEnabled',
+      width: 90,
+      render: (on: boolean | undefined, u) => (
+        <span data-testid={`totp-${u.username}`}>{on ? <Tag color="blue">已启用</Tag> : <Typography.Text type="secondary">未启用</Typography.Text>}</span>
+      ),
+    },
+    {
       title: '操作',
       key: 'actions',
-      width: 210,
+      width: 360,
       render: (_: unknown, u) => {
         const self = u.username === me?.username;
         return (
@@ -180,6 +212,37 @@ export default function UsersPage() {
             >
               重置密码
             </Button>
+            {/* A deactivated user has no sessions left: deactivation ended them and login is refused. */}
+            {u.active && (
+              <Popconfirm
+                title={`强制退出 ${u.username}？`}
+                description={self ? '您在其他设备和浏览器上的登录会话将全部失效；当前会话保留。' : '该用户所有已登录的会话立即失效，须重新登录（账号不受影响）。'}
+                okText="强制退出"
+                okButtonProps={{ danger: true }}
+                onConfirm={() => revokeSessions(u)}
+              >
+                <Button type="link" size="small" data-testid={`revoke-sessions-${u.username}`}>
+                  强制退出
+                </Button>
+              </Popconfirm>
+            )}
+            {u.totpEnabled && !self && (
+              <Popconfirm
+                title={`重置 ${u.username} 的两步验证？`}
+                description={
+                  <div style={{ maxWidth: 320 }}>
+                    该用户的两步验证密钥和恢复码将被删除，其所有登录会话立即失效。之后凭密码即可登录；如系统要求该角色使用两步验证，须在下次登录时重新绑定。
+                  </div>
+                }
+                okText="重置"
+                okButtonProps={{ danger: true }}
+                onConfirm={() => resetTotp(u)}
+              >
+                <Button type="link" size="small" danger data-testid={`reset-totp-${u.username}`}>
+                  重置两步验证
+                </Button>
+              </Popconfirm>
+            )}
             {u.active ? (
               <Popconfirm
                 title={`停用 ${u.username}？`}
@@ -236,17 +299,17 @@ export default function UsersPage() {
           </>
         }
       >
-        承办单位工作人员和负责人须指定所属单位，只能看到本单位及下级单位的工单。停用用户或重置密码会使其已登录的会话失效。
+        承办单位工作人员和负责人须指定所属单位，只能看到本单位及下级单位的工单。停用用户、重置密码、强制退出或重置两步验证都会使其已登录的会话失效。
       </PageTitle>
       {users.error && <Alert type="error" showIcon message={users.error} style={{ marginBottom: 12 }} />}
       <div data-testid="users-table">
-        <Table<AdminUser>
+        <Table<UserRow>
           rowKey="username"
           size="small"
           loading={users.loading}
           columns={columns}
           dataSource={rows}
-          scroll={{ x: 900 }}
+          scroll={{ x: 1140 }}
           pagination={{ defaultPageSize: 20, showSizeChanger: true, showTotal: (n) => `共 ${n} 个用户` }}
         />
       </div>
