@@ -107,6 +107,44 @@ interface CreateFigures {
   rssMax: number;
   /** Resident memory of the whole server (all processes) after the run, MB. */
   rssAfter: number;
+  /** PostgreSQL: what the server's connections were doing, on average over the run (sampled). */
+  waits: Record<string, number> | null;
+}
+
+/**
+ * Samples pg_stat_activity every 200 ms while `work` runs: the average number of the database's
+ * connections in each state — running a statement, waiting on a lock or on I/O (by wait event), or
+ * idle inside a transaction (waiting for the server process to send the next statement). Where a
+ * queue forms is where the create rate stops growing with processes.
+ */
+async function sampledWaits<T>(databaseUrl: string, work: () => Promise<T>): Promise<{ result: T; waits: Record<string, number> }> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  const totals = new Map<string, number>();
+  let samples = 0;
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const { rows } = await client.query<{ what: string; n: string }>(`
+        select case when state = 'idle in transaction' then 'idle in transaction'
+                    when wait_event is not null then wait_event_type || ':' || wait_event
+                    else 'running' end as what, count(*) as n
+        from pg_stat_activity
+        where datname = current_database() and pid <> pg_backend_pid() and state in ('active', 'idle in transaction')
+        group by 1`);
+      for (const r of rows) totals.set(r.what, (totals.get(r.what) ?? 0) + Number(r.n));
+      samples++;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  })();
+  try {
+    const result = await work();
+    return { result, waits: Object.fromEntries([...totals].map(([k, v]) => [k, Math.round((v / Math.max(1, samples)) * 10) / 10] as const).sort((a, b) => b[1] - a[1])) };
+  } finally {
+    running = false;
+    await loop;
+    await client.end();
+  }
 }
 
 /**
@@ -141,8 +179,9 @@ async function httpCreates(databaseUrl: string | null, workers: number): Promise
     log(`  warming up (3 s)…`);
     await autocannon({ url: base, connections: CONNECTIONS, duration: 3, requests });
     log(`  creating tickets through HTTP: ${CONNECTIONS} clients for ${SECONDS} s, ${workers} process${workers > 1 ? 'es' : ''}…`);
-    const r = await autocannon({ url: base, connections: CONNECTIONS, duration: SECONDS, requests });
-    return { perSecond: Math.round(r['2xx'] / r.duration), p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx + r.errors, total: r['2xx'], rssMax, rssAfter: treeRssMb(server.pid!) };
+    const run = () => autocannon({ url: base, connections: CONNECTIONS, duration: SECONDS, requests });
+    const { result: r, waits } = databaseUrl ? await sampledWaits(databaseUrl, run) : { result: await run(), waits: null };
+    return { perSecond: Math.round(r['2xx'] / r.duration), p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx + r.errors, total: r['2xx'], rssMax, rssAfter: treeRssMb(server.pid!), waits };
   } finally {
     clearInterval(sampler);
     server.kill('SIGTERM');
@@ -388,6 +427,8 @@ try {
           bare_insert_pg_per_s: pgCreates.bare,
           rss_pg_mb_1proc: pgCreates.one.rssMax,
           rss_pg_mb_2proc_per_process: pgCreates.two.rssMax,
+          create_pg_connections_1proc: pgCreates.one.waits,
+          create_pg_connections_2proc: pgCreates.two.waits,
         }
       : {}),
     ...(kbSqlite ? { kb_passages: kbSqlite.passages, kb_index_per_s: kbSqlite.indexPerSecond, kb_searches: kbSqlite.searches, kb_search_p50_ms: kbSqlite.p50, kb_search_p95_ms: kbSqlite.p95, kb_search_p99_ms: kbSqlite.p99 } : {}),
@@ -415,6 +456,9 @@ try {
       add('tickets created/s through HTTP, PostgreSQL, 2 processes (--workers 2)', n(pgCreates.two.perSecond), n(pgCreates.bare), String(ratio(pgCreates.two.perSecond, pgCreates.bare, true)));
       add('create latency p99, PostgreSQL, 1 / 2 processes', `${pgCreates.one.p99} / ${pgCreates.two.p99} ms`);
       add('server resident memory under load, PostgreSQL: 1 process / largest of 2', `${pgCreates.one.rssMax} / ${pgCreates.two.rssMax} MB`);
+      const waits = (w: Record<string, number> | null) => Object.entries(w ?? {}).slice(0, 4).map(([k, v]) => `${k} ${v}`).join(', ');
+      add('PostgreSQL connections during the creates, average by state: 1 process', waits(pgCreates.one.waits));
+      add('the same, 2 processes', waits(pgCreates.two.waits));
     }
     if ((http?.non2xx ?? 0) + (pgCreates ? pgCreates.one.non2xx + pgCreates.two.non2xx : 0) > 0 || http) add('non-2xx or errors during the create runs', String((http?.non2xx ?? 0) + (pgCreates ? pgCreates.one.non2xx + pgCreates.two.non2xx : 0)));
     for (const [name, kb] of [['SQLite', kbSqlite], ['PostgreSQL', kbPostgres]] as const) {

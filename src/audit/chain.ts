@@ -12,14 +12,14 @@
 // - SQLite: writers are serialized (one connection, one transaction at a time), so an event is
 //   chained as it is inserted: the head is the last row, the new row gets id and position after it.
 // - PostgreSQL: the events a transaction writes are kept aside and inserted, chained, just before
-//   it commits (`beforeCommit` in src/store/db.ts), by one call of a server-side function that
-//   takes an advisory transaction lock, reads the head, draws the ids and inserts. The lock is the
-//   last lock the transaction takes and is held only for that statement and the commit, so it never
-//   waits while holding it (no deadlock with row locks) and writers stay parallel until their last
-//   milliseconds. One statement rather than four round trips matters under load: every round trip
-//   made while holding the lock waits for a busy event loop, and every other writer waits with it.
-//   Chain order is commit order; `chain_seq` numbers it. (A transaction does not read back its own
-//   events; the use-cases never do.)
+//   it commits: `beforeCommit` (src/store/db.ts) writes them, each with its canonical content, as
+//   one row of `audit_pending`, and a deferred trigger on that table chains them inside the COMMIT
+//   (src/store/migration-audit-chain-at-commit.ts): it takes an advisory transaction lock, reads
+//   the head, draws the ids and inserts (audit_chain_append). The lock is the last lock the
+//   transaction takes and is held only within the server's commit, so it never waits while holding
+//   it (no deadlock with row locks), and no round trip to this process happens under it: a busy
+//   event loop cannot keep every other writer waiting. Chain order is commit order; `chain_seq`
+//   numbers it. (A transaction does not read back its own events; the use-cases never do.)
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db, Tx } from '../store/db.ts';
@@ -27,8 +27,6 @@ import { beforeCommit, isManagedTransaction } from '../store/db.ts';
 import { chainAnchor } from './archive-records.ts';
 
 export const GENESIS = '0'.repeat(64);
-/** Key of the chain's advisory lock on PostgreSQL (a constant unique in this database). */
-const CHAIN_LOCK_KEY = 12_345_008;
 
 /** The columns of an event that its hash covers. */
 export interface ChainContent {
@@ -124,15 +122,14 @@ async function insertPending(tx: Tx): Promise<void> {
 }
 
 /**
- * PostgreSQL: inserts this transaction's events after the chain's head, in one statement: the
- * function takes the lock, reads the head, draws the ids (so on both engines the chain runs in id
- * order) and hashes each event's canonical content, prepared here, after the previous hash. The
- * events reach the table only here, at the end of their transaction, already chained (no UPDATE
- * ever touches the table).
+ * PostgreSQL: hands this transaction's events to the chain, which appends them at its commit: under
+ * the chain's lock the server draws their ids (so on both engines the chain runs in id order) and
+ * hashes each event's canonical content, prepared here, after the previous hash. The events reach
+ * the table only then, already chained (no UPDATE ever touches the table).
  */
 async function insertChained(tx: Tx, list: EventValues[]): Promise<void> {
   const batch = list.map((row) => ({ row, tail: canonicalTail(row) }));
-  await sql`select audit_chain_append(${CHAIN_LOCK_KEY}, ${JSON.stringify(batch)}::jsonb)`.execute(tx);
+  await tx.insertInto('audit_pending').values({ batch: JSON.stringify(batch) }).execute();
 }
 
 /** Chains every event not yet chained, in id order (the migration, for the events written before it). */

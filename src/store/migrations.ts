@@ -12,6 +12,7 @@ import { interopKeysMigration } from './migration-interop.ts';
 import { auditChainMigration, loginLockoutMigration } from './migration-audit-chain.ts';
 import { auditChainAppendMigration } from './migration-audit-chain-append.ts';
 import { ticketKeysPerStatementMigration } from './migration-ticket-keys-per-statement.ts';
+import { auditChainAtCommitMigration } from './migration-audit-chain-at-commit.ts';
 import { totpMigration } from './migration-totp.ts';
 import { callsMigration } from './migration-calls.ts';
 import { historyPartitionsMigration } from './migration-history-partitions.ts';
@@ -461,6 +462,7 @@ class StaticProvider implements MigrationProvider {
       '2026-12-15-call-numbers-sealed': callNumbersSealedMigration(this.engine, () => storeCrypto(this.db)),
       '2026-12-16-audit-chain-append': auditChainAppendMigration(this.engine),
       '2026-12-17-ticket-keys-per-statement': ticketKeysPerStatementMigration(this.engine),
+      '2026-12-18-audit-chain-at-commit': auditChainAtCommitMigration(this.engine),
     };
   }
 }

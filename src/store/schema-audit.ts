@@ -37,3 +37,13 @@ export interface AuditArchiveTicketTable {
 export interface AuditArchiveGateTable {
   archive_id: number;
 }
+
+/**
+ * PostgreSQL only: a committing transaction's audit events, chained by a trigger inside its COMMIT
+ * and deleted there (src/store/migration-audit-chain-at-commit.ts), so no committed row remains.
+ */
+export interface AuditPendingTable {
+  id: Generated<number>;
+  /** JSON [{ row, tail }]: each event's columns and its canonical content after the id. */
+  batch: string;
+}

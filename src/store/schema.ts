@@ -4,7 +4,7 @@ import type { Generated } from 'kysely';
 import type { QcCaseDecisionTable, QcTranscriptTable, QualityReviewTable, QualitySampleTable } from './schema-quality.ts';
 import type { PortalPhotoTable, PortalRatingTable, PortalSecretTable, RatingReviewTable } from './schema-portal.ts';
 import type { CallEventTable, CallRestrictionTable, CallTable, MessageReplyTable, MessageTable, MissedCallAttemptTable, MissedCallTable, SeatIntervalTable, SeatTable } from './schema-calls.ts';
-import type { AuditArchiveGateTable, AuditArchiveTable, AuditArchiveTicketTable } from './schema-audit.ts';
+import type { AuditArchiveGateTable, AuditArchiveTable, AuditArchiveTicketTable, AuditPendingTable } from './schema-audit.ts';
 
 export interface UnitTable {
   id: Generated<number>;
@@ -460,6 +460,7 @@ export interface Database {
   ticket_links: TicketLinkTable;
   events: EventTable;
   audit_archives: AuditArchiveTable;
+  audit_pending: AuditPendingTable;
   audit_archive_tickets: AuditArchiveTicketTable;
   audit_archive_gate: AuditArchiveGateTable;
   login_failures: LoginFailureTable;
