@@ -109,6 +109,8 @@ interface CreateFigures {
   rssAfter: number;
   /** PostgreSQL: what the server's connections were doing, on average over the run (sampled). */
   waits: Record<string, number> | null;
+  /** The created tickets signed for (签收) by their lead unit's staff, through HTTP. */
+  signs: { perSecond: number; p50: number; p99: number; non2xx: number; total: number };
 }
 
 /**
@@ -150,7 +152,10 @@ async function sampledWaits<T>(databaseUrl: string, work: () => Promise<T>): Pro
 /**
  * Tickets created through POST /api/v1/tickets by 32 concurrent clients against a real server
  * process (each request: validation, duplicate check, ticket number, ticket row, duties with
- * deadlines, audit events, outbox SMS, one transaction, the created ticket in the answer).
+ * deadlines, audit events, outbox SMS, one transaction, the created ticket in the answer); then
+ * every ticket created is signed for (签收) by a staff member of its lead unit, by 32 clients: the
+ * action rate (state check, the sign duty completed, the reply duty opened with its deadline, the
+ * audit event, the ticket in the answer).
  */
 async function httpCreates(databaseUrl: string | null, workers: number): Promise<CreateFigures> {
   const dataDir = mkdtempSync(join(tmpdir(), 'hotline-bench-'));
@@ -168,12 +173,19 @@ async function httpCreates(databaseUrl: string | null, workers: number): Promise
     const login = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'bench', password: 'bench-password' }) });
     const { token } = (await login.json()) as { token: string };
     let n = 0;
+    // Each created ticket's number and lead unit, read from the answer (a regular expression: parsing
+    // every answer would take the load generator's share of the two cores).
+    const created: Array<{ no: string; unit: string }> = [];
     const requests = [
       {
         method: 'POST',
         path: '/api/v1/tickets',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
         setupRequest: (req: { body?: string }) => ({ ...req, body: intakeBody(n++) }),
+        onResponse: (status: number, body: string) => {
+          const m = status === 201 ? /"no":"([^"]+)"[\s\S]*?"leadUnit":\{"code":"([^"]+)"/.exec(body) : null;
+          if (m) created.push({ no: m[1]!, unit: m[2]! });
+        },
       },
     ];
     log(`  warming up (3 s)…`);
@@ -181,13 +193,44 @@ async function httpCreates(databaseUrl: string | null, workers: number): Promise
     log(`  creating tickets through HTTP: ${CONNECTIONS} clients for ${SECONDS} s, ${workers} process${workers > 1 ? 'es' : ''}…`);
     const run = () => autocannon({ url: base, connections: CONNECTIONS, duration: SECONDS, requests });
     const { result: r, waits } = databaseUrl ? await sampledWaits(databaseUrl, run) : { result: await run(), waits: null };
-    return { perSecond: Math.round(r['2xx'] / r.duration), p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx + r.errors, total: r['2xx'], rssMax, rssAfter: treeRssMb(server.pid!), waits };
+    const signs = await httpSigns(base, env, created);
+    return { perSecond: Math.round(r['2xx'] / r.duration), p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx + r.errors, total: r['2xx'], rssMax, rssAfter: treeRssMb(server.pid!), waits, signs };
   } finally {
     clearInterval(sampler);
     server.kill('SIGTERM');
     await new Promise((r) => server.once('exit', r));
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** Signs for every ticket in `tickets` as a staff member of its lead unit (one account per unit). */
+async function httpSigns(base: string, env: NodeJS.ProcessEnv, tickets: Array<{ no: string; unit: string }>): Promise<CreateFigures['signs']> {
+  const cli = join(ROOT, 'bin', 'hotline.js');
+  const tokens = new Map<string, string>();
+  for (const unit of new Set(tickets.map((t) => t.unit))) {
+    const username = `bench.${unit.toLowerCase()}`;
+    const made = spawnSync(process.execPath, [cli, 'user', 'create', '--username', username, '--password', 'bench-password', '--role', 'unit_staff', '--unit', unit], { env, encoding: 'utf8' });
+    if (made.status !== 0) throw new Error(made.stderr);
+    const login = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: 'bench-password' }) });
+    tokens.set(unit, ((await login.json()) as { token: string }).token);
+  }
+  log(`  signing for the ${tickets.length.toLocaleString('en')} tickets as their units' staff: ${CONNECTIONS} clients…`);
+  let next = 0;
+  const r = await autocannon({
+    url: base,
+    connections: CONNECTIONS,
+    amount: tickets.length,
+    requests: [
+      {
+        method: 'POST',
+        setupRequest: (req: { path?: string }) => {
+          const t = tickets[next++ % tickets.length]!;
+          return { ...req, path: `/api/v1/tickets/${t.no}/actions/sign`, headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.get(t.unit)}` }, body: '{}' };
+        },
+      },
+    ],
+  });
+  return { perSecond: Math.round(r['2xx'] / r.duration), p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx + r.errors, total: r['2xx'] };
 }
 
 const BARE_TICKET_INSERT = `insert into tickets (no, channel, origin, type, requester_kind, requester_name, requester_phone, confidential, facts, address, special, status, round, provisional, supervised, repeat_count, created_at, updated_at)
@@ -415,12 +458,20 @@ try {
           product_to_bare_ratio: ratio(http.perSecond, bare, true),
           rss_mb: http.rssMax,
           rss_after_mb: http.rssAfter,
+          sign_per_s: http.signs.perSecond,
+          sign_p50_ms: http.signs.p50,
+          sign_p99_ms: http.signs.p99,
+          sign_non2xx: http.signs.non2xx,
         }
       : {}),
     ...(pgCreates
       ? {
           create_pg_per_s_1proc: pgCreates.one.perSecond,
           create_pg_p99_ms_1proc: pgCreates.one.p99,
+          sign_pg_per_s_1proc: pgCreates.one.signs.perSecond,
+          sign_pg_p99_ms_1proc: pgCreates.one.signs.p99,
+          sign_pg_per_s_2proc: pgCreates.two.signs.perSecond,
+          sign_pg_p99_ms_2proc: pgCreates.two.signs.p99,
           create_pg_per_s_2proc: pgCreates.two.perSecond,
           create_pg_p99_ms_2proc: pgCreates.two.p99,
           create_pg_non2xx: pgCreates.one.non2xx + pgCreates.two.non2xx,
@@ -450,17 +501,20 @@ try {
       add(`tickets created/s through HTTP, ${CONNECTIONS} clients, SQLite (bare: one-row insert per transaction, same table)`, n(http.perSecond), n(bare), String(ratio(http.perSecond, bare, true)));
       add('create latency p50 / p99, SQLite', `${http.p50} / ${http.p99} ms`);
       add('server resident memory, SQLite: largest under load / after', `${http.rssMax} / ${http.rssAfter} MB`);
+      add(`tickets signed for (签收) by their units' staff/s through HTTP, ${CONNECTIONS} clients, SQLite: rate, p50 / p99`, `${n(http.signs.perSecond)}, ${http.signs.p50} / ${http.signs.p99} ms`);
     }
     if (pgCreates) {
       add(`tickets created/s through HTTP, PostgreSQL, 1 process (bare: one-row insert per transaction from ${CONNECTIONS} connections)`, n(pgCreates.one.perSecond), n(pgCreates.bare), String(ratio(pgCreates.one.perSecond, pgCreates.bare, true)));
       add('tickets created/s through HTTP, PostgreSQL, 2 processes (--workers 2)', n(pgCreates.two.perSecond), n(pgCreates.bare), String(ratio(pgCreates.two.perSecond, pgCreates.bare, true)));
       add('create latency p99, PostgreSQL, 1 / 2 processes', `${pgCreates.one.p99} / ${pgCreates.two.p99} ms`);
+      add('tickets signed for/s through HTTP, PostgreSQL, 1 / 2 processes (p99)', `${n(pgCreates.one.signs.perSecond)} / ${n(pgCreates.two.signs.perSecond)} (${pgCreates.one.signs.p99} / ${pgCreates.two.signs.p99} ms)`);
       add('server resident memory under load, PostgreSQL: 1 process / largest of 2', `${pgCreates.one.rssMax} / ${pgCreates.two.rssMax} MB`);
       const waits = (w: Record<string, number> | null) => Object.entries(w ?? {}).slice(0, 4).map(([k, v]) => `${k} ${v}`).join(', ');
       add('PostgreSQL connections during the creates, average by state: 1 process', waits(pgCreates.one.waits));
       add('the same, 2 processes', waits(pgCreates.two.waits));
     }
-    if ((http?.non2xx ?? 0) + (pgCreates ? pgCreates.one.non2xx + pgCreates.two.non2xx : 0) > 0 || http) add('non-2xx or errors during the create runs', String((http?.non2xx ?? 0) + (pgCreates ? pgCreates.one.non2xx + pgCreates.two.non2xx : 0)));
+    const failed = [http, pgCreates?.one, pgCreates?.two].reduce((sum, f) => sum + (f ? f.non2xx + f.signs.non2xx : 0), 0);
+    if (http || pgCreates) add('non-2xx or errors during the create and sign runs', String(failed));
     for (const [name, kb] of [['SQLite', kbSqlite], ['PostgreSQL', kbPostgres]] as const) {
       if (!kb) continue;
       add(`knowledge-base search over ${n(kb.passages)} passages, ${name}: p50 / p95 / p99`, `${kb.p50} / ${kb.p95} / ${kb.p99} ms`);
