@@ -31,6 +31,10 @@ export interface EvaluationFigures {
   barePageP50: number;
   /** The centre's list of one unit's tickets in progress, sorted by deadline, p50 ms. */
   listP50: number;
+  /** Other lists the centre opens, p50 ms: every overdue ticket by deadline; the month's complaints, newest first; the month's tickets whose facts say 多次反映. */
+  listRedP50: number;
+  listMonthTypeP50: number;
+  listWordP50: number;
   /** The month's 月报 built city-wide the first time (its tickets' keywords segmented and kept), ms. */
   reportMs: number;
   /** The same 月报 built again (keywords read back), ms. */
@@ -111,6 +115,15 @@ export async function evaluationBench(engine: 'sqlite' | 'postgres', tickets: nu
     const unitCode = busiest?.lead_unit_id ? ctx.org.get(Number(busiest.lead_unit_id))?.code : undefined;
     const list: number[] = [];
     for (let i = 0; i < 9; i++) list.push(await timed(() => listTickets(ctx, centre, { status: 'in_progress', unit: unitCode, sort: 'due', pageSize: 20 })));
+    const listed = async (query: Parameters<typeof listTickets>[2]) => {
+      const times: number[] = [];
+      for (let i = 0; i < 9; i++) times.push(await timed(() => listTickets(ctx, centre, { pageSize: 20, ...query })));
+      return round1(median(times));
+    };
+    const monthFrom = new Date(Date.parse(`${MONTH}-01T00:00:00+08:00`)).toISOString();
+    const listRedP50 = await listed({ light: 'red', sort: 'due' });
+    const listMonthTypeP50 = await listed({ type: 'complaint', from: monthFrom, to, sort: 'created' });
+    const listWordP50 = await listed({ q: '多次反映', from: monthFrom, to });
     log(`  month report ${MONTH}…`);
     // The first 月报 over the month segments its tickets' facts and keeps their keywords; the second reads them.
     const month = periodAt('monthly', `${MONTH}-15T12:00:00+08:00`);
@@ -130,6 +143,9 @@ export async function evaluationBench(engine: 'sqlite' | 'postgres', tickets: nu
       pageP95: round1(pct(page, 0.95)),
       barePageP50: round1(median(barePage)),
       listP50: round1(median(list)),
+      listRedP50,
+      listMonthTypeP50,
+      listWordP50,
       reportMs: Math.round(reportMs),
       reportAgainMs: Math.round(reportAgainMs),
     };

@@ -439,6 +439,9 @@ try {
           [`ticket_page_${key}_p95_ms`]: e.pageP95,
           [`ticket_page_${key}_bare_p50_ms`]: e.barePageP50,
           [`ticket_list_${key}_p50_ms`]: e.listP50,
+          [`ticket_list_${key}_overdue_p50_ms`]: e.listRedP50,
+          [`ticket_list_${key}_month_complaints_p50_ms`]: e.listMonthTypeP50,
+          [`ticket_list_${key}_month_word_p50_ms`]: e.listWordP50,
           [`month_report_${key}_ms`]: e.reportMs,
         }
       : {};
@@ -532,6 +535,7 @@ try {
       add(`monthly evaluation of ${e.units} units, ${name}, ${n(e.tickets)} tickets: median of 3 (bare: the month's sign duties per unit in one GROUP BY)`, `${median(e.runs)} ms`, `${e.bareEvalMs} ms`, String(ratio(median(e.runs), e.bareEvalMs, false)));
       add(`ticket page with its timeline, ${name}, ${n(e.tickets)} tickets: p50 / p95 (bare: ticket, duties, events by key)`, `${e.pageP50} / ${e.pageP95} ms`, `${e.barePageP50} ms`, String(ratio(e.pageP50, e.barePageP50, false)));
       add(`ticket list, one unit's tickets in progress by deadline, ${name}: p50`, `${e.listP50} ms`);
+      add(`ticket lists, ${name}, p50: every overdue ticket by deadline / the month's complaints, newest first / the month's tickets whose facts say 多次反映`, `${e.listRedP50} / ${e.listMonthTypeP50} / ${e.listWordP50} ms`);
       add(`month report (月报), city-wide, ${name}`, `${e.reportMs} ms`);
     }
     if (!pgAdmin && wantsPostgres) add('PostgreSQL figures', 'skipped: no PostgreSQL server (HOTLINE_BENCH_PG_URL unset, no server binaries), or BENCH_PG=0');
