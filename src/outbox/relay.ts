@@ -54,7 +54,7 @@ export async function relayOnce(ctx: AppContext, gateway: SmsGateway, options: S
   for (const msg of batch) {
     const message = JSON.parse(msg.payload) as SmsMessage;
     const base = { id: msg.id, attempts: msg.attempts, message };
-    if (await isOptedOut(ctx.store.db, message.to)) {
+    if (await isOptedOut(ctx, message.to)) {
       outcomes.push({ ...base, status: 'opted_out' });
       continue;
     }

@@ -2,10 +2,9 @@
 // this list when it is due, so an opt-out also stops messages already waiting in the outbox. The
 // numbers are sealed at rest: a number is found by its keyed lookup hash.
 import type { AppContext } from '../server/context.ts';
-import type { Db, Tx } from '../store/db.ts';
 import type { FieldCrypto } from '../store/field-crypto.ts';
 import type { Actor } from '../auth/actor.ts';
-import { inTransaction, storeCrypto } from '../store/db.ts';
+import { inTransaction } from '../store/db.ts';
 import { maskPhone } from '../domain/masking.ts';
 import { writeEvent } from '../audit/events.ts';
 import { invalid } from '../server/problem.ts';
@@ -21,10 +20,8 @@ function optOutHash(crypto: FieldCrypto, phone: string): string {
   return crypto.phoneLookupHash(normalizePhone(phone)) ?? '';
 }
 
-/** `crypto` defaults to the store's (given the store's db rather than a transaction). */
-export async function isOptedOut(db: Db | Tx, phone: string, crypto: FieldCrypto | undefined = storeCrypto(db)): Promise<boolean> {
-  if (!crypto) throw new Error('isOptedOut: no field keys for this database handle');
-  const row = await db.selectFrom('sms_opt_outs').select('id').where('phone_hash', '=', optOutHash(crypto, phone)).executeTakeFirst();
+export async function isOptedOut(ctx: AppContext, phone: string): Promise<boolean> {
+  const row = await ctx.store.db.selectFrom('sms_opt_outs').select('id').where('phone_hash', '=', optOutHash(ctx.store.crypto, phone)).executeTakeFirst();
   return Boolean(row);
 }
 

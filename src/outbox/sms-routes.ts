@@ -15,7 +15,7 @@ export const smsRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { 
   app.get<{ Querystring: { phone: string } }>(
     '/sms/opt-outs/status',
     { schema: { tags: ['sms'], summary: '某号码是否拒收短信', querystring: obj({ phone: text(30, 7) }, ['phone']) }, onRequest: requireRole('centre', 'team_lead', 'agent', 'admin') },
-    async (request) => ({ phone: maskPhone(request.query.phone), optedOut: await isOptedOut(ctx.store.db, request.query.phone) }),
+    async (request) => ({ phone: maskPhone(request.query.phone), optedOut: await isOptedOut(ctx, request.query.phone) }),
   );
 
   app.put<{ Body: { phone: string; optedOut: boolean; note?: string } }>(

@@ -7,7 +7,7 @@ import type { AppContext } from '../server/context.ts';
 import { actorOf, requireRole } from '../auth/plugin.ts';
 import { SATISFACTION_LEVELS, TICKET_TYPES } from '../domain/ticket-types.ts';
 import { notFound } from '../server/problem.ts';
-import { unitCanSee } from '../tickets/model.ts';
+import { ticketNumbered, unitCanSee } from '../tickets/model.ts';
 import { loadPortalSecret, PortalSigner, tooMany } from './security.ts';
 import { newPortalState, portalCategories, rateRequest, submitRequest, trackRequest, PHOTO_LIMITS, type PortalState, type PortalSubmission } from './service.ts';
 
@@ -140,7 +140,7 @@ export const portalRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
     '/portal/tickets/:no/photos',
     { schema: { tags: ['portal'], summary: '工单的网站上传照片', params: { type: 'object', properties: { no: str(40) }, required: ['no'] } }, onRequest: requireRole(...STAFF) },
     async (request) => {
-      const t = await ctx.store.db.selectFrom('tickets').select('id').where('no', '=', request.params.no).executeTakeFirst();
+      const t = await ticketNumbered(ctx.store.db, request.params.no).select('id').executeTakeFirst();
       if (!t || !(await unitCanSee(ctx.store.db, actorOf(request), t.id))) throw notFound(`工单 ${request.params.no} 不存在`);
       const rows = await ctx.store.db.selectFrom('portal_photos').select(['id', 'mime', 'size', 'created_at']).where('ticket_id', '=', t.id).orderBy('id').execute();
       return { items: rows.map((r) => ({ id: Number(r.id), mime: r.mime, size: r.size, url: `/api/v1/portal/photos/${r.id}` })) };

@@ -16,6 +16,7 @@ import { openReview } from '../ratings/reviews.ts';
 import { formatShanghai } from '../domain/deadline.ts';
 import { RateLimiter, tooMany, type PortalSigner } from './security.ts';
 import type { TicketStatus } from '../domain/ticket-states.ts';
+import { ticketNumbered } from '../tickets/model.ts';
 
 /** Who the audit log names for what a citizen does on the portal (no user account). */
 export const PORTAL_ACTOR: Actor = { userId: 0, username: 'portal', displayName: '网站诉求人', role: 'agent', unitId: null, unitScope: null };
@@ -102,7 +103,7 @@ export async function submitRequest(ctx: AppContext, state: PortalState, ip: str
     });
     if (files.length) {
       await inTransaction(ctx.store.db, async (tx) => {
-        const ticket = await tx.selectFrom('tickets').select('id').where('no', '=', created.no).executeTakeFirstOrThrow();
+        const ticket = await ticketNumbered(tx, created.no).select('id').executeTakeFirstOrThrow();
         const now = ctx.clock.now();
         await tx
           .insertInto('portal_photos')
@@ -124,7 +125,7 @@ async function lookUp(ctx: AppContext, state: PortalState, ip: string, no: strin
   const nowMs = Date.parse(ctx.clock.now());
   const key = no.toUpperCase();
   if (state.failuresByIp.blocked(ip, nowMs) || state.failuresByTicket.blocked(key, nowMs) || !state.lookups.take(ip, nowMs)) throw tooMany();
-  const t = await ctx.store.db.selectFrom('tickets').selectAll().where('no', '=', key).executeTakeFirst();
+  const t = await ticketNumbered(ctx.store.db, key).selectAll().executeTakeFirst();
   const digits = t?.requester_phone?.replace(/\D/g, '') ?? '';
   if (!t || digits.length < 4 || digits.slice(-4) !== last4) {
     state.failuresByIp.take(ip, nowMs);

@@ -9,6 +9,7 @@ import { conflict, forbidden, invalid, notFound } from '../server/problem.ts';
 import { CASE_KINDS, checkTicket, DEFAULT_QUALITY, meanScore, QC_RULES, shiftOf, type QcHit, type QcTicket, type QualityConfig } from '../domain/agent-qc.ts';
 import { formatShanghai } from '../domain/deadline.ts';
 import { asBody, onlyFields, period, requiredText, type Period } from './input.ts';
+import { ticketNumbered } from '../tickets/model.ts';
 
 export const SEES_ALL_AGENTS = ['team_lead', 'centre', 'admin'] as const;
 const seesAll = (actor: Actor) => (SEES_ALL_AGENTS as readonly string[]).includes(actor.role);
@@ -205,7 +206,7 @@ async function decisionsFor(ctx: AppContext, ticketIds: number[]) {
 
 async function ticketFor(ctx: AppContext, actor: Actor, no: unknown) {
   if (typeof no !== 'string' || !no) throw invalid('ticketNo', '缺少必填字段「工单编号」');
-  const t = await ctx.store.db.selectFrom('tickets').select(['id', 'no', 'created_by']).where('no', '=', no).executeTakeFirst();
+  const t = await ticketNumbered(ctx.store.db, no).select(['id', 'no', 'created_by']).executeTakeFirst();
   // An agent never learns about another agent's tickets here.
   if (!t || (!seesAll(actor) && Number(t.created_by) !== actor.userId)) throw notFound(`工单 ${no} 不存在`);
   return { id: Number(t.id), no: t.no, agentId: t.created_by === null ? null : Number(t.created_by) };

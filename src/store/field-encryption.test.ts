@@ -16,7 +16,7 @@ import { generateHistory } from '../scale/generate.ts';
 import { looksSealed } from './field-crypto.ts';
 import { readKeyFile, rotateKeyFile } from './field-keys.ts';
 import { SEALED_TICKET_COLUMNS } from './field-crypto-plugin.ts';
-import { keyCensus, reencryptFields, sealAllTickets } from './field-reencrypt.ts';
+import { keyCensus, reencryptFields, sealAllRows } from './field-reencrypt.ts';
 
 // On PostgreSQL the key file lives in the data directory: keep this suite's out of ./data.
 const dataDir = mkdtempSync(join(tmpdir(), 'hotline-fieldkeys-'));
@@ -190,7 +190,7 @@ describeEachEngine('personal data at rest', (engine) => {
     await raw.updateTable('tickets').set({ requester_name: TRANSFER.name, requester_phone: TRANSFER.phone, address: TRANSFER.address, requester_phone_hash: null }).where('id', '=', id).execute();
     const before = await keyCensus(t.ctx.store.db, t.ctx.store.crypto);
     assert.deepEqual([before.plaintext, before.badHash], [3, 1]);
-    assert.equal(await sealAllTickets(t.ctx.store.db, t.ctx.store.crypto, 4), 1);
+    assert.equal(await sealAllRows(t.ctx.store.db, t.ctx.store.crypto, 'tickets', 4), 1);
     const after = await keyCensus(t.ctx.store.db, t.ctx.store.crypto);
     assert.deepEqual([after.plaintext, after.badHash], [0, 0]);
     const row = await raw.selectFrom('tickets').selectAll().where('id', '=', id).executeTakeFirstOrThrow();

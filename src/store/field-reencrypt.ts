@@ -64,7 +64,7 @@ function rewrite(crypto: FieldCrypto, table: SealedTableName, row: RawRow): Reco
     const keyId = crypto.keyIdOf(v);
     if (keyId !== current) stale = true;
     // A value that is not sealed is plaintext from before encryption (or written around the plugin).
-    plain[c] = keyId === null ? v : openOrExplain(crypto, v, table, row.id, c);
+    plain[c] = keyId === null ? v : openOrExplain(crypto, v, `${SEALED_TABLE_LABELS[table]} #${row.id} 的 ${c}`);
   }
   const out: Record<string, string | null> = {};
   if (s.hash) {
@@ -77,11 +77,12 @@ function rewrite(crypto: FieldCrypto, table: SealedTableName, row: RawRow): Reco
   return out;
 }
 
-function openOrExplain(crypto: FieldCrypto, v: string, table: SealedTableName, id: number | string, column: string): string {
+/** The value opened; a failure names what it was (`工单 #12 的 address`). */
+function openOrExplain(crypto: FieldCrypto, v: string, what: string): string {
   try {
     return crypto.open(v);
   } catch (err) {
-    throw new Error(`${SEALED_TABLE_LABELS[table]} #${id} 的 ${column} 无法解密：${(err as Error).message}`);
+    throw new Error(`${what} 无法解密：${(err as Error).message}`);
   }
 }
 
@@ -89,7 +90,7 @@ function openOrExplain(crypto: FieldCrypto, v: string, table: SealedTableName, i
 function plainOf(crypto: FieldCrypto, table: SealedTableName, row: RawRow, column: string): string | null {
   const v = row[column];
   if (v === null || v === undefined) return null;
-  return crypto.keyIdOf(v) === null ? v : openOrExplain(crypto, v, table, row.id, column);
+  return crypto.keyIdOf(v) === null ? v : openOrExplain(crypto, v, `${SEALED_TABLE_LABELS[table]} #${row.id} 的 ${column}`);
 }
 
 async function rowsAfter(db: AnyDb, table: SealedTableName, afterId: number, limit: number): Promise<RawRow[]> {
@@ -120,10 +121,6 @@ export async function sealAllRows(db: AnyDb, crypto: FieldCrypto, table: SealedT
     if (r.scanned < batchSize) return rewritten;
     afterId = r.lastId;
   }
-}
-
-export async function sealAllTickets(db: AnyDb, crypto: FieldCrypto, batchSize = 1000): Promise<number> {
-  return sealAllRows(db, crypto, 'tickets', batchSize);
 }
 
 const noCounts = (): Record<SealedTableName, TableCount> => Object.fromEntries(SEALED_TABLE_NAMES.map((t) => [t, { scanned: 0, rewritten: 0 }])) as Record<SealedTableName, TableCount>;
@@ -186,14 +183,7 @@ export async function reencryptTotpSecrets(db: AnyDb, crypto: FieldCrypto): Prom
     for (const row of rows) {
       const keyId = crypto.keyIdOf(row.secret);
       if (keyId === crypto.currentKeyId) continue;
-      let secret = row.secret;
-      if (keyId !== null) {
-        try {
-          secret = crypto.open(row.secret);
-        } catch (err) {
-          throw new Error(`用户 #${row.user_id} 的 user_totp.secret 无法解密：${(err as Error).message}`);
-        }
-      }
+      const secret = keyId === null ? row.secret : openOrExplain(crypto, row.secret, `用户 #${row.user_id} 的 user_totp.secret`);
       await tx.updateTable('user_totp').set({ secret: crypto.seal(secret) }).where('user_id', '=', row.user_id).execute();
       rewritten++;
     }

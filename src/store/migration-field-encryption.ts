@@ -3,7 +3,7 @@
 // from the phone (now a ciphertext that never repeats) to the hash, and every existing row sealed.
 import type { Kysely, Migration } from 'kysely';
 import type { FieldCrypto } from './field-crypto.ts';
-import { sealAllTickets } from './field-reencrypt.ts';
+import { sealAllRows } from './field-reencrypt.ts';
 
 export function fieldEncryptionMigration(crypto: () => FieldCrypto | undefined): Migration {
   return {
@@ -13,7 +13,7 @@ export function fieldEncryptionMigration(crypto: () => FieldCrypto | undefined):
       await db.schema.alterTable('tickets').addColumn('requester_phone_hash', 'text').execute();
       await db.schema.dropIndex('tickets_requester').execute();
       await db.schema.createIndex('tickets_requester_hash').on('tickets').columns(['requester_phone_hash', 'created_at']).execute();
-      await sealAllTickets(db, keys);
+      await sealAllRows(db, keys, 'tickets');
     },
   };
 }

@@ -13,7 +13,7 @@ import type { ActionCall, ActionDefinition } from './action-runner.ts';
 import { cancelOpenDuties, completeDuty, openDuty, refreshTicketDue } from './duties.ts';
 import { dispatchTo, openSpecialDuties, reportSpecial, resolveTarget, type DispatchRequest } from './dispatch.ts';
 import { guardAgainstDuplicates, linkDistinct } from './duplicates.ts';
-import { categoryLimit, categoryOf, openDutiesOf, type TicketRow } from './model.ts';
+import { categoryLimit, categoryOf, openDutiesOf, ticketNumbered, type TicketRow } from './model.ts';
 import { codes, obj, text } from './schemas.ts';
 import { openReview } from '../ratings/reviews.ts';
 
@@ -261,7 +261,7 @@ const merge: ActionDefinition<{ intoNo: string; note?: string }> = {
 };
 
 export async function mergeTarget(db: Db | Tx, no: string, selfId?: number) {
-  const target = await db.selectFrom('tickets').select(['id', 'no', 'status']).where('no', '=', no).executeTakeFirst();
+  const target = await ticketNumbered(db, no).select(['id', 'no', 'status']).executeTakeFirst();
   if (!target) throw invalid('mergeInto', `并入的工单 ${no} 不存在`);
   if (target.id === selfId) throw invalid('mergeInto', '不能并入工单本身');
   if (!OPEN_STATUSES.includes(target.status as TicketStatus)) throw invalid('mergeInto', `工单 ${no} 已办结，不能并入；请作为新诉求派单`);
