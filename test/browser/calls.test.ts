@@ -66,7 +66,8 @@ describe('console: call handling', { skip: skipWithoutBrowser }, () => {
     // Not ready with a reason (Alt+N opens the reasons, the arrow keys pick 用餐), then ready again with Alt+R.
     await page.keyboard.press('Alt+n');
     await page.getByRole('menuitem', { name: '小休' }).waitFor();
-    // The menu takes the focus a moment after it opens: step down until 用餐 is the active item.
+    // The menu takes the focus a moment after it opens; then step down until 用餐 is the active item.
+    await page.waitForFunction(() => !!document.activeElement?.closest('.ant-dropdown-menu'));
     const meal = page.locator('.ant-dropdown-menu-item-active', { hasText: '用餐' });
     for (let i = 0; i < 8 && !(await meal.count()); i++) {
       await page.keyboard.press('ArrowDown');

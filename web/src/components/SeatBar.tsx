@@ -51,6 +51,9 @@ function SeatBarInner() {
   const [reasonsOpen, setReasonsOpen] = useState(false);
   // Server time minus browser time, so durations agree with the server's instants.
   const skew = useRef(0);
+  // Bumped by every change of state: a poll sent before it answers with the old state and is dropped,
+  // or the bar would flicker back (and close the reasons menu under the agent's fingers).
+  const generation = useRef(0);
   const now = useTick(1000) + skew.current;
 
   const apply = useCallback(
@@ -70,9 +73,14 @@ function SeatBarInner() {
     let live = true;
     let timer = 0;
     const poll = async () => {
+      const sentAt = generation.current;
       try {
         const s = await api<SeatView & { now?: string }>('/seats/me');
         if (!live) return;
+        if (sentAt !== generation.current) {
+          timer = window.setTimeout(poll, POLL_MS);
+          return;
+        }
         setAbsent(false);
         apply(s);
       } catch (e) {
@@ -91,8 +99,10 @@ function SeatBarInner() {
   const change = useCallback(
     async (state: Exclude<SeatState, 'busy'>, reason?: string) => {
       setBusy(true);
+      generation.current += 1;
       try {
         const s = await api<SeatView>('/seats/me/state', { body: reason ? { state, reason } : { state } });
+        generation.current += 1;
         apply(s);
       } catch (e) {
         message.error(e instanceof Error ? e.message : String(e));
