@@ -1,7 +1,6 @@
 #!/usr/bin/env node
-// The `hotline` command: loads the TypeScript CLI through tsx.
-import { register } from 'tsx/esm/api';
+// The `hotline` command: runs the CLI compiled from src/ (see compiled-cli.js).
+import { compiledCli } from './compiled-cli.js';
 
-register();
-const { main } = await import('../src/cli.ts');
+const { main } = await import(compiledCli());
 await main(process.argv.slice(2));

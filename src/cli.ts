@@ -24,6 +24,7 @@ import { simulateCommand, SIMULATE_USAGE } from './calls/simulate-cli.ts';
 import { auditCommand, backupCommand, restoreCommand, AUDIT_USAGE } from './audit/cli.ts';
 import { generateCommand, GENERATE_USAGE } from './scale/generate-cli.ts';
 import { keysCommand, KEYS_USAGE } from './store/keys-cli.ts';
+import { limitHeapGrowth } from './server/heap-growth.ts';
 import { isClusterWorker, parseWorkers, runPrimary, WORKERS_ON_SQLITE } from './server/workers.ts';
 
 const USAGE = `用法: hotline <命令> [选项]
@@ -124,6 +125,7 @@ async function run(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'start': {
+      limitHeapGrowth();
       const ctx = await bootstrap(envOptions());
       const loaded = await loadDemo(ctx, { onlyIfEmpty: true });
       if (loaded) process.stdout.write(`已载入演示数据：${loaded.tickets} 张工单\n`);
@@ -139,6 +141,7 @@ async function run(argv: string[]): Promise<void> {
         await runPrimary(workers, (line) => process.stdout.write(`${line}\n`));
         return;
       }
+      limitHeapGrowth();
       const ctx = await bootstrap(envOptions());
       await serve(ctx, false);
       return;

@@ -1,13 +1,13 @@
-// Password hashing with scrypt from node:crypto (memory-hard; no native dependency).
-import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+// Password hashing with scrypt from node:crypto (memory-hard; no native dependency), computed on a
+// thread of its own (./scrypt-thread.ts).
+import { randomBytes, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { scryptOnThread } from './scrypt-thread.ts';
 
 const PARAMS: ScryptOptions = { N: 16384, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
 const KEYLEN = 32;
 
 function derive(password: string, salt: Buffer, params: ScryptOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) =>
-    scrypt(password.normalize('NFKC'), salt, KEYLEN, params, (err, key) => (err ? reject(err) : resolve(key))),
-  );
+  return scryptOnThread(password.normalize('NFKC'), salt, KEYLEN, params);
 }
 
 export async function hashPassword(password: string): Promise<string> {

@@ -4,8 +4,9 @@
 // imported (same title, 文号 and date) is left as it is, so importing a file twice changes nothing.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { AppContext } from '../server/context.ts';
+import { PROJECT_ROOT } from '../project-root.ts';
 import type { Actor } from '../auth/actor.ts';
 import type { Unit } from '../org/directory.ts';
 import { inTransaction } from '../store/db.ts';
@@ -118,7 +119,7 @@ export async function importBulletin(ctx: AppContext, actor: Actor, text: string
 }
 
 /** The example bulletins shipped with the product (demo/bulletins). */
-export const SEED_BULLETIN_DIR = resolve(import.meta.dirname, '..', '..', 'demo', 'bulletins');
+export const SEED_BULLETIN_DIR = join(PROJECT_ROOT, 'demo', 'bulletins');
 
 export function seedBulletinFiles(dir: string): string[] {
   return readdirSync(dir)

@@ -3,9 +3,9 @@
 // used). Both are laid out from the content model in ./document.ts, and both carry the viewer's
 // watermark (./watermark.ts): a line under each sheet's title and in its printed header and footer;
 // a faint diagonal pattern and a footer line on every PDF page.
+// exceljs and pdfkit are loaded on the first export: together they would hold some 50 MB in every
+// server process that never makes a file.
 import { existsSync } from 'node:fs';
-import ExcelJS from 'exceljs';
-import PDFDocument from 'pdfkit';
 import { Problem } from '../server/problem.ts';
 import { reportDocument, type Cell } from './document.ts';
 import type { Report } from './report.ts';
@@ -26,6 +26,7 @@ const headerText = (text: string) => text.replace(/&/g, '&&');
 
 export async function reportXlsx(report: Report, mark: string): Promise<Buffer> {
   const doc = reportDocument(report);
+  const { default: ExcelJS } = await import('exceljs');
   const wb = new ExcelJS.Workbook();
   wb.creator = '12345热线平台';
   wb.created = new Date(report.generatedAt);
@@ -113,6 +114,7 @@ function markPage(doc: PDFKit.PDFDocument, mark: string): void {
 export async function reportPdf(report: Report, mark: string): Promise<Buffer> {
   const content = reportDocument(report);
   const font = cjkFont();
+  const { default: PDFDocument } = await import('pdfkit');
   const doc = new PDFDocument({ size: 'A4', margin: 40, info: { Title: content.title, Subject: content.subtitle, Creator: '12345热线平台' } });
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));

@@ -14,6 +14,7 @@ import { postgresWriter, sqliteWriter, type BulkWriter, type TableSpec } from '.
 import { ticketStory, type EventRow, type StoryWorld, type TicketRows } from './story.ts';
 import { ensureHistoryPartitions } from '../store/partitions.ts';
 import { sealTicketRow } from '../store/field-crypto-plugin.ts';
+import { canonical, chainHash, GENESIS } from '../audit/chain.ts';
 
 export interface GenerateOptions {
   tickets: number;
@@ -206,13 +207,6 @@ interface EventChain {
   link(events: EventRow[]): Array<Record<string, unknown>>;
 }
 
-/** The audit module's hash function, present wherever the events table has the chain's columns. */
-interface ChainModule {
-  GENESIS: string;
-  chainHash(prev: string, content: Record<string, unknown>): string;
-  canonical(content: Record<string, unknown>): string;
-}
-
 type ChainedEvent = EventRow & { id?: number; article_id?: null; outcome?: string; chain_seq?: number; prev_hash?: string; hash?: string };
 
 /**
@@ -223,11 +217,9 @@ type ChainedEvent = EventRow & { id?: number; article_id?: null; outcome?: strin
 function generatedCanonical(e: ChainedEvent): string {
   return JSON.stringify([1, e.id, e.at, e.user_id, e.role, e.unit_id, e.ticket_id, null, e.action, e.from_status, e.to_status, e.detail, 'success']);
 }
-const CHAIN_MODULE = '../audit/chain.ts';
 
 async function eventChain(ctx: AppContext): Promise<EventChain | null> {
   if (!(await hasColumn(ctx, 'events', 'hash'))) return null;
-  const { chainHash, canonical, GENESIS } = (await import(CHAIN_MODULE)) as ChainModule;
   const head = await ctx.store.db.selectFrom('events').select(['chain_seq', 'hash'] as never[]).where('chain_seq' as never, 'is not', null).orderBy('chain_seq' as never, 'desc').limit(1).executeTakeFirst() as { chain_seq: number; hash: string } | undefined;
   let id = await maxId(ctx, 'events');
   let seq = Number(head?.chain_seq ?? 0);

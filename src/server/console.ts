@@ -1,11 +1,12 @@
 // Serves the built console (web/dist) from the same server: static assets, and index.html for every
 // other page path so the console's own router takes over. API and docs paths are never caught here.
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { FastifyPluginAsync } from 'fastify';
 import fastifyStatic from '@fastify/static';
+import { PROJECT_ROOT } from '../project-root.ts';
 
-export const CONSOLE_DIR = fileURLToPath(new URL('../../web/dist/', import.meta.url));
+export const CONSOLE_DIR = join(PROJECT_ROOT, 'web', 'dist', '/');
 
 export const consolePlugin: FastifyPluginAsync = async (app) => {
   if (!existsSync(`${CONSOLE_DIR}index.html`)) {

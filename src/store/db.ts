@@ -91,7 +91,12 @@ function withStatementCache(sqlite: SQLite.Database) {
       cache.clear();
       sqlite.close();
     },
-    prepare: (sqlText: string) => {
+    prepare: (text: string) => {
+      // Kysely begins with a deferred `begin`. A transaction that reads, then writes, fails with
+      // SQLITE_BUSY_SNAPSHOT if another process (the CLI beside a running server) committed in
+      // between; `begin immediate` takes the write lock first, waiting up to busy_timeout for it.
+      // Within the process transactions are serialized by Kysely anyway, so this costs nothing.
+      const sqlText = text === 'begin' ? 'begin immediate' : text;
       let statement = cache.get(sqlText);
       if (!statement) {
         statement = sqlite.prepare(sqlText);
