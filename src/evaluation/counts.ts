@@ -6,7 +6,7 @@
 import { sql } from 'kysely';
 import type { AppContext } from '../server/context.ts';
 import type { Db, Engine } from '../store/db.ts';
-import { readThrough } from '../store/index-hint.ts';
+import { readThrough } from '../store/planner-hints.ts';
 import { EMPTY_COUNTS, type UnitMonthCounts } from '../domain/evaluation.ts';
 import { SATISFIED_LEVELS } from '../domain/ticket-types.ts';
 import { kbUpkeepCounts } from './kb-upkeep.ts';

@@ -12,6 +12,7 @@ import { computeDeadline } from '../domain/deadline.ts';
 import { at, dutyView, requesterView, ticketSummary, unitRef, worstLight } from './view.ts';
 import { ticketNumbered, unitCanSee, type DutyRow, type TicketRow } from './model.ts';
 import { QUEUES, WORKBENCH, queueCondition, type Queue } from './queues.ts';
+import { amongFew } from '../store/planner-hints.ts';
 import { REVIEW_ACTION_LABELS } from '../domain/ratings.ts';
 import { archivedTicketEvents } from '../audit/archive-records.ts';
 
@@ -201,8 +202,8 @@ export async function listTickets(ctx: AppContext, actor: Actor, query: ListQuer
       .where('d.status', '=', 'open')
       .$if(cond === 'red', (q) => q.where('d.due_at', '<', now))
       .$if(cond === 'yellow', (q) => q.where('d.yellow_at', '<=', now));
-  const withOpenDuty = (eb: TicketEb, cond: 'red' | 'yellow' | 'any') => eb('t.id', 'in', openDutyTickets(eb, cond));
-  const withoutOpenDuty = (eb: TicketEb, cond: 'red' | 'yellow') => eb('t.id', 'not in', openDutyTickets(eb, cond));
+  const withOpenDuty = (eb: TicketEb, cond: 'red' | 'yellow' | 'any') => amongFew(ctx.store.engine, 't.id', openDutyTickets(eb, cond));
+  const withoutOpenDuty = (eb: TicketEb, cond: 'red' | 'yellow') => eb.not(amongFew(ctx.store.engine, 't.id', openDutyTickets(eb, cond)));
 
   let unitFilter: number[] | null = null;
   if (query.unit) {
@@ -216,7 +217,7 @@ export async function listTickets(ctx: AppContext, actor: Actor, query: ListQuer
   if (isUnitRole(actor.role)) base = base.where((eb) => dutyIn(eb, actor.unitScope?.length ? actor.unitScope : [-1]));
   if (unitFilter) base = base.where((eb) => dutyIn(eb, unitFilter!));
   if (statuses?.length) base = base.where('t.status', 'in', statuses);
-  if (query.queue) base = base.where((eb) => queueCondition(eb, query.queue!, actor, now));
+  if (query.queue) base = base.where((eb) => queueCondition(eb, ctx.store.engine, query.queue!, actor, now));
   if (query.type) base = base.where('t.type', '=', query.type);
   if (query.from) base = base.where('t.created_at', '>=', query.from);
   if (query.to) base = base.where('t.created_at', '<', query.to);
@@ -298,7 +299,7 @@ export async function workbench(ctx: AppContext, actor: Actor) {
   const queues = [];
   for (const key of WORKBENCH[actor.role]) {
     const row = await scoped(ctx.store.db.selectFrom('tickets as t'))
-      .where((eb) => queueCondition(eb, key, actor, now))
+      .where((eb) => queueCondition(eb, ctx.store.engine, key, actor, now))
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirstOrThrow();
     queues.push({ key, label: QUEUES[key], count: Number(row.n) });

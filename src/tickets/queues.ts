@@ -2,6 +2,8 @@
 // (`GET /api/v1/tickets?queue=overdue`) and counts for the workbenches (`GET /api/v1/workbench`).
 import type { ExpressionBuilder, Expression, SqlBool } from 'kysely';
 import type { Database } from '../store/schema.ts';
+import type { Engine } from '../store/db.ts';
+import { amongFew } from '../store/planner-hints.ts';
 import type { Actor } from '../auth/actor.ts';
 import type { Role } from '../domain/roles.ts';
 
@@ -22,14 +24,14 @@ export const WORKBENCH: Record<Role, Queue[]> = {
 type Eb = ExpressionBuilder<Database & { t: Database['tickets'] }, 't'>;
 
 /** The condition a ticket meets to be in the queue, for this viewer at this instant. */
-export function queueCondition(eb: Eb, queue: Queue, actor: Actor, now: string): Expression<SqlBool> {
+export function queueCondition(eb: Eb, engine: Engine, queue: Queue, actor: Actor, now: string): Expression<SqlBool> {
   const scope = actor.unitScope?.length ? actor.unitScope : null;
   // Gathered from the open duties (the work in hand, few beside the history) rather than probed
   // ticket by ticket: a queue without a status, such as 超期, would otherwise visit every ticket.
   const openDuty = (extra: (q: any) => any) =>
-    eb(
+    amongFew(
+      engine,
       't.id',
-      'in',
       extra(
         eb
           .selectFrom('duties as d')
