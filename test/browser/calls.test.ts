@@ -68,11 +68,14 @@ describe('console: call handling', { skip: skipWithoutBrowser }, () => {
     await page.getByRole('menuitem', { name: '小休' }).waitFor();
     // The menu takes the focus a moment after it opens; then step down until 用餐 is the active item.
     await page.waitForFunction(() => !!document.activeElement?.closest('.ant-dropdown-menu'));
-    const meal = page.locator('.ant-dropdown-menu-item-active', { hasText: '用餐' });
-    for (let i = 0; i < 8 && !(await meal.count()); i++) {
+    const active = () => page.evaluate(() => document.querySelector('.ant-dropdown-menu-item-active')?.textContent ?? '');
+    for (let i = 0; i < 8 && !(await active()).includes('用餐'); i++) {
+      const before = await active();
       await page.keyboard.press('ArrowDown');
-      await meal.waitFor({ timeout: 1000 }).catch(() => undefined);
+      // Each key moves the active item: wait for the move before the next key, however busy the machine.
+      await page.waitForFunction((b) => (document.querySelector('.ant-dropdown-menu-item-active')?.textContent ?? '') !== b, before);
     }
+    assert.match(await active(), /用餐/);
     await page.keyboard.press('Enter');
     await page.locator('[data-testid="seat-bar"][data-state="not_ready"]').waitFor();
     assert.equal(await page.getByTestId('seat-state').textContent(), '小休（用餐）');

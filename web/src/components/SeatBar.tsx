@@ -49,6 +49,7 @@ function SeatBarInner() {
   const [absent, setAbsent] = useState(false);
   const [busy, setBusy] = useState(false);
   const [reasonsOpen, setReasonsOpen] = useState(false);
+  const reasonsBox = useRef<HTMLDivElement>(null);
   // Server time minus browser time, so durations agree with the server's instants.
   const skew = useRef(0);
   // Bumped by every change of state: a poll sent before it answers with the old state and is dropped,
@@ -142,6 +143,30 @@ function SeatBarInner() {
     return () => window.removeEventListener('keydown', onKey);
   }, [seat]);
 
+  // The reasons menu takes the focus once it is on screen, so the arrow keys and Enter pick a reason
+  // at once after Alt+N. The Dropdown's own autoFocus tries once, and on a busy machine the menu is
+  // not there yet: the keys then went nowhere.
+  useEffect(() => {
+    if (!reasonsOpen) return;
+    let timer = 0;
+    let tries = 0;
+    // Checked again until the focus has stayed in the menu for a moment: the opening may still move it.
+    let held = 0;
+    const focus = () => {
+      const menu = reasonsBox.current?.querySelector<HTMLElement>('[role="menu"]');
+      if (menu && menu.offsetParent !== null) {
+        if (menu.contains(document.activeElement)) held++;
+        else {
+          held = 0;
+          menu.focus();
+        }
+      }
+      if (held < 4 && tries++ < 200) timer = window.setTimeout(focus, 50);
+    };
+    focus();
+    return () => window.clearTimeout(timer);
+  }, [reasonsOpen]);
+
   if (absent || !seat) return null;
 
   const inState = Math.max(0, (now - Date.parse(seat.since)) / 1000);
@@ -163,6 +188,7 @@ function SeatBarInner() {
       onOpenChange={setReasonsOpen}
       trigger={['click']}
       autoFocus
+      popupRender={(menu) => <div ref={reasonsBox}>{menu}</div>}
       disabled={!canPause || busy}
       menu={{
         items: Object.entries(NOT_READY_REASONS).map(([key, text]) => ({ key, label: text })),
