@@ -23,23 +23,29 @@ export const WORKBENCH: Record<Role, Queue[]> = {
 
 type Eb = ExpressionBuilder<Database & { t: Database['tickets'] }, 't'>;
 
+/**
+ * The tickets with an open duty that `narrow` selects (of the given units' when `units` is set),
+ * gathered from the open duties (the work in hand, few beside the history) rather than probed ticket
+ * by ticket: a queue or light without a status, such as 超期, would otherwise visit every ticket.
+ */
+export function withOpenDuty(eb: Eb, engine: Engine, narrow: (q: any) => any, units: number[] | null = null): Expression<SqlBool> {
+  return amongFew(
+    engine,
+    't.id',
+    narrow(
+      eb
+        .selectFrom('duties as d')
+        .select('d.ticket_id')
+        .where('d.status', '=', 'open')
+        .$if(!!units, (q) => q.where((e) => e.or([e('d.unit_id', 'in', units!), e('d.handler_unit_id', 'in', units!)]))),
+    ),
+  );
+}
+
 /** The condition a ticket meets to be in the queue, for this viewer at this instant. */
 export function queueCondition(eb: Eb, engine: Engine, queue: Queue, actor: Actor, now: string): Expression<SqlBool> {
   const scope = actor.unitScope?.length ? actor.unitScope : null;
-  // Gathered from the open duties (the work in hand, few beside the history) rather than probed
-  // ticket by ticket: a queue without a status, such as 超期, would otherwise visit every ticket.
-  const openDuty = (extra: (q: any) => any) =>
-    amongFew(
-      engine,
-      't.id',
-      extra(
-        eb
-          .selectFrom('duties as d')
-          .select('d.ticket_id')
-          .where('d.status', '=', 'open')
-          .$if(!!scope, (q) => q.where((e) => e.or([e('d.unit_id', 'in', scope!), e('d.handler_unit_id', 'in', scope!)]))),
-      ),
-    );
+  const openDuty = (narrow: (q: any) => any) => withOpenDuty(eb, engine, narrow, scope);
   switch (queue) {
     case 'to_sign':
       // A returned or disputed ticket keeps its sign duty running but cannot be signed meanwhile.
