@@ -7,7 +7,7 @@ import { bootstrap } from '../src/server/bootstrap.ts';
 import { ManualClock } from '../src/server/context.ts';
 import { evaluateMonth } from '../src/evaluation/monthly.ts';
 import { generateHistory } from '../src/scale/generate.ts';
-import { getTicket, listTickets, ticketEvents } from '../src/tickets/queries.ts';
+import { getTicket, listTickets, statusCounts, ticketEvents, workbench } from '../src/tickets/queries.ts';
 import { buildPeriodReport, CITY_SCOPE } from '../src/reports/report.ts';
 import { periodAt } from '../src/reports/periods.ts';
 import type { Actor } from '../src/auth/actor.ts';
@@ -35,6 +35,11 @@ export interface EvaluationFigures {
   listRedP50: number;
   listMonthTypeP50: number;
   listWordP50: number;
+  /** What a unit's staff open, p50 ms: the busiest unit's workbench, its whole list (newest first, with the total) and the list's status tabs; a small unit's whole list. */
+  unitWorkbenchP50: number;
+  unitListP50: number;
+  unitTabsP50: number;
+  smallUnitListP50: number;
   /** The month's 月报 built city-wide the first time (its tickets' keywords segmented and kept), ms. */
   reportMs: number;
   /** The same 月报 built again (keywords read back), ms. */
@@ -113,17 +118,26 @@ export async function evaluationBench(engine: 'sqlite' | 'postgres', tickets: nu
     }
     const busiest = await db.selectFrom('tickets').select(['lead_unit_id', (eb) => eb.fn.countAll<number>().as('n')]).where('status', '=', 'in_progress').groupBy('lead_unit_id').orderBy('n', 'desc').limit(1).executeTakeFirst();
     const unitCode = busiest?.lead_unit_id ? ctx.org.get(Number(busiest.lead_unit_id))?.code : undefined;
-    const list: number[] = [];
-    for (let i = 0; i < 9; i++) list.push(await timed(() => listTickets(ctx, centre, { status: 'in_progress', unit: unitCode, sort: 'due', pageSize: 20 })));
-    const listed = async (query: Parameters<typeof listTickets>[2]) => {
+    const p50Of = async (work: () => Promise<unknown>) => {
       const times: number[] = [];
-      for (let i = 0; i < 9; i++) times.push(await timed(() => listTickets(ctx, centre, { pageSize: 20, ...query })));
+      for (let i = 0; i < 9; i++) times.push(await timed(work));
       return round1(median(times));
     };
+    const listP50 = await p50Of(() => listTickets(ctx, centre, { status: 'in_progress', unit: unitCode, sort: 'due', pageSize: 20 }));
+    const listed = async (query: Parameters<typeof listTickets>[2]) => p50Of(() => listTickets(ctx, centre, { pageSize: 20, ...query }));
     const monthFrom = new Date(Date.parse(`${MONTH}-01T00:00:00+08:00`)).toISOString();
     const listRedP50 = await listed({ light: 'red', sort: 'due' });
     const listMonthTypeP50 = await listed({ type: 'complaint', from: monthFrom, to, sort: 'created' });
     const listWordP50 = await listed({ q: '多次反映', from: monthFrom, to });
+    // A unit's staff: the busiest unit's, and those of a unit at the 80th percentile by duties (most units are small).
+    const perUnit = await db.selectFrom('duties').select(['unit_id', (eb) => eb.fn.countAll<number>().as('n')]).where('unit_id', 'is not', null).groupBy('unit_id').orderBy('n', 'desc').execute();
+    const staffOf = (unitId: number): Actor => ({ userId: 0, username: 'bench', displayName: 'bench', role: 'unit_staff', unitId, unitScope: ctx.org.subtreeIds(unitId) }) as Actor;
+    const busiestStaff = staffOf(busiest?.lead_unit_id ? Number(busiest.lead_unit_id) : Number(perUnit[0].unit_id));
+    const smallStaff = staffOf(Number(perUnit[Math.floor(perUnit.length * 0.8)].unit_id));
+    const unitWorkbenchP50 = await p50Of(() => workbench(ctx, busiestStaff));
+    const unitListP50 = await p50Of(() => listTickets(ctx, busiestStaff, { pageSize: 20 }));
+    const unitTabsP50 = await p50Of(() => statusCounts(ctx, busiestStaff));
+    const smallUnitListP50 = await p50Of(() => listTickets(ctx, smallStaff, { pageSize: 20 }));
     log(`  month report ${MONTH}…`);
     // The first 月报 over the month segments its tickets' facts and keeps their keywords; the second reads them.
     const month = periodAt('monthly', `${MONTH}-15T12:00:00+08:00`);
@@ -142,10 +156,14 @@ export async function evaluationBench(engine: 'sqlite' | 'postgres', tickets: nu
       pageP50: round1(median(page)),
       pageP95: round1(pct(page, 0.95)),
       barePageP50: round1(median(barePage)),
-      listP50: round1(median(list)),
+      listP50,
       listRedP50,
       listMonthTypeP50,
       listWordP50,
+      unitWorkbenchP50,
+      unitListP50,
+      unitTabsP50,
+      smallUnitListP50,
       reportMs: Math.round(reportMs),
       reportAgainMs: Math.round(reportAgainMs),
     };

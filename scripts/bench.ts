@@ -448,6 +448,10 @@ try {
           [`ticket_list_${key}_overdue_p50_ms`]: e.listRedP50,
           [`ticket_list_${key}_month_complaints_p50_ms`]: e.listMonthTypeP50,
           [`ticket_list_${key}_month_word_p50_ms`]: e.listWordP50,
+          [`unit_workbench_${key}_p50_ms`]: e.unitWorkbenchP50,
+          [`unit_list_${key}_p50_ms`]: e.unitListP50,
+          [`unit_list_tabs_${key}_p50_ms`]: e.unitTabsP50,
+          [`small_unit_list_${key}_p50_ms`]: e.smallUnitListP50,
           [`month_report_${key}_ms`]: e.reportMs,
         }
       : {};
@@ -542,6 +546,7 @@ try {
       add(`ticket page with its timeline, ${name}, ${n(e.tickets)} tickets: p50 / p95 (bare: ticket, duties, events by key)`, `${e.pageP50} / ${e.pageP95} ms`, `${e.barePageP50} ms`, String(ratio(e.pageP50, e.barePageP50, false)));
       add(`ticket list, one unit's tickets in progress by deadline, ${name}: p50`, `${e.listP50} ms`);
       add(`ticket lists, ${name}, p50: every overdue ticket by deadline / the month's complaints, newest first / the month's tickets whose facts say 多次反映`, `${e.listRedP50} / ${e.listMonthTypeP50} / ${e.listWordP50} ms`);
+      add(`a unit's staff, ${name}, p50: the busiest unit's workbench / its whole list, newest first, with the total / the list's status tabs / a small unit's whole list`, `${e.unitWorkbenchP50} / ${e.unitListP50} / ${e.unitTabsP50} / ${e.smallUnitListP50} ms`);
       add(`month report (月报), city-wide, ${name}`, `${e.reportMs} ms`);
     }
     if (!pgAdmin && wantsPostgres) add('PostgreSQL figures', 'skipped: no PostgreSQL server (HOTLINE_BENCH_PG_URL unset, no server binaries), or BENCH_PG=0');

@@ -15,10 +15,20 @@ export function readThrough<T extends keyof Database & string>(engine: Engine, t
 }
 
 /**
- * `column IN (subquery)` for a subquery that yields few ids (the tickets of the open duties). On
- * PostgreSQL the subquery is turned into an array first, so each month's partition of tickets is
- * probed by its index for those ids; planned as a semi-join, it read every partition whole.
+ * `column IN (subquery)` for a subquery that yields few ids (the tickets of the work in hand: open
+ * duties, pending requests). On PostgreSQL the subquery is turned into an array first, so each
+ * month's partition of tickets is probed by its index for those ids; planned as a semi-join, it
+ * read every partition whole.
  */
 export function amongFew(engine: Engine, column: string, ids: Expression<unknown>): RawBuilder<SqlBool> {
   return engine === 'postgres' ? sql<SqlBool>`${sql.ref(column)} = any(array(${ids}))` : sql<SqlBool>`${sql.ref(column)} in (${ids})`;
+}
+
+/**
+ * A column SQLite must not start from (`+column`): its condition is then checked row by row against
+ * what the other conditions found. SQLite cannot tell how many ids a subquery yields, so it would
+ * start from a unit's whole history to find the few of its tickets in progress or overdue.
+ */
+export function checkedOnly(engine: Engine, column: string): RawBuilder<unknown> {
+  return engine === 'sqlite' ? sql`+${sql.ref(column)}` : sql.ref(column);
 }

@@ -11,7 +11,7 @@ import { refusedTicketRead } from '../audit/refusals.ts';
 import { computeDeadline } from '../domain/deadline.ts';
 import { at, dutyView, requesterView, ticketSummary, unitRef, worstLight } from './view.ts';
 import { ticketNumbered, unitCanSee, type DutyRow, type TicketRow } from './model.ts';
-import { QUEUES, WORKBENCH, queueCondition, withOpenDuty, type Queue } from './queues.ts';
+import { QUEUES, WORKBENCH, queueCondition, unitLimit, unitTicketIds, withDutyOf, withOpenDuty, type Queue } from './queues.ts';
 import { REVIEW_ACTION_LABELS } from '../domain/ratings.ts';
 import { archivedTicketEvents } from '../audit/archive-records.ts';
 
@@ -183,14 +183,6 @@ export async function listTickets(ctx: AppContext, actor: Actor, query: ListQuer
   const page = query.page ?? 1;
   const pageSize = query.pageSize ?? 20;
 
-  const dutyIn = (eb: TicketEb, unitIds: number[]) =>
-    eb.exists(
-      eb
-        .selectFrom('duties as d')
-        .select('d.id')
-        .whereRef('d.ticket_id', '=', 't.id')
-        .where((e) => e.or([e('d.unit_id', 'in', unitIds), e('d.handler_unit_id', 'in', unitIds)])),
-    );
   // Past its deadline, past its yellow instant, or any open duty (./queues.ts gathers their tickets).
   const lit = (cond: 'red' | 'yellow' | 'any') => (q: any) =>
     cond === 'red' ? q.where('d.due_at', '<', now) : cond === 'yellow' ? q.where('d.yellow_at', '<=', now) : q;
@@ -205,9 +197,12 @@ export async function listTickets(ctx: AppContext, actor: Actor, query: ListQuer
   }
   const statuses = query.status?.split(',').filter(Boolean);
 
+  const limit = unitLimit(actor);
+  // A state, a queue or a light gathers the work in hand: the units' tickets are then checked against it.
+  const unitsHow = statuses?.length || query.queue || query.light ? 'checked' : 'gathered';
   let base = db.selectFrom('tickets as t');
-  if (isUnitRole(actor.role)) base = base.where((eb) => dutyIn(eb, actor.unitScope?.length ? actor.unitScope : [-1]));
-  if (unitFilter) base = base.where((eb) => dutyIn(eb, unitFilter!));
+  if (limit) base = base.where((eb) => withDutyOf(eb, ctx.store.engine, limit, unitsHow));
+  if (unitFilter) base = base.where((eb) => withDutyOf(eb, ctx.store.engine, unitFilter!, unitsHow));
   if (statuses?.length) base = base.where('t.status', 'in', statuses);
   if (query.queue) base = base.where((eb) => queueCondition(eb, ctx.store.engine, query.queue!, actor, now));
   if (query.type) base = base.where('t.type', '=', query.type);
@@ -222,7 +217,14 @@ export async function listTickets(ctx: AppContext, actor: Actor, query: ListQuer
   if (query.light === 'yellow') base = base.where((eb) => eb.and([withLight(eb, 'yellow'), withoutLight(eb, 'red')]));
   if (query.light === 'green') base = base.where((eb) => eb.and([withLight(eb, 'any'), withoutLight(eb, 'yellow')]));
 
-  const totalRow = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
+  // A unit's whole list, with no other filter, is counted from its duties alone: no ticket is read.
+  const onlyUnits = (limit ? 1 : 0) + (unitFilter ? 1 : 0) === 1 && !statuses?.length && !query.queue && !query.type && !query.from && !query.to && !query.q && !query.light;
+  const totalRow = onlyUnits
+    ? await db
+        .selectFrom((eb) => unitTicketIds(eb, ctx.store.engine, (limit ?? unitFilter)!).as('s'))
+        .select((eb) => eb.fn.count<number>('s.ticket_id').distinct().as('n'))
+        .executeTakeFirst()
+    : await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
   let rows = base.selectAll('t');
   rows =
     query.sort === 'due'
@@ -273,24 +275,13 @@ export async function ticketEvents(ctx: AppContext, actor: Actor, no: string) {
   return { items, archived };
 }
 
-/** Counts of the viewer's workbench queues. */
+/** Counts of the viewer's workbench queues (each queue is already limited to a unit user's own duties). */
 export async function workbench(ctx: AppContext, actor: Actor) {
   const now = ctx.clock.now();
-  const scoped = (q: ReturnType<typeof ctx.store.db.selectFrom<'tickets as t'>>) =>
-    isUnitRole(actor.role)
-      ? q.where((eb) =>
-          eb.exists(
-            eb
-              .selectFrom('duties as d')
-              .select('d.id')
-              .whereRef('d.ticket_id', '=', 't.id')
-              .where((e) => e.or([e('d.unit_id', 'in', actor.unitScope?.length ? actor.unitScope : [-1]), e('d.handler_unit_id', 'in', actor.unitScope?.length ? actor.unitScope : [-1])])),
-          ),
-        )
-      : q;
   const queues = [];
   for (const key of WORKBENCH[actor.role]) {
-    const row = await scoped(ctx.store.db.selectFrom('tickets as t'))
+    const row = await ctx.store.db
+      .selectFrom('tickets as t')
       .where((eb) => queueCondition(eb, ctx.store.engine, key, actor, now))
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirstOrThrow();
@@ -301,14 +292,13 @@ export async function workbench(ctx: AppContext, actor: Actor) {
 
 /** Tickets per status that the viewer may see (for the list's status tabs). */
 export async function statusCounts(ctx: AppContext, actor: Actor) {
-  let q = ctx.store.db.selectFrom('tickets as t');
-  if (isUnitRole(actor.role)) {
-    const scope = actor.unitScope?.length ? actor.unitScope : [-1];
-    q = q.where((eb) =>
-      eb.exists(eb.selectFrom('duties as d').select('d.id').whereRef('d.ticket_id', '=', 't.id').where((e) => e.or([e('d.unit_id', 'in', scope), e('d.handler_unit_id', 'in', scope)]))),
-    );
-  }
-  const rows = await q.select(['t.status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('t.status').execute();
+  const limit = unitLimit(actor);
+  const rows = await ctx.store.db
+    .selectFrom('tickets as t')
+    .$if(!!limit, (q) => q.where((eb) => withDutyOf(eb, ctx.store.engine, limit!)))
+    .select(['t.status', (eb) => eb.fn.countAll<number>().as('n')])
+    .groupBy('t.status')
+    .execute();
   return { counts: Object.fromEntries(rows.map((r) => [r.status, Number(r.n)])) };
 }
 

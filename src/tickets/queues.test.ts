@@ -68,4 +68,28 @@ describeEachEngine('work queues, status counts and requester history', (engine) 
     assert.equal(bad.status, 400);
     assert.match(bad.body.title, /联系电话/);
   });
+
+  it('an extension request waits in its unit’s workbench and the centre’s, not in another unit’s, until decided', async () => {
+    const other = await t.as('scjgj.staff');
+    assert.equal((await staff.act(nos.signed, 'request_extension', { amount: 5, reason: '需协调供热公司共同维修' })).status, 200);
+    assert.equal((await counts(staff)).extension_pending, 1);
+    assert.equal((await counts(centre)).extension_pending, 1);
+    assert.equal((await counts(other)).extension_pending, 0);
+    const listed = async (c: Client, query: string) => ((await c.get(`/api/v1/tickets?${query}`)).body.items as Array<{ no: string }>).map((i) => i.no);
+    assert.deepEqual(await listed(staff, 'queue=extension_pending'), [nos.signed]);
+    assert.deepEqual(await listed(other, 'queue=extension_pending'), []);
+    assert.equal((await centre.act(nos.signed, 'decide_extension', { approve: true, note: '同意' })).status, 200);
+    assert.equal((await counts(staff)).extension_pending, 0);
+    assert.equal((await counts(centre)).extension_pending, 0);
+  });
+
+  it('a centre queue asked for by a unit holds that unit’s tickets only', async () => {
+    const other = await t.as('scjgj.staff');
+    const listed = async (c: Client, query: string) => (await c.get(`/api/v1/tickets?${query}`)).body;
+    const own = await listed(staff, 'queue=returned');
+    assert.deepEqual([own.total, own.items.map((i: { no: string }) => i.no)], [1, [nos.returned]]);
+    const none = await listed(other, 'queue=returned');
+    assert.deepEqual([none.total, none.items], [0, []]);
+    assert.equal((await listed(centre, 'queue=returned')).total, 1);
+  });
 });

@@ -198,6 +198,11 @@ describeEachEngine('visibility and masking of requester data', (engine) => {
     assert.equal(seen.body.requester.phone, '136****3333');
     assert.ok(seen.body.actions.includes('sign'));
     assert.ok((await listed(sub)).includes(daq.no));
+    // Counted through the handling sub-unit too: the list's total and the status tabs.
+    const subList = await sub.get('/api/v1/tickets');
+    assert.deepEqual([subList.body.total, subList.body.items.map((i: { no: string }) => i.no).sort()], [2, [daq.no, xajd.no].sort()]);
+    const tabs: Record<string, number> = (await sub.get('/api/v1/tickets/counts')).body.counts;
+    assert.equal(Object.values(tabs).reduce((a, b) => a + b, 0), 2);
     // The parent stays responsible and keeps seeing it.
     assert.equal((await parent.get(`/api/v1/tickets/${daq.no}`)).status, 200);
     assert.ok((await listed(parent)).includes(daq.no));
@@ -313,6 +318,11 @@ describeEachEngine('ticket list: filters, lights, sorting and paging', (engine) 
     assert.deepEqual(await listed(agent, 'unit=DAQ'), [B.no]);
     assert.deepEqual(await listed(agent, 'unit=ZJJ'), [A.no]);
     assert.deepEqual(await listed(agent, 'unit=GSGS'), []);
+    // A unit's whole list is counted from its duties alone: the total agrees with the items.
+    for (const code of ['SCJGJ', 'DAQ', 'ZJJ', 'GSGS']) {
+      const res = await agent.get(`/api/v1/tickets?unit=${code}&pageSize=100`);
+      assert.equal(res.body.total, res.body.items.length, code);
+    }
     assert.deepEqual(await listed(agent, 'unit=ZJJ&status=dispatched&type=help'), [A.no]);
     assert.deepEqual(await listed(agent, 'unit=ZJJ&type=complaint'), []);
   });
