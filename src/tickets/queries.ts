@@ -199,7 +199,8 @@ export async function listTickets(ctx: AppContext, actor: Actor, query: ListQuer
 
   const limit = unitLimit(actor);
   // A state, a queue or a light gathers the work in hand: the units' tickets are then checked against it.
-  const unitsHow = statuses?.length || query.queue || query.light ? 'checked' : 'gathered';
+  const workInHand = !!(statuses?.length || query.queue || query.light);
+  const unitsHow = workInHand ? 'checked' : 'gathered';
   let base = db.selectFrom('tickets as t');
   if (limit) base = base.where((eb) => withDutyOf(eb, ctx.store.engine, limit, unitsHow));
   if (unitFilter) base = base.where((eb) => withDutyOf(eb, ctx.store.engine, unitFilter!, unitsHow));
@@ -218,13 +219,15 @@ export async function listTickets(ctx: AppContext, actor: Actor, query: ListQuer
   if (query.light === 'green') base = base.where((eb) => eb.and([withLight(eb, 'any'), withoutLight(eb, 'yellow')]));
 
   // A unit's whole list, with no other filter, is counted from its duties alone: no ticket is read.
-  const onlyUnits = (limit ? 1 : 0) + (unitFilter ? 1 : 0) === 1 && !statuses?.length && !query.queue && !query.type && !query.from && !query.to && !query.q && !query.light;
-  const totalRow = onlyUnits
-    ? await db
-        .selectFrom((eb) => unitTicketIds(eb, ctx.store.engine, (limit ?? unitFilter)!).as('s'))
-        .select((eb) => eb.fn.count<number>('s.ticket_id').distinct().as('n'))
-        .executeTakeFirst()
-    : await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
+  const onlyUnits = limit && unitFilter ? null : (limit ?? unitFilter);
+  const otherFilter = workInHand || !!(query.type || query.from || query.to || query.q);
+  const totalRow =
+    onlyUnits && !otherFilter
+      ? await db
+          .selectFrom((eb) => unitTicketIds(eb, ctx.store.engine, onlyUnits).as('s'))
+          .select((eb) => eb.fn.count<number>('s.ticket_id').distinct().as('n'))
+          .executeTakeFirst()
+      : await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
   let rows = base.selectAll('t');
   rows =
     query.sort === 'due'
