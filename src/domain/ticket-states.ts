@@ -20,6 +20,9 @@ export const TICKET_STATUSES = [
 ] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
 
+/** The states of a finished ticket (its closed_at is set on entering one): the history rests in them. */
+export const FINISHED_STATUSES: readonly TicketStatus[] = ['closed', 'archived', 'answered', 'rejected', 'transferred', 'merged'];
+
 export const STATUS_LABELS: Record<TicketStatus, string> = {
   pending_dispatch: '待派单',
   dispatched: '待签收',

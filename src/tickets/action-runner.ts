@@ -4,7 +4,7 @@ import type { AppContext } from '../server/context.ts';
 import type { Tx } from '../store/db.ts';
 import { inTransaction } from '../store/db.ts';
 import type { Actor } from '../auth/actor.ts';
-import { ACTION_RULES, refusal, type Action, type TicketStatus } from '../domain/ticket-states.ts';
+import { ACTION_RULES, FINISHED_STATUSES, refusal, type Action, type TicketStatus } from '../domain/ticket-states.ts';
 import { isUnitRole } from '../domain/roles.ts';
 import { forbidden, notFound, Problem } from '../server/problem.ts';
 import { writeEvent } from '../audit/events.ts';
@@ -36,8 +36,6 @@ export interface ActionDefinition<B = any> {
   body: Record<string, unknown>;
   run(call: ActionCall<B>): Promise<ActionOutcome>;
 }
-
-const CLOSED: TicketStatus[] = ['closed', 'archived', 'answered', 'rejected', 'transferred', 'merged'];
 
 type ActionRun = (
   ctx: AppContext,
@@ -85,7 +83,7 @@ const applyAction: ActionRun = (ctx, definitions, actor, no, action, body) => {
       .set({
         status: to,
         updated_at: now,
-        ...(CLOSED.includes(to) && !CLOSED.includes(from) ? { closed_at: now } : {}),
+        ...(FINISHED_STATUSES.includes(to) && !FINISHED_STATUSES.includes(from) ? { closed_at: now } : {}),
       })
       .where('id', '=', ticket.id)
       .execute();

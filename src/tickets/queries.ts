@@ -5,7 +5,7 @@ import type { Actor } from '../auth/actor.ts';
 import type { Database } from '../store/schema.ts';
 import { isUnitRole, seesRequesterContact } from '../domain/roles.ts';
 import { callOfTicket } from '../calls/records.ts';
-import { ACTION_RULES, actionsFor, type TicketStatus } from '../domain/ticket-states.ts';
+import { ACTION_RULES, FINISHED_STATUSES, actionsFor, type TicketStatus } from '../domain/ticket-states.ts';
 import { notFound, invalid } from '../server/problem.ts';
 import { refusedTicketRead } from '../audit/refusals.ts';
 import { computeDeadline } from '../domain/deadline.ts';
@@ -198,8 +198,9 @@ export async function listTickets(ctx: AppContext, actor: Actor, query: ListQuer
   const statuses = query.status?.split(',').filter(Boolean);
 
   const limit = unitLimit(actor);
-  // A state, a queue or a light gathers the work in hand: the units' tickets are then checked against it.
-  const workInHand = !!(statuses?.length || query.queue || query.light);
+  // States of unfinished tickets, a queue or a light gather the work in hand, far fewer tickets than
+  // a unit's history: the unit's tickets are then checked against them.
+  const workInHand = !!((statuses?.length && !statuses.some((st) => FINISHED_STATUSES.includes(st as TicketStatus))) || query.queue || query.light);
   const unitsHow = workInHand ? 'checked' : 'gathered';
   let base = db.selectFrom('tickets as t');
   if (limit) base = base.where((eb) => withDutyOf(eb, ctx.store.engine, limit, unitsHow));
@@ -220,7 +221,7 @@ export async function listTickets(ctx: AppContext, actor: Actor, query: ListQuer
 
   // A unit's whole list, with no other filter, is counted from its duties alone: no ticket is read.
   const onlyUnits = limit && unitFilter ? null : (limit ?? unitFilter);
-  const otherFilter = workInHand || !!(query.type || query.from || query.to || query.q);
+  const otherFilter = !!(statuses?.length || query.queue || query.light || query.type || query.from || query.to || query.q);
   const totalRow =
     onlyUnits && !otherFilter
       ? await db

@@ -228,6 +228,11 @@ describeEachEngine('visibility and masking of requester data', (engine) => {
     assert.deepEqual((await listed(users['zjj.staff'])).sort(), [zjj.no, confidential.no, zjjCo.no].sort());
     const res = await users['zjj.staff'].get('/api/v1/tickets?pageSize=100');
     assert.equal(res.body.total, 3);
+    // Each status tab's count is what the list filtered by that state holds.
+    const tabs: Record<string, number> = (await users['zjj.staff'].get('/api/v1/tickets/counts')).body.counts;
+    assert.equal(Object.values(tabs).reduce((a, b) => a + b, 0), 3);
+    for (const [status, n] of Object.entries(tabs)) assert.equal((await users['zjj.staff'].get(`/api/v1/tickets?status=${status}`)).body.total, n, status);
+    assert.equal((await users['zjj.staff'].get('/api/v1/tickets?status=archived,closed')).body.total, (tabs.archived ?? 0) + (tabs.closed ?? 0));
     // The unit filter cannot widen a unit user's view.
     assert.deepEqual(await listed(users['zjj.staff'], 'unit=SCJGJ'), []);
     assert.deepEqual(await listed(users['rdgs.staff']), []);
