@@ -4,7 +4,7 @@ import { Migrator, sql, type Kysely, type Migration, type MigrationProvider, typ
 import type { Engine } from './db.ts';
 import { supervisionBoardIndex, supervisionMigration } from './migration-supervision.ts';
 import { reportsMigration } from '../reports/migration.ts';
-import { dutiesByUnitMigration } from './migration-duties-by-unit.ts';
+import { unitListIndexesMigration } from './migration-unit-lists.ts';
 import { callbackUnitMigration, callbacksCoveringIndex, evaluationCoveringIndexes, evaluationMigration } from './migration-evaluation.ts';
 import { webhooksMigration } from './migration-webhooks.ts';
 import { qualityMigration } from './migration-quality.ts';
@@ -465,7 +465,7 @@ class StaticProvider implements MigrationProvider {
       '2026-12-17-ticket-keys-per-statement': ticketKeysPerStatementMigration(this.engine),
       '2026-12-18-audit-chain-at-commit': auditChainAtCommitMigration(this.engine),
       '2026-12-19-callbacks-covering-index': callbacksCoveringIndex(this.engine),
-      '2026-12-20-duties-by-unit': dutiesByUnitMigration(),
+      '2026-12-20-unit-list-indexes': unitListIndexesMigration(this.engine),
     };
   }
 }
