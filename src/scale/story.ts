@@ -6,6 +6,7 @@
 import type { Random } from '../demo/random.ts';
 import type { Deadline } from '../domain/deadline.ts';
 import type { TimeLimit } from '../domain/time-limits.ts';
+import { FINISHED_STATUSES, type TicketStatus } from '../domain/ticket-states.ts';
 
 export interface StoryUnit {
   id: number;
@@ -423,7 +424,7 @@ function finish(
   const keptCallbacks = callbacks.filter((c) => c.ms <= nowMs);
   const lastReached = keptCallbacks.filter((c) => c.reached).pop();
   const closing = keptEvents.filter((e) => e.to_status === 'closed' || e.to_status === 'answered' || e.to_status === 'rejected' || e.to_status === 'transferred').pop();
-  const finished = ['closed', 'archived', 'answered', 'rejected', 'transferred'].includes(status);
+  const finished = FINISHED_STATUSES.includes(status as TicketStatus);
   return {
     ticket: {
       ...ticket,

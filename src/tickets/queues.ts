@@ -34,6 +34,11 @@ const STATE_OF_QUEUE = {
 
 type Eb = ExpressionBuilder<Database & { t: Database['tickets'] }, 't'>;
 
+/** A duty (`d`) that one of the units holds, or handles for the unit above it. */
+function heldOrHandledBy(e: ExpressionBuilder<any, any>, units: readonly number[]): Expression<SqlBool> {
+  return e.or([e('d.unit_id', 'in', units), e('d.handler_unit_id', 'in', units)]);
+}
+
 /**
  * The tickets with an open duty that `narrow` selects (of the given units' when `units` is set),
  * gathered from the open duties (the work in hand, few beside the history) rather than probed ticket
@@ -48,7 +53,7 @@ export function withOpenDuty(eb: Eb, engine: Engine, narrow: (q: any) => any, un
         .selectFrom('duties as d')
         .select('d.ticket_id')
         .where('d.status', '=', 'open')
-        .$if(!!units, (q) => q.where((e) => e.or([e('d.unit_id', 'in', units!), e('d.handler_unit_id', 'in', units!)]))),
+        .$if(!!units, (q) => q.where((e) => heldOrHandledBy(e, units!))),
     ),
   );
 }
@@ -73,7 +78,7 @@ export function unitTicketIds(eb: ExpressionBuilder<Database, never>, engine: En
   return eb
     .selectFrom('duties as d')
     .select('d.ticket_id')
-    .where((e) => e.or([e('d.unit_id', 'in', ids), e('d.handler_unit_id', 'in', ids)]));
+    .where((e) => heldOrHandledBy(e, ids));
 }
 
 /**
