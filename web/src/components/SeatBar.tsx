@@ -143,27 +143,19 @@ function SeatBarInner() {
     return () => window.removeEventListener('keydown', onKey);
   }, [seat]);
 
-  // The reasons menu takes the focus once it is on screen, so the arrow keys and Enter pick a reason
-  // at once after Alt+N. The Dropdown's own autoFocus tries once, and on a busy machine the menu is
-  // not there yet: the keys then went nowhere.
+  // While the reasons menu is open it holds the focus, so the arrow keys and Enter pick a reason at
+  // once after Alt+N. The Dropdown's own autoFocus tries once, before the menu is on screen on a busy
+  // machine, and the opening may move the focus again later: the keys then went nowhere. A click
+  // elsewhere closes the menu, which ends this.
   useEffect(() => {
     if (!reasonsOpen) return;
     let timer = 0;
-    let tries = 0;
-    // Checked again until the focus has stayed in the menu for a moment: the opening may still move it.
-    let held = 0;
-    const focus = () => {
+    const hold = () => {
       const menu = reasonsBox.current?.querySelector<HTMLElement>('[role="menu"]');
-      if (menu && menu.offsetParent !== null) {
-        if (menu.contains(document.activeElement)) held++;
-        else {
-          held = 0;
-          menu.focus();
-        }
-      }
-      if (held < 4 && tries++ < 200) timer = window.setTimeout(focus, 50);
+      if (menu && menu.offsetParent !== null && !menu.contains(document.activeElement)) menu.focus();
+      timer = window.setTimeout(hold, 50);
     };
-    focus();
+    hold();
     return () => window.clearTimeout(timer);
   }, [reasonsOpen]);
 
