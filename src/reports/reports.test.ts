@@ -297,6 +297,9 @@ describeEachEngine('reports: 日报、周报、月报、专报 and 社情民意'
       // February is over: its figure is as of its end, and it says no 截至.
       assert.equal(r.trend[4].openOverdue, 1);
     }
+    // The same figure as the live board's red lights at this instant.
+    const board = (await centre.get('/api/v1/supervision/board')).body;
+    assert.equal(board.totals.red, 5);
     const feb = (await centre.get('/api/v1/reports/monthly?month=2026-02')).body;
     assert.equal(feb.running, false);
     assert.equal(feb.asOfLabel, null);
