@@ -44,7 +44,7 @@ export const calendarRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (ap
     {
       schema: {
         tags: ['calendar'],
-        summary: '导入某年国务院节假日安排（重算暂定期限）',
+        summary: '导入某年国务院节假日安排（重算受影响的期限：未办结与近期已办结的职责、督办事项、差评处理）',
         params: obj({ year: { type: 'integer', minimum: 2000, maximum: 2100 } }, ['year']),
         body: obj({ holidays: daysSchema, workdays: daysSchema, note: text(300, 0) }, ['holidays', 'workdays']),
       },
@@ -54,14 +54,15 @@ export const calendarRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (ap
       const { year } = request.params;
       checkDates(year, request.body.holidays, 'holidays');
       checkDates(year, request.body.workdays, 'workdays');
+      // One transaction: the notice, every deadline it moves and the audit event, or nothing.
       const recomputed = await inTransaction(ctx.store.db, async (tx) => {
         const now = ctx.clock.now();
-        const n = await ctx.calendar.importYear(year, request.body, now, tx);
-        await writeEvent(tx, actorOf(request), now, { action: 'calendar_import', detail: { year, holidays: request.body.holidays.length, workdays: request.body.workdays.length, recomputed: n } });
-        return n;
+        const summary = await ctx.calendar.importYear(year, request.body, ctx.city, now, tx);
+        await writeEvent(tx, actorOf(request), now, { action: 'calendar_import', detail: { year, holidays: request.body.holidays.length, workdays: request.body.workdays.length, recomputed: summary } });
+        return summary;
       });
       await ctx.calendar.reload();
-      return { year, recomputedDeadlines: recomputed, status: ctx.calendar.yearStatus(year) };
+      return { year, recomputedDeadlines: recomputed.total, recomputed, status: ctx.calendar.yearStatus(year) };
     },
   );
 
@@ -82,12 +83,12 @@ export const calendarRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (ap
       const recomputed = await inTransaction(ctx.store.db, async (tx) => {
         const now = ctx.clock.now();
         await ctx.calendar.setDay(date, request.body.kind, request.body.name ?? null, now, tx);
-        const n = await ctx.calendar.recomputeOpenDeadlines(tx, date);
-        await writeEvent(tx, actorOf(request), now, { action: 'calendar_day', detail: { date, kind: request.body.kind, recomputed: n } });
-        return n;
+        const summary = await ctx.calendar.recompute(tx, ctx.city, date, now);
+        await writeEvent(tx, actorOf(request), now, { action: 'calendar_day', detail: { date, kind: request.body.kind, recomputed: summary } });
+        return summary;
       });
       await ctx.calendar.reload();
-      return { date, kind: request.body.kind, recomputedDeadlines: recomputed };
+      return { date, kind: request.body.kind, recomputedDeadlines: recomputed.total, recomputed };
     },
   );
 

@@ -2,8 +2,8 @@
 // what admins import (next year's State Council notice) or override, kept in the database.
 import { WorkCalendar, type CalendarDay, type DayKind } from '../domain/calendar.ts';
 import { officialCalendarData } from '../domain/official-holidays.ts';
-import { computeDeadline } from '../domain/deadline.ts';
-import type { LimitUnit } from '../domain/time-limits.ts';
+import type { CityConfig } from '../config/city.ts';
+import { recomputeDeadlines, type RecomputeSummary } from './recompute.ts';
 import { inTransaction, type Db, type Tx } from '../store/db.ts';
 
 export interface YearStatus {
@@ -63,13 +63,17 @@ export class CalendarService {
     return out;
   }
 
-  /** Imports a year's arrangement (replacing an earlier import) and recomputes provisional open deadlines. */
+  /**
+   * Imports a year's arrangement (replacing an earlier import) and recomputes every deadline that
+   * depends on that year's days (./recompute.ts).
+   */
   async importYear(
     year: number,
     arrangement: { holidays: Array<{ date: string; name?: string }>; workdays: Array<{ date: string; name?: string }>; note?: string },
+    city: CityConfig,
     nowIso: string,
     tx: Tx,
-  ): Promise<number> {
+  ): Promise<RecomputeSummary> {
     await tx.deleteFrom('calendar_days').where('source', '=', 'import').where('date', 'like', `${year}-%`).execute();
     await tx.deleteFrom('calendar_years').where('year', '=', year).execute();
     const rows = [
@@ -78,7 +82,7 @@ export class CalendarService {
     ].map((r) => ({ ...r, source: 'import', updated_at: nowIso }));
     if (rows.length) await tx.insertInto('calendar_days').values(rows).execute();
     await tx.insertInto('calendar_years').values({ year, source: 'import', imported_at: nowIso, note: arrangement.note ?? null }).execute();
-    return this.recomputeOpenDeadlines(tx, `${year}-01-01`);
+    return this.recompute(tx, city, `${year}-01-01`, nowIso);
   }
 
   /** Sets or clears (kind null) an admin override for one date. */
@@ -88,52 +92,16 @@ export class CalendarService {
   }
 
   /**
-   * Recomputes every open duty whose deadline was provisional or falls on or after `fromDate`, with
-   * the calendar now in force. Returns how many duties changed.
+   * Recomputes, with the calendar now in force, every deadline that falls on or after `fromDate` or
+   * was provisional: open duties; duties done, 督办 items replied and 差评 reviews closed within the
+   * city's window, with their 超期 flags. Returns what changed.
    */
-  async recomputeOpenDeadlines(tx: Tx, fromDate: string): Promise<number> {
+  async recompute(tx: Tx, city: CityConfig, fromDate: string, nowIso: string): Promise<RecomputeSummary> {
     // The cache is left alone until the caller's transaction commits and it calls reload().
     const cal = await this.load(tx);
-    const duties = await tx
-      .selectFrom('duties')
-      .select(['id', 'ticket_id', 'started_at', 'limit_unit', 'limit_amount', 'due_at', 'yellow_at', 'provisional'])
-      .where('status', '=', 'open')
-      .where('limit_unit', '=', 'working_days')
-      .where((eb) => eb.or([eb('provisional', '=', 1), eb('due_at', '>=', `${fromDate}T00:00:00.000Z`)]))
-      .execute();
-    if (!duties.length) return 0;
-    const extensions = await tx
-      .selectFrom('unit_requests')
-      .select(['duty_id', 'amount'])
-      .where('kind', '=', 'extension')
-      .where('status', '=', 'approved')
-      .where(
-        'duty_id',
-        'in',
-        duties.map((d) => d.id),
-      )
-      .orderBy('id')
-      .execute();
-    let changed = 0;
-    const tickets = new Set<number>();
-    for (const duty of duties) {
-      let d = computeDeadline(duty.started_at, { unit: duty.limit_unit as LimitUnit, amount: duty.limit_amount }, cal);
-      for (const ext of extensions.filter((e) => e.duty_id === duty.id)) {
-        const next = computeDeadline(d.dueAt, { unit: 'working_days', amount: ext.amount ?? 0 }, cal);
-        d = { ...next, provisional: d.provisional || next.provisional };
-      }
-      if (d.dueAt !== duty.due_at || d.yellowAt !== duty.yellow_at || Number(d.provisional) !== duty.provisional) {
-        await tx
-          .updateTable('duties')
-          .set({ due_at: d.dueAt, yellow_at: d.yellowAt, provisional: d.provisional ? 1 : 0 })
-          .where('id', '=', duty.id)
-          .execute();
-        tickets.add(duty.ticket_id);
-        changed++;
-      }
-    }
+    const { summary, tickets } = await recomputeDeadlines(tx, cal, city, fromDate, nowIso);
     for (const ticketId of tickets) await refreshTicketDue(tx, ticketId);
-    return changed;
+    return summary;
   }
 }
 

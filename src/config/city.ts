@@ -54,6 +54,8 @@ export interface CityConfig {
   duplicateSimilarity: number;
   /** At most this many extension requests per duty (第十五条: 最多可提出2次). */
   maxExtensions: number;
+  /** What a change of the working calendar recomputes (src/calendar/recompute.ts); the defaults when absent. */
+  calendar?: CalendarChangeConfig;
   /** The monthly evaluation's weights and the 通报 thresholds (第二十九条, 第三十一条(二)). */
   evaluation: EvaluationConfig;
   /** The SMS provider's 短信签名 and template ids (HttpSmsGateway; README: Outbound events, change feed and SMS). */
@@ -67,6 +69,15 @@ export interface CityConfig {
   units: UnitSeed[];
   categories: CategorySeed[];
   demoUsers: DemoUserSeed[];
+}
+
+export interface CalendarChangeConfig {
+  /**
+   * How far back (days before the change) finished duties, replied 督办 items and closed 差评 reviews
+   * get their deadline and 超期 flag recomputed when an imported notice or an override changes a day.
+   * Open ones are always recomputed. Older records keep the deadline they were judged by.
+   */
+  recomputeFinishedDays: number;
 }
 
 export interface SecurityConfig {

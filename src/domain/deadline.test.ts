@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { WorkCalendar } from './calendar.ts';
 import { officialCalendarData } from './official-holidays.ts';
-import { computeDeadline, formatShanghai, lightAt, parseInstant } from './deadline.ts';
+import { computeDeadline, extendedDeadline, formatShanghai, isLate, lightAt, parseInstant } from './deadline.ts';
 import type { TimeLimit } from './time-limits.ts';
 
 const official = new WorkCalendar(officialCalendarData());
@@ -89,5 +89,37 @@ describe('deadline: calendar overrides', () => {
   it('parses only instants with an explicit zone', () => {
     assert.equal(parseInstant('2026-03-03T10:00:00'), null);
     assert.equal(parseInstant('2026-03-03T10:00:00+08:00'), '2026-03-03T02:00:00.000Z');
+  });
+});
+
+describe('deadline: recomputed after a calendar change (extensions, 超期)', () => {
+  // 2027 as weekends only, and as the notice makes it (01-05 a holiday).
+  const before = new WorkCalendar({ officialYears: [], days: [] });
+  const after = new WorkCalendar({ officialYears: [2027], days: [{ date: '2027-01-01', kind: 'holiday' }, { date: '2027-01-05', kind: 'holiday' }] });
+  const cases: Array<[string, WorkCalendar, TimeLimit, number[], string, boolean]> = [
+    // [why, calendar, limit, approved extensions, expected due, provisional]
+    ['before the notice: 01-05 counts', before, wd(1), [], '2027-01-05T23:59:59+08:00', true],
+    ['after the notice: 01-05 is a holiday', after, wd(1), [], '2027-01-06T23:59:59+08:00', false],
+    ['an extension runs from the deadline before it', after, wd(1), [2], '2027-01-08T23:59:59+08:00', false],
+    ['two extensions, over a weekend', after, wd(1), [2, 3], '2027-01-13T23:59:59+08:00', false],
+    ['an extension with no days adds nothing', after, wd(1), [0], '2027-01-06T23:59:59+08:00', false],
+    ['calendar days do not depend on the notice', after, { unit: 'days', amount: 2 }, [], '2027-01-06T23:59:59+08:00', false],
+  ];
+  for (const [why, calendar, limit, extensions, expected, provisional] of cases) {
+    it(why, () => {
+      const d = extendedDeadline(parseInstant('2027-01-04T09:00:00+08:00')!, limit, extensions, calendar);
+      assert.equal(formatShanghai(d.dueAt), expected);
+      assert.equal(d.provisional, provisional);
+    });
+  }
+
+  it('超期 is done after the deadline; the deadline’s own instant is on time', () => {
+    const table: Array<[string, string, boolean]> = [
+      ['2027-01-06T10:00:00+08:00', '2027-01-05T23:59:59+08:00', true],
+      ['2027-01-06T10:00:00+08:00', '2027-01-06T23:59:59+08:00', false],
+      ['2027-01-06T23:59:59+08:00', '2027-01-06T23:59:59+08:00', false],
+      ['2027-01-07T00:00:00+08:00', '2027-01-06T23:59:59+08:00', true],
+    ];
+    for (const [done, due, late] of table) assert.equal(isLate(parseInstant(done)!, parseInstant(due)!), late, `${done} vs ${due}`);
   });
 });

@@ -106,3 +106,22 @@ export function parseInstant(text: string): string | null {
   const dt = DateTime.fromISO(text, { setZone: true });
   return dt.isValid ? toIso(dt) : null;
 }
+
+/**
+ * A duty's deadline as the calendar now in force gives it: its limit from its start, then each
+ * approved extension (N more working days) from the deadline before it. Provisional when any part is.
+ */
+export function extendedDeadline(startIso: string, limit: TimeLimit, extensionDays: readonly number[], calendar: WorkCalendar): Deadline {
+  let d = computeDeadline(startIso, limit, calendar);
+  for (const amount of extensionDays) {
+    if (!(amount > 0)) continue; // an approved extension always names its days; nothing to add otherwise
+    const next = computeDeadline(d.dueAt, { unit: 'working_days', amount }, calendar);
+    d = { ...next, provisional: d.provisional || next.provisional };
+  }
+  return d;
+}
+
+/** Done after its deadline: what a duty's `late` flag records (the deadline's own instant is on time). */
+export function isLate(doneIso: string, dueIso: string): boolean {
+  return Date.parse(doneIso) > Date.parse(dueIso);
+}

@@ -15,7 +15,7 @@ export interface Table {
 
 export interface ReportDocument {
   title: string;
-  /** 统计期间：2026-03-01 至 2026-03-31（2026年3月） */
+  /** 统计期间：2026-03-01 至 2026-03-31（2026年3月）; a running period adds ，截至 2026-03-18 09:30. */
   subtitle: string;
   tables: Table[];
 }
@@ -74,6 +74,8 @@ export function reportDocument(report: Report): ReportDocument {
         ['受理总量（件）', t.tickets],
         ['超期办结（项）', t.lateDone],
         ['期末超期未办结（项）', t.openOverdue],
+        // A running period's 期末 is the moment the report was built: say when.
+        ...(report.running && report.asOfLabel ? [['统计截至', report.asOfLabel.replace(/^截至 /, '')] as Cell[]] : []),
         ['已评价回访（次）', t.rated],
         ['满意（含非常满意、满意、基本满意）', t.satisfied],
         ['满意率', percent(t.satisfactionRate)],
@@ -122,5 +124,6 @@ export function reportDocument(report: Report): ReportDocument {
     });
   }
   const range = report.firstDate === report.lastDate ? report.firstDate : `${report.firstDate} 至 ${report.lastDate}`;
-  return { title: report.title, subtitle: `统计期间：${range}（${report.periodLabel}）`, tables };
+  const asOf = report.running && report.asOfLabel ? `，${report.asOfLabel}` : '';
+  return { title: report.title, subtitle: `统计期间：${range}（${report.periodLabel}${asOf}）`, tables };
 }

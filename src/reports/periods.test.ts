@@ -1,7 +1,7 @@
 // Report periods (Asia/Shanghai days, ISO weeks, months) and the export content model.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { periodAt, periodOf, previousPeriod, trailingPeriods } from './periods.ts';
+import { asOfInstant, asOfLabel, isRunning, periodAt, periodOf, previousPeriod, trailingPeriods } from './periods.ts';
 import { duePeriods } from './scheduler.ts';
 import { reportDocument } from './document.ts';
 import { maskFacts, satisfactionOf, type Report } from './report.ts';
@@ -33,6 +33,22 @@ describe('report periods', () => {
     assert.equal(previousPeriod(periodOf('weekly', '2026-W01')!).key, '2025-W52');
     assert.equal(previousPeriod(periodOf('monthly', '2026-01')!).key, '2025-12');
     assert.deepEqual(trailingPeriods(periodOf('daily', '2026-03-02')!, 3).map((p) => p.key), ['2026-02-28', '2026-03-01', '2026-03-02']);
+  });
+
+  it('期末 is the period’s end once over, now while it runs; 截至 in Shanghai time', () => {
+    const march = periodOf('monthly', '2026-03')!; // to = 2026-03-31T16:00:00.000Z
+    const table: Array<[now: string, asOf: string, running: boolean, label: string]> = [
+      ['2026-03-12T01:00:00.000Z', '2026-03-12T01:00:00.000Z', true, '截至 2026-03-12 09:00'],
+      ['2026-03-31T15:59:59.999Z', '2026-03-31T15:59:59.999Z', true, '截至 2026-03-31 23:59'],
+      ['2026-03-31T16:00:00.000Z', '2026-03-31T16:00:00.000Z', false, '截至 2026-04-01 00:00'],
+      ['2026-12-07T01:30:00.000Z', '2026-03-31T16:00:00.000Z', false, '截至 2026-04-01 00:00'],
+      ['2026-02-20T00:00:00.000Z', '2026-02-20T00:00:00.000Z', true, '截至 2026-02-20 08:00'], // before it began: nothing can be overdue yet
+    ];
+    for (const [now, asOf, running, label] of table) {
+      assert.equal(asOfInstant(march, now), asOf, now);
+      assert.equal(isRunning(march, now), running, now);
+      assert.equal(asOfLabel(asOfInstant(march, now)), label, now);
+    }
   });
 
   it('due at 00:10 Shanghai: the previous day, week (on Mondays) and month (on the 1st)', () => {
@@ -89,5 +105,9 @@ describe('report content', () => {
     assert.deepEqual(table('满意度').rows.slice(-3), [['已评价合计', 3], ['未接通', 1], ['满意率', '66.67%']]);
     assert.deepEqual(table('趋势').rows, [['2026年3月', 4, 1, 2, 3, '66.67%']]);
     assert.equal(doc.tables.some((t) => t.name === '典型工单'), false, 'samples only in 专报');
+    assert.equal(table('概况').rows.some((r) => r[0] === '统计截至'), false, 'a finished period states no 截至');
+    const running = reportDocument({ ...report, running: true, asOf: '2026-03-12T01:00:00.000Z', asOfLabel: '截至 2026-03-12 09:00' });
+    assert.equal(running.subtitle, '统计期间：2026-03-01 至 2026-03-31（2026年3月，截至 2026-03-12 09:00）');
+    assert.deepEqual(running.tables[0].rows[3], ['统计截至', '2026-03-12 09:00']);
   });
 });

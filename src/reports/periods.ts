@@ -102,6 +102,24 @@ export function parseDateParam(field: string, label: string, value: string): str
   return value;
 }
 
+/**
+ * The instant a report's 期末 figures are counted at: the period's end once it is over, `now` while it
+ * is still running (a duty due later this month is not overdue yet).
+ */
+export function asOfInstant(range: { to: string }, nowIso: string): string {
+  return Date.parse(nowIso) < Date.parse(range.to) ? new Date(Date.parse(nowIso)).toISOString() : range.to;
+}
+
+/** Whether the range is still running at `now`. */
+export function isRunning(range: { to: string }, nowIso: string): boolean {
+  return Date.parse(nowIso) < Date.parse(range.to);
+}
+
+/** 截至 2026-12-07 09:30 (Shanghai), the words a running period's report carries. */
+export function asOfLabel(instantIso: string): string {
+  return `截至 ${DateTime.fromISO(instantIso, { zone: ZONE }).toFormat('yyyy-MM-dd HH:mm')}`;
+}
+
 /** A Shanghai date plus `days`. */
 export function addDays(date: string, days: number): string {
   return DateTime.fromISO(date, { zone: ZONE }).plus({ days }).toISODate()!;

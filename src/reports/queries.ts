@@ -120,17 +120,19 @@ export interface OverdueCount {
   kind: string;
   /** Duties done after their deadline, completed in [from, to). */
   lateDone: number;
-  /** Duties overdue and not yet done at `to`: started before it, due before it, completed (or cancelled) at or after it or never. */
+  /** Duties overdue and not yet done at `asOf`: started before it, due before it, completed (or cancelled) at or after it or never. */
   openOverdue: number;
 }
 
 /**
  * 超期: per (unit, duty kind). A duty is in the unit user's scope when its unit or handler unit is.
- * The open count reconstructs the state at `to`, so a past period's figure does not change later.
+ * The open count reconstructs the state at `asOf` — the range's end once it is over, so a past
+ * period's figure does not change later; `now` while it runs (./periods.ts asOfInstant), so a duty due
+ * later in the period is not counted overdue before its deadline.
  */
-export async function overdueDuties(db: Db, range: Range, f: TicketFilter): Promise<OverdueCount[]> {
+export async function overdueDuties(db: Db, range: Range, f: TicketFilter, asOf: string): Promise<OverdueCount[]> {
   const lateDone = sql`d.status = 'done' and d.late = 1 and d.completed_at >= ${range.from} and d.completed_at < ${range.to}`;
-  const openOverdue = sql`d.started_at < ${range.to} and d.due_at < ${range.to} and (d.completed_at is null or d.completed_at >= ${range.to})`;
+  const openOverdue = sql`d.started_at < ${asOf} and d.due_at < ${asOf} and (d.completed_at is null or d.completed_at >= ${asOf})`;
   const ids = f.unitScope ? (f.unitScope.length ? f.unitScope : [-1]) : null;
   const dutyScope = ids ? sql`(d.unit_id in (${sql.join(ids)}) or d.handler_unit_id in (${sql.join(ids)}))` : sql`1 = 1`;
   const tickets = narrows(f) ? sql`join tickets t on t.id = d.ticket_id` : sql``;

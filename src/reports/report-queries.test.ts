@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { describeEachEngine, intakeBody, startTestApp, type TestApp } from '../../test/support/app.ts';
 import { generateHistory } from '../scale/generate.ts';
-import { periodOf, type Period } from './periods.ts';
+import { asOfInstant, periodOf, type Period } from './periods.ts';
 import { overdueDuties, ticketBreakdown, ticketsBy, type TicketDimension, type TicketFilter } from './queries.ts';
 import { keywordsOf, ticketKeywordRows, topKeywords } from './keywords.ts';
 import { buildPeriodReport, CITY_SCOPE } from './report.ts';
@@ -70,12 +70,22 @@ describeEachEngine('report aggregates over a generated history', (engine) => {
       completed_at: iso(d.completed_at),
     }));
     const weeks = [periodOf('weekly', '2026-W40')!, periodOf('weekly', '2026-W44')!];
-    const seen = { lateDone: 0, openOverdue: 0 };
-    for (const period of [...months, ...weeks]) {
+    // Still running at the clock's now (2026-11-03 09:00): counted as of now, not as of their end.
+    const running = [periodOf('monthly', '2026-11')!, periodOf('weekly', '2026-W45')!, periodOf('daily', '2026-11-03')!];
+    const now = t.ctx.clock.now();
+    const seen = { lateDone: 0, openOverdue: 0, runningOpen: 0, runningAtEnd: 0 };
+    for (const period of [...months, ...weeks, ...running]) {
+      const asOf = asOfInstant(period, now);
+      assert.equal(asOf, running.includes(period) ? now : period.to, period.key);
       const expected = new Map<string, { lateDone: number; openOverdue: number }>();
       for (const d of duties) {
         const lateDone = d.status === 'done' && Number(d.late) === 1 && d.completed_at !== null && d.completed_at >= period.from && d.completed_at < period.to;
-        const openOverdue = d.started_at < period.to && d.due_at < period.to && (d.completed_at === null || d.completed_at >= period.to);
+        const openOverdue = d.started_at < asOf && d.due_at < asOf && (d.completed_at === null || d.completed_at >= asOf);
+        if (running.includes(period) && period.kind === 'monthly') {
+          seen.runningOpen += openOverdue ? 1 : 0;
+          // What counting at the period's end would have said: duties due later this month as overdue already.
+          seen.runningAtEnd += d.started_at < period.to && d.due_at < period.to && d.completed_at === null ? 1 : 0;
+        }
         if (!lateDone && !openOverdue) continue;
         const key = `${d.unit_id}/${d.kind}`;
         const row = expected.get(key) ?? { lateDone: 0, openOverdue: 0 };
@@ -83,7 +93,7 @@ describeEachEngine('report aggregates over a generated history', (engine) => {
         row.openOverdue += openOverdue ? 1 : 0;
         expected.set(key, row);
       }
-      const actual = new Map((await overdueDuties(t.ctx.store.db, period, CITY)).map((o) => [`${o.unit}/${o.kind}`, { lateDone: o.lateDone, openOverdue: o.openOverdue }]));
+      const actual = new Map((await overdueDuties(t.ctx.store.db, period, CITY, asOf)).map((o) => [`${o.unit}/${o.kind}`, { lateDone: o.lateDone, openOverdue: o.openOverdue }]));
       assert.deepEqual(actual, expected, period.key);
       for (const r of expected.values()) {
         seen.lateDone += r.lateDone;
@@ -91,6 +101,13 @@ describeEachEngine('report aggregates over a generated history', (engine) => {
       }
     }
     assert.ok(seen.lateDone > 0 && seen.openOverdue > 0, JSON.stringify(seen));
+    // The running month is a real test: counting at its end would give a different, larger figure.
+    assert.ok(seen.runningOpen > 0 && seen.runningAtEnd > seen.runningOpen, JSON.stringify(seen));
+    const report = await buildPeriodReport(t.ctx, running[0], CITY_SCOPE);
+    assert.equal(report.totals.openOverdue, seen.runningOpen);
+    assert.equal(report.running, true);
+    assert.equal(report.asOf, now);
+    assert.equal(report.asOfLabel, '截至 2026-11-03 09:00');
   });
 
   it('keywords are each ticket’s segmented facts, kept once segmented; a ticket taken later is segmented when first counted', async () => {

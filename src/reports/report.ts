@@ -8,7 +8,7 @@ import { CHANNELS, CHANNEL_LABELS, SATISFACTION_LABELS, SATISFACTION_LEVELS, TIC
 import { STATUS_LABELS } from '../domain/ticket-states.ts';
 import { formatShanghai } from '../domain/deadline.ts';
 import { maskName } from '../domain/masking.ts';
-import { PERIOD_KIND_LABELS, trailingPeriods, type Period, type PeriodKind } from './periods.ts';
+import { asOfInstant, asOfLabel, isRunning, PERIOD_KIND_LABELS, trailingPeriods, type Period, type PeriodKind } from './periods.ts';
 import {
   callbacksBy,
   categoryNames,
@@ -108,6 +108,15 @@ export interface Report {
   scope: { unit: { code: string; name: string } | null; label: string };
   topic?: { terms: string[]; district: { code: string; name: string } | null };
   generatedAt: string;
+  /**
+   * The instant the 期末 figures (openOverdue) are counted at: `to` for a finished period, the
+   * moment the report was built for one still running. Reports stored before this field existed lack it.
+   */
+  asOf?: string;
+  /** Whether the period was still running when the report was built. */
+  running?: boolean;
+  /** 截至 YYYY-MM-DD HH:mm (Shanghai) for a running period, null for a finished one. */
+  asOfLabel?: string | null;
   totals: { tickets: number; lateDone: number; openOverdue: number; rated: number; satisfied: number; satisfactionRate: number | null };
   byChannel: Row[];
   byType: Row[];
@@ -185,11 +194,11 @@ function countsBy(rows: BreakdownRow[], key: (r: BreakdownRow) => string | numbe
 }
 
 /** The figures every report has, for one range and filter. */
-async function figures(ctx: AppContext, range: Range, filter: TicketFilter, l: Labels & { categories: Awaited<ReturnType<typeof categoryNames>> }) {
+async function figures(ctx: AppContext, range: Range, filter: TicketFilter, l: Labels & { categories: Awaited<ReturnType<typeof categoryNames>> }, asOf: string) {
   const db = ctx.store.db;
   const [breakdown, overdue, callbacks, keywordRows] = await Promise.all([
     ticketBreakdown(db, range, filter),
-    overdueDuties(db, range, filter),
+    overdueDuties(db, range, filter, asOf),
     callbacksBy(db, range, filter),
     ticketKeywordRows(db, range, filter),
   ]);
@@ -240,9 +249,9 @@ async function figures(ctx: AppContext, range: Range, filter: TicketFilter, l: L
 }
 
 /** The headline figures of a range (for trends): ticket count, overdue and satisfaction. */
-async function trendPoint(ctx: AppContext, period: Period, filter: TicketFilter): Promise<TrendPoint> {
+async function trendPoint(ctx: AppContext, period: Period, filter: TicketFilter, now: string): Promise<TrendPoint> {
   const db = ctx.store.db;
-  const [tickets, overdue, callbacks] = await Promise.all([ticketCount(db, period, filter), overdueDuties(db, period, filter), callbacksBy(db, period, filter)]);
+  const [tickets, overdue, callbacks] = await Promise.all([ticketCount(db, period, filter), overdueDuties(db, period, filter, asOfInstant(period, now)), callbacksBy(db, period, filter)]);
   const s = satisfactionOf(callbacks);
   return {
     period: period.key,
@@ -266,9 +275,11 @@ export const TREND_PERIODS = 6;
 export async function buildPeriodReport(ctx: AppContext, period: Period, scope: ReportScope, trendCount = TREND_PERIODS): Promise<Report> {
   const filter: TicketFilter = { unitScope: scope.unitScope };
   const l = await labels(ctx);
-  const f = await figures(ctx, period, filter, l);
+  // One instant for the whole report: its figures, its trend and the 截至 it states agree.
+  const now = ctx.clock.now();
+  const f = await figures(ctx, period, filter, l, asOfInstant(period, now));
   const trend: TrendPoint[] = [];
-  for (const p of trailingPeriods(period, trendCount)) trend.push(p.key === period.key ? currentPoint(period, f) : await trendPoint(ctx, p, filter));
+  for (const p of trailingPeriods(period, trendCount)) trend.push(p.key === period.key ? currentPoint(period, f) : await trendPoint(ctx, p, filter, now));
   const kindLabel = PERIOD_KIND_LABELS[period.kind];
   const calls = scope.unitScope === null ? await periodCallFigures(ctx, period.firstDate, period.lastDate) : undefined;
   return {
@@ -282,11 +293,19 @@ export async function buildPeriodReport(ctx: AppContext, period: Period, scope: 
     from: period.from,
     to: period.to,
     scope: { unit: scope.unit, label: scopeLabel(scope) },
-    generatedAt: ctx.clock.now(),
+    generatedAt: now,
+    ...asOfFields(period, now),
     ...f,
     trend,
     ...(calls ? { calls } : {}),
   };
+}
+
+/** What a report says about the instant it counts at. */
+function asOfFields(range: Range, now: string): { asOf: string; running: boolean; asOfLabel: string | null } {
+  const asOf = asOfInstant(range, now);
+  const running = isRunning(range, now);
+  return { asOf, running, asOfLabel: running ? asOfLabel(asOf) : null };
 }
 
 function currentPoint(period: Period, f: Awaited<ReturnType<typeof figures>>): TrendPoint {
@@ -315,7 +334,8 @@ export async function buildTopicReport(ctx: AppContext, q: TopicQuery, scope: Re
   const filter: TicketFilter = { unitScope: scope.unitScope, terms: q.terms, districtId: q.district?.id ?? null };
   const l = await labels(ctx);
   const range = { from: q.from, to: q.to };
-  const f = await figures(ctx, range, filter, l);
+  const now = ctx.clock.now();
+  const f = await figures(ctx, range, filter, l, asOfInstant(range, now));
   const samples = await sampleTickets(ctx.store.db, range, filter, sampleCount);
   const periodLabel = `${q.fromDate} 至 ${q.toDate}`;
   // The trend of a topic: the preceding ranges of the same length.
@@ -326,7 +346,7 @@ export async function buildTopicReport(ctx: AppContext, q: TopicQuery, scope: Re
     const from = new Date(Date.parse(q.from) - i * days * 86_400_000).toISOString();
     const label = `${formatShanghai(from).slice(0, 10)}起${days}日`;
     if (i === 0) trend.push({ period: periodLabel, label, ...f.totals });
-    else trend.push({ ...(await trendPoint(ctx, { kind: 'daily', key: label, label, firstDate: '', lastDate: '', from, to }, filter)) });
+    else trend.push({ ...(await trendPoint(ctx, { kind: 'daily', key: label, label, firstDate: '', lastDate: '', from, to }, filter, now)) });
   }
   const title = `${ctx.city.name}12345热线专报：${q.terms.join('、')}${q.district ? `（${q.district.name}）` : ''}`;
   return {
@@ -341,7 +361,8 @@ export async function buildTopicReport(ctx: AppContext, q: TopicQuery, scope: Re
     to: q.to,
     scope: { unit: scope.unit, label: scopeLabel(scope) },
     topic: { terms: q.terms, district: q.district ? { code: q.district.code, name: q.district.name } : null },
-    generatedAt: ctx.clock.now(),
+    generatedAt: now,
+    ...asOfFields(range, now),
     ...f,
     trend,
     samples: samples.map((s) => ({

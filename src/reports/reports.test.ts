@@ -278,6 +278,78 @@ describeEachEngine('reports: 日报、周报、月报、专报 and 社情民意'
     assert.equal((await (await t.as('authority1')).get(`/api/v1/reports/archive/${w10.id}?format=xlsx`)).status, 200);
   });
 
+  it('a running month counts overdue as of now and says 截至, in JSON, xlsx, PDF and the archive', async () => {
+    // 03-12 09:00: March is running. Overdue now: B sign + reply, F sign + reply, E sign (due 03-11 24:00);
+    // E's reply is due 03-31 24:00 — counted at the month's end it would already be the sixth.
+    t.clock.set(at('2026-03-12T09:00:00'));
+    for (const url of ['/api/v1/reports/monthly?month=2026-03', '/api/v1/reports/monthly']) {
+      const r = (await centre.get(url)).body;
+      assert.equal(r.period, '2026-03', url);
+      assert.equal(r.running, true);
+      assert.equal(r.asOf, at('2026-03-12T09:00:00'));
+      assert.equal(r.asOfLabel, '截至 2026-03-12 09:00');
+      assert.equal(r.totals.openOverdue, 5, url);
+      assert.equal(r.overdue.openOverdue, 5);
+      assert.equal(r.totals.lateDone, 1);
+      const byKind = Object.fromEntries(r.overdue.byKind.map((u: { key: string; lateDone: number; openOverdue: number }) => [u.key, [u.lateDone, u.openOverdue]]));
+      assert.deepEqual(byKind, { sign: [1, 3], reply: [0, 2] });
+      assert.deepEqual(r.trend[5], { period: '2026-03', label: '2026年3月', ...r.totals });
+      // February is over: its figure is as of its end, and it says no 截至.
+      assert.equal(r.trend[4].openOverdue, 1);
+    }
+    // The same figure as the live board's red lights at this instant.
+    const board = (await centre.get('/api/v1/supervision/board')).body;
+    assert.equal(board.totals.red, 5);
+    const feb = (await centre.get('/api/v1/reports/monthly?month=2026-02')).body;
+    assert.equal(feb.running, false);
+    assert.equal(feb.asOfLabel, null);
+    assert.equal(feb.asOf, feb.to);
+    // The week and the day running now, and a topic up to today.
+    const week = (await centre.get('/api/v1/reports/weekly?week=2026-W11')).body;
+    assert.equal(week.asOfLabel, '截至 2026-03-12 09:00');
+    assert.equal(week.totals.openOverdue, 5);
+    const topic = (await centre.get(`/api/v1/reports/topic?q=${encodeURIComponent('物业')}&from=2026-03-01&to=2026-03-12`)).body;
+    assert.equal(topic.running, true);
+    assert.equal(topic.asOfLabel, '截至 2026-03-12 09:00');
+    assert.equal(topic.totals.openOverdue, 1); // E's signature; its reply is not due yet
+
+    const auth = { authorization: `Bearer ${await token('centre1')}` };
+    const xlsx = await t.app.inject({ method: 'GET', url: '/api/v1/reports/monthly.xlsx?month=2026-03', headers: auth });
+    assert.equal(xlsx.statusCode, 200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
+    const summary = wb.getWorksheet('概况')!;
+    assert.match(String(summary.getCell('A1').value), /统计期间：2026-03-01 至 2026-03-31（2026年3月，截至 2026-03-12 09:00）/);
+    assert.deepEqual(values(summary.getRow(6)), ['期末超期未办结（项）', 5]);
+    assert.deepEqual(values(summary.getRow(7)), ['统计截至', '2026-03-12 09:00']);
+    const pdf = await t.app.inject({ method: 'GET', url: '/api/v1/reports/monthly.pdf?month=2026-03', headers: auth });
+    assert.equal(pdf.statusCode, 200);
+    assert.ok(pdf.rawPayload.includes(utf16be('截至 2026-03-12 09:00')), 'the PDF subject says 截至');
+
+    // Stored while running, it states its as-of time; once March is over the job replaces it.
+    const made = await centre.post('/api/v1/reports/generate', { kind: 'monthly', period: '2026-03' });
+    assert.deepEqual(made.body.generated, [{ kind: 'monthly', period: '2026-03' }]);
+    const march = async () => {
+      const item = (await centre.get('/api/v1/reports/archive?kind=monthly')).body.items.find((x: { period: string }) => x.period === '2026-03');
+      return (await centre.get(`/api/v1/reports/archive/${item.id}`)).body;
+    };
+    const running = await march();
+    assert.equal(running.report.running, true);
+    assert.equal(running.report.asOfLabel, '截至 2026-03-12 09:00');
+    assert.equal(running.report.totals.openOverdue, 5);
+    t.clock.set(at('2026-04-01T00:20:00'));
+    const job = await centre.post('/api/v1/reports/generate');
+    assert.ok(job.body.generated.some((g: { kind: string; period: string }) => g.kind === 'monthly' && g.period === '2026-03'), JSON.stringify(job.body));
+    const final = await march();
+    assert.equal(final.report.running, false);
+    assert.equal(final.report.asOfLabel, null);
+    assert.equal(final.report.totals.openOverdue, 6);
+    assert.equal(final.generatedAt, at('2026-04-01T00:20:00'));
+    const before = await reportTableCounts(t.ctx);
+    assert.deepEqual((await centre.post('/api/v1/reports/generate', { kind: 'monthly', period: '2026-03' })).body.generated, []);
+    assert.deepEqual(await reportTableCounts(t.ctx), before);
+  });
+
   it('社情民意: a burst of 停水 in 东安区 is a spike there only, flagged once with an SMS to the centre', async () => {
     // Baseline: one 停水 call every other day in 阳明区 and in 东安区 for two weeks; then six in 东安区 on 04-14.
     for (let d = 0; d < 14; d += 2) {

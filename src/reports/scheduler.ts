@@ -25,16 +25,31 @@ export interface StoredReportMeta {
   generatedAt: string;
 }
 
-/** Builds and stores a period's city-wide report unless it is stored already; returns whether it was new. */
+/**
+ * Builds and stores a period's city-wide report unless it is stored already; returns whether it was
+ * new or replaced. A report stored while its period was still running (generated before the period's
+ * end, and saying 截至 when) is not final: the next run after the period is over replaces it, so the
+ * archive never keeps a running period's figures as the period's own.
+ */
 export async function generateReport(ctx: AppContext, period: Period): Promise<boolean> {
   const db = ctx.store.db;
-  const existing = await db.selectFrom('reports').select('id').where('kind', '=', period.kind).where('period', '=', period.key).executeTakeFirst();
-  if (existing) return false;
+  const existing = await db.selectFrom('reports').select(['id', 'generated_at']).where('kind', '=', period.kind).where('period', '=', period.key).executeTakeFirst();
+  if (existing && Date.parse(existing.generated_at) >= Date.parse(period.to)) return false;
   const report = await buildPeriodReport(ctx, period, CITY_SCOPE);
+  if (existing) {
+    // Only the row as read is replaced: a second process that replaced it first keeps its own.
+    const updated = await db
+      .updateTable('reports')
+      .set({ json: JSON.stringify(report), generated_at: report.generatedAt })
+      .where('id', '=', existing.id)
+      .where('generated_at', '=', existing.generated_at)
+      .executeTakeFirst();
+    return Number(updated.numUpdatedRows ?? 0) > 0;
+  }
   // Two processes may race: the unique (kind, period) keeps the first; the second inserts nothing.
   const result = await db
     .insertInto('reports')
-    .values({ kind: period.kind, period: period.key, json: JSON.stringify(report), generated_at: ctx.clock.now() })
+    .values({ kind: period.kind, period: period.key, json: JSON.stringify(report), generated_at: report.generatedAt })
     .onConflict((oc) => oc.columns(['kind', 'period']).doNothing())
     .executeTakeFirst();
   return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;

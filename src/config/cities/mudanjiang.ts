@@ -17,6 +17,8 @@ export const mudanjiang: CityConfig = {
   duplicateSimilarity: 0.5,
   maxExtensions: 2,
   evaluation: DEFAULT_EVALUATION,
+  // A holiday notice or a day's override also corrects what finished in the last three months.
+  calendar: { recomputeFinishedDays: 92 },
   // Template ids registered with the SMS provider (the texts are in src/outbox/sms-gateway.ts).
   sms: {
     signName: '牡丹江12345',

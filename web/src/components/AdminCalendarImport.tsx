@@ -1,6 +1,7 @@
 // Importing a year's State Council holiday notice: the admin pastes one date (or range) per line into
 // 放假 and 调休上班, checks the preview, then sends it. The server replaces that year's earlier import
-// and recomputes the open deadlines it moves.
+// and recomputes every deadline it moves (open and recently finished duties, 督办 items, 差评 reviews);
+// the answer's summary is shown by RecomputeSummaryView.
 import { useMemo, useState } from 'react';
 import { Alert, App, Button, Col, Form, Input, Modal, Row, Space, Table, Tag, Typography } from 'antd';
 import { api } from '../api';
@@ -14,9 +15,66 @@ export interface ParsedDay {
   note?: string;
 }
 
+/** What the server recomputed (src/calendar/recompute.ts). */
+export interface RecomputeSummary {
+  fromDate: string;
+  finishedSince: string;
+  finishedWindowDays: number;
+  openDuties: number;
+  finishedDuties: number;
+  lateFlags: number;
+  supervisionItems: number;
+  ratingReviews: number;
+  total: number;
+  changed: Array<{ kind: 'open_duty' | 'finished_duty' | 'supervision_item' | 'rating_review'; id: number; ticketNo: string | null; what: string; dueFrom: string; dueTo: string; lateFrom?: boolean; lateTo?: boolean }>;
+  more: number;
+}
+
+const CHANGED_KIND_LABELS: Record<RecomputeSummary['changed'][number]['kind'], string> = {
+  open_duty: '未完成职责',
+  finished_duty: '已完成职责',
+  supervision_item: '督办事项',
+  rating_review: '差评处理',
+};
+const WHAT_LABELS: Record<string, string> = {
+  sign: '签收', reply: '答复', opinion: '协办意见', first_response: '首次响应', progress: '进展', settle_dispute: '争议裁定',
+  plan: '处理办法', verify: '核实', rectify: '整改', appeal: '申诉复核', callback: '回访',
+};
+const short = (iso: string) => iso.slice(0, 16).replace('T', ' ');
+const lateText = (late?: boolean) => (late === undefined ? '' : late ? '超期' : '按期');
+
+/** The counts per kind and the changed objects the server listed. */
+export function RecomputeSummaryView({ summary }: { summary: RecomputeSummary }) {
+  return (
+    <div data-testid="calendar-recompute-summary">
+      <Typography.Paragraph style={{ marginBottom: 6 }}>
+        重新计算了 {summary.total} 项期限：未完成职责 {summary.openDuties} 项，近 {summary.finishedWindowDays} 天已完成的职责 {summary.finishedDuties} 项，督办事项 {summary.supervisionItems} 项，差评处理 {summary.ratingReviews} 项；其中 {summary.lateFlags} 项的超期认定随之改变。
+      </Typography.Paragraph>
+      {summary.changed.length > 0 && (
+        <Table
+          size="small"
+          rowKey={(c) => `${c.kind}-${c.id}`}
+          dataSource={summary.changed}
+          pagination={summary.changed.length > 8 ? { pageSize: 8, size: 'small' } : false}
+          columns={[
+            { title: '对象', dataIndex: 'kind', width: 100, render: (k: RecomputeSummary['changed'][number]['kind']) => CHANGED_KIND_LABELS[k] },
+            { title: '工单', dataIndex: 'ticketNo', width: 170, render: (no: string | null, c) => no ?? (c.kind === 'supervision_item' ? `督办事项 ${c.id}` : '') },
+            { title: '期限', dataIndex: 'what', width: 100, render: (w: string) => w.split(',').map((x) => WHAT_LABELS[x] ?? x).join('、') },
+            { title: '原期限', dataIndex: 'dueFrom', render: short },
+            { title: '新期限', dataIndex: 'dueTo', render: short },
+            { title: '超期认定', key: 'late', render: (_: unknown, c) => (c.lateFrom === undefined || c.lateFrom === c.lateTo ? lateText(c.lateTo) : <Typography.Text type="warning">{`${lateText(c.lateFrom)} → ${lateText(c.lateTo)}`}</Typography.Text>) },
+          ]}
+        />
+      )}
+      {summary.more > 0 && <Typography.Text type="secondary">另有 {summary.more} 项未列出（审计日志中有汇总）。</Typography.Text>}
+    </div>
+  );
+}
+
 export interface ImportResult {
   year: number;
   recomputedDeadlines: number;
+  recomputed?: RecomputeSummary;
   status: { year: number; official: boolean; source: string };
   holidays: number;
   workdays: number;
@@ -172,7 +230,7 @@ export function CalendarImportModal({
       }
     >
       <Typography.Paragraph type="secondary" style={{ marginBottom: 8 }}>
-        每行一个日期或一段日期，后接名称，例如「{year}-01-01 元旦」「{year}-02-10~{year}-02-16 春节」。导入会替换该年此前导入的安排（管理员的单日调整仍然有效），并重新计算受影响的未完成期限。
+        每行一个日期或一段日期，后接名称，例如「{year}-01-01 元旦」「{year}-02-10~{year}-02-16 春节」。导入会替换该年此前导入的安排（管理员的单日调整仍然有效），并重新计算受影响的期限：未完成的职责、督办事项和差评处理，以及近期已完成的职责（连同其超期认定）。
         {current.length > 0 && (
           <Button
             type="link"

@@ -8,7 +8,7 @@ import dayjs from 'dayjs';
 import { api } from '../../api';
 import { PageTitle, errorText, useApiData } from '../../components/AdminCommon';
 import { LegendItem, YearCalendar, classify, weekdayName, DAY_CLASS_LABELS, type YearDay } from '../../components/AdminYearCalendar';
-import { CalendarImportModal, type ImportResult } from '../../components/AdminCalendarImport';
+import { CalendarImportModal, RecomputeSummaryView, type ImportResult } from '../../components/AdminCalendarImport';
 
 interface YearView {
   year: number;
@@ -69,7 +69,7 @@ export default function CalendarPage() {
         body: kind ? { kind, ...(name ? { name } : {}) } : { kind: null },
       });
       const what = kind === 'workday' ? '设为工作日' : kind === 'holiday' ? '设为休息日' : '取消了调整';
-      const text = `${picked.date} 已${what}，重新计算了 ${res.recomputedDeadlines} 个未完成期限`;
+      const text = `${picked.date} 已${what}，重新计算了 ${res.recomputedDeadlines} 项期限`;
       message.success(text);
       setLastChange(text);
       setPicked(null);
@@ -152,7 +152,7 @@ export default function CalendarPage() {
           onClose={() => setImported(null)}
           style={{ marginBottom: 12 }}
           message={`已导入 ${imported.year} 年节假日安排：${imported.holidays} 天放假、${imported.workdays} 天调休上班`}
-          description={`重新计算了 ${imported.recomputedDeadlines} 个未完成的办理期限。`}
+          description={imported.recomputed ? <RecomputeSummaryView summary={imported.recomputed} /> : `重新计算了 ${imported.recomputedDeadlines} 项期限。`}
           data-testid="calendar-import-result"
         />
       )}

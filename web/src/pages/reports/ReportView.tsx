@@ -110,7 +110,7 @@ export function ReportView({ report }: { report: Report }) {
         {report.title}
       </Typography.Title>
       <Typography.Paragraph type="secondary">
-        统计期间：{report.firstDate === report.lastDate ? report.firstDate : `${report.firstDate} 至 ${report.lastDate}`}（{report.periodLabel}） · 统计范围：{report.scope.label}
+        统计期间：{report.firstDate === report.lastDate ? report.firstDate : `${report.firstDate} 至 ${report.lastDate}`}（{report.periodLabel}{report.running && report.asOfLabel ? `，${report.asOfLabel}` : ''}） · 统计范围：{report.scope.label}
       </Typography.Paragraph>
       <GridRow gutter={[12, 12]}>
         {[

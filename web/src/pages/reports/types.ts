@@ -50,6 +50,9 @@ export interface Report {
   scope: { unit: { code: string; name: string } | null; label: string };
   topic?: { terms: string[]; district: { code: string; name: string } | null };
   generatedAt: string;
+  /** 截至 YYYY-MM-DD HH:mm for a period still running when the report was built; null or absent otherwise. */
+  asOfLabel?: string | null;
+  running?: boolean;
   totals: { tickets: number; lateDone: number; openOverdue: number; rated: number; satisfied: number; satisfactionRate: number | null };
   byChannel: Row[];
   byType: Row[];
