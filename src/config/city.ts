@@ -5,6 +5,7 @@ import type { UnitKind } from '../domain/unit-kinds.ts';
 import type { EvaluationConfig } from '../domain/evaluation.ts';
 import type { QualityConfig } from '../domain/agent-qc.ts';
 import type { CallsConfig } from '../domain/call-config.ts';
+import type { PortalCodeConfig } from '../domain/portal-code.ts';
 
 export type { UnitKind };
 
@@ -66,6 +67,8 @@ export interface CityConfig {
   calls: CallsConfig;
   /** Account security; the defaults when absent (README: Security and reliability). */
   security?: SecurityConfig;
+  /** The portal's SMS code for 好差评: expiry, tries and throttles; the defaults when absent (docs/ratings-and-portal.md). */
+  portalCode?: PortalCodeConfig;
   units: UnitSeed[];
   categories: CategorySeed[];
   demoUsers: DemoUserSeed[];
@@ -88,5 +91,5 @@ export interface SecurityConfig {
 /** Per-city SMS provider settings; the gateway URL and key come from the environment. */
 export interface SmsProviderConfig {
   signName: string;
-  templateIds: Partial<Record<'dispatch_notice' | 'deadline_warning' | 'callback_request' | 'supervision' | 'special_report' | 'emergency_report' | 'kb_notice' | 'spike_alert', string>>;
+  templateIds: Partial<Record<'dispatch_notice' | 'deadline_warning' | 'callback_request' | 'supervision' | 'special_report' | 'emergency_report' | 'kb_notice' | 'spike_alert' | 'portal_code', string>>;
 }

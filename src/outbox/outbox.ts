@@ -13,9 +13,24 @@ export const SMS_TOPICS = ['sms', 'report'] as const;
 export interface SmsMessage {
   /** Recipient number (a unit's duty phone, or a requester's for callback notices). */
   to: string;
-  template: 'dispatch_notice' | 'deadline_warning' | 'callback_request' | 'supervision' | 'special_report' | 'emergency_report' | 'kb_notice' | 'spike_alert';
+  template: 'dispatch_notice' | 'deadline_warning' | 'callback_request' | 'supervision' | 'special_report' | 'emergency_report' | 'kb_notice' | 'spike_alert' | 'portal_code';
   /** Values for the template; never the requester's name or number. */
   params: Record<string, string>;
+}
+
+/**
+ * Parameters only the recipient may read (the portal's 好差评 code): the relay sends them and then
+ * overwrites them in the stored message, so no view of the outbox or the SMS log shows them.
+ */
+export const SECRET_PARAMS: Partial<Record<SmsMessage['template'], readonly string[]>> = { portal_code: ['code'] };
+
+/** The message with its secret parameters masked, as it stays in the outbox once delivered. */
+export function withoutSecrets(message: SmsMessage): SmsMessage {
+  const secret = SECRET_PARAMS[message.template];
+  if (!secret) return message;
+  const params = { ...message.params };
+  for (const name of secret) if (name in params) params[name] = '******';
+  return { ...message, params };
 }
 
 export async function enqueue(tx: Tx, topic: OutboxTopic, payload: SmsMessage | Record<string, unknown>, at: string, orderingKey: string | null = null): Promise<void> {

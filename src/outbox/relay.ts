@@ -6,11 +6,12 @@
 // dies between sending and marking sends again after the lease; the gateway gets the outbox id as
 // request id to drop repeats. Numbers on the opt-out list are not sent to: the message is closed
 // with status 'opted_out'. Every attempt is recorded in sms_deliveries (status, attempts, provider
-// message id, error), with the number masked.
+// message id, error), with the number masked and no message text; a delivered message's secret
+// parameters (the portal's 好差评 code) are masked in the outbox row.
 import type { AppContext } from '../server/context.ts';
 import { inTransaction } from '../store/db.ts';
 import type { SmsGateway } from './sms-gateway.ts';
-import { SMS_TOPICS, type SmsMessage } from './outbox.ts';
+import { SMS_TOPICS, withoutSecrets, type SmsMessage } from './outbox.ts';
 import { startPeriodicJob } from '../server/periodic-job.ts';
 import { backoffMs, SMS_BACKOFF, type BackoffPolicy } from './backoff.ts';
 import { isOptedOut } from './sms-opt-out.ts';
@@ -75,7 +76,13 @@ export async function relayOnce(ctx: AppContext, gateway: SmsGateway, options: S
           const retryAt = new Date(Date.parse(now) + backoffMs(o.attempts, options.backoff ?? SMS_BACKOFF)).toISOString();
           await tx.updateTable('outbox').set({ attempts, last_error: error, available_at: retryAt }).where('id', '=', o.id).execute();
         } else {
-          await tx.updateTable('outbox').set({ delivered_at: now, attempts, last_error: o.status === 'opted_out' ? 'opted_out' : null }).where('id', '=', o.id).execute();
+          // A delivered (or dropped) message keeps no secret parameter: the code was for the recipient only.
+          const kept = withoutSecrets(o.message);
+          await tx
+            .updateTable('outbox')
+            .set({ delivered_at: now, attempts, last_error: o.status === 'opted_out' ? 'opted_out' : null, ...(kept !== o.message ? { payload: JSON.stringify(kept) } : {}) })
+            .where('id', '=', o.id)
+            .execute();
         }
         const log = {
           to_masked: maskPhone(o.message.to) ?? '',

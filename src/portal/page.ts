@@ -1,6 +1,8 @@
 // The public portal's pages (/portal, /portal/track): plain HTML rendered on the server, phone-first,
 // no login, no external resources. The captcha question is in the page; a small inline script sends
-// the form as JSON (photos as base64) to /api/v1/public/portal/… and shows the answer.
+// the form as JSON (photos as base64) to /api/v1/public/portal/… and shows the answer. Tracking takes
+// the ticket number and the phone's last four digits; rating also takes the code the page has sent
+// by SMS to that phone (发送验证码).
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppContext } from '../server/context.ts';
 import { SATISFACTION_LABELS, SATISFACTION_LEVELS, TICKET_TYPES, TICKET_TYPE_LABELS } from '../domain/ticket-types.ts';
@@ -25,6 +27,7 @@ button{background:#b71c1c;color:#fff;border:none;margin-top:16px;cursor:pointer}
 .box{border:1px solid #ddd;border-radius:6px;padding:12px;margin:12px 0}.reply{white-space:pre-wrap;background:#fafafa;padding:8px;border-left:4px solid #1565c0}
 .levels label{display:inline-flex;gap:4px;align-items:center;font-weight:normal;margin-right:12px}.levels input{width:auto}
 .photos img{max-width:30%;margin:4px;border:1px solid #ddd}
+button.inline{width:auto;margin-top:0;white-space:nowrap}
 </style></head><body>
 <header><h1>12345 政务服务便民热线 · 网上诉求</h1><nav><a href="/portal">我要反映</a><a href="/portal/track">查询与评价</a><a href="/public/kb">政策问答</a></nav></header>
 <main>${body}</main>
@@ -89,7 +92,7 @@ function render(t) {
   let html = '<h2>工单 ' + esc(t.no) + '</h2><p>办理状态：<strong data-testid="status">' + esc(t.statusText) + '</strong></p>';
   html += '<p class="hint">' + esc(t.typeLabel) + (t.category ? ' · ' + esc(t.category) : '') + ' · 提交于 ' + esc(t.submittedAt.slice(0, 16).replace('T', ' ')) + (t.unit ? ' · 承办单位：' + esc(t.unit) : '') + '</p>';
   if (t.photos.length) html += '<div class="photos">' + t.photos.map((p) => '<img alt="诉求照片" src="' + esc(p.url) + '">').join('') + '</div>';
-  html += t.replies.length ? t.replies.map((r) => '<h3>答复' + (r.unit ? '（' + esc(r.unit) + '）' : '') + '</h3><div class="reply" data-testid="reply">' + esc(r.content) + '</div><p class="hint">' + esc(r.at.slice(0, 16).replace('T', ' ')) + '</p>').join('') : '<p>承办单位尚未答复，请耐心等待。</p>';
+  html += t.replies.length ? t.replies.map((r) => '<h3>答复' + (r.unit ? '（' + esc(r.unit) + '）' : '') + '</h3><div class="reply" data-testid="reply">' + esc(r.content) + '</div><p class="hint">' + esc(r.at.slice(0, 16).replace('T', ' ')) + '</p>').join('') : '<p>尚无可公布的答复：承办单位的答复经热线审核通过后在此公布，请耐心等待。</p>';
   if (t.rating) html += '<p class="msg ok" data-testid="rated">您已评价：' + esc(t.rating.levelLabel) + (t.rating.comment ? '，' + esc(t.rating.comment) : '') + '</p>';
   out.innerHTML = html;
   document.getElementById('rate-form').hidden = !t.canRate;
@@ -99,12 +102,27 @@ form.addEventListener('submit', async (ev) => {
   try { render(await post('/api/v1/public/portal/track', { no: form.elements['no'].value.trim(), phoneLast4: form.elements['phoneLast4'].value.trim() })); }
   catch (e) { out.innerHTML = ''; document.getElementById('rate-form').hidden = true; show(msg, 'err', esc(e.message)); }
 });
+let resendTimer = null;
+document.getElementById('send-code').addEventListener('click', async (ev) => {
+  const button = ev.target; msg.hidden = true; button.disabled = true;
+  try {
+    const sent = await post('/api/v1/public/portal/rating-code', { no: current.no, phoneLast4: form.elements['phoneLast4'].value.trim() });
+    show(msg, 'ok', '验证码已发送至' + esc(sent.sentTo) + '，' + esc(sent.ttlMinutes) + ' 分钟内有效。');
+    let wait = sent.resendAfterSeconds || 60;
+    button.textContent = wait + ' 秒后可重发';
+    clearInterval(resendTimer);
+    resendTimer = setInterval(() => { wait -= 1; if (wait <= 0) { clearInterval(resendTimer); button.disabled = false; button.textContent = '重新发送'; } else button.textContent = wait + ' 秒后可重发'; }, 1000);
+    document.getElementById('code').focus();
+  } catch (e) { button.disabled = false; show(msg, 'err', esc(e.message)); }
+});
 document.getElementById('rate-form').addEventListener('submit', async (ev) => {
   ev.preventDefault(); msg.hidden = true;
   const rf = ev.target; const level = rf.querySelector('input[name=level]:checked');
   if (!level) { show(msg, 'err', '请选择评价等级'); return; }
+  const code = rf.elements['code'].value.trim();
+  if (!/^[0-9]{6}$/.test(code)) { show(msg, 'err', '请填写短信验证码（6 位数字）'); return; }
   try {
-    await post('/api/v1/public/portal/rate', { no: current.no, phoneLast4: form.elements['phoneLast4'].value.trim(), level: level.value, comment: rf.elements['comment'].value });
+    await post('/api/v1/public/portal/rate', { no: current.no, code, level: level.value, comment: rf.elements['comment'].value });
     render(await post('/api/v1/public/portal/track', { no: current.no, phoneLast4: form.elements['phoneLast4'].value.trim() }));
     show(msg, 'ok', '感谢您的评价！');
   } catch (e) { show(msg, 'err', esc(e.message)); }
@@ -130,7 +148,7 @@ export const portalPages: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
 <label for="photos">照片（可选，最多3张，每张不超过2MB，JPG/PNG/WebP）</label><input id="photos" name="photos" type="file" accept="image/jpeg,image/png,image/webp" multiple>
 <label for="name">称呼</label><input id="name" name="name" maxlength="50" autocomplete="name" placeholder="如：王女士">
 <label for="phone" class="req">联系电话</label><input id="phone" name="phone" type="tel" required maxlength="20" autocomplete="tel" inputmode="tel">
-<p class="hint">查询进度时需要工单编号和该电话的后四位。</p>
+<p class="hint">查询进度时需要工单编号和该电话的后四位；评价时将向该手机发送短信验证码。</p>
 <label for="captchaAnswer" class="req">验证码：请计算</label>
 <div class="captcha"><strong id="captcha-question" data-testid="captcha-question">${esc(challenge.question)}</strong><input id="captchaAnswer" name="captchaAnswer" required inputmode="numeric" maxlength="6" autocomplete="off"></div>
 <input type="hidden" name="captchaToken" value="${esc(challenge.token)}">
@@ -153,6 +171,9 @@ export const portalPages: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
 <h2>评价（好差评，每件诉求评价一次）</h2>
 <fieldset class="levels"><legend>您对办理结果是否满意？</legend>${levels}</fieldset>
 <label for="comment">评价内容（不满意时请说明原因）</label><textarea id="comment" name="comment" maxlength="1000"></textarea>
+<label for="code" class="req">短信验证码</label>
+<div class="captcha"><input id="code" name="code" inputmode="numeric" pattern="[0-9]{6}" maxlength="6" autocomplete="one-time-code"><button type="button" id="send-code" class="inline">发送验证码</button></div>
+<p class="hint">为确认是诉求人本人评价，验证码将发送至登记的手机号码；热线和承办单位工作人员不会向您索要验证码。</p>
 <button type="submit">提交评价</button>
 </form>`;
     return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(page('查询与评价', body, TRACK_JS));

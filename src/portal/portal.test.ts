@@ -1,8 +1,9 @@
 // The public portal and 好差评 through the HTTP API, on both engines: submission into 待派单 as a
 // 网站 ticket with a photo, tracking (the same error for a wrong number and wrong digits; 429 after
-// repeated failures), one rating per ticket only after a reply, the captcha (wrong or expired → 400,
-// nothing written), and the 差评 review: verify → rectify → call back, appeal → decision, each
-// deadline across a weekend, and the unit never seeing who rated.
+// repeated failures), one rating per ticket with the SMS code only after the centre accepted the
+// reply, the captcha (wrong or expired → 400, nothing written), and the 差评 review: verify →
+// rectify → call back, appeal → decision, each deadline across a weekend, and the unit never seeing
+// who rated. The credential itself is tested in ./portal-credential.test.ts.
 import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -10,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeEachEngine, startTestApp, tableCounts, type TestApp } from '../../test/support/app.ts';
 import { newTicket, ok, setClock, signAndReply } from '../../test/support/handling.ts';
+import type { SmsMessage } from '../outbox/outbox.ts';
 
 const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082', 'hex');
 
@@ -47,6 +49,14 @@ describeEachEngine('public portal and 好差评', (engine) => {
     const c = await call('GET', '/api/v1/public/portal/captcha', undefined, ip);
     assert.equal(c.status, 200);
     return { token: c.body.token as string, answer: String(solve(c.body.question)) };
+  };
+  /** Asks for the 好差评 code as the requester and reads it where the SMS gateway would get it: the outbox. */
+  const smsCode = async (no: string, last4: string, ip: string) => {
+    const sent = await call('POST', '/api/v1/public/portal/rating-code', { no, phoneLast4: last4 }, ip);
+    assert.equal(sent.status, 202, JSON.stringify(sent.body));
+    const rows = await t.ctx.store.db.selectFrom('outbox').select('payload').where('topic', '=', 'sms').orderBy('id', 'desc').execute();
+    const message = rows.map((r) => JSON.parse(r.payload) as SmsMessage).find((m) => (m.template as string) === 'portal_code' && m.params.ticketNo === no);
+    return message!.params.code!;
   };
   const submission = (over: Record<string, unknown> = {}) => ({
     type: 'complaint',
@@ -148,27 +158,35 @@ describeEachEngine('public portal and 好差评', (engine) => {
     const limited = await call('POST', '/api/v1/public/portal/track', { no, phoneLast4: '7777' }, ip);
     assert.equal(limited.status, 429);
     assert.match(limited.body.title, /频繁/);
-    assert.equal((await call('POST', '/api/v1/public/portal/rate', { no, phoneLast4: '7777', level: 'satisfied' }, ip)).status, 429);
+    assert.equal((await call('POST', '/api/v1/public/portal/rate', { no, code: '000000', level: 'satisfied' }, ip)).status, 429);
+    assert.equal((await call('POST', '/api/v1/public/portal/rating-code', { no, phoneLast4: '7777' }, ip)).status, 429);
     // Another address with the right digits is served.
     assert.equal((await call('POST', '/api/v1/public/portal/track', { no, phoneLast4: '7777' }, '10.0.0.5')).status, 200);
   });
 
-  it('a rating is taken only after a reply, and only once (一事一评)', async () => {
+  it('a rating is taken only after the centre accepted the reply, with the SMS code, and only once (一事一评)', async () => {
     setClock(t, '2026-03-02T14:00');
     const created = await newTicket(t, { requester: { kind: 'person', name: '赵六', phone: '13700002468' } });
     const ip = '10.0.1.1';
-    const early = await call('POST', '/api/v1/public/portal/rate', { no: created.no, phoneLast4: '2468', level: 'satisfied' }, ip);
+    const early = await call('POST', '/api/v1/public/portal/rating-code', { no: created.no, phoneLast4: '2468' }, ip);
     assert.equal(early.status, 409);
-    assert.match(early.body.title, /尚未答复/);
+    assert.match(early.body.title, /尚未经热线审核通过/);
     await signAndReply(t, created.no);
+    const unreviewed = await call('POST', '/api/v1/public/portal/track', { no: created.no, phoneLast4: '2468' }, ip);
+    assert.equal(unreviewed.body.canRate, false);
+    assert.equal(unreviewed.body.replies.length, 0);
+    assert.equal(unreviewed.body.statusText, '承办单位已答复，热线正在审核');
+    await ok(t, 'centre1', created.no, 'review', { pass: true });
     const tracked = await call('POST', '/api/v1/public/portal/track', { no: created.no, phoneLast4: '2468' }, ip);
     assert.equal(tracked.body.canRate, true);
     assert.equal(tracked.body.replies.length, 1);
     assert.equal(tracked.body.unit, '市住房和城乡建设局');
-    const rated = await call('POST', '/api/v1/public/portal/rate', { no: created.no, phoneLast4: '2468', level: 'satisfied', comment: '处理及时' }, ip);
+    const code = await smsCode(created.no, '2468', ip);
+    const rated = await call('POST', '/api/v1/public/portal/rate', { no: created.no, code, level: 'satisfied', comment: '处理及时' }, ip);
     assert.equal(rated.status, 201);
     assert.equal(rated.body.bad, false);
-    const twice = await call('POST', '/api/v1/public/portal/rate', { no: created.no, phoneLast4: '2468', level: 'very_unsatisfied', comment: '改评' }, ip);
+    t.clock.advance(61_000);
+    const twice = await call('POST', '/api/v1/public/portal/rating-code', { no: created.no, phoneLast4: '2468' }, ip);
     assert.equal(twice.status, 409);
     assert.match(twice.body.title, /一事一评/);
     const after = await call('POST', '/api/v1/public/portal/track', { no: created.no, phoneLast4: '2468' }, ip);
@@ -181,8 +199,10 @@ describeEachEngine('public portal and 好差评', (engine) => {
     setClock(t, '2026-03-04T09:00');
     const created = await newTicket(t, { requester: { kind: 'person', name: '钱七', phone: '13600001357' } });
     await signAndReply(t, created.no);
+    await ok(t, 'centre1', created.no, 'review', { pass: true });
     setClock(t, '2026-03-06T10:00'); // Friday
-    const rated = await call('POST', '/api/v1/public/portal/rate', { no: created.no, phoneLast4: '1357', level: 'very_unsatisfied', comment: '没有解决，请回电13600001357' }, '10.0.2.1');
+    const code = await smsCode(created.no, '1357', '10.0.2.1');
+    const rated = await call('POST', '/api/v1/public/portal/rate', { no: created.no, code, level: 'very_unsatisfied', comment: '没有解决，请回电13600001357' }, '10.0.2.1');
     assert.equal(rated.status, 201);
     assert.equal(rated.body.reviewOpened, true);
 

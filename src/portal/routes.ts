@@ -1,22 +1,27 @@
 // The portal's JSON API under /api/v1/public/portal (no login: captcha, categories, submit, track,
-// rate, a photo by signed link) and /api/v1/portal (staff: a ticket's photos).
+// the 好差评 SMS code, rate, a photo by signed link) and /api/v1/portal (staff: a ticket's photos).
+// A staff session or token is refused on the code and rating routes: 好差评 is the requester's.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../server/context.ts';
-import { actorOf, requireRole } from '../auth/plugin.ts';
+import { actorOf, requireRole, tokenOf } from '../auth/plugin.ts';
+import { actorForToken } from '../auth/sessions.ts';
+import { writeEvent } from '../audit/events.ts';
+import { inTransaction } from '../store/db.ts';
 import { SATISFACTION_LEVELS, TICKET_TYPES } from '../domain/ticket-types.ts';
-import { notFound } from '../server/problem.ts';
+import { forbidden, notFound } from '../server/problem.ts';
 import { ticketNumbered, unitCanSee } from '../tickets/model.ts';
 import { loadPortalSecret, PortalSigner, tooMany } from './security.ts';
-import { newPortalState, portalCategories, rateRequest, submitRequest, trackRequest, PHOTO_LIMITS, type PortalState, type PortalSubmission } from './service.ts';
+import { newPortalState, portalCategories, rateRequest, requestRatingCode, submitRequest, trackRequest, PHOTO_LIMITS, type PortalState, type PortalSubmission } from './service.ts';
+import { codeConfigOf } from './rating-code.ts';
 
 const states = new WeakMap<AppContext, Promise<PortalState>>();
 /** One signer and one set of limits per running app, shared by the pages and the API. */
 export function portalState(ctx: AppContext): Promise<PortalState> {
   let state = states.get(ctx);
   if (!state) {
-    state = loadPortalSecret(ctx.store.db, ctx.clock.now()).then((secret) => newPortalState(new PortalSigner(secret)));
+    state = loadPortalSecret(ctx.store.db, ctx.clock.now()).then((secret) => newPortalState(new PortalSigner(secret), codeConfigOf(ctx)));
     states.set(ctx, state);
   }
   return state;
@@ -25,6 +30,7 @@ export function portalState(ctx: AppContext): Promise<PortalState> {
 const str = (max: number, min = 1) => ({ type: 'string', minLength: min, maxLength: max });
 const TICKET_NO = { type: 'string', pattern: '^[A-Za-z]{1,8}\\d{8,14}$', maxLength: 30 };
 const LAST4 = { type: 'string', pattern: '^\\d{4}$' };
+const CODE = { type: 'string', pattern: '^\\d{4,8}$' };
 const CAPTCHA = {
   type: 'object',
   additionalProperties: false,
@@ -38,6 +44,18 @@ async function sendPhoto(ctx: AppContext, reply: FastifyReply, row: { file: stri
   const data = await readFile(join(ctx.dataDir, row.file)).catch(() => null);
   if (!data) throw notFound('照片不存在');
   return reply.type(row.mime).header('cache-control', 'private, no-store').header('x-content-type-options', 'nosniff').send(data);
+}
+
+/**
+ * Refuses a request carrying a live staff session (bearer token or the console's cookie, with or
+ * without its CSRF header): staff never rate, whatever else they hold. The attempt is audited.
+ */
+async function refuseStaff(ctx: AppContext, request: FastifyRequest): Promise<void> {
+  const token = tokenOf(request);
+  const actor = request.actor ?? (token ? await actorForToken(ctx, token) : null);
+  if (!actor) return;
+  await inTransaction(ctx.store.db, (tx) => writeEvent(tx, actor, ctx.clock.now(), { action: 'portal_rating_refused', outcome: 'failure', detail: { route: request.routeOptions.url, reason: 'staff_session' } }));
+  throw forbidden('工作人员账号不能参与好差评：评价须由诉求人本人凭短信验证码提交，请退出登录后再试');
 }
 
 export const portalRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
@@ -96,20 +114,36 @@ export const portalRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
     async (request) => trackRequest(ctx, state, request.ip, request.body.no, request.body.phoneLast4),
   );
 
-  app.post<{ Body: { no: string; phoneLast4: string; level: (typeof SATISFACTION_LEVELS)[number]; comment?: string } }>(
+  app.post<{ Body: { no: string; phoneLast4: string } }>(
+    '/public/portal/rating-code',
+    {
+      schema: {
+        tags: ['portal'],
+        summary: '好差评：向工单登记的手机发送短信验证码（答复经审核通过后）',
+        security: [],
+        body: { type: 'object', additionalProperties: false, required: ['no', 'phoneLast4'], properties: { no: TICKET_NO, phoneLast4: LAST4 } },
+      },
+      onRequest: (request) => refuseStaff(ctx, request),
+    },
+    async (request, reply) => reply.code(202).send(await requestRatingCode(ctx, state, request.ip, request.body)),
+  );
+
+  app.post<{ Body: { no: string; code: string; level: (typeof SATISFACTION_LEVELS)[number]; comment?: string } }>(
     '/public/portal/rate',
     {
       schema: {
         tags: ['portal'],
-        summary: '网站诉求：好差评（一事一评，答复后可评）',
+        summary: '好差评：凭短信验证码评价（一事一评，答复经审核通过后可评）',
         security: [],
         body: {
           type: 'object',
           additionalProperties: false,
-          required: ['no', 'phoneLast4', 'level'],
-          properties: { no: TICKET_NO, phoneLast4: LAST4, level: { type: 'string', enum: [...SATISFACTION_LEVELS] }, comment: str(1000, 0) },
+          required: ['no', 'code', 'level'],
+          properties: { no: TICKET_NO, code: CODE, level: { type: 'string', enum: [...SATISFACTION_LEVELS] }, comment: str(1000, 0) },
         },
       },
+      // Before the body is read: a staff session is refused whatever it sends.
+      onRequest: (request) => refuseStaff(ctx, request),
     },
     async (request, reply) => reply.code(201).send(await rateRequest(ctx, state, request.ip, request.body)),
   );

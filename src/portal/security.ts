@@ -1,6 +1,6 @@
 // The portal's protections, all offline: an arithmetic captcha whose answer the server signs (HMAC)
-// with an expiry, used once; signed short-lived links for photos; and per-IP / per-ticket attempt
-// limits. The signing secret is one row in the database, so every process of a deployment agrees.
+// with an expiry, used once; signed short-lived links for photos; the salted HMAC under which a
+// 好差评 SMS code is stored (./rating-code.ts); and per-IP / per-ticket attempt limits. The signing secret is one row in the database, so every process of a deployment agrees.
 import { createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import type { Db } from '../store/db.ts';
 import { invalid, Problem } from '../server/problem.ts';
@@ -72,6 +72,15 @@ export class PortalSigner {
     for (const [n, e] of this.used) if (e < nowMs) this.used.delete(n);
     if (this.used.has(nonce)) throw invalid('captcha.token', '验证码已使用，请刷新验证码后重试');
     this.used.set(nonce, exp);
+  }
+
+  /** What is stored of a 好差评 SMS code: an HMAC under the portal secret, salted per code, bound to the ticket. */
+  codeDigest(ticketId: number, salt: string, code: string): string {
+    return this.sign(`rating-code|${ticketId}|${salt}|${code}`);
+  }
+
+  codeMatches(ticketId: number, salt: string, code: string, digest: string): boolean {
+    return this.same(this.codeDigest(ticketId, salt, code), digest);
   }
 
   /** A link token for one photo, valid for `ttlMs`. */

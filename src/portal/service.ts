@@ -1,6 +1,7 @@
 // The public portal's use-cases: submit a request (through the intake use-case, channel 网站, into the
 // centre's 待派单 queue), track it with the ticket number and the phone's last four digits, and rate
-// it once (一事一评) after the unit has replied. A 差评 opens a review (src/ratings).
+// it once (一事一评) with a code sent by SMS to the ticket's phone (./rating-code.ts), only on a reply
+// the centre accepted in review; only such replies are published. A 差评 opens a review (src/ratings).
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -17,6 +18,8 @@ import { formatShanghai } from '../domain/deadline.ts';
 import { RateLimiter, tooMany, type PortalSigner } from './security.ts';
 import type { TicketStatus } from '../domain/ticket-states.ts';
 import { ticketNumbered } from '../tickets/model.ts';
+import type { PortalCodeConfig } from '../domain/portal-code.ts';
+import { acceptedAnswer, checkRatingCode, ratingClosed, sendRatingCode, useRatingCode } from './rating-code.ts';
 
 /** Who the audit log names for what a citizen does on the portal (no user account). */
 export const PORTAL_ACTOR: Actor = { userId: 0, username: 'portal', displayName: '网站诉求人', role: 'agent', unitId: null, unitScope: null };
@@ -36,11 +39,13 @@ export interface PortalState {
   lookups: RateLimiter; // track / rate / photo attempts per IP
   failuresByIp: RateLimiter; // wrong number or digits per IP
   failuresByTicket: RateLimiter; // wrong digits per ticket number, from anywhere
+  codeRequests: RateLimiter; // 好差评 SMS codes asked for per IP (per ticket: counted in the database)
 }
 
-export function newPortalState(signer: PortalSigner): PortalState {
+export function newPortalState(signer: PortalSigner, codes: PortalCodeConfig): PortalState {
   return {
     signer,
+    codeRequests: new RateLimiter(codes.perIpPerHour, 60 * 60_000),
     captchas: new RateLimiter(60, 10 * 60_000),
     submits: new RateLimiter(10, 10 * 60_000),
     lookups: new RateLimiter(60, 10 * 60_000),
@@ -153,6 +158,7 @@ export const PUBLIC_STATUS: Record<string, string> = {
   merged: '已与相同诉求合并办理',
 };
 
+/** The replies the portal publishes: final answers the centre accepted in review (反馈审核), none before. */
 async function repliesOf(ctx: AppContext, ticketId: number) {
   return ctx.store.db
     .selectFrom('submissions')
@@ -160,6 +166,7 @@ async function repliesOf(ctx: AppContext, ticketId: number) {
     .where('ticket_id', '=', ticketId)
     .where('kind', 'in', ['reply', 'decline', 'direct_answer'])
     .where('approval', 'in', ['none', 'approved'])
+    .where('review', '=', 'accepted')
     .orderBy('id')
     .execute();
 }
@@ -189,24 +196,39 @@ export async function trackRequest(ctx: AppContext, state: PortalState, ip: stri
   };
 }
 
-export async function rateRequest(ctx: AppContext, state: PortalState, ip: string, body: { no: string; phoneLast4: string; level: Satisfaction; comment?: string }) {
+/** Sends the 好差评 code to the ticket's phone; the caller proves the ticket as for tracking. */
+export async function requestRatingCode(ctx: AppContext, state: PortalState, ip: string, body: { no: string; phoneLast4: string }) {
+  if (!state.codeRequests.take(ip, Date.parse(ctx.clock.now()))) throw tooMany();
   const t = await lookUp(ctx, state, ip, body.no, body.phoneLast4);
+  return sendRatingCode(ctx, state, t);
+}
+
+/** The requester's rating, with the SMS code: on the reply the centre accepted, once per ticket. */
+export async function rateRequest(ctx: AppContext, state: PortalState, ip: string, body: { no: string; code: string; level: Satisfaction; comment?: string }) {
+  const nowMs = Date.parse(ctx.clock.now());
+  if (state.failuresByIp.blocked(ip, nowMs) || !state.lookups.take(ip, nowMs)) throw tooMany();
+  const t = await ticketNumbered(ctx.store.db, body.no.toUpperCase()).selectAll().executeTakeFirst();
+  if (!t) {
+    state.failuresByIp.take(ip, nowMs);
+    throw notFound('未找到该工单，请核对工单编号');
+  }
   const bad = isBadRating(body.level);
   if (bad && !body.comment?.trim()) throw invalid('comment', '差评请填写评价内容，以便核实整改');
+  const codeId = await checkRatingCode(ctx, state, t, body.code, ip);
   return inTransaction(ctx.store.db, async (tx) => {
     const now = ctx.clock.now();
-    const replies = await tx.selectFrom('submissions').select('id').where('ticket_id', '=', t.id).where('kind', 'in', ['reply', 'decline', 'direct_answer']).where('approval', 'in', ['none', 'approved']).limit(1).execute();
-    if (!replies.length) throw conflict('该工单尚未答复，答复后才能评价');
-    const existing = await tx.selectFrom('portal_ratings').select('id').where('ticket_id', '=', t.id).executeTakeFirst();
-    if (existing) throw conflict('该工单已评价，每件诉求只能评价一次（一事一评）');
+    const closed = await ratingClosed(tx, t.id);
+    if (closed) throw closed;
+    const answer = (await acceptedAnswer(tx, t.id))!;
+    await useRatingCode(ctx, tx, codeId);
     const inserted = await tx
       .insertInto('portal_ratings')
-      .values({ ticket_id: t.id, level: body.level, comment: body.comment?.trim() || null, created_at: now })
+      .values({ ticket_id: t.id, level: body.level, comment: body.comment?.trim() || null, submission_id: Number(answer.id), created_at: now })
       .onConflict((oc) => oc.column('ticket_id').doNothing())
       .returning('id')
       .executeTakeFirst();
     if (!inserted) throw conflict('该工单已评价，每件诉求只能评价一次（一事一评）');
-    await writeEvent(tx, PORTAL_ACTOR, now, { ticketId: t.id, action: 'rating', fromStatus: t.status, toStatus: t.status, detail: { source: 'portal', level: body.level } });
+    await writeEvent(tx, PORTAL_ACTOR, now, { ticketId: t.id, action: 'rating', fromStatus: t.status, toStatus: t.status, detail: { source: 'portal', level: body.level, credential: 'sms_code' } });
     const reviewId = bad ? await openReview(ctx, tx, PORTAL_ACTOR, { ticketId: t.id, source: 'portal', level: body.level, comment: body.comment?.trim() || null, unitId: t.lead_unit_id, now }) : null;
     return { no: t.no, level: body.level, levelLabel: SATISFACTION_LABELS[body.level], bad, reviewOpened: reviewId !== null };
   });

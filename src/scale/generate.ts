@@ -84,7 +84,7 @@ const REQUESTS: TableSpec = {
 };
 const SUBMISSIONS: TableSpec = {
   table: 'submissions',
-  columns: ['ticket_id', 'unit_id', 'kind', 'round', 'content', 'approval', 'created_by', 'created_at'],
+  columns: ['ticket_id', 'unit_id', 'kind', 'round', 'content', 'approval', 'review', 'created_by', 'created_at'],
 };
 
 /** Midnight (Shanghai) of the day holding `ms`, as a UTC instant. */

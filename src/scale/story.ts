@@ -132,6 +132,8 @@ export interface SubmissionRow {
   round: number;
   content: string;
   approval: string;
+  /** The centre's 反馈审核 of a reply (pending until the review is in the story's past). */
+  review: string;
   created_by: number;
   created_at: string;
 }
@@ -262,7 +264,7 @@ export function ticketStory(rng: Random, world: StoryWorld, id: number, no: stri
     ticket.resolution_note = disposition === 'reject' ? '11.3' : disposition === 'emergency_transfer' ? '110' : null;
     ticket.closed_at = ticket.created_at;
     event(intakeMs, 'intake', to, agent, { channel, type, category: category.code, disposition });
-    if (disposition === 'direct_answer') submissions.push({ ms: intakeMs, ticket_id: id, unit_id: world.centreUnitId, kind: 'direct_answer', round: 0, content: `已依据知识库答复：${category.name}的办理渠道和材料`, approval: 'none', created_by: world.agentUserId, created_at: ticket.created_at });
+    if (disposition === 'direct_answer') submissions.push({ ms: intakeMs, ticket_id: id, unit_id: world.centreUnitId, kind: 'direct_answer', round: 0, content: `已依据知识库答复：${category.name}的办理渠道和材料`, approval: 'none', review: 'accepted', created_by: world.agentUserId, created_at: ticket.created_at });
     return finish(ticket, nowMs, events, duties, callbacks, requests, submissions);
   }
   event(intakeMs, 'intake', 'pending_dispatch', agent, { channel, type, category: category.code, disposition });
@@ -325,7 +327,7 @@ export function ticketStory(rng: Random, world: StoryWorld, id: number, no: stri
     opinion.endedAt = meet(opinion, coSign.endedAt, 0.06);
     coDoneMs = opinion.endedAt;
     event(opinion.endedAt, 'opinion', null, staff(opinion.unit_id), { party: 'co' });
-    submissions.push({ ms: opinion.endedAt, ticket_id: id, unit_id: opinion.unit_id, kind: 'opinion', round, content: '协办意见：已配合核实相关情况', approval: 'none', created_by: staff(opinion.unit_id).user ?? world.centreUserId, created_at: iso(opinion.endedAt) });
+    submissions.push({ ms: opinion.endedAt, ticket_id: id, unit_id: opinion.unit_id, kind: 'opinion', round, content: '协办意见：已配合核实相关情况', approval: 'none', review: 'pending', created_by: staff(opinion.unit_id).user ?? world.centreUserId, created_at: iso(opinion.endedAt) });
   }
 
   let extensionDecidedMs = 0;
@@ -351,7 +353,8 @@ export function ticketStory(rng: Random, world: StoryWorld, id: number, no: stri
     const repliedMs = meet(replyDuty, Math.max(fromMs, Date.parse(replyDuty.started_at)), 0.1);
     replyDuty.endedAt = repliedMs;
     const late = repliedMs > Date.parse(replyDuty.extendedDue ?? replyDuty.dueAt);
-    submissions.push({ ms: repliedMs, ticket_id: id, unit_id: lead, kind: 'reply', round, content: `经核实，${category.name}问题已安排处理，已与诉求人沟通`, approval: origin === 'local' ? 'none' : 'approved', created_by: staff(lead).user ?? world.centreUserId, created_at: iso(repliedMs) });
+    const answer = { ms: repliedMs, ticket_id: id, unit_id: lead, kind: 'reply', round, content: `经核实，${category.name}问题已安排处理，已与诉求人沟通`, approval: origin === 'local' ? 'none' : 'approved', review: 'pending', created_by: staff(lead).user ?? world.centreUserId, created_at: iso(repliedMs) };
+    submissions.push(answer);
     let answeredMs = repliedMs;
     if (origin !== 'local') {
       event(repliedMs, 'reply', 'awaiting_approval', staff(lead), { needsApproval: true });
@@ -362,6 +365,7 @@ export function ticketStory(rng: Random, world: StoryWorld, id: number, no: stri
     }
     const reviewedMs = answeredMs + rng.between(0.5, 30) * HOUR;
     event(reviewedMs, 'review', 'callback', centre, { pass: true });
+    if (reviewedMs <= nowMs) answer.review = 'accepted';
     let calledMs = reviewedMs + rng.between(1, 72) * HOUR;
     if (rng.chance(0.08)) {
       callbacks.push({ ms: calledMs, ticket_id: id, round, reached: 0, satisfaction: null, reasonable: null, unit_id: lead, created_by: world.centreUserId, created_at: iso(calledMs) });

@@ -24,7 +24,21 @@ export interface PortalRatingTable {
   ticket_id: number;
   level: string;
   comment: string | null;
+  /** The reply (accepted by the centre's review) the rating was given on. */
+  submission_id: number | null;
   created_at: string;
+}
+
+/** An SMS code sent for rating a ticket: only its salted HMAC is kept (see ./migration-portal-credential.ts). */
+export interface PortalCodeTable {
+  id: Generated<number>;
+  ticket_id: number;
+  salt: string;
+  code_hash: string;
+  attempts: Generated<number>;
+  sent_at: string;
+  expires_at: string;
+  used_at: string | null;
 }
 
 /** The handling of one 差评: verify, rectify or explain, call back; appeal and decision. */

@@ -2,7 +2,7 @@
 // flags are 0/1 integers so SQLite and PostgreSQL read the same.
 import type { Generated } from 'kysely';
 import type { QcCaseDecisionTable, QcTranscriptTable, QualityReviewTable, QualitySampleTable } from './schema-quality.ts';
-import type { PortalPhotoTable, PortalRatingTable, PortalSecretTable, RatingReviewTable } from './schema-portal.ts';
+import type { PortalCodeTable, PortalPhotoTable, PortalRatingTable, PortalSecretTable, RatingReviewTable } from './schema-portal.ts';
 import type { CallEventTable, CallRestrictionTable, CallTable, MessageReplyTable, MessageTable, MissedCallAttemptTable, MissedCallTable, SeatIntervalTable, SeatTable } from './schema-calls.ts';
 import type { AuditArchiveGateTable, AuditArchiveTable, AuditArchiveTicketTable, AuditPendingTable } from './schema-audit.ts';
 
@@ -157,6 +157,10 @@ export interface SubmissionTable {
   approval: string; // none | pending | approved | rejected
   approved_by: number | null;
   approved_at: string | null;
+  /** The centre's 反馈审核 of a reply or decline: pending | accepted | rejected (direct answers: accepted). */
+  review: Generated<string>;
+  reviewed_by: number | null;
+  reviewed_at: string | null;
   created_by: number;
   created_at: string;
 }
@@ -495,6 +499,7 @@ export interface Database {
   portal_secrets: PortalSecretTable;
   portal_photos: PortalPhotoTable;
   portal_ratings: PortalRatingTable;
+  portal_codes: PortalCodeTable;
   rating_reviews: RatingReviewTable;
   calls: CallTable;
   call_events: CallEventTable;

@@ -146,8 +146,25 @@ const review: ActionDefinition<{ pass: boolean; note?: string }> = {
   body: obj({ pass: { type: 'boolean' }, note: text(1000, 0) }, ['pass']),
   async run(call) {
     const { tx, ticket, body } = call;
+    if (!body.pass && !body.note) throw invalid('note', '审核不通过时须说明理由');
+    // The verdict is the reply's: the portal publishes it, and opens 好差评 on it, only once accepted.
+    const answer = await tx
+      .selectFrom('submissions')
+      .select('id')
+      .where('ticket_id', '=', ticket.id)
+      .where('kind', 'in', ['reply', 'decline'])
+      .where('approval', 'in', ['none', 'approved'])
+      .where('review', '=', 'pending')
+      .orderBy('id', 'desc')
+      .executeTakeFirst();
+    if (answer) {
+      await tx
+        .updateTable('submissions')
+        .set({ review: body.pass ? 'accepted' : 'rejected', reviewed_by: call.actor.userId, reviewed_at: call.now })
+        .where('id', '=', answer.id)
+        .execute();
+    }
     if (body.pass) return { toStatus: 'callback', detail: { pass: true } };
-    if (!body.note) throw invalid('note', '审核不通过时须说明理由');
     // The reply goes back under the unit's original deadline: reopen the round's reply duty.
     const last = await tx
       .selectFrom('duties')

@@ -198,7 +198,7 @@ export async function createTicket(ctx: AppContext, actor: Actor, req: IntakeReq
       detail.articleId = req.answer!.articleId ?? null;
       await tx
         .insertInto('submissions')
-        .values({ ticket_id: ticket.id, unit_id: ctx.org.firstOfKind('centre')!.id, kind: 'direct_answer', round: 0, content: req.answer!.content, reason_code: req.answer!.articleId ?? null, approval: 'none', approved_by: null, approved_at: null, created_by: actor.userId, created_at: now })
+        .values({ ticket_id: ticket.id, unit_id: ctx.org.firstOfKind('centre')!.id, kind: 'direct_answer', round: 0, content: req.answer!.content, reason_code: req.answer!.articleId ?? null, approval: 'none', approved_by: null, approved_at: null, review: 'accepted', reviewed_by: actor.userId || null, reviewed_at: now, created_by: actor.userId, created_at: now })
         .execute();
       // The article answered with must be published and in force; its use is counted.
       if (req.answer!.articleId) await useInDirectAnswer(ctx, tx, actor, req.answer!.articleId, no, now);

@@ -85,6 +85,8 @@ export async function getTicket(ctx: AppContext, actor: Actor, no: string) {
       reasonCode: s.reason_code,
       article: s.kind === 'direct_answer' ? (articles.find((a) => String(a.id) === s.reason_code) ?? null) : null,
       approval: s.approval,
+      /** The centre's 反馈审核 of a reply: pending | accepted | rejected. */
+      review: s.review,
       createdAt: at(s.created_at),
     })),
     requests: requests.map((r) => ({

@@ -1,9 +1,12 @@
 // The public portal in a real browser at phone width on the demo data: a citizen submits a request on
 // /portal (solving the arithmetic captcha shown on the page), the centre dispatches it and the unit
-// replies through the API, then the citizen tracks it on /portal/track and rates it 不满意, which
-// opens a 差评 review the centre sees.
+// replies through the API; the reply stays off the portal until the centre accepts it in review; then
+// the citizen tracks it on /portal/track, has the code sent by SMS (read from the development
+// gateway's sms.log, the stand-in for the phone) and rates it 不满意, which opens a 差评 review the
+// centre sees.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DEMO_PASSWORD, SCREENSHOTS, skipWithoutBrowser, startConsole, type RunningConsole } from './support.ts';
 
@@ -34,7 +37,18 @@ describe('public portal: submit, track and rate', { skip: skipWithoutBrowser }, 
     };
   }
 
-  it('a citizen submits, the unit replies, the citizen tracks and rates', async () => {
+  /** The code as the requester's phone gets it: the development SMS gateway writes each message to sms.log. */
+  async function codeFromPhone(no: string): Promise<string> {
+    for (let i = 0; i < 150; i++) {
+      const log = await readFile(join(c.dataDir, 'sms.log'), 'utf8').catch(() => '');
+      const m = new RegExp(`${no} 的办理结果，验证码 (\\d{6})`).exec(log);
+      if (m) return m[1]!;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error('no code in sms.log');
+  }
+
+  it('a citizen submits, the unit replies, the centre accepts, the citizen tracks and rates with the SMS code', async () => {
     const context = await c.browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', reducedMotion: 'reduce' });
     const page = await context.newPage();
     await page.goto(`${c.baseUrl}/portal`);
@@ -68,9 +82,19 @@ describe('public portal: submit, track and rate', { skip: skipWithoutBrowser }, 
     await page.getByLabel('工单编号').fill(no);
     await page.getByLabel('手机号后四位').fill(phone.slice(-4));
     await page.getByRole('button', { name: '查询' }).click();
+    // Not reviewed yet: no reply on the portal, no rating.
+    await page.getByText('尚无可公布的答复').waitFor();
+    assert.equal(await page.locator('#rate-form').isHidden(), true);
+
+    assert.equal((await centre(`/tickets/${no}/actions/review`, { pass: true })).status, 200);
+    await page.getByRole('button', { name: '查询' }).click();
     await page.getByTestId('reply').getByText('已安排物业更换楼道灯具').waitFor();
     await page.getByLabel('不满意', { exact: true }).check();
     await page.getByLabel('评价内容（不满意时请说明原因）').fill('灯修好了但又坏了');
+    await page.getByRole('button', { name: '发送验证码' }).click();
+    await page.getByText(`验证码已发送至尾号 ${phone.slice(-4)} 的手机`).waitFor();
+    const code = await codeFromPhone(no);
+    await page.getByLabel('短信验证码').fill(code);
     await page.getByRole('button', { name: '提交评价' }).click();
     await page.getByTestId('rated').getByText('不满意').waitFor();
     await page.screenshot({ path: join(SCREENSHOTS, 'portal-rated.png') });

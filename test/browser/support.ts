@@ -38,6 +38,8 @@ async function freePort(): Promise<number> {
 
 export interface RunningConsole {
   baseUrl: string;
+  /** The server's data directory (its SQLite file, and sms.log: what the development SMS gateway "sends"). */
+  dataDir: string;
   browser: Browser;
   /** A fresh browser session (its own cookies) logged in as the user, on their landing page. */
   loginAs(username: string, viewport?: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page }>;
@@ -70,6 +72,7 @@ export async function startConsole(): Promise<RunningConsole> {
   const contexts: BrowserContext[] = [];
   return {
     baseUrl,
+    dataDir,
     browser,
     async loginAs(username, viewport = { width: 1366, height: 768 }) {
       const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', reducedMotion: 'reduce' });

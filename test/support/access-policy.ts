@@ -12,7 +12,8 @@ import { REVIEW_ACTIONS, REVIEW_ACTION_RULES } from '../../src/domain/ratings.ts
 import { ARTICLE_ACTION_RULES } from '../../src/knowledge/articles.ts';
 
 /** Roles that may call the route; 'public' = anyone, logged in or not; 'api-key' = external systems only, no user. */
-export type Access = readonly Role[] | 'public' | 'api-key';
+/** 'citizen': open to the anonymous public and refused to every staff session (好差评 is the requester's). */
+export type Access = readonly Role[] | 'public' | 'api-key' | 'citizen';
 
 const ALL: readonly Role[] = ROLES;
 const not = (...roles: Role[]): Role[] => ROLES.filter((r) => !roles.includes(r));
@@ -50,7 +51,9 @@ const byHand: Record<string, Access> = {
   'GET /api/v1/public/portal/captcha': 'public',
   'GET /api/v1/public/portal/categories': 'public',
   'GET /api/v1/public/portal/photos/:id': 'public',
-  'POST /api/v1/public/portal/rate': 'public',
+  // 好差评: the requester with the SMS code; a logged-in staff session is refused.
+  'POST /api/v1/public/portal/rate': 'citizen',
+  'POST /api/v1/public/portal/rating-code': 'citizen',
   'POST /api/v1/public/portal/requests': 'public',
   'POST /api/v1/public/portal/track': 'public',
   'POST /api/v1/auth/login': 'public',
@@ -240,7 +243,7 @@ export function policyKey(method: string, url: string): string {
   return `${method} ${url.startsWith('/assets/') ? '/assets/*' : url}`;
 }
 
-/** Whether the role passes the route's policy (an API-key route admits no user; a public one everyone). */
+/** Whether the role passes the route's policy (an API-key or citizen route admits no user; a public one everyone). */
 export function allows(access: Access, role: Role): boolean {
-  return access === 'public' || (access !== 'api-key' && access.includes(role));
+  return access === 'public' || (access !== 'api-key' && access !== 'citizen' && access.includes(role));
 }

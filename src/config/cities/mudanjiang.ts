@@ -7,6 +7,7 @@ import { DEFAULT_LIMITS } from '../../domain/time-limits.ts';
 import { DEFAULT_EVALUATION } from '../../domain/evaluation.ts';
 import { DEFAULT_QUALITY } from '../../domain/agent-qc.ts';
 import { DEFAULT_CALLS } from '../../domain/call-config.ts';
+import { DEFAULT_PORTAL_CODE } from '../../domain/portal-code.ts';
 
 export const mudanjiang: CityConfig = {
   code: 'MDJ',
@@ -31,8 +32,11 @@ export const mudanjiang: CityConfig = {
       emergency_report: 'MDJ_12345_EMERGENCY',
       kb_notice: 'MDJ_12345_KB',
       spike_alert: 'MDJ_12345_SPIKE',
+      portal_code: 'MDJ_12345_PORTAL_CODE',
     },
   },
+  // 好差评 on the portal: a 6-digit SMS code, 10 minutes, 5 tries, one a minute, 3 per ticket an hour, 10 per address an hour.
+  portalCode: DEFAULT_PORTAL_CODE,
   // Shifts 08:00–16:00, 16:00–24:00, 00:00–08:00; dispatch within 30 minutes of a 待派单 intake.
   quality: DEFAULT_QUALITY,
   // Queues 综合/惠企通/方言/外语/特殊群体, 60 s wrap-up, short abandon 5 s, answer 15 s, messages 3 min,
