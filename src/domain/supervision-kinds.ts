@@ -1,4 +1,5 @@
-// The 督办 kinds of 第二十七条 and their labels, with no imports of code: the console shares them.
+// The 督办 kinds of 第二十七条 (and 第二十六条's 质效督办) and their labels, with no imports of code: the
+// console shares them.
 import type { Role } from './roles.ts';
 import type { LimitKey } from './time-limits.ts';
 

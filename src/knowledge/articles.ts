@@ -229,6 +229,8 @@ function refusal(actor: Actor, a: ArticleRow, action: ArticleAction): Problem | 
   const rule = ARTICLE_ACTION_RULES[action];
   if (!rule.roles.includes(actor.role) || !ownsArticle(actor, a)) return forbidden(`当前用户无权对该知识条目执行「${rule.label}」`);
   if (action === 'approve' && awaitsImportApproval(a) && actor.role !== 'unit_head') return forbidden('热线管理机构导入的公文须由所属单位负责人审核');
+  // The unit answers an import by approving or returning it, not by withdrawing it off its entry list.
+  if (action === 'withdraw' && awaitsImportApproval(a) && isUnitRole(actor.role)) return forbidden('热线管理机构导入的公文请由单位负责人审核或退回，不能撤回');
   // A published article is the unit head's to withdraw, not the staff's.
   if (action === 'withdraw' && a.status === 'published' && actor.role === 'unit_staff') return forbidden('已发布的知识条目须由单位负责人或热线管理机构撤回');
   if (!rule.from.includes(a.status as KbStatus)) {

@@ -124,6 +124,11 @@ describeEachEngine('a bulletin imported for a unit waits for its head (第十九
       assert.equal(res.status, status, `${user}: ${JSON.stringify(res.body)}`);
       assert.match(String(res.headers['content-type']), /problem\+json/);
     }
+    // Nor may the unit take it off its entry list by withdrawing it.
+    for (const user of ['zjj.staff', 'zjj.head']) {
+      const res = await (await t.as(user)).post(`/api/v1/kb/articles/${id}/actions/withdraw`, { reason: '不想录入' });
+      assert.equal(res.status, 403, `${user}: ${JSON.stringify(res.body)}`);
+    }
     assert.equal((await (await t.as('zjj.head')).get(`/api/v1/kb/articles/${id}`)).body.status, 'pending_approval');
   });
 

@@ -1,4 +1,5 @@
-// 督办 items (第二十七条): issue, list, read, the unit's written reply, the issuer's acceptance. Each
+// 督办 items (第二十七条, and 第二十六条's 质效督办 issued by the quality review's send-back): issue, list,
+// read, the unit's written reply, the issuer's acceptance. Each
 // use-case is one transaction writing the change, its audit event, the unit's notification and its
 // SMS through the outbox. 协商督办 re-dispatches the ticket to the designated unit through the
 // dispatch use-case, so that unit gets fresh sign and reply duties.
