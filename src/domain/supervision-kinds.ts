@@ -1,8 +1,9 @@
-// The 督办 kinds of 第二十七条 and their labels, with no imports of code: the console shares them.
+// The 督办 kinds of 第二十七条 (and 第二十六条's 质效督办) and their labels, with no imports of code: the
+// console shares them.
 import type { Role } from './roles.ts';
 import type { LimitKey } from './time-limits.ts';
 
-export const SUPERVISION_KINDS = ['phone', 'consult', 'special', 'leader', 'common'] as const;
+export const SUPERVISION_KINDS = ['phone', 'consult', 'special', 'leader', 'common', 'quality'] as const;
 export type SupervisionKind = (typeof SUPERVISION_KINDS)[number];
 
 export interface SupervisionKindRule {
@@ -20,6 +21,8 @@ export interface SupervisionKindRule {
   redispatch?: boolean;
   /** 电话督办: only a record of the call; the unit neither replies nor is it closed later. */
   recordOnly?: boolean;
+  /** 质效督办: issued only by the quality review's send-back, in its transaction; never by hand. */
+  automatic?: boolean;
 }
 
 export const SUPERVISION_RULES: Record<SupervisionKind, SupervisionKindRule> = {
@@ -33,6 +36,9 @@ export const SUPERVISION_RULES: Record<SupervisionKind, SupervisionKindRule> = {
   leader: { label: '领导批示督办', article: '第二十七条（三）', issuers: ['authority', 'admin'], ticket: 'optional', limitKey: 'supervision.leader', planLimitKey: 'supervision.leader_plan' },
   // (三) 共性问题: the unit sends a solution in 5 working days.
   common: { label: '共性问题督办', article: '第二十七条（三）', issuers: ['authority', 'admin'], ticket: 'optional', limitKey: 'supervision.common' },
+  // 第二十六条: a perfunctory or ineffective closure goes back to the unit and is listed as a supervised
+  // item; the centre's quality review issues it, the centre or the authority signs the reply off.
+  quality: { label: '质效督办', article: '第二十六条', issuers: ['centre', 'team_lead', 'authority', 'admin'], ticket: 'required', limitKey: 'supervision.quality', automatic: true },
 };
 
 export const SUPERVISION_STATUSES = ['open', 'replied', 'closed', 'recorded'] as const;

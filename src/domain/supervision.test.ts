@@ -33,6 +33,8 @@ describe('督办 deadlines (第二十七条(三)) come from the limit table', ()
     ['共性问题: over 国庆', 'common', '2026-09-30T16:00:00+08:00', '2026-10-13T23:59:59+08:00', null],
     ['电话督办: no deadline of its own', 'phone', '2026-03-06T10:00:00+08:00', null, null],
     ['协商督办: the designated unit gets fresh duties, the item none', 'consult', '2026-03-06T10:00:00+08:00', null, null],
+    ['质效督办 (第二十六条): the 督办函’s 2 working days, over a weekend', 'quality', '2026-03-06T10:00:00+08:00', '2026-03-10T23:59:59+08:00', null],
+    ['质效督办: over 国庆', 'quality', '2026-09-30T16:00:00+08:00', '2026-10-09T23:59:59+08:00', null],
   ];
   for (const [why, kind, start, reply, plan] of cases) {
     it(why, () => {
@@ -50,12 +52,14 @@ describe('督办 deadlines (第二十七条(三)) come from the limit table', ()
     const limits = { ...DEFAULT_LIMITS, 'supervision.special': { unit: 'working_days' as const, amount: 3 } };
     const d = supervisionDeadlines('special', parseInstant('2026-03-06T10:00:00+08:00')!, limits, official);
     assert.equal(formatShanghai(d.reply!.dueAt), '2026-03-11T23:59:59+08:00');
+    const quality = supervisionDeadlines('quality', parseInstant('2026-03-06T10:00:00+08:00')!, { ...DEFAULT_LIMITS, 'supervision.quality': { unit: 'working_days', amount: 4 } }, official);
+    assert.equal(formatShanghai(quality.reply!.dueAt), '2026-03-12T23:59:59+08:00');
   });
 
   it('every kind with a deadline names a limit key, and every kind its article', () => {
     for (const kind of SUPERVISION_KINDS) {
       const rule = SUPERVISION_RULES[kind];
-      assert.match(rule.article, /^第二十七条/);
+      assert.match(rule.article, kind === 'quality' ? /^第二十六条$/ : /^第二十七条/);
       if (rule.limitKey) assert.ok(DEFAULT_LIMITS[rule.limitKey]);
     }
   });
@@ -73,6 +77,11 @@ describe('督办: who issues each kind', () => {
     ['leader', 'authority', true],
     ['common', 'admin', true],
     ['common', 'agent', false],
+    // 质效督办: issued by the quality review; the centre or the authority signs the reply off.
+    ['quality', 'centre', true],
+    ['quality', 'authority', true],
+    ['quality', 'unit_head', false],
+    ['quality', 'agent', false],
   ];
   for (const [kind, role, allowed] of cases) {
     it(`${kind} by ${role}: ${allowed ? 'allowed' : 'refused'}`, () => assert.equal(maySupervise(kind, role as any), allowed));

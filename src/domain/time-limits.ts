@@ -29,6 +29,11 @@ export const LIMIT_KEYS = [
   'supervision.leader', // 领导批示: done or an effective reply within 3 working days
   'supervision.leader_plan', // ... if it cannot be done: a plan with its own end date within 1 working day
   'supervision.common', // 共性问题: a solution within 5 working days
+  // 质效督办 (第二十六条): a perfunctory closure sent back by the quality review is a supervised item; the
+  // measures set no limit of their own, so the unit's written reply takes the 督办函's (第二十七条(三)).
+  'supervision.quality',
+  // 知识库 (第十九条): a new policy a unit implements is entered within 5 working days.
+  'kb.entry',
   // 好差评 (国办发〔2019〕51号): each 差评 is verified, rectified or explained, called back, and may be appealed.
   'rating.verify', // the centre verifies and classifies a 差评 within 1 working day
   'rating.rectify', // the unit rectifies or explains within 15 working days
@@ -58,6 +63,8 @@ export const DEFAULT_LIMITS: Record<LimitKey, TimeLimit> = {
   'supervision.leader': { unit: 'working_days', amount: 3 },
   'supervision.leader_plan': { unit: 'working_days', amount: 1 },
   'supervision.common': { unit: 'working_days', amount: 5 },
+  'supervision.quality': { unit: 'working_days', amount: 2 },
+  'kb.entry': { unit: 'working_days', amount: 5 },
   'rating.verify': { unit: 'working_days', amount: 1 },
   'rating.rectify': { unit: 'working_days', amount: 15 },
   'rating.callback': { unit: 'working_days', amount: 2 },

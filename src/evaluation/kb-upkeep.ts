@@ -13,7 +13,7 @@ export async function kbUpkeepCounts(ctx: AppContext, r: MonthRange): Promise<Ma
   const now = ctx.clock.now();
   const required = await ctx.store.db
     .selectFrom('kb_articles')
-    .select(['unit_id', 'entry_required', 'effective_from', 'source_date', 'status', 'published_at'])
+    .select(['unit_id', 'entry_required', 'effective_from', 'source_date', 'status', 'published_at', 'origin', 'created_at'])
     .where('entry_required', '=', 1)
     .execute();
   const from = Date.parse(r.from);

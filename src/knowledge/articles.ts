@@ -218,10 +218,19 @@ export const ARTICLE_ACTION_RULES: Record<ArticleAction, { label: string; from: 
   revise: { label: '修订', from: ['published', 'withdrawn'], roles: ['unit_staff', 'unit_head', 'centre', 'admin'] },
 };
 
+/**
+ * A document the centre imported for a unit, not yet through its head (第十九条 谁审核): the head's
+ * approval publishes it, since the centre's collection stands for its 审校; no one else may approve.
+ */
+export const awaitsImportApproval = (a: Pick<ArticleRow, 'origin' | 'status' | 'submitted_at'>) => a.origin === 'bulletin' && a.status === 'pending_approval' && a.submitted_at == null;
+
 /** Why the actor may not take the action now (status and title), or null. */
 function refusal(actor: Actor, a: ArticleRow, action: ArticleAction): Problem | null {
   const rule = ARTICLE_ACTION_RULES[action];
   if (!rule.roles.includes(actor.role) || !ownsArticle(actor, a)) return forbidden(`当前用户无权对该知识条目执行「${rule.label}」`);
+  if (action === 'approve' && awaitsImportApproval(a) && actor.role !== 'unit_head') return forbidden('热线管理机构导入的公文须由所属单位负责人审核');
+  // The unit answers an import by approving or returning it, not by withdrawing it off its entry list.
+  if (action === 'withdraw' && awaitsImportApproval(a) && isUnitRole(actor.role)) return forbidden('热线管理机构导入的公文请由单位负责人审核或退回，不能撤回');
   // A published article is the unit head's to withdraw, not the staff's.
   if (action === 'withdraw' && a.status === 'published' && actor.role === 'unit_staff') return forbidden('已发布的知识条目须由单位负责人或热线管理机构撤回');
   if (!rule.from.includes(a.status as KbStatus)) {
@@ -272,8 +281,15 @@ export async function runArticleAction(ctx: AppContext, actor: Actor, id: number
         Object.assign(set, { submitted_at: now, review_note: null });
         break;
       case 'approve':
-        to = body.approve ? 'pending_review' : 'draft';
-        Object.assign(set, body.approve ? { approved_by: actor.userId, approved_at: now } : { review_note: body.note!.trim() });
+        if (awaitsImportApproval(a)) {
+          // Approved: published at once; returned: a draft the unit corrects and submits the usual way.
+          to = body.approve ? 'published' : 'draft';
+          Object.assign(set, body.approve ? { approved_by: actor.userId, approved_at: now, published_at: now, review_note: null } : { review_note: body.note!.trim() });
+          detail.imported = true;
+        } else {
+          to = body.approve ? 'pending_review' : 'draft';
+          Object.assign(set, body.approve ? { approved_by: actor.userId, approved_at: now } : { review_note: body.note!.trim() });
+        }
         detail.approve = body.approve;
         break;
       case 'review':
@@ -374,6 +390,8 @@ export async function getArticle(ctx: AppContext, actor: Actor | null, id: numbe
     submittedAt: a.submitted_at ? formatShanghai(a.submitted_at) : null,
     approvedAt: a.approved_at ? formatShanghai(a.approved_at) : null,
     openReports: Number(openReports.n),
+    /** Imported by the centre for the unit: the head's approval publishes it (第十九条). */
+    awaitsImportApproval: awaitsImportApproval(a),
     actions: allowedActions(actor, a),
   };
 }

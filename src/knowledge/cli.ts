@@ -11,11 +11,12 @@ import { kbFlags } from './quality.ts';
 import { KB_KINDS, VALIDITIES, type KbKind, type Validity } from './model.ts';
 
 export const KB_USAGE = `  kb import-bulletin <文件> [--unit CODE] [--json]
-                             导入政府公报（拆分为公文，每篇一条已发布的政策法规；重复导入不变）
+                             导入政府公报（拆分为公文，每篇一条政策法规；重复导入不变）。不指定单位：
+                             直接发布；--unit 指定承办单位：待该单位负责人审核后发布，5个工作日内录入（第十九条）
   kb search "<问题>" [--json] [--unit CODE] [--kind 类别] [--validity current|expired|upcoming|any] [--limit N]
                              知识库检索，按相关度输出（标题、段落、得分）
   kb answer "<问题>" [--json] 智能解答（低于置信度阈值时回答“不知道”）
-  kb flags [--unit CODE]     已过期或长期未更新、须所属单位维护的条目`;
+  kb flags [--unit CODE]     录入超期、已过期或长期未更新、须所属单位维护的条目`;
 
 const usage = (message: string) => new Problem(400, 'usage', `${message}\n用法:\n${KB_USAGE}`);
 const out = (line: string) => process.stdout.write(`${line}\n`);
@@ -49,7 +50,7 @@ export async function kbCommand(args: string[], withContext: <T>(work: (ctx: App
         const result = await importBulletin(ctx, SYSTEM_ACTOR, text, { unitCode: values.unit });
         if (values.json) return out(JSON.stringify(result));
         out(`${result.bulletin ?? file}：识别出 ${result.documents} 篇公文，新导入 ${result.created.length} 篇，已存在未变 ${result.unchanged.length} 篇`);
-        for (const c of result.created) out(`  + [${c.id}] ${c.title}${c.docNo ? `（${c.docNo}）` : ''} → ${c.unit}，${c.passages} 段`);
+        for (const c of result.created) out(`  + [${c.id}] ${c.title}${c.docNo ? `（${c.docNo}）` : ''} → ${c.unit}，${c.passages} 段${c.status === 'published' ? '' : '，待单位负责人审核'}`);
         for (const u of result.unchanged) out(`  = [${u.id}] ${u.title}`);
       });
       return;
@@ -97,8 +98,10 @@ export async function kbCommand(args: string[], withContext: <T>(work: (ctx: App
       await withContext(async (ctx) => {
         const { items, staleAfterDays } = await kbFlags(ctx, SYSTEM_ACTOR, { unit: values.unit });
         if (values.json) return out(JSON.stringify(items));
-        out(`须维护的条目 ${items.length} 条（已过期，或超过 ${staleAfterDays} 天未更新）`);
-        for (const a of items) out(`  [${a.id}] ${a.unit?.code ?? ''} ${a.title}：${a.reasons.map((r) => (r === 'expired' ? `已于 ${a.expiresOn} 过期` : `${a.daysSinceUpdate} 天未更新`)).join('，')}`);
+        out(`须维护的条目 ${items.length} 条（录入超期、已过期，或超过 ${staleAfterDays} 天未更新）`);
+        const said = (a: (typeof items)[number], r: string) =>
+          r === 'entry_overdue' ? `${a.statusLabel}，录入时限 ${a.entry?.dueAt.slice(0, 10)} 已过（第十九条）` : r === 'expired' ? `已于 ${a.expiresOn} 过期` : `${a.daysSinceUpdate} 天未更新`;
+        for (const a of items) out(`  [${a.id}] ${a.unit?.code ?? ''} ${a.title}：${a.reasons.map((r) => said(a, r)).join('，')}`);
       });
       return;
     }

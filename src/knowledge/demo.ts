@@ -1,8 +1,9 @@
-// The knowledge base of the demo: the five example bulletins (demo/bulletins) imported as published
-// 政策法规, and a few hand-written articles taken through the real lifecycle — published answers of
-// each kind, a unit's policy entries waiting under the 5-working-day rule (one overdue), one waiting
-// for the head's approval, one for the centre's review — plus direct answers that used articles and
-// an agent's 纠错 report.
+// The knowledge base of the demo: the five example bulletins (demo/bulletins) filed by the centre as
+// published 政策法规 (no unit named: the centre's own filing, owned by the issuing body's unit), and a
+// few hand-written articles taken through the real lifecycle — published answers of each kind, a
+// unit's policy entries waiting under the 5-working-day rule (one overdue), one waiting for the head's
+// approval, one for the centre's review — plus one document the centre imported for 住建局, waiting
+// for its head's approval (第十九条), direct answers that used articles and an agent's 纠错 report.
 import type { AppContext } from '../server/context.ts';
 import type { Actor } from '../auth/actor.ts';
 import { isUnitRole, type Role } from '../domain/roles.ts';
@@ -10,7 +11,8 @@ import { shanghaiDate } from '../domain/deadline.ts';
 import { SYSTEM_ACTOR } from '../auth/actor.ts';
 import { createTicket } from '../tickets/intake.ts';
 import { createArticle, reportArticle, runArticleAction, type ArticleInput } from './articles.ts';
-import { importSeedBulletins, SEED_BULLETIN_DIR } from './import.ts';
+import { importDocuments, importSeedBulletins, SEED_BULLETIN_DIR } from './import.ts';
+import { passagesOf } from './text.ts';
 
 async function actor(ctx: AppContext, username: string): Promise<Actor | null> {
   const u = await ctx.store.db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
@@ -105,6 +107,15 @@ export async function loadKnowledgeDemo(ctx: AppContext): Promise<{ imported: nu
   await runArticleAction(ctx, zjjHead, review.id, 'approve', { approve: true });
   written += 3;
   void overdue;
+
+  // Collected by the centre for 住建局 (--unit ZJJ): published only once 住建局's head approves it.
+  const forUnit = '物业服务收费明码标价公示要求：物业服务企业应当在物业服务区域内的显著位置，将服务内容、服务标准以及收费项目、收费标准等有关情况进行公示。\n业主对公示内容有异议的，可向所在区住建部门或拨打12345热线反映。';
+  await importDocuments(
+    ctx,
+    centre,
+    [{ title: '关于进一步规范住宅物业服务收费公示的通知', docNo: null, issuer: '市住房和城乡建设局', date: daysAgo(ctx, 2), effectiveFrom: daysAgo(ctx, 2), expiresOn: null, section: null, enclosed: [], body: forUnit, passages: passagesOf(forUnit) }],
+    { unitCode: 'ZJJ', bulletin: '热线管理机构代为采集' },
+  );
 
   // Agents answered consultations with published articles; one reported an error.
   const [hotline, guide, , heating] = published;

@@ -1,7 +1,12 @@
-// Import of government bulletins (政府公报): each document becomes a published 政策法规 article,
-// owned by the unit that issued it when the platform knows that unit (else by the hotline centre),
-// with its source (title, 文号, issuing body, date), validity and passages. A document already
-// imported (same title, 文号 and date) is left as it is, so importing a file twice changes nothing.
+// Import of government bulletins (政府公报): each document becomes a 政策法规 article with its source
+// (title, 文号, issuing body, date), validity and passages. Without a unit named, the centre files the
+// bulletin as it always has: published, owned by the issuing body's unit when the platform knows it
+// (else by the centre). Named for a handling unit (`--unit CODE`, `unitCode`), the import is material
+// the centre collected on that unit's behalf: 第十九条 谁提供、谁审核 wants the unit head's approval
+// before it is entered, so each article waits for it (pending_approval, not searched, not answered)
+// under the 5-working-day entry limit, and the unit is told by notification and SMS (outbox).
+// A document already imported (same title, 文号 and date) is left as it is, so importing a file twice
+// changes nothing.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,7 +20,11 @@ import { invalid } from '../server/problem.ts';
 import { splitBulletin, type BulletinDocument } from './bulletin.ts';
 import { canonical } from './text.ts';
 import { insertArticle } from './articles.ts';
-import { KB_KINDS, type KbKind } from './model.ts';
+import { entryDeadlineOf, KB_KINDS, type KbKind, type KbStatus } from './model.ts';
+import { HANDLING_UNIT_KINDS } from '../org/seed.ts';
+import { enqueue } from '../outbox/outbox.ts';
+import { notify } from '../supervision/notifications.ts';
+import { formatShanghai } from '../domain/deadline.ts';
 import { refreshStatistics } from './kb-store.ts';
 
 export interface ImportOptions {
@@ -29,7 +38,7 @@ export interface ImportOptions {
 export interface ImportResult {
   bulletin: string | null;
   documents: number;
-  created: Array<{ id: number; title: string; docNo: string | null; unit: string; passages: number }>;
+  created: Array<{ id: number; title: string; docNo: string | null; unit: string; passages: number; status: KbStatus }>;
   unchanged: Array<{ id: number; title: string }>;
 }
 
@@ -66,6 +75,9 @@ export async function importDocuments(ctx: AppContext, actor: Actor, documents: 
   if (options.unitCode && !fixed) throw invalid('unitCode', `单位「${options.unitCode}」不存在`);
   const centre = ctx.org.firstOfKind('centre');
   const units = ctx.org.all();
+  // For a handling unit: its head approves before anything is published (第十九条).
+  const forUnit = !!fixed && HANDLING_UNIT_KINDS.has(fixed.kind);
+  const status: KbStatus = forUnit ? 'pending_approval' : 'published';
   return inTransaction(ctx.store.db, async (tx) => {
     const now = ctx.clock.now();
     const created: ImportResult['created'] = [];
@@ -93,16 +105,23 @@ export async function importDocuments(ctx: AppContext, actor: Actor, documents: 
           expiresOn: doc.expiresOn,
           body: doc.body,
           passages: doc.passages,
-          status: 'published',
+          status,
           origin: 'bulletin',
           importKey: key,
           bulletin: options.bulletin ?? null,
-          entryRequired: false,
+          entryRequired: forUnit,
         },
         now,
       );
-      await writeEvent(tx, actor, now, { articleId: id, action: 'kb_import', toStatus: 'published', detail: { bulletin: options.bulletin ?? null, docNo: doc.docNo, unit: unit.code, passages: doc.passages.length } });
-      created.push({ id, title: doc.title, docNo: doc.docNo, unit: unit.code, passages: doc.passages.length });
+      await writeEvent(tx, actor, now, { articleId: id, action: 'kb_import', toStatus: status, detail: { bulletin: options.bulletin ?? null, docNo: doc.docNo, unit: unit.code, passages: doc.passages.length, forUnit } });
+      created.push({ id, title: doc.title, docNo: doc.docNo, unit: unit.code, passages: doc.passages.length, status });
+    }
+    if (forUnit && created.length) {
+      const due = entryDeadlineOf({ effective_from: null, source_date: null, origin: 'bulletin', created_at: now }, ctx.city.limits['kb.entry'], ctx.calendar.current());
+      const first = created[0].title.slice(0, 40);
+      const matter = `等 ${created.length} 篇公文已由热线管理机构导入，待单位负责人审核后发布`;
+      if (fixed.smsPhone) await enqueue(tx, 'sms', { to: fixed.smsPhone, template: 'kb_notice', params: { title: first, matter } }, now);
+      await notify(tx, { unitId: fixed.id, kind: 'kb_approval', title: `知识库：${created.length} 篇导入公文待单位负责人审核`, body: `《${first}》${matter}${due ? `；录入时限至 ${formatShanghai(due.dueAt).slice(0, 10)}（第十九条）` : ''}`, link: '/kb/todo' }, now);
     }
     return { created, unchanged };
   });

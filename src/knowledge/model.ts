@@ -2,9 +2,10 @@
 import type { AppContext } from '../server/context.ts';
 import type { Selectable } from 'kysely';
 import type { KbArticleTable } from '../store/schema.ts';
-import { computeDeadline, formatShanghai, lightAt, shanghaiDate, type Light } from '../domain/deadline.ts';
+import { computeDeadline, formatShanghai, lightAt, shanghaiDate, type Deadline, type Light } from '../domain/deadline.ts';
+import type { TimeLimit } from '../domain/time-limits.ts';
 import { DateTime } from 'luxon';
-import { ZONE } from '../domain/calendar.ts';
+import { ZONE, type WorkCalendar } from '../domain/calendar.ts';
 
 /** 第十九条: 政策法规、部门职能、便民问答、办事指南, and 民生热点 (政务公开 line 1514). */
 export const KB_KINDS = ['policy', 'duty', 'faq', 'guide', 'hotspot'] as const;
@@ -26,9 +27,6 @@ export const STATUS_LABELS: Record<KbStatus | 'expired', string> = {
 export const VALIDITIES = ['current', 'expired', 'upcoming', 'any'] as const;
 export type Validity = (typeof VALIDITIES)[number];
 
-/** 第十九条: a new policy the unit implements is entered within 5 working days of taking effect. */
-export const ENTRY_LIMIT = { unit: 'working_days', amount: 5 } as const;
-
 export type ArticleRow = Selectable<KbArticleTable>;
 
 /** Whether an article is valid on `today` (YYYY-MM-DD): in force and not expired. */
@@ -43,16 +41,35 @@ export function shownStatus(a: Pick<ArticleRow, 'status' | 'effective_from' | 'e
   return a.status === 'published' && validityOf(a, today) === 'expired' ? 'expired' : (a.status as KbStatus);
 }
 
-/** The entry deadline of a policy the unit must enter (第十九条), with its light while unpublished. */
-export function entryDeadline(ctx: AppContext, a: Pick<ArticleRow, 'entry_required' | 'effective_from' | 'source_date' | 'status' | 'published_at'>, nowIso: string) {
+type EntryFields = Pick<ArticleRow, 'entry_required' | 'effective_from' | 'source_date' | 'status' | 'published_at' | 'origin' | 'created_at'>;
+
+/**
+ * When the entry clock of 第十九条 starts: the day the policy takes effect (else its date). A document
+ * the centre imported for a unit cannot be entered before the unit has it, so its clock starts at
+ * the later of that day and the import.
+ */
+export function entryStart(a: Pick<EntryFields, 'effective_from' | 'source_date' | 'origin' | 'created_at'>): string | null {
   const start = a.effective_from ?? a.source_date;
-  if (!a.entry_required || !start) return null;
+  if (!start) return null;
   const startInstant = DateTime.fromISO(start, { zone: ZONE }).toUTC().toISO()!;
-  const d = computeDeadline(startInstant, ENTRY_LIMIT, ctx.calendar.current());
+  return a.origin === 'bulletin' && Date.parse(a.created_at) > Date.parse(startInstant) ? a.created_at : startInstant;
+}
+
+/** The entry deadline (limit `kb.entry` of the city's table, 5 working days) by the one deadline function. */
+export function entryDeadlineOf(a: Pick<EntryFields, 'effective_from' | 'source_date' | 'origin' | 'created_at'>, limit: TimeLimit, calendar: WorkCalendar): (Deadline & { start: string }) | null {
+  const start = entryStart(a);
+  return start ? { ...computeDeadline(start, limit, calendar), start } : null;
+}
+
+/** The entry deadline of a policy the unit must enter (第十九条), with its light while unpublished. */
+export function entryDeadline(ctx: AppContext, a: EntryFields, nowIso: string) {
+  if (!a.entry_required) return null;
+  const d = entryDeadlineOf(a, ctx.city.limits['kb.entry'], ctx.calendar.current());
+  if (!d) return null;
   const done = a.status === 'published' || a.status === 'withdrawn';
   const light: Light | null = done ? null : lightAt(d, nowIso);
   return {
-    startDate: start,
+    startDate: shanghaiDate(d.start),
     dueAt: formatShanghai(d.dueAt),
     provisional: d.provisional,
     light,

@@ -18,7 +18,11 @@ function scopeOf(actor: Actor): number[] | null {
   return null;
 }
 
-/** Published articles their unit should look at: expired, or not updated for `staleAfterDays`. */
+/**
+ * What a unit should look at: published articles expired or not updated for `staleAfterDays`, and
+ * entries past their 5-working-day limit (第十九条) still not published — a policy the unit has not
+ * entered, or an import its head has not approved.
+ */
 export async function kbFlags(ctx: AppContext, actor: Actor, query: { unit?: string } = {}) {
   if (!['unit_staff', 'unit_head', 'centre', 'admin', 'authority'].includes(actor.role)) throw forbidden('当前角色无权查看知识库维护提醒');
   const { staleAfterDays } = await kbSettings(ctx);
@@ -37,13 +41,27 @@ export async function kbFlags(ctx: AppContext, actor: Actor, query: { unit?: str
     q = q.where('unit_id', 'in', unit ? ctx.org.subtreeIds(unit.id) : [-1]);
   }
   const rows = await q.orderBy('unit_id').orderBy('updated_at').limit(500).execute();
+  let pending = ctx.store.db.selectFrom('kb_articles').selectAll().where('entry_required', '=', 1).where('status', 'in', ['draft', 'pending_approval', 'pending_review']);
+  if (scope) pending = pending.where('unit_id', 'in', scope);
+  if (query.unit) {
+    const unit = ctx.org.byCodeOrUndefined(query.unit);
+    pending = pending.where('unit_id', 'in', unit ? ctx.org.subtreeIds(unit.id) : [-1]);
+  }
+  // The light needs the working-day calendar: computed here, over the few entries not yet published.
+  const overdue = (await pending.orderBy('unit_id').orderBy('id').limit(2000).execute())
+    .map((a) => ({ a, entry: entryDeadline(ctx, a, now) }))
+    .filter((e) => e.entry?.light === 'red');
   return {
     staleAfterDays,
-    items: rows.map((a) => ({
-      ...articleSummary(ctx, a, date),
-      reasons: [...(a.expires_on && a.expires_on < date ? ['expired'] : []), ...(a.updated_at < staleBefore ? ['stale'] : [])],
-      daysSinceUpdate: Math.floor((Date.parse(now) - Date.parse(a.updated_at)) / DAY),
-    })),
+    items: [
+      ...overdue.map(({ a, entry }) => ({ ...articleSummary(ctx, a, date), reasons: ['entry_overdue'], entry, daysSinceUpdate: Math.floor((Date.parse(now) - Date.parse(a.updated_at)) / DAY) })),
+      ...rows.map((a) => ({
+        ...articleSummary(ctx, a, date),
+        reasons: [...(a.expires_on && a.expires_on < date ? ['expired'] : []), ...(a.updated_at < staleBefore ? ['stale'] : [])],
+        entry: null,
+        daysSinceUpdate: Math.floor((Date.parse(now) - Date.parse(a.updated_at)) / DAY),
+      })),
+    ],
   };
 }
 

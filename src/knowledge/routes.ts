@@ -252,7 +252,7 @@ export const knowledgeRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (a
 
   app.post<{ Body: { text: string; unitCode?: string; bulletin?: string } }>(
     '/kb/import',
-    { schema: { tags, summary: '导入政府公报（拆分为公文，每篇一条已发布的政策法规；重复导入不变）', body: obj({ text: text(900_000), unitCode: text(40), bulletin: text(100) }, ['text']) }, onRequest: requireRole('centre', 'admin') },
+    { schema: { tags, summary: '导入政府公报（拆分为公文，每篇一条政策法规；重复导入不变；指定承办单位时待该单位负责人审核后发布）', body: obj({ text: text(900_000), unitCode: text(40), bulletin: text(100) }, ['text']) }, onRequest: requireRole('centre', 'admin') },
     async (request) => importBulletin(ctx, actorOf(request), request.body.text, { unitCode: request.body.unitCode, bulletin: request.body.bulletin }),
   );
 

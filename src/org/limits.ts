@@ -22,6 +22,8 @@ export const LIMIT_LABELS: Record<LimitKey, { group: string; label: string }> = 
   'supervision.leader': { group: '督办', label: '领导批示事项办结或有效回复' },
   'supervision.leader_plan': { group: '督办', label: '领导批示事项无法办结时提出处理办法' },
   'supervision.common': { group: '督办', label: '共性问题报送解决方案' },
+  'supervision.quality': { group: '督办', label: '质效审核退回（质效督办）书面回复' },
+  'kb.entry': { group: '知识库', label: '承办单位新政策采集录入（自实施或导入起）' },
   'rating.verify': { group: '好差评', label: '差评核实、分类（热线管理机构）' },
   'rating.rectify': { group: '好差评', label: '差评整改或说明（承办单位）' },
   'rating.callback': { group: '好差评', label: '整改后回访（热线管理机构）' },

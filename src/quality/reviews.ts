@@ -1,6 +1,6 @@
 // 质效审核 (第二十六条): the centre draws a reproducible sample of a period's closed tickets, stratified
 // by the unit that closed them, and reviews each one: pass; 敷衍答复 → back to the same unit to redo it
-// and listed as supervised (`quality_send_back`); wrong unit → re-dispatched to the right one
+// and listed as a 质效督办 item with its own deadline (`quality_send_back`); wrong unit → re-dispatched to the right one
 // (`quality_redispatch`). A failed review is recorded inside the ticket action's own transaction.
 import { randomBytes } from 'node:crypto';
 import type { AppContext } from '../server/context.ts';

@@ -9,7 +9,7 @@ import { notFound } from '../server/problem.ts';
 
 export interface NewNotification {
   unitId: number;
-  kind: 'warning' | 'escalation' | 'supervision' | 'supervision_reply' | 'supervision_closed';
+  kind: 'warning' | 'escalation' | 'supervision' | 'supervision_reply' | 'supervision_closed' | 'kb_approval';
   ticketId?: number | null;
   itemId?: number | null;
   title: string;

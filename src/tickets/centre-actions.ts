@@ -16,6 +16,7 @@ import { guardAgainstDuplicates, linkDistinct } from './duplicates.ts';
 import { categoryLimit, categoryOf, openDutiesOf, ticketNumbered, type TicketRow } from './model.ts';
 import { codes, obj, text } from './schemas.ts';
 import { openReview } from '../ratings/reviews.ts';
+import { issueItem } from '../supervision/items.ts';
 
 const dispatchFields = { leadUnitCode: text(40), coUnitCodes: codes(), note: text(1000, 0) };
 
@@ -218,12 +219,21 @@ const callback: ActionDefinition<{ reached: boolean; satisfaction?: Satisfaction
   },
 };
 
+/**
+ * 第二十六条: a perfunctory closure goes back to its unit for a new round and 列入督办事项 — a 质效督办
+ * item with its own deadline (limit `supervision.quality`), reply and sign-off, issued in this
+ * transaction so a send-back never stands without its item.
+ */
 const qualitySendBack: ActionDefinition<{ note: string }> = {
   body: obj({ note: text(2000) }, ['note']),
   async run(call) {
-    await reopenForRework(call.ctx, call.tx, call.ticket, call.now);
-    await call.tx.updateTable('tickets').set({ supervised: 1 }).where('id', '=', call.ticket.id).execute();
-    return { toStatus: 'in_progress', detail: { supervised: true } };
+    const { ctx, tx, ticket, now, actor, body } = call;
+    const unit = ctx.org.get(ticket.lead_unit_id);
+    if (!unit) throw conflict('工单没有承办单位，不能退回重办');
+    await reopenForRework(ctx, tx, ticket, now);
+    await tx.updateTable('tickets').set({ supervised: 1 }).where('id', '=', ticket.id).execute();
+    const itemId = await issueItem(ctx, tx, actor, { kind: 'quality', ticket, unit, matter: `质效审核退回重办：${body.note}`, now, fromStatus: ticket.status, toStatus: 'in_progress' });
+    return { toStatus: 'in_progress', detail: { supervised: true, supervisionItem: itemId }, response: { supervisionItemId: itemId } };
   },
 };
 

@@ -109,7 +109,7 @@ export function KbArticleActions({ article, onDone, onEdit, onReported }: { arti
         return (
           <>
             <Form.Item name="approve" label="审核意见">
-              <Radio.Group options={[{ value: true, label: '同意，送热线管理机构审校' }, { value: false, label: '退回修改' }]} />
+              <Radio.Group options={[{ value: true, label: article.awaitsImportApproval ? '同意，发布（热线管理机构导入的公文）' : '同意，送热线管理机构审校' }, { value: false, label: '退回修改' }]} />
             </Form.Item>
             {note(returning ? '退回说明' : '说明（可选）', returning, returning ? '请写明需要修改的内容' : undefined)}
           </>

@@ -58,6 +58,8 @@ export interface KbArticle extends KbArticleSummary {
   createdAt: string;
   submittedAt: string | null;
   approvedAt: string | null;
+  /** Imported by the centre for the unit: the head's approval publishes it. */
+  awaitsImportApproval?: boolean;
   openReports: number;
   /** What the current user may do now, as the server decides. */
   actions: string[];
@@ -105,7 +107,7 @@ export interface KbReport {
 }
 
 export interface KbFlag extends KbArticleSummary {
-  reasons: Array<'expired' | 'stale'>;
+  reasons: Array<'expired' | 'stale' | 'entry_overdue'>;
   daysSinceUpdate: number;
 }
 

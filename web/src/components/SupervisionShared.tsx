@@ -15,7 +15,7 @@ export const SUPERVISION_STATUS_COLORS: Record<string, string> = { open: 'blue',
 export const SUPERVISION_ROLES: Role[] = ['centre', 'team_lead', 'authority', 'admin'];
 
 export function kindsFor(role: Role | undefined, withTicket: boolean) {
-  return kinds.SUPERVISION_KINDS.filter((k) => role && kinds.SUPERVISION_RULES[k].issuers.includes(role) && (withTicket || kinds.SUPERVISION_RULES[k].ticket === 'optional'));
+  return kinds.SUPERVISION_KINDS.filter((k) => role && kinds.SUPERVISION_RULES[k].issuers.includes(role) && !kinds.SUPERVISION_RULES[k].automatic && (withTicket || kinds.SUPERVISION_RULES[k].ticket === 'optional'));
 }
 
 export interface SupervisionItem {

@@ -93,7 +93,7 @@ function ResolveModal({ report, onClose, onDone }: { report: KbReport | null; on
   );
 }
 
-const FLAG_LABELS: Record<string, string> = { expired: '已过失效日期', stale: '长期未更新' };
+const FLAG_LABELS: Record<string, string> = { expired: '已过失效日期', stale: '长期未更新', entry_overdue: '录入超期（第十九条）' };
 
 export default function KbTodoPage() {
   const { user } = useAuth();
@@ -146,8 +146,12 @@ export default function KbTodoPage() {
       width: 220,
       render: (reasons: string[], f) =>
         reasons.map((r) => (
-          <Tag key={r} color={r === 'expired' ? 'red' : 'gold'}>
-            {r === 'expired' ? `${FLAG_LABELS.expired}（${f.expiresOn}）` : `${FLAG_LABELS.stale}（${f.daysSinceUpdate} 天）`}
+          <Tag key={r} color={r === 'stale' ? 'gold' : 'red'}>
+            {r === 'entry_overdue'
+              ? `${FLAG_LABELS.entry_overdue}：${f.statusLabel}，时限 ${f.entry?.dueAt.slice(0, 10) ?? ''}`
+              : r === 'expired'
+                ? `${FLAG_LABELS.expired}（${f.expiresOn}）`
+                : `${FLAG_LABELS.stale}（${f.daysSinceUpdate} 天）`}
           </Tag>
         )),
     },
