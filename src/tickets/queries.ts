@@ -13,6 +13,7 @@ import { at, dutyView, freeTextFor, maskDetail, requesterView, ticketSummary, un
 import { ticketNumbered, unitCanSee, type DutyRow, type TicketRow } from './model.ts';
 import { QUEUES, WORKBENCH, queueCondition, unitLimit, unitTicketIds, withDutyOf, withOpenDuty, type Queue } from './queues.ts';
 import { REVIEW_ACTION_LABELS } from '../domain/ratings.ts';
+import { maskText } from '../domain/masking.ts';
 import { archivedTicketEvents } from '../audit/archive-records.ts';
 
 /** The Chinese name of a timeline entry: a ticket action's label, or one of the entries below. */
@@ -225,7 +226,12 @@ export async function listTickets(ctx: AppContext, actor: Actor, query: ListQuer
   if (query.q) {
     const like = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     // The address is stored sealed, so the search matches the facts (which name the place) and the number only.
-    base = base.where((eb) => eb.or([eb('t.facts', 'like', sql<string>`${like} escape '\\'`), eb('t.no', '=', query.q!)]));
+    // A role that sees the facts masked cannot search them for a phone or ID number: the hit would
+    // confirm whose number it is (a confidential requester's, too); seven digits or more in a row count.
+    const personal = !seesRequesterContact(actor.role) && (maskText(query.q) !== query.q || /\d{7,}/.test(query.q.replace(/[\s-]/g, '')));
+    base = personal
+      ? base.where('t.no', '=', query.q)
+      : base.where((eb) => eb.or([eb('t.facts', 'like', sql<string>`${like} escape '\\'`), eb('t.no', '=', query.q!)]));
   }
   if (query.light === 'red') base = base.where((eb) => withLight(eb, 'red'));
   if (query.light === 'yellow') base = base.where((eb) => eb.and([withLight(eb, 'yellow'), withoutLight(eb, 'red')]));
