@@ -19,8 +19,8 @@ export async function refusedTicketRead(ctx: AppContext, actor: Actor, no: strin
   return notFound(`工单 ${no} 不存在`);
 }
 
-/** Refusals of a ticket action that are audited: not found or not visible, not allowed, wrong state. */
-const AUDITED_ACTION_REFUSALS = new Set([403, 404, 409]);
+/** Refusals of a ticket action that are audited: not found or not visible, not allowed, wrong state, over a limit. */
+const AUDITED_ACTION_REFUSALS = new Set([403, 404, 409, 429]);
 
 /**
  * Audits a ticket action refused with `err` (its own transaction has rolled back, so nothing else is

@@ -69,6 +69,8 @@ export interface CityConfig {
   security?: SecurityConfig;
   /** The portal's SMS code for 好差评: expiry, tries and throttles; the defaults when absent (docs/ratings-and-portal.md). */
   portalCode?: PortalCodeConfig;
+  /** 查看完整联系方式 limits and the public knowledge-base read limit; DEFAULT_PRIVACY when absent (docs/security-personal-data.md). */
+  privacy?: PrivacyConfig;
   units: UnitSeed[];
   categories: CategorySeed[];
   demoUsers: DemoUserSeed[];
@@ -86,6 +88,22 @@ export interface CalendarChangeConfig {
 export interface SecurityConfig {
   /** Admins log in with a TOTP code as well; one who has not enrolled is led through enrolment at login. */
   requireTotpForAdmins?: boolean;
+}
+
+export interface PrivacyConfig {
+  /** A unit user may reveal at most this many requesters' contacts per hour (the next one is refused with 429). */
+  revealsPerHour: number;
+  /** From this many reveals by one user within an hour, the centre is alerted (once per hour). */
+  revealAlertAt: number;
+  /** Anonymous reads of the public knowledge base (search, answer, article) per client IP and minute. */
+  publicKbPerMinute: number;
+}
+
+export const DEFAULT_PRIVACY: PrivacyConfig = { revealsPerHour: 20, revealAlertAt: 10, publicKbPerMinute: 60 };
+
+/** The city's privacy limits, each falling back to its default. */
+export function privacyOf(city: CityConfig): PrivacyConfig {
+  return { ...DEFAULT_PRIVACY, ...city.privacy };
 }
 
 /** Per-city SMS provider settings; the gateway URL and key come from the environment. */

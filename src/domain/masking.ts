@@ -19,3 +19,73 @@ export function maskName(name: string | null | undefined): string | null {
   const chars = [...name];
   return chars[0] + '*'.repeat(Math.max(1, chars.length - 1));
 }
+
+// ─── Free text ────────────────────────────────────────────────────────────────────────────────
+// Facts, replies, callback words and reasons are typed by people and often carry a phone or ID
+// number. The patterns match a whole number only: never a piece of a longer run of digits or
+// letters (ticket numbers such as MDJ20261122000123, order numbers), never a date or an amount.
+
+/** Neither a digit nor a Latin letter (nor a decimal point followed by a digit) touches the match. */
+const B = '(?<![0-9A-Za-z]|\\d\\.)';
+const E = '(?![0-9A-Za-z]|\\.\\d)';
+/** 18-digit 身份证 (birth date checked, check character 0–9 or X) and the old 15-digit form. */
+const ID_18 = `[1-9]\\d{5}(?:18|19|20)\\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\\d|3[01])\\d{3}[\\dXx]`;
+const ID_15 = `[1-9]\\d{7}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\\d|3[01])\\d{3}`;
+/** Mobile: 1[3-9]x xxxx xxxx, with or without - or spaces, optionally after +86 / 0086 / 86. */
+const MOBILE = `((?:(?:\\+|00)?86[\\s-]?)?)(1[3-9]\\d(?:[\\s-]?\\d{4}){2})`;
+/** Landline with its area code: 0453-6123456, 0453 6123456, (0453)6123456, 04536123456, an extension. */
+const LANDLINE = `(\\(?0\\d{2,3}\\)?[\\s-]?)([2-9]\\d{6,7})((?:-\\d{1,4})?)`;
+/** A bare 7–8 digit local number counts only after a word that says it is one (a date has 8 digits too). */
+const LOCAL_AFTER_WORD = `((?:电话|手机|座机|联系方式|号码|tel|Tel|TEL)[:：\\s]*)([2-9]\\d{6,7})`;
+
+const PATTERNS: Array<[RegExp, (m: string, ...groups: string[]) => string]> = [
+  [new RegExp(`${B}(?:${ID_18}|${ID_15})${E}`, 'g'), (m) => maskIdNumber(m)!],
+  [new RegExp(`${B}${MOBILE}${E}`, 'g'), (_m, prefix, number) => `${prefix}${maskPhone(number.replace(/[\s-]/g, ''))}`],
+  [new RegExp(`${B}${LANDLINE}${E}`, 'g'), (_m, area, local, ext) => `${area}${maskLocal(local)}${ext}`],
+  [new RegExp(`${LOCAL_AFTER_WORD}${E}`, 'g'), (_m, word, local) => `${word}${maskLocal(local)}`],
+];
+
+/** A local number keeps its last two digits: 6123456 → *****56. */
+function maskLocal(local: string): string {
+  return `${'*'.repeat(local.length - 2)}${local.slice(-2)}`;
+}
+
+/** The requester a text is about, as far as the masker needs to know them. */
+export interface TextRequester {
+  kind?: string | null;
+  name?: string | null;
+  phone?: string | null;
+  idNumber?: string | null;
+  confidential?: boolean;
+}
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Free text with every phone and ID number masked, and the requester's own name (a person's, of two
+ * characters or more) reduced to the surname, or replaced by （保密） for a confidential requester.
+ */
+export function maskText(text: string, requester: TextRequester = {}): string {
+  let out = text;
+  // The requester's own numbers, however stored, go first (the patterns catch the usual formats).
+  for (const own of [requester.idNumber, requester.phone]) {
+    if (own && own.replace(/\D/g, '').length >= 7) {
+      out = out.replace(new RegExp(`${B}${escapeRe(own)}${E}`, 'g'), (m) => (own === requester.idNumber ? maskIdNumber(m)! : maskPhone(m)!));
+    }
+  }
+  for (const [re, fn] of PATTERNS) out = out.replace(re, fn as (m: string, ...g: any[]) => string);
+  const name = requester.name?.trim();
+  if (name && [...name].length >= 2 && (requester.kind !== 'company' || requester.confidential)) {
+    out = out.split(name).join(requester.confidential ? '（保密）' : maskName(name)!);
+  }
+  return out;
+}
+
+/**
+ * How a viewer reads the free text of a ticket: in full when the role works with the requester
+ * (`needsContact`, see roles.ts seesRequesterContact), else masked.
+ */
+export function textMaskerFor(needsContact: boolean, requester: TextRequester): (text: string | null) => string | null {
+  if (needsContact) return (text) => text;
+  return (text) => (text == null ? text : maskText(text, requester));
+}

@@ -115,10 +115,12 @@ export const ACTION_RULES: Record<Action, ActionRule> = {
   archive: { label: '归档', roles: CENTRE, from: ['closed'] },
   flag_special: { label: '标记特殊事项', roles: INTAKE, from: OPEN_STATUSES },
   merge: { label: '并单', roles: INTAKE, from: ['pending_dispatch'] },
+  // Only the unit holding open work on the ticket now (checked by the action); the authority asks the
+  // centre, which works with the requester (docs/security-personal-data.md).
   reveal_contact: {
     label: '查看完整联系方式',
-    roles: [...UNIT, 'authority'],
-    from: TICKET_STATUSES,
+    roles: UNIT,
+    from: OPEN_STATUSES,
     unitDuty: 'any',
   },
 };

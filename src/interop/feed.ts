@@ -19,7 +19,7 @@ import { sql } from 'kysely';
 import type { AppContext } from '../server/context.ts';
 import type { Db, Tx } from '../store/db.ts';
 import { inTransaction } from '../store/db.ts';
-import { maskIdNumber, maskName, maskPhone } from '../domain/masking.ts';
+import { maskIdNumber, maskName, maskPhone, maskText } from '../domain/masking.ts';
 
 const SEQUENCE_BATCH = 5_000;
 /** Key of the sequencer's advisory lock (any constant unique in this database). */
@@ -132,7 +132,7 @@ export async function readFeed(db: Db | Tx, afterSeq: number, limit: number): Pr
 
 /** Phone and ID numbers written into free text, masked. */
 export function maskFreeText(text: string): string {
-  return text.replace(/\d{17}[\dXx]|\d{15}/g, (m) => maskIdNumber(m)!).replace(/(?<!\d)1\d{10}(?!\d)/g, (m) => maskPhone(m)!);
+  return maskText(text);
 }
 
 /** Stable id of an event, the same in the feed, in every webhook delivery and every retry. */

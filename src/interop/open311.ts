@@ -18,7 +18,7 @@ import { eventActionLabel } from '../tickets/queries.ts';
 import { TICKET_TYPES, TICKET_TYPE_LABELS, type TicketType } from '../domain/ticket-types.ts';
 import { STATUS_LABELS, TICKET_STATUSES, type TicketStatus } from '../domain/ticket-states.ts';
 import { formatShanghai, parseInstant } from '../domain/deadline.ts';
-import { maskIdNumber, maskName, maskPhone } from '../domain/masking.ts';
+import { maskText } from '../domain/masking.ts';
 import { checkApiKey, KEY_REFUSALS, keyActor, presentedKey, type ApiKeyRow, type Scope } from './api-keys.ts';
 import { Open311Error, normaliseBody, parseFormBody, send, sendError, sendList, splitFormat, toXml, type Format } from './open311-format.ts';
 
@@ -121,16 +121,10 @@ async function services(ctx: AppContext): Promise<Service[]> {
     });
 }
 
-/** Masks what might identify the requester inside free text. */
+/** Masks what might identify the requester inside free text (the one masker of src/domain/masking.ts). */
 function scrub(text: string, name: string | null, phone: string | null, idNo: string | null): string {
-  let out = text;
-  if (idNo) out = out.split(idNo).join(maskIdNumber(idNo)!);
-  if (phone) out = out.split(phone).join(maskPhone(phone)!);
-  if (name && [...name].length >= 2) out = out.split(name).join(maskName(name)!);
-  out = out.replace(/\d{17}[\dXx]/g, (m) => maskIdNumber(m)!);
-  out = out.replace(/(?<!\d)1\d{10}(?!\d)/g, (m) => maskPhone(m)!);
-  out = out.replace(/(?<!\d)0\d{2,3}-?\d{7,8}(?!\d)/g, (m) => maskPhone(m)!);
-  return out;
+  // kind 'person': Open311 readers are the public, so even a company requester's name is masked.
+  return maskText(text, { kind: 'person', name, phone, idNumber: idNo });
 }
 
 async function requestRows(ctx: AppContext, where: (q: any) => any, order: 'created' | 'updated', limit: number, offset: number): Promise<Row[]> {

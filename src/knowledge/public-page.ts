@@ -2,6 +2,7 @@
 // published article in force. Rendered on the server, no script, no login: what a citizen sees on
 // the government website (一网通查、一网通答).
 import type { FastifyPluginAsync } from 'fastify';
+import { publicKbLimit } from './public-limit.ts';
 import type { AppContext } from '../server/context.ts';
 import { Problem } from '../server/problem.ts';
 import { searchKb } from './search.ts';
@@ -32,9 +33,11 @@ const source = (s: { title: string | null; docNo: string | null; issuer: string 
   [s.issuer, s.docNo, s.date].filter(Boolean).map(esc).join(' · ');
 
 export const knowledgePublicPage: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
+  // The same per-IP limit as the JSON reads (./public-limit.ts), shared with them.
+  const publicLimit = publicKbLimit(ctx);
   app.get<{ Querystring: { q?: string } }>(
     '/public/kb',
-    { schema: { hide: true, querystring: { type: 'object', properties: { q: { type: 'string', maxLength: 200 } } } } },
+    { schema: { hide: true, querystring: { type: 'object', properties: { q: { type: 'string', maxLength: 200 } } } }, onRequest: publicLimit },
     async (request, reply) => {
       const q = request.query.q?.trim() ?? '';
       let body = `<form method="get" action="/public/kb"><input type="search" name="q" value="${esc(q)}" placeholder="请输入您的问题，如：租房可以提取住房公积金吗" autofocus><button>搜索</button></form>`;
@@ -52,7 +55,7 @@ export const knowledgePublicPage: FastifyPluginAsync<{ ctx: AppContext }> = asyn
     },
   );
 
-  app.get<{ Params: { id: string } }>('/public/kb/articles/:id', { schema: { hide: true } }, async (request, reply) => {
+  app.get<{ Params: { id: string } }>('/public/kb/articles/:id', { schema: { hide: true }, onRequest: publicLimit }, async (request, reply) => {
     const id = /^\d{1,9}$/.test(request.params.id) ? Number(request.params.id) : 0;
     try {
       const a = await getArticle(ctx, null, id, { publicOnly: true });

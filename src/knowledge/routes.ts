@@ -29,6 +29,7 @@ import { kbFlags, kbStats, kbTodo } from './quality.ts';
 import { createSynonyms, deleteSynonyms, listSynonyms, updateSynonyms } from './synonyms.ts';
 import { kbSettings, updateKbSettings, type KbSettings } from './settings.ts';
 import { importBulletin } from './import.ts';
+import { publicKbLimit } from './public-limit.ts';
 import { KB_KINDS, KB_STATUSES, KIND_LABELS, STATUS_LABELS, VALIDITIES, type KbKind, type Validity } from './model.ts';
 
 export const PUBLIC_UNKNOWN = '抱歉，暂未找到相关答案。您可以拨打12345热线或在政府网站留言咨询。';
@@ -256,15 +257,17 @@ export const knowledgeRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (a
     async (request) => importBulletin(ctx, actorOf(request), request.body.text, { unitCode: request.body.unitCode, bulletin: request.body.bulletin }),
   );
 
-  // 一网通查、一网通答: the government website reads published articles in force, without login.
+  // 一网通查、一网通答: the government website reads published articles in force, without login,
+  // within a per-IP limit (./public-limit.ts).
+  const publicLimit = publicKbLimit(ctx);
   app.get<{ Querystring: SearchQuery }>(
     '/public/kb/search',
-    { schema: { tags: ['public'], summary: '公开检索：已发布且在有效期内的知识', querystring: { ...searchQuery, properties: { q: text(200), unit: text(40), kind: text(20), limit: { type: 'integer', minimum: 1, maximum: 20 } } }, security: [] } },
+    { schema: { tags: ['public'], summary: '公开检索：已发布且在有效期内的知识', querystring: { ...searchQuery, properties: { q: text(200), unit: text(40), kind: text(20), limit: { type: 'integer', minimum: 1, maximum: 20 } } }, security: [] }, onRequest: publicLimit },
     async (request) => search(ctx, request.query, true),
   );
   app.get<{ Querystring: SearchQuery }>(
     '/public/kb/answer',
-    { schema: { tags: ['public'], summary: '公开智能问答', querystring: { ...searchQuery, properties: { q: text(200), unit: text(40), kind: text(20) } }, security: [] } },
+    { schema: { tags: ['public'], summary: '公开智能问答', querystring: { ...searchQuery, properties: { q: text(200), unit: text(40), kind: text(20) } }, security: [] }, onRequest: publicLimit },
     async (request) => {
       const answer = await smartAnswer(ctx, request.query.q, { ...filtersOf(ctx, request.query), validity: 'current' });
       return answer.known ? answer : { ...answer, message: PUBLIC_UNKNOWN };
@@ -272,7 +275,7 @@ export const knowledgeRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (a
   );
   app.get<{ Params: { id: number } }>(
     '/public/kb/articles/:id',
-    { schema: { tags: ['public'], summary: '公开知识条目', params: idParam, security: [] } },
+    { schema: { tags: ['public'], summary: '公开知识条目', params: idParam, security: [] }, onRequest: publicLimit },
     async (request) => getArticle(ctx, null, request.params.id, { publicOnly: true }),
   );
 };

@@ -75,7 +75,9 @@ describe('report content', () => {
   });
 
   it('personal numbers in facts are masked', () => {
-    assert.equal(maskFacts('联系13812345678或0453-6123456，身份证231002199001011234'), '联系138****5678或045*****3456，身份证231***********1234');
+    assert.equal(maskFacts('联系13812345678或0453-6123456，身份证231002199001011234'), '联系138****5678或0453-*****56，身份证2310**********1234');
+    // A ticket number is not a landline: before, its digits 0261122000123 were half-masked.
+    assert.equal(maskFacts('与MDJ20261122000123同一事项'), '与MDJ20261122000123同一事项');
   });
 
   it('keywords drop place names, stopwords and one-character words', () => {

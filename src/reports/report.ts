@@ -7,7 +7,7 @@ import { isUnitRole } from '../domain/roles.ts';
 import { CHANNELS, CHANNEL_LABELS, SATISFACTION_LABELS, SATISFACTION_LEVELS, TICKET_TYPES, TICKET_TYPE_LABELS, isSatisfied, type Satisfaction } from '../domain/ticket-types.ts';
 import { STATUS_LABELS } from '../domain/ticket-states.ts';
 import { formatShanghai } from '../domain/deadline.ts';
-import { maskName } from '../domain/masking.ts';
+import { maskName, maskText } from '../domain/masking.ts';
 import { asOfInstant, asOfLabel, isRunning, PERIOD_KIND_LABELS, trailingPeriods, type Period, type PeriodKind } from './periods.ts';
 import {
   callbacksBy,
@@ -312,12 +312,12 @@ function currentPoint(period: Period, f: Awaited<ReturnType<typeof figures>>): T
   return { period: period.key, label: period.label, ...f.totals };
 }
 
-// Numbers that identify a person inside free text: mobile and landline numbers, identity numbers.
-const PERSONAL_NUMBERS = /\d{15,17}[\dXx]|1[3-9]\d{9}|0\d{2,3}-?\d{7,8}/g;
-
-/** Facts as a report may show them: personal numbers masked. */
+/**
+ * Facts as a report may show them: phone and ID numbers masked by the one masker of
+ * src/domain/masking.ts (whole numbers only: a ticket number such as MDJ20261122000123 stays whole).
+ */
 export function maskFacts(facts: string): string {
-  return facts.replace(PERSONAL_NUMBERS, (m) => `${m.slice(0, 3)}${'*'.repeat(Math.max(4, m.length - 7))}${m.slice(-4)}`);
+  return maskText(facts);
 }
 
 export interface TopicQuery {

@@ -23,6 +23,7 @@ import { auditArchivesMigration } from './migration-audit-archives.ts';
 import { reportKeywordsMigration } from './migration-report-keywords.ts';
 import { callNumbersSealedMigration } from './migration-call-numbers-sealed.ts';
 import { portalCredentialMigration } from './migration-portal-credential.ts';
+import { contactRevealsMigration } from './migration-contact-reveals.ts';
 
 type AnyDb = Kysely<any>;
 
@@ -468,6 +469,7 @@ class StaticProvider implements MigrationProvider {
       '2026-12-19-callbacks-covering-index': callbacksCoveringIndex(this.engine),
       '2026-12-20-unit-list-indexes': unitListIndexesMigration(this.engine),
       '2026-12-21-portal-credential': portalCredentialMigration(this.engine),
+      '2026-12-26-contact-reveals': contactRevealsMigration(this.engine),
     };
   }
 }

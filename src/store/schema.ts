@@ -450,6 +450,16 @@ export interface NotificationTable {
   read_by: number | null;
 }
 
+/** One 查看完整联系方式 by a user (./migration-contact-reveals.ts): the hourly limit and the bulk alert. */
+export interface ContactRevealTable {
+  id: Generated<number>;
+  user_id: number;
+  ticket_id: number;
+  unit_id: number | null;
+  at: string;
+  alerted: Generated<number>;
+}
+
 export interface Database {
   units: UnitTable;
   users: UserTable;
@@ -483,6 +493,7 @@ export interface Database {
   supervision_items: SupervisionItemTable;
   supervision_alerts: SupervisionAlertTable;
   notifications: NotificationTable;
+  contact_reveals: ContactRevealTable;
   reports: ReportTable;
   report_alerts: ReportAlertTable;
   evaluation_findings: EvaluationFindingTable;

@@ -1,5 +1,5 @@
 // In-console notifications to a unit: deadline warnings, escalations to the centre, 督办 issued to a
-// unit and replies to the issuer. Everyone of the unit sees the same list; reading marks it for all.
+// unit and replies to the issuer, bulk reveals of requesters' contacts to the centre. Everyone of the unit sees the same list; reading marks it for all.
 import type { AppContext } from '../server/context.ts';
 import type { Actor } from '../auth/actor.ts';
 import type { Db, Tx } from '../store/db.ts';
@@ -9,7 +9,7 @@ import { notFound } from '../server/problem.ts';
 
 export interface NewNotification {
   unitId: number;
-  kind: 'warning' | 'escalation' | 'supervision' | 'supervision_reply' | 'supervision_closed' | 'kb_approval';
+  kind: 'warning' | 'escalation' | 'supervision' | 'supervision_reply' | 'supervision_closed' | 'kb_approval' | 'privacy';
   ticketId?: number | null;
   itemId?: number | null;
   title: string;

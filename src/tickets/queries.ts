@@ -5,14 +5,15 @@ import type { Actor } from '../auth/actor.ts';
 import type { Database } from '../store/schema.ts';
 import { isUnitRole, seesRequesterContact } from '../domain/roles.ts';
 import { callOfTicket } from '../calls/records.ts';
-import { ACTION_RULES, FINISHED_STATUSES, actionsFor, type TicketStatus } from '../domain/ticket-states.ts';
+import { ACTION_RULES, FINISHED_STATUSES, STATUS_LABELS, actionsFor, type TicketStatus } from '../domain/ticket-states.ts';
 import { notFound, invalid } from '../server/problem.ts';
 import { refusedTicketRead } from '../audit/refusals.ts';
 import { computeDeadline } from '../domain/deadline.ts';
-import { at, dutyView, requesterView, ticketSummary, unitRef, worstLight } from './view.ts';
+import { at, dutyView, freeTextFor, maskDetail, requesterView, ticketSummary, unitRef, worstLight } from './view.ts';
 import { ticketNumbered, unitCanSee, type DutyRow, type TicketRow } from './model.ts';
 import { QUEUES, WORKBENCH, queueCondition, unitLimit, unitTicketIds, withDutyOf, withOpenDuty, type Queue } from './queues.ts';
 import { REVIEW_ACTION_LABELS } from '../domain/ratings.ts';
+import { maskText } from '../domain/masking.ts';
 import { archivedTicketEvents } from '../audit/archive-records.ts';
 
 /** The Chinese name of a timeline entry: a ticket action's label, or one of the entries below. */
@@ -58,9 +59,10 @@ export async function getTicket(ctx: AppContext, actor: Actor, no: string) {
   // A direct answer records the knowledge-base article it was given from (its id in reason_code).
   const articleIds = submissions.filter((s) => s.kind === 'direct_answer' && s.reason_code && /^\d+$/.test(s.reason_code)).map((s) => Number(s.reason_code));
   const articles = articleIds.length ? await db.selectFrom('kb_articles').select(['id', 'title']).where('id', 'in', articleIds).execute() : [];
+  const text = freeTextFor(t, actor);
   return {
     ...ticketSummary(ctx, t, actor, worstLight(duties, now), category?.name ?? null),
-    facts: t.facts,
+    facts: text(t.facts),
     origin: t.origin,
     externalId: t.external_id,
     categoryCode: category?.code ?? null,
@@ -81,7 +83,7 @@ export async function getTicket(ctx: AppContext, actor: Actor, no: string) {
       unit: unitRef(ctx, s.unit_id),
       kind: s.kind,
       round: s.round,
-      content: s.content,
+      content: text(s.content),
       reasonCode: s.reason_code,
       article: s.kind === 'direct_answer' ? (articles.find((a) => String(a.id) === s.reason_code) ?? null) : null,
       approval: s.approval,
@@ -92,8 +94,8 @@ export async function getTicket(ctx: AppContext, actor: Actor, no: string) {
     requests: requests.map((r) => ({
       kind: r.kind,
       unit: unitRef(ctx, r.unit_id),
-      reason: r.reason,
-      basis: r.basis,
+      reason: text(r.reason),
+      basis: text(r.basis),
       suggestedUnit: unitRef(ctx, r.suggested_unit_id),
       amount: r.amount,
       signedBy: r.signed_by,
@@ -102,20 +104,30 @@ export async function getTicket(ctx: AppContext, actor: Actor, no: string) {
       improper: !!r.improper,
       requestedAt: at(r.requested_at),
       decidedAt: at(r.decided_at),
-      decisionNote: r.decision_note,
+      decisionNote: text(r.decision_note),
       designatedUnit: unitRef(ctx, r.designated_unit_id),
     })),
     callbacks: callbacks.map((c) => ({
       round: c.round,
       reached: !!c.reached,
       satisfaction: c.satisfaction,
-      words: c.requester_words,
+      words: text(c.requester_words),
       reasonable: c.reasonable == null ? null : !!c.reasonable,
       createdAt: at(c.created_at),
     })),
     links: visibleLinks.map((l) => ({ kind: l.ticket_id === t.id ? l.kind : `${l.kind}:reverse`, no: l.no, status: l.status })),
     actions: allowedActions(ctx, actor, t, duties, new Set(requests.filter((r) => r.status === 'pending').map((r) => r.kind)), now),
   };
+}
+
+/**
+ * The answer to a committed action: the ticket as the user now sees it, or, when the action took it
+ * out of the user's units, only its number and state (never a 404 for a change that was made).
+ */
+export async function ticketAfterAction(ctx: AppContext, actor: Actor, no: string, status: TicketStatus) {
+  const t = await ticketNumbered(ctx.store.db, no).select(['id']).executeTakeFirst();
+  if (t && (await unitCanSee(ctx.store.db, actor, t.id))) return getTicket(ctx, actor, no);
+  return { no, status, statusLabel: STATUS_LABELS[status], visible: false, actions: [] as string[] };
 }
 
 /** Exactly the actions this viewer may take now (the console shows these and no others). */
@@ -147,12 +159,13 @@ function allowedActions(ctx: AppContext, actor: Actor, t: TicketRow, duties: Dut
     decide_return: () => pending.has('return'),
     settle_dispute: () => pending.has('dispute'),
     approve_reply: () => mine.some((d) => d.party === 'lead'),
-    // A confidential requester's identity is shown to nobody outside the centre (see revealContact).
-    reveal_contact: () => !t.confidential,
-    // Delegation needs a sub-unit below the lead unit (第九条).
+    // A confidential requester's identity is shown to nobody outside the centre; others' only to the
+    // unit holding open work on the ticket now (see revealContact).
+    reveal_contact: () => !t.confidential && mine.some((d) => d.status === 'open'),
+    // Delegation needs a sub-unit below the user's own unit (第九条: down the tree, never sideways).
     delegate: () => {
       const lead = mine.find((d) => d.party === 'lead' && d.unit_id != null);
-      return !!lead && ctx.org.subtreeIds(lead.unit_id!).length > 1;
+      return !!lead && actor.unitId != null && ctx.org.subtreeIds(actor.unitId).length > 1;
     },
   };
   return actionsFor(t.status as TicketStatus, actor.role).filter((a) => {
@@ -215,7 +228,12 @@ export async function listTickets(ctx: AppContext, actor: Actor, query: ListQuer
   if (query.q) {
     const like = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     // The address is stored sealed, so the search matches the facts (which name the place) and the number only.
-    base = base.where((eb) => eb.or([eb('t.facts', 'like', sql<string>`${like} escape '\\'`), eb('t.no', '=', query.q!)]));
+    // A role that sees the facts masked cannot search them for a phone or ID number: the hit would
+    // confirm whose number it is (a confidential requester's, too); seven digits or more in a row count.
+    const personal = !seesRequesterContact(actor.role) && (maskText(query.q) !== query.q || /\d{7,}/.test(query.q.replace(/[\s-]/g, '')));
+    base = personal
+      ? base.where('t.no', '=', query.q)
+      : base.where((eb) => eb.or([eb('t.facts', 'like', sql<string>`${like} escape '\\'`), eb('t.no', '=', query.q!)]));
   }
   if (query.light === 'red') base = base.where((eb) => withLight(eb, 'red'));
   if (query.light === 'yellow') base = base.where((eb) => eb.and([withLight(eb, 'yellow'), withoutLight(eb, 'red')]));
@@ -257,8 +275,12 @@ export async function listTickets(ctx: AppContext, actor: Actor, query: ListQuer
 
 export async function ticketEvents(ctx: AppContext, actor: Actor, no: string) {
   const db = ctx.store.db;
-  const t = await ticketNumbered(db, no).select(['id']).executeTakeFirst();
+  const t = await ticketNumbered(db, no)
+    .select(['id', 'requester_kind', 'requester_name', 'requester_phone', 'requester_id_no', 'confidential'])
+    .executeTakeFirst();
   if (!t || !(await unitCanSee(db, actor, t.id))) throw await refusedTicketRead(ctx, actor, no, !!t, 'events');
+  // Details hold codes, but also reasons and notes people typed: read through the viewer's masker.
+  const text = freeTextFor(t, actor);
   const rows = await db
     .selectFrom('events as e')
     .leftJoin('users as u', 'u.id', 'e.user_id')
@@ -276,7 +298,7 @@ export async function ticketEvents(ctx: AppContext, actor: Actor, no: string) {
     actor: { name: r.display_name ?? '系统', role: r.role, unit: unitRef(ctx, r.unit_id) },
     fromStatus: r.from_status,
     toStatus: r.to_status,
-    detail: r.detail ? JSON.parse(r.detail) : null,
+    detail: r.detail ? maskDetail(JSON.parse(r.detail), text) : null,
   }));
   return { items, archived };
 }

@@ -8,7 +8,7 @@ import { TICKET_TYPES } from '../domain/ticket-types.ts';
 import { parseInstant } from '../domain/deadline.ts';
 import { invalid } from '../server/problem.ts';
 import { createTicket, intakeSchema, PHONE_SCHEMA, type IntakeRequest } from './intake.ts';
-import { getTicket, listTickets, requesterHistory, statusCounts, ticketEvents, workbench, type ListQuery } from './queries.ts';
+import { getTicket, listTickets, requesterHistory, statusCounts, ticketAfterAction, ticketEvents, workbench, type ListQuery } from './queries.ts';
 import { QUEUES } from './queues.ts';
 import { runAction, type ActionDefinition } from './action-runner.ts';
 import { unitActions } from './unit-actions.ts';
@@ -124,7 +124,8 @@ export const ticketRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
       async (request) => {
         const actor = actorOf(request);
         const result = await runAction(ctx, ACTION_DEFINITIONS, actor, request.params.no, action, request.body);
-        return { ...(await getTicket(ctx, actor, result.ticketNo)), ...(result.response ?? {}) };
+        // Committed: the answer is 2xx even when the action took the ticket out of the user's sight.
+        return { ...(await ticketAfterAction(ctx, actor, result.ticketNo, result.status)), ...(result.response ?? {}) };
       },
     );
   }

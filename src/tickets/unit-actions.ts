@@ -9,6 +9,7 @@ import type { ActionCall, ActionDefinition, ActionOutcome } from './action-runne
 import { cancelOpenDuties, completeDuty, openDuty } from './duties.ts';
 import { openDutiesOf, type DutyRow } from './model.ts';
 import { text, obj } from './schemas.ts';
+import { recordReveal, requireOpenDuty } from './reveals.ts';
 
 /** The caller's open duty of a kind, or a 409 saying it is already done. */
 function myOpenDuty(call: ActionCall<unknown>, kind: string, party?: string): DutyRow | undefined {
@@ -104,8 +105,13 @@ const delegate: ActionDefinition<{ unitCode: string; note?: string }> = {
     const target = call.ctx.org.byCodeOrUndefined(call.body.unitCode);
     const own = leadDuty(call, 'reply');
     if (!target) throw invalid('unitCode', `承办单位「${call.body.unitCode}」不存在`);
-    if (!own?.unit_id || target.id === own.unit_id || !call.ctx.org.isWithin(target.id, own.unit_id)) {
-      throw invalid('unitCode', '只能转交本单位的下级或内设承办单位（第九条）');
+    // 第九条: a unit delegates to its own 下级/内设 units and stays responsible. The delegating unit is
+    // the user's: a sub-unit handling a delegated ticket may pass it further down, never to a sibling
+    // or back up (the lead unit itself re-delegates among its sub-units).
+    const from = call.actor.unitId;
+    const down = (unitId: number | null | undefined) => unitId != null && target.id !== unitId && call.ctx.org.isWithin(target.id, unitId);
+    if (!own?.unit_id || !down(own.unit_id) || !down(from)) {
+      throw invalid('unitCode', '字段「unitCode」：只能转交本单位的下级或内设承办单位（第九条）');
     }
     await call.tx
       .updateTable('duties')
@@ -279,9 +285,11 @@ const revealContact: ActionDefinition<{ reason: string }> = {
   async run(call) {
     const { ticket } = call;
     if (ticket.confidential) throw forbidden('诉求人要求保密，承办单位不能查看其身份信息');
+    requireOpenDuty(call);
+    const { inHour, alerted } = await recordReveal(call.ctx, call.tx, call);
     // The view itself is the event: the ticket's history shows who saw the full contact and why.
     return {
-      detail: { reason: call.body.reason },
+      detail: { reason: call.body.reason, inHour, ...(alerted ? { alerted: true } : {}) },
       response: { revealedContact: { name: ticket.requester_name, phone: ticket.requester_phone, idNumber: ticket.requester_id_no } },
     };
   },

@@ -1,9 +1,10 @@
 // How a ticket is shown to a viewer: instants in +08:00, lights derived from deadlines now, and the
-// requester's data masked for every role that does not need it (confidential: hidden from units).
+// requester's data masked for every role that does not need it (confidential: hidden from units),
+// in its own fields and inside every free text shown (docs/security-personal-data.md).
 import type { Actor } from '../auth/actor.ts';
 import type { AppContext } from '../server/context.ts';
 import { formatShanghai, lightAt, type Light } from '../domain/deadline.ts';
-import { maskIdNumber, maskName, maskPhone } from '../domain/masking.ts';
+import { maskIdNumber, maskName, maskPhone, textMaskerFor } from '../domain/masking.ts';
 import { isUnitRole, seesRequesterContact } from '../domain/roles.ts';
 import { STATUS_LABELS, type TicketStatus } from '../domain/ticket-states.ts';
 import { TICKET_TYPE_LABELS, type TicketType } from '../domain/ticket-types.ts';
@@ -22,6 +23,31 @@ export function requesterView(t: Pick<TicketRow, 'requester_kind' | 'requester_n
   }
   const name = t.requester_kind === 'person' ? maskName(t.requester_name) : t.requester_name;
   return { kind: t.requester_kind, name, phone: maskPhone(t.requester_phone), idNumber: maskIdNumber(t.requester_id_no), confidential, masked: true };
+}
+
+type RequesterFields = Pick<TicketRow, 'requester_kind' | 'requester_name' | 'requester_phone' | 'requester_id_no' | 'confidential'>;
+
+/**
+ * How this viewer reads the ticket's free text (facts, replies, callback words, reasons, event
+ * details): in full for the roles that work with the requester, else with phone and ID numbers
+ * masked and the requester's name reduced (hidden for a confidential requester).
+ */
+export function freeTextFor(t: RequesterFields, actor: Actor): (text: string | null) => string | null {
+  return textMaskerFor(seesRequesterContact(actor.role), {
+    kind: t.requester_kind,
+    name: t.requester_name,
+    phone: t.requester_phone,
+    idNumber: t.requester_id_no,
+    confidential: !!t.confidential,
+  });
+}
+
+/** Every string inside an event's detail, read through the viewer's masker. */
+export function maskDetail(detail: unknown, mask: (text: string | null) => string | null): unknown {
+  if (typeof detail === 'string') return mask(detail);
+  if (Array.isArray(detail)) return detail.map((d) => maskDetail(d, mask));
+  if (detail && typeof detail === 'object') return Object.fromEntries(Object.entries(detail).map(([k, v]) => [k, maskDetail(v, mask)]));
+  return detail;
 }
 
 const LIGHT_ORDER: Record<Light, number> = { green: 0, yellow: 1, red: 2 };
@@ -64,6 +90,8 @@ export function dutyView(ctx: AppContext, d: DutyRow, nowIso: string) {
 }
 
 export function ticketSummary(ctx: AppContext, t: TicketRow, actor: Actor, light: Light | null, categoryName: string | null) {
+  // Masked before it is cut, so that no number is cut in two and half of it left plain.
+  const facts = freeTextFor(t, actor)(t.facts)!;
   return {
     no: t.no,
     status: t.status,
@@ -72,7 +100,7 @@ export function ticketSummary(ctx: AppContext, t: TicketRow, actor: Actor, light
     type: t.type,
     typeLabel: TICKET_TYPE_LABELS[t.type as TicketType],
     category: categoryName,
-    facts: t.facts.length > 120 ? `${t.facts.slice(0, 120)}…` : t.facts,
+    facts: facts.length > 120 ? `${facts.slice(0, 120)}…` : facts,
     requesterName: requesterView(t, actor).name,
     leadUnit: unitRef(ctx, t.lead_unit_id),
     special: t.special,

@@ -17,6 +17,8 @@ export const mudanjiang: CityConfig = {
   duplicateWindowDays: 30,
   duplicateSimilarity: 0.5,
   maxExtensions: 2,
+  // A unit contacts the requester of the tickets it holds; twenty in an hour is already a day's work.
+  privacy: { revealsPerHour: 20, revealAlertAt: 10, publicKbPerMinute: 60 },
   evaluation: DEFAULT_EVALUATION,
   // A holiday notice or a day's override also corrects what finished in the last three months.
   calendar: { recomputeFinishedDays: 92 },

@@ -40,6 +40,8 @@ export default function TicketDetailPage() {
   const [error, setError] = useState<ApiError | null>(null);
   const [loading, setLoading] = useState(true);
   const [contactRevealed, setContactRevealed] = useState(false);
+  // Set when an action succeeded but took the ticket out of the user's units (the answer is then minimal).
+  const [handedOff, setHandedOff] = useState<string | null>(null);
   const { user } = useAuth();
 
   const loadEvents = useCallback(async () => {
@@ -64,10 +66,15 @@ export default function TicketDetailPage() {
 
   useEffect(() => {
     setTicket(null);
+    setHandedOff(null);
     void load();
   }, [load]);
 
   const onDone = (result: TicketDetail & Record<string, unknown>, action: string) => {
+    if (result.visible === false) {
+      setHandedOff(String(result.statusLabel ?? result.status));
+      return;
+    }
     if (action === 'reveal_contact') {
       // The answer carries the full contact in `requester` (name, phone, idNumber) in place of the masked one.
       setTicket((prev) => ({ ...result, requester: { ...(prev?.requester ?? result.requester), ...result.requester, masked: false } }));
@@ -78,6 +85,16 @@ export default function TicketDetailPage() {
     void loadEvents().catch(() => undefined);
   };
 
+  if (handedOff) {
+    return (
+      <Result
+        status="success"
+        title="操作已完成"
+        subTitle={`工单 ${no} 已不在本单位的办理范围内（当前状态：${handedOff}）。`}
+        extra={<Link to="/tickets">返回工单列表</Link>}
+      />
+    );
+  }
   if (loading && !ticket) return <Spin style={{ display: 'block', margin: '80px auto' }} />;
   if (error && !ticket) {
     return (
