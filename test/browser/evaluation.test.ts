@@ -71,7 +71,7 @@ describe('console: the monthly evaluation', { skip: skipWithoutBrowser }, () => 
     const drill = await (await page.request.get(`${c.baseUrl}/api/v1/evaluation/months/${month}/units/${busy.unit.code}/indicators/completionRate`)).json();
     assert.equal(drill.items.length, busy.counts.due);
     await page.screenshot({ path: join(SCREENSHOTS, 'evaluation-drilldown.png') });
-    await page.keyboard.press('Escape');
+    await page.locator('.ant-drawer-close').click();
     await drawer.waitFor({ state: 'hidden' });
 
     // The authority leaves one rating out of 满意率, with a reason: the unit's row shows it.
@@ -82,7 +82,8 @@ describe('console: the monthly evaluation', { skip: skipWithoutBrowser }, () => 
     await reasonDialog.getByRole('button', { name: /确\s*定/ }).click();
     await reasonDialog.waitFor({ state: 'hidden' });
     await page.getByTestId('drilldown-left-out').getByText('热线主管部门决定不计入：经核实诉求人反映事项与承办单位无关').waitFor();
-    await page.keyboard.press('Escape');
+    await page.locator('.ant-drawer-close').click();
+    await drawer.waitFor({ state: 'hidden' });
     await busyRow.locator('[data-exclusions="1"]').waitFor();
     const after = await (await page.request.get(`${c.baseUrl}/api/v1/evaluation/months/${month}`)).json();
     const excludedRow = after.rows.find((r: any) => r.unit.code === busy.unit.code);
