@@ -235,16 +235,12 @@ export async function decideExclusion(
   if (at < Date.parse(range.from) || at >= Date.parse(range.to)) throw invalid('callbackId', `字段「回访评价」${body.callbackId} 不是 ${month} 的回访`);
   if (!cb.reached || !cb.satisfaction) throw conflict('该次回访未联系上诉求人，没有评价可排除');
   if (cb.exempt_class) throw conflict('该评价已按第二十五条（行政调解类、执法办案类投诉举报）不计入满意率，无需决定');
-  const last = await ctx.store.db
-    .selectFrom('evaluation_exclusions')
-    .select('exclude')
-    .where('callback_id', '=', cb.id)
-    .orderBy('id', 'desc')
-    .executeTakeFirst();
-  if ((last?.exclude === 1) === body.exclude) throw conflict(body.exclude ? '该评价已被排除' : '该评价已计入满意率，无需恢复');
   const ticketNo = (await ticketNumbers(ctx, [Number(cb.ticket_id)])).get(Number(cb.ticket_id)) ?? '';
   const unit = ctx.org.get(cb.unit_id);
   await inTransaction(ctx.store.db, async (tx) => {
+    // Read in the transaction that writes: the decision it answers is the latest one.
+    const last = await tx.selectFrom('evaluation_exclusions').select('exclude').where('callback_id', '=', cb.id).orderBy('id', 'desc').executeTakeFirst();
+    if ((last?.exclude === 1) === body.exclude) throw conflict(body.exclude ? '该评价已被排除' : '该评价已计入满意率，无需恢复');
     const now = ctx.clock.now();
     await tx
       .insertInto('evaluation_exclusions')

@@ -40,7 +40,8 @@ interface Row {
   rank: number | null;
   rankNote: string | null;
   triggers: Trigger[];
-  exclusions: Exclusion[];
+  /** Absent from snapshots published before exclusions existed. */
+  exclusions?: Exclusion[];
 }
 
 interface DrillItem {
@@ -73,7 +74,8 @@ interface Evaluation {
   complete: boolean;
   generatedAt: string;
   indicators: Array<{ key: string; label: string; formula: string; weight: number; lowerIsBetter: boolean }>;
-  ranking: { minTickets: number; tiers: Array<{ key: string; label: string }> };
+  /** Absent from snapshots published before tiers existed (one ranking then). */
+  ranking?: { minTickets: number; tiers: Array<{ key: string; label: string }> };
   rows: Row[];
   published: { at: string; by: string | null } | null;
 }
@@ -186,11 +188,11 @@ export default function EvaluationPage() {
           <Tooltip title={n ? `${r.counts[n]} / ${r.counts[d]}` : undefined}>
             <span>
               {figure(r, i.key, <span style={{ color: v !== null && (i.lowerIsBetter ? v >= 0.1 : v < 0.8) ? '#cf1322' : undefined }}>{pct(v)}</span>)}
-              {i.key === 'satisfactionRate' && r.exclusions.length > 0 && (
+              {i.key === 'satisfactionRate' && r.exclusions?.length ? (
                 <Tooltip title={r.exclusions.map((x) => `${x.ticketNo}：${x.reason}（${x.by ?? ''}，${x.at}）`).join('；')}>
                   <Tag color="purple" style={{ marginLeft: 4 }} data-exclusions={r.exclusions.length}>主管部门排除 {r.exclusions.length}</Tag>
                 </Tooltip>
-              )}
+              ) : null}
             </span>
           </Tooltip>
         );
@@ -321,7 +323,7 @@ export default function EvaluationPage() {
                 <Typography.Title level={5} style={{ margin: '4px 0' }}>
                   {g.label}
                   <Typography.Text type="secondary" style={{ fontSize: 12, fontWeight: 'normal', marginLeft: 8 }}>
-                    本档单独排名；当月派单不少于 {data?.ranking.minTickets} 件的单位参加排名；得分相同依次比较按时签收率、派单数，仍相同则并列
+                    本档单独排名；当月派单不少于 {data?.ranking?.minTickets} 件的单位参加排名；得分相同依次比较按时签收率、派单数，仍相同则并列
                   </Typography.Text>
                 </Typography.Title>
               )}
