@@ -33,6 +33,8 @@ export interface CategorySeed {
   legalBasis?: string;
   /** Keywords an agent might type, to suggest this category. */
   keywords?: string[];
+  /** 第二十五条: a 行政调解类 (mediation) or 执法办案类 (enforcement) matter; ratings of its 投诉/举报 are left out of 满意率. */
+  caseClass?: import('../domain/evaluation.ts').CaseClass;
 }
 
 export interface DemoUserSeed {

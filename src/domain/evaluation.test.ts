@@ -8,7 +8,15 @@ import {
   INDICATOR_KEYS,
   indicatorsOf,
   monthsBack,
-  rankByScore,
+  rankInTiers,
+  dutyOutcome,
+  countsAsDone,
+  countsAsDue,
+  countsAsOverdue,
+  satisfactionExemption,
+  ratingOutcome,
+  type DutyFacts,
+  type DutyOutcome,
   scoreOf,
   triggersOf,
   type IndicatorKey,
@@ -55,16 +63,6 @@ describe('evaluation score', () => {
     assert.equal(scoreOf(indicatorsOf(c), w), Math.round(expected * 10000) / 100);
   });
   it('is null when nothing was measured', () => assert.equal(scoreOf(indicatorsOf(EMPTY_COUNTS), w), null));
-  it('ranks best first, ties share a rank, unscored last', () => {
-    const ranked = rankByScore([
-      { unit: 'a', score: 80 },
-      { unit: 'b', score: null },
-      { unit: 'c', score: 95 },
-      { unit: 'd', score: 80 },
-      { unit: 'e', score: 60 },
-    ]);
-    assert.deepEqual(ranked.map((r) => [r.unit, r.rank]), [['c', 1], ['a', 2], ['d', 2], ['e', 4], ['b', null]]);
-  });
 });
 
 describe('通报 triggers (第三十一条(二))', () => {
@@ -95,4 +93,92 @@ describe('通报 triggers (第三十一条(二))', () => {
 
 describe('monthsBack', () => {
   it('crosses the year', () => assert.deepEqual(monthsBack('2026-02', 3), ['2026-02', '2026-01', '2025-12']));
+});
+
+describe('tiered ranking (分档分类评价)', () => {
+  const ranking = {
+    tiers: [
+      { key: 'district', label: '县（市）区', kinds: ['district'] },
+      { key: 'department', label: '市直部门', kinds: ['department'] },
+    ],
+    minTickets: 10,
+  };
+  // [code, kind, score, 派单, 按时签收]
+  const unit = (code: string, kind: string, score: number | null, assigned: number, signedOnTime: number) => ({ unit: { code, kind }, score, counts: { assigned, signedOnTime } });
+  const cases: Array<[string, ReturnType<typeof unit>[], Array<[string, string | null, number | null]>]> = [
+    [
+      'each tier on its own; a unit below the minimum listed, not ranked',
+      [unit('D1', 'district', 90, 50, 50), unit('C1', 'department', 80, 40, 40), unit('D2', 'district', 100, 3, 3), unit('C2', 'department', 95, 12, 12)],
+      [['D1', 'district', 1], ['D2', 'district', null], ['C2', 'department', 1], ['C1', 'department', 2]],
+    ],
+    [
+      'equal scores: higher 按时签收率 first, then more 派单; all equal share the rank, the code orders the list',
+      [unit('B', 'department', 90, 20, 18), unit('A', 'department', 90, 20, 19), unit('D', 'department', 90, 40, 36), unit('C', 'department', 90, 20, 18), unit('E', 'department', 80, 20, 20)],
+      [['A', 'department', 1], ['D', 'department', 2], ['B', 'department', 3], ['C', 'department', 3], ['E', 'department', 5]],
+    ],
+    [
+      'exactly the minimum is ranked; no score is not; a kind outside the tiers is listed last without a tier',
+      [unit('A', 'district', 70, 10, 5), unit('B', 'district', null, 30, 0), unit('S', 'subunit', 99, 99, 99)],
+      [['A', 'district', 1], ['B', 'district', null], ['S', null, null]],
+    ],
+    [
+      'ten units at 100 with one ticket each rank nowhere; the busy unit at 96 ranks first',
+      [...Array.from({ length: 10 }, (_, i) => unit(`T${i}`, 'department', 100, 1, 1)), unit('BUSY', 'department', 96, 300, 280)],
+      [['BUSY', 'department', 1], ...Array.from({ length: 10 }, (_, i) => [`T${i}`, 'department', null] as [string, string, null])],
+    ],
+  ];
+  for (const [name, rows, expected] of cases) {
+    it(name, () => {
+      const ranked = rankInTiers(rows, ranking);
+      assert.deepEqual(ranked.map((r) => [r.unit.code, r.tier?.key ?? null, r.rank]), expected);
+      for (const r of ranked) assert.equal(r.rank === null, r.rankNote !== null, r.unit.code);
+    });
+  }
+  it('says why a unit is not ranked', () => {
+    const [r] = rankInTiers([unit('A', 'district', 100, 1, 1)], ranking);
+    assert.equal(r.rankNote, '派单 1 件，少于参加排名的 10 件');
+  });
+});
+
+describe('how a duty counts (第十五条)', () => {
+  const due = '2026-03-10T16:00:00.000Z';
+  const now = '2026-04-02T04:00:00.000Z';
+  const before = '2026-03-09T02:00:00.000Z';
+  const afterDue = '2026-03-12T02:00:00.000Z';
+  const cases: Array<[string, Partial<DutyFacts>, DutyOutcome, { due: boolean; done: boolean; overdue: boolean }]> = [
+    ['done in time', { status: 'done', completed_at: before, late: 0 }, 'on_time', { due: true, done: true, overdue: false }],
+    ['done late', { status: 'done', completed_at: afterDue, late: 1 }, 'late', { due: true, done: true, overdue: true }],
+    ['open past the deadline', { status: 'open' }, 'open_overdue', { due: true, done: false, overdue: true }],
+    ['open, deadline still ahead', { status: 'open', due_at: '2026-04-10T16:00:00.000Z' }, 'pending', { due: false, done: false, overdue: false }],
+    ['cancelled in time (the lead replied before the co-handler’s deadline)', { status: 'cancelled', completed_at: before }, 'not_counted', { due: false, done: false, overdue: false }],
+    ['cancelled after the deadline (co-handler never gave its opinion)', { status: 'cancelled', completed_at: afterDue }, 'cancelled_overdue', { due: true, done: false, overdue: true }],
+    ['returned in time, accepted after the deadline: judged at the return', { status: 'cancelled', completed_at: afterDue, ownRequest: { late: false, requestedAt: before } }, 'not_counted', { due: false, done: false, overdue: false }],
+    ['returned late, accepted before the reply deadline: 超期退回的视为超期办理件', { status: 'cancelled', completed_at: before, ownRequest: { late: true, requestedAt: before } }, 'late_return', { due: true, done: false, overdue: true }],
+    ['own request filed after the deadline', { status: 'cancelled', completed_at: afterDue, ownRequest: { late: false, requestedAt: afterDue } }, 'cancelled_overdue', { due: true, done: false, overdue: true }],
+  ];
+  for (const [name, facts, outcome, flags] of cases) {
+    it(name, () => {
+      const o = dutyOutcome({ status: 'open', due_at: due, completed_at: null, late: 0, ...facts }, now);
+      assert.equal(o, outcome);
+      assert.deepEqual({ due: countsAsDue(o), done: countsAsDone(o), overdue: countsAsOverdue(o) }, flags);
+    });
+  }
+});
+
+describe('满意率 exemption (第二十五条) and the authority’s exclusion', () => {
+  const cases: Array<[string, string, string | null, string | null]> = [
+    ['a complaint in a 行政调解类 category', 'complaint', 'mediation', 'mediation'],
+    ['a report in an 执法办案类 category', 'report', 'enforcement', 'enforcement'],
+    ['a consultation in an 执法办案类 category: rated as any other', 'consultation', 'enforcement', null],
+    ['a help request in a 行政调解类 category', 'help', 'mediation', null],
+    ['a complaint in an ordinary category', 'complaint', null, null],
+    ['an unknown class is not an exemption', 'complaint', 'other', null],
+  ];
+  for (const [name, type, cls, expected] of cases) it(name, () => assert.equal(satisfactionExemption(type, cls), expected));
+  const ratings: Array<[string, { exemptClass: string | null; excludedByAuthority: boolean }, string]> = [
+    ['counted by default, whatever the centre judged', { exemptClass: null, excludedByAuthority: false }, 'counted'],
+    ['exempt by 第二十五条', { exemptClass: 'mediation', excludedByAuthority: false }, 'exempt'],
+    ['excluded by the authority’s decision in effect', { exemptClass: null, excludedByAuthority: true }, 'excluded'],
+  ];
+  for (const [name, r, expected] of ratings) it(name, () => assert.equal(ratingOutcome(r), expected));
 });

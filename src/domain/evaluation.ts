@@ -4,7 +4,8 @@
 
 /** What a unit did in one month; every figure comes from the records of that month (see src/evaluation/counts.ts). */
 export interface UnitMonthCounts {
-  /** 派单: sign duties opened for the unit in the month (lead and co-handling), signed or past their deadline. */
+  /** 派单: sign duties opened for the unit in the month (lead and co-handling), signed, past their deadline,
+   *  or cancelled in a way that counts against the unit (see dutyOutcome). */
   assigned: number;
   /** … of which signed. */
   signed: number;
@@ -12,21 +13,30 @@ export interface UnitMonthCounts {
   signedOnTime: number;
   /** Lead sign duties opened in the month, cancelled or not: the unit's tickets (工单总数). */
   leadAssigned: number;
-  /** 应办结: reply (lead) and opinion (co-handling) duties due in the month, done or past their deadline. */
+  /** 应办结: reply (lead) and opinion (co-handling) duties due in the month, done, past their deadline, or
+   *  cancelled in a way that counts against the unit (cancelled after the deadline, 超期退回). */
   due: number;
   /** … of which completed. */
   completed: number;
   /** … of which completed within their limit (extensions granted move the limit). */
   completedOnTime: number;
-  /** … of which late (completed late, or still open past the deadline) with no extension asked: 未进行情况说明. */
+  /** … of which overdue (completed late, open past the deadline, cancelled after it, returned late) with
+   *  no extension asked: 未进行情况说明. */
   overdueUnexplained: number;
-  /** Co-handling (opinion) duties due in the month and late: a co-handler that did not do its part. */
+  /** Co-handling (opinion) duties due in the month and overdue, given late or never given: a co-handler
+   *  that did not do its part. */
   coHandlingLate: number;
-  /** Callbacks in the month that reached the requester and recorded a rating, on this unit's tickets;
-   *  an unsatisfied rating the centre judged unreasonable (第二十五条: 不片面追求满意率) is left out. */
+  /** Callbacks in the month that reached the requester and recorded a rating, on this unit's tickets,
+   *  less those 第二十五条 exempts and those the authority excluded by a recorded decision. */
   rated: number;
   /** … of which 非常满意, 满意 or 基本满意. */
   satisfied: number;
+  /** … of which unsatisfied and judged unreasonable by the centre: still counted, shown for the authority to decide. */
+  ratedUnreasonable: number;
+  /** Ratings left out by 第二十五条: 投诉、举报 in a 行政调解类 or 执法办案类 category. */
+  ratedExempt: number;
+  /** Ratings left out by a decision of the authority (evaluation_exclusions). */
+  ratedExcluded: number;
   /** 退单 the unit filed in the month. */
   returns: number;
   /** 退单 the centre refused as improper in the month. */
@@ -53,6 +63,9 @@ export const EMPTY_COUNTS: UnitMonthCounts = {
   coHandlingLate: 0,
   rated: 0,
   satisfied: 0,
+  ratedUnreasonable: 0,
+  ratedExempt: 0,
+  ratedExcluded: 0,
   returns: 0,
   improperReturns: 0,
   extensions: 0,
@@ -127,6 +140,21 @@ export interface EvaluationConfig {
     /** Late knowledge-base entries plus expired articles left published, from which the unit is listed. */
     kbLapses: number;
   };
+  /** 分档分类评价 (国办函〔2025〕66号): each tier is ranked on its own, and only units with enough tickets. */
+  ranking: RankingConfig;
+}
+
+export interface RankingTier {
+  key: string;
+  label: string;
+  /** The unit kinds (src/domain/unit-kinds.ts) that make up the tier. */
+  kinds: readonly string[];
+}
+
+export interface RankingConfig {
+  tiers: readonly RankingTier[];
+  /** A unit is ranked only with at least this many 派单 (assigned) in the month; below it, it is listed unranked. */
+  minTickets: number;
 }
 
 /**
@@ -148,6 +176,15 @@ export const DEFAULT_EVALUATION: EvaluationConfig = {
     kbUpkeepRate: 5,
   },
   thresholds: { lowSatisfaction: 0.8, minRated: 5, improperReturnShare: 0.1, overdueUnexplained: 1, coHandlingLate: 1, kbLapses: 1 },
+  ranking: {
+    tiers: [
+      { key: 'district', label: '县（市）区', kinds: ['district'] },
+      { key: 'department', label: '市直部门', kinds: ['department'] },
+      { key: 'utility', label: '公用企事业单位', kinds: ['utility'] },
+      { key: 'subunit', label: '下级承办单位', kinds: ['subunit'] },
+    ],
+    minTickets: 10,
+  },
 };
 
 export type Indicators = Record<IndicatorKey, number | null>;
@@ -206,12 +243,120 @@ export function triggersOf(months: UnitMonthCounts[], config: EvaluationConfig):
   return out;
 }
 
-/** Ranks by score, best first; units with equal scores share a rank; units without a score come last, unranked. */
-export function rankByScore<T extends { score: number | null }>(rows: T[]): Array<T & { rank: number | null }> {
-  const scored = rows.filter((r) => r.score !== null).sort((a, b) => b.score! - a.score!);
-  const ranked = scored.map((r) => ({ ...r, rank: 0 }));
-  ranked.forEach((r, i) => (r.rank = i > 0 && r.score === ranked[i - 1].score ? ranked[i - 1].rank : i + 1));
-  return [...ranked, ...rows.filter((r) => r.score === null).map((r) => ({ ...r, rank: null }))];
+export interface Rankable {
+  unit: { code: string; kind: string };
+  counts: Pick<UnitMonthCounts, 'assigned' | 'signedOnTime'>;
+  score: number | null;
+}
+
+export interface Ranked {
+  tier: { key: string; label: string } | null;
+  /** Rank within the tier; null when not ranked (see rankNote). */
+  rank: number | null;
+  rankNote: string | null;
+}
+
+/**
+ * 分档分类评价: each tier of the city config ranked on its own. A unit is ranked when it has a score and
+ * at least `minTickets` 派单 in the month; the others are listed with the reason. Order: score, then
+ * 按时签收率, then more 派单, then unit code. Units equal on score, 按时签收率 and 派单 share a rank
+ * (1, 1, 3); the unit code only orders the list. Rows come back tier by tier, ranked first.
+ */
+export function rankInTiers<T extends Rankable>(rows: T[], ranking: RankingConfig): Array<T & Ranked> {
+  const tierOf = (kind: string) => ranking.tiers.find((t) => t.kinds.includes(kind)) ?? null;
+  // 按时签收率 compared as fractions (a·d vs b·c), so equal rates of different counts tie exactly.
+  const onTime = (a: T, b: T) => b.counts.signedOnTime * a.counts.assigned - a.counts.signedOnTime * b.counts.assigned;
+  const order = (a: T, b: T) => b.score! - a.score! || onTime(a, b) || b.counts.assigned - a.counts.assigned;
+  const byCode = (a: T, b: T) => a.unit.code.localeCompare(b.unit.code);
+  const out: Array<T & Ranked> = [];
+  for (const tier of [...ranking.tiers, null]) {
+    const members = rows.filter((r) => (tierOf(r.unit.kind)?.key ?? null) === (tier?.key ?? null));
+    const label = tier ? { key: tier.key, label: tier.label } : null;
+    const rankable = tier ? members.filter((r) => r.score !== null && r.counts.assigned >= ranking.minTickets) : [];
+    rankable.sort((a, b) => order(a, b) || byCode(a, b));
+    rankable.forEach((r, i) => {
+      const prev = out[out.length - 1];
+      const rank = i > 0 && order(rankable[i - 1], r) === 0 ? prev.rank : i + 1;
+      out.push({ ...r, tier: label, rank, rankNote: null });
+    });
+    for (const r of members.filter((m) => !rankable.includes(m)).sort(byCode)) {
+      const rankNote = !tier ? '该类单位不参加分档排名' : r.score === null ? '本月无可计分的指标' : `派单 ${r.counts.assigned} 件，少于参加排名的 ${ranking.minTickets} 件`;
+      out.push({ ...r, tier: label, rank: null, rankNote });
+    }
+  }
+  return out;
+}
+
+/** What the evaluation needs to know of a duty to say how it counts. */
+export interface DutyFacts {
+  status: string; // open | done | cancelled
+  due_at: string;
+  completed_at: string | null;
+  late: number;
+  /**
+   * When the duty was cancelled because the centre accepted this unit's own 退单 or the authority upheld
+   * its 异议 (unit_requests approved at the cancellation instant): whether that request was late and
+   * when it was filed. The unit stopped work when it filed, not when someone else decided.
+   */
+  ownRequest?: { late: boolean; requestedAt: string } | null;
+}
+
+export const DUTY_OUTCOMES = ['on_time', 'late', 'open_overdue', 'cancelled_overdue', 'late_return', 'pending', 'not_counted'] as const;
+export type DutyOutcome = (typeof DUTY_OUTCOMES)[number];
+
+export const DUTY_OUTCOME_LABELS: Record<DutyOutcome, string> = {
+  on_time: '按时完成',
+  late: '超期完成',
+  open_overdue: '超期未完成',
+  cancelled_overdue: '超过时限后被撤销，视为超期未完成',
+  late_return: '超期退回，视为超期办理件（第十五条）',
+  pending: '尚未到期，不计入',
+  not_counted: '在时限内因正当原因撤销（退单获准、异议成立、主办已答复等），不计入',
+};
+
+const after = (a: string | null, b: string) => a !== null && Date.parse(a) > Date.parse(b);
+
+/**
+ * How a duty counts. Done: on time or late by its `late` flag (an approved extension moved due_at).
+ * Open: overdue once its deadline passed by `now`, else not yet counted. Cancelled: judged at the
+ * instant the unit stopped: its own accepted return or upheld dispute at its filing (a late return is
+ * overdue whatever the deadline, 第十五条 超期退回的视为超期办理件), any other cancellation (the lead
+ * replied before a co-handler gave its opinion, a redispatch) at the cancellation; past the deadline
+ * it is overdue and not done, within it the duty does not count against anyone.
+ */
+export function dutyOutcome(d: DutyFacts, now: string): DutyOutcome {
+  if (d.status === 'done') return d.late ? 'late' : 'on_time';
+  if (d.status === 'open') return Date.parse(d.due_at) < Date.parse(now) ? 'open_overdue' : 'pending';
+  if (d.ownRequest) {
+    if (d.ownRequest.late) return 'late_return';
+    return after(d.ownRequest.requestedAt, d.due_at) ? 'cancelled_overdue' : 'not_counted';
+  }
+  return after(d.completed_at, d.due_at) ? 'cancelled_overdue' : 'not_counted';
+}
+
+/** Whether the outcome is in the denominator (派单 / 应办结), done, and overdue. */
+export const countsAsDue = (o: DutyOutcome) => o !== 'pending' && o !== 'not_counted';
+export const countsAsDone = (o: DutyOutcome) => o === 'on_time' || o === 'late';
+export const countsAsOverdue = (o: DutyOutcome) => o === 'late' || o === 'open_overdue' || o === 'cancelled_overdue' || o === 'late_return';
+
+/** 第二十五条: 对行政调解类、执法办案类的投诉举报事项，依法依规处置，不片面追求满意率. */
+export const CASE_CLASSES = ['mediation', 'enforcement'] as const;
+export type CaseClass = (typeof CASE_CLASSES)[number];
+export const CASE_CLASS_LABELS: Record<CaseClass, string> = { mediation: '行政调解类', enforcement: '执法办案类' };
+/** Only 投诉 and 举报 of those categories are exempt: a consultation about mediation is rated as any other. */
+export const EXEMPT_TICKET_TYPES: readonly string[] = ['complaint', 'report'];
+
+/** The 第二十五条 class a rating is exempt under, or null when it counts. */
+export function satisfactionExemption(ticketType: string, caseClass: string | null | undefined): CaseClass | null {
+  return caseClass && (CASE_CLASSES as readonly string[]).includes(caseClass) && EXEMPT_TICKET_TYPES.includes(ticketType) ? (caseClass as CaseClass) : null;
+}
+
+export type RatingOutcome = 'counted' | 'exempt' | 'excluded';
+
+/** A rating counts unless 第二十五条 exempts it or an authority decision in effect excludes it; the centre's "unreasonable" alone changes nothing. */
+export function ratingOutcome(r: { exemptClass: string | null; excludedByAuthority: boolean }): RatingOutcome {
+  if (r.exemptClass) return 'exempt';
+  return r.excludedByAuthority ? 'excluded' : 'counted';
 }
 
 /** Months as YYYY-MM: the month and the n − 1 before it, newest first. */

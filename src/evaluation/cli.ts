@@ -18,7 +18,9 @@ export async function evaluateCommand(args: string[], withContext: <T>(work: (ct
   const rows = evaluation.rows.map((r) => ({
     unit: r.unit.code,
     name: r.unit.name,
+    tier: r.tier?.label ?? null,
     rank: r.rank,
+    rankNote: r.rankNote,
     score: r.score,
     ...r.indicators,
     counts: r.counts,
@@ -28,11 +30,11 @@ export async function evaluateCommand(args: string[], withContext: <T>(work: (ct
     process.stdout.write(`${JSON.stringify({ month: evaluation.month, complete: evaluation.complete, rows }, null, 2)}\n`);
     return;
   }
-  const header = ['排名', '单位', '得分', ...INDICATOR_KEYS.map((k) => INDICATORS[k].label), '通报情形'];
+  const header = ['分档', '排名', '单位', '得分', ...INDICATOR_KEYS.map((k) => INDICATORS[k].label), '通报情形'];
   process.stdout.write(`${evaluation.month} 月度考核${evaluation.complete ? '' : '（当月未结束，数据仍在变化）'}\n${header.join('\t')}\n`);
   for (const r of evaluation.rows) {
     if (r.score === null && !r.triggers.length) continue;
-    const line = [r.rank ?? '—', r.unit.name, r.score ?? '—', ...INDICATOR_KEYS.map((k) => pct(r.indicators[k])), r.triggers.map((t) => t.label.split('：')[0]).join('；') || '—'];
+    const line = [r.tier?.label ?? '—', r.rank ?? '—', r.unit.name, r.score ?? '—', ...INDICATOR_KEYS.map((k) => pct(r.indicators[k])), r.triggers.map((t) => t.label.split('：')[0]).join('；') || '—'];
     process.stdout.write(`${line.join('\t')}\n`);
   }
 }

@@ -2,7 +2,10 @@
 // SUM over an index range of the month (duties by started_at / due_at, callbacks and requests by
 // their time), so the cost grows with the month's records, not with the whole history. Figures are
 // as of now: a duty of the month done late next month counts as done, late; a published month is
-// a snapshot, so its ranking does not move afterwards.
+// a snapshot, so its ranking does not move afterwards. Which duty counts how is said once, in
+// dutyOutcome (src/domain/evaluation.ts); the conditions below are that function in SQL, and
+// src/evaluation/drilldown.ts lists the same records through the function itself (the tests hold the
+// two equal).
 import { sql } from 'kysely';
 import type { AppContext } from '../server/context.ts';
 import type { Db, Engine } from '../store/db.ts';
@@ -30,8 +33,22 @@ function add(into: ByUnit, unitId: number | null, figures: Partial<Record<keyof 
 }
 
 /**
+ * The unit's own 退单 accepted or 异议 upheld at the instant the duty was cancelled (the decision
+ * cancels the duties in the same transaction, at the same instant); `extra` narrows it further.
+ */
+const ownRequest = (extra: ReturnType<typeof sql> = sql``) =>
+  sql`exists (select 1 from unit_requests q where q.ticket_id = duties.ticket_id and q.unit_id = duties.unit_id and q.kind in ('return', 'dispute') and q.status = 'approved' and q.decided_at = duties.completed_at ${extra})`;
+
+/**
+ * A cancelled duty that counts against its unit (dutyOutcome: cancelled_overdue, late_return): ended by
+ * its own late return, or by its own request filed after the deadline, or otherwise cancelled after it.
+ */
+const cancelledCounted = sql`(${ownRequest(sql`and (q.late = 1 or q.requested_at > duties.due_at)`)} or (duties.completed_at > duties.due_at and not ${ownRequest()}))`;
+
+/**
  * Sign duties opened in the month: 派单, 签收, 按时签收, and the lead's tickets. A duty still open
- * whose deadline has not passed yet (the month under way) is not counted either way.
+ * whose deadline has not passed yet (the month under way) is not counted either way; a cancelled
+ * one only when it counts against the unit (a second, small query: cancelled duties are few).
  */
 async function signFigures(db: Db, r: MonthRange, now: string, into: ByUnit) {
   const rows = await db
@@ -49,6 +66,17 @@ async function signFigures(db: Db, r: MonthRange, now: string, into: ByUnit) {
     .groupBy('unit_id')
     .execute();
   for (const { unit_id, ...f } of rows) add(into, unit_id, f);
+  const cancelled = await db
+    .selectFrom('duties')
+    .select(['unit_id', count(sql`true`).as('assigned')])
+    .where('kind', '=', 'sign')
+    .where('started_at', '>=', r.from)
+    .where('started_at', '<', r.to)
+    .where('status', '=', 'cancelled')
+    .where(cancelledCounted as never)
+    .groupBy('unit_id')
+    .execute();
+  for (const { unit_id, ...f } of cancelled) add(into, unit_id, f);
 }
 
 /**
@@ -79,19 +107,52 @@ async function completionFigures(db: Db, engine: Engine, r: MonthRange, now: str
     .groupBy('unit_id')
     .execute();
   for (const { unit_id, ...f } of rows) add(into, unit_id, f);
+  // Cancelled duties that count: due, not completed, overdue (第十五条 超期退回; a co-handler whose
+  // opinion the lead's reply superseded after its deadline). Few rows, read from the table.
+  const cancelled = await db
+    .selectFrom('duties')
+    .select([
+      'unit_id',
+      count(sql`true`).as('due'),
+      count(sql`not ${explained}`).as('overdueUnexplained'),
+      count(sql`party = 'co'`).as('coHandlingLate'),
+    ])
+    .where('kind', 'in', ['reply', 'opinion'])
+    .where('due_at', '>=', r.from)
+    .where('due_at', '<', r.to)
+    .where('status', '=', 'cancelled')
+    .where(cancelledCounted as never)
+    .groupBy('unit_id')
+    .execute();
+  for (const { unit_id, ...f } of cancelled) add(into, unit_id, f);
 }
 
-/** Callbacks of the month on the unit's tickets (the lead unit whose answer was rated), by rating. */
+/** The authority's latest decision on a callback is to leave it out (evaluation_exclusions, newest row stands). */
+export const excludedByAuthority = sql`exists (select 1 from evaluation_exclusions x where x.callback_id = c.id and x.exclude = 1
+  and x.id = (select max(y.id) from evaluation_exclusions y where y.callback_id = c.id))`;
+
+/**
+ * Callbacks of the month on the unit's tickets (the lead unit whose answer was rated), by rating.
+ * 第二十五条 exempts 投诉/举报 of 行政调解类/执法办案类 categories (exempt_class); the authority may
+ * leave out any other by a recorded decision. The centre's "unreasonable" judgement is counted as
+ * information (ratedUnreasonable) and leaves the rating in.
+ */
 async function satisfactionFigures(db: Db, r: MonthRange, into: ByUnit) {
+  const counted = sql`(c.exempt_class is null and not ${excludedByAuthority})`;
   const rows = await db
     .selectFrom('callbacks as c')
-    .select(['c.unit_id', count(sql`true`).as('rated'), count(sql`c.satisfaction in (${sql.join(SATISFIED_LEVELS)})`).as('satisfied')])
+    .select([
+      'c.unit_id',
+      count(counted).as('rated'),
+      count(sql`${counted} and c.satisfaction in (${sql.join(SATISFIED_LEVELS)})`).as('satisfied'),
+      count(sql`${counted} and c.reasonable = 0`).as('ratedUnreasonable'),
+      count(sql`c.exempt_class is not null`).as('ratedExempt'),
+      count(sql`c.exempt_class is null and ${excludedByAuthority}`).as('ratedExcluded'),
+    ])
     .where('c.created_at', '>=', r.from)
     .where('c.created_at', '<', r.to)
     .where('c.reached', '=', 1)
     .where('c.satisfaction', 'is not', null)
-    // An unsatisfied rating of a demand the centre judged unreasonable is not held against the unit.
-    .where((eb) => eb.or([eb('c.reasonable', 'is', null), eb('c.reasonable', '=', 1)]))
     .groupBy('c.unit_id')
     .execute();
   for (const { unit_id, ...f } of rows) add(into, unit_id, f);

@@ -6,59 +6,9 @@ import assert from 'node:assert/strict';
 import { describeEachEngine, startTestApp, tableCounts, type TestApp } from '../../test/support/app.ts';
 import { newTicket, ok, setClock, sh } from '../../test/support/handling.ts';
 import { EMPTY_COUNTS } from '../domain/evaluation.ts';
-import type { UnitMonthCounts } from '../domain/evaluation.ts';
-import { SATISFIED_LEVELS as LEVELS } from '../domain/ticket-types.ts';
+import { apiCounts, recompute } from '../../test/support/evaluation-recompute.ts';
 
 const REPLY = { content: '已联系物业公司，楼道垃圾已于当日清运完毕，并约定每日清理。' };
-
-/** The month's counts recomputed from the raw rows in plain code, by the definitions in src/domain/evaluation.ts. */
-async function recompute(t: TestApp, month: { from: string; to: string }, now: string): Promise<Map<number, Omit<UnitMonthCounts, 'kbDue' | 'kbOnTime' | 'kbExpired'>>> {
-  const db = t.ctx.store.db;
-  const [duties, requests, callbacks, tickets] = await Promise.all([
-    db.selectFrom('duties').selectAll().execute(),
-    db.selectFrom('unit_requests').selectAll().execute(),
-    db.selectFrom('callbacks').selectAll().execute(),
-    db.selectFrom('tickets').select(['id', 'lead_unit_id']).execute(),
-  ]);
-  const ms = (iso: string | null) => (iso ? Date.parse(iso) : NaN);
-  const inMonth = (iso: string | null) => ms(iso) >= Date.parse(month.from) && ms(iso) < Date.parse(month.to);
-  const out = new Map<number, Omit<UnitMonthCounts, 'kbDue' | 'kbOnTime' | 'kbExpired'>>();
-  const { kbDue: _a, kbOnTime: _b, kbExpired: _c, ...empty } = EMPTY_COUNTS;
-  const of = (id: number) => out.get(id) ?? out.set(id, { ...empty }).get(id)!;
-  for (const d of duties) {
-    if (d.unit_id === null) continue;
-    const counted = d.status === 'done' || (d.status === 'open' && ms(d.due_at) < Date.parse(now));
-    if (d.kind === 'sign' && inMonth(d.started_at)) {
-      const c = of(d.unit_id);
-      if (d.party === 'lead') c.leadAssigned++;
-      if (!counted) continue;
-      c.assigned++;
-      if (d.status === 'done') c.signed++;
-      if (d.status === 'done' && !d.late) c.signedOnTime++;
-    }
-    if ((d.kind === 'reply' || d.kind === 'opinion') && inMonth(d.due_at) && counted) {
-      const c = of(d.unit_id);
-      const late = d.status === 'open' || !!d.late;
-      c.due++;
-      if (d.status === 'done') c.completed++;
-      if (d.status === 'done' && !d.late) c.completedOnTime++;
-      if (late && !requests.some((r) => r.duty_id === d.id && r.kind === 'extension')) c.overdueUnexplained++;
-      if (late && d.party === 'co') c.coHandlingLate++;
-    }
-  }
-  for (const r of requests) {
-    if (inMonth(r.requested_at) && r.kind === 'return') of(r.unit_id).returns++;
-    if (inMonth(r.requested_at) && r.kind === 'extension') of(r.unit_id).extensions++;
-    if (inMonth(r.decided_at) && r.kind === 'return' && r.improper) of(r.unit_id).improperReturns++;
-  }
-  for (const cb of callbacks) {
-    if (!inMonth(cb.created_at) || !cb.reached || !cb.satisfaction || cb.reasonable === 0) continue;
-    const unit = tickets.find((x) => Number(x.id) === Number(cb.ticket_id))!.lead_unit_id!;
-    of(unit).rated++;
-    if ((LEVELS as readonly string[]).includes(cb.satisfaction)) of(unit).satisfied++;
-  }
-  return out;
-}
 
 describeEachEngine('monthly evaluation (第二十九条, 第三十一条(二))', (engine) => {
   let t: TestApp;
@@ -100,7 +50,7 @@ describeEachEngine('monthly evaluation (第二十九条, 第三十一条(二))',
     await ok(t, 'zjj.staff', t4.no, 'reply', REPLY);
     setClock(t, '2026-03-11T09:00');
     await ok(t, 'centre1', t4.no, 'review', { pass: true });
-    // Unsatisfied, but the centre judges the demand unreasonable: not held against the unit.
+    // Unsatisfied, and the centre judges the demand unreasonable: that is information, the rating counts.
     await ok(t, 'centre1', t4.no, 'callback', { reached: true, satisfaction: 'unsatisfied', reasonable: false });
     // The month's edges are Shanghai's: 23:30 on 31 March is March, 00:30 on 1 April is April.
     setClock(t, '2026-03-31T23:30');
@@ -132,19 +82,21 @@ describeEachEngine('monthly evaluation (第二十九条, 第三十一条(二))',
       completed: 3,
       completedOnTime: 3,
       overdueUnexplained: 1,
-      // T0 and T1 satisfied; T4's unsatisfied rating is of an unreasonable demand.
-      rated: 2,
+      // T0 and T1 satisfied; T4 unsatisfied: the centre judged the demand unreasonable, but only the
+      // authority's recorded decision can leave a rating out (第二十五条 exempts no 物业 complaint).
+      rated: 3,
       satisfied: 2,
+      ratedUnreasonable: 1,
       returns: 1,
       improperReturns: 1,
       extensions: 1,
     });
     assert.deepEqual(
       { ...zjj.indicators },
-      { signRate: 1, signOnTimeRate: 0.8, completionRate: 0.6, completionOnTimeRate: 0.6, satisfactionRate: 1, returnRate: 0.2, improperReturnRate: 0.2, extensionRate: 0.2, kbUpkeepRate: null },
+      { signRate: 1, signOnTimeRate: 0.8, completionRate: 0.6, completionOnTimeRate: 0.6, satisfactionRate: 2 / 3, returnRate: 0.2, improperReturnRate: 0.2, extensionRate: 0.2, kbUpkeepRate: null },
     );
-    // (10·1 + 15·0.8 + 15·0.6 + 20·0.6 + 25·1 + 5·0.8 + 5·0.8) ÷ 95 (退单率 weighs 0; no knowledge-base entry was due)
-    assert.equal(zjj.score, Math.round(((10 + 12 + 9 + 12 + 25 + 4 + 4) / 95) * 10000) / 100);
+    // (10·1 + 15·0.8 + 15·0.6 + 20·0.6 + 25·⅔ + 5·0.8 + 5·0.8) ÷ 95 (退单率 weighs 0; no knowledge-base entry was due)
+    assert.equal(zjj.score, Math.round(((10 + 12 + 9 + 12 + 25 * (2 / 3) + 4 + 4) / 95) * 10000) / 100);
     assert.deepEqual(zjj.triggers.map((x: any) => x.key), ['overdue_unexplained', 'improper_returns']);
     assert.equal(zjj.triggers[1].detail, '不当退单 1 件，占工单总数 5 件的 20%');
   });
@@ -155,10 +107,17 @@ describeEachEngine('monthly evaluation (第二十九条, 第三十一条(二))',
     assert.deepEqual(scjgj.triggers.map((x: any) => x.key), ['overdue_unexplained', 'role_neglected']);
   });
 
-  it('ranks by score, units without records unscored at the end', () => {
-    const scored = march.rows.filter((r: any) => r.score !== null);
-    assert.deepEqual(scored.map((r: any) => r.rank), scored.map((_: any, i: number) => (i === 0 ? 1 : scored[i - 1].score === scored[i].score ? scored[i - 1].rank : i + 1)));
-    assert.ok(march.rows.slice(scored.length).every((r: any) => r.score === null && r.rank === null));
+  it('ranks each tier on its own; a unit with fewer 派单 than the city’s minimum is listed, not ranked', () => {
+    const tiers = t.ctx.city.evaluation.ranking.tiers;
+    for (const r of march.rows) assert.equal(r.tier?.key ?? null, tiers.find((x) => x.kinds.includes(r.unit.kind))?.key ?? null, r.unit.code);
+    // Tier by tier, in the config's order.
+    const order = march.rows.map((r: any) => tiers.findIndex((x) => x.key === r.tier?.key));
+    assert.deepEqual(order, [...order].sort((a, b) => a - b));
+    const zjj = rowOf('ZJJ');
+    assert.equal(zjj.tier.label, '市直部门');
+    assert.equal(zjj.rank, null);
+    assert.equal(zjj.rankNote, `派单 5 件，少于参加排名的 ${t.ctx.city.evaluation.ranking.minTickets} 件`);
+    assert.ok(march.rows.every((r: any) => r.rank === null));
     assert.ok(!march.rows.some((r: any) => ['centre', 'authority', 'government'].includes(r.unit.kind)));
     assert.equal(march.complete, true);
     assert.equal(march.from, '2026-03-01T00:00:00+08:00');
@@ -167,14 +126,11 @@ describeEachEngine('monthly evaluation (第二十九条, 第三十一条(二))',
   it('equals a recomputation from the raw rows', async () => {
     const range = { from: sh('2026-03-01T00:00'), to: sh('2026-04-01T00:00') };
     const raw = await recompute(t, range, t.ctx.clock.now());
-    const fromApi = new Map(march.rows.filter((r: any) => r.counts.assigned + r.counts.due + r.counts.rated + r.counts.returns + r.counts.leadAssigned > 0).map((r: any) => [r.unit.code, r.counts]));
+    const fromApi = apiCounts(march.rows);
     assert.ok(fromApi.size >= 2);
-    for (const [unitId, counts] of raw) {
-      const unit = t.ctx.org.get(unitId)!;
-      const { kbDue: _a, kbOnTime: _b, kbExpired: _c, ...api } = fromApi.get(unit.code) as UnitMonthCounts;
-      assert.deepEqual(api, counts, unit.code);
-    }
-    assert.equal(raw.size, fromApi.size);
+    const nonZero = [...raw].filter(([, c]) => Object.values(c).some((v) => v > 0));
+    for (const [unitId, counts] of nonZero) assert.deepEqual(fromApi.get(t.ctx.org.get(unitId)!.code), counts, t.ctx.org.get(unitId)!.code);
+    assert.equal(nonZero.length, fromApi.size);
   });
 
   it('is published by the authority once the month is over, and then every unit sees the ranking', async () => {

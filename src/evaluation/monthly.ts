@@ -15,7 +15,7 @@ import {
   TRIGGER_KEYS,
   indicatorsOf,
   monthsBack,
-  rankByScore,
+  rankInTiers,
   scoreOf,
   triggersOf,
   type Indicators,
@@ -30,13 +30,28 @@ import { HANDLING_UNIT_KINDS } from '../org/seed.ts';
 
 export type Decision = 'confirmed' | 'dismissed';
 
+export interface Exclusion {
+  callbackId: number;
+  ticketNo: string;
+  satisfaction: string | null;
+  reason: string;
+  by: string | null;
+  at: string;
+}
+
 export interface EvaluationRow {
   unit: { code: string; name: string; kind: string };
   counts: UnitMonthCounts;
   indicators: Indicators;
   score: number | null;
+  /** The tier the unit is ranked in (city config evaluation.ranking), and its rank there. */
+  tier: { key: string; label: string } | null;
   rank: number | null;
+  /** Why the unit is not ranked (too few 派单, nothing to score, a kind outside the tiers). */
+  rankNote: string | null;
   triggers: Array<Trigger & { decision: Decision | null; note: string | null }>;
+  /** Ratings of the month the authority left out of the unit's 满意率, with who, why and when. */
+  exclusions: Exclusion[];
 }
 
 export interface MonthlyEvaluation {
@@ -48,6 +63,7 @@ export interface MonthlyEvaluation {
   generatedAt: string;
   indicators: Array<{ key: string; label: string; formula: string; weight: number; lowerIsBetter: boolean }>;
   thresholds: AppContext['city']['evaluation']['thresholds'];
+  ranking: { minTickets: number; tiers: Array<{ key: string; label: string; kinds: readonly string[] }> };
   rows: EvaluationRow[];
   published: { at: string; by: string | null } | null;
 }
@@ -71,6 +87,7 @@ export async function evaluateMonth(ctx: AppContext, month: string): Promise<Mon
   for (const [i, m] of monthsBack(month, 3).entries()) history.push(await monthCounts(ctx, monthRange(m), { satisfactionOnly: i > 0 }));
   const decisions = await ctx.store.db.selectFrom('evaluation_findings').selectAll().where('month', '=', month).execute();
   const units = ctx.org.all().filter((u) => HANDLING_UNIT_KINDS.has(u.kind) && (u.active || history[0].has(u.id)));
+  const exclusions = await exclusionsInEffect(ctx, month);
   const rows = units.map((u) => {
     const months = history.map((h) => h.get(u.id) ?? { ...EMPTY_COUNTS });
     const indicators = indicatorsOf(months[0]);
@@ -83,6 +100,7 @@ export async function evaluateMonth(ctx: AppContext, month: string): Promise<Mon
         const d = decisions.find((x) => x.unit_id === u.id && x.trigger === t.key);
         return { ...t, decision: (d?.decision as Decision | undefined) ?? null, note: d?.note ?? null };
       }),
+      exclusions: exclusions.get(u.id) ?? [],
     };
   });
   const publication = await ctx.store.db
@@ -99,7 +117,8 @@ export async function evaluateMonth(ctx: AppContext, month: string): Promise<Mon
     generatedAt: formatShanghai(now),
     indicators: INDICATOR_KEYS.map((k) => ({ key: k, label: INDICATORS[k].label, formula: INDICATORS[k].formula, weight: config.weights[k], lowerIsBetter: !!INDICATORS[k].lowerIsBetter })),
     thresholds: config.thresholds,
-    rows: rankByScore(rows).sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || a.unit.code.localeCompare(b.unit.code)),
+    ranking: { minTickets: config.ranking.minTickets, tiers: config.ranking.tiers.map((t) => ({ ...t })) },
+    rows: rankInTiers(rows, config.ranking).map(({ unit, counts, indicators, score, tier, rank, rankNote, triggers, exclusions }) => ({ unit, counts, indicators, score, tier, rank, rankNote, triggers, exclusions })),
     published: publication ? { at: formatShanghai(publication.published_at), by: publication.display_name } : null,
   };
 }
@@ -156,4 +175,82 @@ export async function decideFinding(
     await writeEvent(tx, actor, now, { action: 'evaluation_finding', detail: { month, unit: unit.code, trigger: body.trigger, decision: body.decision } });
   });
   return { unitCode: unit.code, trigger: body.trigger as TriggerKey, decision: body.decision };
+}
+
+/** Per unit, the month's ratings whose latest authority decision leaves them out. */
+async function exclusionsInEffect(ctx: AppContext, month: string): Promise<Map<number, Exclusion[]>> {
+  const rows = await ctx.store.db
+    .selectFrom('evaluation_exclusions as x')
+    .innerJoin('callbacks as c', 'c.id', 'x.callback_id')
+    .leftJoin('users as u', 'u.id', 'x.decided_by')
+    .select(['x.id', 'x.callback_id', 'x.ticket_id', 'x.unit_id', 'x.exclude', 'x.reason', 'x.decided_at', 'u.display_name', 'c.satisfaction'])
+    .where('x.month', '=', month)
+    .orderBy('x.id')
+    .execute();
+  const latest = new Map<number, (typeof rows)[number]>();
+  for (const r of rows) latest.set(Number(r.callback_id), r);
+  const standing = [...latest.values()].filter((r) => r.exclude === 1);
+  const numbers = await ticketNumbers(ctx, standing.map((r) => Number(r.ticket_id)));
+  const out = new Map<number, Exclusion[]>();
+  for (const r of standing) {
+    if (r.unit_id === null) continue;
+    const list = out.get(r.unit_id) ?? out.set(r.unit_id, []).get(r.unit_id)!;
+    list.push({ callbackId: Number(r.callback_id), ticketNo: numbers.get(Number(r.ticket_id)) ?? '', satisfaction: r.satisfaction, reason: r.reason, by: r.display_name, at: formatShanghai(r.decided_at) });
+  }
+  return out;
+}
+
+/** Ticket numbers by id, for the few tickets a list names. */
+export async function ticketNumbers(ctx: AppContext, ids: number[]): Promise<Map<number, string>> {
+  const out = new Map<number, string>();
+  const unique = [...new Set(ids)];
+  for (let i = 0; i < unique.length; i += 500) {
+    const rows = await ctx.store.db.selectFrom('tickets').select(['id', 'no']).where('id', 'in', unique.slice(i, i + 500)).execute();
+    for (const r of rows) out.set(Number(r.id), r.no);
+  }
+  return out;
+}
+
+/**
+ * The authority leaves a rating out of the unit's 满意率, or puts it back, with a reason (第二十五条
+ * exempts only 行政调解类、执法办案类 complaints by itself; anything else is this decision, recorded and
+ * shown in the unit's evaluation). The latest decision on a rating stands; each is an audit event.
+ */
+export async function decideExclusion(
+  ctx: AppContext,
+  actor: Actor,
+  month: string,
+  body: { callbackId: number; exclude: boolean; reason: string },
+): Promise<{ callbackId: number; ticketNo: string; unitCode: string | null; exclude: boolean }> {
+  const range = monthRange(month);
+  const reason = body.reason.trim();
+  if (!reason) throw invalid('reason', '字段「理由」不能为空：排除或恢复一条评价须说明理由');
+  const cb = await ctx.store.db
+    .selectFrom('callbacks')
+    .select(['id', 'ticket_id', 'unit_id', 'reached', 'satisfaction', 'exempt_class', 'created_at'])
+    .where('id', '=', body.callbackId)
+    .executeTakeFirst();
+  if (!cb) throw invalid('callbackId', `字段「回访评价」不存在：${body.callbackId}`);
+  const at = Date.parse(String(cb.created_at));
+  if (at < Date.parse(range.from) || at >= Date.parse(range.to)) throw invalid('callbackId', `字段「回访评价」${body.callbackId} 不是 ${month} 的回访`);
+  if (!cb.reached || !cb.satisfaction) throw conflict('该次回访未联系上诉求人，没有评价可排除');
+  if (cb.exempt_class) throw conflict('该评价已按第二十五条（行政调解类、执法办案类投诉举报）不计入满意率，无需决定');
+  const ticketNo = (await ticketNumbers(ctx, [Number(cb.ticket_id)])).get(Number(cb.ticket_id)) ?? '';
+  const unit = ctx.org.get(cb.unit_id);
+  await inTransaction(ctx.store.db, async (tx) => {
+    // Read in the transaction that writes: the decision it answers is the latest one.
+    const last = await tx.selectFrom('evaluation_exclusions').select('exclude').where('callback_id', '=', cb.id).orderBy('id', 'desc').executeTakeFirst();
+    if ((last?.exclude === 1) === body.exclude) throw conflict(body.exclude ? '该评价已被排除' : '该评价已计入满意率，无需恢复');
+    const now = ctx.clock.now();
+    await tx
+      .insertInto('evaluation_exclusions')
+      .values({ callback_id: cb.id, ticket_id: cb.ticket_id, unit_id: cb.unit_id, month, exclude: body.exclude ? 1 : 0, reason, decided_by: actor.userId, decided_at: now })
+      .execute();
+    await writeEvent(tx, actor, now, {
+      ticketId: Number(cb.ticket_id),
+      action: 'evaluation_exclusion',
+      detail: { month, callbackId: Number(cb.id), unit: unit?.code ?? null, satisfaction: cb.satisfaction, exclude: body.exclude, reason, before: last ? last.exclude === 1 : false },
+    });
+  });
+  return { callbackId: Number(cb.id), ticketNo, unitCode: unit?.code ?? null, exclude: body.exclude };
 }

@@ -1,12 +1,16 @@
 // /api/v1/evaluation/…: the monthly evaluation. The authority and the centre see the month as it
 // stands and decide on the 通报 triggers; the authority publishes a finished month, and from then
-// every unit sees the published ranking (第二十九条 在全市通报).
+// every unit sees the published ranking (第二十九条 在全市通报). The authority alone leaves a rating
+// out of a unit's 满意率 (or puts it back), with a reason; every figure opens down to its records, for
+// the authority and the centre on any unit, for a unit on its own figures once the month is published.
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppContext } from '../server/context.ts';
 import { actorOf, requireRole } from '../auth/plugin.ts';
 import { obj, text } from '../tickets/schemas.ts';
 import { TRIGGER_KEYS } from '../domain/evaluation.ts';
-import { decideFinding, evaluateMonth, listPublished, publishEvaluation, publishedEvaluation, type Decision } from './monthly.ts';
+import { decideExclusion, decideFinding, evaluateMonth, listPublished, publishEvaluation, publishedEvaluation, type Decision } from './monthly.ts';
+import { DRILLABLE, drilldown } from './drilldown.ts';
+import { forbidden } from '../server/problem.ts';
 
 const monthParam = { type: 'object', properties: { month: { type: 'string', pattern: '^\\d{4}-(0[1-9]|1[0-2])$' } }, required: ['month'] };
 const STEERING = ['authority', 'centre', 'admin'] as const;
@@ -49,5 +53,46 @@ export const evaluationRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (
       onRequest: requireRole('authority', 'admin'),
     },
     async (request) => decideFinding(ctx, actorOf(request), request.params.month, request.body),
+  );
+
+  app.post<{ Params: { month: string }; Body: { callbackId: number; exclude: boolean; reason: string } }>(
+    '/evaluation/months/:month/exclusions',
+    {
+      schema: {
+        tags,
+        summary: '热线主管部门决定某条回访评价不计入（或恢复计入）该单位当月满意率，须说明理由；第二十五条豁免的行政调解类、执法办案类投诉举报无需决定',
+        params: monthParam,
+        body: obj({ callbackId: { type: 'integer', minimum: 1 }, exclude: { type: 'boolean' }, reason: text(1000) }, ['callbackId', 'exclude', 'reason']),
+      },
+      onRequest: requireRole('authority'),
+    },
+    async (request) => decideExclusion(ctx, actorOf(request), request.params.month, request.body),
+  );
+
+  app.get<{ Params: { month: string; code: string; indicator: string } }>(
+    '/evaluation/months/:month/units/:code/indicators/:indicator',
+    {
+      schema: {
+        tags,
+        summary: '指标下钻：某单位某月某项指标由哪些工单、哪些办理时限或回访构成，每条说明计入或不计入的理由（本单位只能看本单位、已发布月份）',
+        params: {
+          type: 'object',
+          properties: { month: monthParam.properties.month, code: text(40), indicator: { type: 'string', enum: [...DRILLABLE] } },
+          required: ['month', 'code', 'indicator'],
+        },
+      },
+      onRequest: requireRole(),
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      const { month, code, indicator } = request.params;
+      if (!(STEERING as readonly string[]).includes(actor.role)) {
+        const own = actor.unitId !== null && ctx.org.byCodeOrUndefined(code)?.id === actor.unitId;
+        if (!own || !['unit_staff', 'unit_head'].includes(actor.role)) throw forbidden('只能查看本单位的考核明细');
+        // A unit sees its evaluation once published (第二十九条 在全市通报), and so its records behind it.
+        await publishedEvaluation(ctx, month);
+      }
+      return drilldown(ctx, month, code, indicator);
+    },
   );
 };

@@ -65,6 +65,7 @@ export async function applyCityConfig(db: Db, city: CityConfig): Promise<{ units
         legal_basis: c.legalBasis ?? null,
         keywords: c.keywords?.join(',') ?? null,
         active: 1,
+        case_class: c.caseClass ?? null,
       };
       const existing = await tx.selectFrom('categories').select('id').where('code', '=', c.code).executeTakeFirst();
       if (existing) {

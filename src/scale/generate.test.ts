@@ -8,6 +8,8 @@ import { describeEachEngine, intakeBody, startTestApp, storeLocation, type TestA
 import { generateHistory, type GeneratedHistory } from './generate.ts';
 import { sequenceEvents } from '../interop/feed.ts';
 import { syncProvincial } from '../interop/transfer.ts';
+import { apiCounts, recompute } from '../../test/support/evaluation-recompute.ts';
+import { rankInTiers } from '../domain/evaluation.ts';
 
 const END = '2026-11-01T00:00:00+08:00';
 const TICKETS = 600;
@@ -149,6 +151,50 @@ describeEachEngine('generated history', (engine) => {
       .executeTakeFirstOrThrow();
     assert.equal(rows.reduce((s, r) => s + r.counts.leadAssigned, 0), Number(leadSigns.n));
     assert.ok(rows.reduce((s, r) => s + r.counts.rated, 0) > 0, 'callbacks counted');
+  });
+
+  it('the evaluation of every generated month equals the recomputation from every row, cancelled duties and tiers included', async () => {
+    const authority = await t.as('authority1');
+    const db = t.ctx.store.db;
+    const { ranking } = t.ctx.city.evaluation;
+    let cancelledCounted = 0;
+    let lateReturns = 0;
+    let coMissing = 0;
+    for (const month of ['2026-08', '2026-09', '2026-10']) {
+      const res = await authority.get(`/api/v1/evaluation/months/${month}`);
+      assert.equal(res.status, 200);
+      const from = new Date(Date.parse(`${month}-01T00:00:00+08:00`)).toISOString();
+      const [y, m] = month.split('-').map(Number);
+      const to = new Date(Date.parse(`${m === 12 ? y + 1 : y}-${String((m % 12) + 1).padStart(2, '0')}-01T00:00:00+08:00`)).toISOString();
+      const raw = await recompute(t, { from, to }, t.ctx.clock.now());
+      const fromApi = apiCounts(res.body.rows);
+      const nonZero = [...raw].filter(([, c]) => Object.values(c).some((v) => v > 0));
+      for (const [unitId, counts] of nonZero) assert.deepEqual(fromApi.get(t.ctx.org.get(unitId)!.code), counts, `${month} ${t.ctx.org.get(unitId)!.code}`);
+      assert.equal(nonZero.length, fromApi.size, month);
+      // The tiers: each unit in its kind's tier, ranked only above the minimum, by the domain's rule.
+      const rows = res.body.rows as Array<{ unit: { code: string; kind: string }; counts: { assigned: number; signedOnTime: number }; score: number | null; tier: { key: string } | null; rank: number | null }>;
+      for (const r of rows) {
+        assert.equal(r.tier?.key ?? null, ranking.tiers.find((x) => x.kinds.includes(r.unit.kind))?.key ?? null, r.unit.code);
+        if (r.rank !== null) assert.ok(r.counts.assigned >= ranking.minTickets && r.score !== null, r.unit.code);
+      }
+      assert.deepEqual(rows.map((r) => [r.unit.code, r.rank]), rankInTiers(rows, ranking).map((r) => [r.unit.code, r.rank]), month);
+      for (const tier of ranking.tiers) {
+        const ranks = rows.filter((r) => r.tier?.key === tier.key && r.rank !== null).map((r) => r.rank!);
+        assert.deepEqual(ranks, [...ranks].sort((a, b) => a - b), `${month} ${tier.key} in rank order`);
+      }
+      // What the old counting dropped: cancelled duties due in the month that count against the unit.
+      const cancelled = await db.selectFrom('duties').selectAll().where('status', '=', 'cancelled').where('kind', 'in', ['reply', 'opinion']).where('due_at', '>=', from as never).where('due_at', '<', to as never).execute();
+      const returns = await db.selectFrom('unit_requests').selectAll().where('kind', '=', 'return').where('status', '=', 'approved').execute();
+      for (const d of cancelled) {
+        const own = returns.find((q) => Number(q.ticket_id) === Number(d.ticket_id) && q.unit_id === d.unit_id && Date.parse(String(q.decided_at)) === Date.parse(String(d.completed_at)));
+        if (own && own.late) lateReturns++;
+        if (d.party === 'co' && Date.parse(String(d.completed_at)) > Date.parse(String(d.due_at))) coMissing++;
+        if (own ? own.late || Date.parse(String(own.requested_at)) > Date.parse(String(d.due_at)) : Date.parse(String(d.completed_at)) > Date.parse(String(d.due_at))) cancelledCounted++;
+      }
+    }
+    assert.ok(lateReturns > 0, 'late returns generated');
+    assert.ok(coMissing > 0, 'co-handlers whose opinion lapsed after its deadline generated');
+    assert.ok(cancelledCounted >= lateReturns + coMissing - 1, `cancelled duties counted: ${cancelledCounted}`);
   });
 
   it('a ticket taken on a generated day is numbered after that day’s generated tickets', async () => {

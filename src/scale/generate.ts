@@ -76,11 +76,11 @@ const CHAINED_EVENTS: TableSpec = {
 };
 const CALLBACKS: TableSpec = {
   table: 'callbacks',
-  columns: ['ticket_id', 'round', 'reached', 'satisfaction', 'reasonable', 'unit_id', 'created_by', 'created_at'],
+  columns: ['ticket_id', 'round', 'reached', 'satisfaction', 'reasonable', 'unit_id', 'exempt_class', 'created_by', 'created_at'],
 };
 const REQUESTS: TableSpec = {
   table: 'unit_requests',
-  columns: ['ticket_id', 'duty_id', 'unit_id', 'kind', 'reason', 'amount', 'status', 'requested_by', 'requested_at', 'decided_by', 'decided_at', 'improper'],
+  columns: ['ticket_id', 'duty_id', 'unit_id', 'kind', 'reason', 'amount', 'late', 'status', 'requested_by', 'requested_at', 'decided_by', 'decided_at', 'improper'],
 };
 const SUBMISSIONS: TableSpec = {
   table: 'submissions',
@@ -160,7 +160,7 @@ async function storyWorld(ctx: AppContext): Promise<StoryWorld> {
   const units = ctx.org.all().filter((u) => u.active !== false);
   const districts = units.filter((u) => u.kind === 'district');
   const handlingUnits = units.filter((u) => HANDLING_UNIT_KINDS.has(u.kind) && u.kind !== 'subunit');
-  const rows = await ctx.store.db.selectFrom('categories').select(['id', 'code', 'name', 'default_unit_id', 'reply_limit_unit', 'reply_limit_amount', 'parent_id']).where('active', '=', 1).orderBy('id').execute();
+  const rows = await ctx.store.db.selectFrom('categories').select(['id', 'code', 'name', 'default_unit_id', 'reply_limit_unit', 'reply_limit_amount', 'parent_id', 'case_class']).where('active', '=', 1).orderBy('id').execute();
   const parents = new Set(rows.map((r) => r.parent_id).filter((p) => p !== null));
   // Leaf categories only: what an agent picks for a request.
   const categories = rows
@@ -171,6 +171,7 @@ async function storyWorld(ctx: AppContext): Promise<StoryWorld> {
       name: r.name,
       defaultUnitId: r.default_unit_id === null ? null : Number(r.default_unit_id),
       replyLimit: r.reply_limit_unit && r.reply_limit_amount ? ({ unit: r.reply_limit_unit, amount: r.reply_limit_amount } as TimeLimit) : null,
+      caseClass: r.case_class,
     }));
   if (!districts.length || !handlingUnits.length || !categories.length) throw new Error('the city has no districts, handling units or categories to generate tickets for');
   const users = await generatorUsers(ctx, [...new Set([...districts, ...handlingUnits].map((u) => u.id))]);

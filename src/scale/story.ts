@@ -7,6 +7,7 @@ import type { Random } from '../demo/random.ts';
 import type { Deadline } from '../domain/deadline.ts';
 import type { TimeLimit } from '../domain/time-limits.ts';
 import { FINISHED_STATUSES, type TicketStatus } from '../domain/ticket-states.ts';
+import { satisfactionExemption } from '../domain/evaluation.ts';
 
 export interface StoryUnit {
   id: number;
@@ -20,6 +21,8 @@ export interface StoryCategory {
   name: string;
   defaultUnitId: number | null;
   replyLimit: TimeLimit | null;
+  /** 第二十五条: mediation | enforcement | null (categories.case_class). */
+  caseClass: string | null;
 }
 
 /** What the stories draw from: the city's units, categories and limits, and the users who act. */
@@ -106,6 +109,8 @@ export interface CallbackRow {
   satisfaction: string | null;
   reasonable: number | null;
   unit_id: number;
+  /** 第二十五条's class when the rating is exempt from 满意率 (src/domain/evaluation.ts satisfactionExemption). */
+  exempt_class: string | null;
   created_by: number;
   created_at: string;
 }
@@ -117,6 +122,8 @@ export interface UnitRequestRow {
   kind: string;
   reason: string;
   amount: number | null;
+  /** A 退单 after the 2-working-day window (第十五条: 超期退回的视为超期办理件). */
+  late: number;
   status: string;
   requested_by: number;
   requested_at: string;
@@ -289,12 +296,15 @@ export function ticketStory(rng: Random, world: StoryWorld, id: number, no: stri
 
   // 退单: 3% returned by the lead unit; the centre agrees (another unit gets it) or refuses (a third improper).
   if (rng.chance(0.03)) {
-    const returnedMs = meet(open.sign, t, 0.05);
+    // A quarter of the returns come after the 2-working-day window (第十五条: 超期退回).
+    const windowMs = Date.parse(world.deadline(iso(t), world.limits.return).dueAt);
+    const returnedMs = rng.chance(0.25) ? windowMs + rng.between(1, 48) * HOUR : meet(open.sign, t, 0.05);
+    const returnLate = returnedMs > windowMs;
     open.sign.endedAt = returnedMs;
-    event(returnedMs, 'return', 'returned', staff(lead), { late: false, suggested: null });
+    event(returnedMs, 'return', 'returned', staff(lead), { late: returnLate, suggested: null });
     const decidedMs = returnedMs + rng.between(1, 20) * HOUR;
     const approved = rng.chance(0.6);
-    requests.push({ ms: returnedMs, ticket_id: id, duty_id: open.sign.id, unit_id: lead, kind: 'return', reason: '不属于本单位职责范围', amount: null, status: 'pending', requested_by: staff(lead).user ?? world.centreUserId, requested_at: iso(returnedMs), decided_by: world.centreUserId, decided_at: null, improper: !approved && rng.chance(0.5) ? 1 : 0, decidedMs, decidedAs: approved ? 'approved' : 'refused' });
+    requests.push({ ms: returnedMs, ticket_id: id, duty_id: open.sign.id, unit_id: lead, kind: 'return', reason: '不属于本单位职责范围', amount: null, late: returnLate ? 1 : 0, status: 'pending', requested_by: staff(lead).user ?? world.centreUserId, requested_at: iso(returnedMs), decided_by: world.centreUserId, decided_at: null, improper: !approved && rng.chance(0.5) ? 1 : 0, decidedMs, decidedAs: approved ? 'approved' : 'refused' });
     if (approved) {
       for (const d of [open.reply, ...open.coDuties, ...open.specialDuties]) Object.assign(d, { endedAt: decidedMs, endedAs: 'cancelled' as const });
       const previous = lead;
@@ -320,11 +330,17 @@ export function ticketStory(rng: Random, world: StoryWorld, id: number, no: stri
     event(d.endedAt, d.kind, null, staff(lead), null);
   }
   let coDoneMs = signedMs;
+  // A co-handler in four never gives its opinion: the lead's final answer cancels it (and the lead,
+  // waiting for it, answers late more often), so some lapse before and some after their deadline.
+  const missingOpinion = open.coDuties.length > 0 && rng.chance(0.25) ? open.coDuties[1] : undefined;
   if (open.coDuties.length) {
     const [coSign, opinion] = open.coDuties;
     coSign.endedAt = meet(coSign, t, 0.08);
     event(coSign.endedAt, 'sign', null, staff(coSign.unit_id), { party: 'co' });
-    opinion.endedAt = meet(opinion, coSign.endedAt, 0.06);
+  }
+  if (open.coDuties.length && !missingOpinion) {
+    const [coSign, opinion] = open.coDuties;
+    opinion.endedAt = meet(opinion, coSign.endedAt!, 0.06);
     coDoneMs = opinion.endedAt;
     event(opinion.endedAt, 'opinion', null, staff(opinion.unit_id), { party: 'co' });
     submissions.push({ ms: opinion.endedAt, ticket_id: id, unit_id: opinion.unit_id, kind: 'opinion', round, content: '协办意见：已配合核实相关情况', approval: 'none', review: 'pending', created_by: staff(opinion.unit_id).user ?? world.centreUserId, created_at: iso(opinion.endedAt) });
@@ -337,7 +353,7 @@ export function ticketStory(rng: Random, world: StoryWorld, id: number, no: stri
     const decidedMs = askedMs + rng.between(1, 24) * HOUR;
     const approved = rng.chance(0.85);
     event(askedMs, 'request_extension', null, staff(lead), { amount: 5 });
-    requests.push({ ms: askedMs, ticket_id: id, duty_id: open.reply.id, unit_id: lead, kind: 'extension', reason: '需现场勘查并协调多个部门', amount: 5, status: 'pending', requested_by: staff(lead).user ?? world.centreUserId, requested_at: iso(askedMs), decided_by: world.centreUserId, decided_at: null, improper: 0, decidedMs, decidedAs: approved ? 'approved' : 'refused' });
+    requests.push({ ms: askedMs, ticket_id: id, duty_id: open.reply.id, unit_id: lead, kind: 'extension', reason: '需现场勘查并协调多个部门', amount: 5, late: 0, status: 'pending', requested_by: staff(lead).user ?? world.centreUserId, requested_at: iso(askedMs), decided_by: world.centreUserId, decided_at: null, improper: 0, decidedMs, decidedAs: approved ? 'approved' : 'refused' });
     event(decidedMs, 'decide_extension', null, centre, { approve: approved });
     extensionDecidedMs = decidedMs;
     if (approved) {
@@ -350,7 +366,7 @@ export function ticketStory(rng: Random, world: StoryWorld, id: number, no: stri
   let replyDuty = open.reply;
   let fromMs = Math.max(signedMs, coDoneMs, extensionDecidedMs);
   for (let attempt = 0; attempt < 3; attempt++) {
-    const repliedMs = meet(replyDuty, Math.max(fromMs, Date.parse(replyDuty.started_at)), 0.1);
+    const repliedMs = meet(replyDuty, Math.max(fromMs, Date.parse(replyDuty.started_at)), attempt === 0 && missingOpinion ? 0.5 : 0.1);
     replyDuty.endedAt = repliedMs;
     const late = repliedMs > Date.parse(replyDuty.extendedDue ?? replyDuty.dueAt);
     const answer = { ms: repliedMs, ticket_id: id, unit_id: lead, kind: 'reply', round, content: `经核实，${category.name}问题已安排处理，已与诉求人沟通`, approval: origin === 'local' ? 'none' : 'approved', review: 'pending', created_by: staff(lead).user ?? world.centreUserId, created_at: iso(repliedMs) };
@@ -363,19 +379,20 @@ export function ticketStory(rng: Random, world: StoryWorld, id: number, no: stri
     } else {
       event(repliedMs, 'reply', 'replied', staff(lead), { late, missingOpinions: 0, reasonCode: null });
     }
+    if (attempt === 0 && missingOpinion) Object.assign(missingOpinion, { endedAt: answeredMs, endedAs: 'cancelled' as const });
     const reviewedMs = answeredMs + rng.between(0.5, 30) * HOUR;
     event(reviewedMs, 'review', 'callback', centre, { pass: true });
     if (reviewedMs <= nowMs) answer.review = 'accepted';
     let calledMs = reviewedMs + rng.between(1, 72) * HOUR;
     if (rng.chance(0.08)) {
-      callbacks.push({ ms: calledMs, ticket_id: id, round, reached: 0, satisfaction: null, reasonable: null, unit_id: lead, created_by: world.centreUserId, created_at: iso(calledMs) });
+      callbacks.push({ ms: calledMs, ticket_id: id, round, reached: 0, satisfaction: null, reasonable: null, unit_id: lead, exempt_class: null, created_by: world.centreUserId, created_at: iso(calledMs) });
       event(calledMs, 'callback', null, centre, { reached: false });
       calledMs += rng.between(4, 48) * HOUR;
     }
     const satisfaction = weighted(rng, SATISFACTION_WEIGHTS);
     const unsatisfied = satisfaction === 'unsatisfied' || satisfaction === 'very_unsatisfied';
     const reasonable = unsatisfied ? rng.chance(0.35) : null;
-    callbacks.push({ ms: calledMs, ticket_id: id, round, reached: 1, satisfaction, reasonable: reasonable === null ? null : reasonable ? 1 : 0, unit_id: lead, created_by: world.centreUserId, created_at: iso(calledMs) });
+    callbacks.push({ ms: calledMs, ticket_id: id, round, reached: 1, satisfaction, reasonable: reasonable === null ? null : reasonable ? 1 : 0, unit_id: lead, exempt_class: satisfactionExemption(type, category.caseClass), created_by: world.centreUserId, created_at: iso(calledMs) });
     if (reasonable && attempt < 2) {
       event(calledMs, 'callback', 'in_progress', centre, { satisfaction, reasonable: true });
       round += 1;

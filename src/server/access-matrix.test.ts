@@ -255,6 +255,8 @@ describeEachEngine('access matrix: every route × every role', (engine) => {
       };
       return { url: url.replace(':id', String(fx.zjjReviewed.reviewId)), body: bodies[reviewAction], zjjObject: true };
     }
+    const indicator = /\/evaluation\/months\/:month\/units\/:code\/indicators\/(\w+)$/.exec(url)?.[1];
+    if (indicator) return { url: `/api/v1/evaluation/months/2026-02/units/ZJJ/indicators/${indicator}` };
     const kindFor = (r: Role) => SUPERVISION_KINDS.find((k) => SUPERVISION_RULES[k].issuers.includes(r) && SUPERVISION_RULES[k].ticket === 'required') ?? 'special';
     const specific: Record<string, () => Req> = {
       'GET /*': () => ({ url: '/tickets' }),
@@ -313,6 +315,7 @@ describeEachEngine('access matrix: every route × every role', (engine) => {
       'GET /api/v1/evaluation/months/:month/published': () => ({ url: '/api/v1/evaluation/months/2026-02/published' }),
       'POST /api/v1/evaluation/months/:month/findings': () => ({ url: '/api/v1/evaluation/months/2026-02/findings', body: { unitCode: 'ZJJ', trigger: 'overdue_unexplained', decision: 'dismissed' } }),
       'POST /api/v1/evaluation/months/:month/publish': () => ({ url: '/api/v1/evaluation/months/2026-02/publish' }),
+      'POST /api/v1/evaluation/months/:month/exclusions': () => ({ url: '/api/v1/evaluation/months/2026-02/exclusions', body: { callbackId: 1, exclude: true, reason: '矩阵' } }),
       'GET /api/v1/quality/samples/:id': () => ({ url: '/api/v1/quality/samples/1' }),
       'POST /api/v1/quality/samples': () => ({ url: '/api/v1/quality/samples', body: { from: '2026-03-01', to: '2026-03-02', size: 1 } }),
       'POST /api/v1/quality/reviews/:id': () => ({ url: '/api/v1/quality/reviews/1', body: {} }),

@@ -24,6 +24,7 @@ import { reportKeywordsMigration } from './migration-report-keywords.ts';
 import { callNumbersSealedMigration } from './migration-call-numbers-sealed.ts';
 import { portalCredentialMigration } from './migration-portal-credential.ts';
 import { contactRevealsMigration } from './migration-contact-reveals.ts';
+import { evaluationExclusionsMigration } from './migration-evaluation-exclusions.ts';
 
 type AnyDb = Kysely<any>;
 
@@ -469,6 +470,7 @@ class StaticProvider implements MigrationProvider {
       '2026-12-19-callbacks-covering-index': callbacksCoveringIndex(this.engine),
       '2026-12-20-unit-list-indexes': unitListIndexesMigration(this.engine),
       '2026-12-21-portal-credential': portalCredentialMigration(this.engine),
+      '2026-12-22-evaluation-exclusions': evaluationExclusionsMigration(this.engine),
       '2026-12-26-contact-reveals': contactRevealsMigration(this.engine),
     };
   }

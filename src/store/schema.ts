@@ -48,6 +48,8 @@ export interface CategoryTable {
   legal_basis: string | null;
   keywords: string | null;
   active: number;
+  /** 第二十五条: mediation (行政调解类) | enforcement (执法办案类) | null. */
+  case_class: string | null;
 }
 
 export interface CounterTable {
@@ -175,6 +177,8 @@ export interface CallbackTable {
   reasonable: number | null;
   /** The unit whose answer was rated: the ticket's lead unit at the callback. */
   unit_id: number | null;
+  /** 第二十五条: the category's class (mediation | enforcement) when the rated ticket is a 投诉/举报 of one; the rating is then not counted. */
+  exempt_class: string | null;
   created_by: number;
   created_at: string;
 }
@@ -497,6 +501,7 @@ export interface Database {
   reports: ReportTable;
   report_alerts: ReportAlertTable;
   evaluation_findings: EvaluationFindingTable;
+  evaluation_exclusions: EvaluationExclusionTable;
   evaluation_publications: EvaluationPublicationTable;
   api_keys: ApiKeyTable;
   webhook_subscriptions: WebhookSubscriptionTable;
@@ -530,6 +535,19 @@ export interface EvaluationFindingTable {
   decision: string;
   detail: string;
   note: string | null;
+  decided_by: number;
+  decided_at: string;
+}
+
+/** The authority's decision to leave a rating out of 满意率 (exclude 1) or to put it back (0); the latest per callback stands. */
+export interface EvaluationExclusionTable {
+  id: Generated<number>;
+  callback_id: number;
+  ticket_id: number;
+  unit_id: number | null;
+  month: string;
+  exclude: number;
+  reason: string;
   decided_by: number;
   decided_at: string;
 }

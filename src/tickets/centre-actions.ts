@@ -17,6 +17,7 @@ import { categoryLimit, categoryOf, openDutiesOf, ticketNumbered, type TicketRow
 import { codes, obj, text } from './schemas.ts';
 import { openReview } from '../ratings/reviews.ts';
 import { issueItem } from '../supervision/items.ts';
+import { satisfactionExemption } from '../domain/evaluation.ts';
 
 const dispatchFields = { leadUnitCode: text(40), coUnitCodes: codes(), note: text(1000, 0) };
 
@@ -193,6 +194,8 @@ const callback: ActionDefinition<{ reached: boolean; satisfaction?: Satisfaction
     if (body.reached && !body.satisfaction) throw invalid('satisfaction', '联系上诉求人时须记录满意度');
     const unsatisfied = body.reached && body.satisfaction && !isSatisfied(body.satisfaction);
     if (unsatisfied && body.reasonable === undefined) throw invalid('reasonable', '诉求人不满意时须判定诉求是否合理');
+    // 第二十五条: whether this rating is exempt from 满意率 is fixed when it is made (src/domain/evaluation.ts).
+    const exemptClass = body.reached ? satisfactionExemption(ticket.type, (await categoryOf(tx, ticket.category_id))?.case_class) : null;
     await tx
       .insertInto('callbacks')
       .values({
@@ -203,6 +206,7 @@ const callback: ActionDefinition<{ reached: boolean; satisfaction?: Satisfaction
         requester_words: body.words ?? null,
         reasonable: body.reasonable === undefined ? null : body.reasonable ? 1 : 0,
         unit_id: ticket.lead_unit_id,
+        exempt_class: exemptClass,
         created_by: actor.userId,
         created_at: now,
       })

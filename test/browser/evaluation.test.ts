@@ -1,6 +1,8 @@
 // The monthly evaluation in a real browser on the demo data: the authority opens last month's
 // ranking (the figures are the API's), decides on a 通报 trigger, publishes; a unit then sees the
-// published ranking with its own row marked, and before that sees that nothing is published.
+// published ranking with its own row marked, and before that sees that nothing is published. Units
+// are listed tier by tier; a click on a figure opens the records behind it, where the authority
+// leaves a rating out of 满意率 with a reason; a unit opens only its own figures.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -54,6 +56,41 @@ describe('console: the monthly evaluation', { skip: skipWithoutBrowser }, () => 
     await dialog.waitFor({ state: 'hidden' });
     await trigger.getByText('已通报').waitFor();
 
+    // Tiers: one table per tier of the city config, in the API's order.
+    const tierKeys = await page.locator('[data-tier]').evaluateAll((els) => els.map((e) => e.getAttribute('data-tier')));
+    assert.deepEqual(tierKeys, [...new Set(api.rows.map((r: any) => r.tier?.key ?? ''))]);
+
+    // A click on a figure opens its records; their count is the figure.
+    const busy = api.rows.find((r: any) => r.counts.due > 0 && r.counts.rated > 0);
+    assert.ok(busy, 'no unit with replies due and ratings in the demo month');
+    const busyRow = table.locator(`tr[data-row-key="${busy.unit.code}"]`);
+    await busyRow.locator('[data-figure="completionRate"]').click();
+    const drawer = page.getByTestId('drilldown');
+    await drawer.waitFor();
+    assert.equal((await page.getByTestId('drilldown-figure').textContent())?.split(' = ')[0], `${busy.counts.completed} / ${busy.counts.due}`);
+    const drill = await (await page.request.get(`${c.baseUrl}/api/v1/evaluation/months/${month}/units/${busy.unit.code}/indicators/completionRate`)).json();
+    assert.equal(drill.items.length, busy.counts.due);
+    await page.screenshot({ path: join(SCREENSHOTS, 'evaluation-drilldown.png') });
+    await page.locator('.ant-drawer-close').click();
+    await drawer.waitFor({ state: 'hidden' });
+
+    // The authority leaves one rating out of 满意率, with a reason: the unit's row shows it.
+    await busyRow.locator('[data-figure="satisfactionRate"]').click();
+    await page.getByTestId('drilldown-items').getByRole('button', { name: '不计入满意率' }).first().click();
+    const reasonDialog = page.getByRole('dialog').filter({ hasText: '不计入满意率：工单' });
+    await reasonDialog.getByLabel('理由').fill('经核实诉求人反映事项与承办单位无关，属误评');
+    await reasonDialog.getByRole('button', { name: /确\s*定/ }).click();
+    await reasonDialog.waitFor({ state: 'hidden' });
+    await page.getByTestId('drilldown-left-out').getByText('热线主管部门决定不计入：经核实诉求人反映事项与承办单位无关').waitFor();
+    await page.locator('.ant-drawer-close').click();
+    await drawer.waitFor({ state: 'hidden' });
+    await busyRow.locator('[data-exclusions="1"]').waitFor();
+    const after = await (await page.request.get(`${c.baseUrl}/api/v1/evaluation/months/${month}`)).json();
+    const excludedRow = after.rows.find((r: any) => r.unit.code === busy.unit.code);
+    assert.equal(excludedRow.counts.ratedExcluded, 1);
+    assert.equal(excludedRow.counts.rated, busy.counts.rated - 1);
+    assert.equal(excludedRow.exclusions[0].reason, '经核实诉求人反映事项与承办单位无关，属误评');
+
     await page.getByRole('button', { name: '发布考核结果' }).click();
     await page.getByRole('tooltip').getByRole('button', { name: /确\s*定|OK/ }).click();
     await page.getByTestId('evaluation-published').waitFor();
@@ -67,5 +104,10 @@ describe('console: the monthly evaluation', { skip: skipWithoutBrowser }, () => 
     assert.match((await own.getAttribute('class')) ?? '', /ant-table-row-selected/);
     await page.getByTestId('evaluation-published').waitFor();
     assert.equal(await page.getByRole('button', { name: '确认通报' }).count(), 0);
+    // Its own figures open; no other unit's.
+    assert.equal(await page.locator('tr[data-row-key]:not([data-row-key="ZJJ"]) [data-figure]').count(), 0);
+    await own.locator('[data-figure="signOnTimeRate"]').click();
+    await page.getByTestId('drilldown').waitFor();
+    assert.equal(await page.getByRole('button', { name: '不计入满意率' }).count(), 0);
   });
 });

@@ -10,6 +10,7 @@ import { ROLES, type Role } from '../../src/domain/roles.ts';
 import { ACTIONS, ACTION_RULES } from '../../src/domain/ticket-states.ts';
 import { REVIEW_ACTIONS, REVIEW_ACTION_RULES } from '../../src/domain/ratings.ts';
 import { ARTICLE_ACTION_RULES } from '../../src/knowledge/articles.ts';
+import { DRILLABLE } from '../../src/evaluation/drilldown.ts';
 
 /** Roles that may call the route; 'public' = anyone, logged in or not; 'api-key' = external systems only, no user. */
 /** 'citizen': open to the anonymous public and refused to every staff session (好差评 is the requester's). */
@@ -162,6 +163,8 @@ const byHand: Record<string, Access> = {
   'GET /api/v1/evaluation/months/:month/published': ALL,
   'POST /api/v1/evaluation/months/:month/findings': ['authority', 'admin'],
   'POST /api/v1/evaluation/months/:month/publish': ['authority', 'admin'],
+  // Only the authority leaves a rating out of 满意率 (or puts it back).
+  'POST /api/v1/evaluation/months/:month/exclusions': ['authority'],
 
   // Quality.
   'GET /api/v1/quality/samples': LEADS,
@@ -231,6 +234,8 @@ const byHand: Record<string, Access> = {
 const fromDomain: Record<string, Access> = {};
 for (const action of ACTIONS) fromDomain[`POST /api/v1/tickets/:no/actions/${action}`] = ACTION_RULES[action].roles;
 for (const [action, rule] of Object.entries(ARTICLE_ACTION_RULES)) fromDomain[`POST /api/v1/kb/articles/:id/actions/${action}`] = rule.roles;
+// Drill-down: the steering roles on any unit, a unit user on its own unit's figures (once published).
+for (const indicator of DRILLABLE) fromDomain[`GET /api/v1/evaluation/months/:month/units/:code/indicators/${indicator}`] = ['centre', 'authority', 'admin', 'unit_staff', 'unit_head'];
 for (const action of REVIEW_ACTIONS) fromDomain[`POST /api/v1/ratings/reviews/:id/actions/${action}`] = REVIEW_ACTION_RULES[action].roles;
 
 export const ACCESS_POLICY: Readonly<Record<string, Access>> = { ...byHand, ...fromDomain };

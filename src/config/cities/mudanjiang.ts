@@ -19,9 +19,22 @@ export const mudanjiang: CityConfig = {
   maxExtensions: 2,
   // A unit contacts the requester of the tickets it holds; twenty in an hour is already a day's work.
   privacy: { revealsPerHour: 20, revealAlertAt: 10, publicKbPerMinute: 60 },
-  evaluation: DEFAULT_EVALUATION,
   // A holiday notice or a day's override also corrects what finished in the last three months.
   calendar: { recomputeFinishedDays: 92 },
+  // 分档分类评价 (国办函〔2025〕66号): districts, city departments, public utilities and sub-units are
+  // ranked each on their own, and a unit with fewer than 10 派单 in the month is listed but not ranked.
+  evaluation: {
+    ...DEFAULT_EVALUATION,
+    ranking: {
+      tiers: [
+        { key: 'district', label: '县（市）区', kinds: ['district'] },
+        { key: 'department', label: '市直部门', kinds: ['department'] },
+        { key: 'utility', label: '公用企业', kinds: ['utility'] },
+        { key: 'subunit', label: '下级承办单位', kinds: ['subunit'] },
+      ],
+      minTickets: 10,
+    },
+  },
   // Template ids registered with the SMS provider (the texts are in src/outbox/sms-gateway.ts).
   sms: {
     signName: '牡丹江12345',
@@ -148,17 +161,19 @@ export const mudanjiang: CityConfig = {
       name: '消费投诉',
       parent: 'SCJG',
       defaultUnit: 'SCJGJ',
+      // 消费纠纷 are settled by 行政调解 (《市场监督管理投诉举报处理暂行办法》第四条).
+      caseClass: 'mediation',
       replyLimit: { unit: 'working_days', amount: 7 },
       legalBasis:
         '《市场监督管理投诉举报处理暂行办法》（国家市场监督管理总局令第20号，2022年修正）第十五条：市场监督管理部门应当自收到投诉之日起七个工作日内作出受理或者不予受理的决定，并告知投诉人。',
       keywords: ['消费投诉', '退货', '退款', '商家', '预付卡', '售后'],
     },
-    { code: 'SCJG-SPAQ', name: '食品安全', parent: 'SCJG', defaultUnit: 'SCJGJ', keywords: ['食品安全', '过期食品', '食物中毒', '餐馆卫生', '无证经营'] },
-    { code: 'SCJG-JG', name: '价格违法', parent: 'SCJG', defaultUnit: 'SCJGJ', keywords: ['乱收费', '价格', '哄抬物价', '明码标价', '收费标准'] },
-    { code: 'SCJG-CPZL', name: '产品质量与假冒伪劣', parent: 'SCJG', defaultUnit: 'SCJGJ', keywords: ['假冒', '伪劣', '产品质量', '缺斤短两', '三无产品'] },
+    { code: 'SCJG-SPAQ', name: '食品安全', parent: 'SCJG', defaultUnit: 'SCJGJ', caseClass: 'enforcement', keywords: ['食品安全', '过期食品', '食物中毒', '餐馆卫生', '无证经营'] },
+    { code: 'SCJG-JG', name: '价格违法', parent: 'SCJG', defaultUnit: 'SCJGJ', caseClass: 'enforcement', keywords: ['乱收费', '价格', '哄抬物价', '明码标价', '收费标准'] },
+    { code: 'SCJG-CPZL', name: '产品质量与假冒伪劣', parent: 'SCJG', defaultUnit: 'SCJGJ', caseClass: 'enforcement', keywords: ['假冒', '伪劣', '产品质量', '缺斤短两', '三无产品'] },
     { code: 'SCJG-TZSB', name: '电梯等特种设备', parent: 'SCJG', defaultUnit: 'SCJGJ', keywords: ['电梯故障', '电梯年检', '锅炉', '特种设备', '电梯停运'] },
     { code: 'SCJG-KD', name: '快递服务', parent: 'SCJG', defaultUnit: 'YZJ', keywords: ['快递', '快件丢失', '快递延误', '驿站', '派件'] },
-    { code: 'SCJG-LY', name: '旅游投诉', parent: 'SCJG', defaultUnit: 'WLJ', keywords: ['旅游', '旅行社', '导游', '景区', '镜泊湖', '雪乡'] },
+    { code: 'SCJG-LY', name: '旅游投诉', parent: 'SCJG', defaultUnit: 'WLJ', caseClass: 'mediation', keywords: ['旅游', '旅行社', '导游', '景区', '镜泊湖', '雪乡'] },
 
     // 劳动社保
     { code: 'LDSB', name: '劳动社保' },
@@ -175,8 +190,8 @@ export const mudanjiang: CityConfig = {
 
     // 城市管理与市容
     { code: 'CSGL', name: '城市管理与市容' },
-    { code: 'CSGL-WJ', name: '违章建筑', parent: 'CSGL', defaultUnit: 'CGJ', keywords: ['违建', '私搭乱建', '违章建筑', '棚厦', '占用绿地'] },
-    { code: 'CSGL-ZD', name: '占道经营', parent: 'CSGL', defaultUnit: 'CGJ', keywords: ['占道经营', '流动摊贩', '马路市场', '店外经营', '牌匾'] },
+    { code: 'CSGL-WJ', name: '违章建筑', parent: 'CSGL', defaultUnit: 'CGJ', caseClass: 'enforcement', keywords: ['违建', '私搭乱建', '违章建筑', '棚厦', '占用绿地'] },
+    { code: 'CSGL-ZD', name: '占道经营', parent: 'CSGL', defaultUnit: 'CGJ', caseClass: 'enforcement', keywords: ['占道经营', '流动摊贩', '马路市场', '店外经营', '牌匾'] },
     { code: 'CSGL-HW', name: '环境卫生与垃圾清运', parent: 'CSGL', defaultUnit: 'CGJ', keywords: ['垃圾', '垃圾清运', '卫生死角', '公厕', '垃圾箱'] },
     { code: 'CSGL-QBX', name: '冬季清冰雪', parent: 'CSGL', defaultUnit: 'CGJ', keywords: ['清雪', '积雪', '冰雪', '路面结冰', '除雪'] },
     { code: 'CSGL-YL', name: '园林绿化', parent: 'CSGL', defaultUnit: 'CGJ', keywords: ['树木修剪', '绿化', '枯树', '公园', '砍树'] },
@@ -185,10 +200,10 @@ export const mudanjiang: CityConfig = {
     // 生态环境
     { code: 'STHJ', name: '生态环境' },
     { code: 'STHJ-DQ', name: '大气污染', parent: 'STHJ', defaultUnit: 'STHJJ', keywords: ['烟尘', '废气', '冒黑烟', '异味', '烧秸秆'] },
-    { code: 'STHJ-SWR', name: '水污染与排污口', parent: 'STHJ', defaultUnit: 'STHJJ', keywords: ['水污染', '排污', '排污口', '偷排', '河道污染'] },
+    { code: 'STHJ-SWR', name: '水污染与排污口', parent: 'STHJ', defaultUnit: 'STHJJ', caseClass: 'enforcement', keywords: ['水污染', '排污', '排污口', '偷排', '河道污染'] },
     { code: 'STHJ-GYZS', name: '工业噪声', parent: 'STHJ', defaultUnit: 'STHJJ', keywords: ['工厂噪音', '工业噪声', '机器噪音', '风机噪音'] },
     { code: 'STHJ-SGZS', name: '建筑施工噪声', parent: 'STHJ', defaultUnit: 'ZJJ', keywords: ['施工噪音', '夜间施工', '工地', '扰民'] },
-    { code: 'STHJ-SHZS', name: '社会生活噪声', parent: 'STHJ', defaultUnit: 'GAJ', keywords: ['噪音扰民', '广场舞', '装修噪音', '高音喇叭', '邻居吵闹'] },
+    { code: 'STHJ-SHZS', name: '社会生活噪声', parent: 'STHJ', defaultUnit: 'GAJ', caseClass: 'mediation', keywords: ['噪音扰民', '广场舞', '装修噪音', '高音喇叭', '邻居吵闹'] },
     { code: 'STHJ-YY', name: '餐饮油烟', parent: 'STHJ', defaultUnit: 'CGJ', keywords: ['油烟', '烧烤', '饭店油烟', '排烟'] },
 
     // 教育
@@ -200,7 +215,7 @@ export const mudanjiang: CityConfig = {
 
     // 医疗卫生与医保
     { code: 'YLWS', name: '医疗卫生与医保' },
-    { code: 'YLWS-YLFW', name: '医疗服务', parent: 'YLWS', defaultUnit: 'WJW', keywords: ['医院', '医生', '看病', '医疗纠纷', '挂号'] },
+    { code: 'YLWS-YLFW', name: '医疗服务', parent: 'YLWS', defaultUnit: 'WJW', caseClass: 'mediation', keywords: ['医院', '医生', '看病', '医疗纠纷', '挂号'] },
     { code: 'YLWS-YB', name: '医保待遇与报销', parent: 'YLWS', defaultUnit: 'YBJ', keywords: ['医保', '报销', '异地就医', '医保卡', '门诊慢病'] },
     { code: 'YLWS-GGWS', name: '公共卫生与疾控', parent: 'YLWS', defaultUnit: 'WJW', keywords: ['疫苗', '接种', '传染病', '公共场所卫生', '疾控'] },
 
@@ -222,7 +237,7 @@ export const mudanjiang: CityConfig = {
     { code: 'HJZA', name: '户籍与治安' },
     { code: 'HJZA-HK', name: '户口迁移与落户', parent: 'HJZA', defaultUnit: 'GAJ', keywords: ['户口', '落户', '迁户口', '户籍', '分户'] },
     { code: 'HJZA-SFZ', name: '身份证与居住证', parent: 'HJZA', defaultUnit: 'GAJ', keywords: ['身份证', '居住证', '补办身份证', '临时身份证'] },
-    { code: 'HJZA-ZA', name: '治安隐患（非紧急）', parent: 'HJZA', defaultUnit: 'GAJ', keywords: ['治安', '赌博', '传销', '诈骗', '监控'] },
+    { code: 'HJZA-ZA', name: '治安隐患（非紧急）', parent: 'HJZA', defaultUnit: 'GAJ', caseClass: 'enforcement', keywords: ['治安', '赌博', '传销', '诈骗', '监控'] },
     { code: 'HJZA-XF', name: '消防安全隐患（非紧急）', parent: 'HJZA', defaultUnit: 'XFZD', keywords: ['消防通道', '堵塞通道', '消防栓', '电动车充电', '飞线充电'] },
 
     // 民政与社会救助
@@ -237,7 +252,7 @@ export const mudanjiang: CityConfig = {
     { code: 'NYNC-BT', name: '惠农补贴', parent: 'NYNC', defaultUnit: 'NYJ', keywords: ['种粮补贴', '农机补贴', '耕地地力补贴', '惠农'] },
     { code: 'NYNC-NZ', name: '农资质量', parent: 'NYNC', defaultUnit: 'NYJ', keywords: ['种子', '化肥', '农药', '假农资'] },
     { code: 'NYNC-TD', name: '土地承包与黑土地保护', parent: 'NYNC', defaultUnit: 'NYJ', keywords: ['土地承包', '土地流转', '黑土地', '宅基地', '耕地'] },
-    { code: 'NYNC-LC', name: '林地林木', parent: 'NYNC', defaultUnit: 'LCJ', keywords: ['盗伐', '毁林', '林地', '采伐许可', '野生动物'] },
+    { code: 'NYNC-LC', name: '林地林木', parent: 'NYNC', defaultUnit: 'LCJ', caseClass: 'enforcement', keywords: ['盗伐', '毁林', '林地', '采伐许可', '野生动物'] },
 
     // 政务服务
     { code: 'ZWFW', name: '政务服务' },

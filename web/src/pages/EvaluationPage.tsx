@@ -1,10 +1,14 @@
 // 月度考核 (第二十九条): the ranking of the 承办单位 for a month with every indicator, and the 通报
 // triggers (第三十一条(二)) the authority confirms or dismisses. The authority and the centre see the
 // month as it stands; the authority publishes a finished month; every unit then sees the ranking.
+// Units are ranked tier by tier (分档分类评价, the city config's tiers and minimum 派单); a click on a
+// figure opens the records that make it (drill-down), where the authority may leave a rating out of
+// 满意率 with a reason, or put it back.
 import { useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import dayjs from 'dayjs';
-import { Alert, App, Button, Collapse, DatePicker, Empty, Form, Input, Modal, Popconfirm, Space, Table, Tag, Tooltip, Typography } from 'antd';
+import { Alert, App, Button, Collapse, DatePicker, Drawer, Empty, Form, Input, Modal, Popconfirm, Space, Table, Tag, Tooltip, Typography } from 'antd';
+import { Link } from 'react-router-dom';
 import type { ColumnsType } from 'antd/es/table';
 import { api } from '../api';
 import { useAuth } from '../auth';
@@ -18,13 +22,51 @@ interface Trigger {
   note: string | null;
 }
 
+interface Exclusion {
+  callbackId: number;
+  ticketNo: string;
+  satisfaction: string | null;
+  reason: string;
+  by: string | null;
+  at: string;
+}
+
 interface Row {
   unit: { code: string; name: string; kind: string };
   counts: Record<string, number>;
   indicators: Record<string, number | null>;
   score: number | null;
+  tier: { key: string; label: string } | null;
   rank: number | null;
+  rankNote: string | null;
   triggers: Trigger[];
+  /** Absent from snapshots published before exclusions existed. */
+  exclusions?: Exclusion[];
+}
+
+interface DrillItem {
+  ticketNo: string;
+  dutyId: number | null;
+  callbackId: number | null;
+  kind: string;
+  party: string | null;
+  dueAt: string | null;
+  endedAt: string | null;
+  outcome: string;
+  inNumerator: boolean;
+  why: string;
+}
+
+interface Drilldown {
+  unit: { code: string; name: string };
+  indicator: string;
+  label: string;
+  formula: string;
+  numerator: number;
+  denominator: number | null;
+  value: number | null;
+  items: DrillItem[];
+  leftOut: DrillItem[];
 }
 
 interface Evaluation {
@@ -32,9 +74,14 @@ interface Evaluation {
   complete: boolean;
   generatedAt: string;
   indicators: Array<{ key: string; label: string; formula: string; weight: number; lowerIsBetter: boolean }>;
+  /** Absent from snapshots published before tiers existed (one ranking then). */
+  ranking?: { minTickets: number; tiers: Array<{ key: string; label: string }> };
   rows: Row[];
   published: { at: string; by: string | null } | null;
 }
+
+/** The figures a click opens: the rates above, and the two overdue counts. */
+const DRILLABLE = new Set(['signRate', 'signOnTimeRate', 'completionRate', 'completionOnTimeRate', 'satisfactionRate', 'returnRate', 'improperReturnRate', 'extensionRate', 'overdueUnexplained', 'coHandlingLate']);
 
 /** The counts behind each indicator, for its tooltip: numerator and denominator. */
 const FRACTIONS: Record<string, [string, string]> = {
@@ -65,6 +112,36 @@ export default function EvaluationPage() {
   const [deciding, setDeciding] = useState<{ row: Row; trigger: Trigger; decision: 'confirmed' | 'dismissed' } | null>(null);
   const [busy, setBusy] = useState(false);
   const [form] = Form.useForm<{ note?: string }>();
+  const [drillOf, setDrillOf] = useState<{ code: string; indicator: string } | null>(null);
+  const drilled = useApiData<Drilldown>(drillOf ? `/evaluation/months/${month}/units/${drillOf.code}/indicators/${drillOf.indicator}` : null);
+  const [excluding, setExcluding] = useState<{ item: DrillItem; exclude: boolean } | null>(null);
+  const [reasonForm] = Form.useForm<{ reason: string }>();
+  const canExclude = user!.role === 'authority';
+  const mayOpen = (r: Row) => steering || user?.unit?.code === r.unit.code;
+  const figure = (r: Row, key: string, content: React.ReactNode) =>
+    DRILLABLE.has(key) && mayOpen(r) ? (
+      <a role="button" data-figure={key} onClick={() => setDrillOf({ code: r.unit.code, indicator: key })}>
+        {content}
+      </a>
+    ) : (
+      content
+    );
+
+  const decideExclusion = async () => {
+    if (!excluding) return;
+    const values = await reasonForm.validateFields();
+    setBusy(true);
+    try {
+      await api(`/evaluation/months/${month}/exclusions`, { body: { callbackId: excluding.item.callbackId, exclude: excluding.exclude, reason: values.reason.trim() } });
+      message.success(excluding.exclude ? '已决定该评价不计入满意率' : '已恢复计入满意率');
+      setExcluding(null);
+      await Promise.all([reload(), drilled.reload()]);
+    } catch (err) {
+      message.error(showFieldErrors(reasonForm, err));
+    } finally {
+      setBusy(false);
+    }
+  };
 
   const publish = async () => {
     setBusy(true);
@@ -109,16 +186,35 @@ export default function EvaluationPage() {
         const v = r.indicators[i.key];
         return (
           <Tooltip title={n ? `${r.counts[n]} / ${r.counts[d]}` : undefined}>
-            <span style={{ color: v !== null && (i.lowerIsBetter ? v >= 0.1 : v < 0.8) ? '#cf1322' : undefined }}>{pct(v)}</span>
+            <span>
+              {figure(r, i.key, <span style={{ color: v !== null && (i.lowerIsBetter ? v >= 0.1 : v < 0.8) ? '#cf1322' : undefined }}>{pct(v)}</span>)}
+              {i.key === 'satisfactionRate' && r.exclusions?.length ? (
+                <Tooltip title={r.exclusions.map((x) => `${x.ticketNo}：${x.reason}（${x.by ?? ''}，${x.at}）`).join('；')}>
+                  <Tag color="purple" style={{ marginLeft: 4 }} data-exclusions={r.exclusions.length}>主管部门排除 {r.exclusions.length}</Tag>
+                </Tooltip>
+              ) : null}
+            </span>
           </Tooltip>
         );
       },
     }));
+    const countColumns: ColumnsType<Row> = [
+      { key: 'overdueUnexplained', title: <Tooltip title="当月到期的答复与协办意见中超期（含超期退回、超期后被撤销）且未申请延期的件数">超期未说明</Tooltip> },
+      { key: 'coHandlingLate', title: <Tooltip title="当月到期的协办意见中超期或主办答复时仍未提交且已过时限的件数">协办超期</Tooltip> },
+    ].map((c) => ({ ...c, align: 'right' as const, width: 84, render: (_: unknown, r: Row) => figure(r, c.key, <span style={{ color: r.counts[c.key] ? '#cf1322' : undefined }}>{r.counts[c.key] ?? 0}</span>) }));
     return [
-      { title: '排名', dataIndex: 'rank', width: 64, align: 'center', fixed: 'left', render: (v: number | null) => v ?? '—' },
+      {
+        title: '排名',
+        dataIndex: 'rank',
+        width: 64,
+        align: 'center',
+        fixed: 'left',
+        render: (v: number | null, r) => v ?? <Tooltip title={r.rankNote}><Typography.Text type="secondary" data-rank-note>不排名</Typography.Text></Tooltip>,
+      },
       { title: '单位', key: 'unit', width: 190, fixed: 'left', render: (_, r) => <span data-unit={r.unit.code}>{r.unit.name}</span> },
       { title: '得分', dataIndex: 'score', width: 76, align: 'right', sorter: (a, b) => (a.score ?? -1) - (b.score ?? -1), render: (v: number | null) => (v === null ? '—' : <b>{v.toFixed(2)}</b>) },
       ...indicatorColumns,
+      ...countColumns,
       {
         title: '通报情形（第三十一条（二））',
         key: 'triggers',
@@ -154,7 +250,18 @@ export default function EvaluationPage() {
           ),
       },
     ];
-  }, [data, canDecide, form]);
+  }, [data, canDecide, form, steering, user]);
+
+  const tiers = useMemo(() => {
+    const out: Array<{ key: string; label: string; rows: Row[] }> = [];
+    for (const r of data?.rows ?? []) {
+      const key = r.tier?.key ?? '';
+      let group = out.find((g) => g.key === key);
+      if (!group) out.push((group = { key, label: r.tier?.label ?? '其他（不参加分档排名）', rows: [] }));
+      group.rows.push(r);
+    }
+    return out;
+  }, [data]);
 
   const notPublished = !steering && error && /尚未发布/.test(error);
 
@@ -209,17 +316,31 @@ export default function EvaluationPage() {
           ) : null}
         </Empty>
       ) : (
-        <Table<Row>
-          rowKey={(r) => r.unit.code}
-          size="small"
-          loading={loading}
-          columns={columns}
-          dataSource={data?.rows ?? []}
-          pagination={false}
-          scroll={{ x: 1500, y: 'calc(100vh - 300px)' }}
-          data-testid="evaluation-table"
-          rowClassName={(r) => (user?.unit?.code === r.unit.code ? 'ant-table-row-selected' : '')}
-        />
+        <Space direction="vertical" style={{ width: '100%' }} size={12}>
+          {(tiers.length ? tiers : [{ key: '', label: '', rows: [] as Row[] }]).map((g) => (
+            <div key={g.key} data-tier={g.key}>
+              {g.label && (
+                <Typography.Title level={5} style={{ margin: '4px 0' }}>
+                  {g.label}
+                  <Typography.Text type="secondary" style={{ fontSize: 12, fontWeight: 'normal', marginLeft: 8 }}>
+                    本档单独排名；当月派单不少于 {data?.ranking?.minTickets} 件的单位参加排名；得分相同依次比较按时签收率、派单数，仍相同则并列
+                  </Typography.Text>
+                </Typography.Title>
+              )}
+              <Table<Row>
+                rowKey={(r) => r.unit.code}
+                size="small"
+                loading={loading}
+                columns={columns}
+                dataSource={g.rows}
+                pagination={false}
+                scroll={{ x: 1700 }}
+                data-testid="evaluation-table"
+                rowClassName={(r) => (user?.unit?.code === r.unit.code ? 'ant-table-row-selected' : '')}
+              />
+            </div>
+          ))}
+        </Space>
       )}
 
       {data && (
@@ -271,6 +392,81 @@ export default function EvaluationPage() {
           </Form.Item>
         </Form>
       </Modal>
+      <Drawer
+        title={drilled.data ? `${drilled.data.unit.name} · ${drilled.data.label}` : '指标明细'}
+        open={!!drillOf}
+        onClose={() => setDrillOf(null)}
+        width={980}
+        destroyOnHidden
+      >
+        {drilled.error && <Alert type="error" showIcon message={drilled.error} />}
+        {drilled.data && drillOf && (
+          <div data-testid="drilldown" data-indicator={drilled.data.indicator}>
+            <Typography.Paragraph>
+              <Typography.Text type="secondary">{drilled.data.formula}</Typography.Text>
+              <br />
+              <b data-testid="drilldown-figure">
+                {drilled.data.denominator === null ? `${drilled.data.numerator} 件` : `${drilled.data.numerator} / ${drilled.data.denominator}${drilled.data.value === null ? '' : ` = ${pct(drilled.data.value)}`}`}
+              </b>
+              {drilled.data.indicator === 'satisfactionRate' && (
+                <Typography.Text type="secondary" style={{ marginLeft: 8 }}>
+                  仅第二十五条规定的行政调解类、执法办案类投诉举报自动不计入；其他评价只能由热线主管部门逐条决定不计入，并说明理由。
+                </Typography.Text>
+              )}
+            </Typography.Paragraph>
+            <DrillTable items={drilled.data.items} testId="drilldown-items" action={canExclude && drilled.data.indicator === 'satisfactionRate' ? (i) => (
+              <Button size="small" type="link" onClick={() => (reasonForm.resetFields(), setExcluding({ item: i, exclude: true }))}>不计入满意率</Button>
+            ) : undefined} />
+            {drilled.data.leftOut.length > 0 && (
+              <>
+                <Typography.Title level={5} style={{ marginTop: 16 }}>不计入的记录</Typography.Title>
+                <DrillTable items={drilled.data.leftOut} testId="drilldown-left-out" action={canExclude && drilled.data.indicator === 'satisfactionRate' ? (i) => (i.outcome === 'excluded' ? (
+                  <Button size="small" type="link" onClick={() => (reasonForm.resetFields(), setExcluding({ item: i, exclude: false }))}>恢复计入</Button>
+                ) : null) : undefined} />
+              </>
+            )}
+          </div>
+        )}
+      </Drawer>
+
+      <Modal
+        title={excluding ? `${excluding.exclude ? '不计入满意率' : '恢复计入满意率'}：工单 ${excluding.item.ticketNo}` : ''}
+        open={!!excluding}
+        onCancel={() => setExcluding(null)}
+        onOk={() => void decideExclusion()}
+        confirmLoading={busy}
+        okText="确定"
+        cancelText="取消"
+        destroyOnHidden
+      >
+        {excluding && <Typography.Paragraph type="secondary">{excluding.item.why}</Typography.Paragraph>}
+        <Form form={reasonForm} layout="vertical" preserve={false}>
+          <Form.Item name="reason" label="理由" rules={[{ required: true, whitespace: true, message: '须说明理由' }]}>
+            <Input.TextArea rows={3} maxLength={1000} showCount />
+          </Form.Item>
+        </Form>
+      </Modal>
     </>
+  );
+}
+
+function DrillTable({ items, testId, action }: { items: DrillItem[]; testId: string; action?: (i: DrillItem) => React.ReactNode }) {
+  return (
+    <Table<DrillItem>
+      size="small"
+      data-testid={testId}
+      rowKey={(i) => `${i.ticketNo}-${i.dutyId ?? ''}-${i.callbackId ?? ''}-${i.kind}`}
+      dataSource={items}
+      pagination={items.length > 50 ? { pageSize: 50, showSizeChanger: false } : false}
+      columns={[
+        { title: '工单编号', dataIndex: 'ticketNo', width: 180, render: (no: string) => <Link to={`/tickets/${no}`}>{no}</Link> },
+        { title: '事项', key: 'kind', width: 110, render: (_, i) => `${i.party ? `${i.party}·` : ''}${i.kind}` },
+        { title: '时限', dataIndex: 'dueAt', width: 170, render: (v: string | null) => v ?? '—' },
+        { title: '完成/撤销/评价时间', dataIndex: 'endedAt', width: 170, render: (v: string | null) => v ?? '—' },
+        { title: '计入分子', dataIndex: 'inNumerator', width: 80, render: (v: boolean) => (v ? <Tag color="green">是</Tag> : <Tag>否</Tag>) },
+        { title: '说明', dataIndex: 'why' },
+        ...(action ? [{ title: '', key: 'action', width: 110, render: (_: unknown, i: DrillItem) => action(i) }] : []),
+      ]}
+    />
   );
 }
