@@ -4,7 +4,7 @@
 import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { sql } from 'kysely';
@@ -51,6 +51,11 @@ describeEachEngine('backup and restore', (engine) => {
     const bytes = await backupStore(source, file);
     assert.ok(bytes > 10_000);
     const env: Record<string, string> = engine === 'sqlite' ? { HOTLINE_DATA_DIR: join(dir, 'restored') } : { HOTLINE_DATABASE_URL: fresh.url! };
+    // The operator puts the store's hotline.keys where the restored store will be (PostgreSQL's is the data directory's, shared here).
+    if (engine === 'sqlite') {
+      mkdirSync(join(dir, 'restored'), { mode: 0o700 });
+      copyFileSync((t.ctx.store.keySource as { path: string }).path, join(dir, 'restored', 'hotline.keys'));
+    }
     const r = hotline(['restore', '--from', file, '--json'], env);
     assert.equal(r.status, 0, r.stderr);
     const out = JSON.parse(r.stdout);
