@@ -136,6 +136,11 @@ export async function auditCommand(args: string[]): Promise<void> {
   const files = values.archive ? [...values.archive, ...positionals] : [];
   if (!values.archive && positionals.length) throw new Problem(400, 'usage', `多余的参数：${positionals.join(' ')}（归档文件请写在 --archive 之后）\n用法:\n${AUDIT_USAGE}`);
   const t = target();
+  // Without the store's key file, opening it would make fresh keys and every event would look edited.
+  const source = keySourceFor(t.engine === 'sqlite' ? { sqliteFile: t.sqliteFile } : { dataDir: envOptions().dataDir });
+  if (source.kind === 'file' && !existsSync(source.path) && (t.engine === 'postgres' || existsSync(t.sqliteFile!))) {
+    throw new Problem(409, 'keys-missing', `审计链须用写入时的密钥校验，但密钥文件 ${source.path} 不存在：请放回原来的 hotline.keys，或设置 HOTLINE_FIELD_KEYS / HOTLINE_LOOKUP_KEY / HOTLINE_AUDIT_KEYS`);
+  }
   const { report, archives } = await withStore(t, async (store) => {
     await migrate(store.db, store.engine);
     return { report: await verifyChain(store.db, { expectHead }), archives: files.length ? await verifyArchiveFiles(store.db, files) : null };

@@ -74,6 +74,8 @@ const CHAINED_EVENTS: TableSpec = {
   table: 'events',
   columns: ['id', ...EVENTS.columns, 'outcome', 'chain_seq', 'prev_hash', 'hash'],
 };
+/** Where the chain is keyed, each event also names its audit key (src/audit/chain.ts). */
+const KEYED_EVENTS: TableSpec = { table: 'events', columns: [...CHAINED_EVENTS.columns, 'chain_key'] };
 const CALLBACKS: TableSpec = {
   table: 'callbacks',
   columns: ['ticket_id', 'round', 'reached', 'satisfaction', 'reasonable', 'unit_id', 'created_by', 'created_at'],
@@ -204,6 +206,7 @@ async function hasColumn(ctx: AppContext, table: string, column: string): Promis
 
 /** Links generated events into the audit log's hash chain, after its head, in id order. */
 interface EventChain {
+  keyed: boolean;
   link(events: EventRow[]): Array<Record<string, unknown>>;
 }
 
@@ -229,6 +232,7 @@ async function eventChain(ctx: AppContext): Promise<EventChain | null> {
   const key = keys?.currentKeyId;
   const link = (p: string, content: string) => (keys ? keys.mac(key!, p, content)! : hash('sha256', `${p}\n${content}`));
   return {
+    keyed: keys !== null,
     // The events are the generator's own objects: completed in place rather than copied.
     link: (events) => {
       const rows = events as ChainedEvent[];
@@ -322,7 +326,7 @@ export async function generateHistory(ctx: AppContext, options: GenerateOptions)
         // The requester's data is sealed as the store keeps it (src/store/field-crypto-plugin.ts).
         { table: TICKETS, rows: stories.map((s) => sealTicketRow(ctx.store.crypto, s.ticket)) as never },
         { table: DUTIES, rows: duties as never },
-        chain ? { table: CHAINED_EVENTS, rows: chain.link(events) } : { table: EVENTS, rows: events as never },
+        chain ? { table: chain.keyed ? KEYED_EVENTS : CHAINED_EVENTS, rows: chain.link(events) } : { table: EVENTS, rows: events as never },
         { table: CALLBACKS, rows: callbacks as never },
         { table: REQUESTS, rows: requests as never },
         { table: SUBMISSIONS, rows: submissions as never },
