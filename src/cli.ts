@@ -22,6 +22,8 @@ import { apikeyCommand, APIKEY_USAGE } from './interop/apikey-cli.ts';
 import { startProvincialSync } from './interop/transfer.ts';
 import { simulateCommand, SIMULATE_USAGE } from './calls/simulate-cli.ts';
 import { auditCommand, backupCommand, restoreCommand, AUDIT_USAGE } from './audit/cli.ts';
+import { auditHeadIntervalMs, startAuditHeadJob } from './audit/head-job.ts';
+import { FieldCryptoError } from './store/field-crypto.ts';
 import { generateCommand, GENERATE_USAGE } from './scale/generate-cli.ts';
 import { keysCommand, KEYS_USAGE } from './store/keys-cli.ts';
 import { limitHeapGrowth } from './server/heap-growth.ts';
@@ -87,6 +89,8 @@ async function serve(ctx: AppContext, announce: boolean): Promise<void> {
   const stopProvincialSync = startProvincialSync(ctx, 30_000, (err) => app.log.error({ err }, 'provincial sync failed'));
   // PostgreSQL: the history's partitions for this month and the next three (src/store/partitions.ts).
   const stopPartitions = startPartitionJob(ctx, 3_600_000, (err) => app.log.error({ err }, 'partition job failed'));
+  // The audit chain's head to the log and the outbox (audit.head), for an outside record (src/audit/head-job.ts).
+  const stopAuditHead = startAuditHeadJob(ctx, auditHeadIntervalMs(ctx), (line, head) => app.log.info({ auditHead: head }, line), (err) => app.log.error({ err }, 'audit head job failed'));
   const url = `http://${host}:${port}`;
   if (announce) {
     const users = ctx.city.demoUsers.map((u) => `  ${u.username.padEnd(14)} ${ROLE_LABELS[u.role]}${u.unit ? `（${ctx.org.byCodeOrUndefined(u.unit)?.name ?? u.unit}）` : ''}`);
@@ -101,6 +105,7 @@ async function serve(ctx: AppContext, announce: boolean): Promise<void> {
     await stopAlerts();
     await stopProvincialSync();
     await stopPartitions();
+    await stopAuditHead();
     await stopRelay();
     await stopWebhooks();
     await stopReports();
@@ -117,6 +122,8 @@ export async function main(argv: string[]): Promise<void> {
   } catch (err) {
     // A refusal with its Chinese reason is the user's to read, not a crash.
     if (err instanceof Problem) fail(err.title);
+    // Keys that do not fit the store (or a malformed key setting): one sentence, no stack trace.
+    if (err instanceof FieldCryptoError) fail(err.message);
     throw err;
   }
 }

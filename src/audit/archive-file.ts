@@ -10,23 +10,27 @@ import { createInterface } from 'node:readline';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
-import { chainHash, type ChainContent } from './chain.ts';
+import { storedEventHash, type ChainContent } from './chain.ts';
+import type { AuditKeyring } from '../store/audit-keys.ts';
 
 /** One line of the file: the events row, columns in this order (any further column after them). */
 export interface ArchivedEvent extends ChainContent {
   chain_seq: number;
   prev_hash: string;
   hash: string;
+  /** The audit key of a keyed event; null (or absent, in files written before the key) for an unkeyed one. */
+  chain_key?: string | null;
   [column: string]: unknown;
 }
 
-const COLUMNS = ['id', 'chain_seq', 'at', 'user_id', 'role', 'unit_id', 'ticket_id', 'article_id', 'action', 'from_status', 'to_status', 'detail', 'outcome', 'prev_hash', 'hash'] as const;
+const COLUMNS = ['id', 'chain_seq', 'at', 'user_id', 'role', 'unit_id', 'ticket_id', 'article_id', 'action', 'from_status', 'to_status', 'detail', 'outcome', 'prev_hash', 'hash', 'chain_key'] as const;
 const NUMERIC = new Set(['id', 'chain_seq', 'user_id', 'unit_id', 'ticket_id', 'article_id']);
 
 /** An events row as a line's object: numbers as numbers, the instant as UTC ISO milliseconds. */
 export function archivedEvent(row: Record<string, unknown>): ArchivedEvent {
   const out: Record<string, unknown> = {};
   for (const c of COLUMNS) {
+    if (c === 'chain_key' && !(c in row)) continue;
     const v = row[c];
     out[c] = v === null || v === undefined ? null : NUMERIC.has(c) ? Number(v) : c === 'at' ? new Date(Date.parse(String(v))).toISOString() : v;
   }
@@ -70,7 +74,8 @@ export async function writeArchiveFile(file: string, batches: AsyncIterable<Arch
     for await (const batch of batches) yield batch.map((e) => `${JSON.stringify(e)}\n`).join('');
   }
   try {
-    await pipeline(lines, createGzip({ level: 9 }), tap, createWriteStream(partial));
+    // 0600: the archive holds the audit log, for the owner alone.
+  await pipeline(lines, createGzip({ level: 9 }), tap, createWriteStream(partial, { mode: 0o600 }));
     await fsyncFile(partial);
     await rename(partial, file);
     await fsyncFile(dirname(file));
@@ -97,7 +102,7 @@ export interface ArchiveFileReading {
  * Reads an archive file and checks it as verify checks the table: positions without gaps, each
  * event's hash over its content, each event linked to the one before. `onEvent` sees every event.
  */
-export async function readArchiveFile(file: string, onEvent: (e: ArchivedEvent) => void = () => {}): Promise<ArchiveFileReading> {
+export async function readArchiveFile(file: string, keys: AuditKeyring, onEvent: (e: ArchivedEvent) => void = () => {}): Promise<ArchiveFileReading> {
   const out: ArchiveFileReading = { sha256: '', bytes: 0, count: 0, first: null, last: null, minAt: null, maxAt: null, problem: null };
   try {
     await stat(file);
@@ -129,7 +134,11 @@ export async function readArchiveFile(file: string, onEvent: (e: ArchivedEvent) 
         out.problem = `归档文件第 ${lineNo} 行（事件 #${e.id}，第 ${seq} 条）之前缺少第 ${expected} 条：文件中的事件已被删除或调换`;
         continue;
       }
-      if (chainHash(e.prev_hash ?? '', e) !== e.hash) {
+      if (e.chain_key && !keys.has(e.chain_key)) {
+        out.problem = `归档文件第 ${lineNo} 行（事件 #${e.id}，第 ${seq} 条）使用的审计链密钥「${e.chain_key}」不在密钥表中`;
+        continue;
+      }
+      if (storedEventHash(e, keys) !== e.hash) {
         out.problem = `归档文件第 ${lineNo} 行（事件 #${e.id}，第 ${seq} 条）的内容与其哈希不符：文件中的事件已被修改`;
         continue;
       }

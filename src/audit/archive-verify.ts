@@ -6,6 +6,7 @@
 // newest of them, so files that match their rows carry the chain from position 1 to the table.
 import { basename } from 'node:path';
 import type { Db, Tx } from '../store/db.ts';
+import { auditKeyringOf } from '../store/audit-keys.ts';
 import { archiveRecords } from './archive-records.ts';
 import { readArchiveFile } from './archive-file.ts';
 import { readManifest } from './archive.ts';
@@ -31,7 +32,7 @@ export async function verifyArchiveFiles(db: Db | Tx, files: string[]): Promise<
   const reports: ArchiveFileReport[] = [];
   const ends: Array<{ report: ArchiveFileReport; firstPrev: string; lastHash: string }> = [];
   for (const file of files) {
-    const reading = await readArchiveFile(file);
+    const reading = await readArchiveFile(file, auditKeyringOf(db));
     const report: ArchiveFileReport = { file, ok: false, events: reading.count, firstSeq: reading.first?.seq ?? null, lastSeq: reading.last?.seq ?? null, sha256: reading.sha256, message: reading.problem };
     reports.push(report);
     if (reading.problem) continue;

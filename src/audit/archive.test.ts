@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -426,6 +426,11 @@ describeEachEngine('audit archive', (engine) => {
     const backup = join(dir, engine === 'sqlite' ? 'backup.sqlite' : 'backup.dump');
     await backupStore(source, backup);
     const env: Record<string, string> = engine === 'sqlite' ? { HOTLINE_DATA_DIR: join(dir, 'restored') } : { HOTLINE_DATABASE_URL: fresh.url! };
+    // The store's hotline.keys goes where the restored store will be (a restore without it is refused).
+    if (engine === 'sqlite') {
+      mkdirSync(join(dir, 'restored'), { mode: 0o700 });
+      copyFileSync((t.ctx.store.keySource as { path: string }).path, join(dir, 'restored', 'hotline.keys'));
+    }
     const r = hotline(['restore', '--from', backup, '--json'], env);
     assert.equal(r.status, 0, r.stderr);
     const restored = JSON.parse(r.stdout);

@@ -30,6 +30,7 @@ import { invalid, Problem } from '../server/problem.ts';
 import { writeEvent } from './events.ts';
 import { GENESIS, verifyChain } from './chain.ts';
 import { archiveRecords, type ArchiveRecord } from './archive-records.ts';
+import type { AuditKeyring } from '../store/audit-keys.ts';
 import { archivedEvent, fsyncFile, readArchiveFile, writeArchiveFile, type ArchivedEvent } from './archive-file.ts';
 
 /** Months that stay online before the current one (网络安全法 第二十一条). */
@@ -145,9 +146,9 @@ async function closeArchivePath(tx: Tx, engine: Store['engine'], archiveId: numb
 }
 
 /** Checks the file an archive row names before more of its rows are deleted. */
-async function requireArchiveFile(outDir: string, archive: ArchiveRecord): Promise<void> {
+async function requireArchiveFile(outDir: string, archive: ArchiveRecord, keys: AuditKeyring): Promise<void> {
   const file = join(outDir, archive.fileName);
-  const reading = await readArchiveFile(file);
+  const reading = await readArchiveFile(file, keys);
   if (reading.problem || reading.sha256 !== archive.fileSha256) {
     throw new Problem(
       409,
@@ -169,7 +170,7 @@ export async function archiveAuditLog(store: Store, options: ArchiveOptions): Pr
   if (previous) {
     const pending = await db.selectFrom('events').select('chain_seq').where('chain_seq', '<=', previous.lastSeq).limit(1).executeTakeFirst();
     if (pending) {
-      await requireArchiveFile(options.outDir, previous);
+      await requireArchiveFile(options.outDir, previous, store.auditKeys);
       if (!options.dryRun) result.resumed = await deleteArchived(store, previous, batchSize, options.hooks?.afterBatch);
     }
   }
@@ -230,13 +231,13 @@ export async function archiveAuditLog(store: Store, options: ArchiveOptions): Pr
     return result;
   }
 
-  await mkdir(options.outDir, { recursive: true });
+  await mkdir(options.outDir, { recursive: true, mode: 0o700 });
   const name = archiveFileName(firstSeq, lastSeq);
   const file = join(options.outDir, name);
   const written = await writeArchiveFile(file, archivedBatches(db, firstSeq, lastSeq));
   options.hooks?.afterFile?.();
   // Read back from the disk: the same bytes, the same events, the same ends as the table.
-  const reread = await readArchiveFile(file);
+  const reread = await readArchiveFile(file, store.auditKeys);
   const same =
     !reread.problem &&
     reread.sha256 === written.sha256 &&
@@ -249,7 +250,7 @@ export async function archiveAuditLog(store: Store, options: ArchiveOptions): Pr
   if (!same) throw new Problem(500, 'archive-reread', `归档文件 ${file} 读回后与数据库不一致（${reread.problem ?? '哈希或条数不符'}），未删除任何事件`);
   const manifest: ArchiveManifest = { ...plan, file: name, sha256: written.sha256, bytes: written.bytes };
   const manifestFile = join(options.outDir, manifestFileName(name));
-  await writeFile(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
+  await writeFile(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`, { mode: 0o600 });
   await fsyncFile(manifestFile);
 
   const archive = await inTransaction(db, async (tx) => {

@@ -191,7 +191,7 @@ describeEachEngine('audit chain', (engine) => {
     const stored = await t.ctx.store.db.selectFrom('events').selectAll().where('action', '=', 'text_probe').orderBy('chain_seq').execute();
     assert.deepEqual(stored.map((e) => e.detail), details);
     assert.deepEqual(stored.map((e) => Number(e.chain_seq)), [1, 2, 3].map((k) => Number(stored[0]!.chain_seq) + k - 1));
-    for (const e of stored) assert.equal(chainHash(e.prev_hash!, { ...e, id: Number(e.id) } as ChainContent), e.hash);
+    for (const e of stored) assert.equal(chainHash(e.prev_hash!, { ...e, id: Number(e.id) } as ChainContent, t.ctx.store.auditKeys, e.chain_key!), e.hash);
     const report = await verifyChain(t.ctx.store.db);
     assert.equal(report.ok, true, JSON.stringify(report.firstBad));
     assert.equal(report.head!.eventId, Number(stored[2]!.id));

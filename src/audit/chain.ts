@@ -1,12 +1,17 @@
-// The audit log's hash chain. Every event stores `hash` = SHA-256 of the previous event's hash and
-// the event's canonical content (its id, time, user, role, unit, ticket, article, action, states,
-// detail and outcome), `prev_hash`, and its position `chain_seq` (1, 2, 3, … without gaps). Editing
-// an event breaks its own hash; deleting one leaves a gap in `chain_seq` and a `prev_hash` that
-// points to nothing; moving one breaks the link to the event before it. Triggers make the table
+// The audit log's keyed hash chain. Every event stores `hash` = HMAC-SHA-256, under a key kept outside
+// the database (src/store/audit-keys.ts), of the previous event's hash and the event's canonical
+// content (its id, time, user, role, unit, ticket, article, action, states, detail and outcome), the
+// id of that key `chain_key`, `prev_hash`, and its position `chain_seq` (1, 2, 3, … without gaps).
+// Editing an event breaks its own hash, and recomputing it and every later one needs the key;
+// deleting one leaves a gap in `chain_seq` and a `prev_hash` that points to nothing; moving one
+// breaks the link to the event before it; deleting the newest events shows against a head recorded
+// elsewhere (`verifyChain(db, { expectHead })`, published by ./head-job.ts). Triggers make the table
 // append-only (migration-audit-chain.ts); this chain shows whatever a trigger could not stop (an
 // owner who disabled it, a file edited by hand). After 6 months a prefix of the chain may be moved
 // to a file (./archive.ts): the online chain then starts after it, from the last archived hash that
-// `audit_archives` records (./archive-records.ts).
+// `audit_archives` records (./archive-records.ts). Events chained before the key existed (archived
+// ones: `chain_key` null) keep their unkeyed SHA-256; the migration to the keyed chain re-chained
+// every online event under the key (src/store/migration-audit-chain-keyed.ts).
 //
 // Where the chain is extended:
 // - SQLite: writers are serialized (one connection, one transaction at a time), so an event is
@@ -19,11 +24,12 @@
 //   transaction takes and is held only within the server's commit, so it never waits while holding
 //   it (no deadlock with row locks), and no round trip to this process happens under it: a busy
 //   event loop cannot keep every other writer waiting. Chain order is commit order; `chain_seq`
-//   numbers it. (A transaction does not read back its own events; the use-cases never do.)
-import { createHash } from 'node:crypto';
+//   numbers it. (A transaction does not read back its own events; the use-cases never do.) The key
+//   reaches the server only as a transaction-local setting of the writing transaction, never a row.
 import { sql } from 'kysely';
 import type { Db, Tx } from '../store/db.ts';
 import { beforeCommit, isManagedTransaction } from '../store/db.ts';
+import { auditKeyringOf, sha256Link, type AuditKeyring } from '../store/audit-keys.ts';
 import { chainAnchor } from './archive-records.ts';
 
 export const GENESIS = '0'.repeat(64);
@@ -76,8 +82,23 @@ function canonicalTail(e: EventValues): string {
   ]).slice(1);
 }
 
-export function chainHash(prevHash: string, e: ChainContent): string {
-  return createHash('sha256').update(prevHash).update('\n').update(canonical(e)).digest('hex');
+/** The unkeyed SHA-256 link of the chain before its key: events archived before the keyed chain. */
+export function legacyChainHash(prevHash: string, e: ChainContent): string {
+  return sha256Link(prevHash, canonical(e));
+}
+
+/** HMAC-SHA-256 under key `keyId` of `prev + "\n" + canonical content`; null when the key is unknown. */
+export function chainHash(prevHash: string, e: ChainContent, keys: AuditKeyring, keyId: string): string | null {
+  return keys.mac(keyId, prevHash, canonical(e));
+}
+
+/**
+ * The hash a stored event (an events row or an archived line) should carry: keyed under its
+ * `chain_key`, or unkeyed when it has none. Null when its key is not in the keyring.
+ */
+export function storedEventHash(e: ChainContent & { prev_hash: string | null; chain_key?: string | null }, keys: AuditKeyring): string | null {
+  const prev = e.prev_hash ?? '';
+  return e.chain_key ? chainHash(prev, e, keys, e.chain_key) : legacyChainHash(prev, e);
 }
 
 export type EventValues = Omit<ChainContent, 'id'>;
@@ -95,9 +116,11 @@ export async function appendEvent(tx: Tx, values: EventValues): Promise<void> {
     const id = Number(head?.id ?? 0) + 1;
     const prev = head?.hash ?? GENESIS;
     const seq = Number(head?.chain_seq ?? 0) + 1;
+    const keys = auditKeyringOf(tx);
+    const key = keys.currentKeyId;
     await tx
       .insertInto('events')
-      .values({ ...values, id, chain_seq: seq, prev_hash: prev, hash: chainHash(prev, { ...values, id }) })
+      .values({ ...values, id, chain_seq: seq, prev_hash: prev, hash: chainHash(prev, { ...values, id }, keys, key), chain_key: key })
       .execute();
     return;
   }
@@ -129,11 +152,19 @@ async function insertPending(tx: Tx): Promise<void> {
  */
 async function insertChained(tx: Tx, list: EventValues[]): Promise<void> {
   const batch = list.map((row) => ({ row, tail: canonicalTail(row) }));
-  await tx.insertInto('audit_pending').values({ batch: JSON.stringify(batch) }).execute();
+  // The current key's id and HMAC pads, for the append at commit: a setting local to this
+  // transaction, gone when it ends; one statement with the insert.
+  const pads = auditKeyringOf(tx).currentPads();
+  await sql`insert into audit_pending (batch) select ${JSON.stringify(batch)}::jsonb from (select set_config('hotline.audit_key', ${pads}, true)) as k`.execute(tx);
 }
 
-/** Chains every event not yet chained, in id order (the migration, for the events written before it). */
-export async function chainUnsealed(db: Db | Tx): Promise<number> {
+/**
+ * Chains every event not yet chained, in id order (the migration, for the events written before it):
+ * under the current audit key, or `unkeyed` as the chain's first migration did before there was one.
+ */
+export async function chainUnsealed(db: Db | Tx, options: { unkeyed?: boolean } = {}): Promise<number> {
+  const keys = options.unkeyed ? null : auditKeyringOf(db);
+  const key = keys?.currentKeyId ?? null;
   const head = await db.selectFrom('events').select(['chain_seq', 'hash']).where('chain_seq', 'is not', null).orderBy('chain_seq', 'desc').limit(1).executeTakeFirst();
   let prev = head?.hash ?? GENESIS;
   let seq = Number(head?.chain_seq ?? 0);
@@ -144,34 +175,49 @@ export async function chainUnsealed(db: Db | Tx): Promise<number> {
     const rows = await db.selectFrom('events').selectAll().where('chain_seq', 'is', null).where('id', '>', after).orderBy('id').limit(2000).execute();
     if (!rows.length) return total;
     const sealed = rows.map((r) => {
-      const hash = chainHash(prev, { ...r, id: Number(r.id) } as ChainContent);
+      const content = { ...r, id: Number(r.id) } as ChainContent;
+      const hash = keys ? chainHash(prev, content, keys, key!)! : legacyChainHash(prev, content);
       const s = { id: Number(r.id), seq: ++seq, prev, hash };
       prev = hash;
       return s;
     });
+    const keyed = key ? { chain_key: key } : {};
     if (postgres) {
       const values = sql.join(sealed.map((s) => sql`(${s.id}::bigint, ${s.seq}::bigint, ${s.prev}, ${s.hash})`));
-      await sql`update events as e set chain_seq = v.seq, prev_hash = v.prev, hash = v.hash
+      await sql`update events as e set chain_seq = v.seq, prev_hash = v.prev, hash = v.hash${key ? sql`, chain_key = ${key}` : sql``}
                 from (values ${values}) as v(id, seq, prev, hash) where e.id = v.id`.execute(db);
     } else {
-      for (const s of sealed) await db.updateTable('events').set({ chain_seq: s.seq, prev_hash: s.prev, hash: s.hash }).where('id', '=', s.id).execute();
+      for (const s of sealed) await db.updateTable('events').set({ chain_seq: s.seq, prev_hash: s.prev, hash: s.hash, ...keyed }).where('id', '=', s.id).execute();
     }
     after = sealed[sealed.length - 1]!.id;
     total += sealed.length;
   }
 }
 
-export type ChainProblem = 'edited' | 'deleted' | 'reordered' | 'unchained' | 'archive';
+export type ChainProblem = 'edited' | 'deleted' | 'reordered' | 'unchained' | 'archive' | 'unkeyed' | 'key' | 'head';
+
+export interface ChainHead {
+  seq: number;
+  eventId: number;
+  hash: string;
+}
 
 export interface ChainReport {
   ok: boolean;
   /** Online events checked. */
   events: number;
-  head: { seq: number; eventId: number; hash: string } | null;
+  head: ChainHead | null;
   /** The archived prefix the online chain continues from (./archive.ts), or null. */
   archived: { archives: number; events: number; lastSeq: number; lastHash: string; before: string } | null;
+  /** The head recorded elsewhere that the chain was checked against (`--expect-head`), or null. */
+  expected: { seq: number; hash: string } | null;
   /** The first bad event: its id and position, what is wrong, in Chinese. */
   firstBad: { eventId: number | null; seq: number | null; problem: ChainProblem; message: string } | null;
+}
+
+export interface VerifyOptions {
+  /** A head recorded outside the database: the event at `seq` must carry exactly `hash`. */
+  expectHead?: { seq: number; hash: string };
 }
 
 /**
@@ -180,10 +226,15 @@ export interface ChainReport {
  * chain that starts later than that is missing events. While an archive's deletion is still under
  * way (./archive.ts deletes in batches) the chain starts inside the archived range: its first link
  * cannot be checked, but the archived event's recorded hash must come out where the walk meets it.
+ * Every online event after the archived range must be keyed (an unkeyed one would be a forgery
+ * that needs no key); with `expectHead` the chain must reach that position with that hash.
  */
-export async function verifyChain(db: Db | Tx): Promise<ChainReport> {
+export async function verifyChain(db: Db | Tx, options: VerifyOptions = {}): Promise<ChainReport> {
+  const keys = auditKeyringOf(db);
+  const want = options.expectHead ?? null;
   let checked = 0;
   let head: ChainReport['head'] = null;
+  let hashAtWanted: string | null = null;
   const { anchor, problem } = await chainAnchor(db);
   const archived = anchor ? { archives: anchor.archives, events: anchor.events, lastSeq: anchor.seq, lastHash: anchor.hash, before: anchor.before } : null;
   const bad = (eventId: number | null, seq: number | null, problem: ChainProblem, message: string): ChainReport => ({
@@ -191,6 +242,7 @@ export async function verifyChain(db: Db | Tx): Promise<ChainReport> {
     events: checked,
     head,
     archived,
+    expected: want,
     firstBad: { eventId, seq, problem, message },
   });
   if (problem) return bad(null, null, 'archive', problem);
@@ -215,7 +267,13 @@ export async function verifyChain(db: Db | Tx): Promise<ChainReport> {
         const where = anchor && expected === anchor.seq + 1 ? '（也不在归档中）' : '';
         return bad(id, expected, 'deleted', `审计链在事件 #${id}（第 ${seq} 条）之前缺少${missing}${where}：事件已被删除`);
       }
-      if (chainHash(r.prev_hash ?? '', { ...r, id } as ChainContent) !== r.hash) {
+      if (!r.chain_key && !(anchor && seq <= anchor.seq)) {
+        return bad(id, seq, 'unkeyed', `事件 #${id}（第 ${seq} 条）没有审计链密钥的签名：事件是绕过审计模块写入或被改写的`);
+      }
+      if (r.chain_key && !keys.has(r.chain_key)) {
+        return bad(id, seq, 'key', `事件 #${id}（第 ${seq} 条）使用的审计链密钥「${r.chain_key}」不在密钥表中：请使用写入这些事件时的密钥（原来的 hotline.keys 或 HOTLINE_AUDIT_KEYS）`);
+      }
+      if (storedEventHash({ ...r, id } as ChainContent & { prev_hash: string | null; chain_key: string | null }, keys) !== r.hash) {
         return bad(id, seq, 'edited', `事件 #${id}（第 ${seq} 条）的内容与其哈希不符：事件已被修改`);
       }
       if (prev !== null && r.prev_hash !== prev) {
@@ -226,6 +284,7 @@ export async function verifyChain(db: Db | Tx): Promise<ChainReport> {
       }
       prev = r.hash!;
       head = { seq, eventId: id, hash: r.hash! };
+      if (want && seq === want.seq) hashAtWanted = r.hash!;
       expected++;
       checked++;
     }
@@ -238,13 +297,80 @@ export async function verifyChain(db: Db | Tx): Promise<ChainReport> {
     return bad(Number(unchained.id), null, 'unchained', `事件 #${unchained.id} 不在审计链中：事件是绕过审计模块写入的`);
   }
   if (!head && anchor) head = { seq: anchor.seq, eventId: anchor.eventId, hash: anchor.hash };
-  return { ok: true, events: checked, head, archived, firstBad: null };
+  if (want) {
+    const last = head?.seq ?? 0;
+    if (want.seq > last) {
+      return bad(null, last + 1, 'head', `审计链只到第 ${last} 条，而另行记录的链头是第 ${want.seq} 条：第 ${last + 1}–${want.seq} 条（最新的事件）已被删除`);
+    }
+    if (hashAtWanted === null && anchor && want.seq === anchor.seq) hashAtWanted = anchor.hash;
+    if (hashAtWanted === null) {
+      return bad(null, want.seq, 'head', `第 ${want.seq} 条已归档、不在在线审计链中，无法与记录的链头比对：请用归档后记录的链头，或用 --archive 校验归档文件`);
+    }
+    if (hashAtWanted !== want.hash.toLowerCase()) {
+      return bad(null, want.seq, 'head', `第 ${want.seq} 条的哈希与另行记录的链头不符（记录 ${want.hash}，库中 ${hashAtWanted}）：审计链已被改写`);
+    }
+  }
+  return { ok: true, events: checked, head, archived, expected: want, firstBad: null };
 }
 
 /** The chain's last event: what a backup, a restore or an outside record compares. */
-export async function chainHead(db: Db | Tx): Promise<{ seq: number; eventId: number; hash: string } | null> {
+export async function chainHead(db: Db | Tx): Promise<ChainHead | null> {
   const row = await db.selectFrom('events').select(['id', 'chain_seq', 'hash']).where('chain_seq', 'is not', null).orderBy('chain_seq', 'desc').limit(1).executeTakeFirst();
   if (row) return { seq: Number(row.chain_seq), eventId: Number(row.id), hash: row.hash! };
   const { anchor } = await chainAnchor(db);
   return anchor ? { seq: anchor.seq, eventId: anchor.eventId, hash: anchor.hash } : null;
+}
+
+export interface Rechained {
+  /** Events re-chained under the key. */
+  events: number;
+  /** The unkeyed chain's head before (what an outside record of it shows), or null when empty. */
+  legacyHead: ChainHead | null;
+  /** Whether the unkeyed chain verified before it was re-chained, and if not, why (in Chinese). */
+  legacyVerified: boolean;
+  legacyProblem: string | null;
+}
+
+/**
+ * The keyed chain's migration: every online event after the archived range (./archive.ts) gets a
+ * keyed hash under the current key, linked from the last archived hash, in chain order, after the
+ * unkeyed links are checked as they stood (the result is kept in the migration's own audit event).
+ * Events still online inside the archived range keep their unkeyed hashes: their archive file and
+ * record hold those. The caller lifts the append-only triggers around it.
+ */
+export async function rechainUnderKey(db: Db | Tx, engine: 'sqlite' | 'postgres'): Promise<Rechained> {
+  const keys = auditKeyringOf(db);
+  const key = keys.currentKeyId;
+  const { anchor } = await chainAnchor(db);
+  let oldPrev = anchor?.hash ?? GENESIS;
+  let newPrev = oldPrev;
+  let expected = (anchor?.seq ?? 0) + 1;
+  const out: Rechained = { events: 0, legacyHead: null, legacyVerified: true, legacyProblem: null };
+  for (;;) {
+    const rows = await db.selectFrom('events').selectAll().where('chain_seq', '>=', expected).orderBy('chain_seq').limit(2000).execute();
+    if (!rows.length) break;
+    const sealed = rows.map((r) => {
+      const id = Number(r.id);
+      const seq = Number(r.chain_seq);
+      const content = { ...r, id } as ChainContent;
+      if (out.legacyVerified) {
+        const problem =
+          seq !== expected ? `第 ${expected} 条缺失` : legacyChainHash(r.prev_hash ?? '', content) !== r.hash ? `事件 #${id}（第 ${seq} 条）的内容与其哈希不符` : r.prev_hash !== oldPrev ? `事件 #${id}（第 ${seq} 条）与前一条不相连` : null;
+        if (problem) Object.assign(out, { legacyVerified: false, legacyProblem: problem });
+      }
+      oldPrev = r.hash ?? '';
+      out.legacyHead = { seq, eventId: id, hash: r.hash ?? '' };
+      const hash = chainHash(newPrev, content, keys, key)!;
+      const s = { id, prev: newPrev, hash };
+      newPrev = hash;
+      expected = seq + 1;
+      return s;
+    });
+    const cast = (v: number) => (engine === 'postgres' ? sql`${v}::bigint` : sql`${v}`);
+    const values = sql.join(sealed.map((s) => sql`(${cast(s.id)}, ${s.prev}, ${s.hash})`));
+    await sql`with v(id, prev, hash) as (values ${values})
+              update events set prev_hash = v.prev, hash = v.hash, chain_key = ${key} from v where events.id = v.id`.execute(db);
+    out.events += sealed.length;
+  }
+  return out;
 }

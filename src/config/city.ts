@@ -90,6 +90,11 @@ export interface CalendarChangeConfig {
 export interface SecurityConfig {
   /** Admins log in with a TOTP code as well; one who has not enrolled is led through enrolment at login. */
   requireTotpForAdmins?: boolean;
+  /**
+   * Minutes between publications of the audit chain's head (position and hash) to the log and the
+   * outbox (topic `audit.head`), for a system outside the database to keep; default 60.
+   */
+  auditHeadIntervalMinutes?: number;
 }
 
 export interface PrivacyConfig {

@@ -1,7 +1,7 @@
 // Where SMS leave the platform. Development writes them to a file (recipient numbers masked: it is a
 // log); production posts them to the operator's HTTP gateway (HttpSmsGateway). Both implement
 // SmsGateway: a send that throws is retried by the relay with backoff.
-import { appendFile, mkdir } from 'node:fs/promises';
+import { appendFile, chmod, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { maskPhone } from '../domain/masking.ts';
 import type { SmsMessage } from './outbox.ts';
@@ -37,10 +37,15 @@ export function renderSms(message: SmsMessage): string {
  * production sends through HttpSmsGateway and keeps no message text.
  */
 export class FileSmsGateway implements SmsGateway {
+  private narrowed = false;
   constructor(private readonly file: string) {}
   async send(message: SmsMessage): Promise<void> {
-    await mkdir(dirname(this.file), { recursive: true });
-    await appendFile(this.file, `${new Date().toISOString()}\t${maskPhone(message.to)}\t${renderSms(message)}\n`);
+    // Owner-only (0700 directory when created here, 0600 file): the log holds messages sent to citizens.
+    await mkdir(dirname(this.file), { recursive: true, mode: 0o700 });
+    await appendFile(this.file, `${new Date().toISOString()}\t${maskPhone(message.to)}\t${renderSms(message)}\n`, { mode: 0o600 });
+    // A log written before by an older version: narrowed once.
+    if (!this.narrowed) await chmod(this.file, 0o600);
+    this.narrowed = true;
   }
 }
 

@@ -14,7 +14,7 @@ import { postgresWriter, sqliteWriter, type BulkWriter, type TableSpec } from '.
 import { ticketStory, type EventRow, type StoryWorld, type TicketRows } from './story.ts';
 import { ensureHistoryPartitions } from '../store/partitions.ts';
 import { sealTicketRow } from '../store/field-crypto-plugin.ts';
-import { canonical, chainHash, GENESIS } from '../audit/chain.ts';
+import { canonical, chainHash, GENESIS, legacyChainHash } from '../audit/chain.ts';
 
 export interface GenerateOptions {
   tickets: number;
@@ -74,6 +74,8 @@ const CHAINED_EVENTS: TableSpec = {
   table: 'events',
   columns: ['id', ...EVENTS.columns, 'outcome', 'chain_seq', 'prev_hash', 'hash'],
 };
+/** Where the chain is keyed, each event also names its audit key (src/audit/chain.ts). */
+const KEYED_EVENTS: TableSpec = { table: 'events', columns: [...CHAINED_EVENTS.columns, 'chain_key'] };
 const CALLBACKS: TableSpec = {
   table: 'callbacks',
   columns: ['ticket_id', 'round', 'reached', 'satisfaction', 'reasonable', 'unit_id', 'exempt_class', 'created_by', 'created_at'],
@@ -205,10 +207,11 @@ async function hasColumn(ctx: AppContext, table: string, column: string): Promis
 
 /** Links generated events into the audit log's hash chain, after its head, in id order. */
 interface EventChain {
+  keyed: boolean;
   link(events: EventRow[]): Array<Record<string, unknown>>;
 }
 
-type ChainedEvent = EventRow & { id?: number; article_id?: null; outcome?: string; chain_seq?: number; prev_hash?: string; hash?: string };
+type ChainedEvent = EventRow & { id?: number; article_id?: null; outcome?: string; chain_seq?: number; prev_hash?: string; hash?: string; chain_key?: string };
 
 /**
  * The canonical content of a generated event, as the audit module writes it (src/audit/chain.ts),
@@ -225,7 +228,12 @@ async function eventChain(ctx: AppContext): Promise<EventChain | null> {
   let id = await maxId(ctx, 'events');
   let seq = Number(head?.chain_seq ?? 0);
   let prev = head?.hash ?? GENESIS;
+  // The keyed chain (src/audit/chain.ts) where the store has it: HMAC under the current audit key.
+  const keys = (await hasColumn(ctx, 'events', 'chain_key')) ? ctx.store.auditKeys : null;
+  const key = keys?.currentKeyId;
+  const link = (p: string, content: string) => (keys ? keys.mac(key!, p, content)! : hash('sha256', `${p}\n${content}`));
   return {
+    keyed: keys !== null,
     // The events are the generator's own objects: completed in place rather than copied.
     link: (events) => {
       const rows = events as ChainedEvent[];
@@ -235,12 +243,13 @@ async function eventChain(ctx: AppContext): Promise<EventChain | null> {
         e.article_id = null;
         e.outcome = 'success';
         const content = generatedCanonical(e);
-        if (i === 0 && (content !== canonical(e as never) || hash('sha256', `${prev}\n${content}`) !== chainHash(prev, e as never))) {
+        if (i === 0 && (content !== canonical(e as never) || link(prev, content) !== (keys ? chainHash(prev, e as never, keys, key!) : legacyChainHash(prev, e as never)))) {
           throw new Error('generated events would not verify: the audit chain content has changed');
         }
         e.chain_seq = ++seq;
         e.prev_hash = prev;
-        prev = e.hash = hash('sha256', `${prev}\n${content}`);
+        if (key) e.chain_key = key;
+        prev = e.hash = link(prev, content);
       }
       return rows as unknown as Array<Record<string, unknown>>;
     },
@@ -318,7 +327,7 @@ export async function generateHistory(ctx: AppContext, options: GenerateOptions)
         // The requester's data is sealed as the store keeps it (src/store/field-crypto-plugin.ts).
         { table: TICKETS, rows: stories.map((s) => sealTicketRow(ctx.store.crypto, s.ticket)) as never },
         { table: DUTIES, rows: duties as never },
-        chain ? { table: CHAINED_EVENTS, rows: chain.link(events) } : { table: EVENTS, rows: events as never },
+        chain ? { table: chain.keyed ? KEYED_EVENTS : CHAINED_EVENTS, rows: chain.link(events) } : { table: EVENTS, rows: events as never },
         { table: CALLBACKS, rows: callbacks as never },
         { table: REQUESTS, rows: requests as never },
         { table: SUBMISSIONS, rows: submissions as never },

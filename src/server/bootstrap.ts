@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { openStore } from '../store/db.ts';
 import { migrate } from '../store/migrations.ts';
 import { assertKeysFitStore } from '../store/field-reencrypt.ts';
+import { assertAuditKeysFitStore } from '../store/restore-keys.ts';
 import { applyCityConfig } from '../org/seed.ts';
 import { OrgDirectory } from '../org/directory.ts';
 import { CalendarService } from '../calendar/service.ts';
@@ -26,7 +27,11 @@ export async function bootstrap(options: BootstrapOptions): Promise<AppContext> 
   const dataDir = options.dataDir ?? (process.env.HOTLINE_DATA_DIR || './data');
   const store = openStore({ url: options.databaseUrl, dataDir, sqliteFile: options.sqliteFile ?? join(dataDir, 'hotline.sqlite') });
   await migrate(store.db, store.engine);
-  await assertKeysFitStore(store.db, store.crypto).catch(async (err) => {
+  // A store whose keys are not these (restored without its hotline.keys) is refused before it serves.
+  await (async () => {
+    await assertKeysFitStore(store.db, store.crypto);
+    await assertAuditKeysFitStore(store.db, store.auditKeys, store.crypto);
+  })().catch(async (err) => {
     await store.close();
     throw err;
   });

@@ -5,7 +5,7 @@
 //   (the newest version found; pg_dump must not be older than the server).
 // A restore goes into an empty store (a fresh SQLite file or an empty database) unless forced.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
@@ -76,15 +76,24 @@ export async function backupStore(target: BackupTarget, out: string): Promise<nu
     try {
       source.pragma('busy_timeout = 5000');
       rmSync(out, { force: true });
+      ownerOnly(out);
       await source.backup(out);
     } finally {
       source.close();
     }
   } else {
     const { dbname, env } = connection(target.url!);
+    ownerOnly(out);
     runTool(pgTool('pg_dump'), ['--format=custom', '--no-owner', '--no-privileges', `--file=${out}`, `--dbname=${dbname}`], env);
   }
+  chmodSync(out, 0o600);
   return statSync(out).size;
+}
+
+/** Creates `file` empty with mode 0600 (a backup holds every table: for its owner alone), or narrows it. */
+function ownerOnly(file: string): void {
+  closeSync(openSync(file, 'w', 0o600));
+  chmodSync(file, 0o600);
 }
 
 /** Restores a backup made by backupStore into the store; it must be empty unless `force`. */
@@ -107,8 +116,11 @@ export async function restoreStore(target: BackupTarget, from: string, options: 
         existing.close();
         if (tables.n > 0) throw new Problem(409, 'store-not-empty', `目标数据库不是空的：${file}（确认覆盖请加 --force，并先停止服务）`);
       }
-      mkdirSync(dirname(file), { recursive: true });
+      mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+      if (!existsSync(file)) closeSync(openSync(file, 'w', 0o600));
+      chmodSync(file, 0o600);
       await backup.backup(file);
+      for (const f of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
     } finally {
       backup.close();
     }

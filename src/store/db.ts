@@ -1,6 +1,6 @@
 // Opens the store: embedded SQLite (a file under HOTLINE_DATA_DIR) by default, PostgreSQL when a
 // postgres:// URL is given. This folder is the only place that knows the two dialects apart.
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
@@ -8,7 +8,8 @@ import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from 'kysely
 import type { Database } from './schema.ts';
 import type { FieldCrypto } from './field-crypto.ts';
 import { FieldCryptoPlugin } from './field-crypto-plugin.ts';
-import { keySourceFor, openFieldCrypto, type KeySource } from './field-keys.ts';
+import { keySourceFor, loadKeys, openAuditKeyring, openFieldCrypto, type KeySource } from './field-keys.ts';
+import { AuditKeyPlugin, type AuditKeyring } from './audit-keys.ts';
 
 export type Engine = 'sqlite' | 'postgres';
 export type Db = Kysely<Database>;
@@ -19,6 +20,8 @@ export interface Store {
   engine: Engine;
   /** Seals and opens the requester's personal data (./field-crypto-plugin.ts does it on every query). */
   crypto: FieldCrypto;
+  /** The audit chain's HMAC keys (./audit-keys.ts); transactions find them through the plugin. */
+  auditKeys: AuditKeyring;
   keySource: KeySource;
   close(): Promise<void>;
 }
@@ -50,8 +53,10 @@ export function storeCrypto(db: object): FieldCrypto | undefined {
 export function openStore(options: StoreOptions): Store {
   const file = options.sqliteFile ?? ':memory:';
   const keySource = keySourceFor(options.url ? { dataDir: options.dataDir } : { sqliteFile: file });
-  const crypto = openFieldCrypto(keySource);
-  const plugins = [new FieldCryptoPlugin(crypto)];
+  const fieldKeys = loadKeys(keySource);
+  const crypto = openFieldCrypto(keySource, process.env, fieldKeys);
+  const auditKeys = openAuditKeyring(keySource, fieldKeys);
+  const plugins = [new FieldCryptoPlugin(crypto), new AuditKeyPlugin(auditKeys)];
   if (options.url) {
     const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
     // An idle client's error (e.g. the server restarting) must not crash the process.
@@ -62,9 +67,9 @@ export function openStore(options: StoreOptions): Store {
     pool.on('connect', (client) => client.on('error', () => {}));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins });
     cryptoOfDb.set(db, crypto);
-    return { db, engine: 'postgres', crypto, keySource, close: () => db.destroy() };
+    return { db, engine: 'postgres', crypto, auditKeys, keySource, close: () => db.destroy() };
   }
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  if (file !== ':memory:') prepareOwnerOnlyFile(file);
   const sqlite = new SQLite(file);
   sqlite.pragma('journal_mode = WAL');
   // NORMAL in WAL mode: a commit survives a crash of the process; FULL also a power cut, at a cost.
@@ -77,7 +82,18 @@ export function openStore(options: StoreOptions): Store {
   sqlite.pragma('busy_timeout = 5000');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), plugins });
   cryptoOfDb.set(db, crypto);
-  return { db, engine: 'sqlite', crypto, keySource, close: () => db.destroy() };
+  return { db, engine: 'sqlite', crypto, auditKeys, keySource, close: () => db.destroy() };
+}
+
+/**
+ * The SQLite file readable by its owner alone (0600), created so before SQLite opens it: SQLite gives
+ * its -wal and -shm files the database file's mode. A store from before is narrowed to 0600 too.
+ * The directory, when created here, is 0700.
+ */
+export function prepareOwnerOnlyFile(file: string): void {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
 }
 
 /**

@@ -4,7 +4,7 @@
 // table's position is kept in `counters`, so an interrupted run goes on where it stopped. Works on
 // the raw rows (the plugin would open them), never logs a value.
 import type { Kysely } from 'kysely';
-import type { FieldCrypto } from './field-crypto.ts';
+import { FieldCryptoError, type FieldCrypto } from './field-crypto.ts';
 import { SEALED_TABLES, type SealedTable, type SealedTableName } from './field-crypto-plugin.ts';
 
 type AnyDb = Kysely<any>;
@@ -266,9 +266,9 @@ export async function assertKeysFitStore(db: AnyDb, crypto: FieldCrypto): Promis
       try {
         phone = crypto.open(row.value);
       } catch (err) {
-        throw new Error(`数据库中的个人信息无法用现有密钥解密（${SEALED_TABLE_LABELS[table]} #${row.id}：${(err as Error).message}）。${hint}`);
+        throw new FieldCryptoError(`数据库中的个人信息无法用现有密钥解密（${SEALED_TABLE_LABELS[table]} #${row.id}：${(err as Error).message}）。${hint}`);
       }
-      if (crypto.phoneLookupHash(phone) !== row.hash) throw new Error(`电话查找密钥与数据库不符（${SEALED_TABLE_LABELS[table]} #${row.id} 的查找哈希对不上）。${hint}`);
+      if (crypto.phoneLookupHash(phone) !== row.hash) throw new FieldCryptoError(`电话查找密钥与数据库不符（${SEALED_TABLE_LABELS[table]} #${row.id} 的查找哈希对不上）。${hint}`);
     }
   }
 }

@@ -6,11 +6,12 @@ import { envOptions } from '../server/bootstrap.ts';
 import { Problem } from '../server/problem.ts';
 import { openStore, type Store } from './db.ts';
 import { migrate } from './migrations.ts';
-import { rotateKeyFile } from './field-keys.ts';
+import { rotateKeys } from './field-keys.ts';
 import { SEALED_TABLE_LABELS, SEALED_TABLE_NAMES, keyCensus, reencryptFields, type KeyCensus } from './field-reencrypt.ts';
 
 export const KEYS_USAGE = `  keys status [--json]       个人信息字段加密：密钥来源、当前密钥、各密钥下的字段数
-  keys rotate                生成新密钥并设为当前密钥（旧密钥保留，旧密文仍可读；使用 HOTLINE_FIELD_KEYS 时请在变量开头加新密钥）
+  keys rotate                生成新的字段密钥和审计链密钥并设为当前密钥（旧密钥保留，旧密文仍可读、旧审计事件仍可校验；
+                             使用环境变量时请在 HOTLINE_FIELD_KEYS / HOTLINE_AUDIT_KEYS 开头加新密钥）
   keys reencrypt [--batch N] [--json]
                              用当前密钥重写所有加密字段（分批提交，中断后再次运行从断点继续）`;
 
@@ -51,8 +52,8 @@ export async function keysCommand(args: string[]): Promise<void> {
       const census = await keyCensus(store.db, store.crypto);
       const byKey = Object.entries(census.byKey).map(([id, n]) => `密钥 ${id}：${n} 个字段`).join('；') || '（无）';
       out(
-        { source: store.keySource.kind, cipher: store.crypto.cipher, current: store.crypto.currentKeyId, keys: store.crypto.keyIds(), ...census },
-        `密钥来源：${sourceLabel(store)}\n算法：${store.crypto.cipher}；当前密钥：${store.crypto.currentKeyId}；密钥表：${store.crypto.keyIds().join(', ')}\n工单 ${census.tickets} 张，${otherTables(census)}；${byKey}；未加密 ${census.plaintext} 个；查找哈希不符 ${census.badHash} 行`,
+        { source: store.keySource.kind, cipher: store.crypto.cipher, current: store.crypto.currentKeyId, keys: store.crypto.keyIds(), audit: { current: store.auditKeys.currentKeyId, keys: store.auditKeys.keyIds() }, ...census },
+        `密钥来源：${sourceLabel(store)}\n算法：${store.crypto.cipher}；当前密钥：${store.crypto.currentKeyId}；密钥表：${store.crypto.keyIds().join(', ')}\n审计链密钥（HMAC-SHA-256）：当前 ${store.auditKeys.currentKeyId}；密钥表：${store.auditKeys.keyIds().join(', ')}（L 由查找密钥派生）\n工单 ${census.tickets} 张，${otherTables(census)}；${byKey}；未加密 ${census.plaintext} 个；查找哈希不符 ${census.badHash} 行`,
       );
     });
     return;
@@ -63,10 +64,13 @@ export async function keysCommand(args: string[]): Promise<void> {
     try {
       const source = store.keySource;
       if (source.kind !== 'file') {
-        throw new Problem(400, 'keys-from-env', '密钥来自环境变量：请生成新密钥（如 openssl rand -base64 32），以「新编号:新密钥,」加在 HOTLINE_FIELD_KEYS 开头，重启服务，再运行 hotline keys reencrypt');
+        throw new Problem(400, 'keys-from-env', '密钥来自环境变量：请生成新密钥（如 openssl rand -base64 32），以「新编号:新密钥,」加在 HOTLINE_FIELD_KEYS 开头（审计链密钥同样加在 HOTLINE_AUDIT_KEYS 开头，旧的保留），重启服务，再运行 hotline keys reencrypt');
       }
-      const id = rotateKeyFile(source.path);
-      out({ current: id, file: source.path }, `新密钥 ${id} 已设为当前密钥（${source.path}）；旧密钥保留。运行中的服务在读到新密钥的密文时自动载入；请重启服务使新写入也用新密钥，再运行 hotline keys reencrypt`);
+      const { field: id, audit } = rotateKeys(source.path);
+      out(
+        { current: id, auditCurrent: audit, file: source.path },
+        `新密钥 ${id} 已设为当前密钥（${source.path}）；审计链新密钥 ${audit} 自重启后的下一条事件起使用，旧审计事件仍用各自的密钥校验；旧密钥保留。运行中的服务在读到新密钥的密文时自动载入；请重启服务使新写入也用新密钥，再运行 hotline keys reencrypt`,
+      );
     } finally {
       await store.close();
     }

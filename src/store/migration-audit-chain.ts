@@ -15,7 +15,8 @@ export function auditChainMigration(engine: Engine): Migration {
       await db.schema.alterTable('events').addColumn('prev_hash', 'text').execute();
       await db.schema.alterTable('events').addColumn('hash', 'text').execute();
       await db.schema.createIndex('events_chain_seq').on('events').column('chain_seq').unique().execute();
-      await chainUnsealed(db);
+      // Unkeyed, as this migration chained before there was a key (2026-12-27 re-chains under it).
+      await chainUnsealed(db, { unkeyed: true });
       if (engine === 'sqlite') {
         await sql`create trigger events_no_update before update on events
                   begin select raise(abort, '审计日志只可追加，不可修改'); end`.execute(db);

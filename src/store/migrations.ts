@@ -25,6 +25,7 @@ import { callNumbersSealedMigration } from './migration-call-numbers-sealed.ts';
 import { portalCredentialMigration } from './migration-portal-credential.ts';
 import { contactRevealsMigration } from './migration-contact-reveals.ts';
 import { evaluationExclusionsMigration } from './migration-evaluation-exclusions.ts';
+import { auditChainKeyedMigration } from './migration-audit-chain-keyed.ts';
 
 type AnyDb = Kysely<any>;
 
@@ -472,6 +473,7 @@ class StaticProvider implements MigrationProvider {
       '2026-12-21-portal-credential': portalCredentialMigration(this.engine),
       '2026-12-22-evaluation-exclusions': evaluationExclusionsMigration(this.engine),
       '2026-12-26-contact-reveals': contactRevealsMigration(this.engine),
+      '2026-12-27-audit-chain-keyed': auditChainKeyedMigration(this.engine),
     };
   }
 }

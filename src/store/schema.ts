@@ -212,6 +212,8 @@ export interface EventTable {
   chain_seq: Generated<number | null>;
   prev_hash: Generated<string | null>;
   hash: Generated<string | null>;
+  /** The id of the audit key whose HMAC `hash` is (src/store/audit-keys.ts); null for events chained before the key. */
+  chain_key: Generated<string | null>;
 }
 
 /** A user's TOTP secret, sealed; enabled once confirmed; the last accepted step refuses replays. */
