@@ -5,6 +5,7 @@ import type { UnitKind } from '../domain/unit-kinds.ts';
 import type { EvaluationConfig } from '../domain/evaluation.ts';
 import type { QualityConfig } from '../domain/agent-qc.ts';
 import type { CallsConfig } from '../domain/call-config.ts';
+import type { AccountSecurity } from '../domain/account-security.ts';
 
 export type { UnitKind };
 
@@ -69,7 +70,8 @@ export interface CityConfig {
   demoUsers: DemoUserSeed[];
 }
 
-export interface SecurityConfig {
+/** The throttles and the password policy; each absent field takes DEFAULT_ACCOUNT_SECURITY's. */
+export interface SecurityConfig extends Partial<AccountSecurity> {
   /** Admins log in with a TOTP code as well; one who has not enrolled is led through enrolment at login. */
   requireTotpForAdmins?: boolean;
 }

@@ -22,6 +22,7 @@ import { storeCrypto } from './db.ts';
 import { auditArchivesMigration } from './migration-audit-archives.ts';
 import { reportKeywordsMigration } from './migration-report-keywords.ts';
 import { callNumbersSealedMigration } from './migration-call-numbers-sealed.ts';
+import { accountSecurityMigration } from './migration-account-security.ts';
 
 type AnyDb = Kysely<any>;
 
@@ -466,6 +467,7 @@ class StaticProvider implements MigrationProvider {
       '2026-12-18-audit-chain-at-commit': auditChainAtCommitMigration(this.engine),
       '2026-12-19-callbacks-covering-index': callbacksCoveringIndex(this.engine),
       '2026-12-20-unit-list-indexes': unitListIndexesMigration(this.engine),
+      '2026-12-25-account-security': accountSecurityMigration(this.engine),
     };
   }
 }
