@@ -31,7 +31,8 @@ function sameOrigin(request: FastifyRequest): boolean {
   const origin = request.headers.origin;
   if (!origin) return true;
   try {
-    return new URL(origin).host === String(request.headers['x-forwarded-host'] ?? request.headers.host);
+    // request.host is the Host header, or X-Forwarded-Host only from a trusted proxy (HOTLINE_TRUST_PROXY).
+    return new URL(origin).host === request.host;
   } catch {
     return false;
   }
