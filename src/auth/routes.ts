@@ -3,9 +3,10 @@
 // /auth/sessions; an admin's reset of another user's TOTP and sessions under /auth/admin.
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../server/context.ts';
-import { completeLogin, login, logout, revokeUserSessions, type OpenedSession } from './sessions.ts';
+import { checkOwnPassword, completeLogin, hashToken, login, logout, revokeUserSessions, type OpenedSession } from './sessions.ts';
+import { changeOwnPassword } from '../org/users.ts';
 import { SESSION_COOKIE, actorOf, requireRole, tokenOf } from './plugin.ts';
-import { conflict, notFound, Problem } from '../server/problem.ts';
+import { conflict, invalid, notFound, Problem } from '../server/problem.ts';
 import { obj, text } from '../tickets/schemas.ts';
 import { ROLE_LABELS } from '../domain/roles.ts';
 import { inTransaction } from '../store/db.ts';
@@ -61,6 +62,25 @@ export const authRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, {
     const unit = ctx.org.get(actor.unitId);
     return { ...publicActor(actor), unit: unit ? { code: unit.code, name: unit.name } : null };
   });
+
+  app.post<{ Body: { currentPassword: string; newPassword: string } }>(
+    '/auth/password',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: '修改我的密码（须提交当前密码；新密码须符合密码策略）；我在其他设备上的会话随之退出',
+        body: obj({ currentPassword: text(200), newPassword: text(200) }, ['currentPassword', 'newPassword']),
+      },
+      onRequest: requireRole(),
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      if (!(await checkOwnPassword(ctx, actor, request.body.currentPassword, request.ip))) throw invalid('currentPassword', '当前密码错误');
+      const token = tokenOf(request);
+      const { revokedSessions } = await changeOwnPassword(ctx, actor, request.body.currentPassword, request.body.newPassword, token ? hashToken(token) : undefined);
+      return { changed: true, revokedSessions };
+    },
+  );
 
   app.get('/auth/totp', { schema: { tags: ['auth'], summary: '我的两步验证状态' }, onRequest: requireRole() }, async (request) => {
     const actor = actorOf(request);
@@ -171,5 +191,5 @@ export const authRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, {
 };
 
 function publicActor(a: ReturnType<typeof actorOf>) {
-  return { username: a.username, displayName: a.displayName, role: a.role, roleLabel: ROLE_LABELS[a.role] };
+  return { username: a.username, displayName: a.displayName, role: a.role, roleLabel: ROLE_LABELS[a.role], ...(a.mustChangePassword ? { mustChangePassword: true } : {}) };
 }

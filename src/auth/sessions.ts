@@ -13,7 +13,7 @@ import { accountSecurity } from '../domain/account-security.ts';
 import { challengeUser, closeChallenge, confirmEnrolment, consumeCode, countCode, openChallenge, startEnrolment, totpEnabled, totpRequired } from './two-step.ts';
 
 export const SESSION_HOURS = 12;
-const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 /** A hash to check unknown usernames against, so that they take as long as known ones. */
 let dummyHash: Promise<string> | undefined;
@@ -191,13 +191,32 @@ export async function completeLogin(ctx: AppContext, challenge: string, code: st
   return result.codes ? { ...session, recoveryCodes: result.codes } : session;
 }
 
+/**
+ * The signed-in user's current password, checked as a login would be (counted by the throttles
+ * first, a wrong one toward the username's lockout), before a change of password.
+ */
+export async function checkOwnPassword(ctx: AppContext, actor: Actor, password: string, client = 'local'): Promise<boolean> {
+  const db = ctx.store.db;
+  const now = ctx.clock.now();
+  const audit = (reason: string) => inTransaction(db, (tx) => writeEvent(tx, actor, now, { action: 'password_change', outcome: 'failure', detail: { username: actor.username, reason } }));
+  const admitted = await admit(ctx, actor.username, client, now, audit);
+  const user = await db.selectFrom('users').select('password_hash').where('id', '=', actor.userId).executeTakeFirstOrThrow();
+  if (!(await verifyPassword(password, user.password_hash))) {
+    await audit('bad_password');
+    return false;
+  }
+  await giveBack(db, admitted.user.bucket);
+  await release(db, admitted.release);
+  return true;
+}
+
 const challengeVoid = () => new Problem(401, 'challenge-void', '验证码错误次数过多，本次登录已作废，请重新输入用户名和密码');
 
 export async function actorForToken(ctx: AppContext, token: string): Promise<Actor | null> {
   const row = await ctx.store.db
     .selectFrom('sessions as s')
     .innerJoin('users as u', 'u.id', 's.user_id')
-    .select(['u.id', 'u.username', 'u.display_name', 'u.role', 'u.unit_id', 'u.active', 's.expires_at', 's.revoked_at'])
+    .select(['u.id', 'u.username', 'u.display_name', 'u.role', 'u.unit_id', 'u.active', 'u.must_change_password', 's.expires_at', 's.revoked_at'])
     .where('s.token_hash', '=', hashToken(token))
     .executeTakeFirst();
   if (!row || row.revoked_at || !row.active || Date.parse(row.expires_at) <= Date.parse(ctx.clock.now())) return null;
@@ -221,9 +240,10 @@ export async function revokeUserSessions(db: Db | Tx, userId: number, now: strin
   return Number(res.numUpdatedRows ?? 0);
 }
 
-function toActor(ctx: AppContext, u: { id: number; username: string; display_name: string; role: string; unit_id: number | null }): Actor {
+function toActor(ctx: AppContext, u: { id: number; username: string; display_name: string; role: string; unit_id: number | null; must_change_password?: number }): Actor {
   const role = u.role as Role;
   return {
+    ...(u.must_change_password ? { mustChangePassword: true } : {}),
     userId: u.id,
     username: u.username,
     displayName: u.display_name,
