@@ -72,7 +72,7 @@ describeEachEngine('login throttles under concurrent guessing', (engine) => {
     await withSecurity({ lockout: { attempts: 3, minutes: 15 } }, async () => {
       const from = await lastEvent();
       const ip = newAddress();
-      const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => login('centre1', `wrong-${i}`, ip)));
+      const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => login('centre1', `wrong-${i}`, newAddress())));
       assert.equal(answers.filter((a) => a.status === 401).length, 3);
       assert.equal((await reasons(from)).bad_password, 3);
       assert.equal((await login('centre1', PASSWORD, ip)).status, 429);
@@ -97,6 +97,17 @@ describeEachEngine('login throttles under concurrent guessing', (engine) => {
     assert.equal((await login('agent1', PASSWORD, ip)).status, 429);
     assert.equal((await login('agent1', PASSWORD, newAddress())).status, 200);
     nextWindow();
+    assert.equal((await login('agent1', PASSWORD, ip)).status, 200);
+  });
+
+  it('one address has at most 4 checks under way at once; the rest are refused unchecked', async () => {
+    const from = await lastEvent();
+    const ip = newAddress();
+    const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => login(`burst.user${i}`, 'Spring2026!', ip)));
+    const busy = answers.filter((a) => a.status === 429);
+    assert.ok(busy.length >= 8 && busy.every((a) => a.body.type === 'urn:hotline:problem:login-busy'), JSON.stringify(answers.map((a) => a.status)));
+    assert.ok((await reasons(from)).unknown_user! <= DEFAULT_ACCOUNT_SECURITY.checksPerClient);
+    // Refused so, they were not counted: the address still has its allowance.
     assert.equal((await login('agent1', PASSWORD, ip)).status, 200);
   });
 
@@ -136,7 +147,7 @@ describeEachEngine('login throttles under concurrent guessing', (engine) => {
       const step = await login('zjj.head', PASSWORD, ip);
       assert.equal(step.body.step, 'totp');
       const from = await lastEvent();
-      const answers = await Promise.all(Array.from({ length: 200 }, () => totp(step.body.challenge, wrong, ip)));
+      const answers = await Promise.all(Array.from({ length: 200 }, () => totp(step.body.challenge, wrong, newAddress())));
       assert.ok(answers.every((a) => a.status === 401));
       assert.equal((await reasons(from)).bad_totp, 5, 'at most 5 codes checked');
       assert.equal(answers.filter((a) => a.body.type === 'urn:hotline:problem:bad-totp').length, 4);
@@ -150,7 +161,7 @@ describeEachEngine('login throttles under concurrent guessing', (engine) => {
     nextWindow();
     const step = await login('zjj.head', PASSWORD, ip);
     const from = await lastEvent();
-    const answers = await Promise.all(Array.from({ length: 50 }, () => totp(step.body.challenge, wrong, ip)));
+    const answers = await Promise.all(Array.from({ length: 50 }, () => totp(step.body.challenge, wrong, newAddress())));
     assert.ok((await reasons(from)).bad_totp! <= DEFAULT_ACCOUNT_SECURITY.challengeCodes);
     assert.ok(answers.every((a) => a.status === 401 || a.status === 429));
     nextWindow();

@@ -46,28 +46,54 @@ const busyProblem = () => new Problem(429, 'login-busy', '登录请求过多，�
  * the hashing queue) before anything is checked. The first that is over its limit refuses: the
  * attempts already taken are given back, since nothing was checked, and the refusal is audited.
  */
-async function admit(ctx: AppContext, username: string, client: string, now: string, audit: (reason: string) => Promise<void>): Promise<{ user: Taken; release: string[] }> {
+async function admit(ctx: AppContext, username: string, client: string, now: string, audit: (reason: string) => Promise<void>): Promise<{ user: Taken; release: string[]; done: () => void }> {
   const db = ctx.store.db;
   const sec = accountSecurity(ctx.city.security);
+  // One address may have only a few checks under way at once: a burst from it waits for none of
+  // them and costs no store write (refused here, unaudited), and others' logins are not queued behind it.
+  const busy = checksUnderWay.get(client) ?? 0;
+  if (busy >= sec.checksPerClient) throw busyProblem();
+  checksUnderWay.set(client, busy + 1);
+  let finished = false;
+  const done = () => {
+    if (finished) return;
+    finished = true;
+    const n = (checksUnderWay.get(client) ?? 1) - 1;
+    if (n > 0) checksUnderWay.set(client, n);
+    else checksUnderWay.delete(client);
+  };
   const taken: string[] = [];
   const refuse = async (reason: string, problem: Problem): Promise<never> => {
-    for (const bucket of taken) await giveBack(db, bucket);
+    done();
+    // The bucket that refused keeps its count (it is over anyway); the ones before it get theirs back.
+    for (const bucket of taken.slice(0, -1)) await giveBack(db, bucket);
     await audit(reason);
     throw problem;
   };
-  const byClient = await takeAttempt(db, bucketOf.client(client), sec.clientThrottle, now);
-  taken.push(byClient.bucket);
-  if (byClient.over) await refuse('client_throttled', clientProblem(byClient.until, now));
-  const user = await takeAttempt(db, bucketOf.user(username), sec.lockout, now);
-  taken.push(user.bucket);
-  if (user.over) await refuse('locked', lockedProblem(user.until, now));
-  const global = await takeAttempt(db, bucketOf.global(), sec.globalThrottle, now);
-  taken.push(global.bucket);
-  if (global.over) await refuse('busy', busyProblem());
-  // Checked and posted in the same turn of the event loop, so the bound holds within the process.
-  if (pendingDerivations() >= sec.hashQueue) await refuse('busy', busyProblem());
-  return { user, release: [byClient.bucket, global.bucket] };
+  try {
+    const byClient = await takeAttempt(db, bucketOf.client(client), sec.clientThrottle, now);
+    taken.push(byClient.bucket);
+    if (byClient.over) await refuse('client_throttled', clientProblem(byClient.until, now));
+    const user = await takeAttempt(db, bucketOf.user(username), sec.lockout, now);
+    taken.push(user.bucket);
+    if (user.over) await refuse('locked', lockedProblem(user.until, now));
+    const global = await takeAttempt(db, bucketOf.global(), sec.globalThrottle, now);
+    taken.push(global.bucket);
+    if (global.over) await refuse('busy', busyProblem());
+    // Checked and posted in the same turn of the event loop, so the bound holds within the process.
+    if (pendingDerivations() >= sec.hashQueue) {
+      taken.push('');
+      await refuse('busy', busyProblem());
+    }
+    return { user, release: [byClient.bucket, global.bucket], done };
+  } catch (e) {
+    if (!(e instanceof Problem)) done();
+    throw e;
+  }
 }
+
+/** Password checks under way per client address, in this process. */
+const checksUnderWay = new Map<string, number>();
 
 /** A right password or code: the address's and the platform's attempts go back (they count failures). */
 async function release(db: Db, buckets: string[]): Promise<void> {
@@ -90,7 +116,12 @@ export async function login(ctx: AppContext, username: string, password: string,
   const detail = (reason: string, extra: Record<string, unknown> = {}) => ({ username: user?.username ?? null, reason, ...extra });
   const admitted = await admit(ctx, username, client, now, (reason) => inTransaction(db, (tx) => writeEvent(tx, who, now, { action: 'login', outcome: 'failure', detail: detail(reason) })));
   dummyHash ??= hashPassword(randomBytes(16).toString('hex'));
-  const ok = user ? await verifyPassword(password, user.password_hash) : (await verifyPassword(password, await dummyHash), false);
+  let ok: boolean;
+  try {
+    ok = user ? await verifyPassword(password, user.password_hash) : (await verifyPassword(password, await dummyHash), false);
+  } finally {
+    admitted.done();
+  }
   if (!user || !ok || !user.active) {
     await failLogin(ctx, who, admitted.user, now, detail(!user ? 'unknown_user' : !ok ? 'bad_password' : 'inactive'));
     return null;
@@ -157,6 +188,7 @@ export async function completeLogin(ctx: AppContext, challenge: string, code: st
     throw e;
   }
   if (!user.active) {
+    admitted.done();
     await closeChallenge(db, challenge, now);
     await release(db, [...admitted.release, admitted.user.bucket]);
     await audit('inactive');
@@ -170,7 +202,7 @@ export async function completeLogin(ctx: AppContext, challenge: string, code: st
     }
     const via = await consumeCode(tx, user.id, code, now);
     return via ? { via, codes: undefined } : null;
-  });
+  }).finally(admitted.done);
   if (!result) {
     await failLogin(ctx, who, admitted.user, now, { username: user.username, reason: 'bad_totp' });
     if (admitted.user.attempts >= sec.lockout.attempts) {
@@ -201,7 +233,8 @@ export async function checkOwnPassword(ctx: AppContext, actor: Actor, password: 
   const audit = (reason: string) => inTransaction(db, (tx) => writeEvent(tx, actor, now, { action: 'password_change', outcome: 'failure', detail: { username: actor.username, reason } }));
   const admitted = await admit(ctx, actor.username, client, now, audit);
   const user = await db.selectFrom('users').select('password_hash').where('id', '=', actor.userId).executeTakeFirstOrThrow();
-  if (!(await verifyPassword(password, user.password_hash))) {
+  const ok = await verifyPassword(password, user.password_hash).finally(admitted.done);
+  if (!ok) {
     await audit('bad_password');
     return false;
   }

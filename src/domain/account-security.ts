@@ -28,6 +28,8 @@ export interface AccountSecurity {
   challengeCodes: number;
   /** Password checks waiting for the hashing thread beyond which a login is refused with 429. */
   hashQueue: number;
+  /** Checks one client address may have under way at once; more are refused with 429 unchecked. */
+  checksPerClient: number;
   password: PasswordPolicy;
 }
 
@@ -46,6 +48,7 @@ export const DEFAULT_ACCOUNT_SECURITY: AccountSecurity = {
   globalThrottle: { attempts: 600, minutes: 1 },
   challengeCodes: 5,
   hashQueue: 16,
+  checksPerClient: 4,
   password: { minLength: 10, minClasses: 2, forbidUsername: true, forbidden: COMMON_PASSWORDS },
 };
 
@@ -58,6 +61,7 @@ export function accountSecurity(config: Partial<AccountSecurity> | undefined): A
     globalThrottle: c.globalThrottle ?? DEFAULT_ACCOUNT_SECURITY.globalThrottle,
     challengeCodes: c.challengeCodes ?? DEFAULT_ACCOUNT_SECURITY.challengeCodes,
     hashQueue: c.hashQueue ?? DEFAULT_ACCOUNT_SECURITY.hashQueue,
+    checksPerClient: c.checksPerClient ?? DEFAULT_ACCOUNT_SECURITY.checksPerClient,
     password: { ...DEFAULT_ACCOUNT_SECURITY.password, ...c.password },
   };
 }
