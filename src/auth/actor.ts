@@ -9,6 +9,8 @@ export interface Actor {
   unitId: number | null;
   /** For unit roles: the ids of the unit and its sub-units, the only units whose tickets the user sees. */
   unitScope: number[] | null;
+  /** An admin reset the password: until the user sets their own, only that is allowed (src/auth/plugin.ts). */
+  mustChangePassword?: boolean;
 }
 
 /** The platform itself (timers, imports), for audit events not caused by a person. */

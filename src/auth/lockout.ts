@@ -1,35 +1,63 @@
-// Lockout after repeated failed logins: 5 failures of one username within 15 minutes lock it until
-// the oldest of them is 15 minutes old (GB/T 22239-2019 8.1.4.1 b: 登录失败处理). The count is per
-// username whether or not the account exists, so the answer tells an attacker nothing about which
-// names exist; usernames are kept as a hash (a password typed into the username field is not stored).
-// A successful login clears the count.
+// Login throttles, counted BEFORE a password or code is checked: each attempt first bumps its
+// buckets' counters in one atomic upsert (a row lock on PostgreSQL, the write lock on SQLite, so it
+// holds across processes) and is checked only if the count it got back is within the limit. Forty
+// concurrent guesses on one username thus get the numbers 1..40 and only the first five are checked.
+//
+// Buckets: the username (GB/T 22239-2019 8.1.4.1 b: 登录失败处理; counted whether or not the account
+// exists, so the answer tells nothing about which names exist), the client address (request.ip,
+// across usernames) and the whole platform. Usernames and addresses are kept as hashes. A window
+// starts at its first attempt and lasts the limit's minutes; a locked bucket opens when it ends.
+// A successful login clears its username's count and gives back its address's and the platform's
+// one, so those count failures (and attempts still being checked), not logins.
 import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
 import type { Db, Tx } from '../store/db.ts';
+import type { AttemptLimit } from '../domain/account-security.ts';
 
-export const LOCKOUT_FAILURES = 5;
-export const LOCKOUT_MINUTES = 15;
+const hash = (s: string) => createHash('sha256').update(s).digest('hex');
 
-export const usernameKey = (username: string) => createHash('sha256').update(username.normalize('NFKC').toLowerCase()).digest('hex');
+export const usernameKey = (username: string) => hash(username.normalize('NFKC').toLowerCase());
 
-/** Until when the username is locked, or null. */
-export async function lockedUntil(db: Db | Tx, username: string, now: string): Promise<string | null> {
-  const since = new Date(Date.parse(now) - LOCKOUT_MINUTES * 60_000).toISOString();
-  const recent = await db
-    .selectFrom('login_failures')
-    .select('at')
-    .where('username', '=', usernameKey(username))
-    .where('at', '>', since)
-    .orderBy('at', 'desc')
-    .limit(LOCKOUT_FAILURES)
-    .execute();
-  if (recent.length < LOCKOUT_FAILURES) return null;
-  return new Date(Date.parse(recent[LOCKOUT_FAILURES - 1]!.at) + LOCKOUT_MINUTES * 60_000).toISOString();
+export const bucketOf = {
+  user: (username: string) => `user:${usernameKey(username)}`,
+  client: (ip: string) => `client:${hash(ip)}`,
+  global: () => 'global',
+};
+
+export interface Taken {
+  bucket: string;
+  /** This attempt's number in the window. */
+  attempts: number;
+  /** The window's end: until then the bucket stays locked once over the limit. */
+  until: string;
+  over: boolean;
 }
 
-export async function recordFailure(tx: Tx, username: string, now: string): Promise<void> {
-  await tx.insertInto('login_failures').values({ username: usernameKey(username), at: now }).execute();
+/** Counts one attempt against the bucket, then answers whether it is within the limit. */
+export async function takeAttempt(db: Db | Tx, bucket: string, limit: AttemptLimit, now: string): Promise<Taken> {
+  const since = new Date(Date.parse(now) - limit.minutes * 60_000).toISOString();
+  const live = sql<boolean>`login_attempts.window_start > ${since}`;
+  const row = await db
+    .insertInto('login_attempts')
+    .values({ bucket, attempts: 1, window_start: now })
+    .onConflict((oc) =>
+      oc.column('bucket').doUpdateSet({
+        attempts: sql<number>`case when ${live} then login_attempts.attempts + 1 else 1 end`,
+        window_start: sql<string>`case when ${live} then login_attempts.window_start else ${now} end`,
+      }),
+    )
+    .returning(['attempts', 'window_start'])
+    .executeTakeFirstOrThrow();
+  const attempts = Number(row.attempts);
+  const until = new Date(Date.parse(String(row.window_start)) + limit.minutes * 60_000).toISOString();
+  return { bucket, attempts, until, over: attempts > limit.attempts };
 }
 
-export async function clearFailures(db: Db | Tx, username: string): Promise<void> {
-  await db.deleteFrom('login_failures').where('username', '=', usernameKey(username)).execute();
+/** Gives an attempt back: it was refused unchecked, or it succeeded and only failures count. */
+export async function giveBack(db: Db | Tx, bucket: string): Promise<void> {
+  await db.updateTable('login_attempts').set({ attempts: sql`attempts - 1` }).where('bucket', '=', bucket).where('attempts', '>', 0).execute();
+}
+
+export async function clearAttempts(db: Db | Tx, bucket: string): Promise<void> {
+  await db.deleteFrom('login_attempts').where('bucket', '=', bucket).execute();
 }

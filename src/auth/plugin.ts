@@ -31,7 +31,8 @@ function sameOrigin(request: FastifyRequest): boolean {
   const origin = request.headers.origin;
   if (!origin) return true;
   try {
-    return new URL(origin).host === String(request.headers['x-forwarded-host'] ?? request.headers.host);
+    // request.host is the Host header, or X-Forwarded-Host only from a trusted proxy (HOTLINE_TRUST_PROXY).
+    return new URL(origin).host === request.host;
   } catch {
     return false;
   }
@@ -55,8 +56,14 @@ export const authPlugin = fp(async (app, opts: { ctx: AppContext }) => {
       return;
     }
     request.actor = await actorForToken(opts.ctx, token);
+    if (request.actor?.mustChangePassword && !PASSWORD_CHANGE_ROUTES.has(`${request.method} ${request.routeOptions.url}`)) throw passwordChangeRequired();
   });
 });
+
+/** All an account whose password an admin reset may do until it sets its own. */
+const PASSWORD_CHANGE_ROUTES = new Set(['GET /api/v1/auth/me', 'POST /api/v1/auth/password', 'POST /api/v1/auth/logout']);
+const passwordChangeRequired = () =>
+  new Problem(403, 'password-change-required', '管理员已重置您的密码，请先修改密码再继续操作', { changeAt: '/api/v1/auth/password' });
 
 /** Route guard: a logged-in user, optionally of one of these roles. */
 export function requireRole(...roles: Role[]) {

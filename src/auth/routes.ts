@@ -1,11 +1,12 @@
 // POST /api/v1/auth/login (and its second step /auth/login/totp), POST /api/v1/auth/logout,
 // GET /api/v1/auth/me; two-step login for the signed-in user under /auth/totp; sessions under
 // /auth/sessions; an admin's reset of another user's TOTP and sessions under /auth/admin.
-import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../server/context.ts';
-import { completeLogin, login, logout, revokeUserSessions, type OpenedSession } from './sessions.ts';
+import { checkOwnPassword, completeLogin, hashToken, login, logout, revokeUserSessions, type OpenedSession } from './sessions.ts';
+import { changeOwnPassword } from '../org/users.ts';
 import { SESSION_COOKIE, actorOf, requireRole, tokenOf } from './plugin.ts';
-import { conflict, notFound, Problem } from '../server/problem.ts';
+import { conflict, invalid, notFound, Problem } from '../server/problem.ts';
 import { obj, text } from '../tickets/schemas.ts';
 import { ROLE_LABELS } from '../domain/roles.ts';
 import { inTransaction } from '../store/db.ts';
@@ -15,8 +16,9 @@ import { checkCodeShape, confirmEnrolment, consumeCode, newRecoveryCodes, remove
 const CODE = { type: 'string', minLength: 1, maxLength: 40 };
 
 export const authRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
-  const signedIn = (session: OpenedSession, reply: FastifyReply) => {
-    reply.setCookie(SESSION_COOKIE, session.token, { path: '/', httpOnly: true, sameSite: 'strict', expires: new Date(session.expiresAt) });
+  const signedIn = (session: OpenedSession, request: FastifyRequest, reply: FastifyReply) => {
+    // Secure when the request came over HTTPS, directly or as a trusted proxy says (HOTLINE_TRUST_PROXY).
+    reply.setCookie(SESSION_COOKIE, session.token, { path: '/', httpOnly: true, sameSite: 'strict', secure: request.protocol === 'https', expires: new Date(session.expiresAt) });
     const unit = ctx.org.get(session.actor.unitId);
     return { token: session.token, expiresAt: session.expiresAt, user: { ...publicActor(session.actor), unit: unit ? { code: unit.code, name: unit.name } : null } };
   };
@@ -31,10 +33,10 @@ export const authRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, {
       },
     },
     async (request, reply) => {
-      const result = await login(ctx, request.body.username, request.body.password);
+      const result = await login(ctx, request.body.username, request.body.password, request.ip);
       if (!result) throw new Problem(401, 'bad-credentials', '用户名或密码错误');
       if (result.step !== 'done') return result;
-      return signedIn(result, reply);
+      return signedIn(result, request, reply);
     },
   );
 
@@ -43,8 +45,8 @@ export const authRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, {
     { schema: { tags: ['auth'], summary: '登录第二步：提交动态验证码或恢复码，成功后才建立会话', body: obj({ challenge: text(100), code: CODE }, ['challenge', 'code']) } },
     async (request, reply) => {
       const code = checkCodeShape(request.body.code);
-      const session = await completeLogin(ctx, request.body.challenge, code);
-      return { ...signedIn(session, reply), ...(session.recoveryCodes ? { recoveryCodes: session.recoveryCodes } : {}) };
+      const session = await completeLogin(ctx, request.body.challenge, code, request.ip);
+      return { ...signedIn(session, request, reply), ...(session.recoveryCodes ? { recoveryCodes: session.recoveryCodes } : {}) };
     },
   );
 
@@ -60,6 +62,25 @@ export const authRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, {
     const unit = ctx.org.get(actor.unitId);
     return { ...publicActor(actor), unit: unit ? { code: unit.code, name: unit.name } : null };
   });
+
+  app.post<{ Body: { currentPassword: string; newPassword: string } }>(
+    '/auth/password',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: '修改我的密码（须提交当前密码；新密码须符合密码策略）；我在其他设备上的会话随之退出',
+        body: obj({ currentPassword: text(200), newPassword: text(200) }, ['currentPassword', 'newPassword']),
+      },
+      onRequest: requireRole(),
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      if (!(await checkOwnPassword(ctx, actor, request.body.currentPassword, request.ip))) throw invalid('currentPassword', '当前密码错误');
+      const token = tokenOf(request);
+      const { revokedSessions } = await changeOwnPassword(ctx, actor, request.body.currentPassword, request.body.newPassword, token ? hashToken(token) : undefined);
+      return { changed: true, revokedSessions };
+    },
+  );
 
   app.get('/auth/totp', { schema: { tags: ['auth'], summary: '我的两步验证状态' }, onRequest: requireRole() }, async (request) => {
     const actor = actorOf(request);
@@ -170,5 +191,5 @@ export const authRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, {
 };
 
 function publicActor(a: ReturnType<typeof actorOf>) {
-  return { username: a.username, displayName: a.displayName, role: a.role, roleLabel: ROLE_LABELS[a.role] };
+  return { username: a.username, displayName: a.displayName, role: a.role, roleLabel: ROLE_LABELS[a.role], ...(a.mustChangePassword ? { mustChangePassword: true } : {}) };
 }

@@ -51,6 +51,9 @@ function started(): Worker {
   return w;
 }
 
+/** Derivations given to the thread and not yet answered (a login refuses early past the city's bound). */
+export const pendingDerivations = () => waiting.size;
+
 /** scrypt(password, salt) as node:crypto computes it, on the password thread. */
 export function scryptOnThread(password: string, salt: Buffer, keylen: number, params: ScryptOptions): Promise<Buffer> {
   const w = started();

@@ -175,3 +175,18 @@ export async function closeChallenge(db: Db | Tx, challenge: string, now: string
   const res = await db.updateTable('login_challenges').set({ used_at: now }).where('token_hash', '=', hashToken(challenge)).where('used_at', 'is', null).executeTakeFirst();
   return Number(res.numUpdatedRows) === 1;
 }
+
+/**
+ * Counts one more code against a live challenge, in one atomic UPDATE, before the code is checked;
+ * answers the count (this code's number), or null when the challenge is closed or unknown.
+ */
+export async function countCode(db: Db | Tx, challenge: string): Promise<number | null> {
+  const row = await db
+    .updateTable('login_challenges')
+    .set((eb) => ({ codes_tried: eb('codes_tried', '+', 1) }))
+    .where('token_hash', '=', hashToken(challenge))
+    .where('used_at', 'is', null)
+    .returning('codes_tried')
+    .executeTakeFirst();
+  return row ? Number(row.codes_tried) : null;
+}

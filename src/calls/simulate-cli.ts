@@ -91,7 +91,7 @@ async function runInProcess(options: SimulationOptions, batch: number): Promise<
   const app = await buildApp(ctx);
   try {
     const { key } = await createApiKey(ctx, null, { name: 'simulated switch', scopes: ['cti:events'], ratePerMinute: 100_000 });
-    const password = randomBytes(12).toString('hex');
+    const password = `Sim-${randomBytes(12).toString('hex')}`; // holds the password policy whatever the bytes
     await createUser(ctx, null, { username: 'simulation.reader', password, role: 'centre' });
     const login = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'simulation.reader', password } });
     if (login.statusCode !== 200) throw new Error(`login: ${login.statusCode} ${login.body}`);

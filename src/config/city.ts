@@ -6,6 +6,7 @@ import type { EvaluationConfig } from '../domain/evaluation.ts';
 import type { QualityConfig } from '../domain/agent-qc.ts';
 import type { CallsConfig } from '../domain/call-config.ts';
 import type { PortalCodeConfig } from '../domain/portal-code.ts';
+import type { AccountSecurity } from '../domain/account-security.ts';
 
 export type { UnitKind };
 
@@ -87,7 +88,8 @@ export interface CalendarChangeConfig {
   recomputeFinishedDays: number;
 }
 
-export interface SecurityConfig {
+/** The throttles and the password policy; each absent field takes DEFAULT_ACCOUNT_SECURITY's. */
+export interface SecurityConfig extends Partial<AccountSecurity> {
   /** Admins log in with a TOTP code as well; one who has not enrolled is led through enrolment at login. */
   requireTotpForAdmins?: boolean;
   /**

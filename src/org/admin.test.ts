@@ -391,7 +391,7 @@ describeEachEngine('admin: units, users, categories and limits', (engine) => {
     assert.equal(own.status, 200, JSON.stringify(own.body));
     assert.equal((await admin.get('/api/v1/users')).status, 200);
     const events = await adminEvents(t, 'user_password_reset');
-    assert.deepEqual(events[0].detail, { username: 'zjj.wyk', revokedSessions: res.body.revokedSessions });
+    assert.deepEqual(events[0].detail, { username: 'zjj.wyk', revokedSessions: res.body.revokedSessions, mustChangePassword: true });
   });
 
   // ------------------------------------------------------------------ categories and limits

@@ -6,6 +6,7 @@ import { ROLES, isUnitRole, type Role } from '../domain/roles.ts';
 import { conflict, invalid, notFound } from '../server/problem.ts';
 import { inTransaction, type Tx } from '../store/db.ts';
 import { writeEvent } from '../audit/events.ts';
+import { accountSecurity, passwordProblem } from '../domain/account-security.ts';
 
 export interface NewUser {
   username: string;
@@ -18,7 +19,7 @@ export interface NewUser {
 export async function createUser(ctx: AppContext, actor: Actor | null, input: NewUser): Promise<{ id: number; username: string }> {
   if (!ROLES.includes(input.role)) throw invalid('role', `角色「${input.role}」不存在，可选：${ROLES.join('、')}`);
   if (!/^[a-z0-9._-]{2,64}$/i.test(input.username)) throw invalid('username', '用户名只能包含字母、数字、点、下划线和连字符（2–64 位）');
-  if (input.password.length < 8) throw invalid('password', '密码至少 8 位');
+  requirePolicy(ctx, input.username, input.password, 'password');
   const unit = input.unitCode ? ctx.org.byCodeOrUndefined(input.unitCode) : undefined;
   if (input.unitCode && !unit) throw invalid('unit', `单位「${input.unitCode}」不存在`);
   if (isUnitRole(input.role) && !unit) throw invalid('unit', '承办单位角色须指定所属单位');
@@ -135,16 +136,49 @@ export async function updateUser(ctx: AppContext, actor: Actor, username: string
   });
 }
 
-/** Sets a new password and ends the user's other sessions; the password never reaches the log. */
-export async function resetPassword(ctx: AppContext, actor: Actor, username: string, password: string, keepTokenHash?: string): Promise<{ username: string; revokedSessions: number }> {
-  if (password.length < 8) throw invalid('password', '密码至少 8 位');
+/**
+ * The city's password policy (src/domain/account-security.ts) for a password set through the API or
+ * the CLI: a 400 naming the field when it does not hold. (The demo loader writes its users' hashes
+ * directly, so the demo keeps its published password.)
+ */
+export function requirePolicy(ctx: AppContext, username: string, password: string, field: string): void {
+  const label = field === 'newPassword' ? '新密码' : '密码';
+  const problem = passwordProblem(accountSecurity(ctx.city.security).password, username, password, label);
+  if (problem) throw invalid(field, problem);
+}
+
+/**
+ * Sets a new password and ends the user's other sessions; the password never reaches the log. Reset
+ * by an admin for someone else, the account must change it at its next use (must_change_password).
+ */
+export async function resetPassword(ctx: AppContext, actor: Actor, username: string, password: string, keepTokenHash?: string): Promise<{ username: string; revokedSessions: number; mustChangePassword: boolean }> {
+  requirePolicy(ctx, username, password, 'password');
   const passwordHash = await hashPassword(password);
   return inTransaction(ctx.store.db, async (tx) => {
     const user = await userRow(tx, username);
     const now = ctx.clock.now();
-    await tx.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', user.id).execute();
+    const forced = user.id !== actor.userId;
+    await tx.updateTable('users').set({ password_hash: passwordHash, must_change_password: forced ? 1 : 0 }).where('id', '=', user.id).execute();
     const revoked = await revokeSessions(tx, user.id, now, keepTokenHash);
-    await writeEvent(tx, actor, now, { action: 'user_password_reset', detail: { username: user.username, revokedSessions: revoked } });
-    return { username: user.username, revokedSessions: revoked };
+    await writeEvent(tx, actor, now, { action: 'user_password_reset', detail: { username: user.username, revokedSessions: revoked, mustChangePassword: forced } });
+    return { username: user.username, revokedSessions: revoked, mustChangePassword: forced };
+  });
+}
+
+/**
+ * The user's own change of password: the current one is checked first (by the caller, counted as a
+ * login attempt), the new one must hold the policy and differ from it. Clears the forced change
+ * and ends the user's other sessions, keeping the one in use.
+ */
+export async function changeOwnPassword(ctx: AppContext, actor: Actor, current: string, next: string, keepTokenHash?: string): Promise<{ revokedSessions: number }> {
+  requirePolicy(ctx, actor.username, next, 'newPassword');
+  if (current.normalize('NFKC') === next.normalize('NFKC')) throw invalid('newPassword', '新密码不能与当前密码相同');
+  const passwordHash = await hashPassword(next);
+  return inTransaction(ctx.store.db, async (tx) => {
+    const now = ctx.clock.now();
+    await tx.updateTable('users').set({ password_hash: passwordHash, must_change_password: 0 }).where('id', '=', actor.userId).execute();
+    const revoked = await revokeSessions(tx, actor.userId, now, keepTokenHash);
+    await writeEvent(tx, actor, now, { action: 'password_change', detail: { username: actor.username, revokedSessions: revoked, wasForced: !!actor.mustChangePassword } });
+    return { revokedSessions: revoked };
   });
 }

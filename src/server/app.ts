@@ -5,6 +5,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { AppContext } from './context.ts';
 import { Problem } from './problem.ts';
+import { parseTrustProxy, type TrustProxy } from './trust-proxy.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
 import { registerInputGuard } from './input-guard.ts';
 import { translateValidation } from './validation-errors.ts';
@@ -39,6 +40,8 @@ export interface AppOptions {
   logger?: boolean;
   /** Called for every route as it is registered (the fuzz test enumerates them so). */
   onRoute?: (route: RouteOptions) => void;
+  /** Which proxies to believe about the client (./trust-proxy.ts); default HOTLINE_TRUST_PROXY. */
+  trustProxy?: TrustProxy;
 }
 
 export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promise<FastifyInstance> {
@@ -52,6 +55,8 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
         }
       : false,
     bodyLimit: 1024 * 1024,
+    // request.ip and request.protocol follow X-Forwarded-For/-Proto only from these hops.
+    trustProxy: options.trustProxy ?? parseTrustProxy(process.env.HOTLINE_TRUST_PROXY),
     ajv: { customOptions: { allErrors: false, coerceTypes: 'array', removeAdditional: false } },
   });
 

@@ -26,6 +26,7 @@ import { portalCredentialMigration } from './migration-portal-credential.ts';
 import { contactRevealsMigration } from './migration-contact-reveals.ts';
 import { evaluationExclusionsMigration } from './migration-evaluation-exclusions.ts';
 import { auditChainKeyedMigration } from './migration-audit-chain-keyed.ts';
+import { accountSecurityMigration } from './migration-account-security.ts';
 
 type AnyDb = Kysely<any>;
 
@@ -472,6 +473,7 @@ class StaticProvider implements MigrationProvider {
       '2026-12-20-unit-list-indexes': unitListIndexesMigration(this.engine),
       '2026-12-21-portal-credential': portalCredentialMigration(this.engine),
       '2026-12-22-evaluation-exclusions': evaluationExclusionsMigration(this.engine),
+      '2026-12-25-account-security': accountSecurityMigration(this.engine),
       '2026-12-26-contact-reveals': contactRevealsMigration(this.engine),
       '2026-12-27-audit-chain-keyed': auditChainKeyedMigration(this.engine),
     };

@@ -27,6 +27,8 @@ export interface UserTable {
   unit_id: number | null;
   active: number;
   created_at: string;
+  /** 1 after an admin's password reset: the account may only change its password until it does. */
+  must_change_password: Generated<number>;
 }
 
 export interface SessionTable {
@@ -239,6 +241,15 @@ export interface LoginChallengeTable {
   created_at: string;
   expires_at: string;
   used_at: string | null;
+  /** Codes checked against this challenge so far; void past the city's limit. */
+  codes_tried: Generated<number>;
+}
+
+/** A login throttle's counter (src/auth/lockout.ts): attempts counted since window_start. */
+export interface LoginAttemptTable {
+  bucket: string;
+  attempts: number;
+  window_start: string;
 }
 
 /** A failed login, counted by the lockout (src/auth/lockout.ts). */
@@ -484,6 +495,7 @@ export interface Database {
   audit_archive_tickets: AuditArchiveTicketTable;
   audit_archive_gate: AuditArchiveGateTable;
   login_failures: LoginFailureTable;
+  login_attempts: LoginAttemptTable;
   user_totp: UserTotpTable;
   totp_recovery_codes: TotpRecoveryCodeTable;
   login_challenges: LoginChallengeTable;

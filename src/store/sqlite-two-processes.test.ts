@@ -28,7 +28,7 @@ describe('SQLite shared by two processes', () => {
     try {
       await inTransaction(ctx.store.db, async (tx) => {
         await sql`select count(*) from users`.execute(tx);
-        const child = spawn(process.execPath, [BIN, 'user', 'create', '--username', 'cli-operator', '--password', 'cli-operator-pass', '--role', 'agent'], {
+        const child = spawn(process.execPath, [BIN, 'user', 'create', '--username', 'cli-operator', '--password', 'Operator-pass-2026', '--role', 'agent'], {
           env: { ...process.env, HOTLINE_DATA_DIR: dir, HOTLINE_DATABASE_URL: '' },
           stdio: ['ignore', 'ignore', 'pipe'],
         });

@@ -82,6 +82,7 @@ const byHand: Record<string, Access> = {
   'POST /api/v1/auth/totp/disable': ALL,
   'POST /api/v1/auth/totp/recovery-codes': ALL,
   'POST /api/v1/auth/sessions/revoke-others': ALL,
+  'POST /api/v1/auth/password': ALL,
   'POST /api/v1/auth/admin/revoke-sessions': ADMIN,
   'POST /api/v1/auth/admin/reset-totp': ADMIN,
   'GET /api/v1/units': ALL,

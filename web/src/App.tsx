@@ -6,6 +6,7 @@ import { useAuth } from './auth';
 import { HOME_OF } from './labels';
 import { AppLayout } from './layout/AppLayout';
 import { LoginPage } from './pages/LoginPage';
+import { ForcedPasswordPage } from './pages/account/ForcedPasswordPage';
 import { mayOpen, pageAccess } from './access';
 
 const IntakePage = lazy(() => import('./pages/IntakePage'));
@@ -76,6 +77,7 @@ export function App() {
       </Routes>
     );
   }
+  if (user.mustChangePassword) return <ForcedPasswordPage />;
   return (
     <AppLayout>
       <Suspense fallback={<Spin style={{ display: 'block', margin: '80px auto' }} />}>

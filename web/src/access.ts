@@ -46,7 +46,7 @@ export const PAGES: readonly PageAccess[] = [
   { path: '/admin/users', label: '用户与角色', roles: ADMIN, api: ['GET /api/v1/users'] },
   { path: '/admin/categories', label: '分类与时限', roles: ADMIN, api: ['PUT /api/v1/categories/:code'] },
   { path: '/admin/calendar', label: '工作日历', roles: ADMIN, api: ['PUT /api/v1/calendar/days/:date'] },
-  { path: '/account/security', api: ['GET /api/v1/auth/totp', 'POST /api/v1/auth/totp/enrol', 'POST /api/v1/auth/sessions/revoke-others'] },
+  { path: '/account/security', api: ['GET /api/v1/auth/totp', 'POST /api/v1/auth/totp/enrol', 'POST /api/v1/auth/sessions/revoke-others', 'POST /api/v1/auth/password'] },
 ];
 
 export function pageAccess(path: string): PageAccess {

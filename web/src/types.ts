@@ -13,6 +13,8 @@ export interface CurrentUser {
   role: Role;
   roleLabel: string;
   unit: UnitRef | null;
+  /** An admin reset the password: the console shows only the change form until it is changed. */
+  mustChangePassword?: boolean;
 }
 
 export interface TicketSummary {

@@ -8,6 +8,7 @@ import { DEFAULT_EVALUATION } from '../../domain/evaluation.ts';
 import { DEFAULT_QUALITY } from '../../domain/agent-qc.ts';
 import { DEFAULT_CALLS } from '../../domain/call-config.ts';
 import { DEFAULT_PORTAL_CODE } from '../../domain/portal-code.ts';
+import { DEFAULT_ACCOUNT_SECURITY } from '../../domain/account-security.ts';
 
 export const mudanjiang: CityConfig = {
   code: 'MDJ',
@@ -57,6 +58,8 @@ export const mudanjiang: CityConfig = {
   // Queues 综合/惠企通/方言/外语/特殊群体, 60 s wrap-up, short abandon 5 s, answer 15 s, messages 3 min,
   // lost calls called back within 30 minutes of 08:00–20:00.
   calls: DEFAULT_CALLS,
+  // 5 attempts a username, 20 failures an address in 15 minutes; passwords of 10+ mixing two classes.
+  security: DEFAULT_ACCOUNT_SECURITY,
 
   units: [
     // 热线管理机构、主管部门、市政府 (第六条, 第七条, 第十六条)

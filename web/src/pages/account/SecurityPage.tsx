@@ -1,9 +1,10 @@
-// 账户安全: the user's own two-step login (enrol with a QR code and a first code, recovery codes,
+// 账户安全: changing the password (./PasswordForm.tsx), the user's own two-step login (enrol with a QR code and a first code, recovery codes,
 // disable with a code) and the sessions on other devices. The secret is shown only while enrolling.
 import { useCallback, useEffect, useState } from 'react';
 import { App, Alert, Button, Card, Descriptions, Form, Input, QRCode, Space, Tag, Typography } from 'antd';
 import { api } from '../../api';
 import { RecoveryCodes } from '../../components/RecoveryCodes';
+import { PasswordForm } from './PasswordForm';
 
 interface TotpStatus {
   enabled: boolean;
@@ -132,6 +133,9 @@ export default function SecurityPage() {
             )}
           </Space>
         )}
+      </Card>
+      <Card size="small" title="修改密码">
+        <PasswordForm onChanged={(n) => message.success(n ? `密码已修改，其他设备上的 ${n} 个会话已退出` : '密码已修改')} />
       </Card>
       <Card size="small" title="登录会话">
         <Space direction="vertical">

@@ -339,7 +339,7 @@ export default function UsersPage() {
             <Input maxLength={40} />
           </Form.Item>
           {editing === 'new' && (
-            <Form.Item name="password" label="初始密码" rules={[{ required: true, message: '请填写初始密码' }, { min: 8, message: '密码至少 8 位' }]}>
+            <Form.Item name="password" label="初始密码" rules={[{ required: true, message: '请填写初始密码' }]}>
               <Input.Password autoComplete="new-password" />
             </Form.Item>
           )}
@@ -375,7 +375,7 @@ export default function UsersPage() {
       >
         <Typography.Paragraph type="secondary">新密码生效后，该用户其他已登录的会话将失效，需要用新密码重新登录。</Typography.Paragraph>
         <Form form={pwForm} layout="vertical">
-          <Form.Item name="password" label="新密码" rules={[{ required: true, message: '请填写新密码' }, { min: 8, message: '密码至少 8 位' }]}>
+          <Form.Item name="password" label="新密码" rules={[{ required: true, message: '请填写新密码' }]}>
             <Input.Password autoComplete="new-password" />
           </Form.Item>
           <Form.Item
