@@ -64,10 +64,25 @@ export interface CityConfig {
   calls: CallsConfig;
   /** Account security; the defaults when absent (README: Security and reliability). */
   security?: SecurityConfig;
+  /** Open311 GeoReport v2 (docs/interop.md); the defaults when absent. */
+  open311?: Open311Config;
   units: UnitSeed[];
   categories: CategorySeed[];
   demoUsers: DemoUserSeed[];
 }
+
+export interface Open311Config {
+  /** The jurisdiction_id clients may name (the city code is accepted too); any other is refused. */
+  jurisdictionId: string;
+  /**
+   * A POST with the same key and the same content (service_code, description, location, contact)
+   * within this many minutes is a client's retry and answers the first ticket. FixMyStreet re-sends
+   * after 5 minutes and then every 30.
+   */
+  repeatWindowMinutes: number;
+}
+
+export const DEFAULT_OPEN311: Open311Config = { jurisdictionId: 'mudanjiang.gov.cn', repeatWindowMinutes: 24 * 60 };
 
 export interface SecurityConfig {
   /** Admins log in with a TOTP code as well; one who has not enrolled is led through enrolment at login. */

@@ -10,6 +10,7 @@ import { webhooksMigration } from './migration-webhooks.ts';
 import { qualityMigration } from './migration-quality.ts';
 import { portalMigration } from './migration-portal.ts';
 import { interopKeysMigration } from './migration-interop.ts';
+import { open311Migration } from './migration-open311.ts';
 import { auditChainMigration, loginLockoutMigration } from './migration-audit-chain.ts';
 import { auditChainAppendMigration } from './migration-audit-chain-append.ts';
 import { ticketKeysPerStatementMigration } from './migration-ticket-keys-per-statement.ts';
@@ -466,6 +467,7 @@ class StaticProvider implements MigrationProvider {
       '2026-12-18-audit-chain-at-commit': auditChainAtCommitMigration(this.engine),
       '2026-12-19-callbacks-covering-index': callbacksCoveringIndex(this.engine),
       '2026-12-20-unit-list-indexes': unitListIndexesMigration(this.engine),
+      '2026-12-28-open311-contacts-updates': open311Migration(this.engine),
     };
   }
 }

@@ -99,6 +99,26 @@ export interface TicketTable {
   media_url: string | null;
 }
 
+/** The e-mail an Open311 request came with (sealed): a contact until the agent adds a phone. */
+export interface RequesterEmailTable {
+  id: Generated<number>;
+  ticket_id: number;
+  email: string;
+  created_at: string;
+}
+
+/** A citizen's comment an Open311 client pushed (POST servicerequestupdates), once per client update id. */
+export interface Open311UpdateTable {
+  id: Generated<number>;
+  ticket_id: number;
+  api_key_id: number;
+  client_update_id: string;
+  description: string;
+  status: string | null;
+  media_url: string | null;
+  created_at: string;
+}
+
 /** One obligation of one party with one deadline: sign, reply, opinion, first response, progress, settle. */
 export interface DutyTable {
   id: Generated<number>;
@@ -453,6 +473,8 @@ export interface Database {
   categories: CategoryTable;
   counters: CounterTable;
   tickets: TicketTable;
+  open311_updates: Open311UpdateTable;
+  requester_emails: RequesterEmailTable;
   duties: DutyTable;
   unit_requests: UnitRequestTable;
   submissions: SubmissionTable;

@@ -36,6 +36,8 @@ export const mudanjiang: CityConfig = {
   // Queues 综合/惠企通/方言/外语/特殊群体, 60 s wrap-up, short abandon 5 s, answer 15 s, messages 3 min,
   // lost calls called back within 30 minutes of 08:00–20:00.
   calls: DEFAULT_CALLS,
+  // Open311: jurisdiction_id mudanjiang.gov.cn (or MDJ); a same-content POST within a day is a retry.
+  open311: { jurisdictionId: 'mudanjiang.gov.cn', repeatWindowMinutes: 24 * 60 },
 
   units: [
     // 热线管理机构、主管部门、市政府 (第六条, 第七条, 第十六条)
