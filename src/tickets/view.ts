@@ -16,7 +16,7 @@ export function requesterView(t: Pick<TicketRow, 'requester_kind' | 'requester_n
   const confidential = !!t.confidential;
   if (seesRequesterContact(actor.role)) {
     // email: only Open311 requests carry one; the agent uses it to reach a requester who left no phone.
-    return { kind: t.requester_kind, name: t.requester_name, phone: t.requester_phone, idNumber: t.requester_id_no, email: t.requester_email ?? null, confidential, masked: false };
+    return { kind: t.requester_kind, name: t.requester_name, phone: t.requester_phone, idNumber: t.requester_id_no, ...(t.requester_email ? { email: t.requester_email } : {}), confidential, masked: false };
   }
   if (confidential && isUnitRole(actor.role)) {
     return { kind: t.requester_kind, name: '（保密）', phone: null, idNumber: null, confidential, masked: true };
