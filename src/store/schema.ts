@@ -107,6 +107,23 @@ export interface RequesterEmailTable {
   created_at: string;
 }
 
+/** A webhook delivery given up on: refused with a 4xx (not 408/429) or out of attempts; replayable. */
+export interface WebhookDeadLetterTable {
+  id: Generated<number>;
+  subscription_id: number;
+  outbox_id: number;
+  event_id: string;
+  payload: string;
+  ordering_key: string | null;
+  attempts: number;
+  last_error: string | null;
+  /** rejected (a 4xx) | exhausted (the maximum attempts) */
+  reason: string;
+  created_at: string;
+  dead_at: string;
+  replayed_at: string | null;
+}
+
 /** A citizen's comment an Open311 client pushed (POST servicerequestupdates), once per client update id. */
 export interface Open311UpdateTable {
   id: Generated<number>;
@@ -475,6 +492,7 @@ export interface Database {
   tickets: TicketTable;
   open311_updates: Open311UpdateTable;
   requester_emails: RequesterEmailTable;
+  webhook_dead_letters: WebhookDeadLetterTable;
   duties: DutyTable;
   unit_requests: UnitRequestTable;
   submissions: SubmissionTable;
