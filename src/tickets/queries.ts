@@ -32,6 +32,7 @@ const TIMELINE_LABELS: Record<string, string> = {
   deadline_escalation: '超期升级',
   rating: '网上评价',
   open311_comment: '外部系统转来诉求人补充',
+  transfer_update: '上级平台更新转办内容',
   rating_bad: '差评待核实',
   ...Object.fromEntries(Object.entries(REVIEW_ACTION_LABELS).map(([action, label]) => [`rating_${action}`, `差评${label}`])),
 };
