@@ -116,7 +116,27 @@ async function serve(ctx: AppContext, announce: boolean): Promise<void> {
   process.once('SIGTERM', shutdown);
 }
 
+/** Each command's own usage, for `hotline <命令> --help`; the others get the whole list. */
+const COMMAND_USAGE: Record<string, string> = {
+  kb: KB_USAGE,
+  report: REPORT_USAGE,
+  evaluate: EVALUATE_USAGE,
+  apikey: APIKEY_USAGE,
+  'simulate-calls': SIMULATE_USAGE,
+  audit: AUDIT_USAGE,
+  backup: AUDIT_USAGE,
+  restore: AUDIT_USAGE,
+  generate: GENERATE_USAGE,
+  keys: KEYS_USAGE,
+};
+
 export async function main(argv: string[]): Promise<void> {
+  // --help (or -h) anywhere: the usage on standard output and exit 0, before any option is parsed.
+  if (argv.some((a) => a === '--help' || a === '-h')) {
+    const usage = argv[0] && COMMAND_USAGE[argv[0]];
+    process.stdout.write(usage ? `用法: hotline\n${usage}\n` : `${USAGE}\n`);
+    process.exit(0);
+  }
   try {
     await run(argv);
   } catch (err) {
@@ -124,8 +144,23 @@ export async function main(argv: string[]): Promise<void> {
     if (err instanceof Problem) fail(err.title);
     // Keys that do not fit the store (or a malformed key setting): one sentence, no stack trace.
     if (err instanceof FieldCryptoError) fail(err.message);
+    // A mistyped option (node:util parseArgs): a usage error, exit 2, no stack trace.
+    const code = (err as { code?: string } | null)?.code;
+    if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
+      const usage = (argv[0] && COMMAND_USAGE[argv[0]]) || USAGE;
+      fail(`参数错误：${parseArgsMessage(err as Error)}\n用法:\n${usage}`);
+    }
     throw err;
   }
+}
+
+/** parseArgs' English message in Chinese, naming the option. */
+function parseArgsMessage(err: Error & { code?: string }): string {
+  const option = /'([^']+)'/.exec(err.message)?.[1];
+  if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return `不认识的选项 ${option ?? ''}`.trim();
+  if (err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') return `选项 ${option ?? ''} 的取值不正确（缺少取值，或不应带取值）`;
+  if (err.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') return `多余的参数 ${option ?? ''}`.trim();
+  return err.message;
 }
 
 async function run(argv: string[]): Promise<void> {

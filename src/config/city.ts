@@ -74,6 +74,8 @@ export interface CityConfig {
   portalCode?: PortalCodeConfig;
   /** 查看完整联系方式 limits and the public knowledge-base read limit; DEFAULT_PRIVACY when absent (docs/security-personal-data.md). */
   privacy?: PrivacyConfig;
+  /** Open311 GeoReport v2 (docs/interop.md); the defaults when absent. */
+  open311?: Open311Config;
   units: UnitSeed[];
   categories: CategorySeed[];
   demoUsers: DemoUserSeed[];
@@ -87,6 +89,19 @@ export interface CalendarChangeConfig {
    */
   recomputeFinishedDays: number;
 }
+
+export interface Open311Config {
+  /** The jurisdiction_id clients may name (the city code is accepted too); any other is refused. */
+  jurisdictionId: string;
+  /**
+   * A POST with the same key and the same content (service_code, description, location, contact)
+   * within this many minutes is a client's retry and answers the first ticket. FixMyStreet re-sends
+   * after 5 minutes and then every 30.
+   */
+  repeatWindowMinutes: number;
+}
+
+export const DEFAULT_OPEN311: Open311Config = { jurisdictionId: 'mudanjiang.gov.cn', repeatWindowMinutes: 24 * 60 };
 
 /** The throttles and the password policy; each absent field takes DEFAULT_ACCOUNT_SECURITY's. */
 export interface SecurityConfig extends Partial<AccountSecurity> {

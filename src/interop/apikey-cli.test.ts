@@ -56,4 +56,26 @@ describe('hotline apikey command', () => {
     assert.match(noName.err, /--name/);
     assert.equal(hotline('apikey', 'rotate', 'nobody').code, 2);
   });
+
+  it('usage: --help prints it and exits 0; a missing --scopes or a mistyped option is a Chinese usage error, exit 2, no stack', () => {
+    const noStack = (text: string) => assert.ok(!/\n\s+at .+:\d+:\d+/.test(text) && !/ERR_PARSE_ARGS|TypeError/.test(text), text);
+    for (const args of [['apikey', 'create', '--help'], ['apikey', '--help'], ['serve', '--help'], ['--help'], ['deadline', '-h']]) {
+      const r = hotline(...args);
+      assert.equal(r.code, 0, `${args.join(' ')}: ${r.err}`);
+      assert.match(r.out, /用法/);
+      noStack(r.out + r.err);
+    }
+    assert.match(hotline('apikey', 'create', '--help').out, /apikey create --name/);
+    const noScopes = hotline('apikey', 'create', '--name', '无权限范围');
+    assert.equal(noScopes.code, 2);
+    assert.match(noScopes.err, /须给出 --scopes/);
+    assert.match(noScopes.err, /open311:read/);
+    noStack(noScopes.err);
+    const bogus = hotline('apikey', 'create', '--name', 'x', '--scopes', 'open311:read', '--bogus');
+    assert.equal(bogus.code, 2);
+    assert.match(bogus.err, /参数错误：不认识的选项 --bogus/);
+    noStack(bogus.err);
+    const list = JSON.parse(hotline('apikey', 'list', '--json').out);
+    assert.ok(!list.some((k: { name: string }) => k.name === '无权限范围' || k.name === 'x'), 'nothing created');
+  });
 });

@@ -26,7 +26,8 @@ export async function apikeyCommand(argv: string[], withContext: WithContext): P
   switch (sub) {
     case 'create': {
       const { values } = parseArgs({ args: rest, options: { name: { type: 'string' }, scopes: { type: 'string' }, rate: { type: 'string' }, json: { type: 'boolean' } } });
-      if (!values.name) fail('须给出 --name（外部系统名称）');
+      if (!values.name) fail(`须给出 --name（外部系统名称）\n用法:\n${APIKEY_USAGE}`);
+      if (!values.scopes) fail(`须给出 --scopes（逗号分隔的权限范围，如 --scopes open311:read,open311:write），可选：${SCOPES.join('、')}\n用法:\n${APIKEY_USAGE}`);
       const scopes = parseScopes(values.scopes, '--scopes');
       const rate = parseRate(values.rate, '--rate');
       await withContext(async (ctx) => {

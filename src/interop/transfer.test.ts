@@ -94,6 +94,23 @@ describeEachEngine('transfers from the provincial/national platform', (engine) =
     assert.equal(again.status, 200);
     assert.equal(again.body.duplicate, true);
     assert.equal(again.body.no, first.body.no);
+    // The changed facts are not dropped: the new version is an event, and the centre is told.
+    assert.deepEqual(again.body.changed, ['facts']);
+    const ticketId = t.ctx.store.db.selectFrom('tickets').select('id').where('no', '=', first.body.no);
+    const updates = () => t.ctx.store.db.selectFrom('events').select('detail').where('action', '=', 'transfer_update').where('ticket_id', 'in', ticketId).execute();
+    assert.equal((await updates()).length, 1);
+    assert.equal(JSON.parse((await updates())[0]!.detail!).newVersion.facts, '重复推送');
+    const notes = await t.ctx.store.db.selectFrom('notifications').selectAll().where('kind', '=', 'external_update').where('ticket_id', 'in', ticketId).execute();
+    assert.equal(notes.length, 1);
+    assert.equal(notes[0]!.unit_id, t.ctx.org.firstOfKind('centre')!.id);
+    assert.match(notes[0]!.body, /诉求内容/);
+    // The same version again adds nothing; the original content is no change at all.
+    assert.deepEqual((await post(body('HLJ-A1', { facts: '重复推送' }))).body.changed, ['facts']);
+    assert.equal((await updates()).length, 1);
+    assert.deepEqual((await post(body('HLJ-A1'))).body.changed, []);
+    const phoneChange = await post(body('HLJ-A1', { requester: { phone: '13700001111' } }));
+    assert.deepEqual(phoneChange.body.changed, ['requesterPhone']);
+    assert.ok(!JSON.stringify(await updates()).includes('13700001111'), 'no requester data in the event');
     // The same id from the national platform is another matter.
     const national = await post(body('HLJ-A1', { origin: 'national' }));
     assert.equal(national.status, 201);

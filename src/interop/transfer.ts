@@ -6,7 +6,10 @@
 //
 // Idempotency: (origin, external_id) is unique (migration 2026-12-03-interop-keys). A repeated push
 // answers 200 with the ticket it made the first time and `duplicate: true`; two pushes racing both
-// reach the insert, one commits and the other's unique violation is answered the same way.
+// reach the insert, one commits and the other's unique violation is answered the same way. A repeat
+// whose content differs is not dropped: the answer lists the `changed` fields, the new version is
+// kept as a `transfer_update` event on the ticket (once per version) and the centre is notified,
+// for an agent to weigh (the ticket itself is not rewritten under the unit handling it).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../server/context.ts';
 import type { Db, Tx } from '../store/db.ts';
@@ -20,6 +23,9 @@ import { startPeriodicJob } from '../server/periodic-job.ts';
 import { Problem, notFound, unauthorized } from '../server/problem.ts';
 import { obj, text } from '../tickets/schemas.ts';
 import { checkApiKey, KEY_REFUSALS, keyActor, presentedKey, type ApiKeyRow, type Scope } from './api-keys.ts';
+import { createHash } from 'node:crypto';
+import { writeEvent } from '../audit/events.ts';
+import { notify } from '../supervision/notifications.ts';
 import { OPEN311_STATUS } from './open311.ts';
 
 export const TRANSFER_ORIGINS = ['provincial', 'national'] as const;
@@ -121,15 +127,84 @@ export async function transferState(ctx: AppContext, db: Db | Tx, origin: string
   };
 }
 
-function isUniqueViolation(err: unknown): boolean {
+export function isUniqueViolation(err: unknown): boolean {
   const code = (err as { code?: string } | null)?.code;
   return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
 
-/** Creates the ticket once per (origin, externalId); a repeat returns the first one. */
-export async function receiveTransfer(ctx: AppContext, key: ApiKeyRow, req: TransferRequest): Promise<{ duplicate: boolean; state: NonNullable<Awaited<ReturnType<typeof transferState>>> }> {
+const CHANGE_LABELS: Record<string, string> = {
+  type: '诉求类型',
+  categoryCode: '诉求分类',
+  facts: '诉求内容',
+  address: '地址',
+  districtCode: '县（市）区',
+  special: '特殊事项',
+  requesterName: '诉求人姓名',
+  requesterPhone: '诉求人电话',
+};
+
+/**
+ * A repeat push compared with the ticket: the fields that differ. A new version is kept as an event
+ * (the requester's name and phone only as "changed", never their values) and the centre is told;
+ * the same version pushed again adds nothing.
+ */
+async function recordChangedPush(ctx: AppContext, key: ApiKeyRow, req: TransferRequest): Promise<string[]> {
+  const db = ctx.store.db;
+  const t = await db
+    .selectFrom('tickets as t')
+    .leftJoin('categories as c', 'c.id', 't.category_id')
+    .select(['t.id', 't.no', 't.status', 't.type', 't.facts', 't.address', 't.district_unit_id', 't.special', 't.requester_name', 't.requester_phone', 'c.code as category_code'])
+    .where('t.origin', '=', req.origin)
+    .where('t.external_id', '=', req.externalId)
+    .executeTakeFirst();
+  if (!t) return [];
+  const blank = (v: string | null | undefined) => (v === undefined || v === null || v.trim() === '' ? null : v.trim());
+  const current: Record<string, string | null> = {
+    type: t.type,
+    categoryCode: t.category_code ?? null,
+    facts: t.facts,
+    address: blank(t.address),
+    districtCode: ctx.org.get(t.district_unit_id)?.code ?? null,
+    special: t.special,
+    requesterName: blank(t.requester_name),
+    requesterPhone: blank(t.requester_phone),
+  };
+  const pushed: Record<string, string | null> = {
+    type: req.type,
+    // An absent optional field in the repeat is not a change (the province may send less the second time).
+    categoryCode: blank(req.categoryCode) ?? current.categoryCode,
+    facts: req.facts,
+    address: blank(req.address) ?? current.address,
+    districtCode: blank(req.districtCode) ?? current.districtCode,
+    special: req.special ?? current.special,
+    requesterName: blank(req.requester.name) ?? current.requesterName,
+    requesterPhone: req.requester.phone.replace(/[\s-]/g, ''),
+  };
+  const changed = Object.keys(pushed).filter((k) => (pushed[k] ?? null) !== (current[k] ?? null));
+  if (!changed.length) return [];
+  const version = createHash('sha256').update(JSON.stringify(pushed)).digest('hex').slice(0, 32);
+  const seen = await db.selectFrom('events').select('id').where('ticket_id', '=', Number(t.id)).where('action', '=', 'transfer_update').where('detail', 'like', `%${version}%`).executeTakeFirst();
+  if (seen) return changed;
+  const now = ctx.clock.now();
+  const centre = ctx.org.firstOfKind('centre');
+  await inTransaction(db, async (tx) => {
+    const newVersion = Object.fromEntries(changed.filter((k) => !k.startsWith('requester')).map((k) => [k, pushed[k]]));
+    await writeEvent(tx, keyActor(key), now, { ticketId: Number(t.id), action: 'transfer_update', fromStatus: t.status, toStatus: t.status, detail: { origin: req.origin, externalId: req.externalId, changed, version, newVersion } });
+    if (centre) {
+      await notify(
+        tx,
+        { unitId: centre.id, kind: 'external_update', ticketId: Number(t.id), title: `${req.origin === 'national' ? '国家' : '省'}平台更新了转办工单 ${t.no}`, body: `变更：${changed.map((k) => CHANGE_LABELS[k] ?? k).join('、')}。新内容已记入工单流转记录，请核对是否需要改派或告知承办单位。`, link: `/tickets/${t.no}` },
+        now,
+      );
+    }
+  });
+  return changed;
+}
+
+/** Creates the ticket once per (origin, externalId); a repeat returns the first one and what it changed. */
+export async function receiveTransfer(ctx: AppContext, key: ApiKeyRow, req: TransferRequest): Promise<{ duplicate: boolean; changed: string[]; state: NonNullable<Awaited<ReturnType<typeof transferState>>> }> {
   const existing = await transferState(ctx, ctx.store.db, req.origin, req.externalId);
-  if (existing) return { duplicate: true, state: existing };
+  if (existing) return { duplicate: true, changed: await recordChangedPush(ctx, key, req), state: existing };
   try {
     await createTicket(ctx, keyActor(key), {
       channel: req.origin,
@@ -148,9 +223,9 @@ export async function receiveTransfer(ctx: AppContext, key: ApiKeyRow, req: Tran
     if (!isUniqueViolation(err)) throw err;
     const raced = await transferState(ctx, ctx.store.db, req.origin, req.externalId);
     if (!raced) throw err;
-    return { duplicate: true, state: raced };
+    return { duplicate: true, changed: await recordChangedPush(ctx, key, req), state: raced };
   }
-  return { duplicate: false, state: (await transferState(ctx, ctx.store.db, req.origin, req.externalId))! };
+  return { duplicate: false, changed: [], state: (await transferState(ctx, ctx.store.db, req.origin, req.externalId))! };
 }
 
 const CURSOR = 'interop:provincial-sync:event-id';
@@ -234,7 +309,7 @@ export async function transferRoutes(app: FastifyInstance, opts: { ctx: AppConte
     { preValidation: async (request, reply) => void (request.transferKey = await authenticate(request, reply, ['transfer:write'])), schema: { body: transferSchema } },
     async (request, reply) => {
       const result = await receiveTransfer(ctx, request.transferKey!, request.body);
-      return reply.code(result.duplicate ? 200 : 201).send({ ...result.state, duplicate: result.duplicate });
+      return reply.code(result.duplicate ? 200 : 201).send({ ...result.state, duplicate: result.duplicate, ...(result.duplicate ? { changed: result.changed } : {}) });
     },
   );
 

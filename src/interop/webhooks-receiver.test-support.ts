@@ -18,8 +18,9 @@ export class TestReceiver {
   /** Repeats whose body differed from the first copy (must stay 0). */
   mismatched = 0;
   badSignatures = 0;
-  /** Answer 503 while this returns true. */
+  /** Answer `failStatus` (503 unless set) while this returns true. */
   fail: (body: any) => boolean = () => false;
+  failStatus = 503;
   /** Delay before answering (to have requests in flight). */
   delayMs = 0;
   private seen = new Map<string, string>();
@@ -45,7 +46,7 @@ export class TestReceiver {
         const id = String(req.headers['x-hotline-event-id']);
         if (this.fail(body)) {
           this.refused++;
-          return answer(503);
+          return answer(this.failStatus);
         }
         const first = this.seen.get(id);
         if (first !== undefined) {

@@ -4,16 +4,21 @@
 // transaction open, and marks them delivered on a 2xx or reschedules them with capped, jittered
 // exponential backoff. At least once: a process killed after the POST and before the mark posts the
 // same body with the same event id again after the lease; receivers drop repeats by event id.
+// Fail safe: a 4xx other than 408/429 is final at once, and 5xx or network errors end after
+// WEBHOOK_MAX_ATTEMPTS; either way the row moves to webhook_dead_letters (for the admin to replay),
+// so one event a receiver never takes does not hold up the ticket's later events for good.
 import type { AppContext } from '../server/context.ts';
 import { inTransaction } from '../store/db.ts';
 import { sql } from 'kysely';
 import { startPeriodicJob } from '../server/periodic-job.ts';
-import { backoffMs, WEBHOOK_BACKOFF, type BackoffPolicy } from '../outbox/backoff.ts';
+import { backoffMs, isPermanentRefusal, WEBHOOK_BACKOFF, WEBHOOK_MAX_ATTEMPTS, type BackoffPolicy } from '../outbox/backoff.ts';
 import { sequenceEvents } from './feed.ts';
 import { fanOut, fanOutProvincial, signWebhook, type WebhookDelivery } from './webhooks.ts';
 
 export interface WebhookRelayOptions {
   backoff?: BackoffPolicy;
+  /** Failed attempts after which a delivery becomes a dead letter (WEBHOOK_MAX_ATTEMPTS). */
+  maxAttempts?: number;
   /** How long a claimed row is held; longer than timeoutMs. */
   leaseMs?: number;
   timeoutMs?: number;
@@ -28,6 +33,7 @@ export interface WebhookRelayResult {
   queued: number;
   delivered: number;
   failed: number;
+  deadLettered: number;
 }
 
 export async function relayWebhooksOnce(ctx: AppContext, options: WebhookRelayOptions = {}): Promise<WebhookRelayResult> {
@@ -61,13 +67,13 @@ export async function relayWebhooksOnce(ctx: AppContext, options: WebhookRelayOp
     if (due.length) await tx.updateTable('outbox').set({ available_at: leaseUntil }).where('id', 'in', due.map((m) => m.id)).execute();
     return due;
   });
-  if (!batch.length) return { sequenced, queued, delivered: 0, failed: 0 };
+  if (!batch.length) return { sequenced, queued, delivered: 0, failed: 0, deadLettered: 0 };
 
   const subs = new Map(
     (await ctx.store.db.selectFrom('webhook_subscriptions').select(['id', 'url', 'secret', 'active']).execute()).map((s) => [s.id, s]),
   );
   const wall = options.wallClockMs ?? Date.now;
-  const results: Array<{ id: number; attempts: number; ok: boolean; error?: string; pause?: boolean }> = [];
+  const results: Array<{ id: number; attempts: number; ok: boolean; error?: string; pause?: boolean; status?: number }> = [];
   const send = async (msg: (typeof batch)[number]) => {
     const delivery = JSON.parse(msg.payload) as WebhookDelivery;
     const sub = subs.get(delivery.subscriptionId);
@@ -91,7 +97,7 @@ export async function relayWebhooksOnce(ctx: AppContext, options: WebhookRelayOp
         signal: AbortSignal.timeout(timeoutMs),
       });
       await res.arrayBuffer().catch(() => undefined);
-      results.push(res.ok ? { id: msg.id, attempts: msg.attempts, ok: true } : { id: msg.id, attempts: msg.attempts, ok: false, error: `HTTP ${res.status}` });
+      results.push(res.ok ? { id: msg.id, attempts: msg.attempts, ok: true } : { id: msg.id, attempts: msg.attempts, ok: false, error: `HTTP ${res.status}`, status: res.status });
     } catch (err) {
       results.push({ id: msg.id, attempts: msg.attempts, ok: false, error: String((err as Error).message).slice(0, 500) });
     }
@@ -103,10 +109,25 @@ export async function relayWebhooksOnce(ctx: AppContext, options: WebhookRelayOp
   await Promise.all(workers);
 
   const done = ctx.clock.now();
+  const maxAttempts = options.maxAttempts ?? WEBHOOK_MAX_ATTEMPTS;
+  const byId = new Map(batch.map((m) => [m.id, m]));
+  let deadLettered = 0;
   await inTransaction(ctx.store.db, async (tx) => {
     const ok = results.filter((r) => r.ok).map((r) => r.id);
     if (ok.length) await tx.updateTable('outbox').set((eb) => ({ delivered_at: done, attempts: eb('attempts', '+', 1), last_error: null })).where('id', 'in', ok).execute();
     for (const r of results.filter((x) => !x.ok)) {
+      const rejected = !r.pause && isPermanentRefusal(r.status);
+      if (rejected || (!r.pause && r.attempts + 1 >= maxAttempts)) {
+        const msg = byId.get(r.id)!;
+        const delivery = JSON.parse(msg.payload) as WebhookDelivery;
+        await tx
+          .insertInto('webhook_dead_letters')
+          .values({ subscription_id: delivery.subscriptionId, outbox_id: msg.id, event_id: delivery.eventId, payload: msg.payload, ordering_key: msg.ordering_key, attempts: r.attempts + 1, last_error: r.error ?? null, reason: rejected ? 'rejected' : 'exhausted', created_at: msg.created_at, dead_at: done })
+          .execute();
+        await tx.deleteFrom('outbox').where('id', '=', r.id).execute();
+        deadLettered++;
+        continue;
+      }
       const delay = r.pause ? 60_000 : backoffMs(r.attempts, options.backoff ?? WEBHOOK_BACKOFF);
       await tx
         .updateTable('outbox')
@@ -116,7 +137,7 @@ export async function relayWebhooksOnce(ctx: AppContext, options: WebhookRelayOp
     }
   });
   const delivered = results.filter((r) => r.ok).length;
-  return { sequenced, queued, delivered, failed: results.length - delivered };
+  return { sequenced, queued, delivered, failed: results.length - delivered, deadLettered };
 }
 
 /** Runs the webhook relay every `intervalMs` (draining while there is more), until stopped. */

@@ -1,9 +1,12 @@
-// /api/v1/webhooks: the admin's webhook subscriptions (./webhooks.ts) and their recent deliveries.
+// /api/v1/webhooks: the admin's webhook subscriptions (./webhooks.ts), their recent deliveries, and
+// the deliveries given up on (dead letters) with their replay.
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppContext } from '../server/context.ts';
 import { actorOf, requireRole } from '../auth/plugin.ts';
 import { obj, text } from '../tickets/schemas.ts';
-import { notFound } from '../server/problem.ts';
+import { conflict, notFound } from '../server/problem.ts';
+import { inTransaction } from '../store/db.ts';
+import { writeEvent } from '../audit/events.ts';
 import { createSubscription, listSubscriptions, orderingKey, updateSubscription, WEBHOOK_FORMATS, type SubscriptionInput, type WebhookDelivery } from './webhooks.ts';
 
 const fields = {
@@ -57,6 +60,54 @@ export const webhookRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app
           lastError: r.last_error,
         })),
       };
+    },
+  );
+
+  const dlParams = obj({ id: { type: 'integer', minimum: 1 }, letter: { type: 'integer', minimum: 1 } }, ['id', 'letter']);
+  app.get<{ Params: { id: number } }>(
+    '/webhooks/:id/dead-letters',
+    { schema: { tags: ['interop'], summary: '放弃投递的推送（死信：4xx 拒收或重试次数用尽），可重放', params: idParams }, onRequest: requireRole('admin') },
+    async (request) => {
+      const id = request.params.id;
+      const sub = await ctx.store.db.selectFrom('webhook_subscriptions').select('id').where('id', '=', id).executeTakeFirst();
+      if (!sub) throw notFound(`订阅 ${id} 不存在`);
+      const rows = await ctx.store.db.selectFrom('webhook_dead_letters').selectAll().where('subscription_id', '=', id).orderBy('id', 'desc').limit(500).execute();
+      return {
+        items: rows.map((r) => ({
+          id: Number(r.id),
+          eventId: r.event_id,
+          reason: r.reason,
+          reasonLabel: r.reason === 'rejected' ? '接收方拒收（4xx），不再重试' : '重试次数用尽',
+          attempts: r.attempts,
+          lastError: r.last_error,
+          createdAt: r.created_at,
+          deadAt: r.dead_at,
+          replayedAt: r.replayed_at,
+        })),
+      };
+    },
+  );
+
+  app.post<{ Params: { id: number; letter: number } }>(
+    '/webhooks/:id/dead-letters/:letter/replay',
+    { schema: { tags: ['interop'], summary: '重放一条死信（以原事件编号和原内容重新投递）', params: dlParams }, onRequest: requireRole('admin') },
+    async (request) => {
+      const { id, letter } = request.params;
+      const now = ctx.clock.now();
+      return inTransaction(ctx.store.db, async (tx) => {
+        const row = await tx.selectFrom('webhook_dead_letters').selectAll().where('id', '=', letter).where('subscription_id', '=', id).executeTakeFirst();
+        if (!row) throw notFound(`订阅 ${id} 没有死信 ${letter}`);
+        // Only once: the replay is a new delivery, and if it fails again it becomes a new dead letter.
+        const claimed = await tx.updateTable('webhook_dead_letters').set({ replayed_at: now }).where('id', '=', letter).where('replayed_at', 'is', null).executeTakeFirst();
+        if (Number(claimed.numUpdatedRows) !== 1) throw conflict(`死信 ${letter} 已于 ${row.replayed_at} 重放`);
+        const outbox = await tx
+          .insertInto('outbox')
+          .values({ topic: 'webhook', payload: row.payload, created_at: now, available_at: now, attempts: 0, ordering_key: row.ordering_key })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        await writeEvent(tx, actorOf(request), now, { action: 'webhook_replay', detail: { subscriptionId: id, deadLetter: letter, eventId: row.event_id } });
+        return { id: letter, eventId: row.event_id, replayedAt: now, outboxId: Number(outbox.id) };
+      });
     },
   );
 };

@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { describeEachEngine, intakeBody, startTestApp, type TestApp } from '../../test/support/app.ts';
-import { backoffMs, WEBHOOK_BACKOFF } from '../outbox/backoff.ts';
+import { backoffMs, isPermanentRefusal, WEBHOOK_BACKOFF } from '../outbox/backoff.ts';
 import { enqueue } from '../outbox/outbox.ts';
 import { inTransaction } from '../store/db.ts';
 import { writeEvent } from '../audit/events.ts';
@@ -31,6 +31,11 @@ describe('webhook signature and backoff', () => {
     assert.ok(!verifyWebhook(SECRET, { signature, timestamp: String(ts + 1) }, body, now), 'timestamp is signed');
     assert.ok(!verifyWebhook(SECRET, { signature, timestamp: String(ts) }, body, now + 301_000), 'a replay after 5 minutes is refused');
     assert.ok(!verifyWebhook(SECRET, { signature: null, timestamp: String(ts) }, body, now));
+  });
+
+  it('4xx but 408/429 is final; 5xx, 408, 429 and network errors are retried', () => {
+    const cases: Array<[number | undefined, boolean]> = [[400, true], [401, true], [404, true], [410, true], [422, true], [408, false], [429, false], [500, false], [502, false], [503, false], [undefined, false]];
+    for (const [status, final] of cases) assert.equal(isPermanentRefusal(status), final, String(status));
   });
 
   it('backs off exponentially, with jitter in the upper half, up to the cap', () => {
@@ -174,5 +179,51 @@ describeEachEngine('webhooks', (engine) => {
     await admin.put(`/api/v1/webhooks/${sub.id}`, { active: true });
     await relay(2);
     assert.equal(receiver.events.length, before + 2);
+  });
+
+  it('fail safe: a 4xx refusal is a dead letter at once, 5xx after the maximum attempts; later events go on; the admin replays', async () => {
+    const admin = await t.as('admin');
+    const sub = (await admin.get('/api/v1/webhooks')).body.items[0];
+    const agent = await t.as('agent1');
+    const no = (await agent.post('/api/v1/tickets', distinctIntake())).body.no as string;
+    const got = () => receiver.events.filter((e) => e.body.ticket?.no === no).map((e) => e.body.action);
+    // The receiver refuses the intake event for good (422): later events of the ticket are not held.
+    receiver.failStatus = 422;
+    receiver.fail = (body) => body.ticket?.no === no && body.action === 'intake';
+    await relayWebhooksOnce(t.ctx, { timeoutMs: 2000, maxAttempts: 3 });
+    await relayWebhooksOnce(t.ctx, { timeoutMs: 2000, maxAttempts: 3 });
+    assert.deepEqual(got(), ['dispatch'], 'the dispatch event goes on after the intake event was given up');
+    let letters = (await admin.get(`/api/v1/webhooks/${sub.id}/dead-letters`)).body.items;
+    assert.equal(letters.length, 1);
+    assert.equal(letters[0].reason, 'rejected');
+    assert.equal(letters[0].attempts, 1, 'no retry of a 4xx');
+    assert.equal(letters[0].lastError, 'HTTP 422');
+
+    // 503 on the sign event: retried with backoff up to the maximum (3 here), then a dead letter.
+    receiver.failStatus = 503;
+    receiver.fail = (body) => body.ticket?.no === no && body.action === 'sign';
+    assert.equal((await (await t.as('zjj.staff')).act(no, 'sign')).status, 200);
+    for (let i = 0; i < 3; i++) {
+      await relayWebhooksOnce(t.ctx, { timeoutMs: 2000, maxAttempts: 3 });
+      t.clock.advance(WEBHOOK_BACKOFF.capMs);
+    }
+    letters = (await admin.get(`/api/v1/webhooks/${sub.id}/dead-letters`)).body.items;
+    assert.deepEqual(letters.map((l: any) => [l.reason, l.attempts]), [['exhausted', 3], ['rejected', 1]]);
+    const pending = await t.ctx.store.db.selectFrom('outbox').select('id').where('topic', '=', 'webhook').where('delivered_at', 'is', null).execute();
+    assert.equal(pending.length, 0, 'nothing left blocking the ticket');
+
+    // The receiver is fixed: the admin replays the intake event, sent with its original id and body.
+    receiver.fail = () => false;
+    const intakeLetter = letters.find((l: any) => l.reason === 'rejected');
+    assert.equal((await agent.post(`/api/v1/webhooks/${sub.id}/dead-letters/${intakeLetter.id}/replay`)).status, 403);
+    const replay = await admin.post(`/api/v1/webhooks/${sub.id}/dead-letters/${intakeLetter.id}/replay`);
+    assert.equal(replay.status, 200, JSON.stringify(replay.body));
+    assert.equal((await admin.post(`/api/v1/webhooks/${sub.id}/dead-letters/${intakeLetter.id}/replay`)).status, 409, 'once');
+    assert.equal((await admin.post(`/api/v1/webhooks/${sub.id}/dead-letters/999999/replay`)).status, 404);
+    await relayWebhooksOnce(t.ctx, { timeoutMs: 2000 });
+    assert.deepEqual(got(), ['dispatch', 'intake']);
+    assert.equal(receiver.events.find((e) => e.body.ticket?.no === no && e.body.action === 'intake')!.id, intakeLetter.eventId);
+    const audit = await t.ctx.store.db.selectFrom('events').select('detail').where('action', '=', 'webhook_replay').execute();
+    assert.equal(audit.length, 1);
   });
 });

@@ -89,15 +89,8 @@ export async function submitRequest(ctx: AppContext, state: PortalState, ip: str
   const phone = body.phone.replace(/[\s-]/g, '');
   if (!/^1\d{10}$|^0\d{9,11}$/.test(phone)) throw invalid('phone', '请填写正确的手机号码或固定电话');
 
-  // Files go to disk first, under a fresh folder; if the ticket is not created they are removed.
-  const folder = join('portal-photos', ctx.clock.now().slice(0, 7), randomBytes(8).toString('hex'));
-  const files = photos.map((p, i) => ({ ...p, file: join(folder, `${i + 1}.${p.ext}`) }));
-  if (files.length) {
-    await mkdir(join(ctx.dataDir, folder), { recursive: true });
-    for (const f of files) await writeFile(join(ctx.dataDir, f.file), f.buf, { flag: 'wx' });
-  }
-  try {
-    const created = await createTicket(ctx, PORTAL_ACTOR, {
+  return withStoredPhotos(ctx, photos, () =>
+    createTicket(ctx, PORTAL_ACTOR, {
       channel: 'web',
       type: body.type,
       categoryCode: body.categoryCode || undefined,
@@ -105,7 +98,30 @@ export async function submitRequest(ctx: AppContext, state: PortalState, ip: str
       facts: body.facts.trim(),
       address: body.address?.trim() || undefined,
       disposition: 'pending',
-    });
+    }),
+  );
+}
+
+/** The photo's type from its first bytes (JPG, PNG, WebP), or undefined for anything else. */
+export function sniffPhoto(buf: Buffer): { mime: string; ext: string } | undefined {
+  const kind = PHOTO_TYPES.find((t) => t.test(buf));
+  return kind && { mime: kind.mime, ext: kind.ext };
+}
+
+/**
+ * Creates a ticket with its photos (the portal's, Open311's uploads): files go to disk first, under a
+ * fresh folder, and are recorded in portal_photos once the ticket exists; if the ticket is not
+ * created they are removed.
+ */
+export async function withStoredPhotos<T extends { no: string }>(ctx: AppContext, photos: Array<{ buf: Buffer; mime: string; ext: string }>, create: () => Promise<T>): Promise<T & { photos: number }> {
+  const folder = join('portal-photos', ctx.clock.now().slice(0, 7), randomBytes(8).toString('hex'));
+  const files = photos.map((p, i) => ({ ...p, file: join(folder, `${i + 1}.${p.ext}`) }));
+  if (files.length) {
+    await mkdir(join(ctx.dataDir, folder), { recursive: true });
+    for (const f of files) await writeFile(join(ctx.dataDir, f.file), f.buf, { flag: 'wx' });
+  }
+  try {
+    const created = await create();
     if (files.length) {
       await inTransaction(ctx.store.db, async (tx) => {
         const ticket = await ticketNumbered(tx, created.no).select('id').executeTakeFirstOrThrow();
@@ -116,7 +132,7 @@ export async function submitRequest(ctx: AppContext, state: PortalState, ip: str
           .execute();
       });
     }
-    return { no: created.no, status: created.status, photos: files.length };
+    return { ...created, photos: files.length };
   } catch (err) {
     if (files.length) await rm(join(ctx.dataDir, folder), { recursive: true, force: true });
     throw err;

@@ -47,6 +47,7 @@ export const SEALED_TABLES = {
   missed_calls: { columns: ['caller'], hash: { of: 'caller', column: 'caller_hash' } },
   call_restrictions: { columns: ['phone'], hash: { of: 'phone', column: 'phone_hash' } },
   sms_opt_outs: { columns: ['phone'], hash: { of: 'phone', column: 'phone_hash' } },
+  requester_emails: { columns: ['email'] },
 } as const satisfies Record<string, SealedTable>;
 
 export type SealedTableName = keyof typeof SEALED_TABLES;

@@ -21,6 +21,7 @@ export const SEALED_TABLE_LABELS: Record<SealedTableName, string> = {
   missed_calls: '漏接来电',
   call_restrictions: '限制呼入',
   sms_opt_outs: '拒收短信号码',
+  requester_emails: '诉求人邮箱',
 };
 
 export interface TableCount {

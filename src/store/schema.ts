@@ -103,6 +103,43 @@ export interface TicketTable {
   media_url: string | null;
 }
 
+/** The e-mail an Open311 request came with (sealed): a contact until the agent adds a phone. */
+export interface RequesterEmailTable {
+  id: Generated<number>;
+  ticket_id: number;
+  email: string;
+  created_at: string;
+}
+
+/** A webhook delivery given up on: refused with a 4xx (not 408/429) or out of attempts; replayable. */
+export interface WebhookDeadLetterTable {
+  id: Generated<number>;
+  subscription_id: number;
+  outbox_id: number;
+  event_id: string;
+  payload: string;
+  ordering_key: string | null;
+  attempts: number;
+  last_error: string | null;
+  /** rejected (a 4xx) | exhausted (the maximum attempts) */
+  reason: string;
+  created_at: string;
+  dead_at: string;
+  replayed_at: string | null;
+}
+
+/** A citizen's comment an Open311 client pushed (POST servicerequestupdates), once per client update id. */
+export interface Open311UpdateTable {
+  id: Generated<number>;
+  ticket_id: number;
+  api_key_id: number;
+  client_update_id: string;
+  description: string;
+  status: string | null;
+  media_url: string | null;
+  created_at: string;
+}
+
 /** One obligation of one party with one deadline: sign, reply, opinion, first response, progress, settle. */
 export interface DutyTable {
   id: Generated<number>;
@@ -484,6 +521,9 @@ export interface Database {
   categories: CategoryTable;
   counters: CounterTable;
   tickets: TicketTable;
+  open311_updates: Open311UpdateTable;
+  requester_emails: RequesterEmailTable;
+  webhook_dead_letters: WebhookDeadLetterTable;
   duties: DutyTable;
   unit_requests: UnitRequestTable;
   submissions: SubmissionTable;

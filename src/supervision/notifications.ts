@@ -9,7 +9,8 @@ import { notFound } from '../server/problem.ts';
 
 export interface NewNotification {
   unitId: number;
-  kind: 'warning' | 'escalation' | 'supervision' | 'supervision_reply' | 'supervision_closed' | 'kb_approval' | 'privacy';
+  /** external_update: an upper platform re-pushed a transferred ticket with changed content. */
+  kind: 'warning' | 'escalation' | 'supervision' | 'supervision_reply' | 'supervision_closed' | 'kb_approval' | 'privacy' | 'external_update';
   ticketId?: number | null;
   itemId?: number | null;
   title: string;

@@ -14,7 +14,7 @@ import { cancelOpenDuties, completeDuty, openDuty, refreshTicketDue } from './du
 import { dispatchTo, openSpecialDuties, reportSpecial, resolveTarget, type DispatchRequest } from './dispatch.ts';
 import { guardAgainstDuplicates, linkDistinct } from './duplicates.ts';
 import { categoryLimit, categoryOf, openDutiesOf, ticketNumbered, type TicketRow } from './model.ts';
-import { codes, obj, text } from './schemas.ts';
+import { codes, obj, PHONE_SCHEMA, text } from './schemas.ts';
 import { openReview } from '../ratings/reviews.ts';
 import { issueItem } from '../supervision/items.ts';
 import { satisfactionExemption } from '../domain/evaluation.ts';
@@ -68,15 +68,28 @@ async function reopenForRework(ctx: AppContext, tx: Tx, ticket: TicketRow, now: 
   if (unit?.smsPhone) await enqueue(tx, 'sms', { to: unit.smsPhone, template: 'dispatch_notice', params: { ticketNo: ticket.no, role: '再次办理' } }, now);
 }
 
-const dispatch: ActionDefinition<DispatchRequest & { distinctFrom?: string[] }> = {
-  body: obj({ ...dispatchFields, distinctFrom: codes(20) }),
+const dispatch: ActionDefinition<DispatchRequest & { distinctFrom?: string[]; requesterPhone?: string }> = {
+  body: obj({ ...dispatchFields, distinctFrom: codes(20), requesterPhone: PHONE_SCHEMA }),
   async run(call) {
     const { ctx, tx, ticket, now, body } = call;
+    // 第二条: a dispatched ticket holds the requester's phone. Requests that came without one (Open311
+    // with an e-mail or no contact) wait in 待派单 until the agent adds it here.
+    let contactCompleted = false;
+    if (!ticket.requester_phone) {
+      const phone = body.requesterPhone?.replace(/[\s-]/g, '');
+      if (!phone) {
+        const email = await tx.selectFrom('requester_emails').select('id').where('ticket_id', '=', ticket.id).executeTakeFirst();
+        throw invalid('requesterPhone', `派单前须补全诉求人联系电话（第二条）：该诉求未留电话${email ? '，可先发邮件联系诉求人' : ''}，请填写 requesterPhone`);
+      }
+      await tx.updateTable('tickets').set({ requester_phone: phone }).where('id', '=', ticket.id).execute();
+      ticket.requester_phone = phone;
+      contactCompleted = true;
+    }
     await guardAgainstDuplicates(ctx, tx, { phone: ticket.requester_phone, facts: ticket.facts, categoryId: ticket.category_id, address: ticket.address, excludeId: ticket.id }, body.distinctFrom);
     await linkDistinct(tx, ticket.id, body.distinctFrom ?? [], now);
     const target = await resolveTarget(ctx, tx, ticket, body);
     await dispatchTo(ctx, tx, ticket, target, now);
-    return { toStatus: 'dispatched', detail: { lead: target.lead.code, co: target.co.map((u) => u.code) } };
+    return { toStatus: 'dispatched', detail: { lead: target.lead.code, co: target.co.map((u) => u.code), ...(contactCompleted ? { contactCompleted } : {}) } };
   },
 };
 

@@ -27,7 +27,7 @@ import { nextTicketNo, takeTicketNo } from './numbers.ts';
 import { dispatchTo, reportSpecial, resolveTarget, type DispatchRequest, type DispatchTarget } from './dispatch.ts';
 import { guardAgainstDuplicates, linkDistinct } from './duplicates.ts';
 import { mergeInto, mergeTarget } from './centre-actions.ts';
-import { codes, obj, text } from './schemas.ts';
+import { codes, obj, PHONE_SCHEMA, text } from './schemas.ts';
 import { directAnswerArticle, useInDirectAnswer } from '../knowledge/articles.ts';
 import { callExists, linkCallToTicket } from '../calls/records.ts';
 
@@ -38,7 +38,7 @@ export interface IntakeRequest {
   channel: Channel;
   type: TicketType;
   categoryCode?: string;
-  requester: { kind?: RequesterKind; name?: string; phone?: string; idNumber?: string; confidential?: boolean };
+  requester: { kind?: RequesterKind; name?: string; phone?: string; idNumber?: string; confidential?: boolean; email?: string };
   facts: string;
   address?: string;
   districtCode?: string;
@@ -47,6 +47,11 @@ export interface IntakeRequest {
   /** Where and what, from systems that send it (Open311): not part of the intake form's schema. */
   location?: { lat: number | null; long: number | null; addressId?: string | null; mediaUrl?: string | null };
   externalId?: string;
+  /**
+   * Saved for later dispatch without a phone (Open311 requests with an e-mail or no contact): the
+   * agent completes the 第二条 contact before dispatching (the dispatch action refuses until then).
+   */
+  contactLater?: boolean;
   disposition: Disposition;
   dispatch?: DispatchRequest;
   distinctFrom?: string[];
@@ -56,8 +61,7 @@ export interface IntakeRequest {
   mergeInto?: string;
 }
 
-/** A phone number: digits with optional +, - and spaces, at least five digits. */
-export const PHONE_SCHEMA = { type: 'string', pattern: '^(?=(?:[^0-9]*[0-9]){5})[0-9+\\- ]{5,20}$' };
+export { PHONE_SCHEMA };
 
 export const intakeSchema = obj(
   {
@@ -99,7 +103,7 @@ export async function createTicket(ctx: AppContext, actor: Actor, req: IntakeReq
   if (d === 'reject' && !req.reject) throw invalid('reject', '不予受理须选择第十一条的理由');
   if (d === 'emergency_transfer' && !req.emergency) throw invalid('emergency', '紧急转接须选择紧急热线');
   if (d === 'merge' && !req.mergeInto) throw invalid('mergeInto', '并单须填写并入的工单编号');
-  if ((d === 'dispatch' || d === 'pending') && !req.requester.phone) {
+  if ((d === 'dispatch' || (d === 'pending' && !req.contactLater)) && !req.requester.phone) {
     throw invalid('requester.phone', '转办的工单须填写诉求人联系电话（第二条）');
   }
 
@@ -192,6 +196,7 @@ export async function createTicket(ctx: AppContext, actor: Actor, req: IntakeReq
       .executeTakeFirstOrThrow();
     const ticket = { ...inserted, id: Number(inserted.id) };
     await linkCallToTicket(tx, req.callId, ticket.id);
+    if (req.requester.email) await tx.insertInto('requester_emails').values({ ticket_id: ticket.id, email: req.requester.email, created_at: now }).execute();
 
     const detail: Record<string, unknown> = { channel: req.channel, type: req.type, category: req.categoryCode ?? null, disposition: d };
     if (d === 'direct_answer') {

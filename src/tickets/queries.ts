@@ -32,6 +32,8 @@ const TIMELINE_LABELS: Record<string, string> = {
   deadline_warning: '临期预警',
   deadline_escalation: '超期升级',
   rating: '网上评价',
+  open311_comment: '外部系统转来诉求人补充',
+  transfer_update: '上级平台更新转办内容',
   rating_bad: '差评待核实',
   ...Object.fromEntries(Object.entries(REVIEW_ACTION_LABELS).map(([action, label]) => [`rating_${action}`, `差评${label}`])),
 };
@@ -41,7 +43,7 @@ export async function getTicket(ctx: AppContext, actor: Actor, no: string) {
   const t = await ticketNumbered(db, no).selectAll().executeTakeFirst();
   if (!t || !(await unitCanSee(db, actor, t.id))) throw await refusedTicketRead(ctx, actor, no, !!t);
   const now = ctx.clock.now();
-  const [duties, submissions, requests, callbacks, links, category] = await Promise.all([
+  const [duties, submissions, requests, callbacks, links, category, email, comments] = await Promise.all([
     db.selectFrom('duties').selectAll().where('ticket_id', '=', t.id).orderBy('id').execute(),
     db.selectFrom('submissions').selectAll().where('ticket_id', '=', t.id).orderBy('id').execute(),
     db.selectFrom('unit_requests').selectAll().where('ticket_id', '=', t.id).orderBy('id').execute(),
@@ -54,6 +56,8 @@ export async function getTicket(ctx: AppContext, actor: Actor, no: string) {
       .where('o.id', '!=', t.id)
       .execute(),
     t.category_id ? db.selectFrom('categories').select(['code', 'name']).where('id', '=', t.category_id).executeTakeFirst() : undefined,
+    db.selectFrom('requester_emails').select('email').where('ticket_id', '=', t.id).executeTakeFirst(),
+    db.selectFrom('open311_updates').select(['id', 'created_at', 'description', 'status']).where('ticket_id', '=', t.id).orderBy('id').execute(),
   ]);
   const visibleLinks = isUnitRole(actor.role) ? [] : links;
   // A direct answer records the knowledge-base article it was given from (its id in reason_code).
@@ -66,7 +70,9 @@ export async function getTicket(ctx: AppContext, actor: Actor, no: string) {
     origin: t.origin,
     externalId: t.external_id,
     categoryCode: category?.code ?? null,
-    requester: requesterView(t, actor),
+    requester: requesterView({ ...t, requester_email: email?.email ?? null }, actor),
+    // What the requester added later through an Open311 client (FixMyStreet's servicerequestupdates).
+    comments: comments.map((c) => ({ id: Number(c.id), at: at(c.created_at), text: c.description, clientStatus: c.status })),
     address: t.address,
     district: unitRef(ctx, t.district_unit_id),
     round: t.round,

@@ -10,3 +10,6 @@ export function obj(properties: Record<string, unknown>, required: string[] = []
 export function codes(maxItems = 10) {
   return { type: 'array', items: text(40), maxItems };
 }
+
+/** A phone number: digits with optional +, - and spaces, at least five digits. */
+export const PHONE_SCHEMA = { type: 'string', pattern: '^(?=(?:[^0-9]*[0-9]){5})[0-9+\\- ]{5,20}$' };

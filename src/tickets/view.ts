@@ -13,10 +13,11 @@ import type { DutyRow, TicketRow } from './model.ts';
 
 export const at = (iso: string | null | undefined): string | null => (iso ? formatShanghai(iso) : null);
 
-export function requesterView(t: Pick<TicketRow, 'requester_kind' | 'requester_name' | 'requester_phone' | 'requester_id_no' | 'confidential'>, actor: Actor) {
+export function requesterView(t: Pick<TicketRow, 'requester_kind' | 'requester_name' | 'requester_phone' | 'requester_id_no' | 'confidential'> & { requester_email?: string | null }, actor: Actor) {
   const confidential = !!t.confidential;
   if (seesRequesterContact(actor.role)) {
-    return { kind: t.requester_kind, name: t.requester_name, phone: t.requester_phone, idNumber: t.requester_id_no, confidential, masked: false };
+    // email: only Open311 requests carry one; the agent uses it to reach a requester who left no phone.
+    return { kind: t.requester_kind, name: t.requester_name, phone: t.requester_phone, idNumber: t.requester_id_no, ...(t.requester_email ? { email: t.requester_email } : {}), confidential, masked: false };
   }
   if (confidential && isUnitRole(actor.role)) {
     return { kind: t.requester_kind, name: '（保密）', phone: null, idNumber: null, confidential, masked: true };

@@ -60,6 +60,8 @@ export const mudanjiang: CityConfig = {
   calls: DEFAULT_CALLS,
   // 5 attempts a username, 20 failures an address in 15 minutes; passwords of 10+ mixing two classes.
   security: DEFAULT_ACCOUNT_SECURITY,
+  // Open311: jurisdiction_id mudanjiang.gov.cn (or MDJ); a same-content POST within a day is a retry.
+  open311: { jurisdictionId: 'mudanjiang.gov.cn', repeatWindowMinutes: 24 * 60 },
 
   units: [
     // 热线管理机构、主管部门、市政府 (第六条, 第七条, 第十六条)
