@@ -13,7 +13,7 @@ import { sql } from 'kysely';
 import { startPeriodicJob } from '../server/periodic-job.ts';
 import { backoffMs, isPermanentRefusal, WEBHOOK_BACKOFF, WEBHOOK_MAX_ATTEMPTS, type BackoffPolicy } from '../outbox/backoff.ts';
 import { sequenceEvents } from './feed.ts';
-import { fanOut, fanOutProvincial, signWebhook, type WebhookDelivery } from './webhooks.ts';
+import { AUDIT_HEAD, fanOut, fanOutTopic, PROVINCIAL_SYNC, signWebhook, type WebhookDelivery } from './webhooks.ts';
 
 export interface WebhookRelayOptions {
   backoff?: BackoffPolicy;
@@ -38,7 +38,7 @@ export interface WebhookRelayResult {
 
 export async function relayWebhooksOnce(ctx: AppContext, options: WebhookRelayOptions = {}): Promise<WebhookRelayResult> {
   const sequenced = await sequenceEvents(ctx);
-  const queued = (await fanOut(ctx)) + (await fanOutProvincial(ctx));
+  const queued = (await fanOut(ctx)) + (await fanOutTopic(ctx, PROVINCIAL_SYNC)) + (await fanOutTopic(ctx, AUDIT_HEAD));
   const now = ctx.clock.now();
   const timeoutMs = options.timeoutMs ?? 10_000;
   const leaseUntil = new Date(Date.parse(now) + (options.leaseMs ?? Math.max(60_000, timeoutMs * 2))).toISOString();

@@ -8,6 +8,7 @@ import { writeEvent } from '../audit/events.ts';
 import { signWebhook, verifyWebhook } from './webhooks.ts';
 import { relayWebhooksOnce } from './webhooks-relay.ts';
 import { TestReceiver } from './webhooks-receiver.test-support.ts';
+import { publishChainHead } from '../audit/head-job.ts';
 
 const SECRET = 'test-secret-0123456789';
 
@@ -164,6 +165,29 @@ describeEachEngine('webhooks', (engine) => {
       assert.equal(deliveries.body.items[0].status, 'delivered');
     } finally {
       await province.stop();
+    }
+  });
+
+  it('hands the audit chain head to the subscriptions that list audit.head, and closes a head no one takes', async () => {
+    const unclaimed = await publishChainHead(t.ctx, null, () => {});
+    assert.ok(unclaimed, 'a head to publish');
+    await relay(1);
+    const closed = await t.ctx.store.db.selectFrom('outbox').selectAll().where('topic', '=', 'audit.head').executeTakeFirstOrThrow();
+    assert.notEqual(closed.delivered_at, null, 'a head with no subscriber does not wait in the outbox');
+    const keeper = await new TestReceiver(SECRET).start();
+    try {
+      const admin = await t.as('admin');
+      assert.equal((await admin.post('/api/v1/webhooks', { name: '链头存证', url: keeper.url, secret: SECRET, events: ['audit.head'] })).status, 201);
+      const agent = await t.as('agent1');
+      await agent.post('/api/v1/tickets', distinctIntake());
+      const head = await publishChainHead(t.ctx, unclaimed, () => {});
+      assert.ok(head && head.seq > unclaimed!.seq, 'the head moved');
+      await relay(3);
+      const heads = keeper.events.filter((e) => e.body.type === 'audit.head');
+      assert.equal(heads.length, 1);
+      assert.equal((heads[0]!.body.data as { expectHead: string }).expectHead, head!.expectHead);
+    } finally {
+      await keeper.stop();
     }
   });
 

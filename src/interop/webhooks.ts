@@ -84,7 +84,7 @@ function checkUrl(url: string): void {
 
 function checkEvents(events: string[]): void {
   if (!events.length) throw invalid('events', '至少订阅一类事件');
-  if (events.some((e) => !/^(\*|[a-z_]+|provincial\.sync)$/.test(e))) throw invalid('events', '事件类型无效');
+  if (events.some((e) => !/^(\*|[a-z_]+|provincial\.sync|audit\.head)$/.test(e))) throw invalid('events', '事件类型无效');
 }
 
 export async function listSubscriptions(ctx: AppContext): Promise<WebhookSubscription[]> {
@@ -219,18 +219,22 @@ async function fanOutOne(ctx: AppContext, tx: Tx, id: number): Promise<{ queued:
   return { queued: values.length, read: entries.length };
 }
 
+/** The audit chain's published heads (src/audit/head-job.ts), handed to the subscriptions that list them. */
+export const AUDIT_HEAD = 'audit.head';
+
 /**
- * Hands each due 'provincial.sync' outbox message (written by the provincial transfer) to every
- * active subscription that lists 'provincial.sync', as a webhook row of its own, and closes the
- * original. With no such subscription the message waits (retried later): nothing is dropped.
+ * Hands each due outbox message of `topic` ('provincial.sync', written by the provincial transfer, or
+ * 'audit.head') to every active subscription that lists the topic, as a webhook row of its own, and
+ * closes the original. With no such subscription a provincial message waits (retried later): nothing
+ * is dropped. A head closes at once: the server's log already holds it, and the next head supersedes it.
  */
-export async function fanOutProvincial(ctx: AppContext, retryMs = 60_000): Promise<number> {
+export async function fanOutTopic(ctx: AppContext, topic: typeof PROVINCIAL_SYNC | typeof AUDIT_HEAD, retryMs = 60_000): Promise<number> {
   return inTransaction(ctx.store.db, async (tx) => {
     const now = ctx.clock.now();
     const due = await tx
       .selectFrom('outbox')
       .selectAll()
-      .where('topic', '=', PROVINCIAL_SYNC)
+      .where('topic', '=', topic)
       .where('delivered_at', 'is', null)
       .where('available_at', '<=', now)
       .orderBy('id')
@@ -238,11 +242,15 @@ export async function fanOutProvincial(ctx: AppContext, retryMs = 60_000): Promi
       .$if(ctx.store.engine === 'postgres', (q) => q.forUpdate().skipLocked())
       .execute();
     if (!due.length) return 0;
-    const subs = (await tx.selectFrom('webhook_subscriptions').selectAll().where('active', '=', 1).execute()).map((r) => view(r as Row)).filter((s) => s.events.includes(PROVINCIAL_SYNC));
+    const subs = (await tx.selectFrom('webhook_subscriptions').selectAll().where('active', '=', 1).execute()).map((r) => view(r as Row)).filter((s) => s.events.includes(topic));
+    if (!subs.length && topic === AUDIT_HEAD) {
+      await tx.updateTable('outbox').set({ delivered_at: now, last_error: '无订阅（audit.head）：链头已写入服务日志' }).where('id', 'in', due.map((m) => m.id)).execute();
+      return 0;
+    }
     if (!subs.length) {
       await tx
         .updateTable('outbox')
-        .set((eb) => ({ attempts: eb('attempts', '+', 1), last_error: '未配置省级平台订阅（provincial.sync）', available_at: new Date(Date.parse(now) + retryMs).toISOString() }))
+        .set((eb) => ({ attempts: eb('attempts', '+', 1), last_error: `未配置订阅（${topic}）`, available_at: new Date(Date.parse(now) + retryMs).toISOString() }))
         .where('id', 'in', due.map((m) => m.id))
         .execute();
       return 0;
@@ -257,7 +265,7 @@ export async function fanOutProvincial(ctx: AppContext, retryMs = 60_000): Promi
       }
       const ticket = (data && typeof data === 'object' && 'ticketNo' in data ? String((data as { ticketNo: unknown }).ticketNo) : null) ?? msg.ordering_key ?? `outbox-${msg.id}`;
       const id = `outbox-${msg.id}`;
-      const body = JSON.stringify({ id, type: PROVINCIAL_SYNC, occurredAt: msg.created_at, data });
+      const body = JSON.stringify({ id, type: topic, occurredAt: msg.created_at, data });
       for (const sub of subs) {
         const payload: WebhookDelivery = { subscriptionId: sub.id, eventId: id, body };
         await tx.insertInto('outbox').values({ topic: 'webhook', payload: JSON.stringify(payload), created_at: now, available_at: now, attempts: 0, ordering_key: orderingKey(sub.id, `p:${ticket}`) }).execute();

@@ -266,6 +266,11 @@ describeEachEngine('access matrix: every route × every role', (engine) => {
       'GET /open311/v2/requests/:file': () => ({ url: `/open311/v2/requests/${fx.zjjPlain.no}.json` }),
       'GET /open311/v2/tokens/:file': () => ({ url: '/open311/v2/tokens/x.json' }),
       'POST /open311/v2/:file': () => ({ url: '/open311/v2/requests.json', body: { service_code: 'ZFWY-WY', description: '楼道堆物', phone: '13900000000' } }),
+      'GET /open311/v2/*': () => ({ url: '/open311/v2/no/such/path.json' }),
+      'POST /open311/v2/*': () => ({ url: '/open311/v2/no/such/path.json', body: {} }),
+      'PUT /open311/v2/*': () => ({ url: '/open311/v2/no/such/path.json', body: {} }),
+      'DELETE /open311/v2/*': () => ({ url: '/open311/v2/no/such/path.json' }),
+      'PATCH /open311/v2/*': () => ({ url: '/open311/v2/no/such/path.json', body: {} }),
       'GET /public/kb/articles/:id': () => ({ url: `/public/kb/articles/${fx.article.published}` }),
       'GET /api/v1/public/kb/articles/:id': () => ({ url: `/api/v1/public/kb/articles/${fx.article.published}` }),
       'GET /api/v1/public/kb/search': () => ({ url: '/api/v1/public/kb/search?q=楼道' }),
@@ -350,6 +355,8 @@ describeEachEngine('access matrix: every route × every role', (engine) => {
       'POST /api/v1/webhooks': () => ({ url: '/api/v1/webhooks', body: { name: '矩阵', url: 'http://127.0.0.1:9/hook', events: ['ticket.created'] } }),
       'PUT /api/v1/webhooks/:id': () => ({ url: '/api/v1/webhooks/1', body: { active: false } }),
       'GET /api/v1/webhooks/:id/deliveries': () => ({ url: '/api/v1/webhooks/1/deliveries' }),
+      'GET /api/v1/webhooks/:id/dead-letters': () => ({ url: '/api/v1/webhooks/1/dead-letters' }),
+      'POST /api/v1/webhooks/:id/dead-letters/:letter/replay': () => ({ url: '/api/v1/webhooks/1/dead-letters/999999/replay', body: {} }),
     };
     const made = specific[key]?.();
     if (made) return made;

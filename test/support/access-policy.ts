@@ -63,9 +63,16 @@ const byHand: Record<string, Access> = {
   // Open311: discovery and the service list are open; requests and tokens need a key.
   'GET /open311/v2/:file': 'public',
   'GET /open311/v2/services/:file': 'public',
-  'GET /open311/v2/requests/:file': 'api-key',
-  'GET /open311/v2/tokens/:file': 'api-key',
+  // GeoReport v2 reads need no key and show public fields only; writes take an API key.
+  'GET /open311/v2/requests/:file': 'public',
+  'GET /open311/v2/tokens/:file': 'public',
   'POST /open311/v2/:file': 'api-key',
+  // Any other path under /open311/v2/ is Open311's own 404 error, for anyone.
+  'GET /open311/v2/*': 'public',
+  'POST /open311/v2/*': 'public',
+  'PUT /open311/v2/*': 'public',
+  'DELETE /open311/v2/*': 'public',
+  'PATCH /open311/v2/*': 'public',
   // Switches, provincial/national transfers and message gateways authenticate by key, never as a user.
   'GET /api/v1/cti/ws': 'api-key',
   'POST /api/v1/cti/events': 'api-key',
@@ -229,6 +236,8 @@ const byHand: Record<string, Access> = {
   'POST /api/v1/webhooks': ADMIN,
   'PUT /api/v1/webhooks/:id': ADMIN,
   'GET /api/v1/webhooks/:id/deliveries': ADMIN,
+  'GET /api/v1/webhooks/:id/dead-letters': ADMIN,
+  'POST /api/v1/webhooks/:id/dead-letters/:letter/replay': ADMIN,
   'GET /api/v1/events': ADMIN,
 };
 
