@@ -21,11 +21,11 @@ describeEachEngine('login throttles under concurrent guessing', (engine) => {
   const newAddress = () => `198.51.${100 + Math.floor(++address / 250)}.${address % 250}`;
   const login = async (username: string, password: string, ip: string) => {
     const res = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password }, remoteAddress: ip });
-    return { status: res.statusCode, body: JSON.parse(res.body) };
+    return { status: res.statusCode, body: JSON.parse(res.body), retryAfter: res.headers['retry-after'] };
   };
   const totp = async (challenge: string, code: string, ip: string) => {
     const res = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login/totp', payload: { challenge, code }, remoteAddress: ip });
-    return { status: res.statusCode, body: JSON.parse(res.body) };
+    return { status: res.statusCode, body: JSON.parse(res.body), retryAfter: res.headers['retry-after'] };
   };
   /** Login failures audited since event id `from`, by reason: each checked guess leaves one. */
   const reasons = async (from: number) => {
@@ -48,6 +48,8 @@ describeEachEngine('login throttles under concurrent guessing', (engine) => {
     }
   };
   const nextWindow = () => t.clock.advance(16 * 60_000);
+  /** Retry-After of a throttle that ends at `until`: the whole seconds from now (the test clock stands still). */
+  const secondsTo = (until: string) => String(Math.ceil((Date.parse(until) - Date.parse(t.clock.now())) / 1000));
 
   it('40 concurrent logins on one account, 39 wrong then the right one: 5 are checked, the right one is refused', async () => {
     const from = await lastEvent();
@@ -58,6 +60,10 @@ describeEachEngine('login throttles under concurrent guessing', (engine) => {
     const right = answers[39]!;
     assert.equal(right.status, 429, JSON.stringify(right.body));
     assert.equal(right.body.type, 'urn:hotline:problem:account-locked');
+    // Retry-After: the seconds until the lock ends (15 minutes from the lock), on every refusal.
+    assert.equal(right.retryAfter, secondsTo(right.body.lockedUntil));
+    assert.ok(Number(right.retryAfter) > 0 && Number(right.retryAfter) <= 15 * 60, right.retryAfter);
+    assert.ok(answers.filter((a) => a.status === 429).every((a) => Number(a.retryAfter) > 0), 'every 429 says when to retry');
     const byStatus = answers.reduce<Record<number, number>>((m, a) => ({ ...m, [a.status]: (m[a.status] ?? 0) + 1 }), {});
     assert.deepEqual(byStatus, { 401: 5, 429: 35 });
     const audited = await reasons(from);
@@ -90,6 +96,7 @@ describeEachEngine('login throttles under concurrent guessing', (engine) => {
     const refused = answers.filter((a) => a.status === 429);
     assert.equal(refused.length, 40);
     assert.ok(refused.every((a) => a.body.type === 'urn:hotline:problem:client-throttled' && /本机地址登录失败次数过多/.test(a.body.title)));
+    assert.ok(refused.every((a) => a.retryAfter === secondsTo(a.body.retryAfter)), JSON.stringify(refused[0]));
     const audited = await reasons(from);
     assert.equal(audited.unknown_user, 20, 'only 20 guesses checked');
     assert.equal(audited.client_throttled, 40);
@@ -106,6 +113,7 @@ describeEachEngine('login throttles under concurrent guessing', (engine) => {
     const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => login(`burst.user${i}`, 'Spring2026!', ip)));
     const busy = answers.filter((a) => a.status === 429);
     assert.ok(busy.length >= 8 && busy.every((a) => a.body.type === 'urn:hotline:problem:login-busy'), JSON.stringify(answers.map((a) => a.status)));
+    assert.ok(busy.every((a) => a.retryAfter === '1'), 'checks under way free within a second');
     assert.ok((await reasons(from)).unknown_user! <= DEFAULT_ACCOUNT_SECURITY.checksPerClient);
     // Refused so, they were not counted: the address still has its allowance.
     assert.equal((await login('agent1', PASSWORD, ip)).status, 200);
@@ -123,7 +131,7 @@ describeEachEngine('login throttles under concurrent guessing', (engine) => {
       const answers = [];
       for (let i = 0; i < 15; i++) answers.push(await login(`spread.user${i}`, 'Spring2026!', newAddress()));
       assert.equal(answers.filter((a) => a.status === 401).length, 10);
-      assert.ok(answers.slice(10).every((a) => a.status === 429 && a.body.type === 'urn:hotline:problem:login-busy'));
+      assert.ok(answers.slice(10).every((a) => a.status === 429 && a.body.type === 'urn:hotline:problem:login-busy' && a.retryAfter === '1'));
     });
     t.clock.advance(2 * 60_000);
     assert.equal((await login('agent1', PASSWORD, newAddress())).status, 200);
@@ -164,6 +172,9 @@ describeEachEngine('login throttles under concurrent guessing', (engine) => {
     const answers = await Promise.all(Array.from({ length: 50 }, () => totp(step.body.challenge, wrong, newAddress())));
     assert.ok((await reasons(from)).bad_totp! <= DEFAULT_ACCOUNT_SECURITY.challengeCodes);
     assert.ok(answers.every((a) => a.status === 401 || a.status === 429));
+    // The code step's lock says when it ends, as the password step's does.
+    const locked = answers.filter((a) => a.status === 429);
+    assert.ok(locked.length > 0 && locked.every((a) => a.retryAfter === secondsTo(a.body.lockedUntil)), JSON.stringify(locked[0]));
     nextWindow();
     const again = await login('zjj.head', PASSWORD, ip);
     assert.equal((await totp(again.body.challenge, right(), ip)).status, 200);

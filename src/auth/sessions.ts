@@ -6,7 +6,7 @@ import { hashPassword, verifyPassword } from './passwords.ts';
 import { isUnitRole, type Role } from '../domain/roles.ts';
 import { inTransaction, type Db, type Tx } from '../store/db.ts';
 import { writeEvent } from '../audit/events.ts';
-import { Problem } from '../server/problem.ts';
+import { Problem, secondsUntil } from '../server/problem.ts';
 import { bucketOf, clearAttempts, giveBack, takeAttempt, type Taken } from './lockout.ts';
 import { pendingDerivations } from './scrypt-thread.ts';
 import { accountSecurity } from '../domain/account-security.ts';
@@ -36,10 +36,11 @@ export interface SecondStep {
 
 const minutesUntil = (until: string, now: string) => Math.max(1, Math.ceil((Date.parse(until) - Date.parse(now)) / 60_000));
 const lockedProblem = (locked: string, now: string) =>
-  new Problem(429, 'account-locked', `登录失败次数过多，账户已锁定，请于 ${minutesUntil(locked, now)} 分钟后再试`, { lockedUntil: locked });
+  new Problem(429, 'account-locked', `登录失败次数过多，账户已锁定，请于 ${minutesUntil(locked, now)} 分钟后再试`, { lockedUntil: locked }, { 'retry-after': secondsUntil(locked, now) });
 const clientProblem = (until: string, now: string) =>
-  new Problem(429, 'client-throttled', `本机地址登录失败次数过多，请于 ${minutesUntil(until, now)} 分钟后再试`, { retryAfter: until });
-const busyProblem = () => new Problem(429, 'login-busy', '登录请求过多，请稍后再试');
+  new Problem(429, 'client-throttled', `本机地址登录失败次数过多，请于 ${minutesUntil(until, now)} 分钟后再试`, { retryAfter: until }, { 'retry-after': secondsUntil(until, now) });
+// Busy: checks under way, not a window; a second is enough for a queue of password checks to move.
+const busyProblem = () => new Problem(429, 'login-busy', '登录请求过多，请稍后再试', {}, { 'retry-after': '1' });
 
 /**
  * Takes an attempt from each throttle in turn (client address, username, platform, then a place in

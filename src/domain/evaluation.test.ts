@@ -75,6 +75,9 @@ describe('通报 triggers (第三十一条(二))', () => {
     ['… but 80% (not below) in one of them', [{ rated: 10, satisfied: 7 }, { rated: 10, satisfied: 8 }, { rated: 10, satisfied: 7 }], []],
     ['… but only two months of history', [{ rated: 10, satisfied: 7 }, { rated: 10, satisfied: 7 }], []],
     ['… but 4 ratings in one month (too few to judge)', [{ rated: 10, satisfied: 7 }, { rated: 4, satisfied: 0 }, { rated: 10, satisfied: 7 }], []],
+    // The month's 满意率 is the indicator's: exempt (第二十五条) and excluded ratings are in neither count.
+    ['70% of counted ratings, with many exempt ones beside them', [{ rated: 10, satisfied: 7, ratedExempt: 30 }, { rated: 10, satisfied: 7, ratedExcluded: 2 }, { rated: 10, satisfied: 7, ratedExempt: 5 }], ['low_satisfaction']],
+    ['… 4 counted ratings and 6 excluded: too few to judge', [{ rated: 10, satisfied: 7 }, { rated: 4, satisfied: 0, ratedExcluded: 6 }, { rated: 10, satisfied: 7 }], []],
     ['a late co-handling opinion', [{ coHandlingLate: 1 }], ['role_neglected']],
     ['a policy entered late', [{ kbDue: 2, kbOnTime: 1 }], ['kb_lapsed']],
     ['an expired article left published', [{ kbExpired: 1 }], ['kb_lapsed']],

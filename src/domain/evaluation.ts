@@ -230,9 +230,11 @@ export function triggersOf(months: UnitMonthCounts[], config: EvaluationConfig):
   const out: Trigger[] = [];
   const add = (key: TriggerKey, detail: string) => out.push({ key, label: TRIGGER_LABELS[key], detail });
   if (c.overdueUnexplained >= t.overdueUnexplained) add('overdue_unexplained', `超期且未申请延期 ${c.overdueUnexplained} 件`);
-  const last3 = months.slice(0, 3);
-  if (last3.length === 3 && last3.every((m) => m.rated >= t.minRated && m.satisfied / m.rated < t.lowSatisfaction)) {
-    add('low_satisfaction', `近三个月满意率 ${last3.map((m) => pct(m.satisfied / m.rated)).join('、')}，均低于 ${pct(t.lowSatisfaction)}`);
+  // 连续三个月满意率低: each month's 满意率 is exactly the indicator's (第二十五条 exemptions and the
+  // authority's exclusions already out of `rated`), judged on months with at least minRated ratings.
+  const last3 = months.slice(0, 3).map((m) => ({ rated: m.rated, rate: INDICATORS.satisfactionRate.value(m) }));
+  if (last3.length === 3 && last3.every((m) => m.rated >= t.minRated && m.rate !== null && m.rate < t.lowSatisfaction)) {
+    add('low_satisfaction', `近三个月满意率 ${last3.map((m) => pct(m.rate!)).join('、')}，均低于 ${pct(t.lowSatisfaction)}`);
   }
   if (c.coHandlingLate >= t.coHandlingLate) add('role_neglected', `协办意见超期 ${c.coHandlingLate} 件`);
   const kbLapses = c.kbDue - c.kbOnTime + c.kbExpired;

@@ -202,4 +202,37 @@ describeEachEngine('transfers from the provincial/national platform', (engine) =
     assert.equal(messages[0].ticketNo, no);
     assert.ok(!JSON.stringify(rows).includes(FLOW_PHONE) && !JSON.stringify(rows).includes(NAME));
   });
+  it('only a reply the centre accepted is sent back: an approved reply awaiting review, or one the centre rejected, is not', async () => {
+    setClock(t, '2026-03-04T09:00');
+    const created = await post(body('HLJ-REVIEW', { requester: { kind: 'person', name: NAME, phone: '13611113333' } }));
+    assert.equal(created.status, 201);
+    const no = created.body.no;
+    await ok(t, 'agent1', no, 'dispatch');
+    await ok(t, 'zjj.staff', no, 'sign');
+    setClock(t, '2026-03-04T10:00');
+    await ok(t, 'zjj.staff', no, 'reply', { content: '第一次答复：已转物业处理。' });
+    await ok(t, 'zjj.head', no, 'approve_reply', { approve: true });
+    let state = await pull('HLJ-REVIEW');
+    assert.equal(state.body.status, 'replied');
+    assert.equal(state.body.reply, null, 'approved by the head but not yet reviewed by the centre (第十五条): not sent back');
+    await ok(t, 'centre1', no, 'review', { pass: false, note: '答复未说明具体处理措施' });
+    state = await pull('HLJ-REVIEW');
+    assert.equal(state.body.reply, null, 'a rejected reply is never sent back');
+    setClock(t, '2026-03-04T11:00');
+    assert.equal(await syncProvincial(t.ctx), 0, 'no provincial.sync message for an unaccepted reply');
+
+    await ok(t, 'zjj.staff', no, 'reply', { content: '第二次答复：物业已于当日清理完毕，并承诺每周巡查。' });
+    await ok(t, 'zjj.head', no, 'approve_reply', { approve: true });
+    assert.equal((await pull('HLJ-REVIEW')).body.reply, null, 'the second reply waits for review too');
+    await ok(t, 'centre1', no, 'review', { pass: true });
+    state = await pull('HLJ-REVIEW');
+    assert.equal(state.body.reply.content, '第二次答复：物业已于当日清理完毕，并承诺每周巡查。');
+    assert.equal(state.body.reply.reviewed, 'accepted');
+    setClock(t, '2026-03-04T11:02');
+    assert.equal(await syncProvincial(t.ctx), 1);
+    const rows = await t.ctx.store.db.selectFrom('outbox').select('payload').where('topic', '=', 'provincial.sync').orderBy('id').execute();
+    const messages = rows.map((r) => JSON.parse(r.payload)).filter((m) => m.externalId === 'HLJ-REVIEW');
+    assert.deepEqual(messages.map((m) => [m.kind, m.reply.content]), [['reply', '第二次答复：物业已于当日清理完毕，并承诺每周巡查。']]);
+    assert.ok(!JSON.stringify(rows).includes('第一次答复'), 'the rejected reply never reaches the provincial platform');
+  });
 });

@@ -68,7 +68,7 @@ export const transferSchema = obj(
   ['externalId', 'origin', 'type', 'requester', 'facts'],
 );
 
-/** What the provincial side sees of a ticket: state, responsible unit, reply and callback; never the requester. */
+/** What the provincial side sees of a ticket: state, responsible unit, the latest reply the centre accepted, and callback; never the requester. */
 export async function transferState(ctx: AppContext, db: Db | Tx, origin: string, externalId: string) {
   const t = await db
     .selectFrom('tickets')
@@ -80,10 +80,13 @@ export async function transferState(ctx: AppContext, db: Db | Tx, origin: string
   const [reply, callback] = await Promise.all([
     db
       .selectFrom('submissions')
-      .select(['unit_id', 'kind', 'content', 'approval', 'approved_at', 'created_at', 'round'])
+      .select(['unit_id', 'kind', 'content', 'approval', 'approved_at', 'created_at', 'round', 'review', 'reviewed_at'])
       .where('ticket_id', '=', t.id)
       .where('kind', 'in', ['reply', 'decline', 'direct_answer'])
       .where('approval', 'in', ['approved', 'none'])
+      // 第十五条: the head approves, then the centre reviews; only what the centre accepted goes back
+      // (as on the portal). A reply awaiting review or rejected is the centre's business, not 回传.
+      .where('review', '=', 'accepted')
       .orderBy('id', 'desc')
       .executeTakeFirst(),
     db.selectFrom('callbacks').select(['round', 'reached', 'satisfaction', 'created_at']).where('ticket_id', '=', t.id).orderBy('id', 'desc').executeTakeFirst(),
@@ -113,6 +116,8 @@ export async function transferState(ctx: AppContext, db: Db | Tx, origin: string
           headApproved: reply.approval === 'approved',
           approvedAt: reply.approved_at ? formatShanghai(reply.approved_at) : null,
           repliedAt: formatShanghai(reply.created_at),
+          reviewed: reply.review,
+          reviewedAt: reply.reviewed_at ? formatShanghai(reply.reviewed_at) : null,
         }
       : null,
     callback: callback

@@ -8,7 +8,6 @@ import type { AppContext } from '../server/context.ts';
 import { SATISFACTION_LABELS, SATISFACTION_LEVELS, TICKET_TYPES, TICKET_TYPE_LABELS } from '../domain/ticket-types.ts';
 import { portalState } from './routes.ts';
 import { portalCategories } from './service.ts';
-import { tooMany } from './security.ts';
 
 const esc = (s: string | null | undefined) => (s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
@@ -134,7 +133,7 @@ export const portalPages: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
 
   app.get('/portal', { schema: { hide: true } }, async (request, reply) => {
     const nowMs = Date.parse(ctx.clock.now());
-    if (!state.captchas.take(request.ip, nowMs)) throw tooMany();
+    state.captchas.takeOrRefuse(request.ip, nowMs);
     const challenge = state.signer.challenge(nowMs);
     const categories = await portalCategories(ctx);
     const groups = new Map<string, typeof categories>();

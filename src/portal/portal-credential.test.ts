@@ -27,7 +27,7 @@ describeEachEngine('portal 好差评 credential', (engine) => {
     } catch {
       /* not JSON */
     }
-    return { status: res.statusCode, body };
+    return { status: res.statusCode, body, headers: res.headers };
   };
   const tokenOf = async (username: string) =>
     (await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password: 'test-password' } })).json().token as string;
@@ -131,7 +131,10 @@ describeEachEngine('portal 好差评 credential', (engine) => {
     assert.equal((await ratings()).length, before, 'nothing rated');
 
     // A resend within the minute is held off; later ones are counted per ticket, from any address.
-    assert.equal((await call('POST', '/api/v1/public/portal/rating-code', { no, phoneLast4: '6604' }, ip)).status, 429);
+    const resend = await call('POST', '/api/v1/public/portal/rating-code', { no, phoneLast4: '6604' }, ip);
+    assert.equal(resend.status, 429);
+    assert.equal(resend.headers['retry-after'], String(resend.body.retryAfterSeconds));
+    assert.ok(resend.body.retryAfterSeconds > 0 && resend.body.retryAfterSeconds <= 60);
     t.clock.advance(61_000);
     assert.equal((await call('POST', '/api/v1/public/portal/rating-code', { no, phoneLast4: '6604' }, '10.1.1.30')).status, 202);
     t.clock.advance(61_000);
@@ -139,6 +142,7 @@ describeEachEngine('portal 好差评 credential', (engine) => {
     t.clock.advance(61_000);
     const fourth = await call('POST', '/api/v1/public/portal/rating-code', { no, phoneLast4: '6604' }, '10.1.1.32');
     assert.equal(fourth.status, 429, 'three codes per ticket per hour');
+    assert.equal(fourth.headers['retry-after'], String(fourth.body.retryAfterSeconds));
     const codes = await codesSent(no);
     assert.equal(codes.length, 3);
 

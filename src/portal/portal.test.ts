@@ -158,8 +158,16 @@ describeEachEngine('public portal and 好差评', (engine) => {
     const limited = await call('POST', '/api/v1/public/portal/track', { no, phoneLast4: '7777' }, ip);
     assert.equal(limited.status, 429);
     assert.match(limited.body.title, /频繁/);
-    assert.equal((await call('POST', '/api/v1/public/portal/rate', { no, code: '000000', level: 'satisfied' }, ip)).status, 429);
-    assert.equal((await call('POST', '/api/v1/public/portal/rating-code', { no, phoneLast4: '7777' }, ip)).status, 429);
+    // Retry-After: the seconds until the address's 15-minute failure window frees (the clock stands still).
+    assert.equal(limited.headers['retry-after'], String(15 * 60));
+    const rate = await call('POST', '/api/v1/public/portal/rate', { no, code: '000000', level: 'satisfied' }, ip);
+    assert.equal(rate.status, 429);
+    assert.equal(rate.headers['retry-after'], String(15 * 60));
+    const code = await call('POST', '/api/v1/public/portal/rating-code', { no, phoneLast4: '7777' }, ip);
+    assert.equal(code.status, 429);
+    t.clock.advance(5 * 60_000);
+    assert.equal((await call('POST', '/api/v1/public/portal/track', { no, phoneLast4: '7777' }, ip)).headers['retry-after'], String(10 * 60), 'counts down');
+    t.clock.advance(-5 * 60_000);
     // Another address with the right digits is served.
     assert.equal((await call('POST', '/api/v1/public/portal/track', { no, phoneLast4: '7777' }, '10.0.0.5')).status, 200);
   });

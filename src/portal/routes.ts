@@ -12,7 +12,7 @@ import { inTransaction } from '../store/db.ts';
 import { SATISFACTION_LEVELS, TICKET_TYPES } from '../domain/ticket-types.ts';
 import { forbidden, notFound } from '../server/problem.ts';
 import { ticketNumbered, unitCanSee } from '../tickets/model.ts';
-import { loadPortalSecret, PortalSigner, tooMany } from './security.ts';
+import { loadPortalSecret, PortalSigner } from './security.ts';
 import { newPortalState, portalCategories, rateRequest, requestRatingCode, submitRequest, trackRequest, PHOTO_LIMITS, type PortalState, type PortalSubmission } from './service.ts';
 import { codeConfigOf } from './rating-code.ts';
 
@@ -63,7 +63,7 @@ export const portalRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
 
   app.get('/public/portal/captcha', { schema: { tags: ['portal'], summary: '网站诉求：获取验证码（算术题）', security: [] } }, async (request) => {
     const nowMs = Date.parse(ctx.clock.now());
-    if (!state.captchas.take(request.ip, nowMs)) throw tooMany();
+    state.captchas.takeOrRefuse(request.ip, nowMs);
     return state.signer.challenge(nowMs);
   });
 
@@ -161,7 +161,7 @@ export const portalRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
     },
     async (request, reply) => {
       const nowMs = Date.parse(ctx.clock.now());
-      if (!state.lookups.take(request.ip, nowMs)) throw tooMany();
+      state.lookups.takeOrRefuse(request.ip, nowMs);
       if (!request.query.t || !state.signer.verifyPhotoToken(request.params.id, request.query.t, nowMs)) throw notFound('照片不存在或链接已过期');
       const row = await ctx.store.db.selectFrom('portal_photos').select(['file', 'mime']).where('id', '=', request.params.id).executeTakeFirst();
       if (!row) throw notFound('照片不存在或链接已过期');

@@ -115,6 +115,22 @@ export class RateLimiter {
     return true;
   }
 
+  /** Seconds until the key's window frees (at least 1): the Retry-After of a refusal. */
+  waitSeconds(key: string, nowMs: number): number {
+    const entry = this.hits.get(key);
+    return entry ? Math.max(1, Math.ceil((entry.start + this.windowMs - nowMs) / 1000)) : 1;
+  }
+
+  /** Counts one hit, or refuses with 429 and the seconds until the window frees. */
+  takeOrRefuse(key: string, nowMs: number): void {
+    if (!this.take(key, nowMs)) throw tooMany(this.waitSeconds(key, nowMs));
+  }
+
+  /** Refuses with 429 when the key is already at its limit, without counting. */
+  refuseIfBlocked(key: string, nowMs: number): void {
+    if (this.blocked(key, nowMs)) throw tooMany(this.waitSeconds(key, nowMs));
+  }
+
   /** Whether the key is already at its limit, without counting. */
   blocked(key: string, nowMs: number): boolean {
     const entry = this.hits.get(key);
@@ -122,4 +138,6 @@ export class RateLimiter {
   }
 }
 
-export const tooMany = () => new Problem(429, 'too-many-requests', '操作过于频繁，请稍后再试');
+/** The portal's 429: Retry-After is the seconds until the limiter's window frees. */
+export const tooMany = (retryAfterSeconds: number) =>
+  new Problem(429, 'too-many-requests', '操作过于频繁，请稍后再试', { retryAfterSeconds }, { 'retry-after': String(retryAfterSeconds) });

@@ -15,7 +15,7 @@ import { conflict, invalid, notFound } from '../server/problem.ts';
 import { writeEvent } from '../audit/events.ts';
 import { openReview } from '../ratings/reviews.ts';
 import { formatShanghai } from '../domain/deadline.ts';
-import { RateLimiter, tooMany, type PortalSigner } from './security.ts';
+import { RateLimiter, type PortalSigner } from './security.ts';
 import type { TicketStatus } from '../domain/ticket-states.ts';
 import { ticketNumbered } from '../tickets/model.ts';
 import type { PortalCodeConfig } from '../domain/portal-code.ts';
@@ -82,7 +82,7 @@ function decodePhotos(photos: PortalSubmission['photos']): Array<{ buf: Buffer; 
 
 export async function submitRequest(ctx: AppContext, state: PortalState, ip: string, body: PortalSubmission): Promise<{ no: string; status: TicketStatus; photos: number }> {
   const nowMs = Date.parse(ctx.clock.now());
-  if (!state.submits.take(ip, nowMs)) throw tooMany();
+  state.submits.takeOrRefuse(ip, nowMs);
   // Checks that need no database first: the photos, then the captcha (used up once it passes).
   const photos = decodePhotos(body.photos);
   state.signer.verifyCaptcha(body.captcha, nowMs);
@@ -145,7 +145,9 @@ const NOT_FOUND = '未找到该工单，请核对工单编号和手机号后四�
 async function lookUp(ctx: AppContext, state: PortalState, ip: string, no: string, last4: string) {
   const nowMs = Date.parse(ctx.clock.now());
   const key = no.toUpperCase();
-  if (state.failuresByIp.blocked(ip, nowMs) || state.failuresByTicket.blocked(key, nowMs) || !state.lookups.take(ip, nowMs)) throw tooMany();
+  state.failuresByIp.refuseIfBlocked(ip, nowMs);
+  state.failuresByTicket.refuseIfBlocked(key, nowMs);
+  state.lookups.takeOrRefuse(ip, nowMs);
   const t = await ticketNumbered(ctx.store.db, key).selectAll().executeTakeFirst();
   const digits = t?.requester_phone?.replace(/\D/g, '') ?? '';
   if (!t || digits.length < 4 || digits.slice(-4) !== last4) {
@@ -214,7 +216,7 @@ export async function trackRequest(ctx: AppContext, state: PortalState, ip: stri
 
 /** Sends the 好差评 code to the ticket's phone; the caller proves the ticket as for tracking. */
 export async function requestRatingCode(ctx: AppContext, state: PortalState, ip: string, body: { no: string; phoneLast4: string }) {
-  if (!state.codeRequests.take(ip, Date.parse(ctx.clock.now()))) throw tooMany();
+  state.codeRequests.takeOrRefuse(ip, Date.parse(ctx.clock.now()));
   const t = await lookUp(ctx, state, ip, body.no, body.phoneLast4);
   return sendRatingCode(ctx, state, t);
 }
@@ -222,7 +224,8 @@ export async function requestRatingCode(ctx: AppContext, state: PortalState, ip:
 /** The requester's rating, with the SMS code: on the reply the centre accepted, once per ticket. */
 export async function rateRequest(ctx: AppContext, state: PortalState, ip: string, body: { no: string; code: string; level: Satisfaction; comment?: string }) {
   const nowMs = Date.parse(ctx.clock.now());
-  if (state.failuresByIp.blocked(ip, nowMs) || !state.lookups.take(ip, nowMs)) throw tooMany();
+  state.failuresByIp.refuseIfBlocked(ip, nowMs);
+  state.lookups.takeOrRefuse(ip, nowMs);
   const t = await ticketNumbered(ctx.store.db, body.no.toUpperCase()).selectAll().executeTakeFirst();
   if (!t) {
     state.failuresByIp.take(ip, nowMs);

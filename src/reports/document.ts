@@ -66,6 +66,10 @@ function callsTable(c: PeriodCallFigures): Table {
 export function reportDocument(report: Report): ReportDocument {
   const t = report.totals;
   const s = report.satisfaction;
+  // 满意率 always means the evaluation's figure. A report stored before the reports counted it so
+  // (no basis) holds the plain rate over every rating: it is shown under that name, never as 满意率.
+  const evaluationBasis = s.basis === 'evaluation';
+  const rateLabel = evaluationBasis ? '满意率' : '全部评价满意率（旧版报表，未扣除不计入考核的评价）';
   const tables: Table[] = [
     {
       name: '概况',
@@ -76,9 +80,10 @@ export function reportDocument(report: Report): ReportDocument {
         ['期末超期未办结（项）', t.openOverdue],
         // A running period's 期末 is the moment the report was built: say when.
         ...(report.running && report.asOfLabel ? [['统计截至', report.asOfLabel.replace(/^截至 /, '')] as Cell[]] : []),
-        ['已评价回访（次）', t.rated],
+        [evaluationBasis ? '已评价回访（计入满意率，次）' : '已评价回访（次）', t.rated],
         ['满意（含非常满意、满意、基本满意）', t.satisfied],
-        ['满意率', percent(t.satisfactionRate)],
+        [rateLabel, percent(t.satisfactionRate)],
+        ...(evaluationBasis ? [['全部评价满意率（含不计入考核的评价）', percent(s.allRate)] as Cell[]] : []),
         ['统计范围', report.scope.label],
       ],
     },
@@ -107,11 +112,22 @@ export function reportDocument(report: Report): ReportDocument {
     {
       name: '满意度',
       headers: ['评价', '次数'],
-      rows: [...s.levels.map((l) => [l.name, l.count] as Cell[]), ['已评价合计', s.rated], ['未接通', s.unreached], ['满意率', percent(s.rate)]],
+      rows: evaluationBasis
+        ? [
+            ...s.levels.map((l) => [l.name, l.count] as Cell[]),
+            ['全部评价合计', s.allRated],
+            ['其中：第二十五条不计入（行政调解类、执法办案类投诉举报）', s.exempt],
+            ['其中：热线主管部门决定排除', s.excluded],
+            ['计入满意率的评价', s.rated],
+            ['未接通', s.unreached],
+            ['满意率', percent(s.rate)],
+            ['全部评价满意率（含不计入考核的评价）', percent(s.allRate)],
+          ]
+        : [...s.levels.map((l) => [l.name, l.count] as Cell[]), ['已评价合计', s.rated], ['未接通', s.unreached], [rateLabel, percent(s.rate)]],
     },
     {
       name: '趋势',
-      headers: ['期间', '受理量', '超期办结', '期末超期未办结', '已评价回访', '满意率'],
+      headers: ['期间', '受理量', '超期办结', '期末超期未办结', evaluationBasis ? '计入满意率的评价' : '已评价回访', evaluationBasis ? '满意率' : '全部评价满意率（旧版报表）'],
       rows: report.trend.map((p) => [p.label, p.tickets, p.lateDone, p.openOverdue, p.rated, percent(p.satisfactionRate)]),
     },
   ];

@@ -100,11 +100,25 @@ describe('report content', () => {
     assert.equal(doc.title, '牡丹江市12345热线2026年3月月报（全市）');
     assert.equal(doc.subtitle, '统计期间：2026-03-01 至 2026-03-31（2026年3月）');
     const table = (name: string) => doc.tables.find((t) => t.name === name)!;
-    assert.deepEqual(table('概况').rows.slice(0, 6), [['受理总量（件）', 4], ['超期办结（项）', 1], ['期末超期未办结（项）', 2], ['已评价回访（次）', 3], ['满意（含非常满意、满意、基本满意）', 2], ['满意率', '66.67%']]);
+    // A report stored before the reports counted 满意率 as the evaluation does (no satisfaction.basis):
+    // its plain rate is never shown under the name 满意率.
+    const OLD = '全部评价满意率（旧版报表，未扣除不计入考核的评价）';
+    assert.deepEqual(table('概况').rows.slice(0, 6), [['受理总量（件）', 4], ['超期办结（项）', 1], ['期末超期未办结（项）', 2], ['已评价回访（次）', 3], ['满意（含非常满意、满意、基本满意）', 2], [OLD, '66.67%']]);
     assert.deepEqual(table('按渠道'), { name: '按渠道', headers: ['受理渠道', '件数', '占比'], rows: [['电话', 3, '75.00%'], ['网站', 1, '25.00%']] });
     assert.deepEqual(table('热点诉求').rows, [[1, '停水', 2, '停水', 3], [2, '', '', '物业', 1]]);
     assert.deepEqual(table('超期情况').rows, [['市住房和城乡建设局', 1, 2], ['合计', 1, 2]]);
-    assert.deepEqual(table('满意度').rows.slice(-3), [['已评价合计', 3], ['未接通', 1], ['满意率', '66.67%']]);
+    assert.deepEqual(table('满意度').rows.slice(-3), [['已评价合计', 3], ['未接通', 1], [OLD, '66.67%']]);
+    // Built now: 满意率 is the evaluation's, 全部评价满意率 beside it, the left-out ratings counted.
+    const current = reportDocument({
+      ...report,
+      totals: { ...report.totals, rated: 2, satisfied: 2, satisfactionRate: 1 },
+      satisfaction: { ...report.satisfaction, rated: 2, satisfied: 2, rate: 1, exempt: 1, excluded: 0, allRated: 3, allSatisfied: 2, allRate: 0.6667, basis: 'evaluation' },
+    });
+    const now = (name: string) => current.tables.find((t) => t.name === name)!;
+    assert.deepEqual(now('概况').rows.slice(3, 7), [['已评价回访（计入满意率，次）', 2], ['满意（含非常满意、满意、基本满意）', 2], ['满意率', '100.00%'], ['全部评价满意率（含不计入考核的评价）', '66.67%']]);
+    assert.deepEqual(now('满意度').rows.slice(-6), [
+      ['其中：第二十五条不计入（行政调解类、执法办案类投诉举报）', 1], ['其中：热线主管部门决定排除', 0], ['计入满意率的评价', 2], ['未接通', 1], ['满意率', '100.00%'], ['全部评价满意率（含不计入考核的评价）', '66.67%'],
+    ]);
     assert.deepEqual(table('趋势').rows, [['2026年3月', 4, 1, 2, 3, '66.67%']]);
     assert.equal(doc.tables.some((t) => t.name === '典型工单'), false, 'samples only in 专报');
     assert.equal(table('概况').rows.some((r) => r[0] === '统计截至'), false, 'a finished period states no 截至');

@@ -5,6 +5,8 @@
 // those not segmented yet (see ./keywords.ts).
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../store/db.ts';
+// The one definition of an authority exclusion in force (latest decision per callback), shared with the evaluation.
+import { excludedByAuthority } from '../evaluation/counts.ts';
 
 /** Which tickets a report covers. */
 export interface TicketFilter {
@@ -153,20 +155,35 @@ export async function overdueDuties(db: Db, range: Range, f: TicketFilter, asOf:
 }
 
 export interface CallbackCount {
+  /** The rated unit (the ticket's lead unit at the callback, callbacks.unit_id). */
+  unit: number | null;
   reached: number;
   satisfaction: string | null;
+  /**
+   * How the rating stands in the monthly evaluation's 满意率 (src/evaluation/counts.ts): counted,
+   * exempt by 第二十五条 (exempt_class), or left out by the authority's standing decision.
+   */
+  basis: 'counted' | 'exempt' | 'excluded';
   n: number;
 }
 
-/** 回访 recorded in [from, to), per (reached, level). */
+/**
+ * 回访 recorded in [from, to), per (rated unit, reached, level, evaluation basis). A unit's report
+ * counts the callbacks that rated a unit of its scope (callbacks.unit_id), as the evaluation does,
+ * not every callback of a ticket it co-handled; the other filters (district, topic) are on the ticket.
+ */
 export async function callbacksBy(db: Db, range: Range, f: TicketFilter): Promise<CallbackCount[]> {
-  const tickets = narrows(f) ? sql`join tickets t on t.id = cb.ticket_id` : sql``;
+  const onTicket: TicketFilter = { ...f, unitScope: null };
+  const tickets = narrows(onTicket) ? sql`join tickets t on t.id = c.ticket_id` : sql``;
+  const ids = f.unitScope ? (f.unitScope.length ? f.unitScope : [-1]) : null;
+  const rated = ids ? sql`c.unit_id in (${sql.join(ids)})` : sql`1 = 1`;
+  const basis = sql`case when c.exempt_class is not null then 'exempt' when ${excludedByAuthority} then 'excluded' else 'counted' end`;
   const { rows } = await sql<CallbackCount>`
-    select cb.reached as reached, cb.satisfaction as satisfaction, count(*) as n
-    from callbacks cb ${tickets}
-    where cb.created_at >= ${range.from} and cb.created_at < ${range.to} and ${narrows(f) ? ticketConditions(f) : sql`1 = 1`}
-    group by cb.reached, cb.satisfaction`.execute(db);
-  return rows.map((r) => ({ reached: Number(r.reached), satisfaction: r.satisfaction, n: Number(r.n) }));
+    select c.unit_id as unit, c.reached as reached, c.satisfaction as satisfaction, ${basis} as basis, count(*) as n
+    from callbacks c ${tickets}
+    where c.created_at >= ${range.from} and c.created_at < ${range.to} and ${rated} and ${narrows(onTicket) ? ticketConditions(onTicket) : sql`1 = 1`}
+    group by c.unit_id, c.reached, c.satisfaction, ${basis}`.execute(db);
+  return rows.map((r) => ({ unit: r.unit == null ? null : Number(r.unit), reached: Number(r.reached), satisfaction: r.satisfaction, basis: r.basis, n: Number(r.n) }));
 }
 
 export interface KeywordSourceRow {

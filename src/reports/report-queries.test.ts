@@ -12,6 +12,8 @@ import { asOfInstant, periodOf, type Period } from './periods.ts';
 import { overdueDuties, ticketBreakdown, ticketsBy, type TicketDimension, type TicketFilter } from './queries.ts';
 import { keywordsOf, ticketKeywordRows, topKeywords } from './keywords.ts';
 import { buildPeriodReport, CITY_SCOPE } from './report.ts';
+import { evaluateMonth } from '../evaluation/monthly.ts';
+import { SATISFIED_LEVELS } from '../domain/ticket-types.ts';
 
 const END = '2026-11-01T00:00:00+08:00';
 const CITY: TicketFilter = { unitScope: null };
@@ -137,5 +139,90 @@ describeEachEngine('report aggregates over a generated history', (engine) => {
     assert.deepEqual(rows[0].words, keywordsOf('幸福小区供暖温度不达标，暖气不热'));
     assert.ok(rows[0].words.includes('供暖'), rows[0].words.join(' '));
     assert.equal(await stored(), facts.length + 1);
+  });
+  it('满意率 is the evaluation’s (第二十五条 exemptions, the authority’s exclusions), city-wide and per unit; 全部评价满意率 beside it', async () => {
+    const db = t.ctx.store.db;
+    const october = months[2];
+    // The authority leaves two counted October ratings out, through the API as in the console.
+    const authority = await t.as('authority1');
+    const candidates = await db
+      .selectFrom('callbacks')
+      .select(['id'])
+      .where('created_at', '>=', october.from)
+      .where('created_at', '<', october.to)
+      .where('reached', '=', 1)
+      .where('satisfaction', 'is not', null)
+      .where('exempt_class', 'is', null)
+      .where('unit_id', 'is not', null)
+      .orderBy('id')
+      .limit(2)
+      .execute();
+    assert.equal(candidates.length, 2);
+    for (const c of candidates) {
+      const res = await authority.post('/api/v1/evaluation/months/2026-10/exclusions', { callbackId: Number(c.id), exclude: true, reason: '经核实属恶意差评' });
+      assert.ok(res.status < 300, JSON.stringify(res.body));
+    }
+    // Recomputed in JS from every raw row: the latest decision on a callback stands.
+    const decisions = await db.selectFrom('evaluation_exclusions').select(['callback_id', 'exclude']).orderBy('id').execute();
+    const excludedIds = new Set<number>();
+    for (const d of decisions) (Number(d.exclude) === 1 ? excludedIds.add(Number(d.callback_id)) : excludedIds.delete(Number(d.callback_id)));
+    const callbacks = (await db.selectFrom('callbacks').select(['id', 'unit_id', 'reached', 'satisfaction', 'exempt_class', 'created_at']).execute()).map((c) => ({ ...c, created_at: iso(c.created_at)! }));
+    const seen = { exempt: 0, excluded: 0, differ: 0 };
+    for (const month of months) {
+      const expected = { rated: 0, satisfied: 0, exempt: 0, excluded: 0, allRated: 0, allSatisfied: 0 };
+      const perUnit = new Map<string, { rated: number; satisfied: number; exempt: number; excluded: number }>();
+      for (const c of callbacks) {
+        if (c.created_at < month.from || c.created_at >= month.to || Number(c.reached) !== 1 || !c.satisfaction) continue;
+        const good = SATISFIED_LEVELS.includes(c.satisfaction as never);
+        expected.allRated += 1;
+        expected.allSatisfied += good ? 1 : 0;
+        const u = c.unit_id == null ? null : (perUnit.get(String(c.unit_id)) ?? perUnit.set(String(c.unit_id), { rated: 0, satisfied: 0, exempt: 0, excluded: 0 }).get(String(c.unit_id))!);
+        const key = c.exempt_class ? 'exempt' : excludedIds.has(Number(c.id)) ? 'excluded' : 'rated';
+        expected[key] += 1;
+        if (u) u[key] += 1;
+        if (key === 'rated' && good) {
+          expected.satisfied += 1;
+          if (u) u.satisfied += 1;
+        }
+      }
+      const report = await buildPeriodReport(t.ctx, month, CITY_SCOPE, 1);
+      const s = report.satisfaction;
+      assert.deepEqual(
+        { rated: s.rated, satisfied: s.satisfied, exempt: s.exempt, excluded: s.excluded, allRated: s.allRated, allSatisfied: s.allSatisfied },
+        expected,
+        month.key,
+      );
+      assert.equal(report.totals.satisfactionRate, s.rate);
+      assert.equal(s.rate, expected.rated ? Math.round((expected.satisfied / expected.rated) * 10000) / 10000 : null);
+      assert.equal(s.levels.reduce((n, l) => n + l.count, 0), s.allRated, 'the levels are every rating');
+      assert.deepEqual(new Map(s.byUnit!.map((r) => [r.key, { rated: r.rated, satisfied: r.satisfied, exempt: r.exempt, excluded: r.excluded }])), perUnit, `${month.key} per unit`);
+      // Each unit's row is the evaluation's 回访满意率 of that unit and month.
+      const evaluation = await evaluateMonth(t.ctx, month.key);
+      for (const row of evaluation.rows) {
+        const id = String(t.ctx.org.byCodeOrUndefined(row.unit.code)!.id);
+        const mine = s.byUnit!.find((r) => r.key === id);
+        if (!mine) {
+          assert.equal(row.counts.rated + row.counts.ratedExempt + row.counts.ratedExcluded, 0, row.unit.code);
+          continue;
+        }
+        assert.deepEqual([mine.rated, mine.satisfied, mine.exempt, mine.excluded], [row.counts.rated, row.counts.satisfied, row.counts.ratedExempt, row.counts.ratedExcluded], `${month.key} ${row.unit.code}`);
+        const value = row.indicators.satisfactionRate;
+        assert.equal(mine.rate, value === null ? null : Math.round(value * 10000) / 10000);
+      }
+      seen.exempt += s.exempt;
+      seen.excluded += s.excluded;
+      seen.differ += s.rate !== s.allRate ? 1 : 0;
+    }
+    assert.ok(seen.exempt > 0 && seen.excluded === 2 && seen.differ > 0, JSON.stringify(seen));
+
+    // A unit's own 月报 (through HTTP): the ratings of its subtree's units, as the evaluation counts them.
+    const zjj = t.ctx.org.byCodeOrUndefined('ZJJ')!;
+    const scope = new Set(t.ctx.org.subtreeIds(zjj.id).map(String));
+    const res = await (await t.as('zjj.staff')).get('/api/v1/reports/monthly?month=2026-10');
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    const city = (await buildPeriodReport(t.ctx, october, CITY_SCOPE, 1)).satisfaction.byUnit!.filter((r) => scope.has(r.key));
+    const sum = (k: 'rated' | 'satisfied' | 'exempt' | 'excluded') => city.reduce((n, r) => n + r[k], 0);
+    assert.deepEqual([res.body.satisfaction.rated, res.body.satisfaction.satisfied, res.body.satisfaction.exempt, res.body.satisfaction.excluded], [sum('rated'), sum('satisfied'), sum('exempt'), sum('excluded')]);
+    assert.ok(sum('rated') > 0, 'ZJJ has ratings in October');
   });
 });

@@ -56,15 +56,35 @@ export interface OverdueRow {
 }
 
 export interface SatisfactionFigures {
+  /** Every rating of the period by level (全部评价), counted in the evaluation or not. */
   levels: Array<{ key: Satisfaction; name: string; count: number }>;
-  /** Callbacks that reached the requester and recorded a level. */
+  /**
+   * 满意率 as the monthly evaluation counts it (src/evaluation/counts.ts): ratings that reached the
+   * requester, less those 第二十五条 exempts and those the authority excluded. For a month and a unit,
+   * byUnit's row equals the evaluation's 回访满意率 of that unit.
+   */
   rated: number;
-  /** 非常满意 + 满意 + 基本满意. */
+  /** … of which 非常满意 + 满意 + 基本满意. */
   satisfied: number;
-  /** satisfied / rated (0–1, 4 decimals); null when nothing was rated. */
+  /** satisfied / rated (0–1, 4 decimals); null when nothing was rated. 满意率. */
   rate: number | null;
+  /** Ratings 第二十五条 exempts (投诉、举报 of 行政调解类、执法办案类 categories). */
+  exempt: number;
+  /** Ratings the authority left out by a recorded decision (evaluation_exclusions). */
+  excluded: number;
+  /** 全部评价满意率: every rating, exempt and excluded ones included (the citizens' view, not the evaluation's). */
+  allRated: number;
+  allSatisfied: number;
+  allRate: number | null;
   /** Attempts that did not reach the requester. */
   unreached: number;
+  /** Per rated unit, the evaluation's figures (units with at least one rating in the period). */
+  byUnit?: Array<{ key: string; name: string; rated: number; satisfied: number; rate: number | null; exempt: number; excluded: number }>;
+  /**
+   * 'evaluation': rated/satisfied/rate are the evaluation's. Reports stored before this field existed
+   * lack it: their rate is then the plain rate over every rating (shown as 全部评价满意率).
+   */
+  basis?: 'evaluation';
 }
 
 export interface TrendPoint {
@@ -152,21 +172,53 @@ function rows(counts: KeyCount[], total: number, label: (key: string | number | 
     .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name, 'zh'));
 }
 
+const rate4 = (a: number, b: number) => (b ? Math.round((a / b) * 10000) / 10000 : null);
+
 /**
- * 满意率 = (非常满意 + 满意 + 基本满意) / 已评价回访数: over the callbacks recorded in the period that
- * reached the requester and recorded a level; unreached attempts are not in the denominator.
+ * 满意率 = (非常满意 + 满意 + 基本满意) / 有效评价数, the evaluation's formula: over the callbacks of the
+ * period that reached the requester and recorded a level and that the evaluation counts (not exempt by
+ * 第二十五条, not excluded by the authority); unreached attempts are in no denominator. 全部评价满意率
+ * is the same ratio over every rating. Rows without a basis count (the plain rate's input).
  */
-export function satisfactionOf(counts: Array<{ reached: number; satisfaction: string | null; n: number }>): SatisfactionFigures {
+export function satisfactionOf(counts: Array<{ unit?: number | null; reached: number; satisfaction: string | null; basis?: string; n: number }>, unitName?: (id: number) => string): SatisfactionFigures {
   const per = new Map<string, number>();
   let unreached = 0;
+  let exempt = 0;
+  let excluded = 0;
+  let rated = 0;
+  let satisfied = 0;
+  const units = new Map<number, { rated: number; satisfied: number; exempt: number; excluded: number }>();
   for (const c of counts) {
-    if (!c.reached) unreached += c.n;
-    else if (c.satisfaction) per.set(c.satisfaction, (per.get(c.satisfaction) ?? 0) + c.n);
+    if (!c.reached) {
+      unreached += c.n;
+      continue;
+    }
+    if (!c.satisfaction) continue;
+    per.set(c.satisfaction, (per.get(c.satisfaction) ?? 0) + c.n);
+    const basis = c.basis ?? 'counted';
+    const u = c.unit == null ? null : (units.get(c.unit) ?? units.set(c.unit, { rated: 0, satisfied: 0, exempt: 0, excluded: 0 }).get(c.unit)!);
+    if (basis === 'exempt') {
+      exempt += c.n;
+      if (u) u.exempt += c.n;
+    } else if (basis === 'excluded') {
+      excluded += c.n;
+      if (u) u.excluded += c.n;
+    } else {
+      rated += c.n;
+      if (u) u.rated += c.n;
+      if (isSatisfied(c.satisfaction as Satisfaction)) {
+        satisfied += c.n;
+        if (u) u.satisfied += c.n;
+      }
+    }
   }
   const levels = SATISFACTION_LEVELS.map((key) => ({ key, name: SATISFACTION_LABELS[key], count: per.get(key) ?? 0 }));
-  const rated = levels.reduce((s, l) => s + l.count, 0);
-  const satisfied = levels.filter((l) => isSatisfied(l.key)).reduce((s, l) => s + l.count, 0);
-  return { levels, rated, satisfied, rate: rated ? Math.round((satisfied / rated) * 10000) / 10000 : null, unreached };
+  const allRated = levels.reduce((s, l) => s + l.count, 0);
+  const allSatisfied = levels.filter((l) => isSatisfied(l.key)).reduce((s, l) => s + l.count, 0);
+  const byUnit = [...units]
+    .map(([id, f]) => ({ key: String(id), name: unitName ? unitName(id) : String(id), ...f, rate: rate4(f.satisfied, f.rated) }))
+    .sort((a, b) => b.rated - a.rated || a.name.localeCompare(b.name, 'zh'));
+  return { levels, rated, satisfied, rate: rate4(satisfied, rated), exempt, excluded, allRated, allSatisfied, allRate: rate4(allSatisfied, allRated), unreached, byUnit, basis: 'evaluation' };
 }
 
 interface Labels {
@@ -226,7 +278,7 @@ async function figures(ctx: AppContext, range: Range, filter: TicketFilter, l: L
     }
     return [...m.values()].sort((a, b) => b.lateDone + b.openOverdue - (a.lateDone + a.openOverdue) || a.name.localeCompare(b.name, 'zh'));
   };
-  const satisfaction = satisfactionOf(callbacks);
+  const satisfaction = satisfactionOf(callbacks, (id) => l.unit(id));
   const lateDone = overdue.reduce((s, o) => s + o.lateDone, 0);
   const openOverdue = overdue.reduce((s, o) => s + o.openOverdue, 0);
   return {

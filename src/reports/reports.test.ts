@@ -103,13 +103,18 @@ describeEachEngine('reports: 日报、周报、月报、专报 and 社情民意'
     assert.deepEqual(byUnit, { 市住房和城乡建设局: [1, 2], 牡丹江市供水有限责任公司: [0, 2], 东安区人民政府: [0, 2] });
     const byKind = Object.fromEntries(r.overdue.byKind.map((u: { key: string; lateDone: number; openOverdue: number }) => [u.key, [u.lateDone, u.openOverdue]]));
     assert.deepEqual(byKind, { sign: [1, 3], reply: [0, 3] });
-    // Callbacks in March: A 满意, D not reached, D 不满意 → rate = 1 / 2.
+    // Callbacks in March: A 满意, D not reached, D 不满意. D is a 投诉 of 消费投诉 (行政调解类): 第二十五条
+    // leaves it out of 满意率, as the evaluation does → 满意率 = 1 / 1; every rating: 1 / 2.
     assert.deepEqual(counts(r.satisfaction.levels), { 满意: 1, 不满意: 1 });
-    assert.equal(r.satisfaction.rated, 2);
+    assert.equal(r.satisfaction.rated, 1);
     assert.equal(r.satisfaction.satisfied, 1);
+    assert.equal(r.satisfaction.exempt, 1);
+    assert.equal(r.satisfaction.excluded, 0);
     assert.equal(r.satisfaction.unreached, 1);
-    assert.equal(r.satisfaction.rate, 0.5);
-    assert.deepEqual(r.totals, { tickets: 5, lateDone: 1, openOverdue: 6, rated: 2, satisfied: 1, satisfactionRate: 0.5 });
+    assert.equal(r.satisfaction.rate, 1);
+    assert.deepEqual([r.satisfaction.allRated, r.satisfaction.allSatisfied, r.satisfaction.allRate], [2, 1, 0.5]);
+    assert.equal(r.satisfaction.basis, 'evaluation');
+    assert.deepEqual(r.totals, { tickets: 5, lateDone: 1, openOverdue: 6, rated: 1, satisfied: 1, satisfactionRate: 1 });
   });
 
   it('trends: the same figures for the previous periods', async () => {
@@ -125,7 +130,7 @@ describeEachEngine('reports: 日报、周报、月报、专报 and 社情民意'
     assert.equal(w.firstDate, '2026-03-02');
     assert.equal(w.lastDate, '2026-03-08');
     // A B C D; late: A's signature; open overdue at 03-09 00:00: B sign, F sign, F reply (B's reply is due 03-09 24:00).
-    assert.deepEqual(w.totals, { tickets: 4, lateDone: 1, openOverdue: 3, rated: 2, satisfied: 1, satisfactionRate: 0.5 });
+    assert.deepEqual(w.totals, { tickets: 4, lateDone: 1, openOverdue: 3, rated: 1, satisfied: 1, satisfactionRate: 1 });
     assert.equal(w.trend.length, 6);
     assert.deepEqual(w.trend[4], { period: '2026-W09', label: '2026年第9周', tickets: 1, lateDone: 0, openOverdue: 1, rated: 0, satisfied: 0, satisfactionRate: null });
 
@@ -145,7 +150,9 @@ describeEachEngine('reports: 日报、周报、月报、专报 and 社情民意'
     assert.deepEqual(zjj.totals, { tickets: 2, lateDone: 1, openOverdue: 2, rated: 1, satisfied: 1, satisfactionRate: 1 });
     assert.deepEqual(counts(zjj.byLeadUnit), { 市住房和城乡建设局: 2 });
     const scjgj = (await (await t.as('scjgj.head')).get('/api/v1/reports/monthly?month=2026-03')).body;
-    assert.deepEqual(scjgj.totals, { tickets: 1, lateDone: 0, openOverdue: 0, rated: 1, satisfied: 0, satisfactionRate: 0 });
+    // D's rating is exempt (第二十五条): no 满意率 for the month, the rating is shown among every rating.
+    assert.deepEqual(scjgj.totals, { tickets: 1, lateDone: 0, openOverdue: 0, rated: 0, satisfied: 0, satisfactionRate: null });
+    assert.deepEqual([scjgj.satisfaction.exempt, scjgj.satisfaction.allRated, scjgj.satisfaction.allRate], [1, 1, 0]);
     assert.equal(scjgj.satisfaction.unreached, 1);
     // 东安区 and its sub-unit 新安街道: F only (its lead by fallback), created in February.
     const daq = (await (await t.as('xajd.staff')).get('/api/v1/reports/monthly?month=2026-02')).body;
@@ -194,7 +201,8 @@ describeEachEngine('reports: 日报、周报、月报、专报 and 社情民意'
     assert.deepEqual(values(channel.getRow(4)), ['电话', 3, '60.00%']);
     const summary = wb.getWorksheet('概况')!;
     assert.deepEqual(values(summary.getRow(4)), ['受理总量（件）', 5]);
-    assert.deepEqual(values(summary.getRow(9)), ['满意率', '50.00%']);
+    assert.deepEqual(values(summary.getRow(9)), ['满意率', '100.00%']);
+    assert.deepEqual(values(summary.getRow(10)), ['全部评价满意率（含不计入考核的评价）', '50.00%']);
     const overdue = wb.getWorksheet('超期情况')!;
     assert.deepEqual(values(overdue.getRow(overdue.rowCount)), ['合计', 1, 6]);
     // The same with ?format=

@@ -4,7 +4,7 @@ import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { AppContext } from './context.ts';
-import { Problem } from './problem.ts';
+import { Problem, retryAfterOf } from './problem.ts';
 import { parseTrustProxy, type TrustProxy } from './trust-proxy.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
 import { registerInputGuard } from './input-guard.ts';
@@ -66,6 +66,9 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
 
   app.setErrorHandler((error: FastifyError | Problem, request, reply) => {
     if (error instanceof Problem) {
+      for (const [name, value] of Object.entries(error.headers)) reply.header(name, value);
+      const retryAfter = retryAfterOf(error);
+      if (retryAfter && !reply.hasHeader('retry-after')) reply.header('retry-after', retryAfter);
       return reply.code(error.status).type('application/problem+json').send(error.toJSON());
     }
     if (error.validation) {

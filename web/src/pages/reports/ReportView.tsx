@@ -117,7 +117,8 @@ export function ReportView({ report }: { report: Report }) {
           ['受理总量（件）', t.tickets, 'total-tickets'],
           ['超期办结（项）', t.lateDone, 'total-late'],
           ['期末超期未办结（项）', t.openOverdue, 'total-overdue'],
-          ['满意率', percent(t.satisfactionRate), 'total-rate'],
+          // 满意率 is the evaluation's; a report stored before it was (no basis) shows its plain rate under another name.
+          [report.satisfaction.basis === 'evaluation' ? '满意率' : '全部评价满意率（旧版报表）', percent(t.satisfactionRate), 'total-rate'],
         ].map(([title, value, id]) => (
           <Col xs={12} md={6} key={id as string}>
             <Card size="small">
@@ -186,7 +187,11 @@ export function ReportView({ report }: { report: Report }) {
           </Card>
         </Col>
         <Col xs={24} lg={12}>
-          <Card size="small" title={`满意度（已评价 ${report.satisfaction.rated} 次，未接通 ${report.satisfaction.unreached} 次）`} data-testid="table-satisfaction">
+          <Card size="small" title={
+              report.satisfaction.basis === 'evaluation'
+                ? `满意度（全部评价 ${report.satisfaction.allRated} 次，全部评价满意率 ${percent(report.satisfaction.allRate ?? null)}；计入满意率 ${report.satisfaction.rated} 次，第二十五条不计入 ${report.satisfaction.exempt} 次，主管部门排除 ${report.satisfaction.excluded} 次；未接通 ${report.satisfaction.unreached} 次）`
+                : `满意度（已评价 ${report.satisfaction.rated} 次，未接通 ${report.satisfaction.unreached} 次）`
+            } data-testid="table-satisfaction">
             <Table
               size="small"
               rowKey="key"

@@ -62,7 +62,19 @@ export interface Report {
   byLeadUnit: Row[];
   topIssues: { categories: Row[]; keywords: Array<{ word: string; count: number }> };
   overdue: { lateDone: number; openOverdue: number; byUnit: OverdueRow[]; byKind: OverdueRow[] };
-  satisfaction: { levels: Array<{ key: string; name: string; count: number }>; rated: number; satisfied: number; rate: number | null; unreached: number };
+  /** rate: 满意率 as the evaluation counts it (basis 'evaluation'); allRate: 全部评价满意率. Reports stored earlier lack basis: their rate is the plain one. */
+  satisfaction: {
+    levels: Array<{ key: string; name: string; count: number }>;
+    rated: number;
+    satisfied: number;
+    rate: number | null;
+    unreached: number;
+    exempt?: number;
+    excluded?: number;
+    allRated?: number;
+    allRate?: number | null;
+    basis?: 'evaluation';
+  };
   trend: TrendPoint[];
   samples?: SampleTicket[];
   /** 话务 (city-wide 日报/周报/月报 only). */
