@@ -210,6 +210,7 @@ const byHand: Record<string, Access> = {
   'GET /api/v1/sms/opt-outs': LEADS,
   'GET /api/v1/sms/opt-outs/status': INTAKE,
   'PUT /api/v1/sms/opt-outs': INTAKE,
+  'POST /api/v1/sms/opt-outs/:id/remove': LEADS,
 
   // Administration and interfaces.
   'POST /api/v1/units': ADMIN,
@@ -229,6 +230,8 @@ const byHand: Record<string, Access> = {
   'POST /api/v1/webhooks': ADMIN,
   'PUT /api/v1/webhooks/:id': ADMIN,
   'GET /api/v1/webhooks/:id/deliveries': ADMIN,
+  'GET /api/v1/webhooks/:id/dead-letters': ADMIN,
+  'POST /api/v1/webhooks/:id/dead-letters/:letter/replay': ADMIN,
   'GET /api/v1/events': ADMIN,
 };
 
