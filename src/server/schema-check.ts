@@ -5,7 +5,7 @@
 // cheap to refuse); a route whose callers fix a batch at a time (a provincial transfer) checks here.
 import type { FastifySchemaValidationError } from 'fastify/types/schema.js';
 
-interface Schema {
+export interface Schema {
   type?: string;
   properties?: Record<string, Schema>;
   required?: string[];
@@ -33,7 +33,8 @@ const typeOk = (type: string, v: unknown): boolean =>
           : typeof v === type;
 
 /** Every way `value` fails `schema`; empty when it passes. */
-export function schemaErrors(schema: Schema, value: unknown, path = ''): FastifySchemaValidationError[] {
+export function schemaErrors(given: Schema | object, value: unknown, path = ''): FastifySchemaValidationError[] {
+  const schema = given as Schema;
   const errors: FastifySchemaValidationError[] = [];
   const fail = (keyword: string, params: Record<string, unknown>, at = path) => errors.push({ keyword, instancePath: at, schemaPath: '', params, message: keyword });
   if (schema.type && !typeOk(schema.type, value)) {
@@ -64,7 +65,7 @@ export function schemaErrors(schema: Schema, value: unknown, path = ''): Fastify
       const sub = schema.properties?.[name];
       if (sub) {
         if (v !== undefined) errors.push(...schemaErrors(sub, v, `${path}/${name}`));
-      } else if (schema.additionalProperties === false) fail('additionalProperties', { additionalProperty: name });
+      } else if (schema.additionalProperties === false) fail('additionalProperties', { additionalProperty: name }, `${path}/${name}`); // named by the field itself
     }
   }
   return errors;
