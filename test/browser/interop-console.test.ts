@@ -134,7 +134,7 @@ describe('console: API keys, webhook subscriptions with dead letters, SMS opt-ou
     await page.getByTestId('sms-optouts-page').waitFor();
     await page.getByTestId('optout-new').click();
     await page.getByTestId('optout-form-phone').fill('13955556666');
-    await page.getByRole('button', { name: /添\s*加/ }).click();
+    await page.locator('.ant-modal').getByRole('button', { name: /^添\s*加$/ }).click();
     await page.locator('.ant-message-notice').filter({ hasText: '139****6666 已退订短信' }).waitFor();
     const row = page.locator('tr').filter({ hasText: '139****6666' });
     await row.waitFor();
