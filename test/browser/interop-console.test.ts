@@ -1,5 +1,5 @@
 // The admin's interface pages in a real browser on the demo data: an API key whose secret is shown
-// once (and works), a webhook subscription to a receiver that refuses the first delivery, the dead
+// once (and works), a webhook subscription scoped to 住建局 to a receiver that refuses the first delivery, the dead
 // letter it leaves, its 重放 (delivered the second time, 重放 gone), and an SMS opt-out added on
 // 短信退订 (listed masked, the number then refused SMS) and removed again.
 import { after, before, describe, it } from 'node:test';
@@ -87,15 +87,19 @@ describe('console: API keys, webhook subscriptions with dead letters, SMS opt-ou
     await page.getByTestId('webhook-new').click();
     await page.getByTestId('webhook-form-name').fill('测试接收方');
     await page.getByTestId('webhook-form-url').fill(receiverUrl);
+    // Scoped to 住建局: the ticket below is dispatched to it, so its events still arrive.
+    await page.getByTestId('webhook-form-unit').locator('input').fill('住房和城乡建设局');
+    await page.locator('.ant-select-tree-node-content-wrapper').filter({ hasText: /^市住房和城乡建设局$/ }).click();
     await page.getByRole('button', { name: /创\s*建/ }).click();
     assert.match(await page.getByTestId('webhook-secret').innerText(), /\S{16,}/);
     await page.getByRole('button', { name: '我已保存' }).click();
     const row = page.locator('tr').filter({ hasText: '测试接收方' });
     assert.match(await row.innerText(), /全部事件/);
+    assert.match(await row.innerText(), /仅市住房和城乡建设局的工单/);
 
     // A ticket event; the receiver refuses it (422), so the delivery becomes a dead letter.
     const login = await call('POST', '/api/v1/auth/login', {}, { username: 'agent1', password: DEMO_PASSWORD });
-    const created = await call('POST', '/api/v1/tickets', { authorization: `Bearer ${login.body.token}` }, intakeBody({ requester: { kind: 'person', name: '张三丰', phone: '13812345678' } }));
+    const created = await call('POST', '/api/v1/tickets', { authorization: `Bearer ${login.body.token}` }, intakeBody({ requester: { kind: 'person', name: '张三丰', phone: '13812345678' }, dispatch: { leadUnitCode: 'ZJJ' } }));
     assert.equal(created.status, 201, JSON.stringify(created.body));
     await until('the refused delivery', () => received.length >= 1);
     const subId = (await call('GET', '/api/v1/webhooks', { authorization: `Bearer ${(await call('POST', '/api/v1/auth/login', {}, { username: 'admin', password: DEMO_PASSWORD })).body.token}` })).body.items.find((s: any) => s.name === '测试接收方').id;

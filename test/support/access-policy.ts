@@ -66,6 +66,12 @@ const byHand: Record<string, Access> = {
   'GET /open311/v2/requests/:file': 'api-key',
   'GET /open311/v2/tokens/:file': 'api-key',
   'POST /open311/v2/:file': 'api-key',
+  // Anything else under /open311/v2/ is an Open311-format 404 for everyone, not the console's page.
+  'GET /open311/v2/*': 'public',
+  'POST /open311/v2/*': 'public',
+  'PUT /open311/v2/*': 'public',
+  'DELETE /open311/v2/*': 'public',
+  'PATCH /open311/v2/*': 'public',
   // Switches, provincial/national transfers and message gateways authenticate by key, never as a user.
   'GET /api/v1/cti/ws': 'api-key',
   'POST /api/v1/cti/events': 'api-key',

@@ -51,7 +51,7 @@ export const PAGES: readonly PageAccess[] = [
     path: '/admin/webhooks',
     label: 'Webhook 订阅',
     roles: ADMIN,
-    api: ['GET /api/v1/webhooks', 'POST /api/v1/webhooks', 'PUT /api/v1/webhooks/:id', 'GET /api/v1/webhooks/:id/dead-letters', 'POST /api/v1/webhooks/:id/dead-letters/:letter/replay'],
+    api: ['GET /api/v1/webhooks', 'POST /api/v1/webhooks', 'PUT /api/v1/webhooks/:id', 'GET /api/v1/webhooks/:id/dead-letters', 'POST /api/v1/webhooks/:id/dead-letters/:letter/replay', 'GET /api/v1/units'],
   },
   { path: '/admin/sms-opt-outs', label: '短信退订', roles: ADMIN, api: ['GET /api/v1/sms/opt-outs', 'PUT /api/v1/sms/opt-outs', 'POST /api/v1/sms/opt-outs/:id/remove'] },
   { path: '/account/security', api: ['GET /api/v1/auth/totp', 'POST /api/v1/auth/totp/enrol', 'POST /api/v1/auth/sessions/revoke-others', 'POST /api/v1/auth/password'] },

@@ -1,12 +1,12 @@
 // Webhook 订阅: the systems that receive ticket events as signed POSTs. Create (the signing secret
 // is shown once), stop or resume, and per subscription the deliveries given up on (死信) with 重放.
-import { useState } from 'react';
-import { Alert, App, Button, Drawer, Form, Input, Modal, Popconfirm, Select, Space, Switch, Table, Tag, Typography } from 'antd';
+import { useMemo, useState } from 'react';
+import { Alert, App, Button, Drawer, Form, Input, Modal, Popconfirm, Select, Space, Switch, Table, Tag, TreeSelect, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { PlusOutlined, ReloadOutlined } from '@ant-design/icons';
 import { api } from '../../api';
 import { ACTIONS, ACTION_RULES } from '../../../../src/domain/ticket-states.ts';
-import { PageTitle, errorText, localTime, showFieldErrors, useApiData } from '../../components/AdminCommon';
+import { PageTitle, buildTree, errorText, localTime, showFieldErrors, useApiData, type AdminUnit, type TreeNode } from '../../components/AdminCommon';
 
 interface Subscription {
   id: number;
@@ -15,6 +15,7 @@ interface Subscription {
   events: string[];
   format: 'event' | 'evaluation';
   active: boolean;
+  unit: { code: string; name: string } | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -43,6 +44,11 @@ interface SubForm {
   url: string;
   events: string[];
   format: 'event' | 'evaluation';
+  unitCode?: string;
+}
+
+function unitTreeData(nodes: TreeNode<AdminUnit>[]): Array<{ value: string; title: string; children?: ReturnType<typeof unitTreeData> }> {
+  return nodes.map((n) => ({ value: n.code, title: n.name, children: n.children ? unitTreeData(n.children) : undefined }));
 }
 
 function DeadLetters({ sub }: { sub: Subscription }) {
@@ -87,6 +93,8 @@ function DeadLetters({ sub }: { sub: Subscription }) {
 export default function WebhooksPage() {
   const { message } = App.useApp();
   const subs = useApiData<{ items: Subscription[] }>('/webhooks');
+  const units = useApiData<{ items: AdminUnit[] }>('/units');
+  const unitTree = useMemo(() => unitTreeData(buildTree(units.data?.items ?? [])), [units.data]);
   const [creating, setCreating] = useState(false);
   const [secret, setSecret] = useState<{ name: string; secret: string } | null>(null);
   const [letters, setLetters] = useState<Subscription | null>(null);
@@ -100,7 +108,7 @@ export default function WebhooksPage() {
     setBusy(true);
     setFormError(null);
     try {
-      const res = await api<Subscription & { secret: string }>('/webhooks', { body: { name: v.name.trim(), url: v.url.trim(), events: v.events, format: v.format } });
+      const res = await api<Subscription & { secret: string }>('/webhooks', { body: { name: v.name.trim(), url: v.url.trim(), events: v.events, format: v.format, ...(v.unitCode ? { unitCode: v.unitCode } : {}) } });
       setCreating(false);
       setSecret({ name: res.name, secret: res.secret });
       await subs.reload();
@@ -125,6 +133,7 @@ export default function WebhooksPage() {
     { title: '名称', dataIndex: 'name', render: (n: string) => <span data-testid="webhook-name">{n}</span> },
     { title: '接收地址', dataIndex: 'url', render: (u: string) => <Typography.Text copyable style={{ wordBreak: 'break-all' }}>{u}</Typography.Text> },
     { title: '事件', dataIndex: 'events', render: (e: string[]) => e.map((x) => <Tag key={x}>{EVENT_LABEL.get(x) ?? x}</Tag>) },
+    { title: '范围', dataIndex: 'unit', width: 160, render: (u: Subscription['unit']) => (u ? `仅${u.name}的工单` : '全部工单') },
     { title: '内容', dataIndex: 'format', width: 100, render: (f: string) => FORMAT_LABELS[f] ?? f },
     { title: '创建时间', dataIndex: 'createdAt', width: 150, render: localTime },
     {
@@ -192,6 +201,9 @@ export default function WebhooksPage() {
           </Form.Item>
           <Form.Item name="events" label="订阅事件" rules={[{ required: true, message: '请至少选择一类事件' }]}>
             <Select mode="multiple" options={EVENT_OPTIONS} data-testid="webhook-form-events" />
+          </Form.Item>
+          <Form.Item name="unitCode" label="限定单位（可选）" extra="选定后只推送该单位（含下级）主办、协办或承办的工单事件；不选为全部工单">
+            <TreeSelect allowClear showSearch treeNodeFilterProp="title" treeData={unitTree} placeholder="全部工单" data-testid="webhook-form-unit" />
           </Form.Item>
           <Form.Item name="format" label="推送内容">
             <Select options={Object.entries(FORMAT_LABELS).map(([value, label]) => ({ value, label }))} />
