@@ -121,9 +121,9 @@ describe('console: API keys, webhook subscriptions with dead letters, SMS opt-ou
     await letters.locator('button').filter({ hasText: /重\s*放/ }).first().click();
     await page.locator('.ant-message-notice').filter({ hasText: '已重放' }).waitFor();
     await letters.getByText(/已于 .* 重放/).first().waitFor();
-    await until('the replayed delivery', () => received.some((r) => r.status === 200));
+    // The ticket's later events went on once the first was given up; the replay brings the first back.
     const first = received[0]!;
-    assert.ok(received.filter((r) => r.status === 200).some((r) => r.eventId === first.eventId), 'the replay carries the original event id');
+    await until('the replayed delivery, under the original event id', () => received.some((r) => r.status === 200 && r.eventId === first.eventId));
     await page.locator('.ant-drawer-close').click();
 
     // Stopping it from the list.
