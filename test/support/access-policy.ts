@@ -60,11 +60,12 @@ const byHand: Record<string, Access> = {
   'POST /api/v1/auth/login': 'public',
   'POST /api/v1/auth/logout': 'public',
   'POST /api/v1/auth/login/totp': 'public',
-  // Open311: discovery and the service list are open; requests and tokens need a key.
+  // Open311: every read is open (GeoReport v2 asks a key only of POST; reads show public fields
+  // only, see docs/interop.md); posting requests and updates needs a key.
   'GET /open311/v2/:file': 'public',
   'GET /open311/v2/services/:file': 'public',
-  'GET /open311/v2/requests/:file': 'api-key',
-  'GET /open311/v2/tokens/:file': 'api-key',
+  'GET /open311/v2/requests/:file': 'public',
+  'GET /open311/v2/tokens/:file': 'public',
   'POST /open311/v2/:file': 'api-key',
   // Anything else under /open311/v2/ is an Open311-format 404 for everyone, not the console's page.
   'GET /open311/v2/*': 'public',
