@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../server/context.ts';
 import { actorOf, requireRole } from '../auth/plugin.ts';
 import { obj, text } from '../tickets/schemas.ts';
-import { SCOPES, createApiKey, listApiKeys, parseRate, parseScopes, revokeApiKey, rotateApiKey } from './api-keys.ts';
+import { SCOPES, SCOPE_LABELS, createApiKey, listApiKeys, parseRate, parseScopes, revokeApiKey, rotateApiKey } from './api-keys.ts';
 
 const createBody = obj(
   {
@@ -19,7 +19,8 @@ const idParams = obj({ id: { type: 'string', pattern: '^[0-9]{1,9}$' } }, ['id']
 export async function apiKeyRoutes(app: FastifyInstance, opts: { ctx: AppContext }): Promise<void> {
   const { ctx } = opts;
   const admin = { preHandler: requireRole('admin') };
-  app.get('/apikeys', admin, async () => ({ items: await listApiKeys(ctx) }));
+  // The scopes with their Chinese names travel with the list, so the console's picker names them as the server does.
+  app.get('/apikeys', admin, async () => ({ items: await listApiKeys(ctx), scopes: SCOPES.map((value) => ({ value, label: SCOPE_LABELS[value] })) }));
   app.post<{ Body: { name: string; scopes: string[]; ratePerMinute?: number } }>('/apikeys', { ...admin, schema: { body: createBody } }, async (request, reply) => {
     const b = request.body;
     const created = await createApiKey(ctx, actorOf(request), { name: b.name, scopes: parseScopes(b.scopes), ratePerMinute: parseRate(b.ratePerMinute) });

@@ -153,6 +153,21 @@ describeEachEngine('transfers from the provincial/national platform', (engine) =
     assert.deepEqual(await tableCounts(t.ctx), before);
   });
 
+  it('a transfer wrong in many places is refused once, listing every field with its Chinese message', async () => {
+    const before = await tableCounts(t.ctx);
+    const res = await post(
+      body('HLJ BAD', { origin: 'county', facts: undefined, type: 'rumour', requester: { kind: 'person', name: NAME, phone: 'x' }, categoryCode: 'NOPE', districtCode: 'XX', extra: 1 }),
+    );
+    assert.equal(res.status, 400, JSON.stringify(res.body));
+    assert.match(res.type, /^application\/problem\+json/);
+    const fields = res.body.errors.map((e: { field: string }) => e.field).sort();
+    assert.deepEqual(fields, ['categoryCode', 'districtCode', 'externalId', 'extra', 'facts', 'origin', 'requester.phone', 'type'].sort(), JSON.stringify(res.body));
+    for (const e of res.body.errors) assert.match(e.message, /[\u4e00-\u9fff]/, `${e.field}: ${e.message}`);
+    assert.match(res.body.title, /8 处/);
+    assert.match(res.body.title, /外部工单编号/);
+    assert.deepEqual(await tableCounts(t.ctx), before);
+  });
+
   it('the head approves the reply; state, reply and callback are pulled back and sent to the outbox', async () => {
     setClock(t, '2026-03-02T09:00');
     // Another requester: the same matter from the same phone would be held as a duplicate at dispatch.

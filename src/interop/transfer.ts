@@ -22,6 +22,10 @@ import { enqueue } from '../outbox/outbox.ts';
 import { startPeriodicJob } from '../server/periodic-job.ts';
 import { Problem, notFound, unauthorized } from '../server/problem.ts';
 import { obj, text } from '../tickets/schemas.ts';
+import { schemaErrors } from '../server/schema-check.ts';
+import { translateValidation } from '../server/validation-errors.ts';
+import { labelOf } from '../server/field-labels.ts';
+import type { FieldError } from '../server/problem.ts';
 import { checkApiKey, KEY_REFUSALS, keyActor, presentedKey, type ApiKeyRow, type Scope } from './api-keys.ts';
 import { createHash } from 'node:crypto';
 import { writeEvent } from '../audit/events.ts';
@@ -309,10 +313,17 @@ export async function transferRoutes(app: FastifyInstance, opts: { ctx: AppConte
   };
 
   // The key is checked before the body is validated, so a caller without a key learns nothing else.
+  // The schema stays on the route for the API documentation, but the body is checked in the handler
+  // (checkTransfer), so a refused transfer lists every wrong field at once.
   app.post<{ Body: TransferRequest }>(
     '/transfer/tickets',
-    { preValidation: async (request, reply) => void (request.transferKey = await authenticate(request, reply, ['transfer:write'])), schema: { body: transferSchema } },
+    {
+      preValidation: async (request, reply) => void (request.transferKey = await authenticate(request, reply, ['transfer:write'])),
+      schema: { body: transferSchema },
+      validatorCompiler: () => () => true,
+    },
     async (request, reply) => {
+      await checkTransfer(ctx, request.body);
       const result = await receiveTransfer(ctx, request.transferKey!, request.body);
       return reply.code(result.duplicate ? 200 : 201).send({ ...result.state, duplicate: result.duplicate, ...(result.duplicate ? { changed: result.changed } : {}) });
     },
@@ -336,6 +347,28 @@ export async function transferRoutes(app: FastifyInstance, opts: { ctx: AppConte
       throw notFound(`转办工单 ${request.params.externalId} 不存在`);
     },
   );
+}
+
+/**
+ * Every problem of a transfer body at once: the schema's, then the category and district the city
+ * must know (what createTicket would refuse one at a time). The provincial platform fixes a batch
+ * in one round instead of one field per push.
+ */
+export async function checkTransfer(ctx: AppContext, body: unknown): Promise<void> {
+  const errors: FieldError[] = translateValidation(schemaErrors(transferSchema, body ?? null), 'body');
+  const b = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
+  const named = new Set(errors.map((e) => e.field));
+  if (typeof b.categoryCode === 'string' && !named.has('categoryCode')) {
+    const cat = await ctx.store.db.selectFrom('categories').select('active').where('code', '=', b.categoryCode).executeTakeFirst();
+    if (!cat || !cat.active) errors.push({ field: 'categoryCode', message: `诉求分类「${b.categoryCode}」不存在` });
+  }
+  if (typeof b.districtCode === 'string' && !named.has('districtCode')) {
+    const unit = ctx.org.byCodeOrUndefined(b.districtCode);
+    if (!unit || unit.kind !== 'district') errors.push({ field: 'districtCode', message: `县（市）区「${b.districtCode}」不存在` });
+  }
+  if (!errors.length) return;
+  const title = errors.length === 1 ? errors[0]!.message : `转办工单有 ${errors.length} 处字段无效：${[...new Set(errors.map((e) => labelOf(e.field.replace(/\./g, '/'))))].join('、')}`;
+  throw new Problem(400, 'invalid-input', title, { errors });
 }
 
 declare module 'fastify' {

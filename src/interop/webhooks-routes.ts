@@ -16,6 +16,7 @@ const fields = {
   events: { type: 'array', minItems: 1, maxItems: 50, items: text(40) },
   format: { type: 'string', enum: [...WEBHOOK_FORMATS] },
   active: { type: 'boolean' },
+  unitCode: { anyOf: [text(40), { type: 'null' }] },
 };
 const idParams = obj({ id: { type: 'integer', minimum: 1 } }, ['id']);
 

@@ -250,4 +250,32 @@ describeEachEngine('webhooks', (engine) => {
     const audit = await t.ctx.store.db.selectFrom('events').select('detail').where('action', '=', 'webhook_replay').execute();
     assert.equal(audit.length, 1);
   });
+  it('a subscription scoped to a unit receives only the events of tickets that unit holds or handles', async () => {
+    const admin = await t.as('admin');
+    const unknown = await admin.post('/api/v1/webhooks', { name: '某单位', url: 'https://example.gov.cn/x', events: ['*'], unitCode: 'NOPE' });
+    assert.equal(unknown.status, 400);
+    assert.ok(unknown.body.errors.some((e: any) => e.field === 'unitCode'), JSON.stringify(unknown.body));
+    const zjjReceiver = await new TestReceiver(SECRET).start();
+    try {
+      const sub = await admin.post('/api/v1/webhooks', { name: '住建局业务系统', url: zjjReceiver.url, secret: SECRET, events: ['*'], unitCode: 'ZJJ' });
+      assert.equal(sub.status, 201, JSON.stringify(sub.body));
+      assert.deepEqual(sub.body.unit, { code: 'ZJJ', name: '市住房和城乡建设局' });
+      assert.deepEqual((await admin.get('/api/v1/webhooks')).body.items.find((s: any) => s.id === sub.body.id).unit.code, 'ZJJ');
+      const agent = await t.as('agent1');
+      const mine = (await agent.post('/api/v1/tickets', distinctIntake())).body.no as string;
+      const other = (await agent.post('/api/v1/tickets', distinctIntake({ dispatch: { leadUnitCode: 'SCJGJ' } }))).body.no as string;
+      assert.equal((await (await t.as('zjj.staff')).act(mine, 'sign')).status, 200);
+      assert.equal((await (await t.as('scjgj.staff')).act(other, 'sign')).status, 200);
+      await relay(4);
+      const got = zjjReceiver.events.map((e) => `${e.body.ticket.no}:${e.body.action}`);
+      assert.deepEqual(got, [`${mine}:intake`, `${mine}:dispatch`, `${mine}:sign`]);
+      assert.ok(receiver.events.some((e) => e.body.ticket.no === other), 'the unscoped subscription still gets every ticket');
+      // Unscoping it (unitCode null) lets every ticket through again.
+      const cleared = await admin.put(`/api/v1/webhooks/${sub.body.id}`, { unitCode: null });
+      assert.equal(cleared.status, 200, JSON.stringify(cleared.body));
+      assert.equal(cleared.body.unit, null);
+    } finally {
+      await zjjReceiver.stop();
+    }
+  });
 });

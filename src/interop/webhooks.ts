@@ -33,6 +33,8 @@ export interface WebhookSubscription {
   format: WebhookFormat;
   active: boolean;
   cursor: number;
+  /** Only the tickets this unit (or a unit under it) holds or handles; null = every ticket. */
+  unit: { code: string; name: string } | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -66,10 +68,30 @@ export function verifyWebhook(secret: string, headers: { signature?: string | nu
 
 // ---------------------------------------------------------------- subscriptions
 
-type Row = { id: number; name: string; url: string; events: string; format: string; active: number; cursor_seq: number; created_at: string; updated_at: string };
+type Row = { id: number; name: string; url: string; events: string; format: string; active: number; cursor_seq: number; unit_id: number | null; created_at: string; updated_at: string };
 
-function view(r: Row): WebhookSubscription {
-  return { id: r.id, name: r.name, url: r.url, events: JSON.parse(r.events) as string[], format: r.format as WebhookFormat, active: r.active === 1, cursor: Number(r.cursor_seq), createdAt: r.created_at, updatedAt: r.updated_at };
+function view(ctx: AppContext, r: Row): WebhookSubscription {
+  const unit = r.unit_id != null ? ctx.org.get(r.unit_id) : undefined;
+  return {
+    id: r.id,
+    name: r.name,
+    url: r.url,
+    events: JSON.parse(r.events) as string[],
+    format: r.format as WebhookFormat,
+    active: r.active === 1,
+    cursor: Number(r.cursor_seq),
+    unit: unit ? { code: unit.code, name: unit.name } : null,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+/** The unit a subscription is scoped to: its id, null to scope none; refused by name when unknown. */
+function unitIdOf(ctx: AppContext, code: string | null | undefined): number | null {
+  if (!code) return null;
+  const unit = ctx.org.byCodeOrUndefined(code);
+  if (!unit) throw invalid('unitCode', `单位「${code}」不存在`);
+  return unit.id;
 }
 
 function checkUrl(url: string): void {
@@ -89,7 +111,7 @@ function checkEvents(events: string[]): void {
 
 export async function listSubscriptions(ctx: AppContext): Promise<WebhookSubscription[]> {
   const rows = await ctx.store.db.selectFrom('webhook_subscriptions').selectAll().orderBy('id').execute();
-  return rows.map((r) => view(r as Row));
+  return rows.map((r) => view(ctx, r as Row));
 }
 
 export interface SubscriptionInput {
@@ -99,6 +121,8 @@ export interface SubscriptionInput {
   events: string[];
   format?: WebhookFormat;
   active?: boolean;
+  /** Only the tickets this unit (or one under it) holds or handles; null or absent = every ticket. */
+  unitCode?: string | null;
   /** Also deliver the events recorded before the subscription (default: only new ones). */
   fromStart?: boolean;
 }
@@ -107,17 +131,18 @@ export async function createSubscription(ctx: AppContext, actor: Actor | null, i
   checkUrl(input.url);
   checkEvents(input.events);
   if (input.secret !== undefined && input.secret.length < 16) throw invalid('secret', '签名密钥至少 16 个字符');
+  const unitId = unitIdOf(ctx, input.unitCode);
   const secret = input.secret ?? randomBytes(24).toString('base64url');
   const now = ctx.clock.now();
   return inTransaction(ctx.store.db, async (tx) => {
     const cursor = input.fromStart ? 0 : await lastFeedSeq(tx);
     const row = await tx
       .insertInto('webhook_subscriptions')
-      .values({ name: input.name, url: input.url, secret, events: JSON.stringify(input.events), format: input.format ?? 'event', active: input.active === false ? 0 : 1, cursor_seq: cursor, created_by: actor?.userId ?? null, created_at: now, updated_at: now })
+      .values({ name: input.name, url: input.url, secret, events: JSON.stringify(input.events), format: input.format ?? 'event', active: input.active === false ? 0 : 1, cursor_seq: cursor, unit_id: unitId, created_by: actor?.userId ?? null, created_at: now, updated_at: now })
       .returningAll()
       .executeTakeFirstOrThrow();
-    await writeEvent(tx, actor, now, { action: 'webhook_create', detail: { subscription: row.id, events: input.events, format: row.format } });
-    return { ...view(row as Row), secret };
+    await writeEvent(tx, actor, now, { action: 'webhook_create', detail: { subscription: row.id, events: input.events, format: row.format, unit: input.unitCode ?? null } });
+    return { ...view(ctx, row as Row), secret };
   });
 }
 
@@ -125,6 +150,7 @@ export async function updateSubscription(ctx: AppContext, actor: Actor | null, i
   if (patch.url !== undefined) checkUrl(patch.url);
   if (patch.events !== undefined) checkEvents(patch.events);
   if (patch.secret !== undefined && patch.secret.length < 16) throw invalid('secret', '签名密钥至少 16 个字符');
+  const unitId = patch.unitCode === undefined ? undefined : unitIdOf(ctx, patch.unitCode);
   const now = ctx.clock.now();
   return inTransaction(ctx.store.db, async (tx) => {
     const row = await tx
@@ -136,6 +162,7 @@ export async function updateSubscription(ctx: AppContext, actor: Actor | null, i
         ...(patch.events !== undefined ? { events: JSON.stringify(patch.events) } : {}),
         ...(patch.format !== undefined ? { format: patch.format } : {}),
         ...(patch.active !== undefined ? { active: patch.active ? 1 : 0 } : {}),
+        ...(unitId !== undefined ? { unit_id: unitId } : {}),
         updated_at: now,
       })
       .where('id', '=', id)
@@ -143,7 +170,7 @@ export async function updateSubscription(ctx: AppContext, actor: Actor | null, i
       .executeTakeFirst();
     if (!row) throw notFound(`订阅 ${id} 不存在`);
     await writeEvent(tx, actor, now, { action: 'webhook_update', detail: { subscription: id, fields: Object.keys(patch).filter((k) => k !== 'secret').concat(patch.secret ? ['secret'] : []) } });
-    return view(row as Row);
+    return view(ctx, row as Row);
   });
 }
 
@@ -203,12 +230,14 @@ async function fanOutOne(ctx: AppContext, tx: Tx, id: number): Promise<{ queued:
     .$if(ctx.store.engine === 'postgres', (q) => q.forUpdate())
     .executeTakeFirst();
   if (!row || row.active !== 1) return { queued: 0, read: 0 };
-  const sub = view(row as Row);
+  const sub = view(ctx, row as Row);
   const entries = await readFeed(tx, sub.cursor, FAN_OUT_BATCH);
   if (!entries.length) return { queued: 0, read: 0 };
+  const held = row.unit_id != null ? await ticketsHeldBy(ctx, tx, row.unit_id, entries) : null;
   const now = ctx.clock.now();
   const values = [];
   for (const entry of entries) {
+    if (held && !held.has(entry.ticket_id)) continue;
     const body = wants(sub, entry);
     if (!body) continue;
     const payload: WebhookDelivery = { subscriptionId: sub.id, eventId: eventId(entry.event_id), body: JSON.stringify(body) };
@@ -221,6 +250,29 @@ async function fanOutOne(ctx: AppContext, tx: Tx, id: number): Promise<{ queued:
 
 /** The audit chain's published heads (src/audit/head-job.ts), handed to the subscriptions that list them. */
 export const AUDIT_HEAD = 'audit.head';
+
+/**
+ * Of the entries' tickets, those the unit or a unit under it holds or handles: a duty (主办, 协办,
+ * a 转下级承办 handler) of any round, the same rule that lets the unit's staff see the ticket. Read
+ * when fanning out, so the dispatch event that gives the unit the ticket (its duty is written in
+ * the same transaction) is delivered, and so is every later event of the ticket.
+ */
+async function ticketsHeldBy(ctx: AppContext, tx: Tx, unitId: number, entries: FeedRow[]): Promise<Set<number>> {
+  const scope = ctx.org.subtreeIds(unitId);
+  const ids = [...new Set(entries.map((e) => e.ticket_id))];
+  const held = new Set<number>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await tx
+      .selectFrom('duties')
+      .select('ticket_id')
+      .distinct()
+      .where('ticket_id', 'in', ids.slice(i, i + 500))
+      .where((eb) => eb.or([eb('unit_id', 'in', scope), eb('handler_unit_id', 'in', scope)]))
+      .execute();
+    for (const r of rows) held.add(Number(r.ticket_id));
+  }
+  return held;
+}
 
 /**
  * Hands each due outbox message of `topic` ('provincial.sync', written by the provincial transfer, or
@@ -242,7 +294,8 @@ export async function fanOutTopic(ctx: AppContext, topic: typeof PROVINCIAL_SYNC
       .$if(ctx.store.engine === 'postgres', (q) => q.forUpdate().skipLocked())
       .execute();
     if (!due.length) return 0;
-    const subs = (await tx.selectFrom('webhook_subscriptions').selectAll().where('active', '=', 1).execute()).map((r) => view(r as Row)).filter((s) => s.events.includes(topic));
+    // A unit-scoped subscription is a unit's own system, not the provincial platform or the chain's keeper: it gets none.
+    const subs = (await tx.selectFrom('webhook_subscriptions').selectAll().where('active', '=', 1).execute()).map((r) => view(ctx, r as Row)).filter((s) => s.events.includes(topic) && !s.unit);
     if (!subs.length && topic === AUDIT_HEAD) {
       await tx.updateTable('outbox').set({ delivered_at: now, last_error: '无订阅（audit.head）：链头已写入服务日志' }).where('id', 'in', due.map((m) => m.id)).execute();
       return 0;

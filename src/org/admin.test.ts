@@ -65,7 +65,7 @@ const address = () => `爱民区测试路${++addressSeq}号`;
 // Personal data the tests put through the API; none of it may reach an audit event.
 const NEW_PASSWORD = 'N3w-secret-pass';
 const DISPLAY_NAME = '王小明';
-const UNIT_PHONE = '0453-8699001';
+const UNIT_PHONE = '13948699001';
 
 describeEachEngine('admin: units, users, categories and limits', (engine) => {
   let t: TestApp;
@@ -87,7 +87,7 @@ describeEachEngine('admin: units, users, categories and limits', (engine) => {
     const res = await agent.get('/api/v1/units');
     assert.equal(res.status, 200);
     const xajd = res.body.items.find((u: any) => u.code === 'DAQ-XAJD');
-    assert.deepEqual(xajd, { code: 'DAQ-XAJD', name: '东安区新安街道办事处', kind: 'subunit', parent: 'DAQ', depth: 1, smsPhone: '0453-8651001', active: true });
+    assert.deepEqual(xajd, { code: 'DAQ-XAJD', name: '东安区新安街道办事处', kind: 'subunit', parent: 'DAQ', depth: 1, smsPhone: '13948651001', active: true });
     const all = await admin.get('/api/v1/units?includeInactive=true');
     assert.equal(all.status, 200);
     assert.equal(all.body.items.length, res.body.items.length);
@@ -176,15 +176,21 @@ describeEachEngine('admin: units, users, categories and limits', (engine) => {
     await refused(t, () => admin.put('/api/v1/units/ZJJ', { name: '' }), 400, '单位名称');
     await refused(t, () => admin.put('/api/v1/units/ZJJ', { active: 'maybe' }), 400, '启用状态');
     await refused(t, () => admin.put('/api/v1/units/ZJJ', { smsPhone: 'abc' }), 400, '短信值班电话');
+    // A landline can be the office phone, but it cannot receive the SMS notices.
+    for (const landline of ['0453-8621001', '04538621001', '8621001', '12345678901']) {
+      const res = await refused(t, () => admin.put('/api/v1/units/ZJJ', { smsPhone: landline }), 400, '短信值班电话');
+      assert.match(res.body.title, /手机号码/, landline);
+    }
+    await refused(t, () => admin.post('/api/v1/units', { ...base, smsPhone: '0453-8699009' }), 400, '手机号码');
     await refused(t, () => admin.put('/api/v1/units/ZJJ', { parentCode: 'DAQ' }), 400, 'parentCode');
     await refused(t, () => admin.put('/api/v1/units/NOPE', { name: '某单位' }), 404, 'NOPE');
   });
 
   it('an admin renames a unit and changes its duty phone; the event names the fields, not the values', async () => {
-    const res = await admin.put('/api/v1/units/BJJ', { name: '市机关事务服务中心', smsPhone: '0453-8699002' });
+    const res = await admin.put('/api/v1/units/BJJ', { name: '市机关事务服务中心', smsPhone: '13948699002' });
     assert.equal(res.status, 200, JSON.stringify(res.body));
     assert.equal(res.body.name, '市机关事务服务中心');
-    assert.equal(res.body.smsPhone, '0453-8699002');
+    assert.equal(res.body.smsPhone, '13948699002');
     assert.equal(t.ctx.org.byCodeOrUndefined('BJJ')?.name, '市机关事务服务中心');
     const listedUnit = (await agent.get('/api/v1/units')).body.items.find((u: any) => u.code === 'BJJ');
     assert.equal(listedUnit.name, '市机关事务服务中心');
@@ -490,7 +496,7 @@ describeEachEngine('admin: units, users, categories and limits', (engine) => {
   });
 
   it('a restart (the city configuration applied again) keeps what the admin changed, and only that', async () => {
-    assert.equal((await admin.put('/api/v1/units/YZJ', { name: '市邮政管理局（快递监管）', smsPhone: '0453-8699003' })).status, 200);
+    assert.equal((await admin.put('/api/v1/units/YZJ', { name: '市邮政管理局（快递监管）', smsPhone: '13948699003' })).status, 200);
     assert.equal((await admin.put('/api/v1/units/KJJ', { active: false })).status, 200);
     const limit = await admin.put('/api/v1/categories/SCJG-XFTS', { replyLimit: { unit: 'working_days', amount: 10 }, legalBasis: '本市消费维权规定' });
     assert.equal(limit.status, 200, JSON.stringify(limit.body));
@@ -504,7 +510,7 @@ describeEachEngine('admin: units, users, categories and limits', (engine) => {
     const units = (await admin.get('/api/v1/units?includeInactive=true')).body.items;
     const unit = (code: string) => units.find((u: any) => u.code === code);
     assert.equal(unit('YZJ').name, '市邮政管理局（快递监管）');
-    assert.equal(unit('YZJ').smsPhone, '0453-8699003');
+    assert.equal(unit('YZJ').smsPhone, '13948699003');
     assert.equal(unit('KJJ').active, false);
     assert.equal(unit('FGW').name, '市发展和改革委员会');
     assert.equal(unit('ZJJ-WYK').parent, 'ZJJ');

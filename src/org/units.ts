@@ -4,6 +4,7 @@
 import type { AppContext } from '../server/context.ts';
 import type { Actor } from '../auth/actor.ts';
 import { UNIT_KINDS, UNIT_KIND_LABELS, type UnitKind } from '../domain/unit-kinds.ts';
+import { mobileNumber, MOBILE_RULE } from '../domain/mobile.ts';
 import { conflict, invalid, notFound } from '../server/problem.ts';
 import { inTransaction, type Tx } from '../store/db.ts';
 import { writeEvent } from '../audit/events.ts';
@@ -51,7 +52,9 @@ function cleanName(name: string): string {
 function cleanPhone(phone: string | null | undefined): string | null {
   const trimmed = phone?.trim() ?? '';
   if (!trimmed) return null;
-  if (!SMS_PHONE_PATTERN.test(trimmed)) throw invalid('smsPhone', `短信值班电话「${trimmed}」格式不正确，应为数字和连字符，如 0453-8612345`);
+  if (!SMS_PHONE_PATTERN.test(trimmed)) throw invalid('smsPhone', `短信值班电话「${trimmed}」格式不正确，应为${MOBILE_RULE}`);
+  // The number receives the unit's SMS notices: an office landline would never get them.
+  if (!mobileNumber(trimmed)) throw invalid('smsPhone', `短信值班电话「${trimmed}」不是手机号码，座机无法接收短信通知，请填写${MOBILE_RULE}`);
   return trimmed;
 }
 

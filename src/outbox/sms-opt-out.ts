@@ -7,7 +7,7 @@ import type { Actor } from '../auth/actor.ts';
 import { inTransaction } from '../store/db.ts';
 import { maskPhone } from '../domain/masking.ts';
 import { writeEvent } from '../audit/events.ts';
-import { invalid } from '../server/problem.ts';
+import { invalid, notFound } from '../server/problem.ts';
 
 /** 138 1234 5678, +86 13812345678, 0453-8612345 → digits only (a leading 86 country code dropped). */
 export function normalizePhone(phone: string): string {
@@ -42,4 +42,16 @@ export async function setOptOut(ctx: AppContext, actor: Actor | null, phone: str
     }
   });
   return { phone: maskPhone(normalized)!, optedOut };
+}
+
+/** Removes one opt-out by its id (the console lists numbers masked); audited like an opt-in. */
+export async function removeOptOut(ctx: AppContext, actor: Actor | null, id: number): Promise<{ id: number; phone: string; optedOut: false }> {
+  const now = ctx.clock.now();
+  return inTransaction(ctx.store.db, async (tx) => {
+    const row = await tx.selectFrom('sms_opt_outs').select(['id', 'phone']).where('id', '=', id).executeTakeFirst();
+    if (!row) throw notFound(`拒收记录 ${id} 不存在`);
+    await tx.deleteFrom('sms_opt_outs').where('id', '=', id).execute();
+    await writeEvent(tx, actor, now, { action: 'sms_opt_in', detail: { phone: maskPhone(row.phone) } });
+    return { id, phone: maskPhone(row.phone)!, optedOut: false as const };
+  });
 }

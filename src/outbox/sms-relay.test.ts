@@ -83,6 +83,42 @@ describeEachEngine('SMS relay', (engine) => {
     assert.equal((await relayOnce(t.ctx, recording)).delivered, 1);
   });
 
+  it('removes an opt-out by the id the masked list gives, audited, and refuses an unknown id or a unit user', async () => {
+    const admin = await t.as('admin');
+    assert.equal((await admin.put('/api/v1/sms/opt-outs', { phone: '13900004444', optedOut: true, note: '来电要求' })).status, 200);
+    const listed = (await admin.get('/api/v1/sms/opt-outs')).body.items.find((r: any) => r.phone === '139****4444');
+    assert.ok(Number.isInteger(listed.id), 'each entry carries an id');
+    assert.ok(!JSON.stringify((await admin.get('/api/v1/sms/opt-outs')).body).includes('13900004444'), 'the list shows numbers masked');
+    assert.equal((await (await t.as('zjj.staff')).post(`/api/v1/sms/opt-outs/${listed.id}/remove`, {})).status, 403);
+    const missing = await admin.post('/api/v1/sms/opt-outs/999999/remove', {});
+    assert.equal(missing.status, 404);
+    const removed = await admin.post(`/api/v1/sms/opt-outs/${listed.id}/remove`, {});
+    assert.equal(removed.status, 200);
+    assert.deepEqual(removed.body, { id: listed.id, phone: '139****4444', optedOut: false });
+    assert.equal((await admin.get('/api/v1/sms/opt-outs/status?phone=13900004444')).body.optedOut, false);
+    const audit = await t.ctx.store.db.selectFrom('events').select(['action', 'detail']).where('action', '=', 'sms_opt_in').orderBy('id', 'desc').executeTakeFirstOrThrow();
+    assert.ok(audit.detail?.includes('139****4444') && !audit.detail.includes('13900004444'), 'audited without the number itself');
+    assert.equal((await admin.post(`/api/v1/sms/opt-outs/${listed.id}/remove`, {})).status, 404, 'removed once');
+  });
+
+  it('closes a message to a number that is no mobile (a landline) with a recorded reason instead of retrying it', async () => {
+    const sent: SmsMessage[] = [];
+    const recording: SmsGateway = { send: async (m) => void sent.push(m) };
+    await send({ to: '0453-8621001', template: 'deadline_warning', params: { ticketNo: 'MDJ4', dueAt: '2026-03-03 09:00' } });
+    await send({ to: '+86 139 4862 1001', template: 'deadline_warning', params: { ticketNo: 'MDJ5', dueAt: '2026-03-03 09:00' } });
+    const r = await relayOnce(t.ctx, recording);
+    assert.deepEqual([r.delivered, r.failed, r.notMobile], [1, 0, 1]);
+    assert.deepEqual(sent.map((m) => m.params.ticketNo), ['MDJ5']);
+    const row = await t.ctx.store.db.selectFrom('outbox').selectAll().where('payload', 'like', '%MDJ4%').executeTakeFirstOrThrow();
+    assert.ok(row.delivered_at, 'closed, not left for another attempt');
+    assert.match(row.last_error ?? '', /not_mobile/);
+    const log = (await (await t.as('centre1')).get('/api/v1/sms/deliveries')).body.items.find((l: any) => l.outboxId === Number(row.id));
+    assert.equal(log.status, 'not_mobile');
+    assert.match(log.error, /不是手机号码/);
+    t.clock.advance(3_600_000);
+    assert.equal((await relayOnce(t.ctx, recording)).notMobile, 0, 'never tried again');
+  });
+
   it('leaves other topics (webhooks, provincial sync) to their own relay', async () => {
     await inTransaction(t.ctx.store.db, (tx) => enqueue(tx, 'provincial.sync', { ticketNo: 'X' }, t.clock.now()));
     const r = await relayOnce(t.ctx, { send: async () => assert.fail('not an SMS') });

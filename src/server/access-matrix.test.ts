@@ -356,7 +356,8 @@ describeEachEngine('access matrix: every route × every role', (engine) => {
       'PUT /api/v1/webhooks/:id': () => ({ url: '/api/v1/webhooks/1', body: { active: false } }),
       'GET /api/v1/webhooks/:id/deliveries': () => ({ url: '/api/v1/webhooks/1/deliveries' }),
       'GET /api/v1/webhooks/:id/dead-letters': () => ({ url: '/api/v1/webhooks/1/dead-letters' }),
-      'POST /api/v1/webhooks/:id/dead-letters/:letter/replay': () => ({ url: '/api/v1/webhooks/1/dead-letters/999999/replay', body: {} }),
+      'POST /api/v1/webhooks/:id/dead-letters/:letter/replay': () => ({ url: '/api/v1/webhooks/1/dead-letters/999999/replay' }),
+      'POST /api/v1/sms/opt-outs/:id/remove': () => ({ url: '/api/v1/sms/opt-outs/999999/remove' }),
     };
     const made = specific[key]?.();
     if (made) return made;

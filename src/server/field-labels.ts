@@ -22,6 +22,7 @@ export const FIELD_LABELS: Record<string, string> = {
   special: '特殊事项等级',
   callId: '通话编号',
   externalId: '外部工单编号',
+  origin: '来源平台',
   disposition: '处理方式',
   dispatch: '派单信息',
   answer: '解答内容',

@@ -11,6 +11,7 @@ import { qualityMigration } from './migration-quality.ts';
 import { portalMigration } from './migration-portal.ts';
 import { interopKeysMigration } from './migration-interop.ts';
 import { open311Migration } from './migration-open311.ts';
+import { webhookUnitScopeMigration } from './migration-webhook-unit-scope.ts';
 import { auditChainMigration, loginLockoutMigration } from './migration-audit-chain.ts';
 import { auditChainAppendMigration } from './migration-audit-chain-append.ts';
 import { ticketKeysPerStatementMigration } from './migration-ticket-keys-per-statement.ts';
@@ -478,6 +479,7 @@ class StaticProvider implements MigrationProvider {
       '2026-12-26-contact-reveals': contactRevealsMigration(this.engine),
       '2026-12-27-audit-chain-keyed': auditChainKeyedMigration(this.engine),
       '2026-12-28-open311-contacts-updates': open311Migration(this.engine),
+      '2026-12-29-webhook-unit-scope': webhookUnitScopeMigration(),
     };
   }
 }

@@ -322,6 +322,8 @@ export interface WebhookSubscriptionTable {
   active: number;
   /** The last event_feed.seq fanned out to this subscription. */
   cursor_seq: number;
+  /** Scoped to this unit's tickets (the unit or one under it holds or handles them); null = all. */
+  unit_id: number | null;
   created_by: number | null;
   created_at: string;
   updated_at: string;

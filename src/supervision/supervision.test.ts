@@ -134,7 +134,7 @@ describeEachEngine('deadline warnings and escalations', (engine) => {
     assert.equal(sms.length, 1);
     assert.equal(sms[0].topic, 'sms');
     assert.equal(sms[0].payload.template, 'deadline_warning');
-    assert.equal(sms[0].payload.to, '0453-8630112');
+    assert.equal(sms[0].payload.to, '13948630112');
     assert.equal(sms[0].payload.params.ticketNo, ticket.no);
 
     const unit = await (await t.as('zjj.staff')).get('/api/v1/supervision/notifications');
@@ -148,7 +148,7 @@ describeEachEngine('deadline warnings and escalations', (engine) => {
     assert.deepEqual(await runAlerts(t.ctx), { warnings: 0, escalations: 0 });
     sms = await outboxSince(t, first);
     assert.equal(sms.length, 2);
-    assert.equal(sms[1].payload.to, '0453-8612345', 'the centre is told');
+    assert.equal(sms[1].payload.to, '13948612345', 'the centre is told');
     const centre = await (await t.as('centre1')).get('/api/v1/supervision/notifications');
     assert.equal(centre.body.unread, 1);
     assert.equal(centre.body.items[0].kind, 'escalation');
@@ -303,7 +303,7 @@ describeEachEngine('督办 items (第二十七条)', (engine) => {
     assert.equal(dutiesOf(after, { unit: 'ZJJ', status: 'open' }).length, 0);
     assert.equal(after.requests[0].status, 'approved');
     const sms = (await outboxSince(t, before)).map((m) => m.payload.to);
-    assert.ok(sms.includes('0453-8621001'), 'the designated unit is told');
+    assert.ok(sms.includes('13948621001'), 'the designated unit is told');
     // The designated unit can act on it; the former unit no longer owes anything.
     await ok(t, 'daq.staff', ticket.no, 'sign');
     const closed = await (await t.as('authority1')).post(`/api/v1/supervision/items/${res.body.id}/close`, { accept: true });

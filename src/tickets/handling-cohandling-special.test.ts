@@ -117,8 +117,8 @@ describeEachEngine('特殊事项 (special matters)', (engine) => {
     assert.equal(created.special, 'special');
     const msgs = await outboxSince(t, mark);
     assert.deepEqual(reportsOf(msgs), [
-      ['0453-8610001', 'special_report', '特殊事项', created.no],
-      ['0453-8610002', 'special_report', '特殊事项', created.no],
+      ['13948610001', 'special_report', '特殊事项', created.no],
+      ['13948610002', 'special_report', '特殊事项', created.no],
     ]);
     for (const m of msgs) assert.equal(m.created_at, new Date(Date.parse('2026-03-02T01:00:00Z')).toISOString());
     const first = duty(created, { kind: 'first_response' });
@@ -136,8 +136,8 @@ describeEachEngine('特殊事项 (special matters)', (engine) => {
     const mark = await lastOutboxId(t);
     const created = await newTicket(t, { special: 'special_emergency', facts: '小区燃气管道泄漏，气味很大' });
     assert.deepEqual(reportsOf(await outboxSince(t, mark)).map((r) => [r[0], r[2]]), [
-      ['0453-8610001', '特殊紧急事项'],
-      ['0453-8610002', '特殊紧急事项'],
+      ['13948610001', '特殊紧急事项'],
+      ['13948610002', '特殊紧急事项'],
     ]);
     assert.equal(duty(created, { kind: 'first_response' }).dueAt, shown('2026-03-06T18:30'));
     // Hours are natural hours; working days skip the weekend.
@@ -194,8 +194,8 @@ describeEachEngine('特殊事项 (special matters)', (engine) => {
     assert.equal(flagged.special, 'special');
     assert.equal(flagged.status, 'in_progress');
     assert.deepEqual(reportsOf(await outboxSince(t, mark)).map((r) => [r[0], r[2]]), [
-      ['0453-8610001', '特殊事项'],
-      ['0453-8610002', '特殊事项'],
+      ['13948610001', '特殊事项'],
+      ['13948610002', '特殊事项'],
     ]);
     const first = duty(flagged, { kind: 'first_response' });
     assert.equal(first.startedAt, shown('2026-03-03T10:15'));

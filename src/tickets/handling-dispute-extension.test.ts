@@ -51,7 +51,7 @@ describeEachEngine('异议 (dispute)', (engine) => {
     assert.equal(reply.status, 'open');
     assert.equal(reply.dueAt, replyBefore.dueAt);
     const sms = await outboxSince(t, mark);
-    assert.deepEqual(sms.map((m) => [m.topic, m.payload.to, m.payload.template]), [['sms', '0453-8610001', 'supervision']]);
+    assert.deepEqual(sms.map((m) => [m.topic, m.payload.to, m.payload.template]), [['sms', '13948610001', 'supervision']]);
     const last = (await events(t, created.no)).at(-1)!;
     assert.deepEqual([last.action, last.fromStatus, last.toStatus, last.actor.role], ['dispute', 'in_progress', 'disputed', 'unit_head']);
     // While disputed the unit cannot reply, nor dispute again.
@@ -173,7 +173,7 @@ describeEachEngine('延期 (extension)', (engine) => {
     assert.equal(approved.requests[0].status, 'approved');
     assert.equal(approved.requests[0].decidedAt, shown('2026-03-10T15:00'));
     const sms = await outboxSince(t, mark);
-    assert.deepEqual(sms.map((m) => [m.payload.to, m.payload.template]), [['0453-8630112', 'supervision']]);
+    assert.deepEqual(sms.map((m) => [m.payload.to, m.payload.template]), [['13948630112', 'supervision']]);
     // The extended deadline is what counts: a reply on 03-27 is on time.
     setClock(t, '2026-03-27T10:00');
     const replied = await ok(t, 'zjj.staff', ticket.no, 'reply', { content: '已整改完毕' });

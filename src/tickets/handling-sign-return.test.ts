@@ -214,7 +214,7 @@ describeEachEngine('退单 (return)', (engine) => {
     const sms = await outboxSince(t, mark);
     assert.deepEqual(
       sms.map((m) => [m.topic, m.payload.to, m.payload.template, m.payload.params.ticketNo]),
-      [['sms', '0453-8630121', 'dispatch_notice', created.no]],
+      [['sms', '13948630121', 'dispatch_notice', created.no]],
     );
     // The new unit sees and signs it; the old one has nothing left to do on it.
     const signed = await ok(t, 'scjgj.staff', created.no, 'sign');

@@ -60,14 +60,14 @@ const byHand: Record<string, Access> = {
   'POST /api/v1/auth/login': 'public',
   'POST /api/v1/auth/logout': 'public',
   'POST /api/v1/auth/login/totp': 'public',
-  // Open311: discovery and the service list are open; requests and tokens need a key.
+  // Open311: every read is open (GeoReport v2 asks a key only of POST; reads show public fields
+  // only, see docs/interop.md); posting requests and updates needs a key.
   'GET /open311/v2/:file': 'public',
   'GET /open311/v2/services/:file': 'public',
-  // GeoReport v2 reads need no key and show public fields only; writes take an API key.
   'GET /open311/v2/requests/:file': 'public',
   'GET /open311/v2/tokens/:file': 'public',
   'POST /open311/v2/:file': 'api-key',
-  // Any other path under /open311/v2/ is Open311's own 404 error, for anyone.
+  // Anything else under /open311/v2/ is an Open311-format 404 for everyone, not the console's page.
   'GET /open311/v2/*': 'public',
   'POST /open311/v2/*': 'public',
   'PUT /open311/v2/*': 'public',
@@ -217,6 +217,7 @@ const byHand: Record<string, Access> = {
   'GET /api/v1/sms/opt-outs': LEADS,
   'GET /api/v1/sms/opt-outs/status': INTAKE,
   'PUT /api/v1/sms/opt-outs': INTAKE,
+  'POST /api/v1/sms/opt-outs/:id/remove': LEADS,
 
   // Administration and interfaces.
   'POST /api/v1/units': ADMIN,

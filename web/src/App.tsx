@@ -18,6 +18,9 @@ const UnitsPage = lazy(() => import('./pages/admin/UnitsPage'));
 const UsersPage = lazy(() => import('./pages/admin/UsersPage'));
 const CategoriesPage = lazy(() => import('./pages/admin/CategoriesPage'));
 const CalendarPage = lazy(() => import('./pages/admin/CalendarPage'));
+const ApiKeysPage = lazy(() => import('./pages/admin/ApiKeysPage'));
+const WebhooksPage = lazy(() => import('./pages/admin/WebhooksPage'));
+const SmsOptOutsPage = lazy(() => import('./pages/admin/SmsOptOutsPage'));
 const SecurityPage = lazy(() => import('./pages/account/SecurityPage'));
 const ReportsPage = lazy(() => import('./pages/reports/ReportsPage'));
 const SupervisionBoardPage = lazy(() => import('./pages/SupervisionBoardPage'));
@@ -109,6 +112,9 @@ export function App() {
           <Route path="/admin/users" element={<Guard page="/admin/users"><UsersPage /></Guard>} />
           <Route path="/admin/categories" element={<Guard page="/admin/categories"><CategoriesPage /></Guard>} />
           <Route path="/admin/calendar" element={<Guard page="/admin/calendar"><CalendarPage /></Guard>} />
+          <Route path="/admin/apikeys" element={<Guard page="/admin/apikeys"><ApiKeysPage /></Guard>} />
+          <Route path="/admin/webhooks" element={<Guard page="/admin/webhooks"><WebhooksPage /></Guard>} />
+          <Route path="/admin/sms-opt-outs" element={<Guard page="/admin/sms-opt-outs"><SmsOptOutsPage /></Guard>} />
           <Route path="/account/security" element={<Guard page="/account/security"><SecurityPage /></Guard>} />
           <Route path="*" element={<Navigate to={HOME_OF[user.role]} replace />} />
         </Routes>

@@ -46,6 +46,14 @@ export const PAGES: readonly PageAccess[] = [
   { path: '/admin/users', label: '用户与角色', roles: ADMIN, api: ['GET /api/v1/users'] },
   { path: '/admin/categories', label: '分类与时限', roles: ADMIN, api: ['PUT /api/v1/categories/:code'] },
   { path: '/admin/calendar', label: '工作日历', roles: ADMIN, api: ['PUT /api/v1/calendar/days/:date'] },
+  { path: '/admin/apikeys', label: 'API 密钥', roles: ADMIN, api: ['GET /api/v1/apikeys', 'POST /api/v1/apikeys', 'POST /api/v1/apikeys/:id/revoke'] },
+  {
+    path: '/admin/webhooks',
+    label: 'Webhook 订阅',
+    roles: ADMIN,
+    api: ['GET /api/v1/webhooks', 'POST /api/v1/webhooks', 'PUT /api/v1/webhooks/:id', 'GET /api/v1/webhooks/:id/dead-letters', 'POST /api/v1/webhooks/:id/dead-letters/:letter/replay', 'GET /api/v1/units'],
+  },
+  { path: '/admin/sms-opt-outs', label: '短信退订', roles: ADMIN, api: ['GET /api/v1/sms/opt-outs', 'PUT /api/v1/sms/opt-outs', 'POST /api/v1/sms/opt-outs/:id/remove'] },
   { path: '/account/security', api: ['GET /api/v1/auth/totp', 'POST /api/v1/auth/totp/enrol', 'POST /api/v1/auth/sessions/revoke-others', 'POST /api/v1/auth/password'] },
 ];
 

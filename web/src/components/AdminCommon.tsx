@@ -147,3 +147,12 @@ export function PageTitle({ title, extra, children }: { title: string; extra?: R
     </Flex>
   );
 }
+
+const shanghai = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+
+/** An instant as people read it in the city: 2026-11-12 23:59 (Shanghai time, whatever offset the API wrote). */
+export function localTime(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? iso : shanghai.format(ms);
+}

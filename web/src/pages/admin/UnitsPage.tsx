@@ -4,6 +4,7 @@ import { useMemo, useState } from 'react';
 import { Alert, App, Button, Form, Input, Modal, Select, Space, Switch, Table, Tag, TreeSelect, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { PlusOutlined, ReloadOutlined } from '@ant-design/icons';
+import { mobileNumber, MOBILE_RULE } from '../../../../src/domain/mobile.ts';
 import { api } from '../../api';
 import {
   PageTitle,
@@ -250,10 +251,10 @@ export default function UnitsPage() {
           <Form.Item
             name="smsPhone"
             label="短信值班电话"
-            extra="派单短信发往此号码（单位值班电话，不是个人号码）"
-            rules={[{ pattern: /^\+?[0-9][0-9-]{4,19}$/, message: '应为数字和连字符，如 0453-8612345' }]}
+            extra="派单短信发往此号码（单位值班手机，不是个人号码；座机收不到短信）"
+            rules={[{ validator: async (_, v?: string) => { if (v?.trim() && !mobileNumber(v)) throw new Error(`须为${MOBILE_RULE}，座机无法接收短信`); } }]}
           >
-            <Input maxLength={20} placeholder="0453-8612345" />
+            <Input maxLength={20} placeholder="13948612345" />
           </Form.Item>
           {editing !== 'new' && (
             <Form.Item name="active" label="启用" valuePropName="checked" extra="仍有未完成办理职责、启用的下级单位、用户或作为分类默认单位的单位不能停用">
