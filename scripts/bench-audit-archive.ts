@@ -1,5 +1,5 @@
 // Times `hotline audit archive` on a generated history in a throwaway SQLite store: verify, archive
-// --before 2026-06 as of 2026-12-02, verify again (the figures in README "Archiving").
+// --before 2026-06 as of 2026-12-02, verify again (the figures in docs/operations/security-and-reliability.md, "Archiving").
 // node bin/run-ts.js scripts/bench-audit-archive.ts [tickets=20000]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,6 +1,6 @@
 // `node bin/run-ts.js scripts/measure-console.ts`: how long the ticket list (50 rows, demo data)
 // takes to become interactive in Chromium, and the gzipped size of what the first page loads.
-// Figures, not a test: quoted in the README.
+// Figures, not a test: quoted in docs/benchmark.md.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';

@@ -1,6 +1,6 @@
 // The wire contract of call handling (话务管理): what a switch's CTI adapter sends, what the console
 // reads, and the record the service-level figures are computed from. The switch is not ours; it
-// talks to the platform only through these shapes (README: Call handling).
+// talks to the platform only through these shapes (docs/reference/calls.md).
 //
 // Endpoints (all under /api/v1):
 //   POST /cti/events                 a switch posts one event or { events: [...] } (API key with scope cti:events)

@@ -62,13 +62,13 @@ export interface CityConfig {
   calendar?: CalendarChangeConfig;
   /** The monthly evaluation's weights and the 通报 thresholds (第二十九条, 第三十一条(二)). */
   evaluation: EvaluationConfig;
-  /** The SMS provider's 短信签名 and template ids (HttpSmsGateway; README: Outbound events, change feed and SMS). */
+  /** The SMS provider's 短信签名 and template ids (HttpSmsGateway; docs/reference/outbox-and-sms.md). */
   sms?: SmsProviderConfig;
   /** 质效审核 and 智能质检 (第二十六条, 第三十一条(一)): QC rule thresholds, word lists and shifts; the defaults when absent. */
   quality?: QualityConfig;
-  /** 话务管理: skill queues, seat rules and the GB/T 33358 targets (README: Call handling). */
+  /** 话务管理: skill queues, seat rules and the GB/T 33358 targets (docs/reference/calls.md). */
   calls: CallsConfig;
-  /** Account security; the defaults when absent (README: Security and reliability). */
+  /** Account security; the defaults when absent (docs/operations/security-accounts.md). */
   security?: SecurityConfig;
   /** The portal's SMS code for 好差评: expiry, tries and throttles; the defaults when absent (docs/ratings-and-portal.md). */
   portalCode?: PortalCodeConfig;

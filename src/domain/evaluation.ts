@@ -1,6 +1,6 @@
 // The monthly evaluation of a unit (第二十九条) and the 通报 triggers (第三十一条(二)), as pure
 // functions of counts. The store counts; this module alone says what the counts mean, so every
-// indicator has one formula, written once, that the README quotes.
+// indicator has one formula, written once, that docs/reference/monthly-evaluation.md quotes.
 
 /** What a unit did in one month; every figure comes from the records of that month (see src/evaluation/counts.ts). */
 export interface UnitMonthCounts {
@@ -89,7 +89,7 @@ export type IndicatorKey = (typeof INDICATOR_KEYS)[number];
 
 export interface IndicatorRule {
   label: string;
-  /** The formula as the README and the console show it. */
+  /** The formula as the docs and the console show it. */
   formula: string;
   /** A rate in 0–1, or null when the month gave nothing to measure (no denominator). */
   value(c: UnitMonthCounts): number | null;

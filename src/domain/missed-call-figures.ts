@@ -4,7 +4,7 @@
 // period and their attempts made before `asOf` (the end of the period, or now while it runs), so a
 // past period's figures never change.
 //
-// Definitions (README: Service levels: formulas):
+// Definitions (docs/reference/calls.md, "Service levels: formulas"):
 // - missed: entries whose call was lost in the period (missedAt ∈ [from, to)).
 // - calledBack: entries with at least one attempt before asOf. reached: with a `reached` attempt.
 // - calledAgain: closed because the caller got through on a later call (before asOf).

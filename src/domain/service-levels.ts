@@ -2,7 +2,7 @@
 // connected over 24 h), computed from the call records and seat intervals of a window. Pure: the
 // caller loads the calls offered in the period and the seat intervals that overlap it.
 //
-// Definitions (README: Service levels: formulas):
+// Definitions (docs/reference/calls.md, "Service levels: formulas"):
 // - A call belongs to the interval in which it was offered (offeredAt ∈ [from, to)), whatever happens
 //   to it later. A restricted call (第三十二条) is never offered to the hotline and counts nowhere.
 // - wait = (answeredAt or abandonedAt) − offeredAt.

@@ -27,7 +27,7 @@ export interface Challenge {
 export const CAPTCHA_TTL_MS = 10 * 60_000;
 
 export class PortalSigner {
-  /** Nonces of captchas already used, until they expire (per process; see README). */
+  /** Nonces of captchas already used, until they expire (per process; see docs/reference/portal.md). */
   private used = new Map<string, number>();
   constructor(private readonly secret: Buffer) {}
 

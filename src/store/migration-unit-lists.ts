@@ -1,4 +1,4 @@
-// The indexes a unit's lists read (README "A unit's lists"). A unit's tickets are gathered from its
+// The indexes a unit's lists read (docs/operations/scale.md, "A unit's lists"). A unit's tickets are gathered from its
 // duties (unitTicketIds in src/tickets/queues.ts): an index by the duty's unit and one by the
 // sub-unit handling it, each carrying the ticket id, so the gather reads the indexes alone; few
 // duties are handed to a sub-unit, so that index holds those only. On PostgreSQL the list's status

@@ -1,6 +1,6 @@
 // The lifecycle in a real browser, each step by the role whose job it is: intake → dispatch → sign →
 // extension → reply → callback unsatisfied → reply again → callback satisfied → archive; and what
-// each role can and cannot see. Screenshots for the README are taken from the demo data on the way.
+// each role can and cannot see. Screenshots for the docs are taken from the demo data on the way.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';

@@ -14,7 +14,7 @@ export const CONSOLE_CHANGE_HEADERS = { 'x-hotline-csrf': '1' };
 export const CHROMIUM = process.env.HOTLINE_TEST_CHROMIUM;
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 /**
- * Where the browser suites save the README's screenshots: docs/screenshots with
+ * Where the browser suites save the docs' screenshots: docs/screenshots with
  * HOTLINE_UPDATE_SCREENSHOTS=1 (`npm run screenshots`), otherwise a scratch directory, so a test run
  * leaves the work tree as it found it.
  */

@@ -61,7 +61,7 @@ export const LINK_KIND_LABELS: Record<string, string> = {
   'distinct_from:reverse': '经核实非同一诉求',
 };
 
-/** The reply limit of each type when the category has none of its own (第十五条; README "Reply limits"). */
+/** The reply limit of each type when the category has none of its own (第十五条; docs/reference/tickets.md). */
 export const TYPE_REPLY_LIMITS: Record<string, string> = {
   consultation: '2个工作日',
   help: '5个工作日',

@@ -1,6 +1,6 @@
 // 话务统计: the service-level figures per interval (30 min, hour, day), over all calls, per queue or
 // per agent, for a range of days. Short abandons stand in their own column, apart from the figures
-// they do not count in (GB/T 33358; README: Service levels: formulas).
+// they do not count in (GB/T 33358; docs/reference/calls.md, "Service levels: formulas").
 import { useEffect, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import dayjs from 'dayjs';
