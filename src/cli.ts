@@ -34,7 +34,7 @@ const USAGE = `用法: hotline <命令> [选项]
   start                      迁移数据库、首次运行时载入演示数据并启动服务（npm start）
   serve [--workers N]        启动服务（PORT，默认 3000；仅监听 127.0.0.1，HOST 可改；--workers 在 PostgreSQL 上启动 N 个进程）
   migrate                    执行数据库迁移
-  demo [--reset]             载入牡丹江演示数据（单位、分类、各角色用户、数百张各状态工单）
+  demo [--force]             载入牡丹江演示数据（单位、分类、各角色用户、数百张各状态工单；已有工单时 --force 追加一批）
   deadline --from <时刻> (--working-days N | --hours N | --days N)
                              计算期限，输出 YYYY-MM-DDTHH:mm:ss+08:00
   user create --username U --password P --role R [--unit CODE] [--name 姓名]
