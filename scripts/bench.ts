@@ -162,7 +162,7 @@ async function httpCreates(databaseUrl: string | null, workers: number): Promise
   const port = 3900 + Math.floor(Math.random() * 90);
   const env = { ...process.env, HOTLINE_DATA_DIR: dataDir, HOTLINE_DATABASE_URL: databaseUrl ?? '', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' };
   const cli = join(ROOT, 'bin', 'hotline.js');
-  const made = spawnSync(process.execPath, [cli, 'user', 'create', '--username', 'bench', '--password', 'Bench-pass-2026', '--role', 'agent'], { env, encoding: 'utf8' });
+  const made = spawnSync(process.execPath, [cli, 'user', 'create', '--username', 'bench', '--password', 'Load-Pass-2026!', '--role', 'agent'], { env, encoding: 'utf8' });
   if (made.status !== 0) throw new Error(made.stderr);
   const server = spawn(process.execPath, [cli, 'serve', ...(workers > 1 ? ['--workers', String(workers)] : [])], { env, stdio: ['ignore', 'ignore', 'inherit'] });
   let rssMax = 0;
@@ -170,7 +170,7 @@ async function httpCreates(databaseUrl: string | null, workers: number): Promise
   try {
     const base = `http://127.0.0.1:${port}`;
     await waitForServer(`${base}/healthz`, server, 180);
-    const login = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'bench', password: 'Bench-pass-2026' }) });
+    const login = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'bench', password: 'Load-Pass-2026!' }) });
     const { token } = (await login.json()) as { token: string };
     // What a working server holds besides: the agents' knowledge-base searches load the segmenter and
     // its dictionary (some 40 MB), in every process the searches reach.
@@ -215,9 +215,9 @@ async function httpSigns(base: string, env: NodeJS.ProcessEnv, tickets: Array<{ 
   const tokens = new Map<string, string>();
   for (const unit of new Set(tickets.map((t) => t.unit))) {
     const username = `bench.${unit.toLowerCase()}`;
-    const made = spawnSync(process.execPath, [cli, 'user', 'create', '--username', username, '--password', 'Bench-pass-2026', '--role', 'unit_staff', '--unit', unit], { env, encoding: 'utf8' });
+    const made = spawnSync(process.execPath, [cli, 'user', 'create', '--username', username, '--password', 'Load-Pass-2026!', '--role', 'unit_staff', '--unit', unit], { env, encoding: 'utf8' });
     if (made.status !== 0) throw new Error(made.stderr);
-    const login = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: 'Bench-pass-2026' }) });
+    const login = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: 'Load-Pass-2026!' }) });
     tokens.set(unit, ((await login.json()) as { token: string }).token);
   }
   log(`  signing for the ${tickets.length.toLocaleString('en')} tickets as their units' staff: ${CONNECTIONS} clients…`);
