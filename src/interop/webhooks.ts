@@ -19,6 +19,7 @@ import { inTransaction, type Tx } from '../store/db.ts';
 import { writeEvent } from '../audit/events.ts';
 import { invalid, notFound } from '../server/problem.ts';
 import { SATISFACTION_LABELS, type Satisfaction } from '../domain/ticket-types.ts';
+import { heldOrHandledBy } from '../tickets/queues.ts';
 import { eventBody, eventId, lastFeedSeq, readFeed, type FeedRow } from './feed.ts';
 
 export const PROVINCIAL_SYNC = 'provincial.sync';
@@ -263,11 +264,11 @@ async function ticketsHeldBy(ctx: AppContext, tx: Tx, unitId: number, entries: F
   const held = new Set<number>();
   for (let i = 0; i < ids.length; i += 500) {
     const rows = await tx
-      .selectFrom('duties')
-      .select('ticket_id')
+      .selectFrom('duties as d')
+      .select('d.ticket_id')
       .distinct()
-      .where('ticket_id', 'in', ids.slice(i, i + 500))
-      .where((eb) => eb.or([eb('unit_id', 'in', scope), eb('handler_unit_id', 'in', scope)]))
+      .where('d.ticket_id', 'in', ids.slice(i, i + 500))
+      .where((eb) => heldOrHandledBy(eb, scope))
       .execute();
     for (const r of rows) held.add(Number(r.ticket_id));
   }

@@ -35,7 +35,7 @@ const STATE_OF_QUEUE = {
 type Eb = ExpressionBuilder<Database & { t: Database['tickets'] }, 't'>;
 
 /** A duty (`d`) that one of the units holds, or handles for the unit above it. */
-function heldOrHandledBy(e: ExpressionBuilder<any, any>, units: readonly number[]): Expression<SqlBool> {
+export function heldOrHandledBy(e: ExpressionBuilder<any, any>, units: readonly number[]): Expression<SqlBool> {
   return e.or([e('d.unit_id', 'in', units), e('d.handler_unit_id', 'in', units)]);
 }
 
