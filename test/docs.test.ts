@@ -1,0 +1,87 @@
+// The docs hold together: every relative link in README.md and docs/**/*.md points at a file that
+// exists, every code path a page names (`src/…`, `test/…`, `web/src/…`, `scripts/…`) exists, and every
+// page under docs/ can be reached from the README by following links. A page that names a moved or
+// invented file, or a page nobody links, fails here.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+
+const ROOT = resolve(import.meta.dirname, '..');
+
+function markdownUnder(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(join(ROOT, dir), { withFileTypes: true })) {
+    const rel = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...markdownUnder(rel));
+    else if (entry.name.endsWith('.md')) out.push(rel);
+  }
+  return out;
+}
+
+const PAGES = ['README.md', ...markdownUnder('docs')];
+
+/** Markdown links and images `[text](target)`, without external URLs and pure anchors. */
+export function relativeLinks(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(/!?\[[^\]]*\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g)) {
+    const target = m[1]!;
+    if (/^[a-z][a-z0-9+.-]*:/i.test(target) || target.startsWith('#')) continue;
+    out.push(decodeURI(target.split('#')[0]!));
+  }
+  return out;
+}
+
+/** Repository paths named in code spans or plain text: src/x/y.ts, test/…, web/src/…, scripts/…. */
+export function codePaths(text: string): string[] {
+  const out = new Set<string>();
+  for (const m of text.matchAll(/(?<![\w./-])((?:src|test|web\/src|scripts|bin)\/[\w./-]*\w\.(?:tsx|ts|mjs|json|js))(?![\w-])/g)) out.add(m[1]!);
+  return [...out];
+}
+
+describe('docs: links and named files', () => {
+  it('the link and path readers find what a page writes', () => {
+    const sample = 'see [a](docs/a.md#x), ![b](../shots/b.png), [c](https://x.org/c.md), [d](#here) and `src/domain/deadline.ts` (`computeDeadline`), test/browser/support.ts.';
+    assert.deepEqual(relativeLinks(sample), ['docs/a.md', '../shots/b.png']);
+    assert.deepEqual(codePaths(sample), ['src/domain/deadline.ts', 'test/browser/support.ts']);
+  });
+
+  it('every relative link and every named code path exists', () => {
+    const missing: string[] = [];
+    let links = 0;
+    let paths = 0;
+    for (const page of PAGES) {
+      const text = readFileSync(join(ROOT, page), 'utf8');
+      for (const link of relativeLinks(text)) {
+        links++;
+        if (!existsSync(resolve(ROOT, dirname(page), link))) missing.push(`${page}: link ${link}`);
+      }
+      for (const path of codePaths(text)) {
+        paths++;
+        if (!existsSync(join(ROOT, path))) missing.push(`${page}: names ${path}`);
+      }
+    }
+    assert.deepEqual(missing, []);
+    assert.ok(links > 50 && paths > 50, `links ${links}, paths ${paths}: the readers found too little`);
+  });
+
+  it('every docs page is reached from the README', () => {
+    const reached = new Set<string>(['README.md']);
+    const queue = ['README.md'];
+    while (queue.length) {
+      const page = queue.shift()!;
+      for (const link of relativeLinks(readFileSync(join(ROOT, page), 'utf8'))) {
+        const target = relative(ROOT, resolve(ROOT, dirname(page), link));
+        if (target.endsWith('.md') && existsSync(join(ROOT, target)) && !reached.has(target)) {
+          reached.add(target);
+          queue.push(target);
+        }
+      }
+    }
+    assert.deepEqual(
+      PAGES.filter((p) => !reached.has(p)),
+      [],
+      'pages no link from the README leads to',
+    );
+  });
+});
