@@ -16,78 +16,82 @@ interface Shot {
   entry: string;
   /** The file name under docs/screenshots/manual/, without .png. */
   file: string;
+  /** The heading the page draws: its title, or the ticket's number on a ticket's page. */
+  heading: string | RegExp;
 }
+
+const TICKET_NO = /^MDJ\d{14}$/;
 
 const SHOTS: Array<{ username: string; shots: Shot[] }> = [
   {
     username: 'agent1',
     shots: [
-      { entry: '/intake', file: 'agent-intake' },
-      { entry: '/workbench', file: 'agent-workbench' },
-      { entry: '/tickets', file: 'agent-tickets' },
-      { entry: '/kb', file: 'agent-kb' },
-      { entry: '/calls/missed', file: 'agent-missed-calls' },
-      { entry: '/calls/messages', file: 'agent-messages' },
-      { entry: '/quality/agents', file: 'agent-qc' },
-      { entry: '/account/security', file: 'account-security' },
+      { entry: '/intake', file: 'agent-intake', heading: '受理台' },
+      { entry: '/workbench', file: 'agent-workbench', heading: '话务员工作台' },
+      { entry: '/tickets', file: 'agent-tickets', heading: '工单列表' },
+      { entry: '/kb', file: 'agent-kb', heading: '知识库' },
+      { entry: '/calls/missed', file: 'agent-missed-calls', heading: '漏接回拨' },
+      { entry: '/calls/messages', file: 'agent-messages', heading: '短信/网络留言' },
+      { entry: '/quality/agents', file: 'agent-qc', heading: '智能质检' },
+      { entry: '/account/security', file: 'account-security', heading: '账户安全' },
     ],
   },
   {
     username: 'lead1',
     shots: [
-      { entry: '/calls/wall', file: 'lead-call-wall' },
-      { entry: '/calls/restrictions', file: 'lead-restrictions' },
-      { entry: '/calls/stats', file: 'lead-call-stats' },
+      { entry: '/calls/wall', file: 'lead-call-wall', heading: '坐席监控' },
+      { entry: '/calls/restrictions', file: 'lead-restrictions', heading: '限制呼入' },
+      { entry: '/calls/stats', file: 'lead-call-stats', heading: '话务统计' },
     ],
   },
   {
     username: 'centre1',
     shots: [
-      { entry: '/workbench', file: 'centre-workbench' },
-      { entry: '/tickets', file: 'centre-tickets' },
-      { entry: '/tickets/:no', file: 'centre-ticket' },
-      { entry: '/callback', file: 'centre-callback' },
-      { entry: '/quality/review', file: 'centre-quality-review' },
-      { entry: '/supervision', file: 'centre-supervision' },
-      { entry: '/supervision/items', file: 'centre-supervision-items' },
-      { entry: '/ratings', file: 'centre-ratings' },
-      { entry: '/reports', file: 'centre-reports' },
-      { entry: '/kb/todo', file: 'centre-kb-todo' },
+      { entry: '/workbench', file: 'centre-workbench', heading: '热线管理机构工作台' },
+      { entry: '/tickets', file: 'centre-tickets', heading: '工单列表' },
+      { entry: '/tickets/:no', file: 'centre-ticket', heading: TICKET_NO },
+      { entry: '/callback', file: 'centre-callback', heading: '回访台' },
+      { entry: '/quality/review', file: 'centre-quality-review', heading: '质效审核' },
+      { entry: '/supervision', file: 'centre-supervision', heading: '效能监察' },
+      { entry: '/supervision/items', file: 'centre-supervision-items', heading: '督办' },
+      { entry: '/ratings', file: 'centre-ratings', heading: '差评处理' },
+      { entry: '/reports', file: 'centre-reports', heading: '统计报表' },
+      { entry: '/kb/todo', file: 'centre-kb-todo', heading: '知识库待办' },
     ],
   },
   {
     username: 'zjj.staff',
     shots: [
-      { entry: '/workbench', file: 'unit-workbench' },
-      { entry: '/tickets/:no', file: 'unit-ticket' },
-      { entry: '/kb/todo', file: 'unit-kb-todo' },
-      { entry: '/kb/articles/new', file: 'unit-kb-new' },
-      { entry: '/ratings', file: 'unit-ratings' },
-      { entry: '/supervision/items', file: 'unit-supervision-items' },
-      { entry: '/evaluation', file: 'unit-evaluation' },
+      { entry: '/workbench', file: 'unit-workbench', heading: '市住房和城乡建设局 工作台' },
+      { entry: '/tickets/:no', file: 'unit-ticket', heading: TICKET_NO },
+      { entry: '/kb/todo', file: 'unit-kb-todo', heading: '知识库待办' },
+      { entry: '/kb/articles/new', file: 'unit-kb-new', heading: '录入知识' },
+      { entry: '/ratings', file: 'unit-ratings', heading: '差评处理' },
+      { entry: '/supervision/items', file: 'unit-supervision-items', heading: '督办' },
+      { entry: '/evaluation', file: 'unit-evaluation', heading: '月度考核' },
     ],
   },
-  { username: 'zjj.head', shots: [{ entry: '/workbench', file: 'unit-head-workbench' }] },
+  { username: 'zjj.head', shots: [{ entry: '/workbench', file: 'unit-head-workbench', heading: '市住房和城乡建设局 工作台' }] },
   {
     username: 'authority1',
     shots: [
-      { entry: '/workbench', file: 'authority-workbench' },
-      { entry: '/supervision', file: 'authority-supervision' },
-      { entry: '/supervision/items', file: 'authority-supervision-items' },
-      { entry: '/evaluation', file: 'authority-evaluation' },
-      { entry: '/reports', file: 'authority-reports' },
+      { entry: '/workbench', file: 'authority-workbench', heading: '热线主管部门工作台' },
+      { entry: '/supervision', file: 'authority-supervision', heading: '效能监察' },
+      { entry: '/supervision/items', file: 'authority-supervision-items', heading: '督办' },
+      { entry: '/evaluation', file: 'authority-evaluation', heading: '月度考核' },
+      { entry: '/reports', file: 'authority-reports', heading: '统计报表' },
     ],
   },
   {
     username: 'admin',
     shots: [
-      { entry: '/admin/units', file: 'admin-units' },
-      { entry: '/admin/users', file: 'admin-users' },
-      { entry: '/admin/categories', file: 'admin-categories' },
-      { entry: '/admin/calendar', file: 'admin-calendar' },
-      { entry: '/admin/apikeys', file: 'admin-apikeys' },
-      { entry: '/admin/webhooks', file: 'admin-webhooks' },
-      { entry: '/admin/sms-opt-outs', file: 'admin-sms-opt-outs' },
+      { entry: '/admin/units', file: 'admin-units', heading: '单位管理' },
+      { entry: '/admin/users', file: 'admin-users', heading: '用户与角色' },
+      { entry: '/admin/categories', file: 'admin-categories', heading: '分类与时限' },
+      { entry: '/admin/calendar', file: 'admin-calendar', heading: '工作日历' },
+      { entry: '/admin/apikeys', file: 'admin-apikeys', heading: 'API 密钥' },
+      { entry: '/admin/webhooks', file: 'admin-webhooks', heading: 'Webhook 订阅' },
+      { entry: '/admin/sms-opt-outs', file: 'admin-sms-opt-outs', heading: '短信退订' },
     ],
   },
 ];
@@ -125,7 +129,8 @@ describe('user manual: every page it shows, as its role', { skip: skipWithoutBro
       assert.ok(ticket, `${username} sees a demo ticket`);
       for (const shot of shots) {
         const text = await open(page, shot.entry, shot.entry.replace(':no', ticket.no));
-        assert.ok(text.length > 0, `${username} ${shot.entry}: an empty heading`);
+        if (typeof shot.heading === 'string') assert.equal(text, shot.heading, `${username} ${shot.entry}: the heading`);
+        else assert.match(text, shot.heading, `${username} ${shot.entry}: the heading`);
         headings.push(`${shot.file}: ${text}`);
         await page.screenshot({ path: join(OUT, `${shot.file}.png`) });
       }
