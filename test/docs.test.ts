@@ -85,3 +85,29 @@ describe('docs: links and named files', () => {
     );
   });
 });
+
+describe('docs: the rules page names what exists', () => {
+  it('every identifier written beside a file, as `name`（`src/…`）, occurs in that file', () => {
+    const text = readFileSync(join(ROOT, 'docs', 'rules.md'), 'utf8');
+    const missing: string[] = [];
+    let checked = 0;
+    for (const m of text.matchAll(/((?:`[A-Za-z_]\w*`[、，, ]*)+)（`((?:src|test)\/[\w./-]+)`/g)) {
+      const file = join(ROOT, m[2]!);
+      const source = existsSync(file) ? readFileSync(file, 'utf8') : '';
+      for (const [, name] of m[1]!.matchAll(/`([A-Za-z_]\w*)`/g)) {
+        checked++;
+        if (!new RegExp(`\\b${name}\\b`).test(source)) missing.push(`${name} in ${m[2]}`);
+      }
+    }
+    assert.deepEqual(missing, []);
+    assert.ok(checked >= 40, `only ${checked} identifiers found on the rules page`);
+  });
+
+  it('every time-limit key it names is a key of the limits table', async () => {
+    const { DEFAULT_LIMITS } = await import('../src/domain/time-limits.ts');
+    const text = readFileSync(join(ROOT, 'docs', 'rules.md'), 'utf8');
+    const named = [...text.matchAll(/(?<![\w-])limits(?:\['([\w.]+)'\]|\.(\w+))/g)].map((m) => m[1] ?? m[2]!);
+    assert.ok(named.length >= 12, `only ${named.length} limit keys found`);
+    assert.deepEqual(named.filter((k) => !(k in DEFAULT_LIMITS)), []);
+  });
+});
