@@ -111,3 +111,39 @@ describe('docs: the rules page names what exists', () => {
     assert.deepEqual(named.filter((k) => !(k in DEFAULT_LIMITS)), []);
   });
 });
+
+describe('docs: the manual states the time limits of the city config', () => {
+  it('each row of the limits table in docs/manual/README.md says what the city config says', async () => {
+    const { mudanjiang } = await import('../src/config/cities/mudanjiang.ts');
+    const { describeLimit } = await import('../src/domain/time-limits.ts');
+    const text = readFileSync(join(ROOT, 'docs', 'manual', 'README.md'), 'utf8');
+    const rows: Array<[string, string[]]> = [
+      ['签收', ['sign']],
+      ['办理反馈：咨询', ['reply.consultation']],
+      ['办理反馈：求助、意见建议、表扬', ['reply.help', 'reply.suggestion', 'reply.praise']],
+      ['办理反馈：投诉、举报', ['reply.complaint', 'reply.report']],
+      ['退单', ['return']],
+      ['异议', ['dispute.raise', 'dispute.settle']],
+      ['特殊事项', ['special.first_response', 'special.progress']],
+      ['特殊紧急事项', ['special_emergency.first_response', 'special_emergency.progress']],
+      ['督办函书面回复', ['supervision.special']],
+    ];
+    const wrong: string[] = [];
+    for (const [label, keys] of rows) {
+      const cell = new RegExp(`^\\| ${label} \\| (.+) \\|$`, 'm').exec(text)?.[1];
+      if (!cell) {
+        wrong.push(`no row ${label}`);
+        continue;
+      }
+      // The row names the limits in order; keys of one row share one limit.
+      const said = [...new Set(keys.map((k) => describeLimit(mudanjiang.limits[k as keyof typeof mudanjiang.limits])))];
+      let from = 0;
+      for (const limit of said) {
+        const at = cell.indexOf(limit, from);
+        if (at < 0) wrong.push(`${label}: ${limit} not in “${cell}”`);
+        else from = at + limit.length;
+      }
+    }
+    assert.deepEqual(wrong, []);
+  });
+});
