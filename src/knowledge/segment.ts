@@ -138,3 +138,39 @@ export function cutWords(text: string): string[] {
 export function warmUp(): void {
   segmenter();
 }
+
+const HAN_RUN = /[\u3400-\u9fff]+|[a-z0-9]+/g;
+
+/**
+ * The character bigrams of a text (and its Latin/digit runs whole): the second field searched, which
+ * finds a passage that shares a question's characters where the two are segmented apart (楼道灯 /
+ * 楼道照明, 公积金贷款 / 贷公积金). A lone character counts as itself.
+ */
+export function charGrams(text: string): string[] {
+  const out: string[] = [];
+  for (const run of text.toLowerCase().match(HAN_RUN) ?? []) {
+    if (!/[\u3400-\u9fff]/.test(run[0])) {
+      out.push(run);
+      continue;
+    }
+    if (run.length === 1) out.push(run);
+    for (let i = 0; i + 1 < run.length; i++) out.push(run.slice(i, i + 2));
+  }
+  return out;
+}
+
+/** The bigrams of a question worth searching: without those made only of question or function words. */
+export function questionGrams(question: string): string[] {
+  // The question's runs of words between its question and function words (怎么办, 请问, 的 …).
+  const runs: string[] = [];
+  let run = '';
+  for (const token of segmenter().cut(question, false)) {
+    const t = token.toLowerCase();
+    if (QUESTION_WORDS.has(t) || STOP_WORDS.has(t) || !MEANINGFUL.test(t)) {
+      if (run) runs.push(run);
+      run = '';
+    } else run += t;
+  }
+  if (run) runs.push(run);
+  return [...new Set(charGrams(runs.join(' ')).filter((g) => g.length > 1))];
+}
