@@ -210,7 +210,7 @@ const SUMMARY_COLUMNS = [
 const FACTS: Array<{ kind: string; asked: RegExp; stated: RegExp }> = [
   { kind: 'money', asked: /多少钱|多少元|费用|收费|花多少|给多少|补贴|补助|奖励|罚款|标准是|起付|报销.*多少/, stated: /\d+(\.\d+)?\s*(万|千)?元|元\/|每人每[年月]/ },
   { kind: 'share', asked: /比例|百分之|几成|报多少|报销多少|能报/, stated: /\d+(\.\d+)?\s*%|百分之|\d+成/ },
-  { kind: 'amount', asked: /多少|几个|几次|几年|额度|上限|最高|最多|最少|不超过|限额/, stated: /\d|[一二三四五六七八九十百千万]+(个|次|年|人|倍|项)/ },
+  { kind: 'amount', asked: /多少|几个|几次|几年|额度|上限|最高|最多|最少|不超过|限额/, stated: /\d+(\.\d+)?\s*(个|次|项|万|元|%|人|年|倍|名|平方米|亩|m|户|栋|所|家)|[一二三四五六七八九十百千万两]+(个|次|项|倍|名)|[一二三四五六七八九十]分之/ },
   { kind: 'time', asked: /多久|多长时间|几天|几个工作日|期限|时限|什么时候|何时|哪天|截止|啥时候|多少天|到期/, stated: /\d+\s*个?(工作日|日|天|小时|个月|月|年)|\d{4}\s*年\s*\d{1,2}\s*月|[一二三四五六七八九十]+个?(工作日|日内|天内|小时|个月)|即来即办|当日|当天/ },
   { kind: 'place', asked: /哪里|哪儿|在哪|去哪|找谁|哪个部门|哪个单位|谁管|归谁|电话|地址|窗口|联系/, stated: /电话|\d{7,}|地址|窗口|大厅|中心|[局委办]负责|负责[^。]{0,20}(工作|管理)|牵头|责任单位|主管部门/ },
 ];
@@ -360,7 +360,7 @@ export async function searchKb(ctx: AppContext, options: SearchOptions): Promise
     .map((c) => {
       const lr = lexicalRank.get(c.id) ?? null;
       const gr = gramRank.get(c.id) ?? null;
-      const fused = (lr ? 1 / (RRF_K + lr) : 0) + (gr ? 0.6 / (RRF_K + gr) : 0);
+      const fused = (lr ? 1 / (RRF_K + lr) : 0) + (gr ? Number(0.6) / (RRF_K + gr) : 0);
       const { coverage, matched } = coverageOf(plan, `${c.a.title}\n${c.p.heading}\n${c.p.text}`);
       const facts = factsStated(`${c.p.heading}\n${c.p.text}`, asked);
       // Rerank: among passages the fields agree on, the one covering the question and stating the asked fact.

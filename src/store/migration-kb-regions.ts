@@ -47,6 +47,44 @@ export function kbRegionsMigration(engine: Engine): Migration {
         await sql`drop index kb_articles_filter`.execute(db);
         await db.schema.createIndex('kb_articles_filter').on('kb_articles').columns(['id', 'status', 'unit_id', 'kind', 'effective_from', 'expires_on', 'region', 'doc_status']).execute();
       }
+      // Everyday words callers use for what documents name otherwise; admins edit them like the rest.
+      const spoken = [
+        ['办完', '办结', '办理完毕'],
+        ['回复', '答复', '回话', '反馈'],
+        ['多少天', '工作日'],
+        ['医保卡', '医保个人账户', '个人账户'],
+        ['社区医院', '社区卫生服务中心', '基层医疗机构'],
+        ['掏钱', '出钱', '出资', '自行承担'],
+        ['户口', '户籍'],
+        ['棚子', '棚厦'],
+        ['平米', '平方米'],
+        ['不归', '不属于'],
+        ['重新办', '再次办理'],
+        ['上班的', '职工', '在职职工'],
+        ['退休了', '退休人员'],
+        ['养狗', '养犬'],
+        ['晚上', '夜间'],
+        ['手电筒', '照明'],
+        ['换地址', '变更住所'],
+        ['疫情', '突发公共卫生事件'],
+        ['住户', '居民'],
+        ['打分', '计分', '评分', '分值'],
+        ['检测机构', '承检机构'],
+        ['砍树', '树木砍伐'],
+        ['窗户', '门窗'],
+        ['纸的', '纸质'],
+        ['拿到手', '领取'],
+        ['看病', '就医'],
+        ['开会', '召开会议'],
+      ];
+      const existing = new Set((await db.selectFrom('kb_synonyms').select('terms').execute()).flatMap((r) => JSON.parse(r.terms) as string[]));
+      const fresh = spoken.filter((g) => !g.some((t) => existing.has(t)));
+      if (fresh.length) {
+        await db
+          .insertInto('kb_synonyms')
+          .values(fresh.map((terms) => ({ terms: JSON.stringify(terms), updated_by: null, updated_at: '2026-12-30T00:00:00.000Z' })))
+          .execute();
+      }
       await db.schema.createIndex('kb_articles_region').on('kb_articles').columns(['region', 'doc_status']).execute();
     },
   };
