@@ -33,7 +33,7 @@ import { fitLogistic, probability, reliability, type Features } from '../src/kno
 import { padCorpus } from './kb-corpus.ts';
 import { startThrowawayPostgres } from './throwaway-postgres.ts';
 
-const { values } = parseArgs({ options: { json: { type: 'boolean' }, verbose: { type: 'boolean' }, pad: { type: 'string' }, pg: { type: 'boolean' }, fit: { type: 'boolean' } } });
+const { values } = parseArgs({ options: { json: { type: 'boolean' }, verbose: { type: 'boolean' }, pad: { type: 'string' }, pg: { type: 'boolean' }, fit: { type: 'boolean' }, threshold: { type: 'string' } } });
 const log = (line = '') => !values.json && process.stdout.write(`${line}\n`);
 const round = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
 
@@ -141,7 +141,7 @@ try {
     const model = fitLogistic(data.filter((d) => d.fold !== fold));
     for (const d of data.filter((d) => d.fold === fold)) cv.set(d.r, probability(d.features, model));
   }
-  const { answerThreshold } = await kbSettings(ctx);
+  const answerThreshold = values.threshold ? Number(values.threshold) : (await kbSettings(ctx)).answerThreshold;
   const outcome = (set: Item['set']) => {
     const rows = base.rows.filter((r) => r.item.set === set);
     const answerable = rows.filter((r) => r.item.fact);

@@ -20,7 +20,6 @@ export function kbRegionsMigration(engine: Engine): Migration {
       }
       if (engine === 'postgres') {
         await sql`alter table kb_passages add column grams tsvector not null default ''::tsvector`.execute(db);
-        await sql`alter table kb_passages alter column grams set storage plain`.execute(db);
       } else {
         await sql`create virtual table kb_grams using fts5(body, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 0')`.execute(db);
         await sql`create virtual table kb_grams_vocab using fts5vocab(kb_grams, 'row')`.execute(db);
