@@ -230,11 +230,10 @@ export async function rankPassages(db: Db, engine: Engine, concepts: Concept[], 
       limit ${limit}`.execute(db);
     return rows.rows.map((r) => ({ id: Number(r.id), articleId: Number(r.article_id), score: Number(r.score) }));
   }
-  const selecting = groups.map((g) => `(${g.map((c) => `(${ftsConcept(c)})`).join(' AND ')})`).join(' OR ');
-  // bm25() scores every phrase of the expression: the question's other concepts are added as an OR
-  // the selecting groups always satisfy, so they weigh in the ranking without widening the rows.
-  const others = concepts.filter((c) => !groups.flat().includes(c));
-  const match = others.length ? `(${selecting}) AND (${[...groups.flat(), ...others].map((c) => `(${ftsConcept(c)})`).join(' OR ')})` : selecting;
+  // Only the selecting groups are in the expression: the others would make FTS5 read their long
+  // posting lists (tried at 100,000 passages: recall@5 +0.02, p95 ×10). Every concept is scored on
+  // the candidates afterwards (search.ts conceptScore).
+  const match = groups.map((g) => `(${g.map((c) => `(${ftsConcept(c)})`).join(' AND ')})`).join(' OR ');
   const rows = await sql<{ id: number; article_id: number; score: number }>`
     select id, article_id, score from (
       select kb_fts.rowid as id, p.article_id, -bm25(kb_fts, 1.0, 1.5, 1.0) as score
