@@ -1,10 +1,11 @@
 // Smart answer (智能问答): for a question, the passages that answer it best, each with its source
-// document, and a confidence — the share of the question's weight (IDF of its words) the best
-// passage covers. Below the threshold (an admin setting) the answer is "不知道": the platform does
-// not guess. An agent who uses the answer closes the consultation as 直接解答 with the article
+// document, and a confidence — the calibrated probability that the best passage answers it
+// (./confidence.ts). Below the threshold (an admin setting) the answer is "不知道": the platform does
+// not guess; when only an expired policy or a 讨论稿 would answer, it says so, naming it. An agent who uses the answer closes the consultation as 直接解答 with the article
 // recorded (intake's `answer.articleId`).
 import type { AppContext } from '../server/context.ts';
-import { containsConcept, searchKb, type QueryPlan, type SearchHit } from './search.ts';
+import { containsConcept, factsAsked, factsStated, searchKb, type QueryPlan, type SearchHit, type SearchHitDetail } from './search.ts';
+import { featuresOf, probability, type Features } from './confidence.ts';
 import { kbSettings } from './settings.ts';
 import type { Validity } from './model.ts';
 
@@ -12,6 +13,8 @@ export interface AnswerOptions {
   validity?: Validity;
   unitIds?: number[];
   kinds?: string[];
+  /** A region or 'all'; by default the platform's city unless the question names another place. */
+  region?: string;
 }
 
 export interface AnswerPassage {
@@ -44,19 +47,25 @@ export interface SmartAnswer {
   /** The article to record with a direct answer. */
   articleId: number | null;
   passages: AnswerPassage[];
+  /** The regions searched (null: all) and the place the question named, if another city's. */
+  region: { regions: string[] | null; named: string | null };
+  /** When only a document not in force would answer: which (expired, or a 讨论稿). */
+  outOfForce: { articleId: number; title: string; validity: string; expiresOn: string | null } | null;
+  /** What the confidence was computed from. */
+  features: Features | null;
 }
 
 const UNKNOWN = '不知道：知识库中没有找到能可靠回答这个问题的内容。请转承办单位办理，或请教班长，不要凭印象答复。';
 
 /** 根据《title》（issuer docNo）：key sentences. A title quoting a document keeps its inner 《》 as 〈〉. */
-function replyFrom(plan: QueryPlan, hit: SearchHit): string {
+function replyFrom(plan: QueryPlan, hit: SearchHit, question: string): string {
   const a = hit.article;
   const source = [a.source.issuer, a.source.docNo].filter(Boolean).join(' ');
   const title = a.title.replace(/《/g, '〈').replace(/》/g, '〉');
-  return `根据《${title}》${source ? `（${source}）` : ''}：${keySentences(plan, hit.passage.text)}`;
+  return `根据《${title}》${source ? `（${source}）` : ''}：${keySentences(plan, hit.passage.text, question)}`;
 }
 
-function passageOf(plan: QueryPlan, hit: SearchHit): AnswerPassage {
+function passageOf(plan: QueryPlan, hit: SearchHit, confidence: number, question: string): AnswerPassage {
   const a = hit.article;
   return {
     articleId: a.id,
@@ -71,46 +80,71 @@ function passageOf(plan: QueryPlan, hit: SearchHit): AnswerPassage {
     heading: hit.passage.heading,
     text: hit.passage.text,
     snippet: hit.snippet,
-    confidence: hit.coverage,
-    reply: replyFrom(plan, hit),
+    confidence,
+    reply: replyFrom(plan, hit, question),
   };
 }
 
 /**
- * The sentences of a passage that say most about the question (its words weighted by IDF), in
- * their order, up to about 160 characters: what the agent reads out.
+ * The sentences of a passage that say most about the question (its words weighted by IDF, and the
+ * kind of fact it asks for: a sum of money, a time limit, an office), in their order, whole, up to
+ * about 220 characters: what the agent reads out.
  */
-export function keySentences(plan: QueryPlan, text: string): string {
+export function keySentences(plan: QueryPlan, text: string, question = ''): string {
   const sentences = text.match(/[^。；！？\n]+[。；！？]?/g)?.map((s) => s.trim()).filter(Boolean) ?? [];
   if (sentences.length <= 1) return text.trim();
+  const asked = factsAsked(question);
+  const top = plan.words.reduce((sum, w) => sum + w.idf, 0) || 1;
   const scored = sentences.map((s, i) => {
     const lower = s.toLowerCase();
-    const score = plan.words.reduce((sum, w) => sum + (containsConcept(lower, w) ? w.idf : 0), 0);
-    return { s, i, score };
+    const words = plan.words.reduce((sum, w) => sum + (containsConcept(lower, w) ? w.idf : 0), 0);
+    // A sentence stating the asked fact outranks one that only repeats the question's words.
+    const score = words + (factsStated(s, asked).length ? top * 0.5 : 0);
+    return { s, i, score, words };
   });
   const chosen: typeof scored = [];
   let length = 0;
   for (const c of [...scored].sort((a, b) => b.score - a.score || a.i - b.i)) {
-    if (c.score <= 0 || (chosen.length && length + c.s.length > 160)) break;
+    if (c.score <= 0 || (chosen.length && length + c.s.length > 220)) continue;
     chosen.push(c);
     length += c.s.length;
   }
   return chosen.length ? chosen.sort((a, b) => a.i - b.i).map((c) => c.s).join('') : text.trim();
 }
 
+const VALIDITY_WORDS: Record<string, string> = { expired: '已失效', upcoming: '尚未施行', draft: '讨论稿（未生效）' };
+
+/** The hits of one search with the probability that the first answers the question. */
+async function attempt(ctx: AppContext, question: string, options: AnswerOptions, validity: Validity) {
+  const { plan, hits, region } = await searchKb(ctx, { q: question, limit: 5, perArticle: 2, validity, unitIds: options.unitIds, kinds: options.kinds, region: options.region });
+  const features = featuresOf(question, plan, hits);
+  const confidence = features ? Math.round(probability(features) * 1000) / 1000 : 0;
+  return { plan, hits, region, features, confidence };
+}
+
 export async function smartAnswer(ctx: AppContext, question: string, options: AnswerOptions = {}): Promise<SmartAnswer> {
   const { answerThreshold } = await kbSettings(ctx);
-  // By default only what is in force: an expired policy is not an answer.
-  const { plan, hits } = await searchKb(ctx, { q: question, limit: 5, validity: options.validity ?? 'current', unitIds: options.unitIds, kinds: options.kinds });
-  // The best answer is the most complete of the first three hits (rank breaks ties).
-  const ordered = [...hits.slice(0, 3)].sort((a, b) => b.coverage - a.coverage || hits.indexOf(a) - hits.indexOf(b));
-  const passages = [...ordered, ...hits.slice(3)].map((hit) => passageOf(plan, hit));
+  // By default only what is in force: an expired policy or a 讨论稿 is not an answer.
+  const { plan, hits, region, features, confidence } = await attempt(ctx, question, options, options.validity ?? 'current');
+  const passages = hits.map((hit: SearchHitDetail, i) => passageOf(plan, hit, i === 0 ? confidence : 0, question));
   const best = passages[0];
-  const confidence = best?.confidence ?? 0;
+  const base = { question, confidence, threshold: answerThreshold, passages, region, features };
   if (!best || confidence < answerThreshold) {
-    return { question, known: false, confidence, threshold: answerThreshold, message: UNKNOWN, answer: null, articleId: null, passages };
+    let outOfForce: SmartAnswer['outOfForce'] = null;
+    let message = UNKNOWN;
+    if (!options.validity || options.validity === 'current') {
+      // Would a document not in force answer it? Then say so, naming it, rather than only 不知道.
+      const any = await attempt(ctx, question, options, 'any');
+      const top = any.hits[0];
+      if (top && !top.article.valid && any.confidence >= answerThreshold) {
+        outOfForce = { articleId: top.article.id, title: top.article.title, validity: top.article.validity, expiresOn: top.article.expiresOn };
+        const state = VALIDITY_WORDS[top.article.validity] ?? '不在有效期内';
+        message = `不知道：知识库中只有${state}的《${top.article.title.replace(/《/g, '〈').replace(/》/g, '〉')}》${top.article.expiresOn && top.article.validity === 'expired' ? `（有效期至 ${top.article.expiresOn}）` : ''}涉及这个问题，不能作为答复依据。请转承办单位核实现行规定。`;
+      }
+    }
+    return { ...base, known: false, message, answer: null, articleId: null, outOfForce };
   }
   const answer = best.reply;
   const caveat = best.valid ? '' : `（注意：该文件${best.expiresOn ? `有效期至 ${best.expiresOn}` : '当前不在有效期内'}，答复前请核实）`;
-  return { question, known: true, confidence, threshold: answerThreshold, message: `${answer}${caveat}`, answer, articleId: best.articleId, passages };
+  return { ...base, known: true, message: `${answer}${caveat}`, answer, articleId: best.articleId, outOfForce: null };
 }

@@ -13,6 +13,7 @@ import { conflict, forbidden, invalid, notFound, Problem } from '../server/probl
 import { formatShanghai } from '../domain/deadline.ts';
 import { replacePassages } from './kb-store.ts';
 import { passagesOf, type Passage } from './text.ts';
+import { inferDocStatus, inferRegion, type DocStatus } from './regions.ts';
 import {
   articleSummary,
   entryDeadline,
@@ -101,6 +102,9 @@ export interface NewArticle {
   importKey?: string | null;
   bulletin?: string | null;
   entryRequired: boolean;
+  /** The city or county whose rules it states, and whether it is a 讨论稿 (inferred when not given). */
+  region?: string | null;
+  docStatus?: DocStatus;
 }
 
 /** Inserts an article with its indexed passages (inside the caller's transaction). */
@@ -136,6 +140,8 @@ export async function insertArticle(ctx: AppContext, tx: Tx, actor: Actor, a: Ne
       approved_at: null,
       reviewed_by: null,
       published_at: a.status === 'published' ? now : null,
+      region: a.region !== undefined ? a.region : (inferRegion({ title: a.title, issuer: a.source.issuer, docNo: a.source.docNo, body: a.body }) ?? ctx.city.name),
+      doc_status: a.docStatus ?? inferDocStatus({ title: a.title, body: a.body }),
     })
     .returning('id')
     .executeTakeFirstOrThrow();
@@ -351,6 +357,11 @@ export async function updateArticle(ctx: AppContext, actor: Actor, id: number, i
     if (expiresOn !== a.expires_on) changed.push('expiresOn');
     if (input.entryRequired !== undefined) (set.entry_required = input.entryRequired ? 1 : 0), changed.push('entryRequired');
     if (input.body !== undefined && input.body !== a.body) (set.body = input.body), changed.push('body');
+    if (changed.includes('body') || changed.includes('title')) {
+      const facts = { title: set.title ?? a.title, issuer: set.source_issuer ?? a.source_issuer, docNo: set.source_doc_no ?? a.source_doc_no, body: set.body ?? a.body };
+      set.region = inferRegion(facts) ?? a.region ?? ctx.city.name;
+      set.doc_status = inferDocStatus(facts);
+    }
     await tx.updateTable('kb_articles').set(set).where('id', '=', id).execute();
     if (changed.includes('body') || changed.includes('title')) {
       const cut = passages ?? passagesOf(a.body);
@@ -478,7 +489,7 @@ export async function articleEvents(ctx: AppContext, actor: Actor, id: number) {
 /** The article's id when it may answer a request now (published and in force); refuses otherwise. */
 export async function directAnswerArticle(db: Db | Tx, articleId: string, now: string): Promise<number> {
   const id = /^\d{1,9}$/.test(articleId) ? Number(articleId) : NaN;
-  const a = Number.isFinite(id) ? await db.selectFrom('kb_articles').select(['id', 'title', 'status', 'effective_from', 'expires_on']).where('id', '=', id).executeTakeFirst() : undefined;
+  const a = Number.isFinite(id) ? await db.selectFrom('kb_articles').select(['id', 'title', 'status', 'effective_from', 'expires_on', 'doc_status']).where('id', '=', id).executeTakeFirst() : undefined;
   if (!a) throw invalid('answer.articleId', `字段「知识条目」无效：知识条目 ${articleId} 不存在`);
   if (a.status !== 'published') throw invalid('answer.articleId', `知识条目「${a.title}」未发布，不能用于直接解答`);
   if (validityOf(a, formatShanghai(now).slice(0, 10)) !== 'current') throw invalid('answer.articleId', `知识条目「${a.title}」不在有效期内，不能用于直接解答`);

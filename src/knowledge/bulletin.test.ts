@@ -188,7 +188,8 @@ describe('bulletin splitter rules', () => {
     const [rules, appointment] = b.documents;
     assert.deepEqual(rules.enclosed, ['某市便民服务实施办法']);
     assert.equal(rules.effectiveFrom, '2026-02-01');
-    assert.deepEqual(rules.passages.map((p) => p.heading), ['', '某市便民服务实施办法 / 第一章 总则']);
+    // Each 条 is its own passage, its number part of the heading path.
+    assert.deepEqual(rules.passages.map((p) => p.heading), ['', '某市便民服务实施办法 / 第一章 总则 / 第一条', '某市便民服务实施办法 / 第一章 总则 / 第二条']);
     assert.ok(!rules.body.includes('市政府文件'), 'running heads are dropped');
     assert.equal(appointment.body, '张三任某市便民服务中心主任。');
   });

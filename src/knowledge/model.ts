@@ -6,6 +6,7 @@ import { computeDeadline, formatShanghai, lightAt, shanghaiDate, type Deadline, 
 import type { TimeLimit } from '../domain/time-limits.ts';
 import { DateTime } from 'luxon';
 import { ZONE, type WorkCalendar } from '../domain/calendar.ts';
+import { DOC_STATUS_LABELS, type DocStatus } from './regions.ts';
 
 /** 第十九条: 政策法规、部门职能、便民问答、办事指南, and 民生热点 (政务公开 line 1514). */
 export const KB_KINDS = ['policy', 'duty', 'faq', 'guide', 'hotspot'] as const;
@@ -29,8 +30,12 @@ export type Validity = (typeof VALIDITIES)[number];
 
 export type ArticleRow = Selectable<KbArticleTable>;
 
+/** An article's validity on a day: 'draft' is a 讨论稿/征求意见稿, never in force whatever its dates. */
+export type ArticleValidity = Exclude<Validity, 'any'> | 'draft';
+
 /** Whether an article is valid on `today` (YYYY-MM-DD): in force and not expired. */
-export function validityOf(a: Pick<ArticleRow, 'effective_from' | 'expires_on'>, today: string): Exclude<Validity, 'any'> {
+export function validityOf(a: Pick<ArticleRow, 'effective_from' | 'expires_on'> & { doc_status?: string }, today: string): ArticleValidity {
+  if (a.doc_status === 'draft') return 'draft';
   if (a.expires_on && a.expires_on < today) return 'expired';
   if (a.effective_from && a.effective_from > today) return 'upcoming';
   return 'current';
@@ -104,6 +109,9 @@ export function articleSummary(ctx: AppContext, a: ArticleRow, todayDate: string
     valid: validity === 'current',
     origin: a.origin,
     bulletin: a.bulletin,
+    region: a.region ?? null,
+    docStatus: a.doc_status,
+    docStatusLabel: DOC_STATUS_LABELS[a.doc_status as DocStatus] ?? a.doc_status,
     views: a.view_count,
     uses: a.use_count,
     updatedAt: at(a.updated_at),

@@ -8,6 +8,7 @@ import { actorOf, requireRole } from '../auth/plugin.ts';
 import { invalid } from '../server/problem.ts';
 import { obj, text } from '../tickets/schemas.ts';
 import { searchKb } from './search.ts';
+import { placeNamed } from './regions.ts';
 import { smartAnswer } from './answer.ts';
 import {
   ARTICLE_ACTION_RULES,
@@ -53,7 +54,15 @@ const articleFields = {
 const searchQuery = {
   type: 'object',
   additionalProperties: false,
-  properties: { q: text(200), unit: text(40), kind: text(20), validity: { type: 'string', enum: [...VALIDITIES] }, limit: { type: 'integer', minimum: 1, maximum: 50 } },
+  properties: {
+    q: text(200),
+    unit: text(40),
+    kind: text(20),
+    validity: { type: 'string', enum: [...VALIDITIES] },
+    limit: { type: 'integer', minimum: 1, maximum: 50 },
+    perArticle: { type: 'integer', minimum: 1, maximum: 50 },
+    region: text(20),
+  },
   required: ['q'],
 };
 
@@ -63,9 +72,15 @@ interface SearchQuery {
   kind?: string;
   validity?: Validity;
   limit?: number;
+  perArticle?: number;
+  /** 牡丹江市, 鸡西市 … or all; by default the platform's city unless the question names another place. */
+  region?: string;
 }
 
-function filtersOf(ctx: AppContext, query: { unit?: string; kind?: string }) {
+function filtersOf(ctx: AppContext, query: { unit?: string; kind?: string; region?: string }) {
+  if (query.region !== undefined && query.region !== 'all' && !placeNamed(query.region)) {
+    throw invalid('region', `字段「地区」取值无效：${query.region}（填写市、县名称，如 ${ctx.city.name}，或 all 表示不限地区）`);
+  }
   let unitIds: number[] | undefined;
   if (query.unit) {
     const unit = ctx.org.byCodeOrUndefined(query.unit);
@@ -75,7 +90,8 @@ function filtersOf(ctx: AppContext, query: { unit?: string; kind?: string }) {
   if (query.kind && !(KB_KINDS as readonly string[]).includes(query.kind)) {
     throw invalid('kind', `字段「知识类别」取值无效，可选值：${KB_KINDS.map((k) => `${k}（${KIND_LABELS[k]}）`).join('、')}`);
   }
-  return { unitIds, kinds: query.kind ? [query.kind as KbKind] : undefined };
+  const region = query.region === undefined || query.region === 'all' ? query.region : placeNamed(query.region)!;
+  return { unitIds, kinds: query.kind ? [query.kind as KbKind] : undefined, region };
 }
 
 function requireKind(body: Partial<ArticleInput>): void {
@@ -84,9 +100,15 @@ function requireKind(body: Partial<ArticleInput>): void {
 
 /** The hits as the API gives them (the plan shows how the question was understood). */
 async function search(ctx: AppContext, query: SearchQuery, publicOnly: boolean) {
-  const { plan, hits } = await searchKb(ctx, { q: query.q, ...filtersOf(ctx, query), validity: publicOnly ? 'current' : (query.validity ?? 'any'), limit: query.limit ?? 10 });
+  const { plan, hits, region } = await searchKb(ctx, {
+    q: query.q,
+    ...filtersOf(ctx, query),
+    validity: publicOnly ? 'current' : (query.validity ?? 'any'),
+    limit: query.limit ?? 10,
+    perArticle: query.perArticle,
+  });
   return {
-    query: { q: query.q, words: plan.words.map((w) => w.label), synonyms: plan.synonyms },
+    query: { q: query.q, words: plan.words.map((w) => w.label), synonyms: plan.synonyms, regions: region.regions, namedRegion: region.named },
     total: hits.length,
     items: publicOnly
       ? hits.map(({ article: { views: _v, uses: _u, origin: _o, ...article }, ...hit }) => ({ ...hit, article }))
@@ -262,12 +284,12 @@ export const knowledgeRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (a
   const publicLimit = publicKbLimit(ctx);
   app.get<{ Querystring: SearchQuery }>(
     '/public/kb/search',
-    { schema: { tags: ['public'], summary: '公开检索：已发布且在有效期内的知识', querystring: { ...searchQuery, properties: { q: text(200), unit: text(40), kind: text(20), limit: { type: 'integer', minimum: 1, maximum: 20 } } }, security: [] }, onRequest: publicLimit },
+    { schema: { tags: ['public'], summary: '公开检索：已发布且在有效期内的知识', querystring: { ...searchQuery, properties: { q: text(200), unit: text(40), kind: text(20), limit: { type: 'integer', minimum: 1, maximum: 20 }, region: text(20) } }, security: [] }, onRequest: publicLimit },
     async (request) => search(ctx, request.query, true),
   );
   app.get<{ Querystring: SearchQuery }>(
     '/public/kb/answer',
-    { schema: { tags: ['public'], summary: '公开智能问答', querystring: { ...searchQuery, properties: { q: text(200), unit: text(40), kind: text(20) } }, security: [] }, onRequest: publicLimit },
+    { schema: { tags: ['public'], summary: '公开智能问答', querystring: { ...searchQuery, properties: { q: text(200), unit: text(40), kind: text(20), region: text(20) } }, security: [] }, onRequest: publicLimit },
     async (request) => {
       const answer = await smartAnswer(ctx, request.query.q, { ...filtersOf(ctx, request.query), validity: 'current' });
       return answer.known ? answer : { ...answer, message: PUBLIC_UNKNOWN };

@@ -4,8 +4,9 @@
 // the page, and each carries a snippet with the matched words highlighted and its coverage: the
 // share of the question's weight (IDF) the passage answers.
 import type { AppContext } from '../server/context.ts';
-import { CANDIDATE_BUDGET, rankPassages, termStats, type Candidates, type Concept } from './kb-store.ts';
-import { phraseTokens, questionTokens, questionWords } from './segment.ts';
+import { CANDIDATE_BUDGET, rankByGrams, rankPassages, termStats, type Candidates, type Concept, type Gram } from './kb-store.ts';
+import { regionsFor } from './regions.ts';
+import { phraseTokens, questionGrams, questionTokens, questionWords } from './segment.ts';
 import { synonymGroups } from './synonyms.ts';
 import { articleSummary, today as todayOf, type ArticleRow, type Validity } from './model.ts';
 
@@ -17,8 +18,10 @@ export interface SearchOptions {
   /** Article states searched; published only unless a use-case says otherwise. */
   statuses?: string[];
   limit?: number;
-  /** At most this many passages of one article among the hits (no limit by default). */
+  /** At most this many passages of one article among the hits (3 by default). */
   perArticle?: number;
+  /** A region (牡丹江市, 鸡西市) or 'all'; by default the platform's city unless the question names another place. */
+  region?: string;
 }
 
 export interface PlannedConcept extends Concept {
@@ -185,6 +188,8 @@ export function coverageOf(plan: QueryPlan, text: string): { coverage: number; m
   let found = 0;
   const matched: string[] = [];
   for (const c of plan.words) {
+    // A word no passage holds (an everyday word a gazette never uses) cannot be covered: it does not count.
+    if (c.df === 0) continue;
     total += c.idf;
     if (containsConcept(lower, c)) {
       found += c.idf;
@@ -198,53 +203,194 @@ export function coverageOf(plan: QueryPlan, text: string): { coverage: number; m
 const SUMMARY_COLUMNS = [
   'id', 'kind', 'title', 'unit_id', 'category_id', 'source_title', 'source_doc_no', 'source_issuer', 'source_date', 'effective_from', 'expires_on',
   'status', 'origin', 'import_key', 'bulletin', 'entry_required', 'review_note', 'view_count', 'use_count', 'last_used_at', 'created_by', 'created_at',
-  'updated_at', 'submitted_at', 'approved_by', 'approved_at', 'reviewed_by', 'published_at',
+  'updated_at', 'submitted_at', 'approved_by', 'approved_at', 'reviewed_by', 'published_at', 'region', 'doc_status',
 ] as const;
 
-export async function searchKb(ctx: AppContext, options: SearchOptions): Promise<{ plan: QueryPlan; hits: SearchHit[] }> {
+/** The kinds of fact a question asks for, and how a passage states each. */
+const FACTS: Array<{ kind: string; asked: RegExp; stated: RegExp }> = [
+  { kind: 'money', asked: /多少钱|多少元|费用|收费|花多少|给多少|补贴|补助|奖励|罚款|标准是|起付|报销.*多少/, stated: /\d+(\.\d+)?\s*(万|千)?元|元\/|每人每[年月]/ },
+  { kind: 'share', asked: /比例|百分之|几成|报多少|报销多少|能报/, stated: /\d+(\.\d+)?\s*%|百分之|\d+成/ },
+  { kind: 'amount', asked: /多少|几个|几次|几年|额度|上限|最高|最多|最少|不超过|限额/, stated: /\d+(\.\d+)?\s*(个|次|项|万|元|%|人|年|倍|名|平方米|亩|m|户|栋|所|家)|[一二三四五六七八九十百千万两]+(个|次|项|倍|名)|[一二三四五六七八九十]分之/ },
+  { kind: 'time', asked: /多久|多长时间|几天|几个工作日|期限|时限|什么时候|何时|哪天|截止|啥时候|多少天|到期/, stated: /\d+\s*个?(工作日|日|天|小时|个月|月|年)|\d{4}\s*年\s*\d{1,2}\s*月|[一二三四五六七八九十]+个?(工作日|日内|天内|小时|个月)|即来即办|当日|当天/ },
+  { kind: 'place', asked: /哪里|哪儿|在哪|去哪|找谁|哪个部门|哪个单位|谁管|归谁|电话|地址|窗口|联系/, stated: /电话|\d{7,}|地址|窗口|大厅|中心|[局委办]负责|负责[^。]{0,20}(工作|管理)|牵头|责任单位|主管部门/ },
+];
+
+export type FactKind = (typeof FACTS)[number]['kind'];
+
+/** The kinds of fact a question asks for (多少钱 → money, 多久 → time, 找谁 → place). */
+export const factsAsked = (q: string): string[] => FACTS.filter((f) => f.asked.test(q)).map((f) => f.kind);
+
+/** Which of the asked kinds a text states. */
+export const factsStated = (text: string, asked: string[]): string[] => FACTS.filter((f) => asked.includes(f.kind) && f.stated.test(text)).map((f) => f.kind);
+
+/** How often a token occurs in a lower-case text (tokens are words, so substrings count). */
+function occurrences(text: string, token: string): number {
+  if (!token) return 0;
+  let n = 0;
+  for (let i = text.indexOf(token); i >= 0; i = text.indexOf(token, i + token.length)) n++;
+  return n;
+}
+
+/** A concept's term frequency in a text: its best alternative (all its tokens present, the rarest count). */
+export function conceptFrequency(lowerText: string, c: { alternatives: string[][] }): number {
+  let best = 0;
+  for (const alt of c.alternatives) {
+    let tf = Infinity;
+    for (const t of alt) tf = Math.min(tf, occurrences(lowerText, t));
+    if (tf !== Infinity) best = Math.max(best, tf);
+  }
+  return best;
+}
+
+/** Field weights of the passage score: the passage's own text and headings count; the title shared by every passage of a long document only a little. */
+export const FIELD_WEIGHTS = { text: 1, heading: 1.5, title: 0.3 };
+const K1 = 1.2;
+const B = 0.75;
+
+export interface PassageFields {
+  title: string;
+  heading: string;
+  text: string;
+}
+
+/**
+ * BM25 of a passage over every concept of the question, a synonym group counting once (its best
+ * alternative, not the sum of its words): one expansion cannot outweigh the question.
+ */
+export function conceptScore(concepts: Concept[], p: PassageFields, averageLength: number): number {
+  const text = p.text.toLowerCase();
+  const heading = p.heading.toLowerCase();
+  const title = p.title.toLowerCase();
+  const length = p.text.length + p.heading.length;
+  let score = 0;
+  for (const c of concepts) {
+    const tf = FIELD_WEIGHTS.text * conceptFrequency(text, c) + FIELD_WEIGHTS.heading * conceptFrequency(heading, c) + FIELD_WEIGHTS.title * Math.min(1, conceptFrequency(title, c));
+    if (!tf) continue;
+    score += (c.idf * (tf * (K1 + 1))) / (tf + K1 * (1 - B + (B * length) / Math.max(1, averageLength)));
+  }
+  return score;
+}
+
+/** Reciprocal rank fusion constant: ranks beyond the first few tens weigh little. */
+const RRF_K = 30;
+
+/** How many bigram-field candidates, and the most passages the chosen bigrams may hold together. */
+export const GRAM_BUDGET: Record<'sqlite' | 'postgres', number> = { sqlite: 6_000, postgres: 1_200 };
+const GRAMS_MAX = 10;
+
+export interface SearchSignals {
+  /** Rank by the word field (BM25 over every concept), 1-based; null when that field did not find it. */
+  lexicalRank: number | null;
+  /** Rank by the bigram field, 1-based; null when that field did not find it. */
+  gramRank: number | null;
+  /** Reciprocal rank fusion of the two, before the rerank. */
+  fused: number;
+  /** The kinds of fact the question asks for that the passage states (money, time, place …). */
+  facts: string[];
+  /** The BM25 of the passage over the question's concepts, and the most the question's concepts could reach. */
+  bm25: number;
+  maxBm25: number;
+}
+
+export interface SearchHitDetail extends SearchHit {
+  signals: SearchSignals;
+}
+
+/** Which regions a search covers: the platform's city and its counties unless the question names another place. */
+export function searchRegions(ctx: AppContext, q: string, region?: string): { regions?: string[]; unknownRegion: boolean; named: string | null } {
+  if (region === 'all') return { regions: undefined, unknownRegion: true, named: null };
+  if (region) return { ...regionsFor(region, ''), unknownRegion: false, named: region };
+  const r = regionsFor(ctx.city.name, q);
+  return { regions: r.regions, unknownRegion: r.named === null, named: r.named };
+}
+
+export async function searchKb(ctx: AppContext, options: SearchOptions): Promise<{ plan: QueryPlan; hits: SearchHitDetail[]; region: { regions: string[] | null; named: string | null } }> {
   const plan = await planQuery(ctx, options.q);
   const limit = Math.min(options.limit ?? 10, 50);
-  const perArticle = options.perArticle ?? limit;
+  // Ten hits from ten documents at most three deep: one long document does not fill the page.
+  const perArticle = options.perArticle ?? 3;
   const date = todayOf(ctx);
-  const ranked = await rankPassages(
-    ctx.store.db,
-    ctx.store.engine,
-    plan.concepts,
-    plan.candidates,
-    { statuses: options.statuses ?? ['published'], unitIds: options.unitIds, kinds: options.kinds, validity: options.validity ?? 'any', today: date },
-    Math.min(200, Math.max(30, limit * Math.min(perArticle, 3) * 3)),
-    plan.candidateRows,
-  );
-  if (!ranked.length) return { plan, hits: [] };
+  const engine = ctx.store.engine;
+  const region = searchRegions(ctx, options.q, options.region);
+  const filters = {
+    statuses: options.statuses ?? ['published'],
+    unitIds: options.unitIds,
+    kinds: options.kinds,
+    validity: options.validity ?? 'any',
+    today: date,
+    regions: region.regions,
+    unknownRegion: region.unknownRegion,
+  };
+  const regionOut = { regions: region.regions ?? null, named: region.named };
+  // The bigram field: the question's rarest bigrams, as many as fit the budget of rows.
+  const gramTerms = questionGrams(options.q);
+  const gramStats = await termStats(ctx.store.db, engine, gramTerms.map((g) => `#${g}`));
+  const grams: Gram[] = [];
+  let gramRows = 0;
+  for (const g of gramTerms.map((gram) => ({ gram, df: gramStats.df.get(`#${gram}`) ?? 0 })).filter((g) => g.df > 0).sort((a, b) => a.df - b.df)) {
+    if (grams.length >= GRAMS_MAX || (grams.length && gramRows + g.df > GRAM_BUDGET[engine])) continue;
+    grams.push({ gram: g.gram, idf: idfOf(gramStats.n, g.df) });
+    gramRows += g.df;
+  }
+  const [lexical, byGrams] = await Promise.all([
+    rankPassages(ctx.store.db, engine, plan.concepts, plan.candidates, filters, 120, plan.candidateRows),
+    rankByGrams(ctx.store.db, engine, grams, filters, 60),
+  ]);
+  const ids = [...new Set([...lexical.map((r) => r.id), ...byGrams.map((r) => r.id)])];
+  if (!ids.length) return { plan, hits: [], region: regionOut };
+  const db = ctx.store.db;
+  const passages = new Map((await db.selectFrom('kb_passages').select(['id', 'article_id', 'seq', 'heading', 'text']).where('id', 'in', ids).execute()).map((p) => [Number(p.id), p]));
+  const rows = await db.selectFrom('kb_articles').select(SUMMARY_COLUMNS).where('id', 'in', [...new Set([...passages.values()].map((p) => Number(p.article_id)))]).execute();
+  const articles = new Map<number, ArticleRow>(rows.map((a) => [a.id, { ...a, body: '' }]));
+  const averageLength = [...passages.values()].reduce((sum, p) => sum + p.text.length + p.heading.length, 0) / passages.size;
+  const maxBm25 = plan.concepts.reduce((sum, c) => sum + c.idf * (K1 + 1), 0) / (K1 + 1) || 1;
+  const asked = factsAsked(options.q);
+  // Word field: BM25 over every concept, computed here for each candidate either field found.
+  const scored = ids
+    .map((id) => {
+      const p = passages.get(id)!;
+      const a = articles.get(Number(p.article_id))!;
+      return { id, p, a, bm25: conceptScore(plan.concepts, { title: a.title, heading: p.heading, text: p.text }, averageLength) };
+    })
+    .filter((c) => c.bm25 > 0 || byGrams.some((g) => g.id === c.id));
+  const lexicalRank = new Map([...scored].filter((c) => c.bm25 > 0).sort((x, y) => y.bm25 - x.bm25 || x.id - y.id).map((c, i) => [c.id, i + 1]));
+  const gramRank = new Map(byGrams.map((r, i) => [r.id, i + 1]));
+  const words = [...new Set([...plan.concepts.flatMap((c) => c.alternatives.flat()), ...plan.synonyms.flat().map((s) => s.toLowerCase())])].sort((a, b) => b.length - a.length);
+  const ranked = scored
+    .map((c) => {
+      const lr = lexicalRank.get(c.id) ?? null;
+      const gr = gramRank.get(c.id) ?? null;
+      const fused = (lr ? 1 / (RRF_K + lr) : 0) + (gr ? Number(0.6) / (RRF_K + gr) : 0);
+      const { coverage, matched } = coverageOf(plan, `${c.a.title}\n${c.p.heading}\n${c.p.text}`);
+      const facts = factsStated(`${c.p.heading}\n${c.p.text}`, asked);
+      // Rerank: among passages the fields agree on, the one covering the question and stating the asked fact.
+      const final = fused * (1 + coverage) * (asked.length ? (facts.length ? 1.25 : 0.85) : 1);
+      return { ...c, lr, gr, fused, coverage, matched, facts, final };
+    })
+    .sort((x, y) => y.final - x.final || x.id - y.id);
   const chosen: typeof ranked = [];
   const perCount = new Map<number, number>();
   for (const r of ranked) {
-    const count = perCount.get(r.articleId) ?? 0;
+    const count = perCount.get(r.a.id) ?? 0;
     if (count >= perArticle) continue;
-    perCount.set(r.articleId, count + 1);
+    perCount.set(r.a.id, count + 1);
     chosen.push(r);
     if (chosen.length >= limit) break;
   }
-  const db = ctx.store.db;
-  const passages = new Map((await db.selectFrom('kb_passages').select(['id', 'seq', 'heading', 'text']).where('id', 'in', chosen.map((c) => c.id)).execute()).map((p) => [Number(p.id), p]));
-  const rows = await db.selectFrom('kb_articles').select(SUMMARY_COLUMNS).where('id', 'in', [...new Set(chosen.map((c) => c.articleId))]).execute();
-  const articles = new Map<number, ArticleRow>(rows.map((a) => [a.id, { ...a, body: '' }]));
-  const words = [...new Set([...plan.concepts.flatMap((c) => c.alternatives.flat()), ...plan.synonyms.flat().map((s) => s.toLowerCase())])].sort((a, b) => b.length - a.length);
   return {
     plan,
+    region: regionOut,
     hits: chosen.map((r) => {
-      const p = passages.get(r.id)!;
-      const a = articles.get(r.articleId)!;
-      const ranges = highlightRanges(p.text, words);
-      const { coverage, matched } = coverageOf(plan, `${a.title}\n${p.heading}\n${p.text}`);
+      const ranges = highlightRanges(r.p.text, words);
       return {
-        article: articleSummary(ctx, a, date),
-        passage: { seq: p.seq, heading: p.heading, text: p.text },
-        snippet: snippetOf(p.text, ranges),
+        article: articleSummary(ctx, r.a, date),
+        passage: { seq: r.p.seq, heading: r.p.heading, text: r.p.text },
+        snippet: snippetOf(r.p.text, ranges),
         highlights: ranges,
-        score: Math.round(r.score * 10000) / 10000,
-        coverage,
-        matched,
+        score: Math.round(r.final * 100000) / 100000,
+        coverage: r.coverage,
+        matched: r.matched,
+        signals: { lexicalRank: r.lr, gramRank: r.gr, fused: Math.round(r.fused * 100000) / 100000, facts: r.facts, bm25: Math.round(r.bm25 * 1000) / 1000, maxBm25: Math.round(maxBm25 * 1000) / 1000 },
       };
     }),
   };

@@ -61,6 +61,10 @@ const QUESTION_WORDS = new Set(
   `请问 请 问 问问 想 想问 想要 要 需要 一下 知道 了解 告诉 怎么 怎么样 怎样 如何 怎么办 为什么 为何 什么 啥 哪 哪里 哪儿 哪些 哪个 多少 多久 几 几个 多长 多长时间 能 能否 能不能 可以 可不可以 是否 是不是 有没有 有 没有 会 会不会 应该 如果 现在 目前 您好 你好 谢谢 麻烦 帮 帮忙 给 让 去 来 到 办 弄 搞 呢 个人 我家 家里 一个 具体 规定 政策 相关 有关 关于 后 里 时 内 中 上 下 前`.split(/\s+/),
 );
 
+/** What callers add when they speak (啥, 咋, 得, 那边 …): says nothing about the matter asked. */
+const SPOKEN_FILLERS = `啥 咋 咋办 咋整 咋样 咋处理 整 得 不 没 没有 一 一下子 事儿 事 那边 这边 那儿 这儿 那个 这个 啊 呗 哈 嘞 啦 咧 哟 俺 咱们 你们 我们 他们 人家 行不行 行 中 管不管 管 能给 给我 给你 老说 老是 一直 都 还 还能 接着 突然 好几个 偷着 逮着 点头 弄 些 啥样 啥时候 多长时间 多少天 几回 几次 几天 多少个 一共 这回 现在 是不是 算不算 算 能不能 可不可以 行吗 对吧 不行 那些 这些 东西`.split(/\s+/);
+for (const w of SPOKEN_FILLERS) QUESTION_WORDS.add(w);
+
 let jieba: Jieba | undefined;
 
 /** The segmenter, loaded once (its dictionary takes a few hundred milliseconds). */
@@ -137,4 +141,40 @@ export function cutWords(text: string): string[] {
 /** Makes sure the segmenter is loaded, so the first search is not the slow one. */
 export function warmUp(): void {
   segmenter();
+}
+
+const HAN_RUN = /[\u3400-\u9fff]+|[a-z0-9]+/g;
+
+/**
+ * The character bigrams of a text (and its Latin/digit runs whole): the second field searched, which
+ * finds a passage that shares a question's characters where the two are segmented apart (楼道灯 /
+ * 楼道照明, 公积金贷款 / 贷公积金). A lone character counts as itself.
+ */
+export function charGrams(text: string): string[] {
+  const out: string[] = [];
+  for (const run of text.toLowerCase().match(HAN_RUN) ?? []) {
+    if (!/[\u3400-\u9fff]/.test(run[0])) {
+      out.push(run);
+      continue;
+    }
+    if (run.length === 1) out.push(run);
+    for (let i = 0; i + 1 < run.length; i++) out.push(run.slice(i, i + 2));
+  }
+  return out;
+}
+
+/** The bigrams of a question worth searching: without those made only of question or function words. */
+export function questionGrams(question: string): string[] {
+  // The question's runs of words between its question and function words (怎么办, 请问, 的 …).
+  const runs: string[] = [];
+  let run = '';
+  for (const token of segmenter().cut(question, false)) {
+    const t = token.toLowerCase();
+    if (QUESTION_WORDS.has(t) || STOP_WORDS.has(t) || !MEANINGFUL.test(t)) {
+      if (run) runs.push(run);
+      run = '';
+    } else run += t;
+  }
+  if (run) runs.push(run);
+  return [...new Set(charGrams(runs.join(' ')).filter((g) => g.length > 1))];
 }

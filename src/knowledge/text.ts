@@ -57,6 +57,10 @@ const TERMINAL = /([。！？；：:;!?]|[。！？]["”’」』])$/;
 /** A converted PDF keeps its line breaks: a line this long or shorter that ends mid-sentence goes on. */
 const WRAPPED_MAX = 45;
 const LIST_START = /^(第[一二三四五六七八九十百零]+[章节条]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、]|附件|专栏)/;
+/** A paragraph that opens an article of a regulation (第十六条 …): its own unit, never cut across. */
+export const ARTICLE_START = /^(第[一二三四五六七八九十百零]+条)(?:\s|$|(?=[^\s，。、]))/;
+/** A decimal-numbered heading (2.1 / 2.1.6 …): its depth gives its level below the chapters. */
+const DECIMAL_HEADING = /^(\d{1,2}(?:[.．]\d{1,2}){1,3})(?![.．\d])(?:\s+|(?=[\u4e00-\u9fa5]))(?![万亿倍元个米吨年月日天小%‰])/;
 
 export type Paragraph = { kind: 'text'; text: string } | { kind: 'heading'; level: number; text: string } | { kind: 'row'; cells: string[] };
 
@@ -71,6 +75,8 @@ export function headingLevel(text: string, marked = false): number {
   if (/^[一二三四五六七八九十]+、/.test(text)) return text.length <= 30 && !ends ? 1 : 0;
   if (/^专栏\s*\d+/.test(text)) return 2;
   if (/^[（(][一二三四五六七八九十]+[）)]/.test(text)) return text.length <= 30 && !/[，,；;]/.test(text) && !ends ? 2 : 0;
+  const decimal = DECIMAL_HEADING.exec(text);
+  if (decimal) return text.length <= 40 && !/[，,；;。]/.test(text.slice(decimal[0].length)) && !ends ? 2 + decimal[1].split(/[.．]/).length : 0;
   if (/^\d{1,2}[.．、](?!\d)/.test(text)) return text.length <= 24 && !/[，,；;]/.test(text) && !ends ? 3 : 0;
   return 0;
 }
@@ -175,6 +181,8 @@ export function cutPassages(paragraphs: Paragraph[]): Passage[] {
   let current: Piece[] = [];
   let size = 0;
   let tableHeader: string | null = null;
+  /** The 条 being cut (第十六条), part of its passages' heading path until the next heading or 条. */
+  let article: string | null = null;
   const flush = () => {
     if (!current.length) return;
     let common = current[0].path;
@@ -196,7 +204,7 @@ export function cutPassages(paragraphs: Paragraph[]): Passage[] {
     size = 0;
   };
   const add = (text: string) => {
-    current.push({ text, path: [...headings] });
+    current.push({ text, path: article ? [...headings, article] : [...headings] });
     size += text.length;
   };
   for (const p of paragraphs) {
@@ -210,6 +218,7 @@ export function cutPassages(paragraphs: Paragraph[]): Passage[] {
       }
       levels.push(p.level);
       headings.push(p.text);
+      article = null;
       continue;
     }
     if (p.kind === 'row') {
@@ -232,7 +241,12 @@ export function cutPassages(paragraphs: Paragraph[]): Passage[] {
       flush();
       tableHeader = null;
     }
-    if (size && size + p.text.length > PASSAGE_TARGET) flush();
+    const opens = ARTICLE_START.exec(p.text);
+    if (opens) {
+      // Each 条 starts a passage; its 款 (the paragraphs after it) stay with it up to PASSAGE_MAX.
+      flush();
+      article = opens[1];
+    } else if (size && size + p.text.length > (article ? PASSAGE_MAX : PASSAGE_TARGET)) flush();
     add(p.text);
   }
   flush();

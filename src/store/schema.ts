@@ -407,6 +407,10 @@ export interface KbArticleTable {
   approved_at: string | null;
   reviewed_by: number | null;
   published_at: string | null;
+  /** The city or county whose rules the article states (牡丹江市, 抚远市); null when unknown. */
+  region: string | null;
+  /** formal | draft (讨论稿/征求意见稿: never in force). */
+  doc_status: Generated<string>;
 }
 
 /** A passage of an article: what search finds and the smart answer quotes. */

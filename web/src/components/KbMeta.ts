@@ -45,7 +45,7 @@ export function useKbMeta(): KbLabels {
 }
 
 /** Validity on today's date (the API's `validity`; `any` is "no filter"). */
-export const VALIDITY_LABELS: Record<string, string> = { current: '有效', upcoming: '尚未生效', expired: '已失效' };
+export const VALIDITY_LABELS: Record<string, string> = { current: '有效', upcoming: '尚未生效', expired: '已失效', draft: '讨论稿（未生效）' };
 
 /** 纠错 report states (events of a report's resolution carry them as from/to status). */
 export const REPORT_STATUS_LABELS: Record<string, string> = { open: '待处理', accepted: '已采纳', rejected: '未采纳' };

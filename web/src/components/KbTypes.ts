@@ -1,7 +1,7 @@
 // The shapes the knowledge-base API answers with (src/knowledge/*.ts; see /api/docs).
 import type { Light, Role, UnitRef } from '../types';
 
-export type KbValidity = 'current' | 'expired' | 'upcoming';
+export type KbValidity = 'current' | 'expired' | 'upcoming' | 'draft';
 
 export interface KbSource {
   title: string | null;
