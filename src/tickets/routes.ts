@@ -15,6 +15,11 @@ import { unitActions } from './unit-actions.ts';
 import { centreActions } from './centre-actions.ts';
 import { findDuplicates } from './duplicates.ts';
 import { obj, text } from './schemas.ts';
+import { BULK_ACTIONS, bulkSchema, exportSchema, exportSelected, runBulk, type BulkRequest } from './bulk.ts';
+import { inTransaction } from '../store/db.ts';
+import { writeEvent } from '../audit/events.ts';
+import { viewerMark, viewerOf } from '../reports/watermark.ts';
+import type { Role } from '../domain/roles.ts';
 
 export const ACTION_DEFINITIONS: Record<Action, ActionDefinition> = { ...unitActions, ...centreActions };
 
@@ -80,6 +85,30 @@ export const ticketRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
       const cat = b.categoryCode ? await ctx.store.db.selectFrom('categories').select('id').where('code', '=', b.categoryCode).executeTakeFirst() : undefined;
       const candidates = await findDuplicates(ctx, ctx.store.db, { phone: b.phone.replace(/[\s-]/g, ''), facts: b.facts, categoryId: cat?.id ?? null, address: b.address });
       return { candidates };
+    },
+  );
+
+  // 批量操作: the roles of the bulk actions may call it; each ticket is checked as its single action.
+  const bulkRoles = [...new Set(BULK_ACTIONS.flatMap((a) => ACTION_RULES[a].roles))] as Role[];
+  app.post<{ Body: BulkRequest }>(
+    '/tickets/bulk',
+    { schema: { tags: ['ticket actions'], summary: `批量操作（${BULK_ACTIONS.map((a) => ACTION_RULES[a].label).join('、')}；每张工单单独提交，逐张返回结果，至多 200 张）`, body: bulkSchema }, onRequest: requireRole(...bulkRoles) },
+    async (request) => runBulk(ctx, ACTION_DEFINITIONS, actorOf(request), request.body),
+  );
+
+  app.post<{ Body: { nos: string[] } }>(
+    '/tickets/export.xlsx',
+    { schema: { tags: ['tickets'], summary: '导出所选工单（.xlsx，至多 200 张，按当前用户的可见范围与脱敏规则）', body: exportSchema }, onRequest: requireRole() },
+    async (request, reply) => {
+      const actor = actorOf(request);
+      const at = ctx.clock.now();
+      const { file, rows } = await exportSelected(ctx, actor, request.body.nos, viewerMark(viewerOf(ctx, actor), at));
+      await inTransaction(ctx.store.db, (tx) => writeEvent(tx, actor, at, { action: 'tickets_exported', detail: { requested: request.body.nos.length, rows, format: 'xlsx' } }));
+      return reply
+        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .header('cache-control', 'private, no-store')
+        .header('content-disposition', `attachment; filename="tickets.xlsx"; filename*=UTF-8''${encodeURIComponent('工单导出.xlsx')}`)
+        .send(file);
     },
   );
 
