@@ -133,6 +133,7 @@ export default function IntakePage() {
   const [distinct, setDistinct] = useState<string[]>([]);
   const [formError, setFormError] = useState<string | null>(null);
   const [kbChoice, setKbChoice] = useState<KbChoice | null>(null);
+  const [secondMatter, setSecondMatter] = useState(false);
 
   const phone = Form.useWatch(['requester', 'phone'], form);
   const facts = Form.useWatch('facts', form);
@@ -220,6 +221,12 @@ export default function IntakePage() {
     async (disposition: Disposition, extra: Record<string, unknown> = {}): Promise<boolean> => {
       if (busy) return false;
       setFormError(null);
+      if (pop.callId && (pop.otherTab || pop.registeredNo) && !secondMatter) {
+        const why = pop.registeredNo ? `该来电已登记为工单 ${pop.registeredNo}` : '该来电正在另一个标签页登记';
+        setFormError(`${why}；如是同一来电的另一诉求，请勾选「同一来电的另一诉求」`);
+        message.warning(why);
+        return false;
+      }
       let v: IntakeValues;
       try {
         await form.validateFields();
@@ -246,7 +253,7 @@ export default function IntakePage() {
         requester: clean({ ...v.requester, confidential: !!v.requester?.confidential }),
         disposition,
         ...extra,
-        ...(pop.callId ? { callId: pop.callId } : {}),
+        ...(pop.callId ? { callId: pop.callId, ...(secondMatter ? { secondMatter: true } : {}) } : {}),
       };
       if (disposition === 'dispatch') {
         const d = clean({ leadUnitCode: v.dispatch?.leadUnitCode, coUnitCodes: v.dispatch?.coUnitCodes });
@@ -261,7 +268,8 @@ export default function IntakePage() {
         setModal(null);
         message.success(`已受理：工单 ${ticket.no}（${ticket.statusLabel}）`);
         resetForNextCall();
-        pop.done();
+        setSecondMatter(false);
+        pop.done(ticket.no);
         return true;
       } catch (e) {
         if (!(e instanceof ApiError)) {
@@ -292,7 +300,7 @@ export default function IntakePage() {
         setBusy(null);
       }
     },
-    [busy, form, answerForm, rejectForm, emergencyForm, distinct, candidates, message, resetForNextCall, pop.callId, pop.done],
+    [busy, form, answerForm, rejectForm, emergencyForm, distinct, candidates, message, resetForNextCall, pop.callId, pop.done, pop.otherTab, pop.registeredNo, secondMatter],
   );
 
   // Ctrl+Enter (⌘+Enter) dispatches from anywhere on the page while no dialog is open.
@@ -518,7 +526,12 @@ export default function IntakePage() {
                 </Col>
               </Row>
 
-              {formError && <Alert type="error" showIcon style={{ marginBottom: 8 }} message={formError} />}
+              {pop.callId && (pop.otherTab || pop.registeredNo) && (
+                <Checkbox checked={secondMatter} onChange={(e) => setSecondMatter(e.target.checked)} style={{ marginBottom: 8 }} data-testid="intake-second-matter">
+                  同一来电的另一诉求（另行登记一张工单）
+                </Checkbox>
+              )}
+              {formError && <Alert type="error" showIcon style={{ marginBottom: 8 }} message={formError} data-testid="intake-form-error" />}
 
               <div
                 style={{
