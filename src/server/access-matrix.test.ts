@@ -293,6 +293,7 @@ describeEachEngine('access matrix: every route × every role', (engine) => {
       'GET /api/v1/tickets': () => ({ url: '/api/v1/tickets?pageSize=100' }),
       'POST /api/v1/tickets/duplicate-check': () => ({ url: '/api/v1/tickets/duplicate-check', body: { phone: fx.zjjPlain.who.phone, facts: '楼道堆放杂物无人清理' } }),
       'POST /api/v1/tickets/bulk': () => ({ url: '/api/v1/tickets/bulk', body: { action: role === 'agent' ? 'dispatch' : role === 'unit_staff' || role === 'unit_head' ? 'sign' : 'archive', nos: ['MDJ20260101999999'] } }),
+      'POST /api/v1/tickets/merge-group': () => ({ url: '/api/v1/tickets/merge-group', body: { mainNo: 'MDJ20260101999998', nos: ['MDJ20260101999999'] } }),
       'POST /api/v1/tickets/export.xlsx': () => ({ url: '/api/v1/tickets/export.xlsx', body: { nos: [fx.zjjPlain.no, fx.zjjConfidential.no, fx.scjgj[0]!.no] } }),
       'POST /api/v1/requesters/history': () => ({ url: '/api/v1/requesters/history', body: { phone: fx.zjjPlain.who.phone } }),
       'GET /api/v1/portal/tickets/:no/photos': () => ({ url: `/api/v1/portal/tickets/${fx.zjjPortal.no}/photos`, zjjObject: true }),
