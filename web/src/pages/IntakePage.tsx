@@ -37,7 +37,7 @@ import {
   useTypeReplyLimits,
   useUnits,
 } from '../components/TicketRefData';
-import { IntakeDuplicates, IntakeHistory, statusColor, type DuplicateCandidate } from '../components/IntakePanels';
+import { IntakeDuplicates, IntakeHistory, IntakeOtherCallers, statusColor, type DuplicateCandidate } from '../components/IntakePanels';
 import { IntakeKnowledgeBase, type KbChoice } from '../components/IntakeKnowledgePanel';
 import { useDebounced } from '../components/useDebounced';
 import { CallPopBanner, useCallPop } from '../components/CallPopBanner';
@@ -130,6 +130,7 @@ export default function IntakePage() {
   const [history, setHistory] = useState<TicketSummary[] | null>(null);
   const [historyLoading, setHistoryLoading] = useState(false);
   const [candidates, setCandidates] = useState<DuplicateCandidate[]>([]);
+  const [otherCallers, setOtherCallers] = useState<DuplicateCandidate[]>([]);
   const [distinct, setDistinct] = useState<string[]>([]);
   const [formError, setFormError] = useState<string | null>(null);
   const [kbChoice, setKbChoice] = useState<KbChoice | null>(null);
@@ -146,7 +147,10 @@ export default function IntakePage() {
   const phoneReady = digitsOf(phone).length >= 7 && PHONE_PATTERN.test(phone ?? '');
   const debouncedPhone = useDebounced(phoneReady ? phone!.trim() : '', 350);
   const dupKey = useDebounced(
-    phoneReady && facts?.trim() ? JSON.stringify({ phone: phone!.trim(), facts: facts.trim(), categoryCode, address: address?.trim() || undefined }) : '',
+    // Other callers' reports of the same event are looked for as soon as the facts and a category are there.
+    (facts?.trim()?.length ?? 0) >= 6 && (phoneReady || categoryCode)
+      ? JSON.stringify({ phone: phoneReady ? phone!.trim() : undefined, facts: facts!.trim(), categoryCode, address: address?.trim() || undefined, districtCode })
+      : '',
     600,
   );
 
@@ -172,11 +176,16 @@ export default function IntakePage() {
   useEffect(() => {
     if (!dupKey) {
       setCandidates([]);
+      setOtherCallers([]);
       return;
     }
     let live = true;
-    api<{ candidates: DuplicateCandidate[] }>('/tickets/duplicate-check', { body: clean(JSON.parse(dupKey)) })
-      .then((r) => live && setCandidates(r.candidates))
+    api<{ candidates: DuplicateCandidate[]; otherCallers?: DuplicateCandidate[] }>('/tickets/duplicate-check', { body: clean(JSON.parse(dupKey)) })
+      .then((r) => {
+        if (!live) return;
+        setCandidates(r.candidates);
+        setOtherCallers(r.otherCallers ?? []);
+      })
       .catch(() => undefined);
     return () => {
       live = false;
@@ -210,6 +219,7 @@ export default function IntakePage() {
   const resetForNextCall = useCallback(() => {
     form.resetFields();
     setCandidates([]);
+    setOtherCallers([]);
     setDistinct([]);
     setHistory(null);
     setFormError(null);
@@ -593,6 +603,7 @@ export default function IntakePage() {
               onDistinct={(no) => setDistinct((d) => (d.includes(no) ? d : [...d, no]))}
               onUndoDistinct={(no) => setDistinct((d) => d.filter((x) => x !== no))}
             />
+            <IntakeOtherCallers items={otherCallers} busy={busy === 'merge'} onMerge={(no) => void submit('merge', { mergeInto: no })} />
             <IntakeHistory items={history} loading={historyLoading} phoneReady={phoneReady} />
             <IntakeKnowledgeBase facts={facts} onUse={answerFromKnowledge} />
           </Space>
