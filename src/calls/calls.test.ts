@@ -217,6 +217,20 @@ describeEachEngine('Call handling', (engine) => {
     assert.equal(missing.body.errors[0].field, 'callId');
     const made = await agent.post('/api/v1/tickets', intakeBody({ callId: String(callId), requester: { kind: 'person', name: '李四', phone }, facts: '另一件事：楼道照明坏了一周无人修', distinctFrom: [earlier.body.no] }));
     assert.equal(made.status, 201, JSON.stringify(made.body));
+    // One ticket per call: a second registration of the same call (another tab, a double submit) is
+    // refused, naming the ticket, and records nothing; a stated second matter of the call is accepted.
+    const countBefore = await t.ctx.store.db.selectFrom('tickets').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const again = await agent.post('/api/v1/tickets', intakeBody({ callId: String(callId), requester: { kind: 'person', name: '李四', phone }, facts: '另一件事：楼道照明坏了一周无人修', distinctFrom: [earlier.body.no] }));
+    assert.equal(again.status, 409, JSON.stringify(again.body));
+    assert.equal(again.body.type, 'urn:hotline:problem:call-registered');
+    assert.equal(again.body.ticketNo, made.body.no);
+    assert.ok(again.body.title.includes(made.body.no) && /另一诉求/.test(again.body.title), again.body.title);
+    const countAfter = await t.ctx.store.db.selectFrom('tickets').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    assert.equal(Number(countAfter.n), Number(countBefore.n));
+    const second = await agent.post('/api/v1/tickets', intakeBody({ callId: String(callId), secondMatter: true, requester: { kind: 'person', name: '李四', phone }, facts: '还有一件：小区门口路灯不亮', categoryCode: 'ZFWY-WY', distinctFrom: [earlier.body.no, made.body.no] }));
+    assert.equal(second.status, 201, JSON.stringify(second.body));
+    const callNow = await agent.get(`/api/v1/calls/${callId}`);
+    assert.equal(callNow.body.ticketNo, made.body.no, 'the call stays linked to its first ticket');
     await cti({ callId: 'D-1', seq: 3, type: 'ended', at: T(600) });
     await cti({ callId: 'D-1', seq: 4, type: 'recording', at: T(610), recordingUrl: 'https://rec.example/d1.wav' });
     const detail = await agent.get(`/api/v1/tickets/${made.body.no}`);

@@ -153,9 +153,18 @@ export async function screenPop(ctx: AppContext, actor: Actor, callId: number) {
 }
 
 /** Intake's link: a platform call id names the call the ticket came from (the first ticket stays on the call). */
-export async function linkCallToTicket(tx: import('../store/db.ts').Tx, callId: string | undefined, ticketId: number): Promise<void> {
-  if (!callId || !/^\d{1,15}$/.test(callId)) return;
-  await tx.updateTable('calls').set({ ticket_id: ticketId }).where('id', '=', Number(callId)).where('ticket_id', 'is', null).execute();
+export async function linkCallToTicket(tx: import('../store/db.ts').Tx, callId: string | undefined, ticketId: number): Promise<boolean> {
+  if (!callId || !/^\d{1,15}$/.test(callId)) return true;
+  // Conditional update: of two registrations racing for one call, exactly one links it.
+  const r = await tx.updateTable('calls').set({ ticket_id: ticketId }).where('id', '=', Number(callId)).where('ticket_id', 'is', null).executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+/** The ticket a platform call was already registered as, if any (one ticket per call unless a second matter). */
+export async function ticketOfCall(db: import('../store/db.ts').Db | import('../store/db.ts').Tx, callId: string): Promise<string | null> {
+  if (!/^\d{1,15}$/.test(callId)) return null;
+  const row = await db.selectFrom('calls as c').innerJoin('tickets as t', 't.id', 'c.ticket_id').select('t.no').where('c.id', '=', Number(callId)).executeTakeFirst();
+  return row?.no ?? null;
 }
 
 /** Whether a platform call id names a call (intake refuses a numeric callId that does not). */

@@ -56,6 +56,8 @@ export interface CityConfig {
   duplicateWindowDays: number;
   /** Similarity of two matters' facts (0–1) from which they count as the same matter. */
   duplicateSimilarity: number;
+  /** Likely duplicates across callers (same category, place and facts within days): shown at intake and to the centre for 并单. */
+  crossCaller: import('../domain/similarity.ts').CrossCallerRule;
   /** At most this many extension requests per duty (第十五条: 最多可提出2次). */
   maxExtensions: number;
   /** What a change of the working calendar recomputes (src/calendar/recompute.ts); the defaults when absent. */
@@ -133,5 +135,5 @@ export function privacyOf(city: CityConfig): PrivacyConfig {
 /** Per-city SMS provider settings; the gateway URL and key come from the environment. */
 export interface SmsProviderConfig {
   signName: string;
-  templateIds: Partial<Record<'dispatch_notice' | 'deadline_warning' | 'callback_request' | 'supervision' | 'special_report' | 'emergency_report' | 'kb_notice' | 'spike_alert' | 'portal_code', string>>;
+  templateIds: Partial<Record<'dispatch_notice' | 'deadline_warning' | 'callback_request' | 'supervision' | 'special_report' | 'emergency_report' | 'kb_notice' | 'spike_alert' | 'portal_code' | 'merge_notice' | 'merged_reply', string>>;
 }

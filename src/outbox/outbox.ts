@@ -14,7 +14,7 @@ export const SMS_TOPICS = ['sms', 'report'] as const;
 export interface SmsMessage {
   /** Recipient number (a unit's duty phone, or a requester's for callback notices). */
   to: string;
-  template: 'dispatch_notice' | 'deadline_warning' | 'callback_request' | 'supervision' | 'special_report' | 'emergency_report' | 'kb_notice' | 'spike_alert' | 'portal_code';
+  template: 'dispatch_notice' | 'deadline_warning' | 'callback_request' | 'supervision' | 'special_report' | 'emergency_report' | 'kb_notice' | 'spike_alert' | 'portal_code' | 'merge_notice' | 'merged_reply';
   /** Values for the template; never the requester's name or number. */
   params: Record<string, string>;
 }

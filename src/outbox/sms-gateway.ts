@@ -23,6 +23,8 @@ const TEMPLATES: Record<SmsMessage['template'], (p: Record<string, string>) => s
   special_report: (p) => `【12345热线】${p.level}：工单 ${p.ticketNo} 已生成并转办，特此报告。`,
   emergency_report: (p) => `【12345热线】紧急事项已转 ${p.line}，记录 ${p.ticketNo}，特此报告。`,
   kb_notice: (p) => `【12345热线】贵单位知识库条目《${p.title}》${p.matter}，请登录平台处理。`,
+  merge_notice: (p) => `【12345热线】您反映的诉求（${p.ticketNo}）与他人反映的同一事项已合并为工单 ${p.mainNo} 办理，办理结果将告知您。`,
+  merged_reply: (p) => `【12345热线】您反映的诉求（${p.ticketNo}）已随工单 ${p.mainNo} 办理：${p.result}`,
   portal_code: (p) => `【12345热线】您正在评价工单 ${p.ticketNo} 的办理结果，验证码 ${p.code}，${p.minutes}分钟内有效。工作人员不会向您索要验证码，请勿告诉他人。`,
   spike_alert: (p) => `【12345热线】社情民意预警：${p.district}「${p.topic}」${p.day} 诉求 ${p.count} 件，近14日日均 ${p.mean} 件，请研判并做好“未诉先办”。`,
 };

@@ -18,6 +18,7 @@ import { codes, obj, PHONE_SCHEMA, text } from './schemas.ts';
 import { openReview } from '../ratings/reviews.ts';
 import { issueItem } from '../supervision/items.ts';
 import { satisfactionExemption } from '../domain/evaluation.ts';
+import { notifyMergedCallers } from './cross-caller.ts';
 
 const dispatchFields = { leadUnitCode: text(40), coUnitCodes: codes(), note: text(1000, 0) };
 
@@ -165,7 +166,7 @@ const review: ActionDefinition<{ pass: boolean; note?: string }> = {
     // The verdict is the reply's: the portal publishes it, and opens 好差评 on it, only once accepted.
     const answer = await tx
       .selectFrom('submissions')
-      .select('id')
+      .select(['id', 'content'])
       .where('ticket_id', '=', ticket.id)
       .where('kind', 'in', ['reply', 'decline'])
       .where('approval', 'in', ['none', 'approved'])
@@ -179,7 +180,11 @@ const review: ActionDefinition<{ pass: boolean; note?: string }> = {
         .where('id', '=', answer.id)
         .execute();
     }
-    if (body.pass) return { toStatus: 'callback', detail: { pass: true } };
+    if (body.pass) {
+      // 并单: every caller whose ticket was merged into this one hears the result too.
+      const told = await notifyMergedCallers(tx, ticket, answer?.content ?? null, call.now);
+      return { toStatus: 'callback', detail: { pass: true, ...(told ? { mergedCallersNotified: told } : {}) } };
+    }
     // The reply goes back under the unit's original deadline: reopen the round's reply duty.
     const last = await tx
       .selectFrom('duties')

@@ -29,7 +29,8 @@ import { guardAgainstDuplicates, linkDistinct } from './duplicates.ts';
 import { mergeInto, mergeTarget } from './centre-actions.ts';
 import { codes, obj, PHONE_SCHEMA, text } from './schemas.ts';
 import { directAnswerArticle, useInDirectAnswer } from '../knowledge/articles.ts';
-import { callExists, linkCallToTicket } from '../calls/records.ts';
+import { callExists, linkCallToTicket, ticketOfCall } from '../calls/records.ts';
+import { conflict } from '../server/problem.ts';
 
 export const DISPOSITIONS = ['dispatch', 'pending', 'direct_answer', 'reject', 'emergency_transfer', 'merge'] as const;
 export type Disposition = (typeof DISPOSITIONS)[number];
@@ -44,6 +45,8 @@ export interface IntakeRequest {
   districtCode?: string;
   special?: SpecialLevel;
   callId?: string;
+  /** The call was already registered as a ticket and this is a second, different matter of the same call. */
+  secondMatter?: boolean;
   /** Where and what, from systems that send it (Open311): not part of the intake form's schema. */
   location?: { lat: number | null; long: number | null; addressId?: string | null; mediaUrl?: string | null };
   externalId?: string;
@@ -81,6 +84,7 @@ export const intakeSchema = obj(
     districtCode: text(40),
     special: { type: 'string', enum: [...SPECIAL_LEVELS] },
     callId: text(64),
+    secondMatter: { type: 'boolean' },
     externalId: text(64),
     disposition: { type: 'string', enum: [...DISPOSITIONS] },
     dispatch: obj({ leadUnitCode: text(40), coUnitCodes: codes() }),
@@ -92,6 +96,10 @@ export const intakeSchema = obj(
   },
   ['channel', 'type', 'requester', 'facts', 'disposition'],
 );
+
+function callTaken(callId: string, no: string) {
+  return conflict(`来电 ${callId} 已登记为工单 ${no}；如是同一来电的另一诉求，请勾选「同一来电的另一诉求」后再提交`, { type: 'urn:hotline:problem:call-registered', ticketNo: no, callId });
+}
 
 const ORIGIN_OF: Partial<Record<Channel, Origin>> = { provincial: 'provincial', national: 'national' };
 
@@ -119,6 +127,12 @@ export async function createTicket(ctx: AppContext, actor: Actor, req: IntakeReq
   }
   // A numeric callId is the platform's call id (from the screen-pop): it must name a call.
   if (req.callId && /^\d{1,15}$/.test(req.callId) && !(await callExists(db, req.callId))) throw invalid('callId', `通话编号「${req.callId}」不存在`);
+  // One ticket per call: a second registration (another tab, a double submit) is refused unless the
+  // agent states it is a second matter of the same call.
+  if (req.callId && !req.secondMatter) {
+    const already = await ticketOfCall(db, req.callId);
+    if (already) throw callTaken(req.callId, already);
+  }
   let districtId: number | null = null;
   if (req.districtCode) {
     const unit = ctx.org.byCodeOrUndefined(req.districtCode);
@@ -195,7 +209,7 @@ export async function createTicket(ctx: AppContext, actor: Actor, req: IntakeReq
       .returningAll()
       .executeTakeFirstOrThrow();
     const ticket = { ...inserted, id: Number(inserted.id) };
-    await linkCallToTicket(tx, req.callId, ticket.id);
+    if (!(await linkCallToTicket(tx, req.callId, ticket.id)) && !req.secondMatter) throw callTaken(req.callId!, (await ticketOfCall(tx, req.callId!)) ?? '');
     if (req.requester.email) await tx.insertInto('requester_emails').values({ ticket_id: ticket.id, email: req.requester.email, created_at: now }).execute();
 
     const detail: Record<string, unknown> = { channel: req.channel, type: req.type, category: req.categoryCode ?? null, disposition: d };

@@ -15,6 +15,12 @@ import { unitActions } from './unit-actions.ts';
 import { centreActions } from './centre-actions.ts';
 import { findDuplicates } from './duplicates.ts';
 import { obj, text } from './schemas.ts';
+import { duplicateGroups, findCrossCaller, mergeGroup, mergeGroupSchema, type MergeGroupRequest } from './cross-caller.ts';
+import { BULK_ACTIONS, bulkSchema, exportSchema, exportSelected, runBulk, type BulkRequest } from './bulk.ts';
+import { inTransaction } from '../store/db.ts';
+import { writeEvent } from '../audit/events.ts';
+import { viewerMark, viewerOf } from '../reports/watermark.ts';
+import type { Role } from '../domain/roles.ts';
 
 export const ACTION_DEFINITIONS: Record<Action, ActionDefinition> = { ...unitActions, ...centreActions };
 
@@ -69,17 +75,62 @@ export const ticketRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
     },
   );
 
-  app.post<{ Body: { phone: string; facts: string; categoryCode?: string; address?: string } }>(
+  app.post<{ Body: { phone?: string; facts: string; categoryCode?: string; address?: string; districtCode?: string } }>(
     '/tickets/duplicate-check',
     {
-      schema: { tags: ['tickets'], summary: '重复诉求检查（派单前）', body: obj({ phone: text(20), facts: text(4000), categoryCode: text(40), address: text(300, 0) }, ['phone', 'facts']) },
+      schema: { tags: ['tickets'], summary: '重复诉求检查（派单前）：同一诉求人的相似诉求（candidates），及其他来电人反映的疑似同一事项（otherCallers）', body: obj({ phone: text(20), facts: text(4000), categoryCode: text(40), address: text(300, 0), districtCode: text(40) }, ['facts']) },
       onRequest: requireRole('agent', 'team_lead', 'centre', 'admin'),
     },
     async (request) => {
       const b = request.body;
       const cat = b.categoryCode ? await ctx.store.db.selectFrom('categories').select('id').where('code', '=', b.categoryCode).executeTakeFirst() : undefined;
-      const candidates = await findDuplicates(ctx, ctx.store.db, { phone: b.phone.replace(/[\s-]/g, ''), facts: b.facts, categoryId: cat?.id ?? null, address: b.address });
-      return { candidates };
+      const phone = b.phone?.replace(/[\s-]/g, '') || null;
+      const district = b.districtCode ? ctx.org.byCodeOrUndefined(b.districtCode) : undefined;
+      const [candidates, otherCallers] = await Promise.all([
+        findDuplicates(ctx, ctx.store.db, { phone, facts: b.facts, categoryId: cat?.id ?? null, address: b.address }),
+        findCrossCaller(ctx, ctx.store.db, { phone, facts: b.facts, categoryId: cat?.id ?? null, districtId: district?.kind === 'district' ? district.id : null, address: b.address }),
+      ]);
+      const own = new Set(candidates.map((c) => c.no));
+      return { candidates, otherCallers: otherCallers.filter((c) => !own.has(c.no)) };
+    },
+  );
+
+  app.get(
+    '/tickets/duplicate-groups',
+    { schema: { tags: ['tickets'], summary: '疑似同一事项的多人来电（并单候选组）' }, onRequest: requireRole('team_lead', 'centre', 'admin') },
+    async () => duplicateGroups(ctx),
+  );
+
+  app.post<{ Body: MergeGroupRequest }>(
+    '/tickets/merge-group',
+    { schema: { tags: ['ticket actions'], summary: '并单：多名诉求人就同一事项的工单并入一张主工单（一个事务，全部或全不）', body: mergeGroupSchema }, onRequest: requireRole('team_lead', 'centre', 'admin') },
+    async (request) => {
+      const r = await mergeGroup(ctx, actorOf(request), request.body);
+      return { ...r, main: await getTicket(ctx, actorOf(request), r.mainNo) };
+    },
+  );
+
+  // 批量操作: the roles of the bulk actions may call it; each ticket is checked as its single action.
+  const bulkRoles = [...new Set(BULK_ACTIONS.flatMap((a) => ACTION_RULES[a].roles))] as Role[];
+  app.post<{ Body: BulkRequest }>(
+    '/tickets/bulk',
+    { schema: { tags: ['ticket actions'], summary: `批量操作（${BULK_ACTIONS.map((a) => ACTION_RULES[a].label).join('、')}；每张工单单独提交，逐张返回结果，至多 200 张）`, body: bulkSchema }, onRequest: requireRole(...bulkRoles) },
+    async (request) => runBulk(ctx, ACTION_DEFINITIONS, actorOf(request), request.body),
+  );
+
+  app.post<{ Body: { nos: string[] } }>(
+    '/tickets/export.xlsx',
+    { schema: { tags: ['tickets'], summary: '导出所选工单（.xlsx，至多 200 张，按当前用户的可见范围与脱敏规则）', body: exportSchema }, onRequest: requireRole() },
+    async (request, reply) => {
+      const actor = actorOf(request);
+      const at = ctx.clock.now();
+      const { file, rows } = await exportSelected(ctx, actor, request.body.nos, viewerMark(viewerOf(ctx, actor), at));
+      await inTransaction(ctx.store.db, (tx) => writeEvent(tx, actor, at, { action: 'tickets_exported', detail: { requested: request.body.nos.length, rows, format: 'xlsx' } }));
+      return reply
+        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .header('cache-control', 'private, no-store')
+        .header('content-disposition', `attachment; filename="tickets.xlsx"; filename*=UTF-8''${encodeURIComponent('工单导出.xlsx')}`)
+        .send(file);
     },
   );
 

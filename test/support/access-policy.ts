@@ -106,6 +106,11 @@ const byHand: Record<string, Access> = {
   'GET /api/v1/tickets/:no': ALL,
   'GET /api/v1/tickets/:no/events': ALL,
   'POST /api/v1/tickets/duplicate-check': INTAKE,
+  // 批量操作: the roles of 归档、派单、签收; each ticket is then checked as its own action.
+  'POST /api/v1/tickets/bulk': not('authority'),
+  'POST /api/v1/tickets/export.xlsx': ALL,
+  'GET /api/v1/tickets/duplicate-groups': LEADS,
+  'POST /api/v1/tickets/merge-group': LEADS,
   'POST /api/v1/requesters/history': INTAKE,
   'GET /api/v1/workbench': ALL,
   'GET /api/v1/portal/tickets/:no/photos': ALL,

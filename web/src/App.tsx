@@ -14,6 +14,7 @@ const WorkbenchPage = lazy(() => import('./pages/WorkbenchPage'));
 const TicketListPage = lazy(() => import('./pages/TicketListPage'));
 const TicketDetailPage = lazy(() => import('./pages/TicketDetailPage'));
 const CallbackPage = lazy(() => import('./pages/CallbackPage'));
+const DuplicateGroupsPage = lazy(() => import('./pages/DuplicateGroupsPage'));
 const UnitsPage = lazy(() => import('./pages/admin/UnitsPage'));
 const UsersPage = lazy(() => import('./pages/admin/UsersPage'));
 const CategoriesPage = lazy(() => import('./pages/admin/CategoriesPage'));
@@ -92,6 +93,7 @@ export function App() {
           <Route path="/tickets" element={<Guard page="/tickets"><TicketListPage /></Guard>} />
           <Route path="/tickets/:no" element={<Guard page="/tickets/:no"><TicketDetailPage /></Guard>} />
           <Route path="/callback" element={<Guard page="/callback"><CallbackPage /></Guard>} />
+          <Route path="/duplicates" element={<Guard page="/duplicates"><DuplicateGroupsPage /></Guard>} />
           <Route path="/kb" element={<Guard page="/kb"><KbSearchPage /></Guard>} />
           <Route path="/kb/todo" element={<Guard page="/kb/todo"><KbTodoPage /></Guard>} />
           <Route path="/kb/articles/new" element={<Guard page="/kb/articles/new"><KbArticleNewPage /></Guard>} />

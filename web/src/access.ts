@@ -26,6 +26,7 @@ export const PAGES: readonly PageAccess[] = [
   { path: '/tickets', label: '工单列表', api: ['GET /api/v1/tickets'] },
   { path: '/tickets/:no', api: ['GET /api/v1/tickets/:no', 'GET /api/v1/tickets/:no/events'] },
   { path: '/callback', label: '回访台', roles: LEADS, api: ['GET /api/v1/tickets', 'POST /api/v1/tickets/:no/actions/callback'] },
+  { path: '/duplicates', label: '并单台', roles: LEADS, api: ['GET /api/v1/tickets/duplicate-groups', 'POST /api/v1/tickets/merge-group'] },
   { path: '/calls/missed', label: '漏接回拨', roles: INTAKE, api: ['GET /api/v1/missed-calls'] },
   { path: '/calls/messages', label: '短信/网络留言', roles: INTAKE, api: ['GET /api/v1/messages'] },
   { path: '/calls/wall', label: '坐席监控', roles: ['team_lead', 'centre', 'admin'], api: ['GET /api/v1/seats', 'GET /api/v1/call-stats/live'] },

@@ -17,6 +17,9 @@ export const mudanjiang: CityConfig = {
   limits: DEFAULT_LIMITS,
   duplicateWindowDays: 30,
   duplicateSimilarity: 0.5,
+  // Neighbours about one event: the same category, addresses alike (a building, a street), facts
+  // sharing words, within three days.
+  crossCaller: { windowDays: 3, factsSimilarity: 0.35, addressSimilarity: 0.5 },
   maxExtensions: 2,
   // A unit contacts the requester of the tickets it holds; twenty in an hour is already a day's work.
   privacy: { revealsPerHour: 20, revealAlertAt: 10, publicKbPerMinute: 60 },
@@ -49,6 +52,8 @@ export const mudanjiang: CityConfig = {
       kb_notice: 'MDJ_12345_KB',
       spike_alert: 'MDJ_12345_SPIKE',
       portal_code: 'MDJ_12345_PORTAL_CODE',
+      merge_notice: 'MDJ_12345_MERGE',
+      merged_reply: 'MDJ_12345_MERGED_REPLY',
     },
   },
   // 好差评 on the portal: a 6-digit SMS code, 10 minutes, 5 tries, one a minute, 3 per ticket an hour, 10 per address an hour.

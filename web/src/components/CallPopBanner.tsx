@@ -29,7 +29,70 @@ export interface CallPop {
   /** Fill the caller's number into the form again (after 清空). */
   fill(): void;
   /** The ticket for this call is recorded: the banner goes away. */
-  done(): void;
+  done(ticketNo?: string): void;
+  /** Another tab of this browser holds the intake form of this call. */
+  otherTab: boolean;
+  /** The ticket the call is already registered as (by the server, or another tab just now). */
+  registeredNo: string | null;
+}
+
+/** This tab, among the browser's tabs that share localStorage. */
+const TAB = Math.random().toString(36).slice(2);
+const CLAIM_TTL_MS = 6_000;
+const claimKey = (id: string) => `hotline.callClaim.${id}`;
+const registeredKey = (id: string) => `hotline.callRegistered.${id}`;
+
+function liveClaim(id: string): { tab: string; at: number } | null {
+  try {
+    const c = JSON.parse(localStorage.getItem(claimKey(id)) ?? 'null') as { tab: string; at: number } | null;
+    return c && Date.now() - c.at < CLAIM_TTL_MS ? c : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * One intake form per call across the browser's tabs: the first tab that shows the call claims it
+ * (a heartbeat in localStorage); another tab opened on the same call is told so, and learns the
+ * ticket number when the first one registers it. The server refuses a second ticket anyway.
+ */
+function useCallClaim(callId: string | null) {
+  const [otherTab, setOtherTab] = useState(false);
+  const [registered, setRegistered] = useState<string | null>(null);
+  useEffect(() => {
+    setOtherTab(false);
+    setRegistered(null);
+    if (!callId) return;
+    const key = claimKey(callId);
+    const tryClaim = () => {
+      const c = liveClaim(callId);
+      if (c && c.tab !== TAB) {
+        setOtherTab(true);
+        return;
+      }
+      setOtherTab(false);
+      localStorage.setItem(key, JSON.stringify({ tab: TAB, at: Date.now() }));
+    };
+    tryClaim();
+    setRegistered(localStorage.getItem(registeredKey(callId)));
+    const beat = window.setInterval(tryClaim, 2_000);
+    const onStorage = (e: StorageEvent) => {
+      if (e.key === registeredKey(callId)) setRegistered(e.newValue);
+      if (e.key === key && !e.newValue) tryClaim();
+    };
+    const release = () => {
+      if (liveClaim(callId)?.tab === TAB) localStorage.removeItem(key);
+    };
+    window.addEventListener('storage', onStorage);
+    window.addEventListener('beforeunload', release);
+    return () => {
+      window.clearInterval(beat);
+      window.removeEventListener('storage', onStorage);
+      window.removeEventListener('beforeunload', release);
+      release();
+    };
+  }, [callId]);
+  return { otherTab, registered };
 }
 
 export function useCallPop(form: FormInstance): CallPop {
@@ -40,6 +103,7 @@ export function useCallPop(form: FormInstance): CallPop {
   const [call, setCall] = useState<ScreenPopView | null>(null);
   const [restriction, setRestriction] = useState<Restriction | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const claim = useCallClaim(callId);
 
   const fillFrom = useCallback(
     (c: CallView | null) => {
@@ -88,7 +152,8 @@ export function useCallPop(form: FormInstance): CallPop {
   }, [location, navigate, form]);
 
   const done = useCallback(
-    () =>
+    (ticketNo?: string) => {
+      if (callId && ticketNo) localStorage.setItem(registeredKey(callId), ticketNo);
       setParams(
         (prev) => {
           const next = new URLSearchParams(prev);
@@ -96,10 +161,11 @@ export function useCallPop(form: FormInstance): CallPop {
           return next;
         },
         { replace: true },
-      ),
-    [setParams],
+      );
+    },
+    [setParams, callId],
   );
-  return { callId, call, restriction, error, fill: () => fillFrom(call), done };
+  return { callId, call, restriction, error, fill: () => fillFrom(call), done, otherTab: claim.otherTab, registeredNo: claim.registered ?? call?.ticketNo ?? null };
 }
 
 export function CallPopBanner({ pop, history }: { pop: CallPop; history: TicketSummary[] | null }) {
@@ -144,6 +210,29 @@ export function CallPopBanner({ pop, history }: { pop: CallPop; history: TicketS
           </Space>
         }
       />
+      {pop.registeredNo ? (
+        <Alert
+          data-testid="call-pop-registered"
+          type="warning"
+          showIcon
+          style={{ marginTop: 6, padding: '4px 12px' }}
+          message={
+            <span>
+              该来电已登记为工单 <Link to={`/tickets/${pop.registeredNo}`}>{pop.registeredNo}</Link>；同一来电的另一诉求请勾选「同一来电的另一诉求」后提交
+            </span>
+          }
+        />
+      ) : (
+        pop.otherTab && (
+          <Alert
+            data-testid="call-pop-other-tab"
+            type="warning"
+            showIcon
+            style={{ marginTop: 6, padding: '4px 12px' }}
+            message="该来电正在另一个标签页登记：本页可查阅资料，请回到那个标签页提交，以免重复登记"
+          />
+        )
+      )}
       {restricted && (
         <Alert
           data-testid="call-pop-restricted"

@@ -143,3 +143,48 @@ export function IntakeHistory({ items, loading, phoneReady }: { items: TicketSum
     </Card>
   );
 }
+
+/** Other callers' open tickets that look like the same event (same category, place and facts): 并入 or dispatch on. */
+export function IntakeOtherCallers({ items, busy, onMerge }: { items: DuplicateCandidate[]; busy: boolean; onMerge(no: string): void }) {
+  if (!items.length) return null;
+  return (
+    <Card
+      size="small"
+      data-testid="intake-other-callers"
+      role="region"
+      aria-label="其他来电人反映的同一事项"
+      title={
+        <Space>
+          <WarningOutlined style={{ color: '#1677ff' }} />
+          <span>其他来电人反映的疑似同一事项（{items.length}）</span>
+        </Space>
+      }
+      styles={{ header: { background: '#e6f4ff' } }}
+    >
+      <List
+        size="small"
+        dataSource={items}
+        renderItem={(c) => (
+          <List.Item key={c.no} style={{ display: 'block' }} data-candidate={c.no}>
+            <Space wrap size={[8, 4]}>
+              <Link to={`/tickets/${c.no}`} target="_blank" rel="noopener">
+                {c.no}
+              </Link>
+              <Tag color={statusColor(c.status)}>{STATUS_LABELS[c.status] ?? c.status}</Tag>
+              <Typography.Text type="secondary">{fmtTime(c.createdAt)}</Typography.Text>
+              <Tag color="blue">相似度 {Math.round(c.similarity * 100)}%</Tag>
+            </Space>
+            {c.facts && (
+              <Typography.Paragraph ellipsis={{ rows: 2, tooltip: c.facts }} style={{ margin: '4px 0' }}>
+                {c.facts}
+              </Typography.Paragraph>
+            )}
+            <Button size="small" loading={busy} onClick={() => onMerge(c.no)}>
+              并入此工单（并单）
+            </Button>
+          </List.Item>
+        )}
+      />
+    </Card>
+  );
+}

@@ -4,6 +4,7 @@ import { useNavigate } from 'react-router-dom';
 import { Spin, Table } from 'antd';
 import type { TablePaginationConfig } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
+import type { TableRowSelection } from 'antd/es/table/interface';
 import type { Page, TicketSummary } from '../types';
 import { ticketColumns, type TicketColumnKey } from './ListColumns';
 
@@ -23,9 +24,13 @@ export interface ListTableProps {
   hideOnSinglePage?: boolean;
   onPage: (page: number, pageSize: number) => void;
   extra?: Record<string, string>;
+  /** 批量操作: checkboxes on the rows (the header one selects the page) and the selected numbers. */
+  selected?: string[];
+  onSelect?: (nos: string[]) => void;
 }
 
 interface InnerProps {
+  rowSelection?: TableRowSelection<TicketSummary>;
   testId: string;
   extra?: Record<string, string>;
   data: Page<TicketSummary> | null;
@@ -55,6 +60,7 @@ const InnerTable = memo(function InnerTable(p: InnerProps) {
       onChange={p.onChange}
       pagination={p.pagination}
       locale={locale}
+      rowSelection={p.rowSelection}
     />
   );
 });
@@ -74,7 +80,11 @@ export const ListTable = memo(function ListTable(props: ListTableProps) {
   const onRow = useCallback(
     (t: TicketSummary) =>
       ({
-        onClick: () => open(t.no),
+        // A click in the checkbox column selects the row; anywhere else opens the ticket.
+        onClick: (e: React.MouseEvent) => {
+          if ((e.target as HTMLElement).closest?.('.ant-table-selection-column')) return;
+          open(t.no);
+        },
         style: { cursor: 'pointer' },
         'data-ticket-no': t.no,
       }) as HTMLAttributes<HTMLElement>,
@@ -98,6 +108,23 @@ export const ListTable = memo(function ListTable(props: ListTableProps) {
     }),
     [current, pageSize, data?.total, compact, props.pageSizes, props.totalText, props.size, props.hideOnSinglePage],
   );
+  const onSelect = useRef(props.onSelect);
+  onSelect.current = props.onSelect;
+  const selectable = !!props.onSelect;
+  const selectedKey = (props.selected ?? []).join(',');
+  const rowSelection = useMemo<TableRowSelection<TicketSummary> | undefined>(
+    () =>
+      selectable
+        ? {
+            selectedRowKeys: selectedKey ? selectedKey.split(',') : [],
+            onChange: (keys) => onSelect.current?.(keys.map(String)),
+            preserveSelectedRowKeys: false,
+            columnWidth: 36,
+            getCheckboxProps: (t) => ({ 'aria-label': `选择工单 ${t.no}` }) as never,
+          }
+        : undefined,
+    [selectable, selectedKey],
+  );
   const extraKey = props.extra ? JSON.stringify(props.extra) : '';
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const extra = useMemo(() => props.extra, [extraKey]);
@@ -115,6 +142,7 @@ export const ListTable = memo(function ListTable(props: ListTableProps) {
           emptyText={props.emptyText}
           onRow={onRow}
           onChange={onChange}
+          rowSelection={rowSelection}
         />
       </Spin>
     </div>

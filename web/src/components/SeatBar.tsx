@@ -20,7 +20,10 @@ import {
 } from '../pages/calls/callTypes';
 
 const POLL_MS = 2_000;
-/** The calls already popped in this browser tab, so a reload does not pop the same call twice. */
+/**
+ * The call already popped in this browser (every tab): a reload, or a ticket or the knowledge base
+ * opened in a new tab during the call, does not pop the same call again over what the new tab shows.
+ */
 const POPPED_KEY = 'hotline.poppedCall';
 
 export const SEAT_ROLES = ['agent', 'team_lead'];
@@ -62,8 +65,8 @@ function SeatBarInner() {
       if (s.now) skew.current = Date.parse(s.now) - Date.now();
       setSeat(s);
       const call = s.call;
-      if (s.state === 'busy' && call && call.answeredAt && sessionStorage.getItem(POPPED_KEY) !== String(call.id)) {
-        sessionStorage.setItem(POPPED_KEY, String(call.id));
+      if (s.state === 'busy' && call && call.answeredAt && localStorage.getItem(POPPED_KEY) !== String(call.id)) {
+        localStorage.setItem(POPPED_KEY, String(call.id));
         navigate(`/intake?call=${encodeURIComponent(String(call.id))}`);
       }
     },

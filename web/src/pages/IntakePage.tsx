@@ -37,7 +37,7 @@ import {
   useTypeReplyLimits,
   useUnits,
 } from '../components/TicketRefData';
-import { IntakeDuplicates, IntakeHistory, statusColor, type DuplicateCandidate } from '../components/IntakePanels';
+import { IntakeDuplicates, IntakeHistory, IntakeOtherCallers, statusColor, type DuplicateCandidate } from '../components/IntakePanels';
 import { IntakeKnowledgeBase, type KbChoice } from '../components/IntakeKnowledgePanel';
 import { useDebounced } from '../components/useDebounced';
 import { CallPopBanner, useCallPop } from '../components/CallPopBanner';
@@ -130,9 +130,11 @@ export default function IntakePage() {
   const [history, setHistory] = useState<TicketSummary[] | null>(null);
   const [historyLoading, setHistoryLoading] = useState(false);
   const [candidates, setCandidates] = useState<DuplicateCandidate[]>([]);
+  const [otherCallers, setOtherCallers] = useState<DuplicateCandidate[]>([]);
   const [distinct, setDistinct] = useState<string[]>([]);
   const [formError, setFormError] = useState<string | null>(null);
   const [kbChoice, setKbChoice] = useState<KbChoice | null>(null);
+  const [secondMatter, setSecondMatter] = useState(false);
 
   const phone = Form.useWatch(['requester', 'phone'], form);
   const facts = Form.useWatch('facts', form);
@@ -145,7 +147,10 @@ export default function IntakePage() {
   const phoneReady = digitsOf(phone).length >= 7 && PHONE_PATTERN.test(phone ?? '');
   const debouncedPhone = useDebounced(phoneReady ? phone!.trim() : '', 350);
   const dupKey = useDebounced(
-    phoneReady && facts?.trim() ? JSON.stringify({ phone: phone!.trim(), facts: facts.trim(), categoryCode, address: address?.trim() || undefined }) : '',
+    // Other callers' reports of the same event are looked for as soon as the facts and a category are there.
+    (facts?.trim()?.length ?? 0) >= 6 && (phoneReady || categoryCode)
+      ? JSON.stringify({ phone: phoneReady ? phone!.trim() : undefined, facts: facts!.trim(), categoryCode, address: address?.trim() || undefined, districtCode })
+      : '',
     600,
   );
 
@@ -171,11 +176,16 @@ export default function IntakePage() {
   useEffect(() => {
     if (!dupKey) {
       setCandidates([]);
+      setOtherCallers([]);
       return;
     }
     let live = true;
-    api<{ candidates: DuplicateCandidate[] }>('/tickets/duplicate-check', { body: clean(JSON.parse(dupKey)) })
-      .then((r) => live && setCandidates(r.candidates))
+    api<{ candidates: DuplicateCandidate[]; otherCallers?: DuplicateCandidate[] }>('/tickets/duplicate-check', { body: clean(JSON.parse(dupKey)) })
+      .then((r) => {
+        if (!live) return;
+        setCandidates(r.candidates);
+        setOtherCallers(r.otherCallers ?? []);
+      })
       .catch(() => undefined);
     return () => {
       live = false;
@@ -209,6 +219,7 @@ export default function IntakePage() {
   const resetForNextCall = useCallback(() => {
     form.resetFields();
     setCandidates([]);
+    setOtherCallers([]);
     setDistinct([]);
     setHistory(null);
     setFormError(null);
@@ -220,6 +231,12 @@ export default function IntakePage() {
     async (disposition: Disposition, extra: Record<string, unknown> = {}): Promise<boolean> => {
       if (busy) return false;
       setFormError(null);
+      if (pop.callId && (pop.otherTab || pop.registeredNo) && !secondMatter) {
+        const why = pop.registeredNo ? `该来电已登记为工单 ${pop.registeredNo}` : '该来电正在另一个标签页登记';
+        setFormError(`${why}；如是同一来电的另一诉求，请勾选「同一来电的另一诉求」`);
+        message.warning(why);
+        return false;
+      }
       let v: IntakeValues;
       try {
         await form.validateFields();
@@ -246,7 +263,7 @@ export default function IntakePage() {
         requester: clean({ ...v.requester, confidential: !!v.requester?.confidential }),
         disposition,
         ...extra,
-        ...(pop.callId ? { callId: pop.callId } : {}),
+        ...(pop.callId ? { callId: pop.callId, ...(secondMatter ? { secondMatter: true } : {}) } : {}),
       };
       if (disposition === 'dispatch') {
         const d = clean({ leadUnitCode: v.dispatch?.leadUnitCode, coUnitCodes: v.dispatch?.coUnitCodes });
@@ -261,7 +278,8 @@ export default function IntakePage() {
         setModal(null);
         message.success(`已受理：工单 ${ticket.no}（${ticket.statusLabel}）`);
         resetForNextCall();
-        pop.done();
+        setSecondMatter(false);
+        pop.done(ticket.no);
         return true;
       } catch (e) {
         if (!(e instanceof ApiError)) {
@@ -292,7 +310,7 @@ export default function IntakePage() {
         setBusy(null);
       }
     },
-    [busy, form, answerForm, rejectForm, emergencyForm, distinct, candidates, message, resetForNextCall, pop.callId, pop.done],
+    [busy, form, answerForm, rejectForm, emergencyForm, distinct, candidates, message, resetForNextCall, pop.callId, pop.done, pop.otherTab, pop.registeredNo, secondMatter],
   );
 
   // Ctrl+Enter (⌘+Enter) dispatches from anywhere on the page while no dialog is open.
@@ -518,7 +536,12 @@ export default function IntakePage() {
                 </Col>
               </Row>
 
-              {formError && <Alert type="error" showIcon style={{ marginBottom: 8 }} message={formError} />}
+              {pop.callId && (pop.otherTab || pop.registeredNo) && (
+                <Checkbox checked={secondMatter} onChange={(e) => setSecondMatter(e.target.checked)} style={{ marginBottom: 8 }} data-testid="intake-second-matter">
+                  同一来电的另一诉求（另行登记一张工单）
+                </Checkbox>
+              )}
+              {formError && <Alert type="error" showIcon style={{ marginBottom: 8 }} message={formError} data-testid="intake-form-error" />}
 
               <div
                 style={{
@@ -580,6 +603,7 @@ export default function IntakePage() {
               onDistinct={(no) => setDistinct((d) => (d.includes(no) ? d : [...d, no]))}
               onUndoDistinct={(no) => setDistinct((d) => d.filter((x) => x !== no))}
             />
+            <IntakeOtherCallers items={otherCallers} busy={busy === 'merge'} onMerge={(no) => void submit('merge', { mergeInto: no })} />
             <IntakeHistory items={history} loading={historyLoading} phoneReady={phoneReady} />
             <IntakeKnowledgeBase facts={facts} onUse={answerFromKnowledge} />
           </Space>

@@ -13,6 +13,7 @@ import { useNow, type TicketColumnKey } from '../components/ListColumns';
 import { ListTable } from '../components/ListTable';
 import { ListSavedViews } from '../components/ListSavedViews';
 import { QUEUE_LABELS } from '../components/QueueLabels';
+import { ListBulkBar } from '../components/ListBulkBar';
 
 const PAGE_SIZES = [10, 20, 50, 100];
 const DEFAULT_PAGE_SIZE = 20;
@@ -242,6 +243,10 @@ export default function TicketListPage() {
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<string | null>(null);
   const seq = useRef(0);
+  const [selected, setSelected] = useState<string[]>([]);
+  const [reload, setReload] = useState(0);
+  // A new page or filter starts with nothing selected: a bulk action never reaches rows off screen.
+  useEffect(() => setSelected([]), [apiQuery]);
   useEffect(() => {
     const mine = ++seq.current;
     setLoading(true);
@@ -258,7 +263,7 @@ export default function TicketListPage() {
       .finally(() => {
         if (mine === seq.current) setLoading(false);
       });
-  }, [apiQuery]);
+  }, [apiQuery, reload]);
 
   const [counts, setCounts] = useState<Record<string, number> | null>(null);
   useEffect(() => {
@@ -322,6 +327,7 @@ export default function TicketListPage() {
       <FilterBar v={filterValues} units={units} showUnitFilter={showUnitFilter} compact={compact} update={update} />
 
       {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} />}
+      {user && <ListBulkBar role={user.role} selected={selected} onClear={() => setSelected([])} onDone={() => setReload((n) => n + 1)} />}
 
       <ListTable
         testId="ticket-list"
@@ -336,6 +342,8 @@ export default function TicketListPage() {
         emptyText="没有符合条件的工单"
         totalText={totalText}
         onPage={onPage}
+        selected={selected}
+        onSelect={setSelected}
       />
     </div>
   );

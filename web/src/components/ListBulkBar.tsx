@@ -1,0 +1,98 @@
+// 批量操作 over the rows selected in a work list: archive, dispatch (assign) or sign where the role
+// may, and export the selection to .xlsx. The server applies the single action to each ticket on its
+// own and answers ticket by ticket; failures are listed with their reasons.
+import { useState } from 'react';
+import { App, Button, Flex, List, Modal, Typography } from 'antd';
+import { DownloadOutlined } from '@ant-design/icons';
+import { api, ApiError } from '../api';
+
+interface BulkResult {
+  actionLabel: string;
+  requested: number;
+  done: number;
+  failed: number;
+  items: Array<{ no: string; ok: boolean; status?: string; error?: { status: number; title: string } }>;
+}
+
+const ACTIONS: Array<{ action: 'archive' | 'dispatch' | 'sign'; label: string; roles: string[] }> = [
+  { action: 'archive', label: '批量归档', roles: ['centre', 'team_lead', 'admin'] },
+  { action: 'dispatch', label: '批量派单（按分类默认单位）', roles: ['agent', 'team_lead', 'centre', 'admin'] },
+  { action: 'sign', label: '批量签收', roles: ['unit_staff', 'unit_head'] },
+];
+
+export function ListBulkBar({ role, selected, onClear, onDone }: { role: string; selected: string[]; onClear(): void; onDone(): void }) {
+  const { message } = App.useApp();
+  const [busy, setBusy] = useState<string | null>(null);
+  const [result, setResult] = useState<BulkResult | null>(null);
+  if (!selected.length) return null;
+
+  const run = async (action: string) => {
+    setBusy(action);
+    try {
+      const r = await api<BulkResult>('/tickets/bulk', { body: { action, nos: selected } });
+      setResult(r);
+      if (r.failed) message.warning(`${r.actionLabel}：成功 ${r.done} 张，失败 ${r.failed} 张`);
+      else message.success(`${r.actionLabel}：已完成 ${r.done} 张`);
+      onClear();
+      onDone();
+    } catch (e) {
+      message.error(e instanceof ApiError ? e.message : '网络异常，请重试');
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const exportXlsx = async () => {
+    setBusy('export');
+    try {
+      const res = await fetch('/api/v1/tickets/export.xlsx', {
+        method: 'POST',
+        headers: { 'x-hotline-csrf': '1', 'content-type': 'application/json' },
+        body: JSON.stringify({ nos: selected }),
+        credentials: 'same-origin',
+      });
+      if (!res.ok) throw new Error(((await res.json().catch(() => null)) as { title?: string } | null)?.title ?? `导出失败（${res.status}）`);
+      const url = URL.createObjectURL(await res.blob());
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = '工单导出.xlsx';
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    } catch (e) {
+      message.error(e instanceof Error ? e.message : String(e));
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  return (
+    <>
+      <Flex gap={8} wrap align="center" data-testid="bulk-bar" data-selected={selected.length} style={{ margin: '0 0 8px', padding: '6px 10px', background: '#e6f4ff', borderRadius: 6 }}>
+        <Typography.Text strong>已选 {selected.length} 张</Typography.Text>
+        {ACTIONS.filter((a) => a.roles.includes(role)).map((a) => (
+          <Button key={a.action} size="small" type={a.action === 'archive' ? 'primary' : 'default'} loading={busy === a.action} disabled={!!busy} onClick={() => void run(a.action)} data-testid={`bulk-${a.action}`}>
+            {a.label}
+          </Button>
+        ))}
+        <Button size="small" icon={<DownloadOutlined />} loading={busy === 'export'} disabled={!!busy} onClick={() => void exportXlsx()} data-testid="bulk-export">
+          导出所选（xlsx）
+        </Button>
+        <Button size="small" type="link" onClick={onClear}>
+          取消选择
+        </Button>
+      </Flex>
+      <Modal open={!!result && result.failed > 0} title={result ? `${result.actionLabel}：${result.failed} 张未完成` : ''} onOk={() => setResult(null)} onCancel={() => setResult(null)} cancelButtonProps={{ style: { display: 'none' } }} okText="知道了">
+        <List
+          size="small"
+          data-testid="bulk-failures"
+          dataSource={result?.items.filter((i) => !i.ok) ?? []}
+          renderItem={(i) => (
+            <List.Item key={i.no}>
+              <Typography.Text code>{i.no}</Typography.Text> {i.error?.title}
+            </List.Item>
+          )}
+        />
+      </Modal>
+    </>
+  );
+}
