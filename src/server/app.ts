@@ -65,6 +65,10 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   const routeRoles = new RouteRoles();
   app.addHook('onRoute', routeRoles.collect);
   registerSecurityHeaders(app);
+  // The server's instant on every API answer: the console counts 剩/超期 from it, not the PC's clock.
+  app.addHook('onSend', async (request, reply) => {
+    if (request.url.startsWith('/api/')) reply.header('x-server-time', ctx.clock.now());
+  });
   registerInputGuard(app);
 
   app.setErrorHandler((error: FastifyError | Problem, request, reply) => {

@@ -5,6 +5,7 @@ import { Link } from 'react-router-dom';
 import dayjs from 'dayjs';
 import { App, Button, Card, DatePicker, Form, Input, InputNumber, Modal, Progress, Space, Table, Tabs, Tag } from 'antd';
 import { api, qs } from '../../api';
+import { useAuth } from '../../auth';
 import { PageTitle, errorText, showFieldErrors, useApiData } from '../../components/AdminCommon';
 
 interface Review {
@@ -33,6 +34,7 @@ const OUTCOME_COLORS: Record<string, string> = { pending: 'default', pass: 'gree
 
 export default function QualityReviewPage() {
   const { message } = App.useApp();
+  const { can } = useAuth();
   const samples = useApiData<{ items: Sample[] }>('/quality/samples');
   const [selected, setSelected] = useState<number | null>(null);
   const detail = useApiData<Sample>(selected ? `/quality/samples/${selected}` : null);
@@ -79,7 +81,8 @@ export default function QualityReviewPage() {
             label: '抽样审核',
             children: (
               <Space direction="vertical" style={{ width: '100%' }}>
-                <Card size="small" title="抽取样本">
+                {can('POST /api/v1/quality/samples') && (
+                <Card size="small" title="抽取样本" data-testid="draw-sample">
                   <Form form={form} layout="inline" onFinish={draw} initialValues={{ period: [dayjs().subtract(1, 'month').startOf('month'), dayjs().subtract(1, 'month').endOf('month')], size: 10 }}>
                     <Form.Item name="period" label="办结期间" rules={[{ required: true, message: '请选择办结期间' }]}>
                       <DatePicker.RangePicker />
@@ -96,6 +99,7 @@ export default function QualityReviewPage() {
                     <Button type="primary" htmlType="submit">抽取样本</Button>
                   </Form>
                 </Card>
+                )}
                 <Table<Sample>
                   size="small"
                   rowKey="id"
