@@ -79,7 +79,7 @@ describe('console: every page as every role', { skip: skipWithoutBrowser }, () =
     assert.deepEqual(wrong, []);
   });
 
-  it('answers every menu entry's API routes without 403, for every role, and hides what the role may not do', async () => {
+  it('answers every menu entry’s API routes without 403, for every role, and hides what the role may not do', async () => {
     const wrong: string[] = [];
     let calls = 0;
     const month = new Date().toISOString().slice(0, 7);

@@ -6,6 +6,7 @@ import dayjs from 'dayjs';
 import { App, Button, Card, DatePicker, Form, Input, InputNumber, Modal, Progress, Space, Table, Tabs, Tag } from 'antd';
 import { api, qs } from '../../api';
 import { useAuth } from '../../auth';
+import { fmtTime } from '../../components/TicketRefData';
 import { PageTitle, errorText, showFieldErrors, useApiData } from '../../components/AdminCommon';
 
 interface Review {
@@ -116,7 +117,7 @@ export default function QualityReviewPage() {
                     { title: '种子', dataIndex: 'seed' },
                     { title: '进度', render: (_, s) => <Progress size="small" style={{ width: 140 }} percent={Math.round((s.progress.reviewed / Math.max(1, s.size)) * 100)} format={() => `${s.progress.reviewed}/${s.size}`} /> },
                     { title: '不合格', render: (_, s) => s.progress.perfunctory + s.progress.wrong_unit },
-                    { title: '抽取时间', dataIndex: 'createdAt' },
+                    { title: '抽取时间', render: (_, s) => fmtTime(s.createdAt) },
                   ]}
                 />
                 {detail.data && (
@@ -131,7 +132,7 @@ export default function QualityReviewPage() {
                         { title: '办结单位', render: (_, r) => r.unit?.name },
                         { title: '分类', render: (_, r) => r.ticket.category },
                         { title: '诉求', render: (_, r) => r.ticket.facts, ellipsis: true },
-                        { title: '办结时间', render: (_, r) => r.ticket.closedAt },
+                        { title: '办结时间', render: (_, r) => fmtTime(r.ticket.closedAt) },
                         { title: '当前状态', render: (_, r) => <Space size={4}>{r.ticket.statusLabel}{r.ticket.supervised && <Tag color="red">督办</Tag>}</Space> },
                         { title: '审核结论', render: (_, r) => <span data-testid={`outcome-${r.ticket.no}`}><Tag color={OUTCOME_COLORS[r.outcome]}>{r.outcomeLabel}</Tag>{r.targetUnit ? `→ ${r.targetUnit.name}` : ''}{r.note ? `：${r.note}` : ''}</span> },
                         {
@@ -168,7 +169,7 @@ export default function QualityReviewPage() {
                     { title: '退单单位', render: (_, r) => r.unit?.name },
                     { title: '退单理由', dataIndex: 'reason' },
                     { title: '审核意见', dataIndex: 'decisionNote' },
-                    { title: '判定时间', dataIndex: 'decidedAt' },
+                    { title: '判定时间', dataIndex: 'decidedAt', render: (v: string | null) => fmtTime(v) },
                   ]}
                 />
               </Space>
