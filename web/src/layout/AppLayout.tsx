@@ -26,7 +26,8 @@ export function AppLayout({ children }: { children: ReactNode }) {
   const selected = selectedPage?.path;
   // Entries by group; a group holding one entry for this role is that entry alone.
   const grouped = GROUPS.map((g) => ({ group: g, entries: items.filter((i) => i.group === g) })).filter((g) => g.entries.length);
-  const [openGroups, setOpenGroups] = useState<string[]>(() => (selectedPage?.group ? [selectedPage.group] : grouped[0] ? [grouped[0].group] : []));
+  // Every group starts open; a user folds away the ones not needed, and the current page's group reopens.
+  const [openGroups, setOpenGroups] = useState<string[]>(() => [...GROUPS]);
   useEffect(() => {
     if (selectedPage?.group) setOpenGroups((open) => (open.includes(selectedPage.group!) ? open : [...open, selectedPage.group!]));
   }, [selectedPage?.group]);
