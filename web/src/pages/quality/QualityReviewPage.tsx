@@ -6,6 +6,7 @@ import dayjs from 'dayjs';
 import { App, Button, Card, DatePicker, Form, Input, InputNumber, Modal, Progress, Space, Table, Tabs, Tag } from 'antd';
 import { api, qs } from '../../api';
 import { useAuth } from '../../auth';
+import { UnitPicker } from '../../components/UnitPicker';
 import { fmtTime } from '../../components/TicketRefData';
 import { PageTitle, errorText, showFieldErrors, useApiData } from '../../components/AdminCommon';
 
@@ -91,8 +92,8 @@ export default function QualityReviewPage() {
                     <Form.Item name="size" label="抽样数量">
                       <InputNumber min={1} max={1000} />
                     </Form.Item>
-                    <Form.Item name="unitCode" label="承办单位编码">
-                      <Input placeholder="全部单位" style={{ width: 120 }} />
+                    <Form.Item name="unitCode" label="承办单位">
+                      <UnitPicker placeholder="全部单位" data-testid="sample-unit" />
                     </Form.Item>
                     <Form.Item name="seed" label="随机种子">
                       <Input placeholder="留空自动生成" style={{ width: 140 }} />
@@ -186,8 +187,8 @@ export default function QualityReviewPage() {
       >
         <Form form={reviewForm} layout="vertical" preserve={false}>
           {reviewing?.outcome === 'wrong_unit' && (
-            <Form.Item name="leadUnitCode" label="改派单位编码" rules={[{ required: true, message: '请填写改派单位编码' }]}>
-              <Input placeholder="如 SCJGJ" />
+            <Form.Item name="leadUnitCode" label="改派单位" rules={[{ required: true, message: '请选择改派单位' }]}>
+              <UnitPicker data-testid="redispatch-unit" />
             </Form.Item>
           )}
           <Form.Item name="note" label="审核意见" rules={reviewing?.outcome === 'pass' ? [] : [{ required: true, message: '请填写审核意见' }]}>
