@@ -5,6 +5,7 @@ import type { AppContext } from '../server/context.ts';
 import type { Actor } from './actor.ts';
 import type { Role } from '../domain/roles.ts';
 import { actorForToken } from './sessions.ts';
+import { markGuard } from './route-roles.ts';
 import { forbidden, Problem, unauthorized } from '../server/problem.ts';
 
 export const SESSION_COOKIE = 'hotline_session';
@@ -67,10 +68,11 @@ const passwordChangeRequired = () =>
 
 /** Route guard: a logged-in user, optionally of one of these roles. */
 export function requireRole(...roles: Role[]) {
-  return async (request: FastifyRequest, _reply: FastifyReply) => {
+  // Marked with its roles, so GET /auth/access can tell the console what the role may call.
+  return markGuard(async (request: FastifyRequest, _reply: FastifyReply) => {
     if (!request.actor) throw request.csrfRefused ? csrfRefused() : unauthorized();
     if (roles.length && !roles.includes(request.actor.role)) throw forbidden('当前角色无权访问');
-  };
+  }, roles);
 }
 
 const csrfRefused = () => new Problem(403, 'csrf', '请求缺少防跨站请求伪造（CSRF）校验或来源不符，请在控制台内重新操作');

@@ -82,6 +82,8 @@ export const evaluationRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (
         },
       },
       onRequest: requireRole(),
+      // Steering roles on any unit; a unit user on its own unit once published (checked below).
+      config: { rolesByParam: { indicator: Object.fromEntries(DRILLABLE.map((i) => [i, [...STEERING, 'unit_staff', 'unit_head']])) } },
     },
     async (request) => {
       const actor = actorOf(request);

@@ -45,6 +45,8 @@ export const feedRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, {
         },
       },
       onRequest: requireSessionRoleOrScope('events:read'),
+      // A session: the admin only; otherwise an API key with events:read.
+      config: { roles: ['admin'] },
     },
     async (request) => {
       const after = request.query.after ?? '0';

@@ -2,6 +2,7 @@
 // lifecycle, 纠错 reports, to-do, flags, usage, synonyms, settings, bulletin import), and
 // /api/v1/public/kb/…: read-only search, smart answer and articles for the government website
 // (一网通查、一网通答), no login, published articles in force only.
+import { ROLES } from '../domain/roles.ts';
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppContext } from '../server/context.ts';
 import { actorOf, requireRole } from '../auth/plugin.ts';
@@ -200,7 +201,7 @@ export const knowledgeRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (a
     const rule = ARTICLE_ACTION_RULES[action];
     app.post<{ Params: { id: number }; Body: ActionBody }>(
       `/kb/articles/:id/actions/${action}`,
-      { schema: { tags, summary: `${rule.label}（角色：${rule.roles.join('、')}）`, params: idParam, body: actionBodies[action] }, onRequest: requireRole() },
+      { schema: { tags, summary: `${rule.label}（角色：${rule.roles.join('、')}）`, params: idParam, body: actionBodies[action] }, onRequest: requireRole(), config: { roles: rule.roles } },
       async (request) => {
         await runArticleAction(ctx, actorOf(request), request.params.id, action, request.body ?? {});
         return getArticle(ctx, actorOf(request), request.params.id);
@@ -216,7 +217,7 @@ export const knowledgeRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (a
 
   app.post<{ Params: { id: number }; Body: { content: string; passageSeq?: number } }>(
     '/kb/articles/:id/reports',
-    { schema: { tags, summary: '纠错反馈（转所属单位处理）', params: idParam, body: obj({ content: text(2000), passageSeq: { type: 'integer', minimum: 0, maximum: 100000 } }, ['content']) }, onRequest: requireRole() },
+    { schema: { tags, summary: '纠错反馈（转所属单位处理）', params: idParam, body: obj({ content: text(2000), passageSeq: { type: 'integer', minimum: 0, maximum: 100000 } }, ['content']) }, onRequest: requireRole(), config: { roles: ['agent', 'team_lead', 'centre', 'admin'] } },
     async (request, reply) => {
       const created = await reportArticle(ctx, actorOf(request), request.params.id, request.body);
       reply.code(201);
@@ -232,7 +233,7 @@ export const knowledgeRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (a
 
   app.post<{ Params: { id: number }; Body: { accept: boolean; note: string } }>(
     '/kb/reports/:id/resolve',
-    { schema: { tags, summary: '处理纠错反馈（采纳或不采纳，须说明）', params: idParam, body: obj({ accept: { type: 'boolean' }, note: text(1000) }, ['accept', 'note']) }, onRequest: requireRole() },
+    { schema: { tags, summary: '处理纠错反馈（采纳或不采纳，须说明）', params: idParam, body: obj({ accept: { type: 'boolean' }, note: text(1000) }, ['accept', 'note']) }, onRequest: requireRole(), config: { roles: ['unit_staff', 'unit_head', 'centre', 'admin'] } },
     async (request) => {
       await resolveReport(ctx, actorOf(request), request.params.id, request.body);
       return { id: request.params.id, status: request.body.accept ? 'accepted' : 'rejected' };
@@ -243,11 +244,11 @@ export const knowledgeRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (a
 
   app.get<{ Querystring: { unit?: string } }>(
     '/kb/flags',
-    { schema: { tags, summary: '维护提醒：已过期或长期未更新的已发布条目', querystring: { type: 'object', additionalProperties: false, properties: { unit: text(40) } } }, onRequest: requireRole() },
+    { schema: { tags, summary: '维护提醒：已过期或长期未更新的已发布条目', querystring: { type: 'object', additionalProperties: false, properties: { unit: text(40) } } }, onRequest: requireRole(), config: { roles: ['unit_staff', 'unit_head', 'centre', 'admin', 'authority'] } },
     async (request) => kbFlags(ctx, actorOf(request), request.query),
   );
 
-  app.get('/kb/stats', { schema: { tags, summary: '知识库使用与维护统计（浏览、直接解答使用、纠错）' }, onRequest: requireRole() }, async (request) => kbStats(ctx, actorOf(request)));
+  app.get('/kb/stats', { schema: { tags, summary: '知识库使用与维护统计（浏览、直接解答使用、纠错）' }, onRequest: requireRole(), config: { roles: ROLES.filter((r) => r !== 'agent') } }, async (request) => kbStats(ctx, actorOf(request)));
 
   app.get('/kb/synonyms', { schema: { tags, summary: '同义词组' }, onRequest: requireRole() }, async () => ({ items: await listSynonyms(ctx) }));
 

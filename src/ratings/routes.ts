@@ -4,7 +4,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppContext } from '../server/context.ts';
 import { actorOf, requireRole } from '../auth/plugin.ts';
-import { REVIEW_ACTIONS, type ReviewAction } from '../domain/ratings.ts';
+import { REVIEW_ACTION_RULES, REVIEW_ACTIONS, type ReviewAction } from '../domain/ratings.ts';
 import { getReview, listReviews, reviewActionSchema, runReviewAction, type ReviewActionBody } from './reviews.ts';
 
 const ROLES = ['centre', 'team_lead', 'authority', 'admin', 'unit_staff', 'unit_head'] as const;
@@ -55,6 +55,7 @@ export const ratingRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
         body: reviewActionSchema,
       },
       onRequest: requireRole(...ROLES),
+      config: { rolesByParam: { action: Object.fromEntries(REVIEW_ACTIONS.map((a) => [a, REVIEW_ACTION_RULES[a].roles])) } },
     },
     async (request) => runReviewAction(ctx, actorOf(request), request.params.id, request.params.action, request.body ?? {}),
   );

@@ -387,6 +387,21 @@ describeEachEngine('access matrix: every route × every role', (engine) => {
     assert.deepEqual(stale, [], 'entries in test/support/access-policy.ts that no route matches');
   });
 
+  it('tells each role, at GET /auth/access, exactly the staff routes the table admits it to', async () => {
+    // The console's menu, page guards and buttons are built from this answer (web/src/access.ts).
+    for (const role of ROLES) {
+      const res = await send(AS[role], 'GET', '/api/v1/auth/access');
+      assert.equal(res.statusCode, 200);
+      const told = JSON.parse(res.body) as { role: string; routes: string[] };
+      assert.equal(told.role, role);
+      const expected = Object.entries(ACCESS_POLICY)
+        .filter(([key, access]) => Array.isArray(access) && key.includes(' /api/v1/') && allows(access, role))
+        .map(([key]) => key)
+        .sort();
+      assert.deepEqual(told.routes, expected, `GET /auth/access for ${role}`);
+    }
+  });
+
   it('admits exactly the roles the table names, refuses the others, and keeps units inside their subtree', async () => {
     const started = Date.now();
     const wrong: string[] = [];

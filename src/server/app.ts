@@ -10,7 +10,8 @@ import { registerSecurityHeaders } from './security-headers.ts';
 import { registerInputGuard } from './input-guard.ts';
 import { translateValidation } from './validation-errors.ts';
 import { isStoreUnavailable, STORE_UNAVAILABLE } from '../store/unavailable.ts';
-import { authPlugin } from '../auth/plugin.ts';
+import { actorOf, authPlugin, requireRole } from '../auth/plugin.ts';
+import { RouteRoles } from '../auth/route-roles.ts';
 import { authRoutes } from '../auth/routes.ts';
 import { orgRoutes } from '../org/routes.ts';
 import { calendarRoutes } from '../calendar/routes.ts';
@@ -61,7 +62,13 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   });
 
   if (options.onRoute) app.addHook('onRoute', options.onRoute);
+  const routeRoles = new RouteRoles();
+  app.addHook('onRoute', routeRoles.collect);
   registerSecurityHeaders(app);
+  // The server's instant on every API answer: the console counts 剩/超期 from it, not the PC's clock.
+  app.addHook('onSend', async (request, reply) => {
+    if (request.url.startsWith('/api/')) reply.header('x-server-time', ctx.clock.now());
+  });
   registerInputGuard(app);
 
   app.setErrorHandler((error: FastifyError | Problem, request, reply) => {
@@ -133,6 +140,10 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
       await api.register(portalRoutes, { ctx });
       await api.register(ratingRoutes, { ctx });
       await api.register(callRoutes, { ctx });
+      api.get('/auth/access', { schema: { tags: ['auth'], summary: '当前角色可调用的接口（控制台据此显示菜单、页面与按钮）' }, onRequest: requireRole() }, async (request) => ({
+        role: actorOf(request).role,
+        routes: routeRoles.allowedFor(actorOf(request).role),
+      }));
     },
     { prefix: '/api/v1' },
   );

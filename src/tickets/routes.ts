@@ -171,6 +171,7 @@ export const ticketRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
       {
         schema: { tags: ['ticket actions'], summary: `${rule.label}（角色：${rule.roles.join('、')}）`, params: noParam, body: def.body },
         onRequest: requireRole(),
+        config: { roles: rule.roles },
       },
       async (request) => {
         const actor = actorOf(request);

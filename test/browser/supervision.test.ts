@@ -40,7 +40,9 @@ describe('console: supervision board and a 督办函 from issue to closure', { s
     await page.getByTestId('supervise-open').click();
     const dialog = page.getByRole('dialog');
     await dialog.getByText('专项督办（督办函）').click();
-    await dialog.getByLabel(/被督办单位/).fill('ZJJ');
+    // The unit is picked from the searchable unit tree, by name or code.
+    await dialog.getByTestId('supervision-unit').locator('input').fill('住房');
+    await page.locator('.ant-select-tree-node-content-wrapper', { hasText: '（ZJJ）' }).click();
     await dialog.getByLabel('督办事项').fill('诉求人对处理结果不满意，请于2个工作日内书面说明整改措施');
     await dialog.getByRole('button', { name: /确\s*定/ }).click();
     await dialog.waitFor({ state: 'hidden' });

@@ -82,6 +82,7 @@ const byHand: Record<string, Access> = {
   'GET /api/v1/transfer/tickets/:externalId': 'api-key',
 
   // Session and reference data.
+  'GET /api/v1/auth/access': ALL,
   'GET /api/v1/auth/me': ALL,
   'GET /api/v1/auth/totp': ALL,
   'POST /api/v1/auth/totp/enrol': ALL,

@@ -1,5 +1,5 @@
 // Routes and the frame around every page. Pages load on demand, so the login page stays small.
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
 import { Button, Result, Spin } from 'antd';
 import { useAuth } from './auth';
@@ -7,7 +7,7 @@ import { HOME_OF } from './labels';
 import { AppLayout } from './layout/AppLayout';
 import { LoginPage } from './pages/LoginPage';
 import { ForcedPasswordPage } from './pages/account/ForcedPasswordPage';
-import { mayOpen, pageAccess } from './access';
+import { mayOpen, pageAccess, pageTitle } from './access';
 
 const IntakePage = lazy(() => import('./pages/IntakePage'));
 const WorkbenchPage = lazy(() => import('./pages/WorkbenchPage'));
@@ -40,11 +40,15 @@ const MissedCallsPage = lazy(() => import('./pages/calls/MissedCallsPage'));
 const MessagesPage = lazy(() => import('./pages/calls/MessagesPage'));
 const RestrictionsPage = lazy(() => import('./pages/calls/RestrictionsPage'));
 
-/** The page for the roles web/src/access.ts admits; 无权限 for the others, before any data is asked for. */
+/** The page for the roles web/src/access.ts and the server (GET /auth/access) admit; 无权限 for the others, before any data is asked for. */
 function Guard({ page, children }: { page: string; children: JSX.Element }) {
-  const { user } = useAuth();
+  const { user, routes } = useAuth();
+  const entry = pageAccess(page);
+  useEffect(() => {
+    document.title = pageTitle(entry);
+  }, [entry]);
   if (!user) return <Navigate to="/login" replace />;
-  if (!mayOpen(pageAccess(page), user.role)) {
+  if (!mayOpen(entry, user.role, routes ?? new Set())) {
     return (
       <div data-testid="forbidden" data-page={page}>
         <Result

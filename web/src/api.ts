@@ -21,6 +21,7 @@ export function setUnauthorizedHandler(handler: () => void): void {
 }
 
 export async function api<T = any>(path: string, options: { method?: 'GET' | 'POST' | 'PUT'; body?: unknown } = {}): Promise<T> {
+  const sentAt = Date.now();
   const res = await fetch(`/api/v1${path}`, {
     method: options.method ?? (options.body === undefined ? 'GET' : 'POST'),
     // The server refuses a cookie-authenticated change without this header (CSRF protection).
@@ -28,6 +29,7 @@ export async function api<T = any>(path: string, options: { method?: 'GET' | 'PO
     body: options.body === undefined ? undefined : JSON.stringify(options.body),
     credentials: 'same-origin',
   });
+  noteServerTime(res.headers.get('x-server-time'), sentAt, Date.now());
   const text = await res.text();
   const data = text ? JSON.parse(text) : null;
   if (!res.ok) {
@@ -35,6 +37,19 @@ export async function api<T = any>(path: string, options: { method?: 'GET' | 'PO
     throw new ApiError(res.status, data ?? { title: `请求失败（${res.status}）`, status: res.status });
   }
   return data as T;
+}
+
+let clockOffset = 0;
+
+/** The server's clock against this PC's, from the latest answer (the request's midpoint). */
+function noteServerTime(header: string | null, sentAt: number, receivedAt: number): void {
+  const server = header ? Date.parse(header) : NaN;
+  if (Number.isFinite(server)) clockOffset = server - (sentAt + receivedAt) / 2;
+}
+
+/** Now by the server's clock: deadlines are counted against it, whatever the PC's clock says. */
+export function serverNow(): number {
+  return Date.now() + clockOffset;
 }
 
 /** Query string from an object, leaving out empty values. */

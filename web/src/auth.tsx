@@ -20,6 +20,10 @@ interface AuthState {
   submitCode(challenge: string, code: string): Promise<{ user: CurrentUser; recoveryCodes?: string[] }>;
   signedIn(user: CurrentUser): void;
   logout(): Promise<void>;
+  /** The `METHOD path` routes the server admits the user's role to (GET /auth/access); null while unknown. */
+  routes: ReadonlySet<string> | null;
+  /** Whether the server admits the user's role to a route: buttons are shown by it. */
+  can(key: string): boolean;
 }
 
 const AuthContext = createContext<AuthState | null>(null);
@@ -35,6 +39,22 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       .catch(() => setUser(null))
       .finally(() => setLoading(false));
   }, []);
+
+  // What the role may call, asked again whenever someone else signs in.
+  const [routes, setRoutes] = useState<ReadonlySet<string> | null>(null);
+  const who = user && !user.mustChangePassword ? user.username : null;
+  useEffect(() => {
+    setRoutes(null);
+    if (!who) return;
+    let live = true;
+    api<{ routes: string[] }>('/auth/access')
+      .then((r) => live && setRoutes(new Set(r.routes)))
+      .catch(() => live && setRoutes(new Set()));
+    return () => {
+      live = false;
+    };
+  }, [who]);
+  const can = useCallback((key: string) => !!routes?.has(key), [routes]);
 
   const login = useCallback(async (username: string, password: string) => {
     const res = await api<{ user: CurrentUser } | SecondStep>('/auth/login', { body: { username, password } });
@@ -52,7 +72,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     setUser(null);
   }, []);
 
-  return <AuthContext.Provider value={{ user, loading, login, submitCode, signedIn: setUser, logout }}>{children}</AuthContext.Provider>;
+  return <AuthContext.Provider value={{ user, loading: loading || (!!who && !routes), login, submitCode, signedIn: setUser, logout, routes, can }}>{children}</AuthContext.Provider>;
 }
 
 export function useAuth(): AuthState {

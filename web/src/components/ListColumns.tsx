@@ -5,6 +5,7 @@ import type { ColumnsType } from 'antd/es/table';
 import { LightBadge } from './LightBadge';
 import { STATUS_LABELS, TYPE_LABELS } from '../labels';
 import type { TicketSummary } from '../types';
+import { serverNow } from '../api';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -30,11 +31,11 @@ export function remainingText(dueAt: string, now: number): { text: string; overd
   return ms >= 0 ? { text: `剩 ${span}`, overdue: false, ms } : { text: `超期 ${span}`, overdue: true, ms };
 }
 
-/** The current instant, refreshed every `everyMs` so remaining times move on their own. */
+/** The server's current instant, refreshed every `everyMs` so remaining times move on their own. */
 export function useNow(everyMs = MINUTE): number {
-  const [now, setNow] = useState(() => Date.now());
+  const [now, setNow] = useState(() => serverNow());
   useEffect(() => {
-    const id = window.setInterval(() => setNow(Date.now()), everyMs);
+    const id = window.setInterval(() => setNow(serverNow()), everyMs);
     return () => window.clearInterval(id);
   }, [everyMs]);
   return now;
@@ -68,6 +69,18 @@ export function DueCell({ ticket, now, showDate = true }: { ticket: Pick<TicketS
       </span>
       {showDate && <div style={{ fontSize: 12, color: '#8c8c8c', whiteSpace: 'nowrap' }}>{formatTime(ticket.nextDueAt)}</div>}
     </div>
+  );
+}
+
+/** 剩/超期 to one deadline by the server's clock, moving on its own: the ticket header and duty rows. */
+export function TimeLeft({ dueAt, light, everyMs = MINUTE }: { dueAt: string; light?: string | null; everyMs?: number }) {
+  const now = useNow(everyMs);
+  const r = remainingText(dueAt, now);
+  const color = r.overdue ? '#cf1322' : light === 'yellow' || r.ms < DAY ? '#d46b08' : '#389e0d';
+  return (
+    <span data-testid="time-left" data-due={dueAt} title={`截止 ${formatTime(dueAt)}`} style={{ color, fontWeight: 600, whiteSpace: 'nowrap' }}>
+      {r.text}
+    </span>
   );
 }
 

@@ -1,5 +1,6 @@
 // 督办 in the console: the shapes the supervision API answers with, the kinds' labels (from the domain),
 // the create dialog (from a ticket or by ticket number) and the unit's reply form.
+import { UnitPicker } from './UnitPicker';
 import { useState } from 'react';
 import { Alert, Button, DatePicker, Form, Input, Modal, Radio, Space, Tag, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
@@ -93,8 +94,8 @@ export function SuperviseButton({ ticketNo, onDone, label = '督办' }: { ticket
           <Form.Item name="ticketNo" label="工单编号" rules={[{ required: !kind || kinds.SUPERVISION_RULES[kind as kinds.SupervisionKind]?.ticket === 'required', message: '请填写工单编号' }]}>
             <Input disabled={!!ticketNo} placeholder="MDJ…" />
           </Form.Item>
-          <Form.Item name="unitCode" label={kind === 'consult' ? '指定承办单位（代码）' : '被督办单位（代码，默认为工单主办单位）'} rules={[{ required: kind === 'consult', message: '请填写承办单位代码' }]}>
-            <Input placeholder="如 ZJJ、DAQ" />
+          <Form.Item name="unitCode" label={kind === 'consult' ? '指定承办单位' : '被督办单位（默认为工单主办单位）'} rules={[{ required: kind === 'consult', message: '请选择承办单位' }]}>
+            <UnitPicker data-testid="supervision-unit" />
           </Form.Item>
           <Form.Item name="matter" label="督办事项" rules={[{ required: true, message: '请填写督办事项' }]}>
             <Input.TextArea rows={4} maxLength={2000} />

@@ -1,5 +1,6 @@
 // The parts of the ticket page below its header: duties, submissions, unit requests, callbacks and the
 // timeline. Each renders what the API gives and nothing more.
+import { TimeLeft } from './ListColumns';
 import { Link } from 'react-router-dom';
 import { Card, Empty, List, Space, Table, Tag, Timeline, Tooltip, Typography } from 'antd';
 import { LightBadge } from './LightBadge';
@@ -73,6 +74,11 @@ export function TicketDuties({ duties, round }: { duties: Duty[]; round: number 
                   {shortTime(d.startedAt)}
                 </Typography.Text>
                 <div title={`截止 ${fmtTime(d.dueAt)}`}>{shortTime(d.dueAt)}</div>
+                {d.status === 'open' && (
+                  <div style={small}>
+                    <TimeLeft dueAt={d.dueAt} light={d.light} />
+                  </div>
+                )}
               </span>
             ),
           },

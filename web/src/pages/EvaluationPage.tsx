@@ -13,6 +13,8 @@ import type { ColumnsType } from 'antd/es/table';
 import { api } from '../api';
 import { useAuth } from '../auth';
 import { PageTitle, showFieldErrors, useApiData } from '../components/AdminCommon';
+import { LiteTag } from '../components/ListColumns';
+import { fmtTime } from '../components/TicketRefData';
 
 interface Trigger {
   key: string;
@@ -184,17 +186,18 @@ export default function EvaluationPage() {
       render: (_, r) => {
         const [n, d] = FRACTIONS[i.key] ?? [];
         const v = r.indicators[i.key];
+        // Native titles, not antd tooltips: a tooltip per cell cost seconds over 57 rows × 12 figures.
         return (
-          <Tooltip title={n ? `${r.counts[n]} / ${r.counts[d]}` : undefined}>
-            <span>
-              {figure(r, i.key, <span style={{ color: v !== null && (i.lowerIsBetter ? v >= 0.1 : v < 0.8) ? '#cf1322' : undefined }}>{pct(v)}</span>)}
-              {i.key === 'satisfactionRate' && r.exclusions?.length ? (
-                <Tooltip title={r.exclusions.map((x) => `${x.ticketNo}：${x.reason}（${x.by ?? ''}，${x.at}）`).join('；')}>
-                  <Tag color="purple" style={{ marginLeft: 4 }} data-exclusions={r.exclusions.length}>主管部门排除 {r.exclusions.length}</Tag>
-                </Tooltip>
-              ) : null}
-            </span>
-          </Tooltip>
+          <span title={n ? `${r.counts[n]} / ${r.counts[d]}` : undefined}>
+            {figure(r, i.key, <span style={{ color: v !== null && (i.lowerIsBetter ? v >= 0.1 : v < 0.8) ? '#cf1322' : undefined }}>{pct(v)}</span>)}
+            {i.key === 'satisfactionRate' && r.exclusions?.length ? (
+              <span data-exclusions={r.exclusions.length} style={{ marginLeft: 4 }}>
+                <LiteTag color="purple" title={r.exclusions.map((x) => `${x.ticketNo}：${x.reason}（${x.by ?? ''}，${fmtTime(x.at)}）`).join('；')}>
+                  主管部门排除 {r.exclusions.length}
+                </LiteTag>
+              </span>
+            ) : null}
+          </span>
         );
       },
     }));
@@ -209,7 +212,7 @@ export default function EvaluationPage() {
         width: 64,
         align: 'center',
         fixed: 'left',
-        render: (v: number | null, r) => v ?? <Tooltip title={r.rankNote}><Typography.Text type="secondary" data-rank-note>不排名</Typography.Text></Tooltip>,
+        render: (v: number | null, r) => v ?? <span title={r.rankNote ?? undefined} style={{ color: 'rgba(0,0,0,0.45)' }} data-rank-note>不排名</span>,
       },
       { title: '单位', key: 'unit', width: 190, fixed: 'left', render: (_, r) => <span data-unit={r.unit.code}>{r.unit.name}</span> },
       { title: '得分', dataIndex: 'score', width: 76, align: 'right', sorter: (a, b) => (a.score ?? -1) - (b.score ?? -1), render: (v: number | null) => (v === null ? '—' : <b>{v.toFixed(2)}</b>) },
@@ -221,17 +224,13 @@ export default function EvaluationPage() {
         width: 300,
         render: (_, r) =>
           r.triggers.length ? (
-            <Space direction="vertical" size={4}>
+            <div style={{ display: 'flex', flexDirection: 'column', gap: 4 }}>
               {r.triggers.map((t) => (
                 <div key={t.key} data-trigger={t.key}>
-                  <Tooltip title={`${t.label}：${t.detail}${t.note ? `（${t.note}）` : ''}`}>
-                    <Tag color={t.decision === 'confirmed' ? 'red' : t.decision === 'dismissed' ? 'default' : 'orange'}>
-                      {t.label.split('：')[0].replace('第三十一条（二）', '第') + '项'} {t.decision === 'confirmed' ? '已通报' : t.decision === 'dismissed' ? '不予通报' : '待确认'}
-                    </Tag>
-                  </Tooltip>
-                  <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                    {t.detail}
-                  </Typography.Text>
+                  <LiteTag color={t.decision === 'confirmed' ? 'red' : t.decision === 'dismissed' ? 'default' : 'orange'} title={`${t.label}：${t.detail}${t.note ? `（${t.note}）` : ''}`} style={{ marginRight: 8 }}>
+                    {t.label.split('：')[0].replace('第三十一条（二）', '第') + '项'} {t.decision === 'confirmed' ? '已通报' : t.decision === 'dismissed' ? '不予通报' : '待确认'}
+                  </LiteTag>
+                  <span style={{ fontSize: 12, color: 'rgba(0,0,0,0.45)' }}>{t.detail}</span>
                   {canDecide && !data?.published && (
                     <Space size={0}>
                       <Button size="small" type="link" onClick={() => (form.resetFields(), setDeciding({ row: r, trigger: t, decision: 'confirmed' }))}>
@@ -244,7 +243,7 @@ export default function EvaluationPage() {
                   )}
                 </div>
               ))}
-            </Space>
+            </div>
           ) : (
             '—'
           ),
@@ -296,9 +295,9 @@ export default function EvaluationPage() {
 
       {data && (
         <Space wrap style={{ marginBottom: 8 }}>
-          {data.published ? <Tag color="green" data-testid="evaluation-published">已发布 {data.published.at}{data.published.by ? ` · ${data.published.by}` : ''}</Tag> : <Tag>未发布</Tag>}
+          {data.published ? <Tag color="green" data-testid="evaluation-published">已发布 {fmtTime(data.published.at)}{data.published.by ? ` · ${data.published.by}` : ''}</Tag> : <Tag>未发布</Tag>}
           {!data.complete && <Tag color="gold">当月未结束，数据仍在变化</Tag>}
-          <Typography.Text type="secondary">统计时间 {data.generatedAt}</Typography.Text>
+          <Typography.Text type="secondary">统计时间 {fmtTime(data.generatedAt)}</Typography.Text>
         </Space>
       )}
       {error && !notPublished && <Alert type="error" showIcon message={error} style={{ marginBottom: 8 }} />}
@@ -461,8 +460,8 @@ function DrillTable({ items, testId, action }: { items: DrillItem[]; testId: str
       columns={[
         { title: '工单编号', dataIndex: 'ticketNo', width: 180, render: (no: string) => <Link to={`/tickets/${no}`}>{no}</Link> },
         { title: '事项', key: 'kind', width: 110, render: (_, i) => `${i.party ? `${i.party}·` : ''}${i.kind}` },
-        { title: '时限', dataIndex: 'dueAt', width: 170, render: (v: string | null) => v ?? '—' },
-        { title: '完成/撤销/评价时间', dataIndex: 'endedAt', width: 170, render: (v: string | null) => v ?? '—' },
+        { title: '时限', dataIndex: 'dueAt', width: 170, render: (v: string | null) => fmtTime(v) },
+        { title: '完成/撤销/评价时间', dataIndex: 'endedAt', width: 170, render: (v: string | null) => fmtTime(v) },
         { title: '计入分子', dataIndex: 'inNumerator', width: 80, render: (v: boolean) => (v ? <Tag color="green">是</Tag> : <Tag>否</Tag>) },
         { title: '说明', dataIndex: 'why' },
         ...(action ? [{ title: '', key: 'action', width: 110, render: (_: unknown, i: DrillItem) => action(i) }] : []),

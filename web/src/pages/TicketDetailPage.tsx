@@ -14,6 +14,7 @@ import { SuperviseButton } from '../components/SupervisionShared';
 import { statusColor } from '../components/IntakePanels';
 import { CallTicketLink } from '../components/CallTicketLink';
 import { TicketCallbacks, TicketDuties, TicketLinks, TicketRequests, TicketSubmissions, TicketTimeline, type TimelineArchived } from '../components/TicketSections';
+import { TimeLeft } from '../components/ListColumns';
 import { EMERGENCY_LINE_LABELS, ORIGIN_LABELS, REQUESTER_KIND_LABELS, RESOLUTION_LABELS, fmtTime } from '../components/TicketRefData';
 
 /** Spans the whole row at every breakpoint of the Descriptions' `column`. */
@@ -135,6 +136,13 @@ export default function TicketDetailPage() {
         <Space wrap size={[16, 4]}>
           <Typography.Text type="secondary">
             下一时限：<Typography.Text strong={!!t.nextDueAt}>{t.nextDueAt ? fmtTime(t.nextDueAt) : '—'}</Typography.Text>
+            {t.nextDueAt && (
+              <>
+                {'（'}
+                <TimeLeft dueAt={t.nextDueAt} light={t.light} />
+                {'）'}
+              </>
+            )}
           </Typography.Text>
           <Typography.Text type="secondary">主办单位：{t.leadUnit?.name ?? '—'}</Typography.Text>
           <Typography.Text type="secondary">受理：{fmtTime(t.createdAt)}</Typography.Text>

@@ -5,6 +5,9 @@ import { Link } from 'react-router-dom';
 import dayjs from 'dayjs';
 import { App, Button, Card, DatePicker, Form, Input, InputNumber, Modal, Progress, Space, Table, Tabs, Tag } from 'antd';
 import { api, qs } from '../../api';
+import { useAuth } from '../../auth';
+import { UnitPicker } from '../../components/UnitPicker';
+import { fmtTime } from '../../components/TicketRefData';
 import { PageTitle, errorText, showFieldErrors, useApiData } from '../../components/AdminCommon';
 
 interface Review {
@@ -33,6 +36,7 @@ const OUTCOME_COLORS: Record<string, string> = { pending: 'default', pass: 'gree
 
 export default function QualityReviewPage() {
   const { message } = App.useApp();
+  const { can } = useAuth();
   const samples = useApiData<{ items: Sample[] }>('/quality/samples');
   const [selected, setSelected] = useState<number | null>(null);
   const detail = useApiData<Sample>(selected ? `/quality/samples/${selected}` : null);
@@ -79,7 +83,8 @@ export default function QualityReviewPage() {
             label: '抽样审核',
             children: (
               <Space direction="vertical" style={{ width: '100%' }}>
-                <Card size="small" title="抽取样本">
+                {can('POST /api/v1/quality/samples') && (
+                <Card size="small" title="抽取样本" data-testid="draw-sample">
                   <Form form={form} layout="inline" onFinish={draw} initialValues={{ period: [dayjs().subtract(1, 'month').startOf('month'), dayjs().subtract(1, 'month').endOf('month')], size: 10 }}>
                     <Form.Item name="period" label="办结期间" rules={[{ required: true, message: '请选择办结期间' }]}>
                       <DatePicker.RangePicker />
@@ -87,8 +92,8 @@ export default function QualityReviewPage() {
                     <Form.Item name="size" label="抽样数量">
                       <InputNumber min={1} max={1000} />
                     </Form.Item>
-                    <Form.Item name="unitCode" label="承办单位编码">
-                      <Input placeholder="全部单位" style={{ width: 120 }} />
+                    <Form.Item name="unitCode" label="承办单位">
+                      <UnitPicker placeholder="全部单位" data-testid="sample-unit" />
                     </Form.Item>
                     <Form.Item name="seed" label="随机种子">
                       <Input placeholder="留空自动生成" style={{ width: 140 }} />
@@ -96,6 +101,7 @@ export default function QualityReviewPage() {
                     <Button type="primary" htmlType="submit">抽取样本</Button>
                   </Form>
                 </Card>
+                )}
                 <Table<Sample>
                   size="small"
                   rowKey="id"
@@ -112,7 +118,7 @@ export default function QualityReviewPage() {
                     { title: '种子', dataIndex: 'seed' },
                     { title: '进度', render: (_, s) => <Progress size="small" style={{ width: 140 }} percent={Math.round((s.progress.reviewed / Math.max(1, s.size)) * 100)} format={() => `${s.progress.reviewed}/${s.size}`} /> },
                     { title: '不合格', render: (_, s) => s.progress.perfunctory + s.progress.wrong_unit },
-                    { title: '抽取时间', dataIndex: 'createdAt' },
+                    { title: '抽取时间', render: (_, s) => fmtTime(s.createdAt) },
                   ]}
                 />
                 {detail.data && (
@@ -127,7 +133,7 @@ export default function QualityReviewPage() {
                         { title: '办结单位', render: (_, r) => r.unit?.name },
                         { title: '分类', render: (_, r) => r.ticket.category },
                         { title: '诉求', render: (_, r) => r.ticket.facts, ellipsis: true },
-                        { title: '办结时间', render: (_, r) => r.ticket.closedAt },
+                        { title: '办结时间', render: (_, r) => fmtTime(r.ticket.closedAt) },
                         { title: '当前状态', render: (_, r) => <Space size={4}>{r.ticket.statusLabel}{r.ticket.supervised && <Tag color="red">督办</Tag>}</Space> },
                         { title: '审核结论', render: (_, r) => <span data-testid={`outcome-${r.ticket.no}`}><Tag color={OUTCOME_COLORS[r.outcome]}>{r.outcomeLabel}</Tag>{r.targetUnit ? `→ ${r.targetUnit.name}` : ''}{r.note ? `：${r.note}` : ''}</span> },
                         {
@@ -164,7 +170,7 @@ export default function QualityReviewPage() {
                     { title: '退单单位', render: (_, r) => r.unit?.name },
                     { title: '退单理由', dataIndex: 'reason' },
                     { title: '审核意见', dataIndex: 'decisionNote' },
-                    { title: '判定时间', dataIndex: 'decidedAt' },
+                    { title: '判定时间', dataIndex: 'decidedAt', render: (v: string | null) => fmtTime(v) },
                   ]}
                 />
               </Space>
@@ -181,8 +187,8 @@ export default function QualityReviewPage() {
       >
         <Form form={reviewForm} layout="vertical" preserve={false}>
           {reviewing?.outcome === 'wrong_unit' && (
-            <Form.Item name="leadUnitCode" label="改派单位编码" rules={[{ required: true, message: '请填写改派单位编码' }]}>
-              <Input placeholder="如 SCJGJ" />
+            <Form.Item name="leadUnitCode" label="改派单位" rules={[{ required: true, message: '请选择改派单位' }]}>
+              <UnitPicker data-testid="redispatch-unit" />
             </Form.Item>
           )}
           <Form.Item name="note" label="审核意见" rules={reviewing?.outcome === 'pass' ? [] : [{ required: true, message: '请填写审核意见' }]}>
