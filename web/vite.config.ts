@@ -50,5 +50,5 @@ export default defineConfig({
       // No manual chunks: each lazily loaded page brings only the Ant Design components it uses.
     },
   },
-  server: { proxy: { '/api': 'http://127.0.0.1:3000' } },
+  server: { proxy: { '/api': { target: 'http://127.0.0.1:3000', ws: true } } },
 });

@@ -93,6 +93,15 @@ export async function loadDemo(base: AppContext, options: DemoOptions): Promise<
   step('话务数据');
   // Call handling: the demo agents' skills and three mornings of calls (src/calls/demo.ts).
   await loadCallsDemo(base, realNow);
+  // The weeks of simulated dispatches each told their unit; a unit has long read those, and the bell
+  // shows only the last day's new work.
+  await db
+    .updateTable('notifications')
+    .set({ read_at: new Date(realNow).toISOString() })
+    .where('kind', '=', 'dispatch')
+    .where('read_at', 'is', null)
+    .where('created_at', '<', new Date(realNow - DAY).toISOString())
+    .execute();
   const total = await db.selectFrom('tickets').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   clock.set(new Date(realNow).toISOString());
   return { tickets: Number(total.n), users: users.byUsername.size };
