@@ -137,7 +137,6 @@ describeEachEngine('notification push', (engine) => {
 
   it('sends a reconnecting console what it missed since the last notice it saw', async () => {
     const first = await connectAs('zjj.staff');
-    const seen = await first.next(() => true, 1).catch(() => null);
     const last = Number((await t.ctx.store.db.selectFrom('notifications').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst())?.id ?? 0);
     first.ws.close();
     await first.closed;
@@ -145,7 +144,7 @@ describeEachEngine('notification push', (engine) => {
     assert.equal(missed.status, 201);
     const again = await connectAs('zjj.staff', `?after=${last}`);
     const got = await again.next((n) => n.title.includes(missed.body.no), 2000);
-    assert.ok(got.id > last, `${seen?.id ?? ''}`);
+    assert.ok(got.id > last);
     // Without a cursor a socket starts from now: nothing old is sent again.
     const fresh = await connectAs('zjj.staff');
     await new Promise((r) => setTimeout(r, 300));
