@@ -96,6 +96,7 @@ async function serve(ctx: AppContext, announce: boolean): Promise<void> {
     const users = ctx.city.demoUsers.map((u) => `  ${u.username.padEnd(14)} ${ROLE_LABELS[u.role]}${u.unit ? `（${ctx.org.byCodeOrUndefined(u.unit)?.name ?? u.unit}）` : ''}`);
     process.stdout.write(
       `\n12345 热线平台已启动（${ctx.city.name}，${ctx.store.engine === 'sqlite' ? 'SQLite' : 'PostgreSQL'}）\n` +
+        `  控制台:   ${url}/\n  市民门户: ${url}/portal\n` +
         `  API:      ${url}/api/v1\n  API 文档: ${url}/api/docs\n  健康检查: ${url}/healthz\n\n` +
         `演示账号（密码均为 ${DEMO_PASSWORD}）:\n${users.join('\n')}\n\n`,
     );
@@ -168,9 +169,14 @@ async function run(argv: string[]): Promise<void> {
   switch (command) {
     case 'start': {
       limitHeapGrowth();
+      const say = (line: string) => process.stdout.write(`${line}\n`);
+      say('正在准备数据库（迁移）…');
       const ctx = await bootstrap(envOptions());
-      const loaded = await loadDemo(ctx, { onlyIfEmpty: true });
-      if (loaded) process.stdout.write(`已载入演示数据：${loaded.tickets} 张工单\n`);
+      // The first start loads the demo for tens of seconds: each step is printed, so it is not taken for a hang.
+      const started = Date.now();
+      const loaded = await loadDemo(ctx, { onlyIfEmpty: true, onStep: (step) => say(`载入演示数据：${step}…`) });
+      if (loaded) say(`已载入演示数据：${loaded.tickets} 张工单（${Math.round((Date.now() - started) / 1000)} 秒）`);
+      say('正在启动服务…');
       await serve(ctx, true);
       return;
     }

@@ -28,7 +28,8 @@ declare module 'fastify' {
   }
 }
 
-function sameOrigin(request: FastifyRequest): boolean {
+/** The request comes from this server's own pages, or says nothing of where it comes from. */
+export function sameOrigin(request: FastifyRequest): boolean {
   const origin = request.headers.origin;
   if (!origin) return true;
   try {

@@ -3,7 +3,6 @@
 // so call ids need only be unique per switch. Inbound SMS and online messages come the same way
 // with scope messages:write.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import websocket from '@fastify/websocket';
 import type { WebSocket } from 'ws';
 import type { AppContext } from '../server/context.ts';
 import { Problem, invalid, unauthorized } from '../server/problem.ts';
@@ -50,7 +49,6 @@ function problemBody(err: unknown) {
 
 export async function ctiRoutes(app: FastifyInstance, opts: { ctx: AppContext }): Promise<void> {
   const { ctx } = opts;
-  await app.register(websocket, { options: { maxPayload: 1024 * 1024 } });
 
   app.post(
     '/cti/events',

@@ -28,6 +28,8 @@ export interface DemoOptions {
   days?: number;
   ticketsPerDay?: number;
   seed?: number;
+  /** Told of each step as it starts (npm start prints them: the whole load takes tens of seconds). */
+  onStep?: (step: string) => void;
 }
 
 interface CategoryInfo {
@@ -43,6 +45,8 @@ export async function loadDemo(base: AppContext, options: DemoOptions): Promise<
     const any = await db.selectFrom('tickets').select('id').limit(1).executeTakeFirst();
     if (any) return null;
   }
+  const step = options.onStep ?? (() => {});
+  step('演示用户');
   const users = await ensureDemoUsers(base);
   const realNow = Date.parse(base.clock.now());
   const days = options.days ?? 40;
@@ -71,18 +75,33 @@ export async function loadDemo(base: AppContext, options: DemoOptions): Promise<
   starts.sort((a, b) => a - b);
 
   const recentPhones: string[] = [];
+  step(`演示工单（${starts.length} 张，按各自的流程办理到今天）`);
+  let done = 0;
   for (const start of starts) {
+    if (++done % 100 === 0) step(`演示工单 ${done}/${starts.length}`);
     if (start > realNow) continue;
     clock.set(new Date(start).toISOString());
     const sim = new TicketSimulation(ctx, users, r, realNow);
     const no = await sim.intake(categories, handlingUnits, recentPhones);
     if (no) await sim.handle(no, handlingUnits);
   }
+  step('各工作台的示例工单');
   await showcase(ctx, users, realNow);
+  step('知识库');
   // The knowledge base: the example bulletins and a few articles in every state (demo/bulletins).
   await loadKnowledgeDemo(base);
+  step('话务数据');
   // Call handling: the demo agents' skills and three mornings of calls (src/calls/demo.ts).
   await loadCallsDemo(base, realNow);
+  // The weeks of simulated dispatches each told their unit; a unit has long read those, and the bell
+  // shows only the last day's new work.
+  await db
+    .updateTable('notifications')
+    .set({ read_at: new Date(realNow).toISOString() })
+    .where('kind', '=', 'dispatch')
+    .where('read_at', 'is', null)
+    .where('created_at', '<', new Date(realNow - DAY).toISOString())
+    .execute();
   const total = await db.selectFrom('tickets').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   clock.set(new Date(realNow).toISOString());
   return { tickets: Number(total.n), users: users.byUsername.size };

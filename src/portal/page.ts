@@ -17,14 +17,14 @@ function page(title: string, body: string, script: string): string {
 <title>${esc(title)} - 12345 政务服务便民热线</title>
 <style>
 *{box-sizing:border-box}body{font-family:"PingFang SC","Microsoft YaHei",sans-serif;max-width:720px;margin:0 auto;padding:12px 16px 32px;color:#222;line-height:1.6;font-size:16px}
-header{border-bottom:3px solid #b71c1c;margin-bottom:12px}h1{font-size:20px;color:#b71c1c;margin:8px 0}nav a{margin-right:16px;color:#1565c0}
+header{border-bottom:3px solid #b71c1c;margin-bottom:12px}h1{font-size:20px;color:#b71c1c;margin:8px 0}nav{display:flex;flex-wrap:wrap;gap:0 8px}nav a{display:inline-flex;align-items:center;min-height:44px;padding:0 8px;margin-left:-8px;color:#1565c0}
 label{display:block;margin:12px 0 4px;font-weight:600}.req::after{content:" *";color:#c62828}
-input,select,textarea,button{font:inherit;width:100%;padding:10px;border:1px solid #bbb;border-radius:6px}textarea{min-height:120px}
+input,select,textarea,button{font:inherit;width:100%;min-height:44px;padding:10px;border:1px solid #bbb;border-radius:6px}textarea{min-height:120px}
 button{background:#b71c1c;color:#fff;border:none;margin-top:16px;cursor:pointer}button:disabled{opacity:.6}
 .hint{color:#666;font-size:14px}.captcha{display:flex;gap:8px;align-items:center}.captcha strong{white-space:nowrap;font-size:18px}
 .msg{padding:10px 12px;border-radius:6px;margin:12px 0}.ok{background:#e8f5e9;border:1px solid #66bb6a}.err{background:#ffebee;border:1px solid #e57373}
-.box{border:1px solid #ddd;border-radius:6px;padding:12px;margin:12px 0}.reply{white-space:pre-wrap;background:#fafafa;padding:8px;border-left:4px solid #1565c0}
-.levels label{display:inline-flex;gap:4px;align-items:center;font-weight:normal;margin-right:12px}.levels input{width:auto}
+.box{border:1px solid #ddd;border-radius:6px;padding:12px;margin:12px 0}.box:empty,[hidden]{display:none!important}.reply{white-space:pre-wrap;background:#fafafa;padding:8px;border-left:4px solid #1565c0}
+.levels label{display:inline-flex;gap:6px;align-items:center;min-height:44px;padding:0 8px 0 0;font-weight:normal;margin:0 12px 0 0;cursor:pointer}.levels input{width:22px;height:22px;min-height:0;margin:0}
 .photos img{max-width:30%;margin:4px;border:1px solid #ddd}
 button.inline{width:auto;margin-top:0;white-space:nowrap}
 </style></head><body>

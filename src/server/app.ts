@@ -3,6 +3,7 @@ import Fastify, { type FastifyError, type FastifyInstance, type RouteOptions } f
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import websocket from '@fastify/websocket';
 import type { AppContext } from './context.ts';
 import { Problem, retryAfterOf } from './problem.ts';
 import { parseTrustProxy, type TrustProxy } from './trust-proxy.ts';
@@ -35,6 +36,7 @@ import { webhookRoutes } from '../interop/webhooks-routes.ts';
 import { feedRoutes, registerApiKeyScopeResolver } from '../interop/feed-routes.ts';
 import { smsRoutes } from '../outbox/sms-routes.ts';
 import { callRoutes } from '../calls/routes.ts';
+import { notificationRoutes } from '../notifications/routes.ts';
 
 export interface AppOptions {
   /** pino logging; off in tests. Request URLs are logged without their query string (it may hold personal data). */
@@ -118,6 +120,8 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
   await app.register(authPlugin, { ctx });
+  // WebSockets: the switch's event stream (src/calls/cti-routes.ts) and the console's notices (src/notifications/).
+  await app.register(websocket, { options: { maxPayload: 1024 * 1024 } });
   // The change feed accepts API keys with events:read (src/interop/api-keys.ts).
   registerApiKeyScopeResolver(apiKeyScopeResolver(ctx));
   await app.register(healthRoutes, { ctx });
@@ -144,6 +148,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
         role: actorOf(request).role,
         routes: routeRoles.allowedFor(actorOf(request).role),
       }));
+      await api.register(notificationRoutes, { ctx });
     },
     { prefix: '/api/v1' },
   );

@@ -1,5 +1,6 @@
 // Serves the built console (web/dist) from the same server: static assets, and index.html for every
 // other page path so the console's own router takes over. API and docs paths are never caught here.
+// The build writes .br and .gz beside each file (web/vite.config.ts): sent to a client that accepts them.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyPluginAsync } from 'fastify';
@@ -15,8 +16,16 @@ export const consolePlugin: FastifyPluginAsync = async (app) => {
     );
     return;
   }
-  await app.register(fastifyStatic, { root: CONSOLE_DIR, prefix: '/', wildcard: false, index: false, maxAge: '1h', immutable: false });
-  const page = async (_req: unknown, reply: import('fastify').FastifyReply) => reply.header('cache-control', 'no-cache').sendFile('index.html');
+  await app.register(fastifyStatic, { root: CONSOLE_DIR, prefix: '/', wildcard: false, index: false, maxAge: '1h', immutable: false, preCompressed: true });
+  // One URL has several bodies (br, gzip, plain): caches must key on the encoding asked for.
+  // The page is checked on every load (it names the current assets); set here because the static
+  // plugin's fallback from a missing .br to the plain file forgets the options given to sendFile.
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (reply.statusCode === 200 && !reply.hasHeader('vary')) reply.header('vary', 'accept-encoding');
+    if (!request.url.startsWith('/assets/')) reply.header('cache-control', 'no-cache');
+    return payload;
+  });
+  const page = async (_req: unknown, reply: import('fastify').FastifyReply) => reply.sendFile('index.html');
   app.get('/', page);
   app.get('/*', async (request, reply) => {
     const path = request.url.split('?')[0];

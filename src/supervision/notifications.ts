@@ -1,4 +1,4 @@
-// In-console notifications to a unit: deadline warnings, escalations to the centre, 督办 issued to a
+// In-console notifications to a unit: newly dispatched tickets, deadline warnings, escalations to the centre, 督办 issued to a
 // unit and replies to the issuer, bulk reveals of requesters' contacts to the centre. Everyone of the unit sees the same list; reading marks it for all.
 import type { AppContext } from '../server/context.ts';
 import type { Actor } from '../auth/actor.ts';
@@ -10,7 +10,8 @@ import { notFound } from '../server/problem.ts';
 export interface NewNotification {
   unitId: number;
   /** external_update: an upper platform re-pushed a transferred ticket with changed content. */
-  kind: 'warning' | 'escalation' | 'supervision' | 'supervision_reply' | 'supervision_closed' | 'kb_approval' | 'privacy' | 'external_update';
+  /** dispatch: a ticket was dispatched (or re-dispatched) to the unit, as lead or co-handler. */
+  kind: 'dispatch' | 'warning' | 'escalation' | 'supervision' | 'supervision_reply' | 'supervision_closed' | 'kb_approval' | 'privacy' | 'external_update';
   ticketId?: number | null;
   itemId?: number | null;
   title: string;

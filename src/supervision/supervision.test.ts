@@ -123,6 +123,10 @@ describeEachEngine('deadline warnings and escalations', (engine) => {
   it('one warning per duty at yellow however often the job runs, one escalation at red', async () => {
     setClock(t, '2026-03-02T09:00');
     const ticket = await newTicket(t);
+    // The dispatch told the unit first (src/notifications/push.test.ts); read, it leaves the warnings to count.
+    const told = await (await t.as('zjj.staff')).get('/api/v1/supervision/notifications');
+    assert.deepEqual(told.body.items.map((n: any) => n.kind), ['dispatch']);
+    assert.equal((await (await t.as('zjj.staff')).post('/api/v1/supervision/notifications/read-all')).body.updated, 1);
     const first = await lastOutboxId(t);
     setClock(t, '2026-03-02T20:00');
     assert.deepEqual(await runAlerts(t.ctx), { warnings: 0, escalations: 0 }, 'nothing yellow yet');

@@ -8,6 +8,9 @@ import type { TicketType } from '../domain/ticket-types.ts';
 import { categoryLimit, categoryOf, type CategoryRow, type TicketRow } from './model.ts';
 import { openDuty } from './duties.ts';
 import { enqueue } from '../outbox/outbox.ts';
+import { notify } from '../supervision/notifications.ts';
+import { formatShanghai } from '../domain/deadline.ts';
+import { TICKET_TYPE_LABELS } from '../domain/ticket-types.ts';
 import { HANDLING_UNIT_KINDS } from '../org/seed.ts';
 
 export interface DispatchRequest {
@@ -72,6 +75,25 @@ export async function dispatchTo(ctx: AppContext, tx: Tx, ticket: TicketRow, tar
     .set({ lead_unit_id: target.lead.id, round, status: 'dispatched', closed_at: null, next_due_at: nextDue, provisional: opened.some((d) => d.provisional) ? 1 : 0 })
     .where('id', '=', ticket.id)
     .execute();
+  // Each unit is told in the console (pushed to its open sessions, src/notifications/) as well as by
+  // SMS, in this transaction: no notice for a dispatch that did not commit. No personal data in it.
+  // Every unit's sign duty runs to the same limit: the lead's, opened first.
+  const signBy = formatShanghai(opened[0]!.dueAt).slice(0, 16).replace('T', ' ');
+  for (const unit of [target.lead, ...target.co]) {
+    const role = unit === target.lead ? '主办' : '协办';
+    await notify(
+      tx,
+      {
+        unitId: unit.id,
+        kind: 'dispatch',
+        ticketId: ticket.id,
+        title: `新派工单（${role}）：${ticket.no}`,
+        body: `${TICKET_TYPE_LABELS[ticket.type as TicketType] ?? ''}${category?.name ? ` · ${category.name}` : ''} · 请于 ${signBy} 前签收`,
+        link: `/tickets/${ticket.no}`,
+      },
+      now,
+    );
+  }
   for (const unit of [target.lead, ...target.co]) {
     if (!unit.smsPhone) continue;
     await enqueue(tx, 'sms', { to: unit.smsPhone, template: 'dispatch_notice', params: { ticketNo: ticket.no, role: unit === target.lead ? '主办' : '协办' } }, now);

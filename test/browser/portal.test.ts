@@ -104,4 +104,30 @@ describe('public portal: submit, track and rate', { skip: skipWithoutBrowser }, 
     assert.equal(reviews.body.items[0].status, 'verifying');
     await context.close();
   });
+  it('an error leaves no empty box under it, and every control is at least 44 px high at phone width', async () => {
+    const context = await c.browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', reducedMotion: 'reduce' });
+    const page = await context.newPage();
+    /** Controls a finger must hit, with their heights: links, buttons, fields, the rating choices. */
+    const small = () =>
+      page.evaluate(() =>
+        [...document.querySelectorAll('a, button, input:not([type=hidden]):not([type=radio]), select, textarea, .levels label')]
+          .map((el) => ({ what: `${el.tagName} ${(el.textContent ?? '').trim() || el.getAttribute('name')}`, box: el.getBoundingClientRect() }))
+          .filter((x) => x.box.width > 0 && x.box.height < 44)
+          .map((x) => `${x.what}: ${Math.round(x.box.height)} px`),
+      );
+    await page.goto(`${c.baseUrl}/portal`);
+    assert.deepEqual(await small(), []);
+
+    await page.goto(`${c.baseUrl}/portal/track`);
+    assert.equal(await page.locator('#track-result').isVisible(), false, 'no empty result box before a search');
+    await page.getByLabel('工单编号').fill('MDJ20260101999999');
+    await page.getByLabel('手机号后四位').fill('0000');
+    await page.getByRole('button', { name: '查询' }).click();
+    await page.locator('#track-msg.err').waitFor();
+    assert.equal(await page.locator('#track-result').isVisible(), false, 'no empty box under the error');
+    // The rating form's choices, shown as a citizen with a ticket to rate would see them.
+    await page.evaluate(() => (document.getElementById('rate-form')!.hidden = false));
+    assert.deepEqual(await small(), []);
+    await context.close();
+  });
 });

@@ -41,6 +41,8 @@ export interface RunningConsole {
   /** The server's data directory (its SQLite file, and sms.log: what the development SMS gateway "sends"). */
   dataDir: string;
   browser: Browser;
+  /** What `npm start` printed so far (its progress and addresses). */
+  output(): string;
   /** A fresh browser session (its own cookies) logged in as the user, on their landing page. */
   loginAs(username: string, viewport?: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page }>;
   stop(): Promise<void>;
@@ -51,8 +53,10 @@ export async function startConsole(): Promise<RunningConsole> {
   const port = await freePort();
   const server: ChildProcess = spawn(process.execPath, [join(ROOT, 'bin', 'hotline.js'), 'start'], {
     env: { ...process.env, HOTLINE_DATA_DIR: dataDir, HOTLINE_DATABASE_URL: '', PORT: String(port), LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', 'pipe', 'inherit'],
   });
+  let printed = '';
+  server.stdout!.setEncoding('utf8').on('data', (chunk: string) => (printed += chunk));
   const baseUrl = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
     if (server.exitCode !== null) throw new Error('server exited during start');
@@ -74,6 +78,7 @@ export async function startConsole(): Promise<RunningConsole> {
     baseUrl,
     dataDir,
     browser,
+    output: () => printed,
     async loginAs(username, viewport = { width: 1366, height: 768 }) {
       const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', reducedMotion: 'reduce' });
       // Generous: on two shared cores a page can take a while; a real failure still fails, only later.

@@ -168,6 +168,7 @@ const byHand: Record<string, Access> = {
   'POST /api/v1/supervision/items/:id/close': SUPERVISORS,
   'POST /api/v1/supervision/items/:id/reply': ['unit_staff', 'unit_head'],
   'GET /api/v1/supervision/notifications': ALL,
+  'GET /api/v1/notifications/ws': ALL,
   'POST /api/v1/supervision/notifications/:id/read': ALL,
   'POST /api/v1/supervision/notifications/read-all': ALL,
 

@@ -46,6 +46,8 @@ export interface Client {
 
 export interface TestApp {
   engine: Engine;
+  /** The database, for a second server on it (as `hotline serve --workers N` runs several). */
+  database: TestDatabase;
   app: FastifyInstance;
   ctx: AppContext;
   clock: ManualClock;
@@ -94,6 +96,7 @@ export async function startTestApp(engine: Engine, options: { now?: string } = {
 
   return {
     engine,
+    database,
     app,
     ctx,
     clock,

@@ -1,5 +1,6 @@
 // 工作台: the role's work queues with their counts, and the tickets of the selected queue, most urgent
-// first. Counts and the table refresh every minute.
+// first. Counts and the table refresh every minute, and at once when a notice is pushed (a ticket
+// dispatched to the unit, a warning).
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { Alert, Button, Card, Flex, Grid, Skeleton, Statistic, Typography } from 'antd';
@@ -12,6 +13,7 @@ import { useNow, type TicketColumnKey } from '../components/ListColumns';
 import { ListTable } from '../components/ListTable';
 import { SupervisionWorkbenchBlock } from '../components/SupervisionWorkbenchBlock';
 import { QUEUE_COLORS, QUEUE_LABELS, type WorkbenchQueue } from '../components/QueueLabels';
+import { onNotification } from '../notifications';
 
 const REFRESH_MS = 60_000;
 const PAGE_SIZE = 10;
@@ -71,7 +73,11 @@ export default function WorkbenchPage() {
   const [refreshedAt, setRefreshedAt] = useState<Date | null>(null);
   useEffect(() => {
     const id = window.setInterval(() => setTick((t) => t + 1), REFRESH_MS);
-    return () => window.clearInterval(id);
+    const stop = onNotification(() => setTick((t) => t + 1));
+    return () => {
+      window.clearInterval(id);
+      stop();
+    };
   }, []);
 
   const [queues, setQueues] = useState<WorkbenchQueue[] | null>(null);
