@@ -9,7 +9,8 @@ import { parseTrustProxy, type TrustProxy } from './trust-proxy.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
 import { registerInputGuard } from './input-guard.ts';
 import { translateValidation } from './validation-errors.ts';
-import { isStoreUnavailable, STORE_UNAVAILABLE } from '../store/unavailable.ts';
+import { COMMIT_UNKNOWN, CommitUnknown, isStoreUnavailable, STORE_RETRY_AFTER_SECONDS, STORE_UNAVAILABLE } from '../store/unavailable.ts';
+import { isTransientStoreError } from '../store/retry.ts';
 import { authPlugin } from '../auth/plugin.ts';
 import { authRoutes } from '../auth/routes.ts';
 import { orgRoutes } from '../org/routes.ts';
@@ -90,9 +91,14 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
               : '请求无效';
       return reply.code(status).type('application/problem+json').send({ type: 'urn:hotline:problem:bad-request', title, status });
     }
-    if (isStoreUnavailable(error)) {
+    // Still failing after the retries of src/store/retry.ts: 503 with Retry-After, never a bare 500.
+    if (error instanceof CommitUnknown) {
+      request.log.warn({ err: error.cause }, 'commit outcome unknown');
+      return reply.code(503).header('retry-after', STORE_RETRY_AFTER_SECONDS).type('application/problem+json').send(COMMIT_UNKNOWN);
+    }
+    if (isStoreUnavailable(error) || isTransientStoreError(error)) {
       request.log.warn({ err: error }, 'store unavailable');
-      return reply.code(503).header('retry-after', '1').type('application/problem+json').send(STORE_UNAVAILABLE);
+      return reply.code(503).header('retry-after', STORE_RETRY_AFTER_SECONDS).type('application/problem+json').send(STORE_UNAVAILABLE);
     }
     request.log.error({ err: error }, 'unhandled error');
     return reply.code(500).type('application/problem+json').send({ type: 'urn:hotline:problem:internal', title: '服务器内部错误，请稍后重试', status: 500 });
