@@ -59,6 +59,16 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
     // request.ip and request.protocol follow X-Forwarded-For/-Proto only from these hops.
     trustProxy: options.trustProxy ?? parseTrustProxy(process.env.HOTLINE_TRUST_PROXY),
     ajv: { customOptions: { allErrors: false, coerceTypes: 'array', removeAdditional: false } },
+    // While a worker drains (SIGTERM), requests on its open connections are still served, each answer
+    // closing its connection so the client's next request goes to another worker.
+    return503OnClosing: false,
+  });
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close');
   });
 
   if (options.onRoute) app.addHook('onRoute', options.onRoute);
