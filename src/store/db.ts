@@ -53,6 +53,12 @@ pg.types.setTypeParser(1184, (v) => new Date(v).toISOString());
 pg.types.setTypeParser(1114, (v) => new Date(`${v}Z`).toISOString());
 
 const cryptoOfDb = new WeakMap<object, FieldCrypto>();
+const replicas = new WeakSet<object>();
+
+/** Whether `db` is the read-only replica pool (what would only be kept, such as a cache, is not written there). */
+export function isReadReplica(db: object): boolean {
+  return replicas.has(db);
+}
 
 /** The FieldCrypto of a store's Kysely instance (the migrations seal existing rows with it). */
 export function storeCrypto(db: object): FieldCrypto | undefined {
@@ -71,7 +77,10 @@ export function openStore(options: StoreOptions): Store {
     cryptoOfDb.set(db, crypto);
     // The replica's pool opens its sessions read-only: a write sent there by mistake fails at once.
     const replica = options.replicaUrl ? postgresDb(options.replicaUrl, Math.max(2, Math.ceil((options.poolSize ?? 10) / 2)), plugins, true) : undefined;
-    if (replica) cryptoOfDb.set(replica, crypto);
+    if (replica) {
+      cryptoOfDb.set(replica, crypto);
+      replicas.add(replica);
+    }
     const close = async () => {
       await replica?.destroy();
       await db.destroy();
@@ -92,6 +101,14 @@ export function openStore(options: StoreOptions): Store {
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), plugins });
   cryptoOfDb.set(db, crypto);
   return { db, engine: 'sqlite', crypto, auditKeys, keySource, close: () => db.destroy() };
+}
+
+/** A read-only pool on `url` used as `store.replica` (tests point it at a database of their own). */
+export function openReplicaDb(url: string, store: Store, max = 4): Db {
+  const replica = postgresDb(url, max, [new FieldCryptoPlugin(store.crypto), new AuditKeyPlugin(store.auditKeys)], true);
+  cryptoOfDb.set(replica, store.crypto);
+  replicas.add(replica);
+  return replica;
 }
 
 function postgresDb(url: string, max: number, plugins: KyselyPlugin[], readOnly = false): Db {
