@@ -32,7 +32,7 @@ import { isClusterWorker, parseWorkers, runPrimary, WORKERS_ON_SQLITE } from './
 const USAGE = `用法: hotline <命令> [选项]
 
   start                      迁移数据库、首次运行时载入演示数据并启动服务（npm start）
-  serve [--workers N]        启动服务（PORT，默认 3000；仅监听 127.0.0.1，HOST 可改；--workers 在 PostgreSQL 上启动 N 个进程）
+  serve [--workers N] [--cluster]  启动服务（PORT，默认 3000；仅监听 127.0.0.1，HOST 可改；--workers 在 PostgreSQL 上启动 N 个进程；主进程收到 SIGHUP 时逐个替换服务进程）
   migrate                    执行数据库迁移
   demo [--force]             载入牡丹江演示数据（单位、分类、各角色用户、数百张各状态工单；已有工单时 --force 追加一批）
   deadline --from <时刻> (--working-days N | --hours N | --days N)
@@ -101,7 +101,13 @@ async function serve(ctx: AppContext, announce: boolean): Promise<void> {
         `演示账号（密码均为 ${DEMO_PASSWORD}）:\n${users.join('\n')}\n\n`,
     );
   }
+  // Graceful drain: stop accepting, finish what is in flight, answer requests on open connections
+  // with Connection: close; idle keep-alive connections end at their timeout (clients, told it by the
+  // Keep-Alive header, close them first) rather than being cut under a request about to be sent.
   const shutdown = async () => {
+    app.server.closeIdleConnections = () => {};
+    const force = setTimeout(() => app.server.closeAllConnections(), app.server.keepAliveTimeout + 5_000);
+    force.unref();
     await app.close();
     await stopAlerts();
     await stopProvincialSync();
@@ -181,12 +187,13 @@ async function run(argv: string[]): Promise<void> {
       return;
     }
     case 'serve': {
-      const { values } = parseArgs({ args: rest, options: { workers: { type: 'string' } } });
+      const { values } = parseArgs({ args: rest, options: { workers: { type: 'string' }, cluster: { type: 'boolean' } } });
       const workers = parseWorkers(values.workers);
       if (typeof workers === 'string') fail(workers);
-      if (workers > 1 && !isClusterWorker()) {
-        if (!envOptions().databaseUrl) fail(WORKERS_ON_SQLITE);
-        await runPrimary(workers, (line) => process.stdout.write(`${line}\n`));
+      // --cluster: even one worker runs under a primary, which restarts workers one by one on SIGHUP.
+      if ((workers > 1 || values.cluster) && !isClusterWorker()) {
+        if (workers > 1 && !envOptions().databaseUrl) fail(WORKERS_ON_SQLITE);
+        await runPrimary(workers, (line) => process.stdout.write(`${line}\n`), true);
         return;
       }
       limitHeapGrowth();

@@ -2,7 +2,7 @@
 // knowledge base already loads), without punctuation, one-character words, numbers and the generic
 // words every call contains (a small stopword list below). A ticket counts once per keyword.
 import { cutWords } from '../knowledge/segment.ts';
-import type { Db } from '../store/db.ts';
+import { isReadReplica, type Db } from '../store/db.ts';
 import { storeTicketKeywords, ticketKeywordSources, type Range, type TicketFilter } from './queries.ts';
 
 /** Words that say nothing about the matter: how people speak on the phone, and place words. */
@@ -57,7 +57,8 @@ export async function ticketKeywordRows(db: Db, range: Range, f: TicketFilter): 
     }
     return { id: r.id, district: r.district, category: r.category, createdAt: r.createdAt, words };
   });
-  await storeTicketKeywords(db, fresh);
+  // Read on a replica, they are segmented for this report only: the primary's reports keep them.
+  if (!isReadReplica(db)) await storeTicketKeywords(db, fresh);
   return rows;
 }
 

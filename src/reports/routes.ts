@@ -2,6 +2,7 @@
 // fills, 社情民意 hot topics and spike alerts. The centre, the authority and admins see the whole city;
 // a unit user's reports cover its own subtree only.
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { reportReadContext, type ReadFrom } from './replica.ts';
 import type { AppContext } from '../server/context.ts';
 import { actorOf, requireRole } from '../auth/plugin.ts';
 import { invalid, notFound, Problem } from '../server/problem.ts';
@@ -27,8 +28,10 @@ const str = (max: number) => ({ type: 'string', maxLength: max });
  * A report as JSON, or as a file made for the viewer (their watermark on every sheet and page). Each
  * file export is audited, with what was taken out and whether it succeeded.
  */
-async function send(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, report: Report, format: Format, archiveId?: number) {
-  if (format === 'json') return report;
+async function send(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, report: Report, format: Format, archiveId?: number, readFrom?: ReadFrom) {
+  // Where the figures were read and how stale they may be (a replica's lag), on every format.
+  if (readFrom) reply.header('x-hotline-read-from', `${readFrom.source}; lag=${readFrom.lagSeconds}`);
+  if (format === 'json') return readFrom ? { ...report, readFrom } : report;
   const actor = actorOf(request);
   const at = ctx.clock.now();
   const mark = viewerMark(viewerOf(ctx, actor), at);
@@ -83,8 +86,9 @@ export const reportRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
         },
         async (request, reply) => {
           const period = parsePeriod(kind, request.query[param], ctx.clock.now());
-          const report = await buildPeriodReport(ctx, period, scopeOf(ctx, actorOf(request)));
-          return send(ctx, request, reply, report, (ext ? ext.slice(1) : (request.query.format ?? 'json')) as Format);
+          const read = await reportReadContext(ctx);
+          const report = await buildPeriodReport(read.ctx, period, scopeOf(ctx, actorOf(request)));
+          return send(ctx, request, reply, report, (ext ? ext.slice(1) : (request.query.format ?? 'json')) as Format, undefined, read.readFrom);
         },
       );
     }
@@ -111,8 +115,9 @@ export const reportRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
         if (terms.length > 5) throw invalid('q', '参数「关键词」（q）最多 5 个');
         const range = dateRange(ctx, request.query, 30);
         const district = districtParam(ctx, request.query.district);
-        const report = await buildTopicReport(ctx, { terms, district, ...range }, scopeOf(ctx, actorOf(request)));
-        return send(ctx, request, reply, report, (ext ? ext.slice(1) : (request.query.format ?? 'json')) as Format);
+        const read = await reportReadContext(ctx);
+        const report = await buildTopicReport(read.ctx, { terms, district, ...range }, scopeOf(ctx, actorOf(request)));
+        return send(ctx, request, reply, report, (ext ? ext.slice(1) : (request.query.format ?? 'json')) as Format, undefined, read.readFrom);
       },
     );
   }

@@ -10,7 +10,8 @@ import { parseTrustProxy, type TrustProxy } from './trust-proxy.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
 import { registerInputGuard } from './input-guard.ts';
 import { translateValidation } from './validation-errors.ts';
-import { isStoreUnavailable, STORE_UNAVAILABLE } from '../store/unavailable.ts';
+import { COMMIT_UNKNOWN, CommitUnknown, isStoreUnavailable, STORE_RETRY_AFTER_SECONDS, STORE_UNAVAILABLE } from '../store/unavailable.ts';
+import { isTransientStoreError } from '../store/retry.ts';
 import { actorOf, authPlugin, requireRole } from '../auth/plugin.ts';
 import { RouteRoles } from '../auth/route-roles.ts';
 import { authRoutes } from '../auth/routes.ts';
@@ -61,6 +62,16 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
     // request.ip and request.protocol follow X-Forwarded-For/-Proto only from these hops.
     trustProxy: options.trustProxy ?? parseTrustProxy(process.env.HOTLINE_TRUST_PROXY),
     ajv: { customOptions: { allErrors: false, coerceTypes: 'array', removeAdditional: false } },
+    // While a worker drains (SIGTERM), requests on its open connections are still served, each answer
+    // closing its connection so the client's next request goes to another worker.
+    return503OnClosing: false,
+  });
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close');
   });
 
   if (options.onRoute) app.addHook('onRoute', options.onRoute);
@@ -99,9 +110,14 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
               : '请求无效';
       return reply.code(status).type('application/problem+json').send({ type: 'urn:hotline:problem:bad-request', title, status });
     }
-    if (isStoreUnavailable(error)) {
+    // Still failing after the retries of src/store/retry.ts: 503 with Retry-After, never a bare 500.
+    if (error instanceof CommitUnknown) {
+      request.log.warn({ err: error.cause }, 'commit outcome unknown');
+      return reply.code(503).header('retry-after', STORE_RETRY_AFTER_SECONDS).type('application/problem+json').send(COMMIT_UNKNOWN);
+    }
+    if (isStoreUnavailable(error) || isTransientStoreError(error)) {
       request.log.warn({ err: error }, 'store unavailable');
-      return reply.code(503).header('retry-after', '1').type('application/problem+json').send(STORE_UNAVAILABLE);
+      return reply.code(503).header('retry-after', STORE_RETRY_AFTER_SECONDS).type('application/problem+json').send(STORE_UNAVAILABLE);
     }
     request.log.error({ err: error }, 'unhandled error');
     return reply.code(500).type('application/problem+json').send({ type: 'urn:hotline:problem:internal', title: '服务器内部错误，请稍后重试', status: 500 });

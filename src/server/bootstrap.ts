@@ -13,6 +13,8 @@ import { systemClock, type AppContext, type Clock } from './context.ts';
 
 export interface BootstrapOptions {
   databaseUrl?: string;
+  /** A streaming replica for reports and exports (HOTLINE_REPLICA_URL). */
+  replicaUrl?: string;
   dataDir?: string;
   sqliteFile?: string;
   city?: CityConfig;
@@ -20,12 +22,12 @@ export interface BootstrapOptions {
 }
 
 export function envOptions(env = process.env): BootstrapOptions {
-  return { databaseUrl: env.HOTLINE_DATABASE_URL || undefined, dataDir: env.HOTLINE_DATA_DIR || './data' };
+  return { databaseUrl: env.HOTLINE_DATABASE_URL || undefined, replicaUrl: env.HOTLINE_REPLICA_URL || undefined, dataDir: env.HOTLINE_DATA_DIR || './data' };
 }
 
 export async function bootstrap(options: BootstrapOptions): Promise<AppContext> {
   const dataDir = options.dataDir ?? (process.env.HOTLINE_DATA_DIR || './data');
-  const store = openStore({ url: options.databaseUrl, dataDir, sqliteFile: options.sqliteFile ?? join(dataDir, 'hotline.sqlite') });
+  const store = openStore({ url: options.databaseUrl, replicaUrl: options.replicaUrl, dataDir, sqliteFile: options.sqliteFile ?? join(dataDir, 'hotline.sqlite') });
   await migrate(store.db, store.engine);
   // A store whose keys are not these (restored without its hotline.keys) is refused before it serves.
   await (async () => {

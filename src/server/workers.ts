@@ -22,21 +22,53 @@ export function isClusterWorker(): boolean {
   return cluster.isWorker;
 }
 
-/** The primary: migrates, forks `workers` processes and keeps them running until SIGINT/SIGTERM. */
-export async function runPrimary(workers: number, log: (line: string) => void): Promise<void> {
+/**
+ * The primary: migrates, forks `workers` processes and keeps them running until SIGINT/SIGTERM.
+ * SIGHUP restarts them one at a time (a new release, new settings): each old worker is replaced only
+ * once its successor listens, and drains before it exits (src/cli.ts), so no request fails.
+ * `allowSqlite`: one worker on SQLite, under a primary only for the rolling restart (the old and the
+ * new process overlap briefly, which SQLite allows: see ./sqlite-two-processes.test.ts).
+ */
+export async function runPrimary(workers: number, log: (line: string) => void, allowSqlite = false): Promise<void> {
   const options = envOptions();
-  if (!options.databaseUrl) throw new Error(WORKERS_ON_SQLITE);
+  if (!options.databaseUrl && !(allowSqlite && workers === 1)) throw new Error(WORKERS_ON_SQLITE);
   // Migrate once here, so the workers start on an up-to-date schema and never race to migrate.
   const ctx = await bootstrap(options);
   await ctx.store.close();
   let stopping = false;
+  const retiring = new Set<number>();
   const fork = () => cluster.fork();
   cluster.on('exit', (worker, code, signal) => {
-    if (stopping) return;
+    if (stopping || retiring.delete(worker.id)) return;
     log(`服务进程 ${worker.process.pid} 退出（${signal ?? code}），重新启动`);
     setTimeout(fork, 1000).unref();
   });
   for (let i = 0; i < workers; i++) fork();
+  let rolling: Promise<void> | null = null;
+  const rollingRestart = async () => {
+    for (const old of Object.values(cluster.workers ?? {})) {
+      if (!old || stopping) continue;
+      const next = fork();
+      await new Promise<void>((ok, fail) => {
+        next.once('listening', () => ok());
+        next.once('exit', () => fail(new Error('新服务进程启动失败')));
+      });
+      retiring.add(old.id);
+      const exited = new Promise((r) => old.once('exit', r));
+      old.process.kill('SIGTERM');
+      await exited;
+      log(`服务进程 ${old.process.pid} 已由 ${next.process.pid} 替换`);
+    }
+  };
+  process.on('SIGHUP', () => {
+    if (rolling) return;
+    rolling = rollingRestart()
+      .catch((err: Error) => log(`滚动重启中止：${err.message}`))
+      .finally(() => {
+        rolling = null;
+        log('滚动重启完成');
+      });
+  });
   const stop = () => {
     stopping = true;
     for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
@@ -49,5 +81,5 @@ export async function runPrimary(workers: number, log: (line: string) => void): 
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  log(`已启动 ${workers} 个服务进程（PostgreSQL），主进程 ${process.pid}`);
+  log(`已启动 ${workers} 个服务进程（${options.databaseUrl ? 'PostgreSQL' : 'SQLite'}），主进程 ${process.pid}`);
 }

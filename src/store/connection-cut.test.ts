@@ -52,6 +52,8 @@ describe('PostgreSQL connections cut under load', { skip: !testEngines().include
   it('a connection cut while a transaction waits between statements does not crash the process', async () => {
     const opened = await store.open();
     const db = opened.db;
+    // Without retries, so the cut itself is what the caller sees (the next test retries).
+    process.env.HOTLINE_STORE_RETRY_MS = '0';
     try {
       // In the middle of a transaction, with no statement running, its backend is terminated: node-postgres
       // then emits 'error' on the checked-out client, which must not be an unhandled event.
@@ -68,12 +70,53 @@ describe('PostgreSQL connections cut under load', { skip: !testEngines().include
       // The pool drops the dead connection and the next statement gets a new one.
       assert.equal((await sql<{ one: number }>`select 1 as one`.execute(db)).rows[0].one, 1);
     } finally {
+      delete process.env.HOTLINE_STORE_RETRY_MS;
+      await opened.close();
+    }
+  });
+
+  it('a transaction cut before its COMMIT runs again on a fresh connection and commits once', async () => {
+    const opened = await store.open();
+    try {
+      let attempts = 0;
+      const marker = `cut-retry-${Date.now()}`;
+      await admin!.query('create table if not exists cut_retry_probe (key text, value text)');
+      const pids = await inTransaction(opened.db, async (tx) => {
+        attempts++;
+        const pid = (await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(tx)).rows[0].pid;
+        await sql`insert into cut_retry_probe (key, value) values (${marker}, ${String(attempts)})`.execute(tx);
+        if (attempts === 1) {
+          await admin!.query('select pg_terminate_backend($1)', [pid]);
+          await sleep(300);
+        }
+        await sql`select 1`.execute(tx);
+        return pid;
+      });
+      assert.equal(attempts, 2);
+      assert.ok(pids > 0);
+      const rows = await sql<{ value: string }>`select value from cut_retry_probe where key = ${marker}`.execute(opened.db);
+      assert.deepEqual(rows.rows.map((r) => r.value), ['2'], 'the first attempt left nothing, the second committed');
+    } finally {
+      await opened.close();
+    }
+  });
+
+  it('a read outside a transaction whose connection was cut is answered from a fresh one', async () => {
+    const opened = await store.open();
+    try {
+      const pid = (await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(opened.db)).rows[0].pid;
+      // The pool's idle connection is the one just used; cut it, then read at once.
+      await admin!.query('select pg_terminate_backend($1)', [pid]);
+      const r = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(opened.db);
+      assert.notEqual(r.rows[0].pid, pid);
+    } finally {
       await opened.close();
     }
   });
 
   it('answers 503 to requests caught by a cut, recovers by itself, keeps every 2xx and sends the outbox once', { timeout: 240_000 }, async (t) => {
-    server = await ServerChild.start(store, relayEnv(sms));
+    // Retries off: every request caught by a cut is answered 503 (with them, most would succeed instead).
+    server = await ServerChild.start(store, { ...relayEnv(sms), HOTLINE_STORE_RETRY_MS: '0' });
     const pid = server.pid;
     const adminApi = await ApiClient.login(server.base, 'f.admin', LOAD_PASSWORD);
     assert.equal((await adminApi.request('POST', '/api/v1/webhooks', { name: '区数据平台', url: hooks.url, secret: SECRET, events: ['*'] })).status, 201);

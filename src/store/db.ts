@@ -4,12 +4,14 @@ import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
+import { Kysely, SqliteDialect, type KyselyPlugin, type Transaction } from 'kysely';
 import type { Database } from './schema.ts';
 import type { FieldCrypto } from './field-crypto.ts';
 import { FieldCryptoPlugin } from './field-crypto-plugin.ts';
 import { keySourceFor, loadKeys, openAuditKeyring, openFieldCrypto, type KeySource } from './field-keys.ts';
 import { AuditKeyPlugin, type AuditKeyring } from './audit-keys.ts';
+import { backoff, dropReadOnlyConnections, isTransientStoreError, retryBudgetMs, RetryingPostgresDialect } from './retry.ts';
+import { CommitUnknown } from './unavailable.ts';
 
 export type Engine = 'sqlite' | 'postgres';
 export type Db = Kysely<Database>;
@@ -23,6 +25,11 @@ export interface Store {
   /** The audit chain's HMAC keys (./audit-keys.ts); transactions find them through the plugin. */
   auditKeys: AuditKeyring;
   keySource: KeySource;
+  /**
+   * Where reports and exports may read (HOTLINE_REPLICA_URL, a streaming standby): a second pool that
+   * never writes. Absent, they read from `db`.
+   */
+  replica?: Db;
   close(): Promise<void>;
 }
 
@@ -34,6 +41,8 @@ export interface StoreOptions {
   poolSize?: number;
   /** Where the field-key file is for PostgreSQL (SQLite keeps it beside its file); default HOTLINE_DATA_DIR. */
   dataDir?: string;
+  /** postgres://… of a read replica for reports and exports (PostgreSQL only). */
+  replicaUrl?: string;
 }
 
 // PostgreSQL returns int8 (counts, bigserial ids) as strings and timestamptz as Date; the rest of
@@ -44,6 +53,12 @@ pg.types.setTypeParser(1184, (v) => new Date(v).toISOString());
 pg.types.setTypeParser(1114, (v) => new Date(`${v}Z`).toISOString());
 
 const cryptoOfDb = new WeakMap<object, FieldCrypto>();
+const replicas = new WeakSet<object>();
+
+/** Whether `db` is the read-only replica pool (what would only be kept, such as a cache, is not written there). */
+export function isReadReplica(db: object): boolean {
+  return replicas.has(db);
+}
 
 /** The FieldCrypto of a store's Kysely instance (the migrations seal existing rows with it). */
 export function storeCrypto(db: object): FieldCrypto | undefined {
@@ -58,16 +73,19 @@ export function openStore(options: StoreOptions): Store {
   const auditKeys = openAuditKeyring(keySource, fieldKeys);
   const plugins = [new FieldCryptoPlugin(crypto), new AuditKeyPlugin(auditKeys)];
   if (options.url) {
-    const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
-    // An idle client's error (e.g. the server restarting) must not crash the process.
-    pool.on('error', () => {});
-    // Nor a checked-out client's: a connection cut between two statements of a transaction makes
-    // node-postgres emit 'error' on the client, which nobody else listens to while it is in use. The
-    // next statement fails instead (answered 503), and the pool drops the client on release.
-    pool.on('connect', (client) => client.on('error', () => {}));
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins });
+    const db = postgresDb(options.url, options.poolSize ?? 10, plugins);
     cryptoOfDb.set(db, crypto);
-    return { db, engine: 'postgres', crypto, auditKeys, keySource, close: () => db.destroy() };
+    // The replica's pool opens its sessions read-only: a write sent there by mistake fails at once.
+    const replica = options.replicaUrl ? postgresDb(options.replicaUrl, Math.max(2, Math.ceil((options.poolSize ?? 10) / 2)), plugins, true) : undefined;
+    if (replica) {
+      cryptoOfDb.set(replica, crypto);
+      replicas.add(replica);
+    }
+    const close = async () => {
+      await replica?.destroy();
+      await db.destroy();
+    };
+    return { db, engine: 'postgres', crypto, auditKeys, keySource, replica, close };
   }
   if (file !== ':memory:') prepareOwnerOnlyFile(file);
   const sqlite = new SQLite(file);
@@ -83,6 +101,33 @@ export function openStore(options: StoreOptions): Store {
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), plugins });
   cryptoOfDb.set(db, crypto);
   return { db, engine: 'sqlite', crypto, auditKeys, keySource, close: () => db.destroy() };
+}
+
+/** A read-only pool on `url` used as `store.replica` (tests point it at a database of their own). */
+export function openReplicaDb(url: string, store: Store, max = 4): Db {
+  const replica = postgresDb(url, max, [new FieldCryptoPlugin(store.crypto), new AuditKeyPlugin(store.auditKeys)], true);
+  cryptoOfDb.set(replica, store.crypto);
+  replicas.add(replica);
+  return replica;
+}
+
+function postgresDb(url: string, max: number, plugins: KyselyPlugin[], readOnly = false): Db {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max,
+    // A connect that hangs (a node gone without a word) is given up and tried again, not waited on forever.
+    connectionTimeoutMillis: 5_000,
+    keepAlive: true,
+    ...(readOnly ? { options: '-c default_transaction_read_only=on' } : {}),
+  });
+  // An idle client's error (e.g. the server restarting) must not crash the process.
+  pool.on('error', () => {});
+  // Nor a checked-out client's: a connection cut between two statements of a transaction makes
+  // node-postgres emit 'error' on the client, which nobody else listens to while it is in use. The
+  // next statement fails instead (tried again or answered 503), and the pool drops the client on release.
+  pool.on('connect', (client) => client.on('error', () => {}));
+  dropReadOnlyConnections(pool);
+  return new Kysely<Database>({ dialect: new RetryingPostgresDialect({ pool }), plugins });
 }
 
 /**
@@ -126,15 +171,55 @@ function withStatementCache(sqlite: SQLite.Database) {
 
 const commitHooks = new WeakMap<Tx, Array<() => Promise<void>>>();
 
-/** Runs `work` in one transaction: the change, its audit event and its outbox messages commit together. */
-export function inTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
-  return db.transaction().execute(async (tx) => {
-    commitHooks.set(tx, []);
-    const result = await work(tx);
-    // Steps that must run last, just before the commit (the audit chain's seal on PostgreSQL).
-    for (const hook of commitHooks.get(tx)!) await hook();
-    return result;
-  });
+export interface TransactionOptions {
+  /**
+   * When the COMMIT was sent but no answer came (the connection died with it), whether it committed:
+   * the result it committed, or undefined if it did not (the work then runs again). Without it such a
+   * transaction is answered as of unknown outcome (CommitUnknown, 503), never run twice.
+   */
+  committed?: () => Promise<unknown>;
+}
+
+/**
+ * Runs `work` in one transaction: the change, its audit event and its outbox messages commit together.
+ * A transaction cut before its COMMIT (failover, a terminated backend, a read-only node, a serialization
+ * failure) committed nothing and runs again on a fresh connection, within the retry budget (./retry.ts).
+ */
+export async function inTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+  const deadline = Date.now() + retryBudgetMs();
+  for (let attempt = 1; ; attempt++) {
+    let committing = false;
+    try {
+      return await db.transaction().execute(async (tx) => {
+        commitHooks.set(tx, []);
+        const result = await work(tx);
+        // Steps that must run last, just before the commit (the audit chain's seal on PostgreSQL).
+        for (const hook of commitHooks.get(tx)!) await hook();
+        committing = true;
+        return result;
+      });
+    } catch (err) {
+      if (!isTransientStoreError(err)) throw err;
+      if (committing) {
+        if (!options.committed) throw new CommitUnknown(err);
+        const found = await whenReachable(options.committed, deadline, attempt).catch(() => {
+          throw new CommitUnknown(err);
+        });
+        if (found !== undefined) return found as T;
+      }
+      if (!(await backoff(attempt, deadline))) throw err;
+    }
+  }
+}
+
+async function whenReachable<R>(probe: () => Promise<R>, deadline: number, attempt: number): Promise<R> {
+  for (let n = attempt; ; n++) {
+    try {
+      return await probe();
+    } catch (err) {
+      if (!isTransientStoreError(err) || !(await backoff(n, deadline))) throw err;
+    }
+  }
 }
 
 /** Whether `tx` was opened by inTransaction (so beforeCommit hooks run). */

@@ -150,8 +150,16 @@ export async function createTicket(ctx: AppContext, actor: Actor, req: IntakeReq
   }
   const takenNo = await takeTicketNo(ctx.store, ctx.city.code, now);
 
+  const origin = ORIGIN_OF[req.channel] ?? 'local';
+  // A ticket with an external id is idempotent by it: when the COMMIT's answer is lost, the id tells
+  // whether it committed (then that ticket is the answer) or not (then it is created now).
+  const committed = req.externalId
+    ? async () => {
+        const found = await db.selectFrom('tickets').select(['no', 'status']).where('origin', '=', origin).where('external_id', '=', req.externalId!).executeTakeFirst();
+        return found ? { no: found.no, status: found.status as TicketStatus } : undefined;
+      }
+    : undefined;
   return inTransaction(db, async (tx) => {
-    const origin = ORIGIN_OF[req.channel] ?? 'local';
     const no = takenNo ?? (await nextTicketNo(tx, ctx.city.code, now));
     const initial: Record<Disposition, TicketStatus> = {
       dispatch: 'pending_dispatch',
@@ -243,5 +251,5 @@ export async function createTicket(ctx: AppContext, actor: Actor, req: IntakeReq
       return { no, status: 'dispatched' as TicketStatus };
     }
     return { no, status: initial[d] };
-  });
+  }, { committed });
 }
