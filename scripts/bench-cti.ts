@@ -13,7 +13,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import WebSocket from 'ws';
-import { bootstrap } from '../src/server/bootstrap.ts';
+import { bootstrap } from '../src/app/bootstrap.ts';
 import { createApiKey } from '../src/interop/api-keys.ts';
 import { simulateCalls } from '../src/calls/simulator.ts';
 import type { CtiEvent } from '../src/calls/contract.ts';

@@ -13,7 +13,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { bootstrap } from '../src/server/bootstrap.ts';
+import { bootstrap } from '../src/app/bootstrap.ts';
 import { SYSTEM_ACTOR } from '../src/auth/actor.ts';
 import { importSeedBulletins, SEED_BULLETIN_DIR } from '../src/knowledge/import.ts';
 import { searchKb } from '../src/knowledge/search.ts';

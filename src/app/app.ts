@@ -3,12 +3,12 @@ import Fastify, { type FastifyError, type FastifyInstance, type RouteOptions } f
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import type { AppContext } from './context.ts';
-import { Problem, retryAfterOf } from './problem.ts';
+import type { AppContext } from '../server/context.ts';
+import { Problem, retryAfterOf } from '../server/problem.ts';
 import { parseTrustProxy, type TrustProxy } from './trust-proxy.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
 import { registerInputGuard } from './input-guard.ts';
-import { translateValidation } from './validation-errors.ts';
+import { translateValidation } from '../server/validation-errors.ts';
 import { isStoreUnavailable, STORE_UNAVAILABLE } from '../store/unavailable.ts';
 import { authPlugin } from '../auth/plugin.ts';
 import { authRoutes } from '../auth/routes.ts';

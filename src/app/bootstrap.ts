@@ -9,7 +9,7 @@ import { OrgDirectory } from '../org/directory.ts';
 import { CalendarService } from '../calendar/service.ts';
 import type { CityConfig } from '../config/city.ts';
 import { mudanjiang } from '../config/cities/mudanjiang.ts';
-import { systemClock, type AppContext, type Clock } from './context.ts';
+import { systemClock, type AppContext, type Clock } from '../server/context.ts';
 
 export interface BootstrapOptions {
   databaseUrl?: string;

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-const BIN = resolve(import.meta.dirname, '..', 'bin', 'hotline.js');
+const BIN = resolve(import.meta.dirname, '..', '..', 'bin', 'hotline.js');
 let dataDir: string;
 
 function hotline(...args: string[]) {

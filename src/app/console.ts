@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyPluginAsync } from 'fastify';
 import fastifyStatic from '@fastify/static';
-import { PROJECT_ROOT } from '../project-root.ts';
+import { PROJECT_ROOT } from '../server/project-root.ts';
 
 export const CONSOLE_DIR = join(PROJECT_ROOT, 'web', 'dist', '/');
 

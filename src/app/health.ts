@@ -1,7 +1,7 @@
 // GET /healthz: the store answers, and whether deadlines are provisional for lack of holiday data.
 import type { FastifyPluginAsync } from 'fastify';
 import { sql } from 'kysely';
-import type { AppContext } from './context.ts';
+import type { AppContext } from '../server/context.ts';
 import { calendarWarnings } from '../calendar/warnings.ts';
 
 export const healthRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {

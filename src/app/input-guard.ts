@@ -3,8 +3,8 @@
 // without their partner (not Unicode text). Everything else, other control characters included, is
 // ordinary text to the handlers.
 import type { FastifyInstance } from 'fastify';
-import { invalid } from './problem.ts';
-import { labelOf } from './field-labels.ts';
+import { invalid } from '../server/problem.ts';
+import { labelOf } from '../server/field-labels.ts';
 
 // eslint-disable-next-line no-control-regex
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;

@@ -14,7 +14,7 @@ import { cancelOpenDuties, completeDuty, openDuty, refreshTicketDue } from './du
 import { dispatchTo, openSpecialDuties, reportSpecial, resolveTarget, type DispatchRequest } from './dispatch.ts';
 import { guardAgainstDuplicates, linkDistinct } from './duplicates.ts';
 import { categoryLimit, categoryOf, openDutiesOf, ticketNumbered, type TicketRow } from './model.ts';
-import { codes, obj, PHONE_SCHEMA, text } from './schemas.ts';
+import { codes, obj, PHONE_SCHEMA, text } from '../server/schemas.ts';
 import { openReview } from '../ratings/reviews.ts';
 import { issueItem } from '../supervision/items.ts';
 import { satisfactionExemption } from '../domain/evaluation.ts';

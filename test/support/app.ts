@@ -3,8 +3,8 @@
 import { describe } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
-import { bootstrap } from '../../src/server/bootstrap.ts';
-import { buildApp } from '../../src/server/app.ts';
+import { bootstrap } from '../../src/app/bootstrap.ts';
+import { buildApp } from '../../src/app/app.ts';
 import { ManualClock, type AppContext } from '../../src/server/context.ts';
 import { hashPassword } from '../../src/auth/passwords.ts';
 import type { Role } from '../../src/domain/roles.ts';

@@ -1,8 +1,8 @@
 // `hotline apikey create|rotate|revoke|list`: keys for external systems from the command line.
 // The key is printed once, on standard output; nothing else records it.
 import { parseArgs } from 'node:util';
-import type { AppContext } from '../server/context.ts';
-import { SCOPES, createApiKey, listApiKeys, parseRate, parseScopes, revokeApiKey, rotateApiKey, type ApiKeyInfo } from './api-keys.ts';
+import type { AppContext } from '../../server/context.ts';
+import { SCOPES, createApiKey, listApiKeys, parseRate, parseScopes, revokeApiKey, rotateApiKey, type ApiKeyInfo } from '../../interop/api-keys.ts';
 
 export const APIKEY_USAGE = `  apikey create --name 名称 --scopes a,b [--rate 每分钟请求数]
                              为外部系统创建 API 密钥（只显示一次）；权限范围：${SCOPES.join(', ')}

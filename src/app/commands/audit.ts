@@ -3,19 +3,19 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { envOptions } from '../server/bootstrap.ts';
-import { openStore, type Store } from '../store/db.ts';
-import { migrate } from '../store/migrations.ts';
-import { backupStore, pgTool, restoreStore, tableRowCounts, type BackupTarget } from '../store/backup.ts';
-import { keySourceFor, loadAuditKeys, loadKeys } from '../store/field-keys.ts';
-import { FieldCrypto } from '../store/field-crypto.ts';
-import { AuditKeyring } from '../store/audit-keys.ts';
-import { keysProblem, samplePgDump, sampleSqliteBackup, type KeySample } from '../store/restore-keys.ts';
-import { Problem } from '../server/problem.ts';
-import { systemClock } from '../server/context.ts';
-import { chainHead, verifyChain, type ChainReport } from './chain.ts';
-import { archiveAuditLog, archiveCutoff, type ArchiveResult } from './archive.ts';
-import { verifyArchiveFiles, type ArchiveVerifyReport } from './archive-verify.ts';
+import { envOptions } from '../bootstrap.ts';
+import { openStore, type Store } from '../../store/db.ts';
+import { migrate } from '../../store/migrations.ts';
+import { backupStore, pgTool, restoreStore, tableRowCounts, type BackupTarget } from '../../store/backup.ts';
+import { keySourceFor, loadAuditKeys, loadKeys } from '../../store/field-keys.ts';
+import { FieldCrypto } from '../../store/field-crypto.ts';
+import { AuditKeyring } from '../../store/audit-keys.ts';
+import { keysProblem, samplePgDump, sampleSqliteBackup, type KeySample } from '../../store/restore-keys.ts';
+import { Problem } from '../../server/problem.ts';
+import { systemClock } from '../../server/context.ts';
+import { chainHead, verifyChain, type ChainReport } from '../../audit/chain.ts';
+import { archiveAuditLog, archiveCutoff, type ArchiveResult } from '../../audit/archive.ts';
+import { verifyArchiveFiles, type ArchiveVerifyReport } from '../../audit/archive-verify.ts';
 
 export const AUDIT_USAGE = `  audit verify [--json] [--expect-head N:HASH] [--archive FILE...]
                              校验审计日志的密钥哈希链（HMAC）：指出第一条被修改、删除或调换顺序的事件（有则退出码 1）；

@@ -1,10 +1,10 @@
 // `hotline evaluate --month YYYY-MM [--json]`: the month's evaluation, one row per unit with every
 // indicator and the triggers it hit.
 import { parseArgs } from 'node:util';
-import type { AppContext } from '../server/context.ts';
-import { Problem } from '../server/problem.ts';
-import { INDICATOR_KEYS, INDICATORS } from '../domain/evaluation.ts';
-import { evaluateMonth } from './monthly.ts';
+import type { AppContext } from '../../server/context.ts';
+import { Problem } from '../../server/problem.ts';
+import { INDICATOR_KEYS, INDICATORS } from '../../domain/evaluation.ts';
+import { evaluateMonth } from '../../evaluation/monthly.ts';
 
 export const EVALUATE_USAGE = `  evaluate --month YYYY-MM [--json]
                              月度考核：每个承办单位一行，含各项指标、得分、排名和触发的通报情形`;

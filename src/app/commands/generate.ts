@@ -2,9 +2,9 @@
 // synthetic history into the configured store (or the one --database-url names) and prints its size.
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { bootstrap, envOptions } from '../server/bootstrap.ts';
-import { Problem } from '../server/problem.ts';
-import { generateHistory } from './generate.ts';
+import { bootstrap, envOptions } from '../bootstrap.ts';
+import { Problem } from '../../server/problem.ts';
+import { generateHistory } from '../../scale/generate.ts';
 
 export const GENERATE_USAGE = `  generate --tickets N --months M [--seed K] [--end 时刻] [--database-url URL] [--json]
                              写入 N 张工单、M 个月的模拟历史（渠道、类型、分类、区县、单位、各状态、延期、回访、操作记录），同一种子数据相同`;

@@ -6,8 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-const BIN = resolve(import.meta.dirname, '..', '..', 'bin', 'hotline.js');
-const SEED = resolve(import.meta.dirname, '..', '..', 'demo', 'bulletins', '001_709fe254827a9a67.txt');
+const BIN = resolve(import.meta.dirname, '..', '..', '..', 'bin', 'hotline.js');
+const SEED = resolve(import.meta.dirname, '..', '..', '..', 'demo', 'bulletins', '001_709fe254827a9a67.txt');
 let dataDir: string;
 
 function hotline(...args: string[]) {

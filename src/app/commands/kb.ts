@@ -1,14 +1,14 @@
 // `hotline kb …`: import a government bulletin, search, ask the smart answer, list upkeep flags.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import type { AppContext } from '../server/context.ts';
-import { SYSTEM_ACTOR } from '../auth/actor.ts';
-import { Problem } from '../server/problem.ts';
-import { importBulletin } from './import.ts';
-import { searchKb } from './search.ts';
-import { smartAnswer } from './answer.ts';
-import { kbFlags } from './quality.ts';
-import { KB_KINDS, VALIDITIES, type KbKind, type Validity } from './model.ts';
+import type { AppContext } from '../../server/context.ts';
+import { SYSTEM_ACTOR } from '../../auth/actor.ts';
+import { Problem } from '../../server/problem.ts';
+import { importBulletin } from '../../knowledge/import.ts';
+import { searchKb } from '../../knowledge/search.ts';
+import { smartAnswer } from '../../knowledge/answer.ts';
+import { kbFlags } from '../../knowledge/quality.ts';
+import { KB_KINDS, VALIDITIES, type KbKind, type Validity } from '../../knowledge/model.ts';
 
 export const KB_USAGE = `  kb import-bulletin <文件> [--unit CODE] [--json]
                              导入政府公报（拆分为公文，每篇一条政策法规；重复导入不变）。不指定单位：

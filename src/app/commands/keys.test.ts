@@ -7,10 +7,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { bootstrap } from '../server/bootstrap.ts';
-import { loadDemo } from '../demo/load.ts';
+import { bootstrap } from '../bootstrap.ts';
+import { loadDemo } from '../../demo/load.ts';
 
-const BIN = resolve(import.meta.dirname, '..', '..', 'bin', 'hotline.js');
+const BIN = resolve(import.meta.dirname, '..', '..', '..', 'bin', 'hotline.js');
 
 describe('hotline keys', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hotline-keys-cli-'));

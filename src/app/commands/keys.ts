@@ -2,12 +2,12 @@
 // tickets, call handling's numbers). Prints key ids and counts, never a key or a value.
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
-import { envOptions } from '../server/bootstrap.ts';
-import { Problem } from '../server/problem.ts';
-import { openStore, type Store } from './db.ts';
-import { migrate } from './migrations.ts';
-import { rotateKeys } from './field-keys.ts';
-import { SEALED_TABLE_LABELS, SEALED_TABLE_NAMES, keyCensus, reencryptFields, type KeyCensus } from './field-reencrypt.ts';
+import { envOptions } from '../bootstrap.ts';
+import { Problem } from '../../server/problem.ts';
+import { openStore, type Store } from '../../store/db.ts';
+import { migrate } from '../../store/migrations.ts';
+import { rotateKeys } from '../../store/field-keys.ts';
+import { SEALED_TABLE_LABELS, SEALED_TABLE_NAMES, keyCensus, reencryptFields, type KeyCensus } from '../../store/field-reencrypt.ts';
 
 export const KEYS_USAGE = `  keys status [--json]       个人信息字段加密：密钥来源、当前密钥、各密钥下的字段数
   keys rotate                生成新的字段密钥和审计链密钥并设为当前密钥（旧密钥保留，旧密文仍可读、旧审计事件仍可校验；

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import ExcelJS from 'exceljs';
 
-const BIN = resolve(import.meta.dirname, '..', '..', 'bin', 'hotline.js');
+const BIN = resolve(import.meta.dirname, '..', '..', '..', 'bin', 'hotline.js');
 let dataDir: string;
 
 function hotline(...args: string[]) {

@@ -3,15 +3,15 @@
 import { writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
-import type { AppContext } from '../server/context.ts';
-import { Problem } from '../server/problem.ts';
-import { PERIOD_KINDS, PERIOD_PARAM, periodAt, periodOf, type PeriodKind } from './periods.ts';
-import { buildPeriodReport, CITY_SCOPE, type ReportScope } from './report.ts';
-import { reportPdf, reportXlsx } from './exports.ts';
-import { runReportJob } from './scheduler.ts';
-import { viewerMark } from './watermark.ts';
-import { inTransaction } from '../store/db.ts';
-import { writeEvent } from '../audit/events.ts';
+import type { AppContext } from '../../server/context.ts';
+import { Problem } from '../../server/problem.ts';
+import { PERIOD_KINDS, PERIOD_PARAM, periodAt, periodOf, type PeriodKind } from '../../reports/periods.ts';
+import { buildPeriodReport, CITY_SCOPE, type ReportScope } from '../../reports/report.ts';
+import { reportPdf, reportXlsx } from '../../reports/exports.ts';
+import { runReportJob } from '../../reports/scheduler.ts';
+import { viewerMark } from '../../reports/watermark.ts';
+import { inTransaction } from '../../store/db.ts';
+import { writeEvent } from '../../audit/events.ts';
 
 export const REPORT_USAGE = `  report daily|weekly|monthly [--date YYYY-MM-DD | --week YYYY-Www | --month YYYY-MM]
          [--format json|xlsx|pdf] [--out 文件] [--unit CODE]

@@ -6,10 +6,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseSimulateArgs } from './simulate-cli.ts';
-import { Problem } from '../server/problem.ts';
+import { parseSimulateArgs } from './simulate-calls.ts';
+import { Problem } from '../../server/problem.ts';
 
-const BIN = resolve(import.meta.dirname, '..', '..', 'bin', 'hotline.js');
+const BIN = resolve(import.meta.dirname, '..', '..', '..', 'bin', 'hotline.js');
 const LOAD = ['--calls-per-hour', '300', '--agents', '4', '--handle-seconds', '40'];
 
 describe('hotline simulate-calls', () => {

@@ -8,14 +8,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { Problem } from '../server/problem.ts';
-import { bootstrap } from '../server/bootstrap.ts';
-import { buildApp } from '../server/app.ts';
-import { createApiKey } from '../interop/api-keys.ts';
-import { createUser } from '../org/users.ts';
-import { simulateCalls, validateSimulation, type SimulationOptions } from './simulator.ts';
-import { httpClient, injectClient, loginOverHttp, platformFigures, replayEvents, simulationReport, type PlatformClient, type SimulationReport } from './simulation-driver.ts';
-import type { ServiceLevelFigures } from './contract.ts';
+import { Problem } from '../../server/problem.ts';
+import { bootstrap } from '../bootstrap.ts';
+import { buildApp } from '../app.ts';
+import { createApiKey } from '../../interop/api-keys.ts';
+import { createUser } from '../../org/users.ts';
+import { simulateCalls, validateSimulation, type SimulationOptions } from '../../calls/simulator.ts';
+import { httpClient, injectClient, loginOverHttp, platformFigures, replayEvents, simulationReport, type PlatformClient, type SimulationReport } from '../../calls/simulation-driver.ts';
+import type { ServiceLevelFigures } from '../../calls/contract.ts';
 
 export const SIMULATE_USAGE = `  simulate-calls --calls-per-hour R --agents N --handle-seconds S --hours H --seed K
                  [--patience-seconds P] [--realistic] [--start 时刻] [--batch N]
