@@ -1,31 +1,23 @@
 // The `hotline` command. `start` is what `npm start` runs: migrate, load the demo once, serve.
 import { parseArgs } from 'node:util';
-import { join } from 'node:path';
 import { bootstrap, envOptions } from './bootstrap.ts';
 import { buildApp } from './app.ts';
 import { computeDeadline, formatShanghai, parseInstant } from '../domain/deadline.ts';
 import { createUser } from '../org/users.ts';
 import { loadDemo, DEMO_PASSWORD } from '../demo/load.ts';
-import { FileSmsGateway, HttpSmsGateway, type SmsGateway } from '../outbox/sms-gateway.ts';
-import { startWebhookRelay } from '../interop/webhooks-relay.ts';
-import { startRelay } from '../outbox/relay.ts';
-import { startAlertJob } from '../supervision/alerts.ts';
-import { startPartitionJob } from '../store/partitions.ts';
 import { ROLE_LABELS } from '../domain/roles.ts';
 import type { AppContext } from '../server/context.ts';
 import { Problem } from '../server/problem.ts';
 import { kbCommand, KB_USAGE } from './commands/kb.ts';
 import { reportCommand, REPORT_USAGE } from './commands/report.ts';
-import { startReportScheduler } from '../reports/scheduler.ts';
 import { evaluateCommand, EVALUATE_USAGE } from './commands/evaluate.ts';
 import { apikeyCommand, APIKEY_USAGE } from './commands/apikey.ts';
-import { startProvincialSync } from '../interop/transfer.ts';
 import { simulateCommand, SIMULATE_USAGE } from './commands/simulate-calls.ts';
 import { auditCommand, backupCommand, restoreCommand, AUDIT_USAGE } from './commands/audit.ts';
-import { auditHeadIntervalMs, startAuditHeadJob } from '../audit/head-job.ts';
 import { FieldCryptoError } from '../store/field-crypto.ts';
 import { generateCommand, GENERATE_USAGE } from './commands/generate.ts';
 import { keysCommand, KEYS_USAGE } from './commands/keys.ts';
+import { startJobs } from './jobs.ts';
 import { limitHeapGrowth } from './heap-growth.ts';
 import { isClusterWorker, parseWorkers, runPrimary, WORKERS_ON_SQLITE } from './workers.ts';
 
@@ -68,29 +60,7 @@ async function serve(ctx: AppContext, announce: boolean): Promise<void> {
   const port = Number(process.env.PORT ?? 3000);
   const host = process.env.HOST ?? '127.0.0.1';
   await app.listen({ port, host });
-  // SMS: the operator's HTTP gateway when HOTLINE_SMS_GATEWAY_URL is set, else a file for development.
-  const smsGateway: SmsGateway = process.env.HOTLINE_SMS_GATEWAY_URL
-    ? new HttpSmsGateway({ url: process.env.HOTLINE_SMS_GATEWAY_URL, apiKey: process.env.HOTLINE_SMS_GATEWAY_KEY || undefined, signName: ctx.city.sms?.signName ?? '12345热线', templateIds: ctx.city.sms?.templateIds ?? {} })
-    : new FileSmsGateway(join(ctx.dataDir, 'sms.log'));
-  // Webhooks, SMS and the provincial sync; the HOTLINE_WEBHOOK_* and HOTLINE_SMS_* variables shorten the schedule in tests.
-  const envMs = (name: string) => (process.env[name] ? Number(process.env[name]) : undefined);
-  const stopRelay = startRelay(ctx, smsGateway, envMs('HOTLINE_SMS_INTERVAL_MS'), { leaseMs: envMs('HOTLINE_SMS_LEASE_MS') });
-  const webhookBackoff = envMs('HOTLINE_WEBHOOK_BACKOFF_CAP_MS');
-  const stopWebhooks = startWebhookRelay(
-    ctx,
-    envMs('HOTLINE_WEBHOOK_INTERVAL_MS') ?? 1000,
-    { timeoutMs: envMs('HOTLINE_WEBHOOK_TIMEOUT_MS'), leaseMs: envMs('HOTLINE_WEBHOOK_LEASE_MS'), backoff: webhookBackoff ? { baseMs: Math.min(1000, webhookBackoff), capMs: webhookBackoff } : undefined },
-    (err) => app.log.error({ err }, 'webhook relay failed'),
-  );
-  // 日报、周报、月报 from 00:10 each day, and the 社情民意 spike check (src/reports/scheduler.ts).
-  const stopReports = startReportScheduler(ctx, 60_000, (err) => app.log.error({ err }, 'report job failed'));
-  const stopAlerts = startAlertJob(ctx, 60_000, (err) => app.log.error({ err }, 'supervision alert job failed'));
-  // Replies and callback results of provincial/national tickets into the outbox (topic provincial.sync).
-  const stopProvincialSync = startProvincialSync(ctx, 30_000, (err) => app.log.error({ err }, 'provincial sync failed'));
-  // PostgreSQL: the history's partitions for this month and the next three (src/store/partitions.ts).
-  const stopPartitions = startPartitionJob(ctx, 3_600_000, (err) => app.log.error({ err }, 'partition job failed'));
-  // The audit chain's head to the log and the outbox (audit.head), for an outside record (src/audit/head-job.ts).
-  const stopAuditHead = startAuditHeadJob(ctx, auditHeadIntervalMs(ctx), (line, head) => app.log.info({ auditHead: head }, line), (err) => app.log.error({ err }, 'audit head job failed'));
+  const stopJobs = startJobs(ctx, app.log);
   const url = `http://${host}:${port}`;
   if (announce) {
     const users = ctx.city.demoUsers.map((u) => `  ${u.username.padEnd(14)} ${ROLE_LABELS[u.role]}${u.unit ? `（${ctx.org.byCodeOrUndefined(u.unit)?.name ?? u.unit}）` : ''}`);
@@ -102,13 +72,7 @@ async function serve(ctx: AppContext, announce: boolean): Promise<void> {
   }
   const shutdown = async () => {
     await app.close();
-    await stopAlerts();
-    await stopProvincialSync();
-    await stopPartitions();
-    await stopAuditHead();
-    await stopRelay();
-    await stopWebhooks();
-    await stopReports();
+    await stopJobs();
     await ctx.store.close();
     process.exit(0);
   };
