@@ -8,22 +8,25 @@ import { applyCityConfig } from '../org/seed.ts';
 import { OrgDirectory } from '../org/directory.ts';
 import { CalendarService } from '../calendar/service.ts';
 import type { CityConfig } from '../config/city.ts';
-import { mudanjiang } from '../config/cities/mudanjiang.ts';
+import { cityNamed } from '../config/cities/index.ts';
 import { systemClock, type AppContext, type Clock } from '../server/context.ts';
 
 export interface BootstrapOptions {
   databaseUrl?: string;
   dataDir?: string;
   sqliteFile?: string;
+  /** The city's configuration; else the one HOTLINE_CITY names (src/config/cities/index.ts), Mudanjiang by default. */
   city?: CityConfig;
   clock?: Clock;
 }
 
 export function envOptions(env = process.env): BootstrapOptions {
-  return { databaseUrl: env.HOTLINE_DATABASE_URL || undefined, dataDir: env.HOTLINE_DATA_DIR || './data' };
+  return { databaseUrl: env.HOTLINE_DATABASE_URL || undefined, dataDir: env.HOTLINE_DATA_DIR || './data', city: cityNamed(env.HOTLINE_CITY) };
 }
 
 export async function bootstrap(options: BootstrapOptions): Promise<AppContext> {
+  // Chosen before the store opens, so a mistyped city name changes nothing.
+  const city = options.city ?? cityNamed(process.env.HOTLINE_CITY);
   const dataDir = options.dataDir ?? (process.env.HOTLINE_DATA_DIR || './data');
   const store = openStore({ url: options.databaseUrl, dataDir, sqliteFile: options.sqliteFile ?? join(dataDir, 'hotline.sqlite') });
   await migrate(store.db, store.engine);
@@ -35,7 +38,6 @@ export async function bootstrap(options: BootstrapOptions): Promise<AppContext> 
     await store.close();
     throw err;
   });
-  const city = options.city ?? mudanjiang;
   await applyCityConfig(store.db, city);
   const org = new OrgDirectory(store.db);
   await org.reload();

@@ -5,7 +5,7 @@ import type { Db, Tx } from '../store/db.ts';
 import { computeDeadline, formatShanghai } from '../domain/deadline.ts';
 import { isSatisfied, SATISFACTION_LEVELS, SPECIAL_LEVELS, type Satisfaction, type TicketType } from '../domain/ticket-types.ts';
 import { OPEN_STATUSES, type TicketStatus } from '../domain/ticket-states.ts';
-import { replyLimit, type LimitKey, type LimitUnit } from '../domain/time-limits.ts';
+import { describeLimit, replyLimit, type LimitKey, type LimitUnit } from '../domain/time-limits.ts';
 import { conflict, invalid } from '../server/problem.ts';
 import { writeEvent } from '../audit/events.ts';
 import { enqueue } from '../outbox/outbox.ts';
@@ -65,7 +65,7 @@ async function reopenForRework(ctx: AppContext, tx: Tx, ticket: TicketRow, now: 
   });
   await tx.updateTable('tickets').set({ round, closed_at: null }).where('id', '=', ticket.id).execute();
   const unit = ctx.org.get(ticket.lead_unit_id);
-  if (unit?.smsPhone) await enqueue(tx, 'sms', { to: unit.smsPhone, template: 'dispatch_notice', params: { ticketNo: ticket.no, role: '再次办理' } }, now);
+  if (unit?.smsPhone) await enqueue(tx, 'sms', { to: unit.smsPhone, template: 'dispatch_notice', params: { ticketNo: ticket.no, signLimit: describeLimit(ctx.city.limits.sign), role: '再次办理' } }, now);
 }
 
 const dispatch: ActionDefinition<DispatchRequest & { distinctFrom?: string[]; requesterPhone?: string }> = {
