@@ -16,7 +16,7 @@ import WebSocket from 'ws';
 import { bootstrap } from '../src/app/bootstrap.ts';
 import { createApiKey } from '../src/interop/api-keys.ts';
 import { simulateCalls } from '../src/calls/simulator.ts';
-import type { CtiEvent } from '../src/calls/contract.ts';
+import type { CtiEvent } from '../src/domain/call-contract.ts';
 import { waitForServer } from './bench-server.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');

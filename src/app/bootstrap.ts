@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { openStore } from '../store/db.ts';
 import { migrate } from '../store/migrations.ts';
 import { assertKeysFitStore } from '../store/field-reencrypt.ts';
-import { assertAuditKeysFitStore } from '../store/restore-keys.ts';
+import { assertAuditKeysFitStore } from '../audit/restore-keys.ts';
 import { applyCityConfig } from '../org/seed.ts';
 import { OrgDirectory } from '../org/directory.ts';
 import { CalendarService } from '../calendar/service.ts';

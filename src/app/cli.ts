@@ -19,6 +19,7 @@ import { generateCommand, GENERATE_USAGE } from './commands/generate.ts';
 import { keysCommand, KEYS_USAGE } from './commands/keys.ts';
 import { startJobs } from './jobs.ts';
 import { CityConfigError } from '../config/cities/index.ts';
+import { BackupError } from '../store/backup.ts';
 import { limitHeapGrowth } from './heap-growth.ts';
 import { isClusterWorker, parseWorkers, runPrimary, WORKERS_ON_SQLITE } from './workers.ts';
 
@@ -110,7 +111,7 @@ export async function main(argv: string[]): Promise<void> {
     // Keys that do not fit the store (or a malformed key setting): one sentence, no stack trace.
     if (err instanceof FieldCryptoError) fail(err.message);
     // HOTLINE_CITY naming no configured city.
-    if (err instanceof CityConfigError) fail(err.message);
+    if (err instanceof CityConfigError || err instanceof BackupError) fail(err.message);
     // A mistyped option (node:util parseArgs): a usage error, exit 2, no stack trace.
     const code = (err as { code?: string } | null)?.code;
     if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {

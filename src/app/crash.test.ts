@@ -7,7 +7,7 @@
 import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { describeEachEngine } from '../../test/support/app.ts';
-import { Random } from '../demo/random.ts';
+import { Random } from '../domain/random.ts';
 import { TestReceiver } from '../interop/webhooks-receiver.test-support.ts';
 import { ApiClient, FaultStore, relayEnv, ServerChild, SmsReceiver } from './server-child.test-support.ts';
 import { LOAD_PASSWORD, LOAD_USERS, outboxDrained, storeProblems, TicketLoad } from './ticket-load.test-support.ts';

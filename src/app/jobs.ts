@@ -7,7 +7,8 @@ import { FileSmsGateway, HttpSmsGateway, type SmsGateway } from '../outbox/sms-g
 import { startWebhookRelay } from '../interop/webhooks-relay.ts';
 import { startRelay } from '../outbox/relay.ts';
 import { startAlertJob } from '../supervision/alerts.ts';
-import { startPartitionJob } from '../store/partitions.ts';
+import { ensureComingPartitions } from '../store/partitions.ts';
+import { startPeriodicJob } from '../server/periodic-job.ts';
 import { startReportScheduler } from '../reports/scheduler.ts';
 import { startProvincialSync } from '../interop/transfer.ts';
 import { auditHeadIntervalMs, startAuditHeadJob } from '../audit/head-job.ts';
@@ -32,6 +33,12 @@ function smsGateway(ctx: AppContext): SmsGateway {
   return process.env.HOTLINE_SMS_GATEWAY_URL
     ? new HttpSmsGateway({ url: process.env.HOTLINE_SMS_GATEWAY_URL, apiKey: process.env.HOTLINE_SMS_GATEWAY_KEY || undefined, signName: ctx.city.sms?.signName ?? '12345热线', templateIds: ctx.city.sms?.templateIds ?? {} })
     : new FileSmsGateway(join(ctx.dataDir, 'sms.log'));
+}
+
+/** PostgreSQL: the history's partitions for this month and the next three, shortly after start and then hourly. */
+function startPartitionJob(ctx: AppContext, intervalMs: number, onError: (err: unknown) => void): Stop {
+  if (ctx.store.engine !== 'postgres') return async () => undefined;
+  return startPeriodicJob(() => ensureComingPartitions(ctx), intervalMs, onError);
 }
 
 export const JOBS: Job[] = [

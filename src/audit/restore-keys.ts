@@ -12,9 +12,9 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync, rmSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FieldCryptoError, type FieldCrypto } from './field-crypto.ts';
-import type { AuditKeyring } from './audit-keys.ts';
-import { storedEventHash, type ChainContent } from '../audit/chain.ts';
+import { FieldCryptoError, type FieldCrypto } from '../store/field-crypto.ts';
+import type { AuditKeyring } from '../store/audit-keys.ts';
+import { storedEventHash, type ChainContent } from './chain.ts';
 
 type AnyDb = Kysely<any>;
 

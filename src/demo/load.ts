@@ -13,7 +13,7 @@ import { createTicket, type IntakeRequest } from '../tickets/intake.ts';
 import { runAction } from '../tickets/action-runner.ts';
 import { ACTION_DEFINITIONS } from '../tickets/routes.ts';
 import { HANDLING_UNIT_KINDS } from '../org/seed.ts';
-import { Random } from './random.ts';
+import { Random } from '../domain/random.ts';
 import { randomFacts, randomFirm, randomPerson, randomPlace } from './requests.ts';
 import { loadKnowledgeDemo } from '../knowledge/demo.ts';
 import { loadCallsDemo } from '../calls/demo.ts';

@@ -34,7 +34,7 @@
 // A ticket created from a call carries `callId` (the platform's call id) in the intake body; the
 // ticket detail then shows `call: { id, recordingUrl }`.
 
-import type { MissedCallFigures } from '../domain/missed-call-figures.ts';
+import type { MissedCallFigures } from './missed-call-figures.ts';
 
 export const CTI_EVENT_TYPES = [
   'offered', // the call reached the hotline: caller, trunk, queue

@@ -2,7 +2,7 @@
 // kind and period, so a re-run changes nothing), and the 社情民意 spike alerts (one per day, district
 // and topic, so each spike is flagged once).
 import type { Kysely, Migration } from 'kysely';
-import type { Engine } from '../store/db.ts';
+import type { Engine } from './db.ts';
 
 export function reportsMigration(engine: Engine): Migration {
   const id = engine === 'postgres' ? 'serial' : 'integer';

@@ -10,7 +10,7 @@ import { backupStore, pgTool, restoreStore, tableRowCounts, type BackupTarget } 
 import { keySourceFor, loadAuditKeys, loadKeys } from '../../store/field-keys.ts';
 import { FieldCrypto } from '../../store/field-crypto.ts';
 import { AuditKeyring } from '../../store/audit-keys.ts';
-import { keysProblem, samplePgDump, sampleSqliteBackup, type KeySample } from '../../store/restore-keys.ts';
+import { keysProblem, samplePgDump, sampleSqliteBackup, type KeySample } from '../../audit/restore-keys.ts';
 import { Problem } from '../../server/problem.ts';
 import { systemClock } from '../../server/context.ts';
 import { chainHead, verifyChain, type ChainReport } from '../../audit/chain.ts';

@@ -15,7 +15,7 @@ import { createApiKey } from '../../interop/api-keys.ts';
 import { createUser } from '../../org/users.ts';
 import { simulateCalls, validateSimulation, type SimulationOptions } from '../../calls/simulator.ts';
 import { httpClient, injectClient, loginOverHttp, platformFigures, replayEvents, simulationReport, type PlatformClient, type SimulationReport } from '../../calls/simulation-driver.ts';
-import type { ServiceLevelFigures } from '../../calls/contract.ts';
+import type { ServiceLevelFigures } from '../../domain/call-contract.ts';
 
 export const SIMULATE_USAGE = `  simulate-calls --calls-per-hour R --agents N --handle-seconds S --hours H --seed K
                  [--patience-seconds P] [--realistic] [--start 时刻] [--batch N]
