@@ -23,15 +23,21 @@ import { BackupError } from '../store/backup.ts';
 import { limitHeapGrowth } from './heap-growth.ts';
 import { isClusterWorker, parseWorkers, runPrimary, WORKERS_ON_SQLITE } from './workers.ts';
 
+// The commands of this file, one entry each, so that `hotline <命令> --help` shows its own lines.
+const CORE: Record<string, string> = {
+  start: `  start                      迁移数据库、首次运行时载入演示数据并启动服务（npm start）`,
+  serve: `  serve [--workers N]        启动服务（PORT，默认 3000；仅监听 127.0.0.1，HOST 可改；--workers 在 PostgreSQL 上启动 N 个进程）`,
+  migrate: `  migrate                    执行数据库迁移`,
+  demo: `  demo [--force]             载入演示数据（单位、分类、各角色用户、数百张各状态工单；已有工单时 --force 追加一批）`,
+  deadline: `  deadline --from <时刻> (--working-days N | --hours N | --days N)
+                             计算期限，输出 YYYY-MM-DDTHH:mm:ss+08:00`,
+  user: `  user create --username U --password P --role R [--unit CODE] [--name 姓名]`,
+};
+const CORE_USAGE = Object.values(CORE).join('\n');
+
 const USAGE = `用法: hotline <命令> [选项]
 
-  start                      迁移数据库、首次运行时载入演示数据并启动服务（npm start）
-  serve [--workers N]        启动服务（PORT，默认 3000；仅监听 127.0.0.1，HOST 可改；--workers 在 PostgreSQL 上启动 N 个进程）
-  migrate                    执行数据库迁移
-  demo [--force]             载入牡丹江演示数据（单位、分类、各角色用户、数百张各状态工单；已有工单时 --force 追加一批）
-  deadline --from <时刻> (--working-days N | --hours N | --days N)
-                             计算期限，输出 YYYY-MM-DDTHH:mm:ss+08:00
-  user create --username U --password P --role R [--unit CODE] [--name 姓名]
+${CORE_USAGE}
 ${KB_USAGE}
 ${REPORT_USAGE}
 ${EVALUATE_USAGE}
@@ -41,7 +47,8 @@ ${AUDIT_USAGE}
 ${GENERATE_USAGE}
 ${KEYS_USAGE}
 
-环境变量: PORT, HOST, HOTLINE_DATA_DIR（SQLite 文件目录，默认 ./data）, HOTLINE_DATABASE_URL（postgres://…）`;
+环境变量: PORT, HOST, HOTLINE_DATA_DIR（SQLite 文件目录，默认 ./data）, HOTLINE_DATABASE_URL（postgres://…）, HOTLINE_CITY（城市配置，默认 mudanjiang）
+退出码: 0 成功；2 用法错误或操作被拒绝（原因写在标准错误输出）；1 运行中的意外错误`;
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n`);
@@ -84,6 +91,7 @@ async function serve(ctx: AppContext, announce: boolean): Promise<void> {
 
 /** Each command's own usage, for `hotline <命令> --help`; the others get the whole list. */
 const COMMAND_USAGE: Record<string, string> = {
+  ...CORE,
   kb: KB_USAGE,
   report: REPORT_USAGE,
   evaluate: EVALUATE_USAGE,
