@@ -23,7 +23,7 @@ function build() {
   // Several processes may start at once on a fresh checkout: each writes its own file and renames it.
   const tmp = `${OUT}.${process.pid}.tmp`;
   buildSync({
-    entryPoints: [join(ROOT, 'src', 'cli.ts')],
+    entryPoints: [join(ROOT, 'src', 'app', 'cli.ts')],
     bundle: true,
     platform: 'node',
     format: 'esm',

@@ -10,7 +10,7 @@ try {
   process.stderr.write(`hotline: 无法编译 dist/hotline.mjs（${e.code ?? e.message}），改为直接运行 TypeScript\n`);
   const { register } = await import('tsx/esm/api');
   register();
-  cli = new URL('../src/cli.ts', import.meta.url).href;
+  cli = new URL('../src/app/cli.ts', import.meta.url).href;
 }
 const { main } = await import(cli);
 await main(process.argv.slice(2));

@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bootstrap } from '../src/server/bootstrap.ts';
+import { bootstrap } from '../src/app/bootstrap.ts';
 import { generateHistory } from '../src/scale/generate.ts';
 import { archiveAuditLog } from '../src/audit/archive.ts';
 import { verifyChain } from '../src/audit/chain.ts';

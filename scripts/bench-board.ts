@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
-import { bootstrap } from '../src/server/bootstrap.ts';
+import { bootstrap } from '../src/app/bootstrap.ts';
 import { ManualClock } from '../src/server/context.ts';
 import { HANDLING_UNIT_KINDS } from '../src/org/seed.ts';
 import { boardItems, boardSummary } from '../src/supervision/board.ts';

@@ -13,10 +13,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import WebSocket from 'ws';
-import { bootstrap } from '../src/server/bootstrap.ts';
+import { bootstrap } from '../src/app/bootstrap.ts';
 import { createApiKey } from '../src/interop/api-keys.ts';
 import { simulateCalls } from '../src/calls/simulator.ts';
-import type { CtiEvent } from '../src/calls/contract.ts';
+import type { CtiEvent } from '../src/domain/call-contract.ts';
 import { waitForServer } from './bench-server.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');

@@ -3,7 +3,7 @@
 // page with its timeline, a filtered ticket list, and the month's report; each beside the bare
 // engine doing the core of the same work in one SQL statement through the driver.
 import { sql } from 'kysely';
-import { bootstrap } from '../src/server/bootstrap.ts';
+import { bootstrap } from '../src/app/bootstrap.ts';
 import { ManualClock } from '../src/server/context.ts';
 import { evaluateMonth } from '../src/evaluation/monthly.ts';
 import { generateHistory } from '../src/scale/generate.ts';

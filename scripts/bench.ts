@@ -22,7 +22,7 @@ import pg from 'pg';
 import autocannon from 'autocannon';
 import { openStore } from '../src/store/db.ts';
 import { migrate } from '../src/store/migrations.ts';
-import { bootstrap } from '../src/server/bootstrap.ts';
+import { bootstrap } from '../src/app/bootstrap.ts';
 import { SYSTEM_ACTOR } from '../src/auth/actor.ts';
 import { importSeedBulletins, SEED_BULLETIN_DIR } from '../src/knowledge/import.ts';
 import { searchKb } from '../src/knowledge/search.ts';

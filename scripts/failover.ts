@@ -9,10 +9,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { bootstrap } from '../src/server/bootstrap.ts';
+import { bootstrap } from '../src/app/bootstrap.ts';
 import { hashPassword } from '../src/auth/passwords.ts';
-import { ApiClient, freePort, sleep, until } from '../src/server/server-child.test-support.ts';
-import { LOAD_PASSWORD, LOAD_USERS, TicketLoad } from '../src/server/ticket-load.test-support.ts';
+import { ApiClient, freePort, sleep, until } from '../src/app/server-child.test-support.ts';
+import { LOAD_PASSWORD, LOAD_USERS, TicketLoad } from '../src/app/ticket-load.test-support.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const BIN = join(ROOT, 'bin', 'hotline.js');

@@ -8,7 +8,7 @@ import { SYSTEM_ACTOR } from '../src/auth/actor.ts';
 import { importDocuments } from '../src/knowledge/import.ts';
 import type { BulletinDocument } from '../src/knowledge/bulletin.ts';
 import { cutWords } from '../src/knowledge/segment.ts';
-import { Random } from '../src/demo/random.ts';
+import { Random } from '../src/domain/random.ts';
 
 export async function passageCount(ctx: AppContext): Promise<number> {
   return Number((await ctx.store.db.selectFrom('kb_terms').select('df').where('term', '=', '').executeTakeFirst())?.df ?? 0);

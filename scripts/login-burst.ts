@@ -11,8 +11,8 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { bootstrap } from '../src/server/bootstrap.ts';
-import { buildApp } from '../src/server/app.ts';
+import { bootstrap } from '../src/app/bootstrap.ts';
+import { buildApp } from '../src/app/app.ts';
 import { hashPassword } from '../src/auth/passwords.ts';
 
 const { values } = parseArgs({ options: { guesses: { type: 'string', default: '300' }, spread: { type: 'boolean', default: false }, after: { type: 'string', default: '1000' } } });

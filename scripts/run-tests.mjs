@@ -3,7 +3,8 @@
 //
 // 1. Collects src/**/*.test.ts and test/**/*.test.ts, optionally filtered by
 //    the CLI arguments (a file is kept when its path contains any of them).
-// 2. Type-checks the project with tsc. Set HOTLINE_SKIP_TYPECHECK=1 to skip
+// 2. Lints with Biome (biome.json; HOTLINE_SKIP_LINT=1 skips it): a lint error fails the run.
+//    Type-checks the project with tsc. Set HOTLINE_SKIP_TYPECHECK=1 to skip
 //    this step, e.g. to run one suite while unrelated files do not compile.
 // 3. Starts a throwaway PostgreSQL cluster on 127.0.0.1 when the server
 //    binaries are installed, and passes its admin URL to the tests as
@@ -310,6 +311,23 @@ process.on('exit', stopPostgres);
 
 // ---------------------------------------------------------------------- main
 
+async function lint() {
+  if (process.env.HOTLINE_SKIP_LINT === '1') {
+    console.log('Lint: skipped (HOTLINE_SKIP_LINT=1)');
+    return true;
+  }
+  const r = await run(path.join(ROOT, 'node_modules/.bin/biome'), ['lint', '--colors=off'], { interruptible: true });
+  if (r.code !== 0) {
+    if (!interrupted) {
+      process.stdout.write(r.out);
+      console.log(`Lint failed (biome lint, exit code ${r.code}); tests not run.`);
+    }
+    return false;
+  }
+  console.log('Lint: passed (biome lint)');
+  return true;
+}
+
 async function typeCheck() {
   if (process.env.HOTLINE_SKIP_TYPECHECK === '1') {
     console.log('Type check: skipped (HOTLINE_SKIP_TYPECHECK=1)');
@@ -370,7 +388,7 @@ async function main() {
 
   // The type check and the cluster start are independent; overlap them.
   const [typesOk, db] = await Promise.all([
-    typeCheck(),
+    lint().then((ok) => ok && typeCheck()),
     startPostgres().catch((err) => ({ ok: false, reason: err.message })),
   ]);
   if (interrupted) return 128 + os.constants.signals[interrupted];

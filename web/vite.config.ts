@@ -1,4 +1,4 @@
-// The console is built into web/dist and served by the same Fastify server (src/server/console.ts).
+// The console is built into web/dist and served by the same Fastify server (src/app/console.ts).
 // JSX goes through esbuild's automatic runtime, so no framework plugin is needed.
 import { defineConfig, type Plugin } from 'vite';
 import { fileURLToPath } from 'node:url';

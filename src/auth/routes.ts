@@ -7,7 +7,7 @@ import { checkOwnPassword, completeLogin, hashToken, login, logout, revokeUserSe
 import { changeOwnPassword } from '../org/users.ts';
 import { SESSION_COOKIE, actorOf, requireRole, tokenOf } from './plugin.ts';
 import { conflict, invalid, notFound, Problem } from '../server/problem.ts';
-import { obj, text } from '../tickets/schemas.ts';
+import { obj, text } from '../server/schemas.ts';
 import { ROLE_LABELS } from '../domain/roles.ts';
 import { inTransaction } from '../store/db.ts';
 import { writeEvent } from '../audit/events.ts';

@@ -6,7 +6,7 @@ import { inTransaction } from '../store/db.ts';
 import { writeEvent } from '../audit/events.ts';
 import { invalid } from '../server/problem.ts';
 import { computeDeadline, formatShanghai, parseInstant, shanghaiDate } from '../domain/deadline.ts';
-import { obj, text } from '../tickets/schemas.ts';
+import { obj, text } from '../server/schemas.ts';
 import { calendarWarnings } from './warnings.ts';
 
 const dateSchema = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' };

@@ -1,7 +1,7 @@
 // Checks what a switch sends before anything is written: one event, or { events: [...] } up to
 // MAX_BATCH. Hand-written rather than a JSON schema because one body has two shapes and each error
 // must name the event and field in Chinese (events[3].seq) — and it is the hot path of ingestion.
-import { CTI_EVENT_TYPES, EMERGENCY_NUMBERS, SEAT_STATES, type CtiEvent, type CtiEventType } from './contract.ts';
+import { CTI_EVENT_TYPES, EMERGENCY_NUMBERS, SEAT_STATES, type CtiEvent, type CtiEventType } from '../domain/call-contract.ts';
 import type { CallsConfig } from '../domain/call-config.ts';
 import { invalid } from '../server/problem.ts';
 

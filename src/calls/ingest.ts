@@ -8,7 +8,7 @@ import type { AppContext } from '../server/context.ts';
 import type { Tx } from '../store/db.ts';
 import { inTransaction } from '../store/db.ts';
 import { sql } from 'kysely';
-import type { CtiIngestResult, SeatState } from './contract.ts';
+import type { CtiIngestResult, SeatState } from '../domain/call-contract.ts';
 import type { CtiEventIn } from './cti-events.ts';
 import { foldCall, isMissed, seatEffectsOf, type FoldEvent, type FoldedCall } from '../domain/call-fold.ts';
 import { shanghaiDay } from '../domain/seat-states.ts';

@@ -5,7 +5,7 @@ import type { AppContext } from '../server/context.ts';
 import type { Actor } from '../auth/actor.ts';
 import { inTransaction } from '../store/db.ts';
 import { writeEvent } from '../audit/events.ts';
-import type { MessageReplyOut } from './contract.ts';
+import type { MessageReplyOut } from '../domain/call-contract.ts';
 import { instantMs } from './cti-events.ts';
 import { formatShanghai } from '../domain/deadline.ts';
 import { maskPhone } from '../domain/masking.ts';

@@ -2,7 +2,7 @@
 // wall: the service levels (loaded and computed as GET /call-stats does), the messages answered within
 // the target, and the 漏接回拨 figures (src/domain/missed-call-figures.ts) as of the period's end.
 import type { AppContext } from '../server/context.ts';
-import type { ServiceLevelFigures } from './contract.ts';
+import type { ServiceLevelFigures } from '../domain/call-contract.ts';
 import { figuresFor, windowOfDates } from '../domain/service-levels.ts';
 import { missedCallFigures, type MissedCallFigures, type MissedCallRow } from '../domain/missed-call-figures.ts';
 import { loadCallRecords, loadSeatIntervals } from './stats.ts';

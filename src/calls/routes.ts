@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../server/context.ts';
 import { actorOf, requireRole } from '../auth/plugin.ts';
-import { obj, text } from '../tickets/schemas.ts';
+import { obj, text } from '../server/schemas.ts';
 import { invalid } from '../server/problem.ts';
 import { STATS_INTERVALS } from '../domain/service-levels.ts';
 import { ctiRoutes } from './cti-routes.ts';

@@ -3,7 +3,7 @@
 // Shanghai midnights), and record each call's after-call work on the call.
 import { sql } from 'kysely';
 import type { Db, Tx, Engine } from '../store/db.ts';
-import type { SeatState } from './contract.ts';
+import type { SeatState } from '../domain/call-contract.ts';
 import { applySeatInput, instantRank, loggedOffSeat, settleSeat, splitAtMidnights, type ClosedInterval, type Seat, type SeatInput, type SeatRefusal, type SeatRules } from '../domain/seat-states.ts';
 import type { CallsConfig } from '../domain/call-config.ts';
 

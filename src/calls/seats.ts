@@ -2,7 +2,7 @@
 // the call it is on, the agent's own state changes (the switch's come through ingestion), skills.
 import type { AppContext } from '../server/context.ts';
 import type { Actor } from '../auth/actor.ts';
-import type { SeatState } from './contract.ts';
+import type { SeatState } from '../domain/call-contract.ts';
 import { inTransaction } from '../store/db.ts';
 import { writeEvent } from '../audit/events.ts';
 import { formatShanghai } from '../domain/deadline.ts';

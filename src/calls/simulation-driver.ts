@@ -3,7 +3,7 @@
 // GET /api/v1/call-stats. The figures reported are the platform's; the simulator's own count and the
 // Erlang-C prediction stand beside them for comparison.
 import type { FastifyInstance } from 'fastify';
-import type { CallStatsPage, CallStatsRow, CtiEvent, CtiIngestResult, ServiceLevelFigures } from './contract.ts';
+import type { CallStatsPage, CallStatsRow, CtiEvent, CtiIngestResult, ServiceLevelFigures } from '../domain/call-contract.ts';
 import { MAX_PAGE_SIZE } from './paging.ts';
 import type { Simulation, SimulationOptions } from './simulator.ts';
 import { predictErlangC, type ErlangCPrediction } from '../domain/erlang-c.ts';

@@ -15,7 +15,7 @@ import { createApiKey } from '../interop/api-keys.ts';
 import { simulateCalls, type Simulation, type SimulationOptions } from './simulator.ts';
 import { platformFigures, replayEvents, type PlatformClient, type ReplayResult } from './simulation-driver.ts';
 import { predictErlangC } from '../domain/erlang-c.ts';
-import type { CtiEvent, CtiIngestResult, ServiceLevelFigures } from './contract.ts';
+import type { CtiEvent, CtiIngestResult, ServiceLevelFigures } from '../domain/call-contract.ts';
 
 const BUSY: SimulationOptions = { callsPerHour: 1500, agents: 40, handleSeconds: 80, hours: 4, seed: 1 };
 const SL_TOLERANCE = 0.06;

@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { simulateCalls, type SimulationOptions } from './simulator.ts';
 import { predictErlangC } from '../domain/erlang-c.ts';
-import type { CtiEvent } from './contract.ts';
+import type { CtiEvent } from '../domain/call-contract.ts';
 
 const SMALL: SimulationOptions = { callsPerHour: 600, agents: 10, handleSeconds: 54, hours: 1, seed: 42 };
 

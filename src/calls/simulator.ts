@@ -7,7 +7,7 @@
 // The measured period is [start, start + hours); arrivals begin `warmupSeconds` earlier so that the
 // period starts with a queue in its steady state, as Erlang C assumes, and the switch keeps serving
 // after the period until every call offered in it is answered or abandoned.
-import type { CallRecord, CtiEvent, SeatInterval, SeatState, ServiceLevelFigures } from './contract.ts';
+import type { CallRecord, CtiEvent, SeatInterval, SeatState, ServiceLevelFigures } from '../domain/call-contract.ts';
 import { figuresFor, SERVICE_LEVEL_RULES, type ServiceLevelRules } from '../domain/service-levels.ts';
 
 export interface SimulationOptions {

@@ -2,7 +2,7 @@
 // the seat stretches inside it (stored cut at midnights, so indexed by start; the current stretch of
 // each seat is its row). The formulas are src/domain/service-levels.ts's.
 import type { AppContext } from '../server/context.ts';
-import type { CallRecord, LiveStats, SeatInterval, SeatState } from './contract.ts';
+import type { CallRecord, LiveStats, SeatInterval, SeatState } from '../domain/call-contract.ts';
 import { callStatsRows, figuresFor, windowOfDates, type StatsInterval } from '../domain/service-levels.ts';
 import { shanghaiDay } from '../domain/seat-states.ts';
 import { formatShanghai } from '../domain/deadline.ts';

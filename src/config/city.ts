@@ -137,3 +137,12 @@ export interface SmsProviderConfig {
   signName: string;
   templateIds: Partial<Record<'dispatch_notice' | 'deadline_warning' | 'callback_request' | 'supervision' | 'special_report' | 'emergency_report' | 'kb_notice' | 'spike_alert' | 'portal_code' | 'merge_notice' | 'merged_reply', string>>;
 }
+
+/** What a city changes over another: the limits key by key, every other field whole. */
+export type CityOverrides = Partial<Omit<CityConfig, 'limits'>> & { limits?: Partial<CityConfig['limits']> };
+
+/** A city built on another, overriding only what differs (the limits table merges key by key). */
+export function defineCity(base: CityConfig, overrides: CityOverrides): CityConfig {
+  const { limits, ...rest } = overrides;
+  return { ...base, ...rest, limits: { ...base.limits, ...limits } };
+}

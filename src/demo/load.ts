@@ -13,7 +13,7 @@ import { createTicket, type IntakeRequest } from '../tickets/intake.ts';
 import { runAction } from '../tickets/action-runner.ts';
 import { ACTION_DEFINITIONS } from '../tickets/routes.ts';
 import { HANDLING_UNIT_KINDS } from '../org/seed.ts';
-import { Random } from './random.ts';
+import { Random } from '../domain/random.ts';
 import { randomFacts, randomFirm, randomPerson, randomPlace } from './requests.ts';
 import { loadKnowledgeDemo } from '../knowledge/demo.ts';
 import { loadCallsDemo } from '../calls/demo.ts';
@@ -64,7 +64,7 @@ export async function loadDemo(base: AppContext, options: DemoOptions): Promise<
   const handlingUnits = base.org.all().filter((u) => HANDLING_UNIT_KINDS.has(u.kind) && u.kind !== 'subunit');
 
   // Each ticket is simulated from intake to where it stands today; a step planned after today is not taken.
-  let created = 0;
+  const created = 0;
   const starts: number[] = [];
   for (let d = 0; d < days; d++) {
     const n = Math.max(1, Math.round(perDay * r.between(0.6, 1.4)));

@@ -1,5 +1,5 @@
 // Plausible requests from Mudanjiang residents and firms, built from a category's keywords.
-import type { Random } from './random.ts';
+import type { Random } from '../domain/random.ts';
 import type { TicketType } from '../domain/ticket-types.ts';
 
 const PLACES: Array<[district: string, places: string[]]> = [

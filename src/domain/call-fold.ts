@@ -2,7 +2,7 @@
 // all: the fold sorts by the switch's sequence number, keeps the first copy of each number, and fills
 // the gaps the usual way (answered without ringing, ended without answered = the caller gave up).
 // Pure: the ingestion stores every event and folds the call again from all of them.
-import type { CtiEvent, TransferTarget } from '../calls/contract.ts';
+import type { CtiEvent, TransferTarget } from './call-contract.ts';
 
 export type CallStatus = 'offered' | 'queued' | 'ringing' | 'answered' | 'ended';
 export type CallOutcome = 'answered' | 'abandoned' | null;

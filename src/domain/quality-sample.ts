@@ -1,7 +1,7 @@
 // 质效审核 sampling (第二十六条): a reproducible random sample of closed tickets, stratified by the
 // handling unit so every unit is checked in proportion to what it closed. The same population and
 // seed always give the same sample.
-import { Random } from '../demo/random.ts';
+import { Random } from './random.ts';
 
 /** A seed string → a 32-bit integer (FNV-1a). */
 export function seedNumber(seed: string): number {

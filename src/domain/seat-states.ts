@@ -2,7 +2,7 @@
 // 通话中, wrap_up 话后处理 with a limit, after which the seat is ready by itself. Every change closes
 // the seat's current stretch; the closed stretches are its history, from which occupancy is computed.
 // Pure: the caller passes the instant and the city's rules.
-import type { SeatState } from '../calls/contract.ts';
+import type { SeatState } from './call-contract.ts';
 
 export const SEAT_STATE_LABELS: Record<SeatState, string> = {
   logged_off: '未登录',

@@ -2,7 +2,7 @@
 // by hand in the comment beside it (rules: answer within 15 s inclusive, short abandon under 5 s).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { CallRecord, SeatInterval } from '../calls/contract.ts';
+import type { CallRecord, SeatInterval } from './call-contract.ts';
 import { callStatsRows, figuresFor, intervalsOf, windowOfDates, SERVICE_LEVEL_RULES, type StatsWindow } from './service-levels.ts';
 
 /** 2026-03-02 (a Monday) at a Shanghai clock time. */

@@ -24,7 +24,7 @@
 // Every rate is null when its denominator is 0.
 import { DateTime } from 'luxon';
 import { ZONE } from './calendar.ts';
-import type { CallRecord, CallStatsRow, SeatInterval, ServiceLevelFigures } from '../calls/contract.ts';
+import type { CallRecord, CallStatsRow, SeatInterval, ServiceLevelFigures } from './call-contract.ts';
 
 export const STATS_INTERVALS = ['30m', '1h', 'day'] as const;
 export type StatsInterval = (typeof STATS_INTERVALS)[number];

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { WorkCalendar } from './calendar.ts';
 import { officialCalendarData } from './official-holidays.ts';
 import { formatShanghai, parseInstant } from './deadline.ts';
-import { DEFAULT_LIMITS } from './time-limits.ts';
+import { mudanjiang } from '../config/cities/mudanjiang.ts';
+const DEFAULT_LIMITS = mudanjiang.limits;
 import { describeRemaining, maySupervise, SUPERVISION_KINDS, SUPERVISION_RULES, supervisionDeadlines, type SupervisionKind } from './supervision.ts';
 
 const official = new WorkCalendar(officialCalendarData());

@@ -42,34 +42,6 @@ export const LIMIT_KEYS = [
 ] as const;
 export type LimitKey = (typeof LIMIT_KEYS)[number];
 
-/** The limits as the Mudanjiang measures set them; a city config may change any of them. */
-export const DEFAULT_LIMITS: Record<LimitKey, TimeLimit> = {
-  sign: { unit: 'working_days', amount: 1 },
-  'reply.consultation': { unit: 'working_days', amount: 2 },
-  'reply.help': { unit: 'working_days', amount: 5 },
-  'reply.suggestion': { unit: 'working_days', amount: 5 },
-  'reply.praise': { unit: 'working_days', amount: 5 },
-  'reply.complaint': { unit: 'working_days', amount: 15 },
-  'reply.report': { unit: 'working_days', amount: 15 },
-  return: { unit: 'working_days', amount: 2 },
-  'dispute.raise': { unit: 'days', amount: 3 },
-  'dispute.settle': { unit: 'days', amount: 5 },
-  coordinate: { unit: 'working_days', amount: 5 },
-  'special.first_response': { unit: 'hours', amount: 4 },
-  'special.progress': { unit: 'working_days', amount: 3 },
-  'special_emergency.first_response': { unit: 'hours', amount: 2 },
-  'special_emergency.progress': { unit: 'working_days', amount: 2 },
-  'supervision.special': { unit: 'working_days', amount: 2 },
-  'supervision.leader': { unit: 'working_days', amount: 3 },
-  'supervision.leader_plan': { unit: 'working_days', amount: 1 },
-  'supervision.common': { unit: 'working_days', amount: 5 },
-  'supervision.quality': { unit: 'working_days', amount: 2 },
-  'kb.entry': { unit: 'working_days', amount: 5 },
-  'rating.verify': { unit: 'working_days', amount: 1 },
-  'rating.rectify': { unit: 'working_days', amount: 15 },
-  'rating.callback': { unit: 'working_days', amount: 2 },
-  'rating.appeal_decide': { unit: 'working_days', amount: 5 },
-};
 
 /** The reply limit of a ticket: the category's law-given limit wins over the type's (第十五条). */
 export function replyLimit(

@@ -6,7 +6,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppContext } from '../server/context.ts';
 import { actorOf, requireRole } from '../auth/plugin.ts';
-import { obj, text } from '../tickets/schemas.ts';
+import { obj, text } from '../server/schemas.ts';
 import { TRIGGER_KEYS } from '../domain/evaluation.ts';
 import { decideExclusion, decideFinding, evaluateMonth, listPublished, publishEvaluation, publishedEvaluation, type Decision } from './monthly.ts';
 import { DRILLABLE, drilldown } from './drilldown.ts';

@@ -21,7 +21,7 @@ import { formatShanghai } from '../domain/deadline.ts';
 import { enqueue } from '../outbox/outbox.ts';
 import { startPeriodicJob } from '../server/periodic-job.ts';
 import { Problem, notFound, unauthorized } from '../server/problem.ts';
-import { obj, text } from '../tickets/schemas.ts';
+import { obj, text } from '../server/schemas.ts';
 import { schemaErrors } from '../server/schema-check.ts';
 import { translateValidation } from '../server/validation-errors.ts';
 import { labelOf } from '../server/field-labels.ts';

@@ -8,6 +8,8 @@ import type { AppContext } from '../server/context.ts';
 import type { Actor } from '../auth/actor.ts';
 import { isUnitRole, type Role } from '../domain/roles.ts';
 import { shanghaiDate } from '../domain/deadline.ts';
+import { describeLimit } from '../domain/time-limits.ts';
+import type { CityConfig } from '../config/city.ts';
 import { SYSTEM_ACTOR } from '../auth/actor.ts';
 import { createTicket } from '../tickets/intake.ts';
 import { createArticle, reportArticle, runArticleAction, type ArticleInput } from './articles.ts';
@@ -23,7 +25,8 @@ async function actor(ctx: AppContext, username: string): Promise<Actor | null> {
 
 const daysAgo = (ctx: AppContext, days: number) => shanghaiDate(new Date(Date.parse(ctx.clock.now()) - days * 86_400_000).toISOString());
 
-const PUBLISHED: Array<{ by: string; input: ArticleInput }> = [
+// The articles' limits are the city's (its config's limit table), so a changed limit changes the answer.
+const publishedArticles = (limits: CityConfig['limits']): Array<{ by: string; input: ArticleInput }> => [
   {
     by: 'centre1',
     input: {
@@ -31,7 +34,7 @@ const PUBLISHED: Array<{ by: string; input: ArticleInput }> = [
       title: '12345热线受理哪些事项、多长时间答复？',
       unitCode: 'MDJ12345',
       source: { title: '牡丹江市12345政务服务便民热线运行管理办法（试行）', docNo: '牡政办发〔2023〕18号', issuer: '牡丹江市人民政府办公室', date: '2023-06-09' },
-      body: '12345热线受理企业和群众各类非紧急诉求，包括咨询、求助、投诉、举报和意见建议；110、119、120、122等紧急事项转接相应紧急热线。\n承办单位应在1个工作日内签收工单，咨询类事项2个工作日内答复，求助、意见建议、表扬类5个工作日内，投诉、举报类15个工作日内办结。\n对办理结果不满意且诉求合理的，退回承办单位再次办理。',
+      body: `12345热线受理企业和群众各类非紧急诉求，包括咨询、求助、投诉、举报和意见建议；110、119、120、122等紧急事项转接相应紧急热线。\n承办单位应在${describeLimit(limits.sign)}内签收工单，咨询类事项${describeLimit(limits['reply.consultation'])}内答复，求助、意见建议、表扬类${describeLimit(limits['reply.help'])}内，投诉、举报类${describeLimit(limits['reply.complaint'])}内办结。\n对办理结果不满意且诉求合理的，退回承办单位再次办理。`,
     },
   },
   {
@@ -72,7 +75,7 @@ export async function loadKnowledgeDemo(ctx: AppContext): Promise<{ imported: nu
   const approvers: Record<string, Actor | null> = { 'zjj.staff': zjjHead, 'scjgj.staff': scjgjHead, 'rdgs.staff': rdgsHead };
   let written = 0;
   const published: number[] = [];
-  for (const { by, input } of PUBLISHED) {
+  for (const { by, input } of publishedArticles(ctx.city.limits)) {
     const author = await actor(ctx, by);
     if (!author) continue;
     const { id } = await createArticle(ctx, author, input);

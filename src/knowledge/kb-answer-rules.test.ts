@@ -8,7 +8,7 @@ import { inferDocStatus, inferRegion, placesNamedIn, regionsFor } from './region
 import { conceptScore, factsAsked, factsStated } from './search.ts';
 import { fitLogistic, probability, reliability, FEATURES, type Features } from './confidence.ts';
 import { charGrams } from './segment.ts';
-import { Random } from '../demo/random.ts';
+import { Random } from '../domain/random.ts';
 
 describe('passage cutter', () => {
   const cases: Array<{ name: string; lines: string[]; headings: string[]; texts?: RegExp[] }> = [

@@ -13,7 +13,8 @@ import { kbUpkeepCounts } from '../evaluation/kb-upkeep.ts';
 import { WorkCalendar } from '../domain/calendar.ts';
 import { officialCalendarData } from '../domain/official-holidays.ts';
 import { formatShanghai, parseInstant } from '../domain/deadline.ts';
-import { DEFAULT_LIMITS } from '../domain/time-limits.ts';
+import { mudanjiang } from '../config/cities/mudanjiang.ts';
+const DEFAULT_LIMITS = mudanjiang.limits;
 
 const official = new WorkCalendar(officialCalendarData());
 

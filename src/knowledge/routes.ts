@@ -7,7 +7,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { AppContext } from '../server/context.ts';
 import { actorOf, requireRole } from '../auth/plugin.ts';
 import { invalid } from '../server/problem.ts';
-import { obj, text } from '../tickets/schemas.ts';
+import { obj, text } from '../server/schemas.ts';
 import { searchKb } from './search.ts';
 import { placeNamed } from './regions.ts';
 import { smartAnswer } from './answer.ts';

@@ -11,8 +11,8 @@ import WebSocket from 'ws';
 import type { FastifyInstance } from 'fastify';
 import { describeEachEngine, intakeBody, PASSWORD, startTestApp, type TestApp } from '../../test/support/app.ts';
 import { nextPhone } from '../../test/support/handling.ts';
-import { bootstrap } from '../server/bootstrap.ts';
-import { buildApp } from '../server/app.ts';
+import { bootstrap } from '../app/bootstrap.ts';
+import { buildApp } from '../app/app.ts';
 import type { AppContext } from '../server/context.ts';
 
 interface Socket {

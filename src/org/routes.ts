@@ -10,7 +10,7 @@ import { UNIT_KINDS, createUnit, listAllUnits, updateUnit, type NewUnit, type Un
 import { LIMIT_UNITS, categoryView, updateCategory, type CategoryChange } from './categories.ts';
 import { listLimits } from './limits.ts';
 import { withLabels } from './validation.ts';
-import { obj, text } from '../tickets/schemas.ts';
+import { obj, text } from '../server/schemas.ts';
 
 const nullableText = (max: number) => ({ type: ['string', 'null'], maxLength: max });
 

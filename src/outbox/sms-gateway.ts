@@ -16,7 +16,7 @@ export interface SmsGateway {
 }
 
 const TEMPLATES: Record<SmsMessage['template'], (p: Record<string, string>) => string> = {
-  dispatch_notice: (p) => `【12345热线】贵单位有新${p.role ?? ''}工单 ${p.ticketNo}，请在1个工作日内签收办理。`,
+  dispatch_notice: (p) => `【12345热线】贵单位有新${p.role ?? ''}工单 ${p.ticketNo}，请在${p.signLimit ?? '规定时限'}内签收办理。`,
   deadline_warning: (p) => `【12345热线】工单 ${p.ticketNo} 即将到期（${p.dueAt ?? ''}），请及时办理。`,
   callback_request: (p) => `【12345热线】您反映的诉求（${p.ticketNo}）已办理，我们将回访，请留意来电。`,
   supervision: (p) => `【12345热线】工单 ${p.ticketNo}：${p.matter ?? '督办提醒'}。`,

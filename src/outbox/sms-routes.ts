@@ -2,7 +2,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppContext } from '../server/context.ts';
 import { actorOf, requireRole } from '../auth/plugin.ts';
-import { obj, text } from '../tickets/schemas.ts';
+import { obj, text } from '../server/schemas.ts';
 import { maskPhone } from '../domain/masking.ts';
 import { isOptedOut, removeOptOut, setOptOut } from './sms-opt-out.ts';
 

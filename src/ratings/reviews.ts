@@ -20,7 +20,6 @@ import {
   REVIEW_ACTIONS,
   REVIEW_ACTION_RULES,
   REVIEW_STATUS_LABELS,
-  STAGE_LIMIT,
   UNIT_CLASSIFICATIONS,
   reviewRefusal,
   type Classification,

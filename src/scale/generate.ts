@@ -6,7 +6,7 @@
 import { hash } from 'node:crypto';
 import { sql } from 'kysely';
 import type { AppContext } from '../server/context.ts';
-import { Random } from '../demo/random.ts';
+import { Random } from '../domain/random.ts';
 import { computeDeadline, shanghaiDate, type Deadline } from '../domain/deadline.ts';
 import type { TimeLimit } from '../domain/time-limits.ts';
 import { HANDLING_UNIT_KINDS } from '../org/seed.ts';

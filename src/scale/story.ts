@@ -3,7 +3,7 @@
 // requester was rightly unsatisfied) and archiving. The story is written out to its end and then cut
 // at "now": whatever happens later is left out, so the tickets of the last weeks are still in flight
 // in every state, with open duties and their lights, as on a live system.
-import type { Random } from '../demo/random.ts';
+import type { Random } from '../domain/random.ts';
 import type { Deadline } from '../domain/deadline.ts';
 import type { TimeLimit } from '../domain/time-limits.ts';
 import { FINISHED_STATUSES, type TicketStatus } from '../domain/ticket-states.ts';

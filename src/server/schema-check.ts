@@ -1,4 +1,4 @@
-// Checks a value against the JSON Schema subset the routes use (src/tickets/schemas.ts: objects
+// Checks a value against the JSON Schema subset the routes use (src/server/schemas.ts: objects
 // with required and additionalProperties, strings with length, pattern and enum, integers, booleans,
 // arrays) and reports EVERY failure, in Ajv's error shape so ./validation-errors.ts words them in
 // Chinese. Fastify's shared Ajv stops at the first error (allErrors off, which keeps a hostile body

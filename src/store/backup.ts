@@ -9,8 +9,18 @@ import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, rmS
 import { dirname, join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
+
+/** A backup or restore that cannot go on, with the operator's reason in Chinese (the CLI prints it, no stack trace). */
+export class BackupError extends Error {
+  constructor(
+    readonly status: number,
+    readonly type: string,
+    readonly title: string,
+  ) {
+    super(title);
+  }
+}
 import type { Db, Engine } from './db.ts';
-import { Problem } from '../server/problem.ts';
 
 export interface BackupTarget {
   engine: Engine;
@@ -52,7 +62,7 @@ export function pgTool(name: 'pg_dump' | 'pg_restore'): string {
   // The newest installed version first: it reads dumps of and dumps every older server.
   if (versions.length) return join(root, versions[0]!, 'bin', name);
   if (onPath.status === 0) return name;
-  throw new Problem(500, 'pg-tools-missing', `未找到 ${name}：请安装 PostgreSQL 客户端（postgresql-client）`);
+  throw new BackupError(500, 'pg-tools-missing', `未找到 ${name}：请安装 PostgreSQL 客户端（postgresql-client）`);
 }
 
 /** The URL without its password, and the password for PGPASSWORD (not on the command line). */
@@ -65,13 +75,13 @@ function connection(url: string): { dbname: string; env: NodeJS.ProcessEnv } {
 
 function runTool(tool: string, args: string[], env: NodeJS.ProcessEnv): void {
   const r = spawnSync(tool, args, { env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  if (r.status !== 0) throw new Problem(500, 'backup-tool-failed', `${tool.split('/').pop()} 失败：${(r.stderr || r.error?.message || '').trim().split('\n')[0]}`);
+  if (r.status !== 0) throw new BackupError(500, 'backup-tool-failed', `${tool.split('/').pop()} 失败：${(r.stderr || r.error?.message || '').trim().split('\n')[0]}`);
 }
 
 /** Writes a backup of the store to `out`; returns its size in bytes. */
 export async function backupStore(target: BackupTarget, out: string): Promise<number> {
   if (target.engine === 'sqlite') {
-    if (!target.sqliteFile || !existsSync(target.sqliteFile)) throw new Problem(400, 'no-store', `SQLite 数据文件不存在：${target.sqliteFile}`);
+    if (!target.sqliteFile || !existsSync(target.sqliteFile)) throw new BackupError(400, 'no-store', `SQLite 数据文件不存在：${target.sqliteFile}`);
     const source = new SQLite(target.sqliteFile, { fileMustExist: true });
     try {
       source.pragma('busy_timeout = 5000');
@@ -98,7 +108,7 @@ function ownerOnly(file: string): void {
 
 /** Restores a backup made by backupStore into the store; it must be empty unless `force`. */
 export async function restoreStore(target: BackupTarget, from: string, options: { force?: boolean } = {}): Promise<void> {
-  if (!existsSync(from)) throw new Problem(400, 'no-backup', `备份文件不存在：${from}`);
+  if (!existsSync(from)) throw new BackupError(400, 'no-backup', `备份文件不存在：${from}`);
   if (target.engine === 'sqlite') {
     const file = target.sqliteFile!;
     const backup = new SQLite(from, { readonly: true, fileMustExist: true });
@@ -109,12 +119,12 @@ export async function restoreStore(target: BackupTarget, from: string, options: 
       } catch {
         check = 'not a database';
       }
-      if (check !== 'ok') throw new Problem(400, 'bad-backup', `备份文件不是完好的 SQLite 数据库：${from}`);
+      if (check !== 'ok') throw new BackupError(400, 'bad-backup', `备份文件不是完好的 SQLite 数据库：${from}`);
       if (existsSync(file) && !options.force) {
         const existing = new SQLite(file, { readonly: true });
         const tables = existing.prepare(`select count(*) as n from sqlite_master where type = 'table'`).get() as { n: number };
         existing.close();
-        if (tables.n > 0) throw new Problem(409, 'store-not-empty', `目标数据库不是空的：${file}（确认覆盖请加 --force，并先停止服务）`);
+        if (tables.n > 0) throw new BackupError(409, 'store-not-empty', `目标数据库不是空的：${file}（确认覆盖请加 --force，并先停止服务）`);
       }
       mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
       if (!existsSync(file)) closeSync(openSync(file, 'w', 0o600));
@@ -135,7 +145,7 @@ export async function restoreStore(target: BackupTarget, from: string, options: 
     await client.connect();
     try {
       const r = await client.query(`select count(*)::int as n from information_schema.tables where table_schema = current_schema()`);
-      if (r.rows[0].n > 0) throw new Problem(409, 'store-not-empty', '目标数据库不是空的（确认覆盖请加 --force，并先停止服务）');
+      if (r.rows[0].n > 0) throw new BackupError(409, 'store-not-empty', '目标数据库不是空的（确认覆盖请加 --force，并先停止服务）');
     } finally {
       await client.end();
     }

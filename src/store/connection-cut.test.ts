@@ -8,8 +8,8 @@ import pg from 'pg';
 import { sql } from 'kysely';
 import { testEngines } from '../../test/support/databases.ts';
 import { TestReceiver } from '../interop/webhooks-receiver.test-support.ts';
-import { ApiClient, FaultStore, relayEnv, ServerChild, sleep, SmsReceiver, until } from '../server/server-child.test-support.ts';
-import { LOAD_PASSWORD, LOAD_USERS, outboxDrained, storeProblems, TicketLoad } from '../server/ticket-load.test-support.ts';
+import { ApiClient, FaultStore, relayEnv, ServerChild, sleep, SmsReceiver, until } from '../app/server-child.test-support.ts';
+import { LOAD_PASSWORD, LOAD_USERS, outboxDrained, storeProblems, TicketLoad } from '../app/ticket-load.test-support.ts';
 import { inTransaction } from './db.ts';
 
 const SECRET = 'cut-test-secret-0123456789';

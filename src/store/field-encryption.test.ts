@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describeEachEngine, intakeBody, startTestApp, storeLocation, type Client, type TestApp } from '../../test/support/app.ts';
-import { bootstrap } from '../server/bootstrap.ts';
+import { bootstrap } from '../app/bootstrap.ts';
 import { createApiKey } from '../interop/api-keys.ts';
 import { loadDemo } from '../demo/load.ts';
 import { generateHistory } from '../scale/generate.ts';

@@ -3,7 +3,7 @@
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider, type ColumnDefinitionBuilder } from 'kysely';
 import type { Engine } from './db.ts';
 import { supervisionBoardIndex, supervisionMigration } from './migration-supervision.ts';
-import { reportsMigration } from '../reports/migration.ts';
+import { reportsMigration } from './migration-reports.ts';
 import { unitListIndexesMigration } from './migration-unit-lists.ts';
 import { callbackUnitMigration, callbacksCoveringIndex, evaluationCoveringIndexes, evaluationMigration } from './migration-evaluation.ts';
 import { webhooksMigration } from './migration-webhooks.ts';

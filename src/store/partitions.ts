@@ -5,8 +5,7 @@
 // of time so it stays empty. SQLite keeps single tables: every function here is a no-op on it.
 import { sql, type Kysely } from 'kysely';
 import type { Engine } from './db.ts';
-import type { AppContext } from '../server/context.ts';
-import { startPeriodicJob } from '../server/periodic-job.ts';
+import type { Database } from './schema.ts';
 
 type AnyDb = Kysely<any>;
 
@@ -139,13 +138,8 @@ export async function ensureHistoryPartitions(db: AnyDb, engine: Engine, from: s
 }
 
 /** The job's run: this month's partitions and the next MONTHS_AHEAD months'. */
-export function ensureComingPartitions(ctx: AppContext): Promise<string[]> {
+export function ensureComingPartitions(ctx: { store: { db: Kysely<Database>; engine: Engine }; clock: { now(): string } }): Promise<string[]> {
   const now = ctx.clock.now();
   return ensureHistoryPartitions(ctx.store.db, ctx.store.engine, now, monthStart(addMonths(monthOf(now), MONTHS_AHEAD)));
 }
 
-/** Starts the partition job: shortly after start, then every `intervalMs` (hourly by default). */
-export function startPartitionJob(ctx: AppContext, intervalMs = 3_600_000, onError: (err: unknown) => void = () => undefined): () => Promise<void> {
-  if (ctx.store.engine !== 'postgres') return async () => undefined;
-  return startPeriodicJob(() => ensureComingPartitions(ctx), intervalMs, onError);
-}

@@ -6,7 +6,7 @@
 // - a transaction whose COMMIT got no answer, only when the caller can find out whether it committed
 //   (its key: a ticket's external id) — otherwise its outcome is unknown and the client is told so.
 // Each try takes a fresh connection; the budget is HOTLINE_STORE_RETRY_MS (default 15 s), after which
-// the request is answered 503 with Retry-After (src/server/app.ts).
+// the request is answered 503 with Retry-After (src/app/app.ts).
 import type pg from 'pg';
 import { PostgresDialect, type CompiledQuery, type DatabaseConnection, type Driver, type QueryResult, type TransactionSettings } from 'kysely';
 import { isStoreUnavailable } from './unavailable.ts';

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
-import { bootstrap } from '../server/bootstrap.ts';
+import { bootstrap } from '../app/bootstrap.ts';
 import { inTransaction } from './db.ts';
 
 const BIN = resolve(import.meta.dirname, '..', '..', 'bin', 'hotline.js');

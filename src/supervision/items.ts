@@ -76,7 +76,7 @@ export async function createItem(ctx: AppContext, actor: Actor, body: CreateItem
     const ticket = body.ticketNo ? await lockTicket(ctx, tx, body.ticketNo) : null;
     const unit = body.unitCode ? handlingUnit(ctx, body.unitCode) : ctx.org.get(ticket?.lead_unit_id);
     if (!unit) throw invalid('unitCode', '须指定被督办的承办单位');
-    let fromStatus: string | null = ticket?.status ?? null;
+    const fromStatus: string | null = ticket?.status ?? null;
     let toStatus = fromStatus;
 
     if (rule.recordOnly && ticket) {

@@ -3,7 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { AppContext } from '../server/context.ts';
 import { actorOf, requireRole } from '../auth/plugin.ts';
 import { REPLY_OUTCOMES, SUPERVISION_KINDS, SUPERVISION_STATUSES } from '../domain/supervision.ts';
-import { obj, text, codes } from '../tickets/schemas.ts';
+import { obj, text, codes } from '../server/schemas.ts';
 import { invalid } from '../server/problem.ts';
 import { boardItems, boardSummary, DUTY_KINDS, type BoardFilter } from './board.ts';
 import { closeItem, createItem, getItem, listItems, replyItem, type CloseRequest, type CreateItemRequest, type ItemQuery, type ReplyRequest } from './items.ts';

@@ -5,7 +5,7 @@ import type { Db, Tx } from '../store/db.ts';
 import { computeDeadline, formatShanghai } from '../domain/deadline.ts';
 import { isSatisfied, SATISFACTION_LEVELS, SPECIAL_LEVELS, type Satisfaction, type TicketType } from '../domain/ticket-types.ts';
 import { OPEN_STATUSES, type TicketStatus } from '../domain/ticket-states.ts';
-import { replyLimit, type LimitKey, type LimitUnit } from '../domain/time-limits.ts';
+import { describeLimit, replyLimit, type LimitKey, type LimitUnit } from '../domain/time-limits.ts';
 import { conflict, invalid } from '../server/problem.ts';
 import { writeEvent } from '../audit/events.ts';
 import { enqueue } from '../outbox/outbox.ts';
@@ -14,7 +14,7 @@ import { cancelOpenDuties, completeDuty, openDuty, refreshTicketDue } from './du
 import { dispatchTo, openSpecialDuties, reportSpecial, resolveTarget, type DispatchRequest } from './dispatch.ts';
 import { guardAgainstDuplicates, linkDistinct } from './duplicates.ts';
 import { categoryLimit, categoryOf, openDutiesOf, ticketNumbered, type TicketRow } from './model.ts';
-import { codes, obj, PHONE_SCHEMA, text } from './schemas.ts';
+import { codes, obj, PHONE_SCHEMA, text } from '../server/schemas.ts';
 import { openReview } from '../ratings/reviews.ts';
 import { issueItem } from '../supervision/items.ts';
 import { satisfactionExemption } from '../domain/evaluation.ts';
@@ -66,7 +66,7 @@ async function reopenForRework(ctx: AppContext, tx: Tx, ticket: TicketRow, now: 
   });
   await tx.updateTable('tickets').set({ round, closed_at: null }).where('id', '=', ticket.id).execute();
   const unit = ctx.org.get(ticket.lead_unit_id);
-  if (unit?.smsPhone) await enqueue(tx, 'sms', { to: unit.smsPhone, template: 'dispatch_notice', params: { ticketNo: ticket.no, role: '再次办理' } }, now);
+  if (unit?.smsPhone) await enqueue(tx, 'sms', { to: unit.smsPhone, template: 'dispatch_notice', params: { ticketNo: ticket.no, signLimit: describeLimit(ctx.city.limits.sign), role: '再次办理' } }, now);
 }
 
 const dispatch: ActionDefinition<DispatchRequest & { distinctFrom?: string[]; requesterPhone?: string }> = {

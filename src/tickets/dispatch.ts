@@ -3,7 +3,7 @@ import type { AppContext } from '../server/context.ts';
 import type { Db, Tx } from '../store/db.ts';
 import type { Unit } from '../org/directory.ts';
 import { invalid } from '../server/problem.ts';
-import { replyLimit, type LimitKey } from '../domain/time-limits.ts';
+import { describeLimit, replyLimit, type LimitKey } from '../domain/time-limits.ts';
 import type { TicketType } from '../domain/ticket-types.ts';
 import { categoryLimit, categoryOf, type CategoryRow, type TicketRow } from './model.ts';
 import { openDuty } from './duties.ts';
@@ -96,7 +96,7 @@ export async function dispatchTo(ctx: AppContext, tx: Tx, ticket: TicketRow, tar
   }
   for (const unit of [target.lead, ...target.co]) {
     if (!unit.smsPhone) continue;
-    await enqueue(tx, 'sms', { to: unit.smsPhone, template: 'dispatch_notice', params: { ticketNo: ticket.no, role: unit === target.lead ? '主办' : '协办' } }, now);
+    await enqueue(tx, 'sms', { to: unit.smsPhone, template: 'dispatch_notice', params: { ticketNo: ticket.no, signLimit: describeLimit(ctx.city.limits.sign), role: unit === target.lead ? '主办' : '协办' } }, now);
   }
   return round;
 }

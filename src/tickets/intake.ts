@@ -27,7 +27,7 @@ import { nextTicketNo, takeTicketNo } from './numbers.ts';
 import { dispatchTo, reportSpecial, resolveTarget, type DispatchRequest, type DispatchTarget } from './dispatch.ts';
 import { guardAgainstDuplicates, linkDistinct } from './duplicates.ts';
 import { mergeInto, mergeTarget } from './centre-actions.ts';
-import { codes, obj, PHONE_SCHEMA, text } from './schemas.ts';
+import { codes, obj, PHONE_SCHEMA, text } from '../server/schemas.ts';
 import { directAnswerArticle, useInDirectAnswer } from '../knowledge/articles.ts';
 import { callExists, linkCallToTicket, ticketOfCall } from '../calls/records.ts';
 import { conflict } from '../server/problem.ts';

@@ -6,7 +6,7 @@ import type { Database } from '../store/schema.ts';
 import { isUnitRole, seesRequesterContact } from '../domain/roles.ts';
 import { callOfTicket } from '../calls/records.ts';
 import { ACTION_RULES, FINISHED_STATUSES, STATUS_LABELS, actionsFor, type TicketStatus } from '../domain/ticket-states.ts';
-import { notFound, invalid } from '../server/problem.ts';
+import { invalid } from '../server/problem.ts';
 import { refusedTicketRead } from '../audit/refusals.ts';
 import { computeDeadline } from '../domain/deadline.ts';
 import { at, dutyView, freeTextFor, maskDetail, requesterView, ticketSummary, unitRef, worstLight } from './view.ts';

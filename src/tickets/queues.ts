@@ -9,7 +9,7 @@ import { isUnitRole, type Role } from '../domain/roles.ts';
 import type { TicketStatus } from '../domain/ticket-states.ts';
 
 export { QUEUES, type Queue } from '../domain/queues.ts';
-import { QUEUES, type Queue } from '../domain/queues.ts';
+import { type Queue } from '../domain/queues.ts';
 
 /** The queues of each role's workbench, in the order they are shown. */
 export const WORKBENCH: Record<Role, Queue[]> = {

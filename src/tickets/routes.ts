@@ -14,7 +14,7 @@ import { runAction, type ActionDefinition } from './action-runner.ts';
 import { unitActions } from './unit-actions.ts';
 import { centreActions } from './centre-actions.ts';
 import { findDuplicates } from './duplicates.ts';
-import { obj, text } from './schemas.ts';
+import { obj, text } from '../server/schemas.ts';
 import { duplicateGroups, findCrossCaller, mergeGroup, mergeGroupSchema, type MergeGroupRequest } from './cross-caller.ts';
 import { BULK_ACTIONS, bulkSchema, exportSchema, exportSelected, runBulk, type BulkRequest } from './bulk.ts';
 import { inTransaction } from '../store/db.ts';

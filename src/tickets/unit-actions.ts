@@ -8,7 +8,7 @@ import { enqueue } from '../outbox/outbox.ts';
 import type { ActionCall, ActionDefinition, ActionOutcome } from './action-runner.ts';
 import { cancelOpenDuties, completeDuty, openDuty } from './duties.ts';
 import { openDutiesOf, type DutyRow } from './model.ts';
-import { text, obj } from './schemas.ts';
+import { text, obj } from '../server/schemas.ts';
 import { recordReveal, requireOpenDuty } from './reveals.ts';
 
 /** The caller's open duty of a kind, or a 409 saying it is already done. */

@@ -1,4 +1,4 @@
-// Who may call each route, written down once: the access matrix test (src/server/access-matrix.test.ts)
+// Who may call each route, written down once: the access matrix test (src/app/access-matrix.test.ts)
 // calls every route as every role and compares. A route the application registers that this table
 // does not list fails that test, so no route goes in unchecked. Ticket, knowledge-base and 差评 actions
 // take their roles from the rules the domain declares; everything else is written out here by hand.

@@ -3,11 +3,12 @@
 import { describe } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
-import { bootstrap } from '../../src/server/bootstrap.ts';
-import { buildApp } from '../../src/server/app.ts';
+import { bootstrap } from '../../src/app/bootstrap.ts';
+import { buildApp } from '../../src/app/app.ts';
 import { ManualClock, type AppContext } from '../../src/server/context.ts';
 import { hashPassword } from '../../src/auth/passwords.ts';
 import type { Role } from '../../src/domain/roles.ts';
+import type { CityConfig } from '../../src/config/city.ts';
 import { freshDatabase, testEngines, type Engine, type TestDatabase } from './databases.ts';
 
 export const PASSWORD = 'test-password';
@@ -57,13 +58,13 @@ export interface TestApp {
 
 let cachedHash: Promise<string> | undefined;
 
-export async function startTestApp(engine: Engine, options: { now?: string } = {}): Promise<TestApp> {
+export async function startTestApp(engine: Engine, options: { now?: string; city?: CityConfig; users?: Record<string, [Role, string | null]> } = {}): Promise<TestApp> {
   const database: TestDatabase = await freshDatabase(engine);
   const clock = new ManualClock(options.now ?? '2026-03-02T01:00:00.000Z'); // Monday 09:00 in Shanghai
-  const ctx = await bootstrap({ databaseUrl: database.url, sqliteFile: database.sqliteFile, clock });
+  const ctx = await bootstrap({ databaseUrl: database.url, sqliteFile: database.sqliteFile, clock, city: options.city });
   cachedHash ??= hashPassword(PASSWORD);
   const hash = await cachedHash;
-  for (const [username, [role, unit]] of Object.entries(TEST_USERS)) {
+  for (const [username, [role, unit]] of Object.entries(options.users ?? TEST_USERS)) {
     await ctx.store.db
       .insertInto('users')
       .values({ username, display_name: username, password_hash: hash, role, unit_id: unit ? ctx.org.byCodeOrUndefined(unit)!.id : null, active: 1, created_at: clock.now() })

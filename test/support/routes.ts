@@ -1,7 +1,7 @@
 // Every route the application registers, as an onRoute hook sees it: the fuzz run and the access
 // matrix walk this list, so a route added anywhere is exercised (and must be listed) at once.
 import type { FastifyInstance, RouteOptions } from 'fastify';
-import { buildApp } from '../../src/server/app.ts';
+import { buildApp } from '../../src/app/app.ts';
 import type { AppContext } from '../../src/server/context.ts';
 
 export interface RegisteredRoute {

@@ -1,6 +1,9 @@
 // The shapes the API answers with (see /api/docs).
-export type Role = 'agent' | 'team_lead' | 'centre' | 'authority' | 'unit_staff' | 'unit_head' | 'admin';
-export type Light = 'green' | 'yellow' | 'red';
+// From the server's own modules (type-only: nothing of the server enters the bundle), so they cannot drift.
+export type { Role } from '../../src/domain/roles.ts';
+export type { Light } from '../../src/domain/deadline.ts';
+import type { Role } from '../../src/domain/roles.ts';
+import type { Light } from '../../src/domain/deadline.ts';
 
 export interface UnitRef {
   code: string;

@@ -3,7 +3,6 @@
 // (牡政办发〔2023〕18号). Unit names follow the city's government bulletins (牡丹江市人民政府公报);
 // duty phones are fake.
 import type { CityConfig } from '../city.ts';
-import { DEFAULT_LIMITS } from '../../domain/time-limits.ts';
 import { DEFAULT_EVALUATION } from '../../domain/evaluation.ts';
 import { DEFAULT_QUALITY } from '../../domain/agent-qc.ts';
 import { DEFAULT_CALLS } from '../../domain/call-config.ts';
@@ -14,7 +13,35 @@ export const mudanjiang: CityConfig = {
   code: 'MDJ',
   name: '牡丹江市',
   timezone: 'Asia/Shanghai',
-  limits: DEFAULT_LIMITS,
+  // The measures' limits (第十五条, 第十六条, 第十九条, 第二十七条; 好差评: 国办发〔2019〕51号). Every deadline,
+  // the SMS texts, the demo's articles and docs/reference/time-limits.md are rendered from this table.
+  limits: {
+  sign: { unit: 'working_days', amount: 1 },
+  'reply.consultation': { unit: 'working_days', amount: 2 },
+  'reply.help': { unit: 'working_days', amount: 5 },
+  'reply.suggestion': { unit: 'working_days', amount: 5 },
+  'reply.praise': { unit: 'working_days', amount: 5 },
+  'reply.complaint': { unit: 'working_days', amount: 15 },
+  'reply.report': { unit: 'working_days', amount: 15 },
+  return: { unit: 'working_days', amount: 2 },
+  'dispute.raise': { unit: 'days', amount: 3 },
+  'dispute.settle': { unit: 'days', amount: 5 },
+  coordinate: { unit: 'working_days', amount: 5 },
+  'special.first_response': { unit: 'hours', amount: 4 },
+  'special.progress': { unit: 'working_days', amount: 3 },
+  'special_emergency.first_response': { unit: 'hours', amount: 2 },
+  'special_emergency.progress': { unit: 'working_days', amount: 2 },
+  'supervision.special': { unit: 'working_days', amount: 2 },
+  'supervision.leader': { unit: 'working_days', amount: 3 },
+  'supervision.leader_plan': { unit: 'working_days', amount: 1 },
+  'supervision.common': { unit: 'working_days', amount: 5 },
+  'supervision.quality': { unit: 'working_days', amount: 2 },
+  'kb.entry': { unit: 'working_days', amount: 5 },
+  'rating.verify': { unit: 'working_days', amount: 1 },
+  'rating.rectify': { unit: 'working_days', amount: 15 },
+  'rating.callback': { unit: 'working_days', amount: 2 },
+  'rating.appeal_decide': { unit: 'working_days', amount: 5 },
+  },
   duplicateWindowDays: 30,
   duplicateSimilarity: 0.5,
   // Neighbours about one event: the same category, addresses alike (a building, a street), facts

@@ -1,6 +1,6 @@
 // The call-handling shapes the console reads, and their Chinese wording. The wire contract itself is
-// src/calls/contract.ts; the console imports its types so the two never drift apart.
-import type { CallStatsPage, CallStatsRow, Paged, SeatState, ServiceLevelFigures } from '../../../../src/calls/contract.ts';
+// src/domain/call-contract.ts; the console imports its types so the two never drift apart.
+import type { CallStatsPage, CallStatsRow, Paged, SeatState, ServiceLevelFigures } from '../../../../src/domain/call-contract.ts';
 
 import { DEFAULT_CALLS } from '../../../../src/domain/call-config.ts';
 import { ApiError } from '../../api';

@@ -1,5 +1,5 @@
 // The report object as the API answers it (src/reports/report.ts).
-import type { ServiceLevelFigures } from '../../../../src/calls/contract.ts';
+import type { ServiceLevelFigures } from '../../../../src/domain/call-contract.ts';
 
 export interface Row {
   key: string;
