@@ -19,7 +19,7 @@ export const LAYERS: Record<string, number> = {
   server: 3,
   // capability folders
   audit: 4, auth: 4, calendar: 4, calls: 4, demo: 4, evaluation: 4, interop: 4, knowledge: 4, org: 4,
-  outbox: 4, portal: 4, quality: 4, ratings: 4, reports: 4, scale: 4, supervision: 4, tickets: 4,
+  outbox: 4, portal: 4, quality: 4, ratings: 4, reports: 4, scale: 4, supervision: 4, tickets: 4, notifications: 4,
   app: 5,
   // files directly under src/
   '.': 5,
