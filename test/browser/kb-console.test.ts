@@ -51,7 +51,7 @@ describe('console: the knowledge base from entry to 纠错', { skip: skipWithout
   it('unit staff enter a new policy as a draft; a bad date is refused on its field', async () => {
     const { page } = await c.loginAs('zjj.staff');
     await page.getByRole('menuitem', { name: '知识库待办' }).waitFor();
-    await page.getByRole('menuitem', { name: '知识库', exact: true }).click();
+    await page.getByRole('menuitem', { name: '知识检索', exact: true }).click();
     await page.waitForURL(/\/kb$/);
     await page.getByTestId('kb-new').click();
     await page.waitForURL(/\/kb\/articles\/new$/);
@@ -129,7 +129,7 @@ describe('console: the knowledge base from entry to 纠错', { skip: skipWithout
 
   it('an agent finds it by search with the words highlighted, and reports an error', async () => {
     const { page } = await c.loginAs('agent1');
-    await page.getByRole('menuitem', { name: '知识库', exact: true }).click();
+    await page.getByRole('menuitem', { name: '知识检索', exact: true }).click();
     await page.getByLabel('检索内容').fill('无障碍坡道怎么申请补助');
     await page.getByLabel('检索内容').press('Enter');
     const hit = page.locator(`[data-testid="kb-hit"][data-article-id="${id}"]`).first();

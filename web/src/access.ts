@@ -41,7 +41,7 @@ export const PAGES: readonly PageAccess[] = [
   { path: '/calls/wall', label: '坐席监控', group: '话务', roles: ['team_lead', 'centre', 'admin'], api: ['GET /api/v1/seats', 'GET /api/v1/call-stats/live'] },
   { path: '/calls/stats', label: '话务统计', group: '话务', roles: ['team_lead', 'centre', 'authority', 'admin'], api: ['GET /api/v1/call-stats'] },
   { path: '/calls/restrictions', label: '限制呼入', group: '话务', roles: ['team_lead', 'centre', 'admin'], api: ['GET /api/v1/restrictions'] },
-  { path: '/kb', label: '知识库', group: '知识库', api: ['GET /api/v1/kb/search'] },
+  { path: '/kb', label: '知识检索', group: '知识库', api: ['GET /api/v1/kb/search'] },
   { path: '/kb/todo', label: '知识库待办', group: '知识库', roles: KB_WRITERS, api: ['GET /api/v1/kb/todo'] },
   { path: '/kb/articles/new', title: '新建知识', roles: KB_WRITERS, api: ['POST /api/v1/kb/articles'] },
   { path: '/kb/articles/:id', title: '知识条目', api: ['GET /api/v1/kb/articles/:id'] },
