@@ -1,7 +1,7 @@
 // Opens the store: embedded SQLite (a file under HOTLINE_DATA_DIR) by default, PostgreSQL when a
 // postgres:// URL is given. This folder is the only place that knows the two dialects apart.
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
@@ -45,6 +45,31 @@ pg.types.setTypeParser(1114, (v) => new Date(`${v}Z`).toISOString());
 
 const cryptoOfDb = new WeakMap<object, FieldCrypto>();
 
+/**
+ * Under `npm run bench` only (HOTLINE_BENCH_STATEMENTS_DIR set): counts the statements this process
+ * sends through Kysely and writes the running total to a file of that folder named by the pid, so the
+ * bench can print statements per ticket created. Transaction begin and commit are not counted.
+ */
+let countStatement: ((event: unknown) => void) | undefined | null = null;
+function statementCounter(): ((event: unknown) => void) | undefined {
+  if (countStatement !== null) return countStatement;
+  const dir = process.env.HOTLINE_BENCH_STATEMENTS_DIR;
+  if (!dir) return (countStatement = undefined);
+  let count = 0;
+  let written = -1;
+  const file = join(dir, `statements-${process.pid}`);
+  const flush = () => {
+    if (count === written) return;
+    written = count;
+    writeFileSync(file, String(count));
+  };
+  setInterval(flush, 100).unref();
+  process.once('exit', flush);
+  return (countStatement = () => {
+    count++;
+  });
+}
+
 /** The FieldCrypto of a store's Kysely instance (the migrations seal existing rows with it). */
 export function storeCrypto(db: object): FieldCrypto | undefined {
   return cryptoOfDb.get(db);
@@ -57,6 +82,7 @@ export function openStore(options: StoreOptions): Store {
   const crypto = openFieldCrypto(keySource, process.env, fieldKeys);
   const auditKeys = openAuditKeyring(keySource, fieldKeys);
   const plugins = [new FieldCryptoPlugin(crypto), new AuditKeyPlugin(auditKeys)];
+  const log = statementCounter();
   if (options.url) {
     const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
     // An idle client's error (e.g. the server restarting) must not crash the process.
@@ -65,7 +91,7 @@ export function openStore(options: StoreOptions): Store {
     // node-postgres emit 'error' on the client, which nobody else listens to while it is in use. The
     // next statement fails instead (answered 503), and the pool drops the client on release.
     pool.on('connect', (client) => client.on('error', () => {}));
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins, log });
     cryptoOfDb.set(db, crypto);
     return { db, engine: 'postgres', crypto, auditKeys, keySource, close: () => db.destroy() };
   }
@@ -80,7 +106,7 @@ export function openStore(options: StoreOptions): Store {
   sqlite.pragma('journal_size_limit = 67108864');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), plugins });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), plugins, log });
   cryptoOfDb.set(db, crypto);
   return { db, engine: 'sqlite', crypto, auditKeys, keySource, close: () => db.destroy() };
 }
