@@ -221,10 +221,10 @@ async function httpCreates(databaseUrl: string | null, workers: number): Promise
 
 /**
  * The statements the server's processes have sent so far (src/store/db.ts counts them under the
- * bench): each process rewrites its file every 100 ms, so wait that long before reading.
+ * bench): each process rewrites its file every second, so wait that long before reading.
  */
 async function statementsSent(dir: string): Promise<number> {
-  await new Promise((r) => setTimeout(r, 250));
+  await new Promise((r) => setTimeout(r, 1_100));
   return readdirSync(dir).reduce((sum, f) => sum + Number(readFileSync(join(dir, f), 'utf8') || 0), 0);
 }
 

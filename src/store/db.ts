@@ -63,7 +63,7 @@ function statementCounter(): ((event: unknown) => void) | undefined {
     written = count;
     writeFileSync(file, String(count));
   };
-  setInterval(flush, 100).unref();
+  setInterval(flush, 1000).unref();
   process.once('exit', flush);
   return (countStatement = () => {
     count++;
