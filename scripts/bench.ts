@@ -111,6 +111,8 @@ interface CreateFigures {
   waits: Record<string, number> | null;
   /** The created tickets signed for (签收) by their lead unit's staff, through HTTP. */
   signs: { perSecond: number; p50: number; p99: number; non2xx: number; total: number };
+  /** Statements sent through the query builder per ticket created, over the timed run (the failed ones' too). */
+  statementsPerCreate: number | null;
 }
 
 /**
@@ -160,11 +162,15 @@ async function sampledWaits<T>(databaseUrl: string, work: () => Promise<T>): Pro
 async function httpCreates(databaseUrl: string | null, workers: number): Promise<CreateFigures> {
   const dataDir = mkdtempSync(join(tmpdir(), 'hotline-bench-'));
   const port = 3900 + Math.floor(Math.random() * 90);
-  const env = { ...process.env, HOTLINE_DATA_DIR: dataDir, HOTLINE_DATABASE_URL: databaseUrl ?? '', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' };
+  const statementsDir = mkdtempSync(join(tmpdir(), 'hotline-bench-statements-'));
+  const env = { ...process.env, HOTLINE_DATA_DIR: dataDir, HOTLINE_DATABASE_URL: databaseUrl ?? '', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', HOTLINE_BENCH_STATEMENTS_DIR: statementsDir };
+  // BENCH_CPU_PROF=<dir>: the server's processes write V8 CPU profiles there when they exit.
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${resolve(process.env.BENCH_CPU_PROF)}`] : [];
   const cli = join(ROOT, 'bin', 'hotline.js');
-  const made = spawnSync(process.execPath, [cli, 'user', 'create', '--username', 'bench', '--password', 'Load-Pass-2026!', '--role', 'agent'], { env, encoding: 'utf8' });
+  const { HOTLINE_BENCH_STATEMENTS_DIR: _counted, ...cliEnv } = env;
+  const made = spawnSync(process.execPath, [cli, 'user', 'create', '--username', 'bench', '--password', 'Load-Pass-2026!', '--role', 'agent'], { env: cliEnv, encoding: 'utf8' });
   if (made.status !== 0) throw new Error(made.stderr);
-  const server = spawn(process.execPath, [cli, 'serve', ...(workers > 1 ? ['--workers', String(workers)] : [])], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const server = spawn(process.execPath, [...profile, cli, 'serve', ...(workers > 1 ? ['--workers', String(workers)] : [])], { env, stdio: ['ignore', 'ignore', 'inherit'] });
   let rssMax = 0;
   const sampler = setInterval(() => (rssMax = Math.max(rssMax, maxProcessRssMb(server.pid!))), 250);
   try {
@@ -198,15 +204,28 @@ async function httpCreates(databaseUrl: string | null, workers: number): Promise
     await autocannon({ url: base, connections: CONNECTIONS, duration: 3, requests });
     log(`  creating tickets through HTTP: ${CONNECTIONS} clients for ${SECONDS} s, ${workers} process${workers > 1 ? 'es' : ''}…`);
     const run = () => autocannon({ url: base, connections: CONNECTIONS, duration: SECONDS, requests });
+    const statementsBefore = await statementsSent(statementsDir);
     const { result: r, waits } = databaseUrl ? await sampledWaits(databaseUrl, run) : { result: await run(), waits: null };
-    const signs = await httpSigns(base, env, created);
-    return { perSecond: Math.round(r['2xx'] / r.duration), p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx + r.errors, total: r['2xx'], rssMax, rssAfter: treeRssMb(server.pid!), waits, signs };
+    const statements = (await statementsSent(statementsDir)) - statementsBefore;
+    const perCreate = r['2xx'] > 0 ? Math.round((statements / r['2xx']) * 10) / 10 : null;
+    const signs = await httpSigns(base, cliEnv, created);
+    return { perSecond: Math.round(r['2xx'] / r.duration), p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx + r.errors, total: r['2xx'], rssMax, rssAfter: treeRssMb(server.pid!), waits, signs, statementsPerCreate: perCreate };
   } finally {
     clearInterval(sampler);
     server.kill('SIGTERM');
     await new Promise((r) => server.once('exit', r));
     rmSync(dataDir, { recursive: true, force: true });
+    rmSync(statementsDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The statements the server's processes have sent so far (src/store/db.ts counts them under the
+ * bench): each process rewrites its file every second, so wait that long before reading.
+ */
+async function statementsSent(dir: string): Promise<number> {
+  await new Promise((r) => setTimeout(r, 1_100));
+  return readdirSync(dir).reduce((sum, f) => sum + Number(readFileSync(join(dir, f), 'utf8') || 0), 0);
 }
 
 /** Signs for every ticket in `tickets` as a staff member of its lead unit (one account per unit). */
@@ -468,6 +487,7 @@ try {
           create_non2xx: http.non2xx,
           created_total: http.total,
           bare_insert_per_s: bare,
+          statements_per_create: http.statementsPerCreate,
           product_to_bare_ratio: ratio(http.perSecond, bare, true),
           rss_mb: http.rssMax,
           rss_after_mb: http.rssAfter,
@@ -488,6 +508,10 @@ try {
           create_pg_per_s_2proc: pgCreates.two.perSecond,
           create_pg_p99_ms_2proc: pgCreates.two.p99,
           create_pg_non2xx: pgCreates.one.non2xx + pgCreates.two.non2xx,
+          statements_per_create_pg_1proc: pgCreates.one.statementsPerCreate,
+          statements_per_create_pg_2proc: pgCreates.two.statementsPerCreate,
+          create_pg_ratio_1proc: ratio(pgCreates.one.perSecond, pgCreates.bare, true),
+          create_pg_ratio_2proc: ratio(pgCreates.two.perSecond, pgCreates.bare, true),
           bare_insert_pg_per_s: pgCreates.bare,
           rss_pg_mb_1proc: pgCreates.one.rssMax,
           rss_pg_mb_2proc_per_process: pgCreates.two.rssMax,
@@ -513,6 +537,7 @@ try {
     if (http && bare) {
       add(`tickets created/s through HTTP, ${CONNECTIONS} clients, SQLite (bare: one-row insert per transaction, same table)`, n(http.perSecond), n(bare), String(ratio(http.perSecond, bare, true)));
       add('create latency p50 / p99, SQLite', `${http.p50} / ${http.p99} ms`);
+      add('statements per ticket created, SQLite (through the query builder; begin and commit not counted; bare: 1)', String(http.statementsPerCreate ?? '—'), '1');
       add('server resident memory, SQLite: largest under load / after', `${http.rssMax} / ${http.rssAfter} MB`);
       add(`tickets signed for (签收) by their units' staff/s through HTTP, ${CONNECTIONS} clients, SQLite: rate, p50 / p99`, `${n(http.signs.perSecond)}, ${http.signs.p50} / ${http.signs.p99} ms`);
     }
@@ -520,6 +545,7 @@ try {
       add(`tickets created/s through HTTP, PostgreSQL, 1 process (bare: one-row insert per transaction from ${CONNECTIONS} connections)`, n(pgCreates.one.perSecond), n(pgCreates.bare), String(ratio(pgCreates.one.perSecond, pgCreates.bare, true)));
       add('tickets created/s through HTTP, PostgreSQL, 2 processes (--workers 2)', n(pgCreates.two.perSecond), n(pgCreates.bare), String(ratio(pgCreates.two.perSecond, pgCreates.bare, true)));
       add('create latency p99, PostgreSQL, 1 / 2 processes', `${pgCreates.one.p99} / ${pgCreates.two.p99} ms`);
+      add('statements per ticket created, PostgreSQL, 1 / 2 processes (bare: 1)', `${pgCreates.one.statementsPerCreate ?? '—'} / ${pgCreates.two.statementsPerCreate ?? '—'}`, '1');
       add('tickets signed for/s through HTTP, PostgreSQL, 1 / 2 processes (p99)', `${n(pgCreates.one.signs.perSecond)} / ${n(pgCreates.two.signs.perSecond)} (${pgCreates.one.signs.p99} / ${pgCreates.two.signs.p99} ms)`);
       add('server resident memory under load, PostgreSQL: 1 process / largest of 2', `${pgCreates.one.rssMax} / ${pgCreates.two.rssMax} MB`);
       const waits = (w: Record<string, number> | null) => Object.entries(w ?? {}).slice(0, 4).map(([k, v]) => `${k} ${v}`).join(', ');

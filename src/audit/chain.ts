@@ -104,6 +104,8 @@ export function storedEventHash(e: ChainContent & { prev_hash: string | null; ch
 export type EventValues = Omit<ChainContent, 'id'>;
 
 const pending = new WeakMap<Tx, EventValues[]>();
+/** SQLite: the head of the chain after the last event a transaction inserted. */
+const sqliteHeads = new WeakMap<Tx, { id: number; chain_seq: number; hash: string | null }>();
 
 async function isPostgres(db: Db | Tx): Promise<boolean> {
   return db.getExecutor().adapter.constructor.name.startsWith('Postgres');
@@ -112,16 +114,20 @@ async function isPostgres(db: Db | Tx): Promise<boolean> {
 /** Inserts one audit event and links it into the chain (now on SQLite, at commit on PostgreSQL). */
 export async function appendEvent(tx: Tx, values: EventValues): Promise<void> {
   if (!(await isPostgres(tx))) {
-    const head = await tx.selectFrom('events').select(['id', 'chain_seq', 'hash']).orderBy('id', 'desc').limit(1).executeTakeFirst();
+    // The transaction holds SQLite's write lock, so the event it inserted last is still the head:
+    // a second event of the same transaction need not read it again.
+    const head = sqliteHeads.get(tx) ?? (await tx.selectFrom('events').select(['id', 'chain_seq', 'hash']).orderBy('id', 'desc').limit(1).executeTakeFirst());
     const id = Number(head?.id ?? 0) + 1;
     const prev = head?.hash ?? GENESIS;
     const seq = Number(head?.chain_seq ?? 0) + 1;
     const keys = auditKeyringOf(tx);
     const key = keys.currentKeyId;
+    const hash = chainHash(prev, { ...values, id }, keys, key);
     await tx
       .insertInto('events')
-      .values({ ...values, id, chain_seq: seq, prev_hash: prev, hash: chainHash(prev, { ...values, id }, keys, key), chain_key: key })
+      .values({ ...values, id, chain_seq: seq, prev_hash: prev, hash, chain_key: key })
       .execute();
+    sqliteHeads.set(tx, { id, chain_seq: seq, hash });
     return;
   }
   const mine = pending.get(tx);

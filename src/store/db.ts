@@ -1,7 +1,7 @@
 // Opens the store: embedded SQLite (a file under HOTLINE_DATA_DIR) by default, PostgreSQL when a
 // postgres:// URL is given. This folder is the only place that knows the two dialects apart.
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { Kysely, SqliteDialect, type KyselyPlugin, type Transaction } from 'kysely';
@@ -60,6 +60,31 @@ export function isReadReplica(db: object): boolean {
   return replicas.has(db);
 }
 
+/**
+ * Under `npm run bench` only (HOTLINE_BENCH_STATEMENTS_DIR set): counts the statements this process
+ * sends through Kysely and writes the running total to a file of that folder named by the pid, so the
+ * bench can print statements per ticket created. Transaction begin and commit are not counted.
+ */
+let countStatement: ((event: unknown) => void) | undefined | null = null;
+function statementCounter(): ((event: unknown) => void) | undefined {
+  if (countStatement !== null) return countStatement;
+  const dir = process.env.HOTLINE_BENCH_STATEMENTS_DIR;
+  if (!dir) return (countStatement = undefined);
+  let count = 0;
+  let written = -1;
+  const file = join(dir, `statements-${process.pid}`);
+  const flush = () => {
+    if (count === written) return;
+    written = count;
+    writeFileSync(file, String(count));
+  };
+  setInterval(flush, 1000).unref();
+  process.once('exit', flush);
+  return (countStatement = () => {
+    count++;
+  });
+}
+
 /** The FieldCrypto of a store's Kysely instance (the migrations seal existing rows with it). */
 export function storeCrypto(db: object): FieldCrypto | undefined {
   return cryptoOfDb.get(db);
@@ -72,8 +97,9 @@ export function openStore(options: StoreOptions): Store {
   const crypto = openFieldCrypto(keySource, process.env, fieldKeys);
   const auditKeys = openAuditKeyring(keySource, fieldKeys);
   const plugins = [new FieldCryptoPlugin(crypto), new AuditKeyPlugin(auditKeys)];
+  const log = statementCounter();
   if (options.url) {
-    const db = postgresDb(options.url, options.poolSize ?? 10, plugins);
+    const db = postgresDb(options.url, options.poolSize ?? 10, plugins, false, log);
     cryptoOfDb.set(db, crypto);
     // The replica's pool opens its sessions read-only: a write sent there by mistake fails at once.
     const replica = options.replicaUrl ? postgresDb(options.replicaUrl, Math.max(2, Math.ceil((options.poolSize ?? 10) / 2)), plugins, true) : undefined;
@@ -98,7 +124,7 @@ export function openStore(options: StoreOptions): Store {
   sqlite.pragma('journal_size_limit = 67108864');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), plugins });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), plugins, log });
   cryptoOfDb.set(db, crypto);
   return { db, engine: 'sqlite', crypto, auditKeys, keySource, close: () => db.destroy() };
 }
@@ -111,7 +137,7 @@ export function openReplicaDb(url: string, store: Store, max = 4): Db {
   return replica;
 }
 
-function postgresDb(url: string, max: number, plugins: KyselyPlugin[], readOnly = false): Db {
+function postgresDb(url: string, max: number, plugins: KyselyPlugin[], readOnly = false, log?: (event: unknown) => void): Db {
   const pool = new pg.Pool({
     connectionString: url,
     max,
@@ -127,7 +153,7 @@ function postgresDb(url: string, max: number, plugins: KyselyPlugin[], readOnly 
   // next statement fails instead (tried again or answered 503), and the pool drops the client on release.
   pool.on('connect', (client) => client.on('error', () => {}));
   dropReadOnlyConnections(pool);
-  return new Kysely<Database>({ dialect: new RetryingPostgresDialect({ pool }), plugins });
+  return new Kysely<Database>({ dialect: new RetryingPostgresDialect({ pool }), plugins, log });
 }
 
 /**

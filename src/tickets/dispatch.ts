@@ -6,7 +6,7 @@ import { invalid } from '../server/problem.ts';
 import { describeLimit, replyLimit, type LimitKey } from '../domain/time-limits.ts';
 import type { TicketType } from '../domain/ticket-types.ts';
 import { categoryLimit, categoryOf, type CategoryRow, type TicketRow } from './model.ts';
-import { openDuty } from './duties.ts';
+import { openDuties, openDuty, type OpenDuty } from './duties.ts';
 import { enqueue } from '../outbox/outbox.ts';
 import { notify } from '../supervision/notifications.ts';
 import { formatShanghai } from '../domain/deadline.ts';
@@ -59,14 +59,22 @@ export async function dispatchTo(ctx: AppContext, tx: Tx, ticket: TicketRow, tar
   const replyKey: LimitKey | `category:${string}` = catLimit ? `category:${category!.code}` : (`reply.${ticket.type}` as LimitKey);
   const base = { ticketId: ticket.id, round, startedAt: now };
 
-  const opened = [
-    await openDuty(ctx, tx, { ...base, unitId: target.lead.id, party: 'lead', kind: 'sign', limitKey: 'sign', limit: limits.sign }),
-    await openDuty(ctx, tx, { ...base, unitId: target.lead.id, party: 'lead', kind: 'reply', limitKey: replyKey, limit: reply }),
+  // The round's duties go in as few statements as keep their order (ids): the lead's, a special
+  // ticket's, the co-handlers'.
+  const leadDuties: OpenDuty[] = [
+    { ...base, unitId: target.lead.id, party: 'lead', kind: 'sign', limitKey: 'sign', limit: limits.sign },
+    { ...base, unitId: target.lead.id, party: 'lead', kind: 'reply', limitKey: replyKey, limit: reply },
   ];
-  if (ticket.special !== 'none') opened.push(...(await openSpecialDuties(ctx, tx, ticket, target.lead.id, round, now)));
-  for (const unit of target.co) {
-    opened.push(await openDuty(ctx, tx, { ...base, unitId: unit.id, party: 'co', kind: 'sign', limitKey: 'sign', limit: limits.sign }));
-    opened.push(await openDuty(ctx, tx, { ...base, unitId: unit.id, party: 'co', kind: 'opinion', limitKey: replyKey, limit: reply }));
+  const coDuties: OpenDuty[] = target.co.flatMap((unit): OpenDuty[] => [
+    { ...base, unitId: unit.id, party: 'co', kind: 'sign', limitKey: 'sign', limit: limits.sign },
+    { ...base, unitId: unit.id, party: 'co', kind: 'opinion', limitKey: replyKey, limit: reply },
+  ]);
+  const opened: Array<{ dueAt: string; provisional: boolean }> = [];
+  if (ticket.special === 'none') opened.push(...(await openDuties(ctx, tx, [...leadDuties, ...coDuties])));
+  else {
+    opened.push(...(await openDuties(ctx, tx, leadDuties)));
+    opened.push(...(await openSpecialDuties(ctx, tx, ticket, target.lead.id, round, now)));
+    opened.push(...(await openDuties(ctx, tx, coDuties)));
   }
   // Dispatch leaves no other duty open, so the ticket's next deadline is the earliest one opened here.
   const nextDue = opened.map((d) => d.dueAt).sort()[0];

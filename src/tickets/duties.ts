@@ -20,32 +20,42 @@ export interface OpenDuty {
   startedAt: string;
 }
 
-export async function openDuty(ctx: AppContext, tx: Tx, duty: OpenDuty): Promise<{ id: number; dueAt: string; provisional: boolean }> {
+function dutyRow(ctx: AppContext, duty: OpenDuty) {
   const d = computeDeadline(duty.startedAt, duty.limit, ctx.calendar.current());
-  const row = await tx
-    .insertInto('duties')
-    .values({
-      ticket_id: duty.ticketId,
-      unit_id: duty.unitId,
-      handler_unit_id: null,
-      party: duty.party,
-      kind: duty.kind,
-      round: duty.round,
-      limit_key: duty.limitKey,
-      limit_unit: duty.limit.unit,
-      limit_amount: duty.limit.amount,
-      started_at: duty.startedAt,
-      due_at: d.dueAt,
-      yellow_at: d.yellowAt,
-      provisional: d.provisional ? 1 : 0,
-      status: 'open',
-      completed_at: null,
-      late: 0,
-      extensions: 0,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return { id: Number(row.id), dueAt: d.dueAt, provisional: d.provisional };
+  const row = {
+    ticket_id: duty.ticketId,
+    unit_id: duty.unitId,
+    handler_unit_id: null,
+    party: duty.party,
+    kind: duty.kind,
+    round: duty.round,
+    limit_key: duty.limitKey,
+    limit_unit: duty.limit.unit,
+    limit_amount: duty.limit.amount,
+    started_at: duty.startedAt,
+    due_at: d.dueAt,
+    yellow_at: d.yellowAt,
+    provisional: d.provisional ? 1 : 0,
+    status: 'open' as const,
+    completed_at: null,
+    late: 0,
+    extensions: 0,
+  };
+  return { row, dueAt: d.dueAt, provisional: d.provisional };
+}
+
+export async function openDuty(ctx: AppContext, tx: Tx, duty: OpenDuty): Promise<{ id: number; dueAt: string; provisional: boolean }> {
+  const { row: values, dueAt, provisional } = dutyRow(ctx, duty);
+  const row = await tx.insertInto('duties').values(values).returning('id').executeTakeFirstOrThrow();
+  return { id: Number(row.id), dueAt, provisional };
+}
+
+/** Opens several duties in one statement (a dispatch opens at least two); their ids are not needed. */
+export async function openDuties(ctx: AppContext, tx: Tx, duties: OpenDuty[]): Promise<Array<{ dueAt: string; provisional: boolean }>> {
+  if (!duties.length) return [];
+  const rows = duties.map((duty) => dutyRow(ctx, duty));
+  await tx.insertInto('duties').values(rows.map((r) => r.row)).execute();
+  return rows.map(({ dueAt, provisional }) => ({ dueAt, provisional }));
 }
 
 /**

@@ -24,6 +24,7 @@ import { invalid } from '../server/problem.ts';
 import { writeEvent } from '../audit/events.ts';
 import { enqueue } from '../outbox/outbox.ts';
 import { nextTicketNo, takeTicketNo } from './numbers.ts';
+import type { TicketPart } from './queries.ts';
 import { dispatchTo, reportSpecial, resolveTarget, type DispatchRequest, type DispatchTarget } from './dispatch.ts';
 import { guardAgainstDuplicates, linkDistinct } from './duplicates.ts';
 import { mergeInto, mergeTarget } from './centre-actions.ts';
@@ -103,7 +104,20 @@ function callTaken(callId: string, no: string) {
 
 const ORIGIN_OF: Partial<Record<Channel, Origin>> = { provincial: 'provincial', national: 'national' };
 
-export async function createTicket(ctx: AppContext, actor: Actor, req: IntakeRequest): Promise<{ no: string; status: TicketStatus }> {
+/**
+ * What a ticket just created cannot have yet, so the answer need not read it back: a unit's
+ * requests, callbacks and Open311 comments come later; submissions only with a direct answer, links
+ * only with a merge or a distinctFrom, an e-mail only when given.
+ */
+function emptyOnCreate(req: IntakeRequest): TicketPart[] {
+  const parts: TicketPart[] = ['requests', 'callbacks', 'comments'];
+  if (req.disposition !== 'direct_answer') parts.push('submissions');
+  if (req.disposition !== 'merge' && !req.distinctFrom?.length) parts.push('links');
+  if (!req.requester.email) parts.push('email');
+  return parts;
+}
+
+export async function createTicket(ctx: AppContext, actor: Actor, req: IntakeRequest): Promise<{ no: string; status: TicketStatus; empty: TicketPart[] }> {
   // Checks that need no database come first, so bad input changes nothing.
   const d = req.disposition;
   if (d === 'direct_answer' && req.type !== 'consultation') throw invalid('disposition', '直接解答仅适用于咨询类诉求（第十二条）');
@@ -248,8 +262,8 @@ export async function createTicket(ctx: AppContext, actor: Actor, req: IntakeReq
       await linkDistinct(tx, ticket.id, req.distinctFrom ?? [], now);
       await dispatchTo(ctx, tx, ticket, target!, now);
       await writeEvent(tx, actor, now, { ticketId: ticket.id, action: 'dispatch', fromStatus: 'pending_dispatch', toStatus: 'dispatched', detail: { lead: target!.lead.code, co: target!.co.map((u) => u.code) } });
-      return { no, status: 'dispatched' as TicketStatus };
+      return { no, status: 'dispatched' as TicketStatus, empty: emptyOnCreate(req) };
     }
-    return { no, status: initial[d] };
+    return { no, status: initial[d], empty: emptyOnCreate(req) };
   }, { committed });
 }

@@ -38,26 +38,36 @@ const TIMELINE_LABELS: Record<string, string> = {
   ...Object.fromEntries(Object.entries(REVIEW_ACTION_LABELS).map(([action, label]) => [`rating_${action}`, `差评${label}`])),
 };
 
-export async function getTicket(ctx: AppContext, actor: Actor, no: string) {
+/** Parts of a ticket its caller knows to be empty (a ticket it has just created), not read again. */
+export type TicketPart = 'submissions' | 'requests' | 'callbacks' | 'links' | 'email' | 'comments';
+
+export async function getTicket(ctx: AppContext, actor: Actor, no: string, known: { empty?: ReadonlyArray<TicketPart> } = {}) {
+  const empty = new Set(known.empty ?? []);
+  const none = <T,>(part: TicketPart, read: () => Promise<T>, nothing: T): Promise<T> => (empty.has(part) ? Promise.resolve(nothing) : read());
   const db = ctx.store.db;
   const t = await ticketNumbered(db, no).selectAll().executeTakeFirst();
   if (!t || !(await unitCanSee(db, actor, t.id))) throw await refusedTicketRead(ctx, actor, no, !!t);
   const now = ctx.clock.now();
   const [duties, submissions, requests, callbacks, links, category, email, comments] = await Promise.all([
     db.selectFrom('duties').selectAll().where('ticket_id', '=', t.id).orderBy('id').execute(),
-    db.selectFrom('submissions').selectAll().where('ticket_id', '=', t.id).orderBy('id').execute(),
-    db.selectFrom('unit_requests').selectAll().where('ticket_id', '=', t.id).orderBy('id').execute(),
-    db.selectFrom('callbacks').selectAll().where('ticket_id', '=', t.id).orderBy('id').execute(),
-    db
-      .selectFrom('ticket_links as l')
-      .innerJoin('tickets as o', (j) => j.on((eb) => eb.or([eb('o.id', '=', eb.ref('l.other_ticket_id')), eb('o.id', '=', eb.ref('l.ticket_id'))])))
-      .select(['l.kind', 'l.ticket_id', 'o.id as other_id', 'o.no', 'o.status'])
-      .where((eb) => eb.or([eb('l.ticket_id', '=', t.id), eb('l.other_ticket_id', '=', t.id)]))
-      .where('o.id', '!=', t.id)
-      .execute(),
+    none('submissions', () => db.selectFrom('submissions').selectAll().where('ticket_id', '=', t.id).orderBy('id').execute(), []),
+    none('requests', () => db.selectFrom('unit_requests').selectAll().where('ticket_id', '=', t.id).orderBy('id').execute(), []),
+    none('callbacks', () => db.selectFrom('callbacks').selectAll().where('ticket_id', '=', t.id).orderBy('id').execute(), []),
+    none(
+      'links',
+      () =>
+        db
+          .selectFrom('ticket_links as l')
+          .innerJoin('tickets as o', (j) => j.on((eb) => eb.or([eb('o.id', '=', eb.ref('l.other_ticket_id')), eb('o.id', '=', eb.ref('l.ticket_id'))])))
+          .select(['l.kind', 'l.ticket_id', 'o.id as other_id', 'o.no', 'o.status'])
+          .where((eb) => eb.or([eb('l.ticket_id', '=', t.id), eb('l.other_ticket_id', '=', t.id)]))
+          .where('o.id', '!=', t.id)
+          .execute(),
+      [],
+    ),
     t.category_id ? db.selectFrom('categories').select(['code', 'name']).where('id', '=', t.category_id).executeTakeFirst() : undefined,
-    db.selectFrom('requester_emails').select('email').where('ticket_id', '=', t.id).executeTakeFirst(),
-    db.selectFrom('open311_updates').select(['id', 'created_at', 'description', 'status']).where('ticket_id', '=', t.id).orderBy('id').execute(),
+    none('email', () => db.selectFrom('requester_emails').select('email').where('ticket_id', '=', t.id).executeTakeFirst(), undefined),
+    none('comments', () => db.selectFrom('open311_updates').select(['id', 'created_at', 'description', 'status']).where('ticket_id', '=', t.id).orderBy('id').execute(), []),
   ]);
   const visibleLinks = isUnitRole(actor.role) ? [] : links;
   // A direct answer records the knowledge-base article it was given from (its id in reason_code).

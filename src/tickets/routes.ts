@@ -33,7 +33,7 @@ export const ticketRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
     async (request, reply) => {
       const created = await createTicket(ctx, actorOf(request), request.body);
       reply.code(201);
-      return getTicket(ctx, actorOf(request), created.no);
+      return getTicket(ctx, actorOf(request), created.no, { empty: created.empty });
     },
   );
 
