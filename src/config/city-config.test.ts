@@ -40,8 +40,8 @@ describe('the time-limit page is the config rendered', () => {
     const before = limitsTable(mudanjiang).split('\n');
     const changed = limitsTable(twoDaySign).split('\n');
     const differing = before.filter((line, i) => line !== changed[i]);
-    assert.deepEqual(differing, ['| `sign` | 承办单位签收工单 | 1个工作日 | 第十五条 |']);
-    assert.ok(changed.includes('| `sign` | 承办单位签收工单 | 2个工作日 | 第十五条 |'));
+    assert.deepEqual(differing, ['| `sign` | 签收：承办单位签收 | 1个工作日 | 第十五条 |']);
+    assert.ok(changed.includes('| `sign` | 签收：承办单位签收 | 2个工作日 | 第十五条 |'));
   });
 });
 
