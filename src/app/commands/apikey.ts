@@ -1,7 +1,6 @@
 // `hotline apikey create|rotate|revoke|list`: keys for external systems from the command line.
 // The key is printed once, on standard output; nothing else records it.
 import { parseArgs } from 'node:util';
-import type { AppContext } from '../../server/context.ts';
 import { SCOPES, createApiKey, listApiKeys, parseRate, parseScopes, revokeApiKey, rotateApiKey, type ApiKeyInfo } from '../../interop/api-keys.ts';
 
 export const APIKEY_USAGE = `  apikey create --name 名称 --scopes a,b [--rate 每分钟请求数]
@@ -10,7 +9,7 @@ export const APIKEY_USAGE = `  apikey create --name 名称 --scopes a,b [--rate 
   apikey revoke <id|名称>     吊销密钥
   apikey list [--json]        列出密钥（不含密钥本身）`;
 
-type WithContext = <T>(work: (ctx: AppContext) => Promise<T>) => Promise<T>;
+import type { WithContext } from './command.ts';
 
 function describe(k: ApiKeyInfo): string {
   const state = k.active ? '有效' : `已吊销（${k.revokedAt}）`;
