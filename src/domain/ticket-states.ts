@@ -128,8 +128,9 @@ export const ACTION_RULES: Record<Action, ActionRule> = {
   // 承办人: a unit's head or staff names who of the unit handles its part (checked by the action:
   // an active user of the caller's own unit, while the unit holds open work on the ticket).
   assign: { label: '指定承办人', roles: UNIT, from: OPEN_STATUSES, unitDuty: 'any' },
-  // Every console role may note; a unit user only on a ticket it may see (the runner's check).
-  note: { label: '内部备注', roles: ROLES, from: TICKET_STATUSES },
+  // Every console role may note, on a ticket in work or closed (a finished intake takes no action);
+  // a unit user only on a ticket it may see (the runner's check).
+  note: { label: '内部备注', roles: ROLES, from: [...OPEN_STATUSES, 'closed', 'archived'] },
 };
 
 /**
