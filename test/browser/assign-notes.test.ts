@@ -28,6 +28,7 @@ describe('承办人 and internal notes in the console', { skip: skipWithoutBrows
         requester: { kind: 'person', name: '魏秋实', phone },
         facts: '承办人测试：小区二次供水水箱长期未清洗，自来水有异味，物业不予处理。',
         address: '爱民区某小区3号楼',
+        disposition: 'dispatch',
         dispatch: { leadUnitCode: 'ZJJ' },
       }),
     });
