@@ -182,6 +182,17 @@ describeEachEngine('承办人 and internal notes', (engine) => {
     assert.ok(!tracked.body.includes('回访请注意') && !tracked.body.includes('物业约定') && !tracked.body.includes('内部备注'), tracked.body);
   });
 
+  it('reads a note through the viewer\'s masker: the requester\'s phone in it is masked for the unit', async () => {
+    const ticket = await newTicket(t);
+    const phone = ticket.requester.phone as string;
+    assert.equal((await (await t.as('centre1')).act(ticket.no, 'note', { remark: `诉求人另留电话 ${phone}，白天可联系` })).status, 200);
+    const noteOf = async (who: string) => ((await (await t.as(who)).get(`/api/v1/tickets/${ticket.no}/events`)).body.items as any[]).find((e) => e.action === 'note').note as string;
+    assert.ok((await noteOf('centre1')).includes(phone));
+    const unitView = await noteOf('zjj.staff');
+    assert.ok(!unitView.includes(phone), unitView);
+    assert.match(unitView, /\d{3}\*{4}\d{4}/);
+  });
+
   it('refuses an empty or over-long note in Chinese naming the field, changing nothing', async () => {
     const ticket = await newTicket(t);
     const centre = await t.as('centre1');
