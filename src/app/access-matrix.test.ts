@@ -236,6 +236,8 @@ describeEachEngine('access matrix: every route × every role', (engine) => {
         flag_special: { level: 'special' },
         merge: { intoNo: fx.zjjPlain.no },
         reveal_contact: { reason: '需电话核实' },
+        assign: { assignee: role === 'unit_head' ? 'zjj.head' : 'zjj.staff' },
+        note: { remark: '内部备注：已电话联系' },
       };
       return { url: url.replace(':no', no), body: bodies[action] ?? {}, zjjObject: ACTION_RULES[action].unitDuty !== 'co' };
     }

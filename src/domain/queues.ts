@@ -1,5 +1,6 @@
 // The names of the work queues (待签收, 已超期, …); their conditions live in src/tickets/queues.ts.
 export const QUEUES = {
+  mine: '我的待办',
   to_sign: '待签收',
   handling: '办理中',
   due_soon: '即将超期',

@@ -1,6 +1,6 @@
 // Ticket states and the actions between them, as one table (第十二条 闭环: 受理 → 派单 → 签收 →
 // 办理 → 反馈 → 审核 → 回访 → 办结 → 归档). The server refuses any action this table does not allow.
-import type { Role } from './roles.ts';
+import { ROLES, type Role } from './roles.ts';
 
 export const TICKET_STATUSES = [
   'pending_dispatch', // 待派单
@@ -76,6 +76,8 @@ export const ACTIONS = [
   'flag_special',
   'merge',
   'reveal_contact',
+  'assign',
+  'note',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -123,7 +125,19 @@ export const ACTION_RULES: Record<Action, ActionRule> = {
     from: OPEN_STATUSES,
     unitDuty: 'any',
   },
+  // 承办人: a unit's head or staff names who of the unit handles its part (checked by the action:
+  // an active user of the caller's own unit, while the unit holds open work on the ticket).
+  assign: { label: '指定承办人', roles: UNIT, from: OPEN_STATUSES, unitDuty: 'any' },
+  // Every console role may note, on a ticket in work or closed (a finished intake takes no action);
+  // a unit user only on a ticket it may see (the runner's check).
+  note: { label: '内部备注', roles: ROLES, from: [...OPEN_STATUSES, 'closed', 'archived'] },
 };
+
+/**
+ * Staff-internal actions: shown in the console's timeline and nowhere outside it (the change feed
+ * and its webhooks, Open311's updates, the portal), so a note or an owner never leaves the platform.
+ */
+export const INTERNAL_ACTIONS: readonly string[] = ['assign', 'note'];
 
 /** Why an action is refused, or null when the state and role allow it (unit duties are checked by the service). */
 export function refusal(action: Action, status: TicketStatus, role: Role): { status: 403 | 409; title: string } | null {

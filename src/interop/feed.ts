@@ -20,6 +20,7 @@ import type { AppContext } from '../server/context.ts';
 import type { Db, Tx } from '../store/db.ts';
 import { inTransaction } from '../store/db.ts';
 import { maskIdNumber, maskName, maskPhone, maskText } from '../domain/masking.ts';
+import { INTERNAL_ACTIONS } from '../domain/ticket-states.ts';
 
 const SEQUENCE_BATCH = 5_000;
 /** Key of the sequencer's advisory lock (any constant unique in this database). */
@@ -43,9 +44,10 @@ export async function sequenceEvents(ctx: AppContext): Promise<number> {
       }
       const frontier = await counter(tx, 'event_feed.frontier');
       let seq = await counter(tx, 'event_feed.seq');
-      const rows = await tx.selectFrom('events').select(['id', 'ticket_id']).where('id', '>', frontier).orderBy('id').limit(SEQUENCE_BATCH).execute();
+      const rows = await tx.selectFrom('events').select(['id', 'ticket_id', 'action']).where('id', '>', frontier).orderBy('id').limit(SEQUENCE_BATCH).execute();
       if (!rows.length) return { numbered: 0, scanned: 0 };
-      const feed = rows.filter((r) => r.ticket_id !== null).map((r) => ({ seq: ++seq, event_id: Number(r.id), ticket_id: Number(r.ticket_id) }));
+      // Internal notes and owners stay inside the platform: never fed to other systems.
+      const feed = rows.filter((r) => r.ticket_id !== null && !INTERNAL_ACTIONS.includes(r.action)).map((r) => ({ seq: ++seq, event_id: Number(r.id), ticket_id: Number(r.ticket_id) }));
       for (let i = 0; i < feed.length; i += 500) await tx.insertInto('event_feed').values(feed.slice(i, i + 500)).execute();
       await tx.updateTable('counters').set({ value: Number(rows[rows.length - 1]!.id) }).where('name', '=', 'event_feed.frontier').execute();
       await tx.updateTable('counters').set({ value: seq }).where('name', '=', 'event_feed.seq').execute();

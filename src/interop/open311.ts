@@ -23,7 +23,7 @@ import { ticketNumbered } from '../tickets/model.ts';
 import { inTransaction } from '../store/db.ts';
 import { writeEvent } from '../audit/events.ts';
 import { TICKET_TYPES, TICKET_TYPE_LABELS, type TicketType } from '../domain/ticket-types.ts';
-import { STATUS_LABELS, type TicketStatus } from '../domain/ticket-states.ts';
+import { INTERNAL_ACTIONS, STATUS_LABELS, type TicketStatus } from '../domain/ticket-states.ts';
 import { formatShanghai, parseInstant } from '../domain/deadline.ts';
 import { maskText } from '../domain/masking.ts';
 import { PHOTO_LIMITS, sniffPhoto, withStoredPhotos } from '../portal/service.ts';
@@ -485,6 +485,8 @@ export async function open311Routes(app: FastifyInstance, opts: { ctx: AppContex
       .where('e.to_status', 'in', Object.keys(OPEN311_STATUS))
       // A client's own pushed comments are not state changes to send back.
       .where('e.action', '!=', 'open311_comment')
+      // Internal notes and owners are the staff's, not the requester's.
+      .where('e.action', 'not in', [...INTERNAL_ACTIONS])
       .where('t.confidential', '=', 0)
       .orderBy('e.at', 'asc')
       .orderBy('e.id', 'asc');

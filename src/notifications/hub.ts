@@ -20,6 +20,8 @@ export interface PushedNotification {
 export interface Subscriber {
   /** The units whose notices this socket receives (recipientUnits of its user). */
   units: ReadonlySet<number>;
+  /** The socket's user: a notice addressed to another user of the unit is not sent to it. */
+  userId?: number;
   /** The highest id this socket was sent: nothing at or below it is sent again. */
   after: number;
   send(n: PushedNotification): void;
@@ -29,7 +31,7 @@ export interface Subscriber {
 const GAP_WAIT_MS = 60_000;
 const BATCH = 500;
 
-type Row = { id: number | string; unit_id: number; kind: string; title: string; body: string; link: string | null; created_at: string };
+type Row = { id: number | string; unit_id: number; user_id?: number | null; kind: string; title: string; body: string; link: string | null; created_at: string };
 
 export function toPushed(r: Row): PushedNotification {
   return { id: Number(r.id), unitId: r.unit_id, kind: r.kind, title: r.title, body: r.body, link: r.link, createdAt: formatShanghai(r.created_at) };
@@ -89,7 +91,7 @@ export class NotificationHub {
     const waiting = [...this.gaps.keys()];
     const rows = (await this.ctx.store.db
       .selectFrom('notifications')
-      .select(['id', 'unit_id', 'kind', 'title', 'body', 'link', 'created_at'])
+      .select(['id', 'unit_id', 'user_id', 'kind', 'title', 'body', 'link', 'created_at'])
       .where((eb) => (waiting.length ? eb.or([eb('id', '>', cursor), eb('id', 'in', waiting)]) : eb('id', '>', cursor)))
       .orderBy('id')
       .limit(BATCH)
@@ -107,6 +109,7 @@ export class NotificationHub {
       const n = toPushed(row);
       for (const sub of this.subscribers) {
         if (!sub.units.has(n.unitId)) continue;
+        if (row.user_id != null && row.user_id !== sub.userId) continue;
         // A late id (a gap filled) is below `after`: sent all the same, once.
         if (id <= sub.after && !waiting.includes(id)) continue;
         sub.after = Math.max(sub.after, id);

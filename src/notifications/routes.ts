@@ -65,7 +65,7 @@ export const notificationRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async
       };
       let unsubscribe: (() => void) | null = null;
       let closed = false;
-      const sub: Subscriber = { units, after: 0, send: (notification) => send({ type: 'notification', notification }) };
+      const sub: Subscriber = { units, userId: actor.userId, after: 0, send: (notification) => send({ type: 'notification', notification }) };
       const checkSession = setInterval(async () => {
         try {
           if (!(await actorForToken(ctx, token))) socket.close(CLOSE_SESSION_ENDED, 'session ended');
@@ -91,6 +91,7 @@ export const notificationRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async
                 .selectFrom('notifications')
                 .select(['id', 'unit_id', 'kind', 'title', 'body', 'link', 'created_at'])
                 .where('unit_id', 'in', [...units])
+                .where((eb) => eb.or([eb('user_id', 'is', null), eb('user_id', '=', actor.userId)]))
                 .where('id', '>', after)
                 .where('id', '<=', newest)
                 .orderBy('id', 'desc')

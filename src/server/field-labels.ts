@@ -27,6 +27,8 @@ export const FIELD_LABELS: Record<string, string> = {
   dispatch: '派单信息',
   answer: '解答内容',
   content: '内容',
+  assignee: '承办人',
+  remark: '备注内容',
   articleId: '知识条目',
   reject: '不予受理信息',
   reasonCode: '理由条款',

@@ -13,6 +13,7 @@ import { interopKeysMigration } from './migration-interop.ts';
 import { open311Migration } from './migration-open311.ts';
 import { webhookUnitScopeMigration } from './migration-webhook-unit-scope.ts';
 import { kbRegionsMigration } from './migration-kb-regions.ts';
+import { assigneesNotesMigration } from './migration-assignees-notes.ts';
 import { auditChainMigration, loginLockoutMigration } from './migration-audit-chain.ts';
 import { auditChainAppendMigration } from './migration-audit-chain-append.ts';
 import { ticketKeysPerStatementMigration } from './migration-ticket-keys-per-statement.ts';
@@ -482,6 +483,7 @@ class StaticProvider implements MigrationProvider {
       '2026-12-28-open311-contacts-updates': open311Migration(this.engine),
       '2026-12-29-webhook-unit-scope': webhookUnitScopeMigration(),
       '2026-12-30-kb-regions': kbRegionsMigration(this.engine),
+      '2027-01-05-assignees-notes': assigneesNotesMigration(this.engine),
     };
   }
 }

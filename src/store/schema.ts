@@ -508,6 +508,27 @@ export interface NotificationTable {
   created_at: string;
   read_at: string | null;
   read_by: number | null;
+  /** Set for a notice to one user of the unit (承办人); null for everyone of it. */
+  user_id: number | null;
+}
+
+/** 承办人: the user who owns one unit's part of a ticket (./migration-assignees-notes.ts). */
+export interface TicketAssigneeTable {
+  ticket_id: number;
+  unit_id: number;
+  user_id: number;
+  assigned_by: number;
+  assigned_at: string;
+}
+
+/** 内部备注: a staff note on a ticket, shown to staff who may see the ticket and nowhere outside. */
+export interface TicketNoteTable {
+  id: Generated<number>;
+  ticket_id: number;
+  user_id: number;
+  unit_id: number | null;
+  body: string;
+  created_at: string;
 }
 
 /** One 查看完整联系方式 by a user (./migration-contact-reveals.ts): the hourly limit and the bulk alert. */
@@ -557,6 +578,8 @@ export interface Database {
   supervision_items: SupervisionItemTable;
   supervision_alerts: SupervisionAlertTable;
   notifications: NotificationTable;
+  ticket_assignees: TicketAssigneeTable;
+  ticket_notes: TicketNoteTable;
   contact_reveals: ContactRevealTable;
   reports: ReportTable;
   report_alerts: ReportAlertTable;

@@ -11,18 +11,21 @@ export interface NewNotification {
   unitId: number;
   /** external_update: an upper platform re-pushed a transferred ticket with changed content. */
   /** dispatch: a ticket was dispatched (or re-dispatched) to the unit, as lead or co-handler. */
-  kind: 'dispatch' | 'warning' | 'escalation' | 'supervision' | 'supervision_reply' | 'supervision_closed' | 'kb_approval' | 'privacy' | 'external_update';
+  /** assign: the user was named 承办人 of the unit's part of a ticket (a notice for that user alone). */
+  kind: 'assign' | 'dispatch' | 'warning' | 'escalation' | 'supervision' | 'supervision_reply' | 'supervision_closed' | 'kb_approval' | 'privacy' | 'external_update';
   ticketId?: number | null;
   itemId?: number | null;
   title: string;
   body: string;
   link?: string | null;
+  /** For one user of the unit only; unset: everyone of the unit. */
+  userId?: number | null;
 }
 
 export async function notify(tx: Tx, n: NewNotification, at: string): Promise<void> {
   await tx
     .insertInto('notifications')
-    .values({ unit_id: n.unitId, kind: n.kind, ticket_id: n.ticketId ?? null, item_id: n.itemId ?? null, title: n.title, body: n.body, link: n.link ?? null, created_at: at, read_at: null, read_by: null })
+    .values({ unit_id: n.unitId, user_id: n.userId ?? null, kind: n.kind, ticket_id: n.ticketId ?? null, item_id: n.itemId ?? null, title: n.title, body: n.body, link: n.link ?? null, created_at: at, read_at: null, read_by: null })
     .execute();
 }
 
@@ -43,11 +46,13 @@ export async function listNotifications(ctx: AppContext, actor: Actor, options: 
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('unit_id', 'in', units)
     .where('read_at', 'is', null)
+    .where((eb) => eb.or([eb('user_id', 'is', null), eb('user_id', '=', actor.userId)]))
     .executeTakeFirstOrThrow();
   const rows = await db
     .selectFrom('notifications')
     .selectAll()
     .where('unit_id', 'in', units)
+    .where((eb) => eb.or([eb('user_id', 'is', null), eb('user_id', '=', actor.userId)]))
     .$if(!!options.unreadOnly, (q) => q.where('read_at', 'is', null))
     // Unread first, newest first within each.
     .orderBy((eb) => eb.case().when('read_at', 'is', null).then(0).else(1).end())
@@ -74,8 +79,8 @@ export async function markRead(ctx: AppContext, actor: Actor, id: number | 'all'
   const db: Db = ctx.store.db;
   const now = ctx.clock.now();
   if (id !== 'all') {
-    const row = await db.selectFrom('notifications').select(['id', 'unit_id']).where('id', '=', id).executeTakeFirst();
-    if (!row || !units.includes(row.unit_id)) throw notFound('通知不存在');
+    const row = await db.selectFrom('notifications').select(['id', 'unit_id', 'user_id']).where('id', '=', id).executeTakeFirst();
+    if (!row || !units.includes(row.unit_id) || (row.user_id != null && row.user_id !== actor.userId)) throw notFound('通知不存在');
   }
   if (!units.length) return { updated: 0 };
   const res = await db
@@ -83,6 +88,7 @@ export async function markRead(ctx: AppContext, actor: Actor, id: number | 'all'
     .set({ read_at: now, read_by: actor.userId })
     .where('unit_id', 'in', units)
     .where('read_at', 'is', null)
+    .where((eb) => eb.or([eb('user_id', 'is', null), eb('user_id', '=', actor.userId)]))
     .$if(id !== 'all', (q) => q.where('id', '=', id as number))
     .executeTakeFirst();
   return { updated: Number(res.numUpdatedRows) };

@@ -11,8 +11,8 @@ import { writeEvent } from '../audit/events.ts';
 import { runAction, type ActionDefinition } from './action-runner.ts';
 
 export const BULK_MAX = 200;
-/** The actions a list offers for selected rows: 归档, 派单 (assign), 签收. */
-export const BULK_ACTIONS = ['archive', 'dispatch', 'sign'] as const satisfies readonly Action[];
+/** The actions a list offers for selected rows: 归档, 派单, 签收, 指定承办人 (within the unit). */
+export const BULK_ACTIONS = ['archive', 'dispatch', 'sign', 'assign'] as const satisfies readonly Action[];
 export type BulkAction = (typeof BULK_ACTIONS)[number];
 
 export interface BulkRequest {

@@ -15,6 +15,7 @@ import { QUEUES, WORKBENCH, queueCondition, unitLimit, unitTicketIds, withDutyOf
 import { REVIEW_ACTION_LABELS } from '../domain/ratings.ts';
 import { maskText } from '../domain/masking.ts';
 import { archivedTicketEvents } from '../audit/archive-records.ts';
+import { assigneesOf } from './owner-actions.ts';
 
 /** The Chinese name of a timeline entry: a ticket action's label, or one of the entries below. */
 export function eventActionLabel(action: string): string {
@@ -74,8 +75,11 @@ export async function getTicket(ctx: AppContext, actor: Actor, no: string, known
   const articleIds = submissions.filter((s) => s.kind === 'direct_answer' && s.reason_code && /^\d+$/.test(s.reason_code)).map((s) => Number(s.reason_code));
   const articles = articleIds.length ? await db.selectFrom('kb_articles').select(['id', 'title']).where('id', 'in', articleIds).execute() : [];
   const text = freeTextFor(t, actor);
+  const assignees = (await assigneesOf(ctx, actor, [t.id])).get(t.id) ?? [];
   return {
     ...ticketSummary(ctx, t, actor, worstLight(duties, now), category?.name ?? null),
+    /** 承办人 of each unit (a unit user sees its own units' only). */
+    assignees,
     facts: text(t.facts),
     origin: t.origin,
     externalId: t.external_id,
@@ -178,6 +182,7 @@ function allowedActions(ctx: AppContext, actor: Actor, t: TicketRow, duties: Dut
     // A confidential requester's identity is shown to nobody outside the centre; others' only to the
     // unit holding open work on the ticket now (see revealContact).
     reveal_contact: () => !t.confidential && mine.some((d) => d.status === 'open'),
+    assign: () => actor.unitId != null && mine.some((d) => d.status === 'open'),
     // Delegation needs a sub-unit below the user's own unit (第九条: down the tree, never sideways).
     delegate: () => {
       const lead = mine.find((d) => d.party === 'lead' && d.unit_id != null);
@@ -279,10 +284,12 @@ export async function listTickets(ctx: AppContext, actor: Actor, query: ListQuer
   const categoryIds = [...new Set(tickets.map((t) => t.category_id).filter((id): id is number => id != null))];
   const categories = categoryIds.length ? await db.selectFrom('categories').select(['id', 'name']).where('id', 'in', categoryIds).execute() : [];
   const catName = new Map(categories.map((c) => [c.id, c.name]));
+  const assignees = await assigneesOf(ctx, actor, ids);
   return {
-    items: tickets.map((t) =>
-      ticketSummary(ctx, t, actor, worstLight(duties.filter((d) => d.ticket_id === t.id), now), catName.get(t.category_id ?? -1) ?? null),
-    ),
+    items: tickets.map((t) => ({
+      ...ticketSummary(ctx, t, actor, worstLight(duties.filter((d) => d.ticket_id === t.id), now), catName.get(t.category_id ?? -1) ?? null),
+      assignees: assignees.get(t.id) ?? [],
+    })),
     total: Number(totalRow?.n ?? 0),
     page,
     pageSize,
@@ -306,6 +313,23 @@ export async function ticketEvents(ctx: AppContext, actor: Actor, no: string) {
     .execute();
   // Events older than the audit archive's cutoff are no longer in the table: say how many.
   const archived = await archivedTicketEvents(db, t.id);
+  // 内部备注 and 承办人: the note's text and the people's names, read from their own tables (the
+  // event holds ids only). The viewer already passed the ticket's access check above.
+  const noteIds = rows.filter((r) => r.action === 'note').map((r) => noteIdOf(r.detail)).filter((id): id is number => id != null);
+  const notes = noteIds.length ? await db.selectFrom('ticket_notes').select(['id', 'body']).where('ticket_id', '=', t.id).where('id', 'in', noteIds).execute() : [];
+  const noteText = new Map(notes.map((n) => [Number(n.id), n.body]));
+  const assignDetails = rows.filter((r) => r.action === 'assign').map((r) => (r.detail ? (JSON.parse(r.detail) as { assignee?: number; previous?: number | null }) : {}));
+  const userIds = [...new Set(assignDetails.flatMap((d) => [d.assignee, d.previous]).filter((id): id is number => typeof id === 'number'))];
+  const users = userIds.length ? await db.selectFrom('users').select(['id', 'display_name']).where('id', 'in', userIds).execute() : [];
+  const userName = new Map(users.map((u) => [u.id, u.display_name]));
+  const internal = (action: string, detail: string | null) => {
+    if (action === 'note') return { internal: true, note: text(noteText.get(noteIdOf(detail) ?? -1) ?? null) };
+    if (action === 'assign' && detail) {
+      const d = JSON.parse(detail) as { assignee?: number; previous?: number | null };
+      return { internal: true, assignee: userName.get(d.assignee ?? -1) ?? null, previousAssignee: d.previous ? (userName.get(d.previous) ?? null) : null };
+    }
+    return {};
+  };
   const items = rows.map((r) => ({
     id: r.id,
     at: at(r.at),
@@ -315,8 +339,15 @@ export async function ticketEvents(ctx: AppContext, actor: Actor, no: string) {
     fromStatus: r.from_status,
     toStatus: r.to_status,
     detail: r.detail ? maskDetail(JSON.parse(r.detail), text) : null,
+    ...internal(r.action, r.detail),
   }));
   return { items, archived };
+}
+
+function noteIdOf(detail: string | null): number | null {
+  if (!detail) return null;
+  const id = (JSON.parse(detail) as { note?: unknown }).note;
+  return typeof id === 'number' ? id : null;
 }
 
 /** Counts of the viewer's workbench queues (each queue is already limited to a unit user's own duties). */

@@ -13,8 +13,8 @@ import { type Queue } from '../domain/queues.ts';
 
 /** The queues of each role's workbench, in the order they are shown. */
 export const WORKBENCH: Record<Role, Queue[]> = {
-  unit_staff: ['to_sign', 'handling', 'due_soon', 'overdue', 'extension_pending'],
-  unit_head: ['to_sign', 'handling', 'due_soon', 'overdue', 'to_approve', 'extension_pending'],
+  unit_staff: ['mine', 'to_sign', 'handling', 'due_soon', 'overdue', 'extension_pending'],
+  unit_head: ['mine', 'to_sign', 'handling', 'due_soon', 'overdue', 'to_approve', 'extension_pending'],
   centre: ['pending_dispatch', 'returned', 'extension_pending', 'to_review', 'callback', 'to_archive', 'overdue'],
   team_lead: ['pending_dispatch', 'returned', 'extension_pending', 'to_review', 'callback', 'to_archive', 'overdue'],
   admin: ['pending_dispatch', 'returned', 'disputed', 'extension_pending', 'to_review', 'callback', 'to_archive', 'overdue'],
@@ -107,6 +107,20 @@ export function queueCondition(eb: Eb, engine: Engine, queue: Queue, actor: Acto
   const scope = unitLimit(actor);
   const openDuty = (narrow: (q: any) => any) => withOpenDuty(eb, engine, narrow, scope);
   switch (queue) {
+    case 'mine':
+      // 我的待办: named 承办人 for one of the viewer's units, which still owes work on the ticket.
+      return eb.and([
+        amongFew(
+          engine,
+          't.id',
+          eb
+            .selectFrom('ticket_assignees as a')
+            .select('a.ticket_id')
+            .where('a.user_id', '=', actor.userId)
+            .$if(!!scope, (q) => q.where('a.unit_id', 'in', scope!)),
+        ),
+        openDuty((q) => q),
+      ]);
     case 'to_sign':
       // A returned or disputed ticket keeps its sign duty running but cannot be signed meanwhile.
       return eb.and([eb('t.status', 'in', ['dispatched', 'in_progress']), openDuty((q) => q.where('d.kind', '=', 'sign'))]);

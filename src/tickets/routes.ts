@@ -13,6 +13,7 @@ import { QUEUES } from './queues.ts';
 import { runAction, type ActionDefinition } from './action-runner.ts';
 import { unitActions } from './unit-actions.ts';
 import { centreActions } from './centre-actions.ts';
+import { ownerActions, unitMembers } from './owner-actions.ts';
 import { findDuplicates } from './duplicates.ts';
 import { obj, text } from '../server/schemas.ts';
 import { duplicateGroups, findCrossCaller, mergeGroup, mergeGroupSchema, type MergeGroupRequest } from './cross-caller.ts';
@@ -22,7 +23,7 @@ import { writeEvent } from '../audit/events.ts';
 import { viewerMark, viewerOf } from '../reports/watermark.ts';
 import type { Role } from '../domain/roles.ts';
 
-export const ACTION_DEFINITIONS: Record<Action, ActionDefinition> = { ...unitActions, ...centreActions };
+export const ACTION_DEFINITIONS: Record<Action, ActionDefinition> = { ...unitActions, ...centreActions, ...ownerActions };
 
 const noParam = { type: 'object', properties: { no: { type: 'string', pattern: '^[A-Z]{2,8}[0-9]{14}$' } }, required: ['no'] };
 
@@ -140,6 +141,16 @@ export const ticketRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
 
   app.get('/workbench', { schema: { tags: ['tickets'], summary: '工作台：当前角色的待办队列及数量' }, onRequest: requireRole() }, async (request) =>
     workbench(ctx, actorOf(request)),
+  );
+
+  // Who of the caller's unit may be named 承办人 (the assign action's choices).
+  app.get(
+    '/units/mine/members',
+    { schema: { tags: ['tickets'], summary: '本单位在职人员（指定承办人的可选范围）' }, onRequest: requireRole('unit_staff', 'unit_head') },
+    async (request) => {
+      const actor = actorOf(request);
+      return { items: actor.unitId == null ? [] : (await unitMembers(ctx.store.db, actor.unitId)).map(({ id: _id, ...m }) => m) };
+    },
   );
 
   app.post<{ Body: { phone: string } }>(

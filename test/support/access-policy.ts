@@ -107,12 +107,14 @@ const byHand: Record<string, Access> = {
   'GET /api/v1/tickets/:no': ALL,
   'GET /api/v1/tickets/:no/events': ALL,
   'POST /api/v1/tickets/duplicate-check': INTAKE,
-  // 批量操作: the roles of 归档、派单、签收; each ticket is then checked as its own action.
+  // 批量操作: the roles of 归档、派单、签收、指定承办人; each ticket is then checked as its own action.
   'POST /api/v1/tickets/bulk': not('authority'),
   'POST /api/v1/tickets/export.xlsx': ALL,
   'GET /api/v1/tickets/duplicate-groups': LEADS,
   'POST /api/v1/tickets/merge-group': LEADS,
   'POST /api/v1/requesters/history': INTAKE,
+  // 指定承办人: the choices are the caller's own unit's members.
+  'GET /api/v1/units/mine/members': ['unit_staff', 'unit_head'],
   'GET /api/v1/workbench': ALL,
   'GET /api/v1/portal/tickets/:no/photos': ALL,
   'GET /api/v1/portal/photos/:id': ALL,

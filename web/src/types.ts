@@ -37,6 +37,15 @@ export interface TicketSummary {
   nextDueAt: string | null;
   light: Light | null;
   provisional: boolean;
+  /** 承办人 of each unit (a unit user sees its own units' only). */
+  assignees?: Assignee[];
+}
+
+export interface Assignee {
+  unit: UnitRef | null;
+  username: string;
+  name: string;
+  mine: boolean;
 }
 
 export interface Duty {
@@ -92,6 +101,11 @@ export interface TicketEvent {
   fromStatus: string | null;
   toStatus: string | null;
   detail: Record<string, unknown> | null;
+  /** 内部备注 and 指定承办人: staff-only entries. */
+  internal?: boolean;
+  note?: string | null;
+  assignee?: string | null;
+  previousAssignee?: string | null;
 }
 
 export interface Page<T> {

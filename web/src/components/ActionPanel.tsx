@@ -1,6 +1,6 @@
 // The ticket's action panel: one button per action the server says the viewer may take now
 // (`ticket.actions`, no others), each opening a small form with the fields of that action's body.
-import { useMemo, useState, type ReactNode } from 'react';
+import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { Alert, App as AntApp, Button, Card, Checkbox, Descriptions, Empty, Form, Input, InputNumber, Modal, Radio, Select, Space, Tag, Typography, type FormInstance } from 'antd';
 import { ApiError, api } from '../api';
 import { useAuth } from '../auth';
@@ -32,6 +32,8 @@ export const ACTION_LABELS: Record<string, string> = {
   flag_special: '标记特殊事项',
   merge: '并单',
   reveal_contact: '查看完整联系方式',
+  assign: '指定承办人',
+  note: '内部备注',
 };
 
 /** The body fields of each action, so a server error lands on the field it names. */
@@ -58,6 +60,8 @@ const ACTION_FIELDS: Record<string, string[]> = {
   flag_special: ['level', 'note'],
   merge: ['intoNo', 'note'],
   reveal_contact: ['reason'],
+  assign: ['assignee'],
+  note: ['remark'],
 };
 
 /** Actions done with one click, without a form (none: even 签收 is confirmed, since it cannot be undone). */
@@ -258,6 +262,22 @@ function bodyOf(action: string, v: Values): Values {
   }
 }
 
+/** The active members of the user's own unit, the choices for 承办人. */
+function useUnitMembers(enabled: boolean) {
+  const [members, setMembers] = useState<Array<{ username: string; displayName: string; role: string }>>([]);
+  useEffect(() => {
+    if (!enabled) return;
+    let live = true;
+    api<{ items: typeof members }>('/units/mine/members')
+      .then((r) => live && setMembers(r.items))
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [enabled]);
+  return members;
+}
+
 function Context({ children }: { children: ReactNode }) {
   return <div style={{ background: '#fafafa', border: '1px solid #f0f0f0', borderRadius: 6, padding: '8px 12px', marginBottom: 12 }}>{children}</div>;
 }
@@ -301,8 +321,46 @@ function ActionFields(props: {
     </Form.Item>
   );
   const lastAnswer = [...ticket.submissions].reverse().find((s) => s.kind === 'reply' || s.kind === 'decline');
+  const members = useUnitMembers(action === 'assign');
+  const { user } = useAuth();
 
   switch (action) {
+    case 'assign': {
+      const current = (ticket.assignees ?? []).filter((a) => a.unit?.code === user?.unit?.code);
+      return (
+        <>
+          {current.length > 0 && (
+            <Context>
+              当前承办人：{current.map((a) => a.name).join('、')}
+            </Context>
+          )}
+          <Form.Item name="assignee" label="承办人（本单位人员）" rules={[{ required: true, message: '请选择承办人' }]}>
+            <Select
+              showSearch
+              autoFocus
+              data-testid="assignee-select"
+              placeholder="选择本单位的工作人员"
+              optionFilterProp="label"
+              options={members.map((m) => ({ value: m.username, label: `${m.displayName}（${m.username}）${m.role === 'unit_head' ? ' · 负责人' : ''}` }))}
+            />
+          </Form.Item>
+          {user && (
+            <Button size="small" onClick={() => form.setFieldsValue({ assignee: user.username })} data-testid="assign-self">
+              由我承办
+            </Button>
+          )}
+        </>
+      );
+    }
+    case 'note':
+      return (
+        <>
+          <Typography.Paragraph type="secondary">内部备注仅工作人员可见，不会出现在网上诉求查询、短信、Open311 或推送中。</Typography.Paragraph>
+          <Form.Item name="remark" label="备注内容" rules={required('请填写备注内容')}>
+            <Input.TextArea autoFocus rows={4} maxLength={2000} showCount />
+          </Form.Item>
+        </>
+      );
     case 'dispatch':
       return (
         <>

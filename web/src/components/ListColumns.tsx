@@ -138,7 +138,7 @@ export function StatusTag({ status, label }: { status: string; label?: string })
   );
 }
 
-export type TicketColumnKey = 'no' | 'light' | 'status' | 'type' | 'category' | 'facts' | 'leadUnit' | 'createdAt' | 'due';
+export type TicketColumnKey = 'no' | 'light' | 'status' | 'type' | 'category' | 'facts' | 'leadUnit' | 'assignee' | 'createdAt' | 'due';
 
 /**
  * Columns for a ticket table. `compact` (a phone) shows the light as a dot only. Less important
@@ -235,6 +235,14 @@ export function ticketColumns(keys: TicketColumnKey[], opts: { now: number; comp
       responsive: ['lg'],
       ellipsis: true,
       render: (u: TicketSummary['leadUnit']) => u?.name ?? '—',
+    },
+    assignee: {
+      title: '承办人',
+      dataIndex: 'assignees',
+      key: 'assignee',
+      width: 100,
+      ellipsis: true,
+      render: (list: TicketSummary['assignees']) => (list?.length ? <span data-testid="row-assignee">{list.map((a) => a.name).join('、')}</span> : '—'),
     },
     createdAt: {
       title: '受理时间',

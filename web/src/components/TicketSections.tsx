@@ -234,6 +234,7 @@ function eventDetail(e: TicketEvent, unitName: (code: string) => string): string
   if (typeof d.into === 'string') out.push(`并入 ${d.into}`);
   if (typeof d.from === 'string' && e.action === 'merged_in') out.push(`来自 ${d.from}`);
   if (d.supervised === true) out.push('督办');
+  if (e.action === 'assign' && e.assignee) out.push(`承办人：${e.assignee}${e.previousAssignee ? `（原：${e.previousAssignee}）` : ''}${d.self === true ? ' · 本人承办' : ''}`);
   return out;
 }
 
@@ -259,11 +260,12 @@ export function TicketTimeline({ events, archived = null }: { events: TicketEven
               const changed = e.fromStatus !== e.toStatus;
               return {
                 key: e.id,
-                color: e.action === 'reveal_contact' ? 'gray' : changed ? 'blue' : 'green',
+                color: e.action === 'reveal_contact' ? 'gray' : e.action === 'note' ? 'orange' : changed ? 'blue' : 'green',
                 children: (
                   <div data-event={e.action}>
                     <div>
                       <Typography.Text strong>{e.actionLabel}</Typography.Text>{' '}
+                      {e.internal && e.action === 'note' && <Tag color="orange" data-testid="internal-note-tag">仅内部可见</Tag>}
                       <Typography.Text type="secondary" style={small}>
                         {fmtTime(e.at)}
                       </Typography.Text>
@@ -273,7 +275,7 @@ export function TicketTimeline({ events, archived = null }: { events: TicketEven
                       {e.actor.role ? `（${ROLE_LABELS[e.actor.role] ?? e.actor.role}${e.actor.unit ? ` · ${e.actor.unit.name}` : ''}）` : ''}
                     </div>
                     {/* Only ticket states: 差评 reviews and 督办 log their own states, named by the action. */}
-                    {e.toStatus && STATUS_LABELS[e.toStatus] && (
+                    {!e.internal && e.toStatus && STATUS_LABELS[e.toStatus] && (
                       <div style={small}>
                         {e.fromStatus && changed ? `${STATUS_LABELS[e.fromStatus] ?? e.fromStatus} → ` : ''}
                         {STATUS_LABELS[e.toStatus] ?? e.toStatus}
@@ -283,6 +285,11 @@ export function TicketTimeline({ events, archived = null }: { events: TicketEven
                       <div style={small}>
                         <Typography.Text type="secondary">{details.join(' · ')}</Typography.Text>
                       </div>
+                    )}
+                    {e.action === 'note' && e.note && (
+                      <Typography.Paragraph data-testid="internal-note" style={{ margin: '4px 0 0', padding: '4px 8px', background: '#fff7e6', borderLeft: '3px solid #fa8c16', whiteSpace: 'pre-wrap' }}>
+                        {e.note}
+                      </Typography.Paragraph>
                     )}
                   </div>
                 ),

@@ -145,6 +145,19 @@ export default function TicketDetailPage() {
             )}
           </Typography.Text>
           <Typography.Text type="secondary">主办单位：{t.leadUnit?.name ?? '—'}</Typography.Text>
+          {(t.assignees?.length ?? 0) > 0 && (
+            <Typography.Text type="secondary" data-testid="ticket-assignees">
+              承办人：
+              {t.assignees!.map((a, i) => (
+                <span key={`${a.unit?.code}-${a.username}`}>
+                  {i > 0 && '、'}
+                  <Typography.Text strong>{a.name}</Typography.Text>
+                  {t.assignees!.length > 1 && a.unit ? `（${a.unit.name}）` : ''}
+                  {a.mine && <Tag color="blue" style={{ marginLeft: 4 }}>我</Tag>}
+                </span>
+              ))}
+            </Typography.Text>
+          )}
           <Typography.Text type="secondary">受理：{fmtTime(t.createdAt)}</Typography.Text>
           <Button size="small" type="text" icon={<ReloadOutlined />} onClick={() => void load()} loading={loading} aria-label="刷新">
             刷新

@@ -21,6 +21,8 @@ const FILTER_KEYS = ['status', 'type', 'light', 'unit', 'from', 'to', 'q', 'sort
 /** The order the status tabs follow: the lifecycle, then the ends at intake. */
 const STATUS_ORDER = Object.keys(STATUS_LABELS);
 const COLUMNS: TicketColumnKey[] = ['no', 'light', 'status', 'type', 'category', 'facts', 'leadUnit', 'createdAt', 'due'];
+/** A unit's lists show who of the unit handles each ticket (承办人). */
+const UNIT_COLUMNS: TicketColumnKey[] = ['no', 'light', 'status', 'type', 'category', 'facts', 'assignee', 'createdAt', 'due'];
 const isUnitRole = (role: string) => role === 'unit_staff' || role === 'unit_head';
 
 // Reference data fetched once per page load and shared by later visits to the list.
@@ -323,6 +325,18 @@ export default function TicketListPage() {
         </Flex>
       </Flex>
 
+      {user && isUnitRole(user.role) && (
+        <Segmented
+          style={{ marginBottom: 8 }}
+          value={queue === 'mine' ? 'mine' : 'unit'}
+          onChange={(x) => update({ queue: x === 'mine' ? 'mine' : null })}
+          options={[
+            { value: 'unit', label: '本单位工单' },
+            { value: 'mine', label: '我的待办' },
+          ]}
+          data-testid="scope-switch"
+        />
+      )}
       <StatusTabs counts={counts} status={status} compact={compact} update={update} />
       <FilterBar v={filterValues} units={units} showUnitFilter={showUnitFilter} compact={compact} update={update} />
 
@@ -333,7 +347,7 @@ export default function TicketListPage() {
         testId="ticket-list"
         data={data}
         loading={loading}
-        columns={COLUMNS}
+        columns={user && isUnitRole(user.role) ? UNIT_COLUMNS : COLUMNS}
         now={now}
         compact={compact}
         page={page}

@@ -18,7 +18,7 @@ import { onNotification } from '../notifications';
 const REFRESH_MS = 60_000;
 const PAGE_SIZE = 10;
 const isUnitRole = (role: string) => role === 'unit_staff' || role === 'unit_head';
-const UNIT_COLUMNS: TicketColumnKey[] = ['no', 'light', 'status', 'type', 'facts', 'due'];
+const UNIT_COLUMNS: TicketColumnKey[] = ['no', 'light', 'status', 'type', 'facts', 'assignee', 'due'];
 const CENTRE_COLUMNS: TicketColumnKey[] = ['no', 'light', 'status', 'type', 'facts', 'leadUnit', 'due'];
 const totalText = (total: number) => `共 ${total} 张`;
 
