@@ -14,7 +14,7 @@ import { migrate } from './migrations.ts';
 import { capabilitiesFor, capabilitiesOf } from './capabilities.ts';
 import { dialectHelpers } from './dialect.ts';
 
-// biome-ignore lint/suspicious/noExplicitAny: a table of the test's own, outside the schema's types
+// A table of the test's own, outside the schema's types.
 type AnyDb = Kysely<any>;
 
 /** What each engine says of itself. */
