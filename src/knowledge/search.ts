@@ -1,6 +1,6 @@
 // Search in Chinese: the question is segmented like the passages (search mode), function and
 // question words are dropped, each word of a synonym group also brings the others (OR), and the
-// engine ranks the passages (./kb-store.ts). Hits are grouped so one long document does not fill
+// store's full-text index ranks the passages (./kb-store.ts, ../store/kb-index.ts). Hits are grouped so one long document does not fill
 // the page, and each carries a snippet with the matched words highlighted and its coverage: the
 // share of the question's weight (IDF) the passage answers.
 import type { AppContext } from '../server/context.ts';

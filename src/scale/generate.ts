@@ -1,5 +1,5 @@
 // `hotline generate`: a realistic history of N tickets over M months, written straight into the
-// store in bulk (./bulk-writer.ts) for load tests and benchmarks. Every row is what the use-cases
+// store in bulk (../store/bulk-writer.ts) for load tests and benchmarks. Every row is what the use-cases
 // would have written (./story.ts); the same seed, size and end give the same rows on either engine.
 // Tickets are spread over the days (weekends quieter, office hours busiest), numbered per day after
 // any tickets the day already has, and the day counters are moved on so new tickets never collide.

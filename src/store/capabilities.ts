@@ -3,7 +3,7 @@
 // Capability folders ask for a capability (lock these rows, take a turn, bulk-load, rank passages);
 // the SQL that differs between SQLite and PostgreSQL is written here and in the modules it names.
 import { PostgresAdapter, sql, type Expression, type Kysely, type RawBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely';
-import type { Engine } from './db.ts';
+import type { Engine } from './db-types.ts';
 import type { Database } from './schema.ts';
 import { amongFew, checkedOnly, readThrough } from './planner-hints.ts';
 import { ensureHistoryPartitions } from './partitions.ts';

@@ -4,7 +4,7 @@ import { chmodSync, closeSync, existsSync, mkdirSync, openSync, writeFileSync } 
 import { dirname, join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, SqliteDialect, type KyselyPlugin, type Transaction } from 'kysely';
+import { Kysely, SqliteDialect, type KyselyPlugin } from 'kysely';
 import type { Database } from './schema.ts';
 import type { FieldCrypto } from './field-crypto.ts';
 import { FieldCryptoPlugin } from './field-crypto-plugin.ts';
@@ -14,9 +14,9 @@ import { backoff, dropReadOnlyConnections, isTransientStoreError, retryBudgetMs,
 import { CommitUnknown } from './unavailable.ts';
 import { capabilitiesFor, type StoreCapabilities } from './capabilities.ts';
 
-export type Engine = 'sqlite' | 'postgres';
-export type Db = Kysely<Database>;
-export type Tx = Transaction<Database>;
+import type { Db, Engine, Tx } from './db-types.ts';
+
+export type { Db, Engine, Tx } from './db-types.ts';
 
 export interface Store {
   db: Db;

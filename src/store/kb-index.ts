@@ -8,7 +8,7 @@
 //               index, ranked with ts_rank() per query concept times the concept's IDF (ts_rank has
 //               no IDF of its own); document frequencies kept in kb_terms as passages come and go.
 import { sql, type RawBuilder } from 'kysely';
-import type { Db, Tx } from './db.ts';
+import type { Db, Tx } from './db-types.ts';
 
 /** A passage with its segmented fields, ready for the index. */
 export interface IndexedPassage {
