@@ -329,7 +329,7 @@ async function kbSearchLatency(engine: 'sqlite' | 'postgres'): Promise<KbFigures
     await importSeedBulletins(ctx, SYSTEM_ACTOR, SEED_BULLETIN_DIR);
     const passages = await padCorpus(ctx, KB_PASSAGES);
     const indexPerSecond = Math.round(passages / ((performance.now() - started) / 1000));
-    await refreshStatistics(ctx.store.db, ctx.store.engine);
+    await refreshStatistics(ctx.store.db, ctx.store.capabilities.passageIndex);
     const questions = JSON.parse(readFileSync(join(ROOT, 'scripts', 'eval-kb-questions.json'), 'utf8')) as { questions: Array<{ q: string }>; unanswerable: string[] };
     const asked = [...questions.questions.map((q) => q.q), ...questions.unanswerable];
     for (const q of asked) await searchKb(ctx, { q, limit: 10 });

@@ -196,7 +196,7 @@ try {
   if (pad) {
     log(`padding to ${pad} passages…`);
     await padCorpus(ctx, pad, (n) => log(`  …${n} passages`));
-    await refreshStatistics(ctx.store.db, ctx.store.engine);
+    await refreshStatistics(ctx.store.db, ctx.store.capabilities.passageIndex);
     scaledPassages = await passageTotal();
     scaled = await measure();
     http = await httpLatency();

@@ -37,7 +37,7 @@ function smsGateway(ctx: AppContext): SmsGateway {
 
 /** PostgreSQL: the history's partitions for this month and the next three, shortly after start and then hourly. */
 function startPartitionJob(ctx: AppContext, intervalMs: number, onError: (err: unknown) => void): Stop {
-  if (ctx.store.engine !== 'postgres') return async () => undefined;
+  if (!ctx.store.capabilities.partitionedHistory) return async () => undefined;
   return startPeriodicJob(() => ensureComingPartitions(ctx), intervalMs, onError);
 }
 

@@ -21,8 +21,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
-import { sql } from 'kysely';
-import type { Store, Tx } from '../store/db.ts';
+import type { Store } from '../store/db.ts';
 import { inTransaction } from '../store/db.ts';
 import { ZONE } from '../domain/calendar.ts';
 import { monthsBack } from '../domain/evaluation.ts';
@@ -124,25 +123,15 @@ async function deleteArchived(store: Store, archive: ArchiveRecord, batchSize: n
     if (!first) return deleted;
     const upto = Math.min(Number(first.chain_seq) + batchSize - 1, archive.lastSeq);
     const n = await inTransaction(store.db, async (tx) => {
-      await openArchivePath(tx, store.engine, archive.id);
+      // The append-only triggers let this transaction delete rows the archive covers (and nothing else).
+      await store.capabilities.openAuditArchivePath(tx, archive.id);
       const r = await tx.deleteFrom('events').where('chain_seq', '<=', upto).executeTakeFirst();
-      await closeArchivePath(tx, store.engine, archive.id);
+      await store.capabilities.closeAuditArchivePath(tx, archive.id);
       return Number(r.numDeletedRows);
     });
     deleted += n;
     afterBatch?.(deleted);
   }
-}
-
-/** The triggers let this transaction delete rows the archive covers (and nothing else). */
-async function openArchivePath(tx: Tx, engine: Store['engine'], archiveId: number): Promise<void> {
-  if (engine === 'postgres') await sql`select set_config('hotline.audit_archive', 'on', true)`.execute(tx);
-  else await tx.insertInto('audit_archive_gate').values({ archive_id: archiveId }).execute();
-}
-
-async function closeArchivePath(tx: Tx, engine: Store['engine'], archiveId: number): Promise<void> {
-  if (engine === 'postgres') await sql`select set_config('hotline.audit_archive', 'off', true)`.execute(tx);
-  else await tx.deleteFrom('audit_archive_gate').where('archive_id', '=', archiveId).execute();
 }
 
 /** Checks the file an archive row names before more of its rows are deleted. */

@@ -30,6 +30,7 @@ import { sql } from 'kysely';
 import type { Db, Tx } from '../store/db.ts';
 import { beforeCommit, isManagedTransaction } from '../store/db.ts';
 import { auditKeyringOf, sha256Link, type AuditKeyring } from '../store/audit-keys.ts';
+import { capabilitiesFor, capabilitiesOf } from '../store/capabilities.ts';
 import { chainAnchor } from './archive-records.ts';
 
 export const GENESIS = '0'.repeat(64);
@@ -107,13 +108,9 @@ const pending = new WeakMap<Tx, EventValues[]>();
 /** SQLite: the head of the chain after the last event a transaction inserted. */
 const sqliteHeads = new WeakMap<Tx, { id: number; chain_seq: number; hash: string | null }>();
 
-async function isPostgres(db: Db | Tx): Promise<boolean> {
-  return db.getExecutor().adapter.constructor.name.startsWith('Postgres');
-}
-
 /** Inserts one audit event and links it into the chain (now on SQLite, at commit on PostgreSQL). */
 export async function appendEvent(tx: Tx, values: EventValues): Promise<void> {
-  if (!(await isPostgres(tx))) {
+  if (!capabilitiesOf(tx).chainsAuditAtCommit) {
     // The transaction holds SQLite's write lock, so the event it inserted last is still the head:
     // a second event of the same transaction need not read it again.
     const head = sqliteHeads.get(tx) ?? (await tx.selectFrom('events').select(['id', 'chain_seq', 'hash']).orderBy('id', 'desc').limit(1).executeTakeFirst());
@@ -176,7 +173,7 @@ export async function chainUnsealed(db: Db | Tx, options: { unkeyed?: boolean } 
   let seq = Number(head?.chain_seq ?? 0);
   let after = 0;
   let total = 0;
-  const postgres = await isPostgres(db);
+  const { int8 } = capabilitiesOf(db);
   for (;;) {
     const rows = await db.selectFrom('events').selectAll().where('chain_seq', 'is', null).where('id', '>', after).orderBy('id').limit(2000).execute();
     if (!rows.length) return total;
@@ -187,14 +184,9 @@ export async function chainUnsealed(db: Db | Tx, options: { unkeyed?: boolean } 
       prev = hash;
       return s;
     });
-    const keyed = key ? { chain_key: key } : {};
-    if (postgres) {
-      const values = sql.join(sealed.map((s) => sql`(${s.id}::bigint, ${s.seq}::bigint, ${s.prev}, ${s.hash})`));
-      await sql`update events as e set chain_seq = v.seq, prev_hash = v.prev, hash = v.hash${key ? sql`, chain_key = ${key}` : sql``}
-                from (values ${values}) as v(id, seq, prev, hash) where e.id = v.id`.execute(db);
-    } else {
-      for (const s of sealed) await db.updateTable('events').set({ chain_seq: s.seq, prev_hash: s.prev, hash: s.hash, ...keyed }).where('id', '=', s.id).execute();
-    }
+    const values = sql.join(sealed.map((s) => sql`(${int8(s.id)}, ${int8(s.seq)}, ${s.prev}, ${s.hash})`));
+    await sql`with v(id, seq, prev, hash) as (values ${values})
+              update events set chain_seq = v.seq, prev_hash = v.prev, hash = v.hash${key ? sql`, chain_key = ${key}` : sql``} from v where events.id = v.id`.execute(db);
     after = sealed[sealed.length - 1]!.id;
     total += sealed.length;
   }
@@ -372,8 +364,8 @@ export async function rechainUnderKey(db: Db | Tx, engine: 'sqlite' | 'postgres'
       expected = seq + 1;
       return s;
     });
-    const cast = (v: number) => (engine === 'postgres' ? sql`${v}::bigint` : sql`${v}`);
-    const values = sql.join(sealed.map((s) => sql`(${cast(s.id)}, ${s.prev}, ${s.hash})`));
+    const { int8 } = capabilitiesFor(engine);
+    const values = sql.join(sealed.map((s) => sql`(${int8(s.id)}, ${s.prev}, ${s.hash})`));
     await sql`with v(id, prev, hash) as (values ${values})
               update events set prev_hash = v.prev, hash = v.hash, chain_key = ${key} from v where events.id = v.id`.execute(db);
     out.events += sealed.length;

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FieldCryptoError, type FieldCrypto } from '../store/field-crypto.ts';
 import type { AuditKeyring } from '../store/audit-keys.ts';
+import { pgTool, type BackupTarget } from '../store/backup.ts';
 import { storedEventHash, type ChainContent } from './chain.ts';
 
 type AnyDb = Kysely<any>;
@@ -71,6 +72,11 @@ export async function assertAuditKeysFitStore(db: AnyDb, audit: AuditKeyring, cr
   const sample = await sampleStore(db);
   const problem = keysProblem({ sealed: null, event: sample.event }, crypto, audit);
   if (problem) throw new FieldCryptoError(problem);
+}
+
+/** A backup file's sample, read in the target's backup format (the engine's: a SQLite file or a pg_dump archive). */
+export function sampleBackup(target: BackupTarget, file: string): Promise<KeySample> {
+  return target.engine === 'sqlite' ? sampleSqliteBackup(file) : samplePgDump(pgTool('pg_restore'), file);
 }
 
 /** A SQLite backup file's sample, read-only. */

@@ -7,7 +7,6 @@
 import type { AppContext } from '../server/context.ts';
 import type { Tx } from '../store/db.ts';
 import { inTransaction } from '../store/db.ts';
-import { sql } from 'kysely';
 import type { CtiIngestResult, SeatState } from '../domain/call-contract.ts';
 import type { CtiEventIn } from './cti-events.ts';
 import { foldCall, isMissed, seatEffectsOf, type FoldEvent, type FoldedCall } from '../domain/call-fold.ts';
@@ -56,10 +55,8 @@ async function ingestOnce(ctx: AppContext, switchId: number, events: CtiEventIn[
   return inTransaction(ctx.store.db, async (tx) => {
     const now = ctx.clock.now();
     const callIds = [...new Set(batch.filter((e) => e.type !== 'agent_state').map((e) => e.callId))].sort();
-    if (ctx.store.engine === 'postgres' && callIds.length) {
-      // Two batches with events of one call take turns, so each folds what the other committed.
-      await sql`select pg_advisory_xact_lock(k) from (select distinct hashtextextended(${`${switchId}:`} || c, 0) as k from unnest(${callIds}::text[]) as c order by 1) as locks`.execute(tx);
-    }
+    // Two batches with events of one call take turns, so each folds what the other committed.
+    await ctx.store.capabilities.transactionLocks(tx, `${switchId}:`, callIds);
 
     const inserted = new Set<string>();
     for (let i = 0; i < batch.length; i += CHUNK) {
@@ -137,7 +134,7 @@ async function ingestOnce(ctx: AppContext, switchId: number, events: CtiEventIn[
     // locks in one order (calls, seats, rows), so two batches never wait on each other in a circle.
     const seatInputs = pendingSeatInputs(fresh, folded, restrictionOf);
     const seats = seatInputs.length
-      ? await loadSeatsForUpdate(tx, ctx.store.engine, seatInputs.map((i) => i.agent), seatInputs.reduce((min, i) => (i.at < min ? i.at : min), seatInputs[0]!.at))
+      ? await loadSeatsForUpdate(tx, ctx.store, seatInputs.map((i) => i.agent), seatInputs.reduce((min, i) => (i.at < min ? i.at : min), seatInputs[0]!.at))
       : null;
 
     // One statement writes every folded call, new or changed.

@@ -2,7 +2,8 @@
 // apply inputs through the pure state machine, write the seat and its closed stretches (cut at
 // Shanghai midnights), and record each call's after-call work on the call.
 import { sql } from 'kysely';
-import type { Db, Tx, Engine } from '../store/db.ts';
+import type { Db, Tx } from '../store/db.ts';
+import type { StoreCapabilities } from '../store/capabilities.ts';
 import type { SeatState } from '../domain/call-contract.ts';
 import { applySeatInput, instantRank, loggedOffSeat, settleSeat, splitAtMidnights, type ClosedInterval, type Seat, type SeatInput, type SeatRefusal, type SeatRules } from '../domain/seat-states.ts';
 import type { CallsConfig } from '../domain/call-config.ts';
@@ -34,7 +35,7 @@ export function seatOfRow(r: SeatRow): StoredSeat {
 }
 
 /** The seats of these agents, locked for this transaction on PostgreSQL; absent ones logged off since `at`. */
-export async function loadSeatsForUpdate(tx: Tx, engine: Engine, agents: string[], at: string): Promise<Map<string, StoredSeat>> {
+export async function loadSeatsForUpdate(tx: Tx, store: { capabilities: StoreCapabilities }, agents: string[], at: string): Promise<Map<string, StoredSeat>> {
   const sorted = [...new Set(agents)].sort();
   const out = new Map<string, StoredSeat>();
   if (!sorted.length) return out;
@@ -43,7 +44,7 @@ export async function loadSeatsForUpdate(tx: Tx, engine: Engine, agents: string[
     .selectAll()
     .where('agent', 'in', sorted)
     .orderBy('agent')
-    .$if(engine === 'postgres', (q) => q.forUpdate())
+    .$call(store.capabilities.lockRows)
     .execute();
   for (const r of rows) out.set(r.agent, seatOfRow(r));
   for (const a of sorted) if (!out.has(a)) out.set(a, { ...loggedOffSeat(a, at), messageId: null, skills: [], exists: false });

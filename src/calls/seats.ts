@@ -98,7 +98,7 @@ export async function setMyState(ctx: AppContext, actor: Actor, state: Exclude<S
   const now = ctx.clock.now();
   if (state !== 'not_ready' && reason) throw invalid('reason', '只有示忙需要填写原因');
   return inTransaction(ctx.store.db, async (tx) => {
-    const seats = await loadSeatsForUpdate(tx, ctx.store.engine, [actor.username], now);
+    const seats = await loadSeatsForUpdate(tx, ctx.store, [actor.username], now);
     const before = seats.get(actor.username)!;
     const changes: SeatChanges = { seats, changed: new Set(), closed: [] };
     const refusal = applyInputs(changes, [{ agent: actor.username, input: { source: 'agent', state, reason: reason ?? null, at: now } }], seatRules(ctx.city.calls));

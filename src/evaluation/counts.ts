@@ -8,8 +8,8 @@
 // two equal).
 import { sql } from 'kysely';
 import type { AppContext } from '../server/context.ts';
-import type { Db, Engine } from '../store/db.ts';
-import { readThrough } from '../store/planner-hints.ts';
+import type { Db } from '../store/db.ts';
+import type { StoreCapabilities } from '../store/capabilities.ts';
 import { EMPTY_COUNTS, type UnitMonthCounts } from '../domain/evaluation.ts';
 import { SATISFIED_LEVELS } from '../domain/ticket-types.ts';
 import { kbUpkeepCounts } from './kb-upkeep.ts';
@@ -84,14 +84,14 @@ async function signFigures(db: Db, r: MonthRange, now: string, into: ByUnit) {
  * open counts once its deadline has passed (by `now`, for the month under way), as late; it is
  * "explained" when the unit asked for an extension of it.
  */
-async function completionFigures(db: Db, engine: Engine, r: MonthRange, now: string, into: ByUnit) {
+async function completionFigures(db: Db, can: StoreCapabilities, r: MonthRange, now: string, into: ByUnit) {
   const late = sql`((status = 'done' and late = 1) or status = 'open')`;
   const explained = sql`exists (select 1 from unit_requests q where q.duty_id = duties.id and q.kind = 'extension')`;
   // SQLite's planner, with the statistics of a real history (many duties due at the same instant),
   // prefers skip-scans of the unit's open-duty index over this covering one: 412 against 62 ms for a
   // month at 1,000,000 tickets. PostgreSQL picks the covering index by itself.
   const rows = await db
-    .selectFrom(readThrough(engine, 'duties', 'duties_kind_due'))
+    .selectFrom(can.readThrough('duties', 'duties_kind_due'))
     .select([
       'unit_id',
       count(sql`true`).as('due'),
@@ -194,7 +194,7 @@ export async function monthCounts(ctx: AppContext, r: MonthRange, options: { sat
   const now = ctx.clock.now();
   // Sequential on purpose: one connection on SQLite, and on PostgreSQL the month's pages stay warm.
   await signFigures(db, r, now, into);
-  await completionFigures(db, ctx.store.engine, r, now, into);
+  await completionFigures(db, ctx.store.capabilities, r, now, into);
   await satisfactionFigures(db, r, into);
   await requestFigures(db, r, into);
   for (const [unitId, f] of await kbUpkeepCounts(ctx, r)) add(into, unitId, f);

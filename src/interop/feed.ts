@@ -15,7 +15,6 @@
 // transaction and becomes visible at once, so a reader paging by `seq` never skips or repeats. On
 // SQLite writes are serialized (one writer, ids in commit order), and the same code runs without
 // the locks.
-import { sql } from 'kysely';
 import type { AppContext } from '../server/context.ts';
 import type { Db, Tx } from '../store/db.ts';
 import { inTransaction } from '../store/db.ts';
@@ -36,12 +35,10 @@ export async function sequenceEvents(ctx: AppContext): Promise<number> {
   let total = 0;
   for (let round = 0; round < 20; round++) {
     const { numbered, scanned } = await inTransaction(ctx.store.db, async (tx) => {
-      if (ctx.store.engine === 'postgres') {
-        const got = await sql<{ ok: boolean }>`select pg_try_advisory_xact_lock(${FEED_LOCK_KEY}) as ok`.execute(tx);
-        // Another process is numbering right now: what it numbers is served all the same.
-        if (!got.rows[0]?.ok) return { numbered: 0, scanned: 0 };
-        await sql`lock table events in share mode`.execute(tx);
-      }
+      // Another process is numbering right now: what it numbers is served all the same.
+      if (!(await ctx.store.capabilities.tryTransactionLock(tx, FEED_LOCK_KEY))) return { numbered: 0, scanned: 0 };
+      // Transactions still writing events commit first: one committing later with a lower id would fall behind the frontier.
+      await ctx.store.capabilities.holdWritersOf(tx, 'events');
       const frontier = await counter(tx, 'event_feed.frontier');
       let seq = await counter(tx, 'event_feed.seq');
       const rows = await tx.selectFrom('events').select(['id', 'ticket_id', 'action']).where('id', '>', frontier).orderBy('id').limit(SEQUENCE_BATCH).execute();

@@ -255,7 +255,7 @@ export async function syncProvincial(ctx: AppContext, batch = 500): Promise<numb
       .selectFrom('counters')
       .select('value')
       .where('name', '=', CURSOR)
-      .$if(ctx.store.engine === 'postgres', (q) => q.forUpdate())
+      .$call(ctx.store.capabilities.lockRows)
       .executeTakeFirstOrThrow();
     const cursor = Number(cursorRow.value);
     const events = await tx.selectFrom('events').select(['id', 'ticket_id', 'action', 'to_status', 'at']).where('id', '>', cursor).where('at', '<=', settled).orderBy('id').limit(batch).execute();

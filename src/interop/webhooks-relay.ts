@@ -62,7 +62,7 @@ export async function relayWebhooksOnce(ctx: AppContext, options: WebhookRelayOp
       )
       .orderBy('o.id')
       .limit(options.batch ?? 100)
-      .$if(ctx.store.engine === 'postgres', (q) => q.forUpdate().skipLocked())
+      .$call(ctx.store.capabilities.claimRows)
       .execute();
     if (due.length) await tx.updateTable('outbox').set({ available_at: leaseUntil }).where('id', 'in', due.map((m) => m.id)).execute();
     return due;

@@ -228,7 +228,7 @@ async function fanOutOne(ctx: AppContext, tx: Tx, id: number): Promise<{ queued:
     .selectFrom('webhook_subscriptions')
     .selectAll()
     .where('id', '=', id)
-    .$if(ctx.store.engine === 'postgres', (q) => q.forUpdate())
+    .$call(ctx.store.capabilities.lockRows)
     .executeTakeFirst();
   if (!row || row.active !== 1) return { queued: 0, read: 0 };
   const sub = view(ctx, row as Row);
@@ -292,7 +292,7 @@ export async function fanOutTopic(ctx: AppContext, topic: typeof PROVINCIAL_SYNC
       .where('available_at', '<=', now)
       .orderBy('id')
       .limit(500)
-      .$if(ctx.store.engine === 'postgres', (q) => q.forUpdate().skipLocked())
+      .$call(ctx.store.capabilities.claimRows)
       .execute();
     if (!due.length) return 0;
     // A unit-scoped subscription is a unit's own system, not the provincial platform or the chain's keeper: it gets none.

@@ -145,7 +145,7 @@ export async function insertArticle(ctx: AppContext, tx: Tx, actor: Actor, a: Ne
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-  await replacePassages(tx, ctx.store.engine, row.id, a.title, a.passages.map((p, seq) => ({ seq, heading: p.heading, text: p.text })));
+  await replacePassages(tx, ctx.store.capabilities.passageIndex, row.id, a.title, a.passages.map((p, seq) => ({ seq, heading: p.heading, text: p.text })));
   return row.id;
 }
 
@@ -197,7 +197,7 @@ async function lockArticle(ctx: AppContext, tx: Tx, id: number): Promise<Article
     .selectFrom('kb_articles')
     .selectAll()
     .where('id', '=', id)
-    .$if(ctx.store.engine === 'postgres', (q) => q.forUpdate())
+    .$call(ctx.store.capabilities.lockRows)
     .executeTakeFirst();
   if (!row) throw notFound(`知识条目 ${id} 不存在`);
   return row;
@@ -365,7 +365,7 @@ export async function updateArticle(ctx: AppContext, actor: Actor, id: number, i
     await tx.updateTable('kb_articles').set(set).where('id', '=', id).execute();
     if (changed.includes('body') || changed.includes('title')) {
       const cut = passages ?? passagesOf(a.body);
-      await replacePassages(tx, ctx.store.engine, id, set.title ?? a.title, cut.map((p, seq) => ({ seq, heading: p.heading, text: p.text })));
+      await replacePassages(tx, ctx.store.capabilities.passageIndex, id, set.title ?? a.title, cut.map((p, seq) => ({ seq, heading: p.heading, text: p.text })));
     }
     await writeEvent(tx, actor, now, { articleId: id, action: 'kb_update', fromStatus: a.status, toStatus: a.status, detail: { changed } });
   });

@@ -133,7 +133,7 @@ export async function importBulletin(ctx: AppContext, actor: Actor, text: string
   if (!bulletin.documents.length) throw invalid('text', '未能从文本中识别出公文');
   const name = options.bulletin ?? bulletin.name;
   const result = await importDocuments(ctx, actor, bulletin.documents, { ...options, bulletin: name });
-  if (result.created.length) await refreshStatistics(ctx.store.db, ctx.store.engine);
+  if (result.created.length) await refreshStatistics(ctx.store.db, ctx.store.capabilities.passageIndex);
   return { bulletin: name, documents: bulletin.documents.length, ...result };
 }
 

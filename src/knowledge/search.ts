@@ -1,10 +1,10 @@
 // Search in Chinese: the question is segmented like the passages (search mode), function and
 // question words are dropped, each word of a synonym group also brings the others (OR), and the
-// engine ranks the passages (./kb-store.ts). Hits are grouped so one long document does not fill
+// store's full-text index ranks the passages (./kb-store.ts, ../store/kb-index.ts). Hits are grouped so one long document does not fill
 // the page, and each carries a snippet with the matched words highlighted and its coverage: the
 // share of the question's weight (IDF) the passage answers.
 import type { AppContext } from '../server/context.ts';
-import { CANDIDATE_BUDGET, rankByGrams, rankPassages, termStats, type Candidates, type Concept, type Gram } from './kb-store.ts';
+import { rankByGrams, rankPassages, termStats, type Candidates, type Concept, type Gram } from './kb-store.ts';
 import { regionsFor } from './regions.ts';
 import { phraseTokens, questionGrams, questionTokens, questionWords } from './segment.ts';
 import { synonymGroups } from './synonyms.ts';
@@ -35,7 +35,7 @@ export interface QueryPlan {
   concepts: PlannedConcept[];
   /** What an answer must cover: the question's words (precise mode), a synonym group counting as one. */
   words: PlannedConcept[];
-  /** Which rows are ranked (see CANDIDATE_BUDGET), and about how many there are. */
+  /** Which rows are ranked (see PassageIndex.candidateBudget), and about how many there are. */
   candidates: Candidates;
   candidateRows: number;
   /** Synonym groups the question brought in. */
@@ -82,14 +82,14 @@ export async function planQuery(ctx: AppContext, q: string): Promise<QueryPlan> 
     ...words.filter((w) => !covered.has(w) && !synonymConcepts.some((c) => c.label.split('/').some((s) => s.includes(w) && q.includes(s)))).map((w) => ({ label: w, alternatives: [[w]] })),
     ...synonymConcepts,
   ];
-  const stats = await termStats(ctx.store.db, ctx.store.engine, [...raw, ...rawWords].flatMap((c) => c.alternatives.flat()));
+  const stats = await termStats(ctx.store.db, ctx.store.capabilities.passageIndex, [...raw, ...rawWords].flatMap((c) => c.alternatives.flat()));
   const n = stats.n;
   const weigh = (c: { label: string; alternatives: string[][] }): PlannedConcept => {
     const df = Math.min(n, c.alternatives.reduce((sum, alt) => sum + Math.min(...alt.map((t) => stats.df.get(t) ?? 0)), 0));
     return { label: c.label, alternatives: c.alternatives, df, idf: idfOf(n, df) };
   };
   const concepts = raw.map(weigh);
-  const { groups, rows } = candidatesOf(concepts, n, CANDIDATE_BUDGET[ctx.store.engine]);
+  const { groups, rows } = candidatesOf(concepts, n, ctx.store.capabilities.passageIndex.candidateBudget);
   return { tokens, concepts, words: rawWords.map(weigh), candidates: groups, candidateRows: rows, synonyms, passages: n };
 }
 
@@ -274,8 +274,6 @@ export function conceptScore(concepts: Concept[], p: PassageFields, averageLengt
 /** Reciprocal rank fusion constant: ranks beyond the first few tens weigh little. */
 const RRF_K = 30;
 
-/** How many bigram-field candidates, and the most passages the chosen bigrams may hold together. */
-export const GRAM_BUDGET: Record<'sqlite' | 'postgres', number> = { sqlite: 6_000, postgres: 1_200 };
 const GRAMS_MAX = 10;
 
 export interface SearchSignals {
@@ -310,7 +308,7 @@ export async function searchKb(ctx: AppContext, options: SearchOptions): Promise
   // Ten hits from ten documents at most three deep: one long document does not fill the page.
   const perArticle = options.perArticle ?? 3;
   const date = todayOf(ctx);
-  const engine = ctx.store.engine;
+  const index = ctx.store.capabilities.passageIndex;
   const region = searchRegions(ctx, options.q, options.region);
   const filters = {
     statuses: options.statuses ?? ['published'],
@@ -324,17 +322,17 @@ export async function searchKb(ctx: AppContext, options: SearchOptions): Promise
   const regionOut = { regions: region.regions ?? null, named: region.named };
   // The bigram field: the question's rarest bigrams, as many as fit the budget of rows.
   const gramTerms = questionGrams(options.q);
-  const gramStats = await termStats(ctx.store.db, engine, gramTerms.map((g) => `#${g}`));
+  const gramStats = await termStats(ctx.store.db, index, gramTerms.map((g) => `#${g}`));
   const grams: Gram[] = [];
   let gramRows = 0;
   for (const g of gramTerms.map((gram) => ({ gram, df: gramStats.df.get(`#${gram}`) ?? 0 })).filter((g) => g.df > 0).sort((a, b) => a.df - b.df)) {
-    if (grams.length >= GRAMS_MAX || (grams.length && gramRows + g.df > GRAM_BUDGET[engine])) continue;
+    if (grams.length >= GRAMS_MAX || (grams.length && gramRows + g.df > index.gramBudget)) continue;
     grams.push({ gram: g.gram, idf: idfOf(gramStats.n, g.df) });
     gramRows += g.df;
   }
   const [lexical, byGrams] = await Promise.all([
-    rankPassages(ctx.store.db, engine, plan.concepts, plan.candidates, filters, 120, plan.candidateRows),
-    rankByGrams(ctx.store.db, engine, grams, filters, 60),
+    rankPassages(ctx.store.db, index, plan.concepts, plan.candidates, filters, 120, plan.candidateRows),
+    rankByGrams(ctx.store.db, index, grams, filters, 60),
   ]);
   const ids = [...new Set([...lexical.map((r) => r.id), ...byGrams.map((r) => r.id)])];
   if (!ids.length) return { plan, hits: [], region: regionOut };

@@ -43,7 +43,7 @@ export async function relayOnce(ctx: AppContext, gateway: SmsGateway, options: S
       .where('topic', 'in', [...SMS_TOPICS])
       .orderBy('id')
       .limit(BATCH)
-      .$if(ctx.store.engine === 'postgres', (q) => q.forUpdate().skipLocked())
+      .$call(ctx.store.capabilities.claimRows)
       .execute();
     if (due.length) {
       await tx

@@ -198,7 +198,7 @@ export async function listReviews(ctx: AppContext, actor: Actor, q: { status?: s
 async function loadReview(ctx: AppContext, db: Db | Tx, actor: Actor, id: number, lock = false) {
   const row = await baseQuery(db)
     .where('r.id', '=', id)
-    .$if(lock && ctx.store.engine === 'postgres', (q) => q.forUpdate())
+    .$if(lock, ctx.store.capabilities.lockRows)
     .executeTakeFirst();
   // A unit never learns that another unit's 差评 exists.
   if (!row || !scopeCheck(actor, row)) throw notFound(`差评记录 ${id} 不存在`);

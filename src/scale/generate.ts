@@ -1,5 +1,5 @@
 // `hotline generate`: a realistic history of N tickets over M months, written straight into the
-// store in bulk (./bulk-writer.ts) for load tests and benchmarks. Every row is what the use-cases
+// store in bulk (../store/bulk-writer.ts) for load tests and benchmarks. Every row is what the use-cases
 // would have written (./story.ts); the same seed, size and end give the same rows on either engine.
 // Tickets are spread over the days (weekends quieter, office hours busiest), numbered per day after
 // any tickets the day already has, and the day counters are moved on so new tickets never collide.
@@ -10,9 +10,8 @@ import { Random } from '../domain/random.ts';
 import { computeDeadline, shanghaiDate, type Deadline } from '../domain/deadline.ts';
 import type { TimeLimit } from '../domain/time-limits.ts';
 import { HANDLING_UNIT_KINDS } from '../org/seed.ts';
-import { postgresWriter, sqliteWriter, type BulkWriter, type TableSpec } from './bulk-writer.ts';
+import type { BulkWriter, TableSpec } from '../store/bulk-writer.ts';
 import { ticketStory, type EventRow, type StoryWorld, type TicketRows } from './story.ts';
-import { ensureHistoryPartitions } from '../store/partitions.ts';
 import { sealTicketRow } from '../store/field-crypto-plugin.ts';
 import { canonical, chainHash, GENESIS, legacyChainHash } from '../audit/chain.ts';
 
@@ -196,13 +195,8 @@ async function maxId(ctx: AppContext, table: 'tickets' | 'duties' | 'events'): P
   return Number(row?.m ?? 0);
 }
 
-async function hasColumn(ctx: AppContext, table: string, column: string): Promise<boolean> {
-  if (ctx.store.engine === 'postgres') {
-    const r = await sql<{ n: number }>`select count(*)::int as n from information_schema.columns where table_schema = current_schema() and table_name = ${table} and column_name = ${column}`.execute(ctx.store.db);
-    return Number(r.rows[0]?.n) > 0;
-  }
-  const r = await sql<{ name: string }>`select name from pragma_table_info(${table})`.execute(ctx.store.db);
-  return r.rows.some((c) => c.name === column);
+function hasColumn(ctx: AppContext, table: string, column: string): Promise<boolean> {
+  return ctx.store.capabilities.hasColumn(ctx.store.db, table, column);
 }
 
 /** Links generated events into the audit log's hash chain, after its head, in id order. */
@@ -288,9 +282,8 @@ export async function generateHistory(ctx: AppContext, options: GenerateOptions)
   const perDay = ticketsPerDay(days, options.tickets);
   const world = await storyWorld(ctx);
   // PostgreSQL: each month of the history gets its partition before its rows arrive.
-  await ensureHistoryPartitions(ctx.store.db, ctx.store.engine, startMs, endMs);
-  if (ctx.store.engine === 'postgres' && !options.databaseUrl) throw new Error('generateHistory on PostgreSQL needs the databaseUrl to load through COPY');
-  const writer: BulkWriter = ctx.store.engine === 'postgres' ? await postgresWriter(options.databaseUrl!) : sqliteWriter(await sqliteFileOf(ctx));
+  await ctx.store.capabilities.ensureHistoryPartitions(ctx.store.db, startMs, endMs);
+  const writer: BulkWriter = await ctx.store.capabilities.openBulkWriter(ctx.store.db, { databaseUrl: options.databaseUrl });
   const batchTickets = options.batchTickets ?? 5_000;
   const firstTicketId = (await maxId(ctx, 'tickets')) + 1;
   let ticketId = firstTicketId;
@@ -374,16 +367,12 @@ export async function generateHistory(ctx: AppContext, options: GenerateOptions)
     await writing;
     await writer.close();
   }
-  if (ctx.store.engine === 'postgres') {
-    // The rows carried their own ids: move the id sequences past them.
-    for (const table of ['tickets', 'duties', 'events']) {
-      await sql`select setval(pg_get_serial_sequence(${table}, 'id'), greatest((select max(id) from ${sql.table(table)}), 1))`.execute(ctx.store.db);
-    }
-  }
+  // The rows carried their own ids.
+  await ctx.store.capabilities.advanceIdsPast(ctx.store.db, ['tickets', 'duties', 'events']);
   const eventsAfter = await maxId(ctx, 'events');
   for (const name of caughtUpCursors) await setCounter(ctx, name, eventsAfter);
-  // What autovacuum keeps up to date on a live server: statistics and the visibility map.
-  await sql.raw(ctx.store.engine === 'postgres' ? 'vacuum analyze' : 'analyze').execute(ctx.store.db);
+  // What a live server keeps up to date by itself (PostgreSQL's autovacuum): statistics and the visibility map.
+  await ctx.store.capabilities.analyzeAll(ctx.store.db);
   return {
     ...totals,
     from: new Date(startMs).toISOString(),
@@ -392,12 +381,4 @@ export async function generateHistory(ctx: AppContext, options: GenerateOptions)
     lastTicketId: ticketId - 1,
     seconds: Math.round((performance.now() - started) / 100) / 10,
   };
-}
-
-/** The file behind the store's SQLite connection: the writer opens its own connection to it. */
-async function sqliteFileOf(ctx: AppContext): Promise<string> {
-  const r = await sql<{ file: string }>`select file from pragma_database_list where name = 'main'`.execute(ctx.store.db);
-  const file = r.rows[0]?.file;
-  if (!file) throw new Error('generateHistory needs a SQLite file, not an in-memory database');
-  return file;
 }

@@ -21,6 +21,7 @@ export class BackupError extends Error {
   }
 }
 import type { Db, Engine } from './db.ts';
+import { keySourceFor, type KeySource } from './field-keys.ts';
 
 export interface BackupTarget {
   engine: Engine;
@@ -28,6 +29,21 @@ export interface BackupTarget {
   url?: string;
   /** SQLite file. */
   sqliteFile?: string;
+}
+
+/** The store the environment names: PostgreSQL at its URL, else the SQLite file of the data folder. */
+export function backupTargetOf(env: { databaseUrl?: string; dataDir?: string }): BackupTarget {
+  return env.databaseUrl ? { engine: 'postgres', url: env.databaseUrl } : { engine: 'sqlite', sqliteFile: join(env.dataDir ?? './data', 'hotline.sqlite') };
+}
+
+/** Where the target's keys are: beside its SQLite file, or in the data folder for PostgreSQL. */
+export function keySourceOfTarget(target: BackupTarget, dataDir: string | undefined): KeySource {
+  return keySourceFor(target.engine === 'sqlite' ? { sqliteFile: target.sqliteFile } : { dataDir });
+}
+
+/** Whether the target may hold data already: a database server may; a SQLite file does once it exists. */
+export function targetMayHoldData(target: BackupTarget): boolean {
+  return target.engine === 'postgres' || existsSync(target.sqliteFile!);
 }
 
 /** Rows per table of the store (every table, the migration bookkeeping included). */

@@ -4,7 +4,7 @@ import { chmodSync, closeSync, existsSync, mkdirSync, openSync, writeFileSync } 
 import { dirname, join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, SqliteDialect, type KyselyPlugin, type Transaction } from 'kysely';
+import { Kysely, SqliteDialect, type KyselyPlugin } from 'kysely';
 import type { Database } from './schema.ts';
 import type { FieldCrypto } from './field-crypto.ts';
 import { FieldCryptoPlugin } from './field-crypto-plugin.ts';
@@ -12,14 +12,18 @@ import { keySourceFor, loadKeys, openAuditKeyring, openFieldCrypto, type KeySour
 import { AuditKeyPlugin, type AuditKeyring } from './audit-keys.ts';
 import { backoff, dropReadOnlyConnections, isTransientStoreError, retryBudgetMs, RetryingPostgresDialect } from './retry.ts';
 import { CommitUnknown } from './unavailable.ts';
+import { capabilitiesFor, type StoreCapabilities } from './capabilities.ts';
 
-export type Engine = 'sqlite' | 'postgres';
-export type Db = Kysely<Database>;
-export type Tx = Transaction<Database>;
+import type { Db, Engine, Tx } from './db-types.ts';
+
+export type { Db, Engine, Tx } from './db-types.ts';
 
 export interface Store {
   db: Db;
+  /** Which engine, for what names it (status output, backups); what differs in behaviour is asked of `capabilities`. */
   engine: Engine;
+  /** What this store can do (./capabilities.ts). */
+  capabilities: StoreCapabilities;
   /** Seals and opens the requester's personal data (./field-crypto-plugin.ts does it on every query). */
   crypto: FieldCrypto;
   /** The audit chain's HMAC keys (./audit-keys.ts); transactions find them through the plugin. */
@@ -111,7 +115,7 @@ export function openStore(options: StoreOptions): Store {
       await replica?.destroy();
       await db.destroy();
     };
-    return { db, engine: 'postgres', crypto, auditKeys, keySource, replica, close };
+    return { db, engine: 'postgres', capabilities: capabilitiesFor('postgres'), crypto, auditKeys, keySource, replica, close };
   }
   if (file !== ':memory:') prepareOwnerOnlyFile(file);
   const sqlite = new SQLite(file);
@@ -126,7 +130,7 @@ export function openStore(options: StoreOptions): Store {
   sqlite.pragma('busy_timeout = 5000');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), plugins, log });
   cryptoOfDb.set(db, crypto);
-  return { db, engine: 'sqlite', crypto, auditKeys, keySource, close: () => db.destroy() };
+  return { db, engine: 'sqlite', capabilities: capabilitiesFor('sqlite'), crypto, auditKeys, keySource, close: () => db.destroy() };
 }
 
 /** A read-only pool on `url` used as `store.replica` (tests point it at a database of their own). */

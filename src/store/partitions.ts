@@ -4,7 +4,7 @@
 // has a DEFAULT partition for rows no month holds yet; the job below creates the coming months ahead
 // of time so it stays empty. SQLite keeps single tables: every function here is a no-op on it.
 import { sql, type Kysely } from 'kysely';
-import type { Engine } from './db.ts';
+import type { Engine } from './db-types.ts';
 import type { Database } from './schema.ts';
 
 type AnyDb = Kysely<any>;

@@ -1,7 +1,7 @@
 // Where one engine's planner, given a real history, picks a much slower plan than the other's, the
 // few queries concerned say how to read: measured at 1,000,000 tickets (docs/benchmark.md).
 import { sql, type Expression, type RawBuilder, type SqlBool } from 'kysely';
-import type { Engine } from './db.ts';
+import type { Engine } from './db-types.ts';
 import type { Database } from './schema.ts';
 
 /**

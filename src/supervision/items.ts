@@ -201,7 +201,7 @@ async function lockItem(ctx: AppContext, tx: Tx, id: number): Promise<ItemRow> {
     .selectFrom('supervision_items')
     .selectAll()
     .where('id', '=', id)
-    .$if(ctx.store.engine === 'postgres', (q) => q.forUpdate())
+    .$call(ctx.store.capabilities.lockRows)
     .executeTakeFirst();
   if (!row) throw notFound(`督办事项 ${id} 不存在`);
   return row;

@@ -28,7 +28,7 @@ export function ticketNumbered(db: Db | Tx, no: string) {
 export async function lockTicket(ctx: AppContext, tx: Tx, no: string): Promise<TicketRow> {
   const row = await ticketNumbered(tx, no)
     .selectAll()
-    .$if(ctx.store.engine === 'postgres', (q) => q.forUpdate())
+    .$call(ctx.store.capabilities.lockRows)
     .executeTakeFirst();
   if (!row) throw notFound(`工单 ${no} 不存在`);
   return row;

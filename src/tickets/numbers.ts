@@ -18,14 +18,14 @@ export async function nextTicketNo(db: Db | Tx, prefix: string, nowIso: string):
 }
 
 /**
- * On PostgreSQL, a number taken before the ticket's transaction opens, in a statement of its own:
+ * Where writers run side by side (PostgreSQL), a number taken before the ticket's transaction opens, in a statement of its own:
  * counted in the transaction, the day's counter row stays locked until the commit, and every creation
  * of every process waits in one line behind it. The price is a gap in the day's numbers when a
  * creation is refused after this point (input checks come before it) or its transaction fails.
- * On SQLite (one writer at a time anyway) null: the number is counted in the ticket's transaction.
+ * Where there is one writer at a time anyway (SQLite) null: the number is counted in the ticket's transaction.
  */
 export async function takeTicketNo(store: Store, prefix: string, nowIso: string): Promise<string | null> {
-  return store.engine === 'postgres' ? nextTicketNo(store.db, prefix, nowIso) : null;
+  return store.capabilities.singleWriter ? null : nextTicketNo(store.db, prefix, nowIso);
 }
 
 /**

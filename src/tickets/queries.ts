@@ -222,8 +222,8 @@ export async function listTickets(ctx: AppContext, actor: Actor, query: ListQuer
   // Past its deadline, past its yellow instant, or any open duty (./queues.ts gathers their tickets).
   const lit = (cond: 'red' | 'yellow' | 'any') => (q: any) =>
     cond === 'red' ? q.where('d.due_at', '<', now) : cond === 'yellow' ? q.where('d.yellow_at', '<=', now) : q;
-  const withLight = (eb: TicketEb, cond: 'red' | 'yellow' | 'any') => withOpenDuty(eb, ctx.store.engine, lit(cond));
-  const withoutLight = (eb: TicketEb, cond: 'red' | 'yellow') => eb.not(withOpenDuty(eb, ctx.store.engine, lit(cond)));
+  const withLight = (eb: TicketEb, cond: 'red' | 'yellow' | 'any') => withOpenDuty(eb, ctx.store.capabilities, lit(cond));
+  const withoutLight = (eb: TicketEb, cond: 'red' | 'yellow') => eb.not(withOpenDuty(eb, ctx.store.capabilities, lit(cond)));
 
   let unitFilter: number[] | null = null;
   if (query.unit) {
@@ -239,10 +239,10 @@ export async function listTickets(ctx: AppContext, actor: Actor, query: ListQuer
   const workInHand = !!((statuses?.length && !statuses.some((st) => FINISHED_STATUSES.includes(st as TicketStatus))) || query.queue || query.light);
   const unitsHow = workInHand ? 'checked' : 'gathered';
   let base = db.selectFrom('tickets as t');
-  if (limit) base = base.where((eb) => withDutyOf(eb, ctx.store.engine, limit, unitsHow));
-  if (unitFilter) base = base.where((eb) => withDutyOf(eb, ctx.store.engine, unitFilter!, unitsHow));
+  if (limit) base = base.where((eb) => withDutyOf(eb, ctx.store.capabilities, limit, unitsHow));
+  if (unitFilter) base = base.where((eb) => withDutyOf(eb, ctx.store.capabilities, unitFilter!, unitsHow));
   if (statuses?.length) base = base.where('t.status', 'in', statuses);
-  if (query.queue) base = base.where((eb) => queueCondition(eb, ctx.store.engine, query.queue!, actor, now));
+  if (query.queue) base = base.where((eb) => queueCondition(eb, ctx.store.capabilities, query.queue!, actor, now));
   if (query.type) base = base.where('t.type', '=', query.type);
   if (query.from) base = base.where('t.created_at', '>=', query.from);
   if (query.to) base = base.where('t.created_at', '<', query.to);
@@ -266,7 +266,7 @@ export async function listTickets(ctx: AppContext, actor: Actor, query: ListQuer
   const totalRow =
     onlyUnits && !otherFilter
       ? await db
-          .selectFrom((eb) => unitTicketIds(eb, ctx.store.engine, onlyUnits).as('s'))
+          .selectFrom((eb) => unitTicketIds(eb, ctx.store.capabilities, onlyUnits).as('s'))
           .select((eb) => eb.fn.count<number>('s.ticket_id').distinct().as('n'))
           .executeTakeFirst()
       : await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
@@ -357,7 +357,7 @@ export async function workbench(ctx: AppContext, actor: Actor) {
   for (const key of WORKBENCH[actor.role]) {
     const row = await ctx.store.db
       .selectFrom('tickets as t')
-      .where((eb) => queueCondition(eb, ctx.store.engine, key, actor, now))
+      .where((eb) => queueCondition(eb, ctx.store.capabilities, key, actor, now))
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirstOrThrow();
     queues.push({ key, label: QUEUES[key], count: Number(row.n) });
@@ -370,7 +370,7 @@ export async function statusCounts(ctx: AppContext, actor: Actor) {
   const limit = unitLimit(actor);
   const rows = await ctx.store.db
     .selectFrom('tickets as t')
-    .$if(!!limit, (q) => q.where((eb) => withDutyOf(eb, ctx.store.engine, limit!)))
+    .$if(!!limit, (q) => q.where((eb) => withDutyOf(eb, ctx.store.capabilities, limit!)))
     .select(['t.status', (eb) => eb.fn.countAll<number>().as('n')])
     .groupBy('t.status')
     .execute();

@@ -2,8 +2,7 @@
 // (`GET /api/v1/tickets?queue=overdue`) and counts for the workbenches (`GET /api/v1/workbench`).
 import { sql, type ExpressionBuilder, type Expression, type SqlBool } from 'kysely';
 import type { Database } from '../store/schema.ts';
-import type { Engine } from '../store/db.ts';
-import { amongFew, checkedOnly } from '../store/planner-hints.ts';
+import type { StoreCapabilities } from '../store/capabilities.ts';
 import type { Actor } from '../auth/actor.ts';
 import { isUnitRole, type Role } from '../domain/roles.ts';
 import type { TicketStatus } from '../domain/ticket-states.ts';
@@ -44,9 +43,8 @@ export function heldOrHandledBy(e: ExpressionBuilder<any, any>, units: readonly 
  * gathered from the open duties (the work in hand, few beside the history) rather than probed ticket
  * by ticket: a queue or light without a status, such as 超期, would otherwise visit every ticket.
  */
-export function withOpenDuty(eb: Eb, engine: Engine, narrow: (q: any) => any, units: number[] | null = null): Expression<SqlBool> {
-  return amongFew(
-    engine,
+export function withOpenDuty(eb: Eb, can: StoreCapabilities, narrow: (q: any) => any, units: number[] | null = null): Expression<SqlBool> {
+  return can.amongFew(
     't.id',
     narrow(
       eb
@@ -66,9 +64,9 @@ export function withOpenDuty(eb: Eb, engine: Engine, narrow: (q: any) => any, un
  * few are wanted) or hash; it cannot probe into a UNION, and hashed a unit's whole history for a
  * page of twenty.
  */
-export function unitTicketIds(eb: ExpressionBuilder<Database, never>, engine: Engine, units: readonly number[]) {
+export function unitTicketIds(eb: ExpressionBuilder<Database, never>, can: StoreCapabilities, units: readonly number[]) {
   const ids = units.length ? [...units] : [-1];
-  if (engine === 'sqlite') {
+  if (can.orAsUnion) {
     return eb
       .selectFrom('duties as d')
       .select('d.ticket_id')
@@ -88,9 +86,9 @@ export function unitTicketIds(eb: ExpressionBuilder<Database, never>, engine: En
  * query gathers fewer tickets (a state, a queue, a light), pass `checked`: the unit's tickets are
  * then the test applied to those, not where the query starts.
  */
-export function withDutyOf(eb: Eb, engine: Engine, units: readonly number[], how: 'gathered' | 'checked' = 'gathered'): Expression<SqlBool> {
-  const ids = unitTicketIds(eb as unknown as ExpressionBuilder<Database, never>, engine, units);
-  return how === 'checked' ? sql<SqlBool>`${checkedOnly(engine, 't.id')} in (${ids})` : eb('t.id', 'in', ids);
+export function withDutyOf(eb: Eb, can: StoreCapabilities, units: readonly number[], how: 'gathered' | 'checked' = 'gathered'): Expression<SqlBool> {
+  const ids = unitTicketIds(eb as unknown as ExpressionBuilder<Database, never>, can, units);
+  return how === 'checked' ? sql<SqlBool>`${can.checkedOnly('t.id')} in (${ids})` : eb('t.id', 'in', ids);
 }
 
 /** The units whose tickets the viewer is limited to: a unit user's subtree (no unit at all if it has none), or null for the city. */
@@ -103,9 +101,9 @@ export function unitLimit(actor: Actor): number[] | null {
  * The condition a ticket meets to be in the queue, for this viewer at this instant. For a unit user
  * every queue is limited to the unit's own duties or requests, so a count needs no other scope.
  */
-export function queueCondition(eb: Eb, engine: Engine, queue: Queue, actor: Actor, now: string): Expression<SqlBool> {
+export function queueCondition(eb: Eb, can: StoreCapabilities, queue: Queue, actor: Actor, now: string): Expression<SqlBool> {
   const scope = unitLimit(actor);
-  const openDuty = (narrow: (q: any) => any) => withOpenDuty(eb, engine, narrow, scope);
+  const openDuty = (narrow: (q: any) => any) => withOpenDuty(eb, can, narrow, scope);
   switch (queue) {
     case 'mine':
       // 我的待办: named 承办人 for one of the viewer's units, which still owes work on the ticket.
@@ -134,8 +132,7 @@ export function queueCondition(eb: Eb, engine: Engine, queue: Queue, actor: Acto
       return eb.and([eb('t.status', '=', 'awaiting_approval'), openDuty((q) => q.where('d.party', '=', 'lead'))]);
     case 'extension_pending':
       // Gathered from the pending requests (few), as the open duties are.
-      return amongFew(
-        engine,
+      return can.amongFew(
         't.id',
         eb
           .selectFrom('unit_requests as r')
@@ -147,7 +144,7 @@ export function queueCondition(eb: Eb, engine: Engine, queue: Queue, actor: Acto
     default: {
       // The centre's queues are tickets in a state; a unit user's are those among its own duties.
       const inState = eb('t.status', '=', STATE_OF_QUEUE[queue]);
-      return scope ? eb.and([inState, withDutyOf(eb, engine, scope, 'checked')]) : inState;
+      return scope ? eb.and([inState, withDutyOf(eb, can, scope, 'checked')]) : inState;
     }
   }
 }

@@ -30,7 +30,7 @@ export async function recordReveal(ctx: AppContext, tx: Tx, call: ActionCall<unk
   const { actor, ticket, now } = call;
   const since = new Date(Date.parse(now) - HOUR_MS).toISOString();
   // One user's reveals on different tickets take different ticket locks: the user's row serialises them.
-  if (ctx.store.engine === 'postgres') await tx.selectFrom('users').select('id').where('id', '=', actor.userId).forUpdate().execute();
+  if (!ctx.store.capabilities.singleWriter) await tx.selectFrom('users').select('id').where('id', '=', actor.userId).forUpdate().execute();
   const rows = await tx
     .selectFrom('contact_reveals')
     .select(['at', 'alerted'])

@@ -6,11 +6,11 @@ import { dirname, join } from 'node:path';
 import { envOptions } from '../bootstrap.ts';
 import { openStore, type Store } from '../../store/db.ts';
 import { migrate } from '../../store/migrations.ts';
-import { backupStore, pgTool, restoreStore, tableRowCounts, type BackupTarget } from '../../store/backup.ts';
-import { keySourceFor, loadAuditKeys, loadKeys } from '../../store/field-keys.ts';
+import { backupStore, backupTargetOf, keySourceOfTarget, restoreStore, tableRowCounts, targetMayHoldData, type BackupTarget } from '../../store/backup.ts';
+import { loadAuditKeys, loadKeys } from '../../store/field-keys.ts';
 import { FieldCrypto } from '../../store/field-crypto.ts';
 import { AuditKeyring } from '../../store/audit-keys.ts';
-import { keysProblem, samplePgDump, sampleSqliteBackup, type KeySample } from '../../audit/restore-keys.ts';
+import { keysProblem, sampleBackup, type KeySample } from '../../audit/restore-keys.ts';
 import { Problem } from '../../server/problem.ts';
 import { systemClock } from '../../server/context.ts';
 import { chainHead, verifyChain, type ChainReport } from '../../audit/chain.ts';
@@ -51,8 +51,7 @@ export function parseExpectHead(raw: string): { seq: number; hash: string } {
 }
 
 function target(): BackupTarget {
-  const env = envOptions();
-  return env.databaseUrl ? { engine: 'postgres', url: env.databaseUrl } : { engine: 'sqlite', sqliteFile: join(env.dataDir ?? './data', 'hotline.sqlite') };
+  return backupTargetOf(envOptions());
 }
 
 async function withStore<T>(t: BackupTarget, work: (store: Store) => Promise<T>): Promise<T> {
@@ -73,12 +72,12 @@ async function refuseWithoutKeys(t: BackupTarget, from: string): Promise<void> {
   if (!existsSync(from)) return;
   let sample: KeySample;
   try {
-    sample = t.engine === 'sqlite' ? await sampleSqliteBackup(from) : await samplePgDump(pgTool('pg_restore'), from);
+    sample = await sampleBackup(t, from);
   } catch {
     return; // not a readable backup: restoreStore says so
   }
   if (!sample.sealed && !sample.event) return;
-  const source = keySourceFor(t.engine === 'sqlite' ? { sqliteFile: t.sqliteFile } : { dataDir: envOptions().dataDir });
+  const source = keySourceOfTarget(t, envOptions().dataDir);
   if (source.kind === 'file' && !existsSync(source.path)) {
     throw new Problem(
       409,
@@ -137,8 +136,8 @@ export async function auditCommand(args: string[]): Promise<void> {
   if (!values.archive && positionals.length) throw new Problem(400, 'usage', `多余的参数：${positionals.join(' ')}（归档文件请写在 --archive 之后）\n用法:\n${AUDIT_USAGE}`);
   const t = target();
   // Without the store's key file, opening it would make fresh keys and every event would look edited.
-  const source = keySourceFor(t.engine === 'sqlite' ? { sqliteFile: t.sqliteFile } : { dataDir: envOptions().dataDir });
-  if (source.kind === 'file' && !existsSync(source.path) && (t.engine === 'postgres' || existsSync(t.sqliteFile!))) {
+  const source = keySourceOfTarget(t, envOptions().dataDir);
+  if (source.kind === 'file' && !existsSync(source.path) && targetMayHoldData(t)) {
     throw new Problem(409, 'keys-missing', `审计链须用写入时的密钥校验，但密钥文件 ${source.path} 不存在：请放回原来的 hotline.keys，或设置 HOTLINE_FIELD_KEYS / HOTLINE_LOOKUP_KEY / HOTLINE_AUDIT_KEYS`);
   }
   const { report, archives } = await withStore(t, async (store) => {
