@@ -108,8 +108,7 @@ export function queueCondition(eb: Eb, can: StoreCapabilities, queue: Queue, act
     case 'mine':
       // 我的待办: named 承办人 for one of the viewer's units, which still owes work on the ticket.
       return eb.and([
-        amongFew(
-          engine,
+        can.amongFew(
           't.id',
           eb
             .selectFrom('ticket_assignees as a')
