@@ -108,7 +108,7 @@ try {
 
   /** Retrieval figures and each question's answer features at the current size of the base. */
   async function measure() {
-    const rows: Array<{ item: Item; rank: number; docRank: boolean; answer: SmartAnswer; label: 0 | 1 }> = [];
+    const rows: Array<{ item: Item; rank: number; docRank: boolean; answer: SmartAnswer; label: 0 | 1; pickedRank: number }> = [];
     for (const item of items) {
       const search = { q: item.q, limit: 10, validity: 'any' as const, ...(item.platform ? {} : { region: 'all' }) };
       const { hits } = await searchKb(ctx, search);
@@ -116,8 +116,10 @@ try {
       const docRank = hits.slice(0, 5).some((h) => matches(item.docs, articles.find((x) => x.id === h.article.id) ?? { title: '', source_doc_no: null }));
       const answer = await smartAnswer(ctx, item.q, item.platform ? {} : { validity: 'any', region: 'all' });
       const top = answer.passages[0];
+      // Where the passage the answer reads out stands in the search's own ranking (0: not among its ten).
+      const pickedRank = top ? hits.findIndex((h) => h.article.id === top.articleId && h.passage.seq === top.seq) + 1 : 0;
       const label = relevant(item, top && { articleId: top.articleId, heading: top.heading, text: top.text }) ? 1 : 0;
-      rows.push({ item, rank, docRank, answer, label });
+      rows.push({ item, rank, docRank, answer, label, pickedRank });
     }
     const recall = (set: Item['set']) => {
       const answerable = rows.filter((r) => r.item.set === set && r.item.fact);
@@ -141,6 +143,16 @@ try {
     const model = fitLogistic(data.filter((d) => d.fold !== fold));
     for (const d of data.filter((d) => d.fold === fold)) cv.set(d.r, probability(d.features, model));
   }
+  /** Why a question with an answer was not answered right: where the pipeline lost it. */
+  const failureCause = (r: (typeof base.rows)[number]): string => {
+    const known = (cv.get(r) ?? 0) >= answerThreshold;
+    if (r.label === 1) return known ? 'right' : 'right passage, confidence too low';
+    const top = r.answer.passages[0];
+    if (!top) return r.answer.region.regions ? 'no hit (region filter?)' : 'no hit';
+    if (!r.rank) return r.docRank ? 'retrieval miss: right document, not the passage with the fact' : 'retrieval miss';
+    if (r.rank <= 5) return `wrong passage among the top 5${known ? ', answered: confidence too high' : ''}`;
+    return `passage with the fact at rank ${r.rank}${known ? ', answered: confidence too high' : ''}`;
+  };
   const answerThreshold = values.threshold ? Number(values.threshold) : (await kbSettings(ctx)).answerThreshold;
   const outcome = (set: Item['set']) => {
     const rows = base.rows.filter((r) => r.item.set === set);
@@ -163,7 +175,7 @@ try {
       unanswerableDeclined: unanswerable.filter((r) => !known(r)).length,
       misses: [...answerable.filter((r) => !(known(r) && r.label === 1) || values.verbose), ...unanswerable.filter((r) => known(r) || values.verbose)].map(
         (r) =>
-          `${r.item.fact ? (known(r) ? (r.label ? '  ✓' : '  ✗ wrong') : '  · declined') : known(r) ? '  ✗ answered' : '  · declined'} ${r.item.q} → p=${round(cv.get(r) ?? 0, 2)} rank ${r.rank || '-'}; ${r.answer.passages[0] ? `${r.answer.passages[0].title.slice(0, 26)}#${r.answer.passages[0].seq}` : 'no hit'}`,
+          `${r.item.fact ? (known(r) ? (r.label ? '  ✓' : '  ✗ wrong') : '  · declined') : known(r) ? '  ✗ answered' : '  · declined'} ${r.item.q} → p=${round(cv.get(r) ?? 0, 2)}; expected «${r.item.fact ?? '(decline)'}», its passage at rank ${r.rank || '-'}; picked ${r.answer.passages[0] ? `${r.answer.passages[0].title.slice(0, 26)}#${r.answer.passages[0].seq} (rank ${r.pickedRank || '-'}${r.label ? ', right' : ''})` : 'no hit'}${r.item.fact ? ` [${failureCause(r)}]` : ''}`,
       ),
     };
   };

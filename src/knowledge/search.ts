@@ -8,6 +8,7 @@ import { CANDIDATE_BUDGET, rankByGrams, rankPassages, termStats, type Candidates
 import { regionsFor } from './regions.ts';
 import { phraseTokens, questionGrams, questionTokens, questionWords } from './segment.ts';
 import { synonymGroups } from './synonyms.ts';
+import { lexiconGroups, lexiconWith, rewriteQuestion } from './lexicon.ts';
 import { articleSummary, today as todayOf, type ArticleRow, type Validity } from './model.ts';
 
 export interface SearchOptions {
@@ -30,6 +31,8 @@ export interface PlannedConcept extends Concept {
 }
 
 export interface QueryPlan {
+  /** The question as searched: callers' phrasings in written form (./lexicon.ts). */
+  question: string;
   tokens: string[];
   /** What is searched: the question's tokens (search mode) and its synonym groups. */
   concepts: PlannedConcept[];
@@ -60,14 +63,16 @@ export interface SearchHit {
 const idfOf = (n: number, df: number) => Math.log(1 + (n - df + 0.5) / (df + 0.5));
 
 /** The question as concepts with their weights, and which of them select candidates. */
-export async function planQuery(ctx: AppContext, q: string): Promise<QueryPlan> {
+export async function planQuery(ctx: AppContext, asked: string): Promise<QueryPlan> {
+  const lexicon = lexiconWith(ctx.city.kbLexicon);
+  const q = rewriteQuestion(asked, lexicon);
   const tokens = questionTokens(q);
   const tokenSet = new Set(tokens);
   const words = questionWords(q);
   const covered = new Set<string>();
   const synonymConcepts: Array<{ label: string; alternatives: string[][]; words: string[] }> = [];
   const synonyms: string[][] = [];
-  for (const group of await synonymGroups(ctx.store.db)) {
+  for (const group of mergeGroups(q, [...(await synonymGroups(ctx.store.db)), ...lexiconGroups(q, lexicon)])) {
     const matched = group.filter((s) => q.includes(s) || phraseTokens(s).every((t) => tokenSet.has(t)));
     if (!matched.length) continue;
     const alternatives = [...new Map(group.map((s) => phraseTokens(s)).filter((a) => a.length).map((a) => [a.join(' '), a])).values()];
@@ -90,7 +95,28 @@ export async function planQuery(ctx: AppContext, q: string): Promise<QueryPlan> 
   };
   const concepts = raw.map(weigh);
   const { groups, rows } = candidatesOf(concepts, n, CANDIDATE_BUDGET[ctx.store.engine]);
-  return { tokens, concepts, words: rawWords.map(weigh), candidates: groups, candidateRows: rows, synonyms, passages: n };
+  return { question: q, tokens, concepts, words: rawWords.map(weigh), candidates: groups, candidateRows: rows, synonyms, passages: n };
+}
+
+/**
+ * Groups a question matches through the same words (an admin's 医保卡/个人账户 and the lexicon's
+ * 医保卡 → 个人账户) become one: one thing the caller said is one concept, not two.
+ */
+export function mergeGroups(q: string, groups: string[][]): string[][] {
+  const out: Array<{ said: Set<string>; terms: Set<string> }> = [];
+  for (const group of groups) {
+    const said = group.filter((s) => q.includes(s));
+    if (!said.length) {
+      out.push({ said: new Set(), terms: new Set(group) });
+      continue;
+    }
+    const into = out.find((g) => said.some((s) => [...g.said].some((t) => t.includes(s) || s.includes(t))));
+    if (into) {
+      for (const s of said) into.said.add(s);
+      for (const t of group) into.terms.add(t);
+    } else out.push({ said: new Set(said), terms: new Set(group) });
+  }
+  return out.map((g) => [...g.terms]);
 }
 
 /**
@@ -178,8 +204,17 @@ export function snippetOf(text: string, ranges: Array<[number, number]>): string
   return out.replace(/\n/g, ' ');
 }
 
-/** Whether a text contains every token of one of a concept's alternatives (as substrings: tokens are words). */
-export const containsConcept = (lowerText: string, c: { alternatives: string[][] }) => c.alternatives.some((alt) => alt.every((t) => lowerText.includes(t)));
+/** A lower-case text with only its letters and digits: where a phrase's tokens are looked for side by side. */
+const compactOf = (lowerText: string) => lowerText.replace(/[^\p{L}\p{N}]/gu, '');
+
+/**
+ * Whether a text holds one of a concept's alternatives. A phrase of several words (不予受理, 医保个人账户)
+ * counts only as the phrase, its words side by side: 不 and 受理 apart say something else.
+ */
+export const containsConcept = (lowerText: string, c: { alternatives: string[][] }) => {
+  let compact: string | undefined;
+  return c.alternatives.some((alt) => (alt.length === 1 ? lowerText.includes(alt[0]) : (compact ??= compactOf(lowerText)).includes(alt.join(''))));
+};
 
 /** Which of the question's words a passage (with its article's title and its headings) contains, and their share of the weight. */
 export function coverageOf(plan: QueryPlan, text: string): { coverage: number; matched: string[] } {
@@ -231,15 +266,37 @@ function occurrences(text: string, token: string): number {
   return n;
 }
 
-/** A concept's term frequency in a text: its best alternative (all its tokens present, the rarest count). */
+/** A concept's term frequency in a text: its best alternative (a phrase of several words counted as the phrase). */
 export function conceptFrequency(lowerText: string, c: { alternatives: string[][] }): number {
   let best = 0;
+  let compact: string | undefined;
   for (const alt of c.alternatives) {
-    let tf = Infinity;
-    for (const t of alt) tf = Math.min(tf, occurrences(lowerText, t));
-    if (tf !== Infinity) best = Math.max(best, tf);
+    const tf = alt.length === 1 ? occurrences(lowerText, alt[0]) : occurrences((compact ??= compactOf(lowerText)), alt.join(''));
+    best = Math.max(best, tf);
   }
   return best;
+}
+
+/** The sentences of a text (a table row, a clause ending in 。；！？ or a line). */
+export const sentencesOf = (text: string): string[] => text.match(/[^。；！？\n]+[。；！？]?/g)?.map((s) => s.trim()).filter(Boolean) ?? [];
+
+/**
+ * The passage's best sentence for the question: the share of the question's weight (its concepts'
+ * IDF) that one sentence holds, and whether that sentence states the kind of fact asked. A passage
+ * whose one sentence says 棚厦 … 补偿 … 2000元 answers better than one that has the words scattered.
+ */
+export function sentenceEvidence(concepts: Concept[], text: string, asked: string[]): { share: number; fact: boolean } {
+  const total = concepts.reduce((sum, c) => sum + c.idf, 0);
+  if (!total) return { share: 0, fact: false };
+  let best = { share: 0, fact: false, score: 0 };
+  for (const sentence of sentencesOf(text)) {
+    const lower = sentence.toLowerCase();
+    const share = concepts.reduce((sum, c) => sum + (containsConcept(lower, c) ? c.idf : 0), 0) / total;
+    const fact = asked.length > 0 && factsStated(sentence, asked).length > 0;
+    const score = share + (fact ? 0.25 : 0);
+    if (score > best.score) best = { share, fact, score };
+  }
+  return { share: Math.round(best.share * 100) / 100, fact: best.fact };
 }
 
 /** Field weights of the passage score: the passage's own text and headings count; the title shared by every passage of a long document only a little. */
@@ -287,6 +344,9 @@ export interface SearchSignals {
   fused: number;
   /** The kinds of fact the question asks for that the passage states (money, time, place …). */
   facts: string[];
+  /** The share of the question's weight its best sentence holds, and whether that sentence states the asked fact. */
+  sentenceShare: number;
+  sentenceFact: boolean;
   /** The BM25 of the passage over the question's concepts, and the most the question's concepts could reach. */
   bm25: number;
   maxBm25: number;
@@ -323,7 +383,7 @@ export async function searchKb(ctx: AppContext, options: SearchOptions): Promise
   };
   const regionOut = { regions: region.regions ?? null, named: region.named };
   // The bigram field: the question's rarest bigrams, as many as fit the budget of rows.
-  const gramTerms = questionGrams(options.q);
+  const gramTerms = questionGrams(plan.question);
   const gramStats = await termStats(ctx.store.db, engine, gramTerms.map((g) => `#${g}`));
   const grams: Gram[] = [];
   let gramRows = 0;
@@ -344,7 +404,7 @@ export async function searchKb(ctx: AppContext, options: SearchOptions): Promise
   const articles = new Map<number, ArticleRow>(rows.map((a) => [a.id, { ...a, body: '' }]));
   const averageLength = [...passages.values()].reduce((sum, p) => sum + p.text.length + p.heading.length, 0) / passages.size;
   const maxBm25 = plan.concepts.reduce((sum, c) => sum + c.idf * (K1 + 1), 0) / (K1 + 1) || 1;
-  const asked = factsAsked(options.q);
+  const asked = factsAsked(plan.question);
   // Word field: BM25 over every concept, computed here for each candidate either field found.
   const scored = ids
     .map((id) => {
@@ -363,9 +423,12 @@ export async function searchKb(ctx: AppContext, options: SearchOptions): Promise
       const fused = (lr ? 1 / (RRF_K + lr) : 0) + (gr ? Number(0.6) / (RRF_K + gr) : 0);
       const { coverage, matched } = coverageOf(plan, `${c.a.title}\n${c.p.heading}\n${c.p.text}`);
       const facts = factsStated(`${c.p.heading}\n${c.p.text}`, asked);
-      // Rerank: among passages the fields agree on, the one covering the question and stating the asked fact.
-      const final = fused * (1 + coverage) * (asked.length ? (facts.length ? 1.25 : 0.85) : 1);
-      return { ...c, lr, gr, fused, coverage, matched, facts, final };
+      const sentence = sentenceEvidence(plan.concepts, c.p.text, asked);
+      // Rerank: among passages the fields agree on, the one covering the question, with one sentence
+      // holding most of it, and stating the asked fact (in that sentence best).
+      const factWeight = asked.length ? (sentence.fact ? 1.35 : facts.length ? 1.1 : 0.8) : 1;
+      const final = fused * (1 + coverage) * (1 + sentence.share) * factWeight;
+      return { ...c, lr, gr, fused, coverage, matched, facts, sentence, final };
     })
     .sort((x, y) => y.final - x.final || x.id - y.id);
   const chosen: typeof ranked = [];
@@ -390,7 +453,7 @@ export async function searchKb(ctx: AppContext, options: SearchOptions): Promise
         score: Math.round(r.final * 100000) / 100000,
         coverage: r.coverage,
         matched: r.matched,
-        signals: { lexicalRank: r.lr, gramRank: r.gr, fused: Math.round(r.fused * 100000) / 100000, facts: r.facts, bm25: Math.round(r.bm25 * 1000) / 1000, maxBm25: Math.round(maxBm25 * 1000) / 1000 },
+        signals: { lexicalRank: r.lr, gramRank: r.gr, fused: Math.round(r.fused * 100000) / 100000, facts: r.facts, sentenceShare: r.sentence.share, sentenceFact: r.sentence.fact, bm25: Math.round(r.bm25 * 1000) / 1000, maxBm25: Math.round(maxBm25 * 1000) / 1000 },
       };
     }),
   };
