@@ -31,6 +31,6 @@ for (const item of set.answer ?? set.questions) {
   const tp = target.filter((p) => norm(p.heading + p.text).includes(norm(fact))).map((p) => p.seq);
   console.log(`\n${ok ? 'OK' : 'XX'} «${item.q}» fact «${fact}» (seq ${tp.join(',')}) rank ${rank || '-'} p=${ans.confidence} replyHasFact=${inReply}`);
   console.log(`   words: ${plan.words.map((w) => `${w.label}:${w.df}`).join(' ')} | concepts: ${plan.concepts.map((w) => w.label).join(' ')}`);
-  for (const h of hits.slice(0, 5)) console.log(`   ${good(h) ? '*' : ' '} ${h.article.title.slice(0, 20)}#${h.passage.seq} sc=${h.score} cov=${h.coverage} lr=${h.signals.lexicalRank} gr=${h.signals.gramRank} f=${h.signals.facts} | ${h.passage.heading.slice(-20)} | ${h.passage.text.slice(0, 60).replace(/\n/g, ' ')}`);
+  for (const h of hits.slice(0, 5)) console.log(`   ${good(h) ? '*' : ' '} ${h.article.title.slice(0, 20)}#${h.passage.seq} sc=${h.score} cov=${h.coverage} lr=${h.signals.lexicalRank} gr=${h.signals.gramRank} f=${h.signals.facts} ss=${h.signals.sentenceShare}${h.signals.sentenceFact ? "F" : ""} | ${h.passage.heading.slice(-20)} | ${h.passage.text.slice(0, 60).replace(/\n/g, ' ')}`);
 }
 await ctx.store.close();

@@ -247,6 +247,8 @@ const FACTS: Array<{ kind: string; asked: RegExp; stated: RegExp }> = [
   { kind: 'share', asked: /比例|百分之|几成|报多少|报销多少|能报/, stated: /\d+(\.\d+)?\s*%|百分之|\d+成/ },
   { kind: 'amount', asked: /多少|几个|几次|几年|额度|上限|最高|最多|最少|不超过|限额/, stated: /\d+(\.\d+)?\s*(个|次|项|万|元|%|人|年|倍|名|平方米|亩|m|户|栋|所|家)|[一二三四五六七八九十百千万两]+(个|次|项|倍|名)|[一二三四五六七八九十]分之/ },
   { kind: 'time', asked: /多久|多长时间|几天|几个工作日|期限|时限|什么时候|何时|哪天|截止|啥时候|多少天|到期/, stated: /\d+\s*个?(工作日|日|天|小时|个月|月|年)|\d{4}\s*年\s*\d{1,2}\s*月|[一二三四五六七八九十]+个?(工作日|日内|天内|小时|个月)|即来即办|当日|当天/ },
+  // When a rule starts to apply: 本办法自2023年1月1日起执行.
+  { kind: 'effective', asked: /什么时候开始|从什么时候|何时起|哪天起|什么时候实施|什么时候施行|什么时候执行|什么时候生效|开始执行|开始实施/, stated: /自\s*\d{4}\s*年[^。；]{0,12}起[^。；]{0,4}(施行|执行|实施|生效)|起(施行|执行|实施|生效)/ },
   { kind: 'place', asked: /哪里|哪儿|在哪|去哪|找谁|哪个部门|哪个单位|谁管|归谁|电话|地址|窗口|联系/, stated: /电话|\d{7,}|地址|窗口|大厅|中心|[局委办]负责|负责[^。]{0,20}(工作|管理)|牵头|责任单位|主管部门/ },
 ];
 
@@ -285,7 +287,9 @@ export const sentencesOf = (text: string): string[] => text.match(/[^。；！�
  * IDF) that one sentence holds, and whether that sentence states the kind of fact asked. A passage
  * whose one sentence says 棚厦 … 补偿 … 2000元 answers better than one that has the words scattered.
  */
-export function sentenceEvidence(concepts: Concept[], text: string, asked: string[]): { share: number; fact: boolean } {
+export function sentenceEvidence(all: Array<Concept & { df?: number }>, text: string, asked: string[]): { share: number; fact: boolean } {
+  // A word no passage holds (an everyday word a gazette never uses) cannot be found in a sentence either.
+  const concepts = all.filter((c) => c.df !== 0);
   const total = concepts.reduce((sum, c) => sum + c.idf, 0);
   if (!total) return { share: 0, fact: false };
   let best = { share: 0, fact: false, score: 0 };
@@ -426,7 +430,7 @@ export async function searchKb(ctx: AppContext, options: SearchOptions): Promise
       const sentence = sentenceEvidence(plan.concepts, c.p.text, asked);
       // Rerank: among passages the fields agree on, the one covering the question, with one sentence
       // holding most of it, and stating the asked fact (in that sentence best).
-      const factWeight = asked.length ? (sentence.fact ? 1.35 : facts.length ? 1.1 : 0.8) : 1;
+      const factWeight = asked.length ? (sentence.fact ? 1.5 : facts.length ? 1.1 : 0.8) : 1;
       const final = fused * (1 + coverage) * (1 + sentence.share) * factWeight;
       return { ...c, lr, gr, fused, coverage, matched, facts, sentence, final };
     })
