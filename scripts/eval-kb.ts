@@ -29,7 +29,7 @@ import { searchKb, type SearchHit } from '../src/knowledge/search.ts';
 import { smartAnswer, type SmartAnswer } from '../src/knowledge/answer.ts';
 import { kbSettings } from '../src/knowledge/settings.ts';
 import { refreshStatistics } from '../src/knowledge/kb-store.ts';
-import { fitLogistic, probability, reliability, type Features } from '../src/knowledge/confidence.ts';
+import { answerConfidence as probability, fitLogistic, reliability, type Features } from '../src/knowledge/confidence.ts';
 import { padCorpus } from './kb-corpus.ts';
 import { startThrowawayPostgres } from './throwaway-postgres.ts';
 

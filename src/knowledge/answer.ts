@@ -5,7 +5,7 @@
 // recorded (intake's `answer.articleId`).
 import type { AppContext } from '../server/context.ts';
 import { containsConcept, factsAsked, factsStated, searchKb, type QueryPlan, type SearchHit, type SearchHitDetail } from './search.ts';
-import { featuresOf, probability, type Features } from './confidence.ts';
+import { answerConfidence, featuresOf, type Features } from './confidence.ts';
 import { kbSettings } from './settings.ts';
 import type { Validity } from './model.ts';
 
@@ -118,7 +118,7 @@ const VALIDITY_WORDS: Record<string, string> = { expired: '已失效', upcoming:
 async function attempt(ctx: AppContext, question: string, options: AnswerOptions, validity: Validity) {
   const { plan, hits, region } = await searchKb(ctx, { q: question, limit: 5, perArticle: 2, validity, unitIds: options.unitIds, kinds: options.kinds, region: options.region });
   const features = featuresOf(plan.question, plan, hits);
-  const confidence = features ? Math.round(probability(features) * 1000) / 1000 : 0;
+  const confidence = features ? Math.round(answerConfidence(features) * 1000) / 1000 : 0;
   return { plan, hits, region, features, confidence };
 }
 

@@ -1,15 +1,14 @@
 // The smart answer's confidence: the probability that the passage it would read out answers the
 // question, from a few features of the search (how much of the question the passage covers, how
 // much of the question no document uses at all, whether it states the kind of fact asked, whether
-// both search fields found it, how far ahead of the next document it is, how much of the question
-// its best sentence holds) through a logistic model
+// both search fields found it, how far ahead of the next document it is) through a logistic model
 // fitted on a labelled question set (scripts/fit-kb-confidence.ts writes ./confidence-model.json;
 // `npm run eval:kb` reports how well its probabilities hold on questions it was not fitted on).
 import type { QueryPlan, SearchHitDetail } from './search.ts';
 import { factsAsked } from './search.ts';
 import model from './confidence-model.json' with { type: 'json' };
 
-export const FEATURES = ['coverage', 'unknown', 'fact', 'bothFields', 'relativeScore', 'margin', 'lexicalFirst', 'sentence', 'sentenceFact'] as const;
+export const FEATURES = ['coverage', 'unknown', 'fact', 'bothFields', 'relativeScore', 'margin', 'lexicalFirst'] as const;
 export type FeatureName = (typeof FEATURES)[number];
 export type Features = Record<FeatureName, number>;
 
@@ -38,9 +37,6 @@ export function featuresOf(question: string, plan: QueryPlan, hits: SearchHitDet
     relativeScore: Math.min(1, best.signals.bm25 / Math.max(best.signals.maxBm25, 1e-9)),
     margin,
     lexicalFirst: best.signals.lexicalRank === 1 ? 1 : 0,
-    // How much of the question one sentence of the passage holds, and whether that sentence states the asked fact.
-    sentence: best.signals.sentenceShare,
-    sentenceFact: asked.length ? (best.signals.sentenceFact ? 1 : -1) : 0,
   };
 }
 
@@ -51,6 +47,18 @@ export function probability(f: Features, m: ConfidenceModel = model as Confidenc
   let z = m.bias;
   m.features.forEach((name, i) => (z += m.weights[i] * (f[name as FeatureName] ?? 0)));
   return sigmoid(z);
+}
+
+/**
+ * A passage holding less than this share of the question's weight does not answer it, whatever the
+ * other signals say: a model fitted on questions whose best passages nearly all cover them learns
+ * little about coverage, and would read out 每小时收费2元 for 供暖每平方米收费多少.
+ */
+export const MIN_COVERAGE = 0.3;
+
+/** The confidence of an answer: the model's probability, 0 below MIN_COVERAGE. */
+export function answerConfidence(f: Features, m: ConfidenceModel = model as ConfidenceModel): number {
+  return f.coverage < MIN_COVERAGE ? 0 : probability(f, m);
 }
 
 /**
