@@ -211,14 +211,15 @@ const compactOf = (lowerText: string) => lowerText.replace(/[^\p{L}\p{N}]/gu, ''
  * Whether a text holds one of a concept's alternatives. A phrase of several words (不予受理, 医保个人账户)
  * counts only as the phrase, its words side by side: 不 and 受理 apart say something else.
  */
-export const containsConcept = (lowerText: string, c: { alternatives: string[][] }) => {
-  let compact: string | undefined;
+export const containsConcept = (lowerText: string, c: { alternatives: string[][] }, compactText?: string) => {
+  let compact = compactText;
   return c.alternatives.some((alt) => (alt.length === 1 ? lowerText.includes(alt[0]) : (compact ??= compactOf(lowerText)).includes(alt.join(''))));
 };
 
 /** Which of the question's words a passage (with its article's title and its headings) contains, and their share of the weight. */
 export function coverageOf(plan: QueryPlan, text: string): { coverage: number; matched: string[] } {
   const lower = text.toLowerCase();
+  const compact = compactOf(lower);
   let total = 0;
   let found = 0;
   const matched: string[] = [];
@@ -226,7 +227,7 @@ export function coverageOf(plan: QueryPlan, text: string): { coverage: number; m
     // A word no passage holds (an everyday word a gazette never uses) cannot be covered: it does not count.
     if (c.df === 0) continue;
     total += c.idf;
-    if (containsConcept(lower, c)) {
+    if (containsConcept(lower, c, compact)) {
       found += c.idf;
       matched.push(c.label);
     }
@@ -269,9 +270,9 @@ function occurrences(text: string, token: string): number {
 }
 
 /** A concept's term frequency in a text: its best alternative (a phrase of several words counted as the phrase). */
-export function conceptFrequency(lowerText: string, c: { alternatives: string[][] }): number {
+export function conceptFrequency(lowerText: string, c: { alternatives: string[][] }, compactText?: string): number {
   let best = 0;
-  let compact: string | undefined;
+  let compact = compactText;
   for (const alt of c.alternatives) {
     const tf = alt.length === 1 ? occurrences(lowerText, alt[0]) : occurrences((compact ??= compactOf(lowerText)), alt.join(''));
     best = Math.max(best, tf);
@@ -293,9 +294,11 @@ export function sentenceEvidence(all: Array<Concept & { df?: number }>, text: st
   const total = concepts.reduce((sum, c) => sum + c.idf, 0);
   if (!total) return { share: 0, fact: false };
   let best = { share: 0, fact: false, score: 0 };
-  for (const sentence of sentencesOf(text)) {
-    const lower = sentence.toLowerCase();
-    const share = concepts.reduce((sum, c) => sum + (containsConcept(lower, c) ? c.idf : 0), 0) / total;
+  const sentences = sentencesOf(text.toLowerCase());
+  if (!concepts.some((c) => containsConcept(text.toLowerCase(), c))) return { share: 0, fact: false };
+  for (const sentence of sentences) {
+    const compact = compactOf(sentence);
+    const share = concepts.reduce((sum, c) => sum + (containsConcept(sentence, c, compact) ? c.idf : 0), 0) / total;
     const fact = asked.length > 0 && factsStated(sentence, asked).length > 0;
     const score = share + (fact ? 0.25 : 0);
     if (score > best.score) best = { share, fact, score };
@@ -323,9 +326,13 @@ export function conceptScore(concepts: Concept[], p: PassageFields, averageLengt
   const heading = p.heading.toLowerCase();
   const title = p.title.toLowerCase();
   const length = p.text.length + p.heading.length;
+  const compact = { text: compactOf(text), heading: compactOf(heading), title: compactOf(title) };
   let score = 0;
   for (const c of concepts) {
-    const tf = FIELD_WEIGHTS.text * conceptFrequency(text, c) + FIELD_WEIGHTS.heading * conceptFrequency(heading, c) + FIELD_WEIGHTS.title * Math.min(1, conceptFrequency(title, c));
+    const tf =
+      FIELD_WEIGHTS.text * conceptFrequency(text, c, compact.text) +
+      FIELD_WEIGHTS.heading * conceptFrequency(heading, c, compact.heading) +
+      FIELD_WEIGHTS.title * Math.min(1, conceptFrequency(title, c, compact.title));
     if (!tf) continue;
     score += (c.idf * (tf * (K1 + 1))) / (tf + K1 * (1 - B + (B * length) / Math.max(1, averageLength)));
   }
