@@ -8,7 +8,7 @@ import type { QueryPlan, SearchHitDetail } from './search.ts';
 import { factsAsked } from './search.ts';
 import model from './confidence-model.json' with { type: 'json' };
 
-export const FEATURES = ['coverage', 'unknown', 'fact', 'bothFields', 'relativeScore', 'margin', 'lexicalFirst'] as const;
+export const FEATURES = ['coverage', 'unknown', 'fact', 'bothFields', 'relativeScore', 'margin', 'lexicalFirst', 'rarest', 'whole'] as const;
 export type FeatureName = (typeof FEATURES)[number];
 export type Features = Record<FeatureName, number>;
 
@@ -28,6 +28,7 @@ export function featuresOf(question: string, plan: QueryPlan, hits: SearchHitDet
   const unknown = plan.words.filter((w) => w.df === 0).length / words;
   const asked = factsAsked(question);
   const next = hits.find((h) => h.article.id !== best.article.id);
+  const rarest = plan.words.filter((w) => w.df > 0).sort((a, b) => a.df - b.df)[0];
   const margin = next && best.score > 0 ? Math.max(0, (best.score - next.score) / best.score) : 1;
   return {
     coverage: best.coverage,
@@ -37,6 +38,10 @@ export function featuresOf(question: string, plan: QueryPlan, hits: SearchHitDet
     relativeScore: Math.min(1, best.signals.bm25 / Math.max(best.signals.maxBm25, 1e-9)),
     margin,
     lexicalFirst: best.signals.lexicalRank === 1 ? 1 : 0,
+    // Whether the passage holds the question's most specific word that documents use (棚厦, 弹弓, 护照 …).
+    rarest: rarest ? (best.matched.includes(rarest.label) ? 1 : -1) : 0,
+    // Coverage of the whole question, its words no document uses counted as missed (护照 in 护照过期了换个新的得多久).
+    whole: best.coverage * (1 - unknown),
   };
 }
 
