@@ -60,6 +60,8 @@ export interface SearchHit {
   matched: string[];
 }
 
+const LONE_HAN = /^[\u3400-\u9fff]$/;
+export const LONE_WEIGHT = 0.25;
 const idfOf = (n: number, df: number) => Math.log(1 + (n - df + 0.5) / (df + 0.5));
 
 /** The question as concepts with their weights, and which of them select candidates. */
@@ -91,7 +93,10 @@ export async function planQuery(ctx: AppContext, asked: string): Promise<QueryPl
   const n = stats.n;
   const weigh = (c: { label: string; alternatives: string[][] }): PlannedConcept => {
     const df = Math.min(n, c.alternatives.reduce((sum, alt) => sum + Math.min(...alt.map((t) => stats.df.get(t) ?? 0)), 0));
-    return { label: c.label, alternatives: c.alternatives, df, idf: idfOf(n, df) };
+    // A lone character (打, 看, 换) is matched inside longer words (打造, 看护, 换届) far more often than
+    // its document frequency as a word says: it weighs a quarter.
+    const lone = c.alternatives.length === 1 && c.alternatives[0].length === 1 && LONE_HAN.test(c.alternatives[0][0]);
+    return { label: c.label, alternatives: c.alternatives, df, idf: idfOf(n, df) * (lone ? LONE_WEIGHT : 1) };
   };
   const concepts = raw.map(weigh);
   const { groups, rows } = candidatesOf(concepts, n, CANDIDATE_BUDGET[ctx.store.engine]);
