@@ -29,7 +29,7 @@ import { searchKb, type SearchHit } from '../src/knowledge/search.ts';
 import { smartAnswer, type SmartAnswer } from '../src/knowledge/answer.ts';
 import { kbSettings } from '../src/knowledge/settings.ts';
 import { refreshStatistics } from '../src/knowledge/kb-store.ts';
-import { fitLogistic, probability, reliability, type Features } from '../src/knowledge/confidence.ts';
+import { answerConfidence as probability, fitLogistic, reliability, type Features } from '../src/knowledge/confidence.ts';
 import { padCorpus } from './kb-corpus.ts';
 import { startThrowawayPostgres } from './throwaway-postgres.ts';
 
@@ -50,21 +50,28 @@ interface Colloquial {
 const here = import.meta.dirname;
 const project = JSON.parse(readFileSync(resolve(here, 'eval-kb-questions.json'), 'utf8')) as { questions: Question[]; unanswerable: string[] };
 const colloquialFile = JSON.parse(readFileSync(resolve(here, 'eval-kb-colloquial.json'), 'utf8')) as Colloquial;
+const heldoutFile = JSON.parse(readFileSync(resolve(here, 'eval-kb-heldout.json'), 'utf8')) as Colloquial;
 
 /** One question of either set as the evaluation treats it. */
 interface Item {
-  set: 'project' | 'colloquial';
+  set: 'project' | 'colloquial' | 'heldout';
+  /** Colloquial questions alternate between two halves: the confidence fitted on one is reported on the other. */
+  half: 0 | 1;
   q: string;
   docs: string[];
   fact: string | null;
   /** Searched as the platform does (colloquial) or over every document (project). */
   platform: boolean;
 }
+const spoken = (set: 'colloquial' | 'heldout', file: Colloquial): Item[] => [
+  ...file.answer.map((q, i) => ({ set, half: (i % 2) as 0 | 1, q: q.q, docs: q.docs, fact: q.fact, platform: true })),
+  ...file.unanswerable.map((q, i) => ({ set, half: (i % 2) as 0 | 1, q, docs: [], fact: null, platform: true })),
+];
 const items: Item[] = [
-  ...project.questions.map((q) => ({ set: 'project' as const, q: q.q, docs: q.docs, fact: q.answer, platform: false })),
-  ...project.unanswerable.map((q) => ({ set: 'project' as const, q, docs: [], fact: null, platform: false })),
-  ...colloquialFile.answer.map((q) => ({ set: 'colloquial' as const, q: q.q, docs: q.docs, fact: q.fact, platform: true })),
-  ...colloquialFile.unanswerable.map((q) => ({ set: 'colloquial' as const, q, docs: [], fact: null, platform: true })),
+  ...project.questions.map((q) => ({ set: 'project' as const, half: 0 as const, q: q.q, docs: q.docs, fact: q.answer, platform: false })),
+  ...project.unanswerable.map((q) => ({ set: 'project' as const, half: 0 as const, q, docs: [], fact: null, platform: false })),
+  ...spoken('colloquial', colloquialFile),
+  ...spoken('heldout', heldoutFile),
 ];
 
 const dir = mkdtempSync(join(tmpdir(), 'hotline-eval-kb-'));
@@ -108,7 +115,7 @@ try {
 
   /** Retrieval figures and each question's answer features at the current size of the base. */
   async function measure() {
-    const rows: Array<{ item: Item; rank: number; docRank: boolean; answer: SmartAnswer; label: 0 | 1 }> = [];
+    const rows: Array<{ item: Item; rank: number; docRank: boolean; answer: SmartAnswer; label: 0 | 1; pickedRank: number }> = [];
     for (const item of items) {
       const search = { q: item.q, limit: 10, validity: 'any' as const, ...(item.platform ? {} : { region: 'all' }) };
       const { hits } = await searchKb(ctx, search);
@@ -116,8 +123,10 @@ try {
       const docRank = hits.slice(0, 5).some((h) => matches(item.docs, articles.find((x) => x.id === h.article.id) ?? { title: '', source_doc_no: null }));
       const answer = await smartAnswer(ctx, item.q, item.platform ? {} : { validity: 'any', region: 'all' });
       const top = answer.passages[0];
+      // Where the passage the answer reads out stands in the search's own ranking (0: not among its ten).
+      const pickedRank = top ? hits.findIndex((h) => h.article.id === top.articleId && h.passage.seq === top.seq) + 1 : 0;
       const label = relevant(item, top && { articleId: top.articleId, heading: top.heading, text: top.text }) ? 1 : 0;
-      rows.push({ item, rank, docRank, answer, label });
+      rows.push({ item, rank, docRank, answer, label, pickedRank });
     }
     const recall = (set: Item['set']) => {
       const answerable = rows.filter((r) => r.item.set === set && r.item.fact);
@@ -127,26 +136,47 @@ try {
         docRecall5: round(answerable.filter((r) => r.docRank).length / answerable.length),
       };
     };
-    return { rows, project: recall('project'), colloquial: recall('colloquial') };
+    return { rows, project: recall('project'), colloquial: recall('colloquial'), heldout: recall('heldout') };
   }
 
   const base = await measure();
   const basePassages = await passageTotal();
   log(`知识库：${imported.created + imported.unchanged} 篇文件，${basePassages} 个段落（${ctx.store.engine}）`);
 
-  // Calibration: each question's probability from a model fitted on the other folds.
-  const data = base.rows.filter((r) => r.answer.features).map((r, i) => ({ r, fold: i % 5, features: r.answer.features as Features, label: r.label }));
+  // Calibration: each question's probability from a model fitted on the other folds (the held-out set never fits).
+  const data = base.rows.filter((r) => r.answer.features && r.item.set !== 'heldout').map((r, i) => ({ r, fold: i % 5, features: r.answer.features as Features, label: r.label }));
   const cv = new Map<(typeof base.rows)[number], number>();
   for (let fold = 0; fold < 5; fold++) {
     const model = fitLogistic(data.filter((d) => d.fold !== fold));
     for (const d of data.filter((d) => d.fold === fold)) cv.set(d.r, probability(d.features, model));
   }
+  // The colloquial set in halves: each half's probabilities from a model fitted on the project set and the other half.
+  const split = new Map<(typeof base.rows)[number], number>();
+  for (const half of [0, 1] as const) {
+    const model = fitLogistic(data.filter((d) => d.r.item.set === 'project' || d.r.item.half !== half));
+    for (const d of data.filter((d) => d.r.item.set === 'colloquial' && d.r.item.half === half)) split.set(d.r, probability(d.features, model));
+  }
+  // The held-out set: probabilities from the model fitted on both other sets, as `--fit` writes it.
+  const fittedAll = fitLogistic(data);
+  const heldout = new Map<(typeof base.rows)[number], number>();
+  for (const r of base.rows.filter((r) => r.item.set === 'heldout' && r.answer.features)) heldout.set(r, probability(r.answer.features as Features, fittedAll));
+  const probabilityOf = (r: (typeof base.rows)[number]) => (r.item.set === 'heldout' ? heldout : cv).get(r) ?? 0;
+  /** Why a question with an answer was not answered right: where the pipeline lost it. */
+  const failureCause = (r: (typeof base.rows)[number]): string => {
+    const known = probabilityOf(r) >= answerThreshold;
+    if (r.label === 1) return known ? 'right' : 'right passage, confidence too low';
+    const top = r.answer.passages[0];
+    if (!top) return r.answer.region.regions ? 'no hit (region filter?)' : 'no hit';
+    if (!r.rank) return r.docRank ? 'retrieval miss: right document, not the passage with the fact' : 'retrieval miss';
+    if (r.rank <= 5) return `wrong passage among the top 5${known ? ', answered: confidence too high' : ''}`;
+    return `passage with the fact at rank ${r.rank}${known ? ', answered: confidence too high' : ''}`;
+  };
   const answerThreshold = values.threshold ? Number(values.threshold) : (await kbSettings(ctx)).answerThreshold;
-  const outcome = (set: Item['set']) => {
-    const rows = base.rows.filter((r) => r.item.set === set);
+  const outcome = (set: Item['set'], probabilities: Map<(typeof base.rows)[number], number> = set === 'heldout' ? heldout : cv) => {
+    const rows = base.rows.filter((r) => r.item.set === set && (probabilities === split ? probabilities.has(r) || !r.answer.features : true));
     const answerable = rows.filter((r) => r.item.fact);
     const unanswerable = rows.filter((r) => !r.item.fact);
-    const known = (r: (typeof rows)[number]) => (cv.get(r) ?? 0) >= answerThreshold;
+    const known = (r: (typeof rows)[number]) => (probabilities.get(r) ?? 0) >= answerThreshold;
     const right = answerable.filter((r) => known(r) && r.label === 1).length;
     const wrong = answerable.filter((r) => known(r) && r.label === 0).length;
     return {
@@ -163,12 +193,14 @@ try {
       unanswerableDeclined: unanswerable.filter((r) => !known(r)).length,
       misses: [...answerable.filter((r) => !(known(r) && r.label === 1) || values.verbose), ...unanswerable.filter((r) => known(r) || values.verbose)].map(
         (r) =>
-          `${r.item.fact ? (known(r) ? (r.label ? '  ✓' : '  ✗ wrong') : '  · declined') : known(r) ? '  ✗ answered' : '  · declined'} ${r.item.q} → p=${round(cv.get(r) ?? 0, 2)} rank ${r.rank || '-'}; ${r.answer.passages[0] ? `${r.answer.passages[0].title.slice(0, 26)}#${r.answer.passages[0].seq}` : 'no hit'}`,
+          `${r.item.fact ? (known(r) ? (r.label ? '  ✓' : '  ✗ wrong') : '  · declined') : known(r) ? '  ✗ answered' : '  · declined'} ${r.item.q} → p=${round(probabilities.get(r) ?? 0, 2)}; expected «${r.item.fact ?? '(decline)'}», its passage at rank ${r.rank || '-'}; picked ${r.answer.passages[0] ? `${r.answer.passages[0].title.slice(0, 26)}#${r.answer.passages[0].seq} (rank ${r.pickedRank || '-'}${r.label ? ', right' : ''})` : 'no hit'}${r.item.fact ? ` [${failureCause(r)}]` : ''}`,
       ),
     };
   };
   const projectOutcome = outcome('project');
   const colloquialOutcome = outcome('colloquial');
+  const splitOutcome = outcome('colloquial', split);
+  const heldoutOutcome = outcome('heldout');
   const table = reliability(data.map((d) => ({ p: cv.get(d.r) ?? 0, label: d.label })));
 
   // Out of force: the only source is a 讨论稿; the answer should decline and name it.
@@ -207,9 +239,11 @@ try {
     passages: basePassages,
     threshold: answerThreshold,
     project: { questions: project.questions.length, ...base.project, ...strip(projectOutcome) },
+    colloquialHalves: strip(splitOutcome),
+    heldout: { questions: heldoutFile.answer.length + heldoutFile.unanswerable.length, ...base.heldout, ...strip(heldoutOutcome) },
     colloquial: { questions: colloquialFile.answer.length + colloquialFile.unanswerable.length + colloquialFile.outOfForce.length, ...base.colloquial, ...strip(colloquialOutcome), outOfForce: colloquialFile.outOfForce.length, outOfForceNamed },
     reliability: table,
-    scaled: scaled ? { passages: scaledPassages, project: scaled.project, colloquial: scaled.colloquial } : null,
+    scaled: scaled ? { passages: scaledPassages, project: scaled.project, colloquial: scaled.colloquial, heldout: scaled.heldout } : null,
     http,
   };
   if (values.json) {
@@ -219,24 +253,28 @@ try {
     for (const m of projectOutcome.misses) log(m);
     log('colloquial set, not answered right:');
     for (const m of [...colloquialOutcome.misses, ...outOfForceLines]) log(m);
+    log('held-out set, not answered right:');
+    for (const m of heldoutOutcome.misses) log(m);
     log('');
-    log(`| figure (${ctx.store.engine}, ${basePassages} passages, threshold ${answerThreshold}) | project set | colloquial set |`);
-    log('|---|---|---|');
-    log(`| questions answerable / unanswerable | ${projectOutcome.answerable} / ${projectOutcome.unanswerable} | ${colloquialOutcome.answerable} / ${colloquialOutcome.unanswerable} (+${colloquialFile.outOfForce.length} only a document not in force answers) |`);
-    log(`| recall@5 passage / MRR / recall@5 document | ${base.project.recall5} / ${base.project.mrr} / ${base.project.docRecall5} | ${base.colloquial.recall5} / ${base.colloquial.mrr} / ${base.colloquial.docRecall5} |`);
-    log(`| best passage right, whatever the confidence | ${projectOutcome.topRight} (${round(projectOutcome.topRight / projectOutcome.answerable)}) | ${colloquialOutcome.topRight} (${round(colloquialOutcome.topRight / colloquialOutcome.answerable)}) |`);
+    const sets = [projectOutcome, colloquialOutcome, splitOutcome, heldoutOutcome];
+    const cell = (o: (typeof sets)[number], n: number) => `${n} (${round(n / o.answerable)})`;
+    log(`| figure (${ctx.store.engine}, ${basePassages} passages, threshold ${answerThreshold}) | project set | colloquial set | colloquial, each half by a model fitted on the other | held-out set |`);
+    log('|---|---|---|---|---|');
+    log(`| questions answerable / unanswerable | ${sets.map((o) => `${o.answerable} / ${o.unanswerable}`).join(' | ')} |`);
+    log(`| recall@5 passage / MRR / recall@5 document | ${[base.project, base.colloquial, base.colloquial, base.heldout].map((r) => `${r.recall5} / ${r.mrr} / ${r.docRecall5}`).join(' | ')} |`);
+    log(`| best passage right, whatever the confidence | ${sets.map((o) => cell(o, o.topRight)).join(' | ')} |`);
     for (const [label, key] of [['answered', 'answered'], ['right', 'right'], ['wrong', 'wrong'], ['declined', 'declined']] as const) {
-      log(`| ${label} (of answerable) | ${projectOutcome[key]} (${round(projectOutcome[key] / projectOutcome.answerable)}) | ${colloquialOutcome[key]} (${round(colloquialOutcome[key] / colloquialOutcome.answerable)}) |`);
+      log(`| ${label} (of answerable) | ${sets.map((o) => cell(o, o[key])).join(' | ')} |`);
     }
-    log(`| unanswerable declined | ${projectOutcome.unanswerableDeclined} of ${projectOutcome.unanswerable} | ${colloquialOutcome.unanswerableDeclined} of ${colloquialOutcome.unanswerable} |`);
-    log(`| only an expired policy or a 讨论稿 answers: declined naming it | – | ${outOfForceNamed} of ${colloquialFile.outOfForce.length} |`);
+    log(`| unanswerable declined | ${sets.map((o) => `${o.unanswerableDeclined} of ${o.unanswerable}`).join(' | ')} |`);
+    log(`| only an expired policy or a 讨论稿 answers: declined naming it | – | ${outOfForceNamed} of ${colloquialFile.outOfForce.length} | | |`);
     if (scaled) {
-      log(`| recall@5 passage at ${scaledPassages} passages | ${scaled.project.recall5} | ${scaled.colloquial.recall5} |`);
-      log(`| MRR at ${scaledPassages} passages | ${scaled.project.mrr} | ${scaled.colloquial.mrr} |`);
+      log(`| recall@5 passage at ${scaledPassages} passages | ${scaled.project.recall5} | ${scaled.colloquial.recall5} | | ${scaled.heldout.recall5} |`);
+      log(`| MRR at ${scaledPassages} passages | ${scaled.project.mrr} | ${scaled.colloquial.mrr} | | ${scaled.heldout.mrr} |`);
     }
     if (http) log(`| search through HTTP at ${http.passages} passages, ${http.searches} searches: p50 / p95 | ${http.p50} / ${http.p95} ms | |`);
     log('');
-    log('reliability (5-fold cross-validated probabilities, both sets):');
+    log('reliability (5-fold cross-validated probabilities, project and colloquial sets):');
     log('| predicted | questions | mean predicted | share right |');
     log('|---|---|---|---|');
     for (const b of table) log(`| ${b.from.toFixed(1)}–${b.to.toFixed(1)} | ${b.count} | ${b.predicted} | ${b.observed} |`);

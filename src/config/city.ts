@@ -68,6 +68,8 @@ export interface CityConfig {
   sms?: SmsProviderConfig;
   /** 质效审核 and 智能质检 (第二十六条, 第三十一条(一)): QC rule thresholds, word lists and shifts; the defaults when absent. */
   quality?: QualityConfig;
+  /** Callers' words in this city the knowledge search adds to the general lexicon (src/knowledge/colloquial-lexicon.json). */
+  kbLexicon?: { rewrites?: Array<[string, string]>; concepts?: Array<{ say: string[]; means: string[] }> };
   /** 话务管理: skill queues, seat rules and the GB/T 33358 targets (docs/reference/calls.md). */
   calls: CallsConfig;
   /** Account security; the defaults when absent (docs/operations/security-accounts.md). */

@@ -5,7 +5,7 @@
 // recorded (intake's `answer.articleId`).
 import type { AppContext } from '../server/context.ts';
 import { containsConcept, factsAsked, factsStated, searchKb, type QueryPlan, type SearchHit, type SearchHitDetail } from './search.ts';
-import { featuresOf, probability, type Features } from './confidence.ts';
+import { answerConfidence, featuresOf, type Features } from './confidence.ts';
 import { kbSettings } from './settings.ts';
 import type { Validity } from './model.ts';
 
@@ -93,7 +93,7 @@ function passageOf(plan: QueryPlan, hit: SearchHit, confidence: number, question
 export function keySentences(plan: QueryPlan, text: string, question = ''): string {
   const sentences = text.match(/[^。；！？\n]+[。；！？]?/g)?.map((s) => s.trim()).filter(Boolean) ?? [];
   if (sentences.length <= 1) return text.trim();
-  const asked = factsAsked(question);
+  const asked = factsAsked(plan.question || question);
   const top = plan.words.reduce((sum, w) => sum + w.idf, 0) || 1;
   const scored = sentences.map((s, i) => {
     const lower = s.toLowerCase();
@@ -117,8 +117,8 @@ const VALIDITY_WORDS: Record<string, string> = { expired: '已失效', upcoming:
 /** The hits of one search with the probability that the first answers the question. */
 async function attempt(ctx: AppContext, question: string, options: AnswerOptions, validity: Validity) {
   const { plan, hits, region } = await searchKb(ctx, { q: question, limit: 5, perArticle: 2, validity, unitIds: options.unitIds, kinds: options.kinds, region: options.region });
-  const features = featuresOf(question, plan, hits);
-  const confidence = features ? Math.round(probability(features) * 1000) / 1000 : 0;
+  const features = featuresOf(plan.question, plan, hits);
+  const confidence = features ? Math.round(answerConfidence(features) * 1000) / 1000 : 0;
   return { plan, hits, region, features, confidence };
 }
 

@@ -8,7 +8,7 @@ import type { QueryPlan, SearchHitDetail } from './search.ts';
 import { factsAsked } from './search.ts';
 import model from './confidence-model.json' with { type: 'json' };
 
-export const FEATURES = ['coverage', 'unknown', 'fact', 'bothFields', 'relativeScore', 'margin', 'lexicalFirst'] as const;
+export const FEATURES = ['coverage', 'unknown', 'fact', 'bothFields', 'relativeScore', 'margin', 'lexicalFirst', 'rarest', 'whole'] as const;
 export type FeatureName = (typeof FEATURES)[number];
 export type Features = Record<FeatureName, number>;
 
@@ -28,6 +28,7 @@ export function featuresOf(question: string, plan: QueryPlan, hits: SearchHitDet
   const unknown = plan.words.filter((w) => w.df === 0).length / words;
   const asked = factsAsked(question);
   const next = hits.find((h) => h.article.id !== best.article.id);
+  const rarest = plan.words.filter((w) => w.df > 0).sort((a, b) => a.df - b.df)[0];
   const margin = next && best.score > 0 ? Math.max(0, (best.score - next.score) / best.score) : 1;
   return {
     coverage: best.coverage,
@@ -37,6 +38,10 @@ export function featuresOf(question: string, plan: QueryPlan, hits: SearchHitDet
     relativeScore: Math.min(1, best.signals.bm25 / Math.max(best.signals.maxBm25, 1e-9)),
     margin,
     lexicalFirst: best.signals.lexicalRank === 1 ? 1 : 0,
+    // Whether the passage holds the question's most specific word that documents use (棚厦, 弹弓, 护照 …).
+    rarest: rarest ? (best.matched.includes(rarest.label) ? 1 : -1) : 0,
+    // Coverage of the whole question, its words no document uses counted as missed (护照 in 护照过期了换个新的得多久).
+    whole: best.coverage * (1 - unknown),
   };
 }
 
@@ -47,6 +52,18 @@ export function probability(f: Features, m: ConfidenceModel = model as Confidenc
   let z = m.bias;
   m.features.forEach((name, i) => (z += m.weights[i] * (f[name as FeatureName] ?? 0)));
   return sigmoid(z);
+}
+
+/**
+ * A passage holding less than this share of the question's weight does not answer it, whatever the
+ * other signals say: a model fitted on questions whose best passages nearly all cover them learns
+ * little about coverage, and would read out 每小时收费2元 for 供暖每平方米收费多少.
+ */
+export const MIN_COVERAGE = 0.3;
+
+/** The confidence of an answer: the model's probability, 0 below MIN_COVERAGE. */
+export function answerConfidence(f: Features, m: ConfidenceModel = model as ConfidenceModel): number {
+  return f.coverage < MIN_COVERAGE ? 0 : probability(f, m);
 }
 
 /**

@@ -116,7 +116,7 @@ describe('the kind of fact asked and stated', () => {
 });
 
 describe('confidence model', () => {
-  const f = (coverage: number, unknown: number): Features => ({ coverage, unknown, fact: 0, bothFields: 1, relativeScore: coverage, margin: 0.5, lexicalFirst: 1 });
+  const f = (coverage: number, unknown: number): Features => ({ coverage, unknown, fact: 0, bothFields: 1, relativeScore: coverage, margin: 0.5, lexicalFirst: 1, rarest: 1, whole: coverage * (1 - unknown) });
   // Answers are right with a probability that rises with coverage (a known logistic curve), drawn by
   // a fixed pseudo-random sequence.
   const random = new Random(18);

@@ -72,7 +72,7 @@ describeEachEngine('knowledge base: the city, drafts and 不知道', (engine) =>
     assert.ok(current.body.items.every((h: any) => h.article.id !== ids.draft));
     const answer = await agent.get(`/api/v1/kb/answer?q=${q('居民供暖每平方米收费多少')}`);
     assert.equal(answer.status, 200);
-    assert.equal(answer.body.known, false);
+    assert.equal(answer.body.known, false, JSON.stringify({ f: answer.body.features, c: answer.body.confidence, p: answer.body.passages.map((x: any) => x.title) }));
     assert.equal(answer.body.articleId, null);
     assert.ok(answer.body.outOfForce, JSON.stringify(answer.body.features));
     {

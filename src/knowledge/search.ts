@@ -8,6 +8,7 @@ import { rankByGrams, rankPassages, termStats, type Candidates, type Concept, ty
 import { regionsFor } from './regions.ts';
 import { phraseTokens, questionGrams, questionTokens, questionWords } from './segment.ts';
 import { synonymGroups } from './synonyms.ts';
+import { lexiconGroups, lexiconWith, rewriteQuestion } from './lexicon.ts';
 import { articleSummary, today as todayOf, type ArticleRow, type Validity } from './model.ts';
 
 export interface SearchOptions {
@@ -30,6 +31,8 @@ export interface PlannedConcept extends Concept {
 }
 
 export interface QueryPlan {
+  /** The question as searched: callers' phrasings in written form (./lexicon.ts). */
+  question: string;
   tokens: string[];
   /** What is searched: the question's tokens (search mode) and its synonym groups. */
   concepts: PlannedConcept[];
@@ -57,17 +60,21 @@ export interface SearchHit {
   matched: string[];
 }
 
+const LONE_HAN = /^[\u3400-\u9fff]$/;
+export const LONE_WEIGHT = 0.25;
 const idfOf = (n: number, df: number) => Math.log(1 + (n - df + 0.5) / (df + 0.5));
 
 /** The question as concepts with their weights, and which of them select candidates. */
-export async function planQuery(ctx: AppContext, q: string): Promise<QueryPlan> {
+export async function planQuery(ctx: AppContext, asked: string): Promise<QueryPlan> {
+  const lexicon = lexiconWith(ctx.city.kbLexicon);
+  const q = rewriteQuestion(asked, lexicon);
   const tokens = questionTokens(q);
   const tokenSet = new Set(tokens);
   const words = questionWords(q);
   const covered = new Set<string>();
   const synonymConcepts: Array<{ label: string; alternatives: string[][]; words: string[] }> = [];
   const synonyms: string[][] = [];
-  for (const group of await synonymGroups(ctx.store.db)) {
+  for (const group of mergeGroups(q, [...(await synonymGroups(ctx.store.db)), ...lexiconGroups(q, lexicon)])) {
     const matched = group.filter((s) => q.includes(s) || phraseTokens(s).every((t) => tokenSet.has(t)));
     if (!matched.length) continue;
     const alternatives = [...new Map(group.map((s) => phraseTokens(s)).filter((a) => a.length).map((a) => [a.join(' '), a])).values()];
@@ -86,11 +93,35 @@ export async function planQuery(ctx: AppContext, q: string): Promise<QueryPlan> 
   const n = stats.n;
   const weigh = (c: { label: string; alternatives: string[][] }): PlannedConcept => {
     const df = Math.min(n, c.alternatives.reduce((sum, alt) => sum + Math.min(...alt.map((t) => stats.df.get(t) ?? 0)), 0));
-    return { label: c.label, alternatives: c.alternatives, df, idf: idfOf(n, df) };
+    // A lone character (打, 看, 换) is matched inside longer words (打造, 看护, 换届) far more often than
+    // its document frequency as a word says: it weighs a quarter.
+    const lone = c.alternatives.length === 1 && c.alternatives[0].length === 1 && LONE_HAN.test(c.alternatives[0][0]);
+    return { label: c.label, alternatives: c.alternatives, df, idf: idfOf(n, df) * (lone ? LONE_WEIGHT : 1) };
   };
   const concepts = raw.map(weigh);
   const { groups, rows } = candidatesOf(concepts, n, ctx.store.capabilities.passageIndex.candidateBudget);
-  return { tokens, concepts, words: rawWords.map(weigh), candidates: groups, candidateRows: rows, synonyms, passages: n };
+  return { question: q, tokens, concepts, words: rawWords.map(weigh), candidates: groups, candidateRows: rows, synonyms, passages: n };
+}
+
+/**
+ * Groups a question matches through the same words (an admin's 医保卡/个人账户 and the lexicon's
+ * 医保卡 → 个人账户) become one: one thing the caller said is one concept, not two.
+ */
+export function mergeGroups(q: string, groups: string[][]): string[][] {
+  const out: Array<{ said: Set<string>; terms: Set<string> }> = [];
+  for (const group of groups) {
+    const said = group.filter((s) => q.includes(s));
+    if (!said.length) {
+      out.push({ said: new Set(), terms: new Set(group) });
+      continue;
+    }
+    const into = out.find((g) => said.some((s) => [...g.said].some((t) => t.includes(s) || s.includes(t))));
+    if (into) {
+      for (const s of said) into.said.add(s);
+      for (const t of group) into.terms.add(t);
+    } else out.push({ said: new Set(said), terms: new Set(group) });
+  }
+  return out.map((g) => [...g.terms]);
 }
 
 /**
@@ -178,12 +209,22 @@ export function snippetOf(text: string, ranges: Array<[number, number]>): string
   return out.replace(/\n/g, ' ');
 }
 
-/** Whether a text contains every token of one of a concept's alternatives (as substrings: tokens are words). */
-export const containsConcept = (lowerText: string, c: { alternatives: string[][] }) => c.alternatives.some((alt) => alt.every((t) => lowerText.includes(t)));
+/** A lower-case text with only its letters and digits: where a phrase's tokens are looked for side by side. */
+const compactOf = (lowerText: string) => lowerText.replace(/[^\p{L}\p{N}]/gu, '');
+
+/**
+ * Whether a text holds one of a concept's alternatives. A phrase of several words (不予受理, 医保个人账户)
+ * counts only as the phrase, its words side by side: 不 and 受理 apart say something else.
+ */
+export const containsConcept = (lowerText: string, c: { alternatives: string[][] }, compactText?: string) => {
+  let compact = compactText;
+  return c.alternatives.some((alt) => (alt.length === 1 ? lowerText.includes(alt[0]) : (compact ??= compactOf(lowerText)).includes(alt.join(''))));
+};
 
 /** Which of the question's words a passage (with its article's title and its headings) contains, and their share of the weight. */
 export function coverageOf(plan: QueryPlan, text: string): { coverage: number; matched: string[] } {
   const lower = text.toLowerCase();
+  const compact = compactOf(lower);
   let total = 0;
   let found = 0;
   const matched: string[] = [];
@@ -191,7 +232,7 @@ export function coverageOf(plan: QueryPlan, text: string): { coverage: number; m
     // A word no passage holds (an everyday word a gazette never uses) cannot be covered: it does not count.
     if (c.df === 0) continue;
     total += c.idf;
-    if (containsConcept(lower, c)) {
+    if (containsConcept(lower, c, compact)) {
       found += c.idf;
       matched.push(c.label);
     }
@@ -212,6 +253,10 @@ const FACTS: Array<{ kind: string; asked: RegExp; stated: RegExp }> = [
   { kind: 'share', asked: /比例|百分之|几成|报多少|报销多少|能报/, stated: /\d+(\.\d+)?\s*%|百分之|\d+成/ },
   { kind: 'amount', asked: /多少|几个|几次|几年|额度|上限|最高|最多|最少|不超过|限额/, stated: /\d+(\.\d+)?\s*(个|次|项|万|元|%|人|年|倍|名|平方米|亩|m|户|栋|所|家)|[一二三四五六七八九十百千万两]+(个|次|项|倍|名)|[一二三四五六七八九十]分之/ },
   { kind: 'time', asked: /多久|多长时间|几天|几个工作日|期限|时限|什么时候|何时|哪天|截止|啥时候|多少天|到期/, stated: /\d+\s*个?(工作日|日|天|小时|个月|月|年)|\d{4}\s*年\s*\d{1,2}\s*月|[一二三四五六七八九十]+个?(工作日|日内|天内|小时|个月)|即来即办|当日|当天/ },
+  // What to bring: the papers an office asks for (办事带什么材料 is what callers ask most).
+  { kind: 'documents', asked: /手续|材料|证件|带什么|需要什么|需要哪些|要带|凭证|证明/, stated: /提交[^。；]{0,12}(材料|证明)|以下材料|下列材料|介绍信|申请表|身份证|户口簿|复印件|证明材料|执业证|委托书/ },
+  // When a rule starts to apply: 本办法自2023年1月1日起执行.
+  { kind: 'effective', asked: /什么时候开始|从什么时候|何时起|哪天起|什么时候实施|什么时候施行|什么时候执行|什么时候生效|开始执行|开始实施/, stated: /自\s*\d{4}\s*年[^。；]{0,12}起[^。；]{0,4}(施行|执行|实施|生效)|起(施行|执行|实施|生效)/ },
   { kind: 'place', asked: /哪里|哪儿|在哪|去哪|找谁|哪个部门|哪个单位|谁管|归谁|电话|地址|窗口|联系/, stated: /电话|\d{7,}|地址|窗口|大厅|中心|[局委办]负责|负责[^。]{0,20}(工作|管理)|牵头|责任单位|主管部门/ },
 ];
 
@@ -231,15 +276,41 @@ function occurrences(text: string, token: string): number {
   return n;
 }
 
-/** A concept's term frequency in a text: its best alternative (all its tokens present, the rarest count). */
-export function conceptFrequency(lowerText: string, c: { alternatives: string[][] }): number {
+/** A concept's term frequency in a text: its best alternative (a phrase of several words counted as the phrase). */
+export function conceptFrequency(lowerText: string, c: { alternatives: string[][] }, compactText?: string): number {
   let best = 0;
+  let compact = compactText;
   for (const alt of c.alternatives) {
-    let tf = Infinity;
-    for (const t of alt) tf = Math.min(tf, occurrences(lowerText, t));
-    if (tf !== Infinity) best = Math.max(best, tf);
+    const tf = alt.length === 1 ? occurrences(lowerText, alt[0]) : occurrences((compact ??= compactOf(lowerText)), alt.join(''));
+    best = Math.max(best, tf);
   }
   return best;
+}
+
+/** The sentences of a text (a table row, a clause ending in 。；！？ or a line). */
+export const sentencesOf = (text: string): string[] => text.match(/[^。；！？\n]+[。；！？]?/g)?.map((s) => s.trim()).filter(Boolean) ?? [];
+
+/**
+ * The passage's best sentence for the question: the share of the question's weight (its concepts'
+ * IDF) that one sentence holds, and whether that sentence states the kind of fact asked. A passage
+ * whose one sentence says 棚厦 … 补偿 … 2000元 answers better than one that has the words scattered.
+ */
+export function sentenceEvidence(all: Array<Concept & { df?: number }>, text: string, asked: string[]): { share: number; fact: boolean } {
+  // A word no passage holds (an everyday word a gazette never uses) cannot be found in a sentence either.
+  const concepts = all.filter((c) => c.df !== 0);
+  const total = concepts.reduce((sum, c) => sum + c.idf, 0);
+  if (!total) return { share: 0, fact: false };
+  let best = { share: 0, fact: false, score: 0 };
+  const sentences = sentencesOf(text.toLowerCase());
+  if (!concepts.some((c) => containsConcept(text.toLowerCase(), c))) return { share: 0, fact: false };
+  for (const sentence of sentences) {
+    const compact = compactOf(sentence);
+    const share = concepts.reduce((sum, c) => sum + (containsConcept(sentence, c, compact) ? c.idf : 0), 0) / total;
+    const fact = asked.length > 0 && factsStated(sentence, asked).length > 0;
+    const score = share + (fact ? 0.25 : 0);
+    if (score > best.score) best = { share, fact, score };
+  }
+  return { share: Math.round(best.share * 100) / 100, fact: best.fact };
 }
 
 /** Field weights of the passage score: the passage's own text and headings count; the title shared by every passage of a long document only a little. */
@@ -262,9 +333,13 @@ export function conceptScore(concepts: Concept[], p: PassageFields, averageLengt
   const heading = p.heading.toLowerCase();
   const title = p.title.toLowerCase();
   const length = p.text.length + p.heading.length;
+  const compact = { text: compactOf(text), heading: compactOf(heading), title: compactOf(title) };
   let score = 0;
   for (const c of concepts) {
-    const tf = FIELD_WEIGHTS.text * conceptFrequency(text, c) + FIELD_WEIGHTS.heading * conceptFrequency(heading, c) + FIELD_WEIGHTS.title * Math.min(1, conceptFrequency(title, c));
+    const tf =
+      FIELD_WEIGHTS.text * conceptFrequency(text, c, compact.text) +
+      FIELD_WEIGHTS.heading * conceptFrequency(heading, c, compact.heading) +
+      FIELD_WEIGHTS.title * Math.min(1, conceptFrequency(title, c, compact.title));
     if (!tf) continue;
     score += (c.idf * (tf * (K1 + 1))) / (tf + K1 * (1 - B + (B * length) / Math.max(1, averageLength)));
   }
@@ -285,6 +360,9 @@ export interface SearchSignals {
   fused: number;
   /** The kinds of fact the question asks for that the passage states (money, time, place …). */
   facts: string[];
+  /** The share of the question's weight its best sentence holds, and whether that sentence states the asked fact. */
+  sentenceShare: number;
+  sentenceFact: boolean;
   /** The BM25 of the passage over the question's concepts, and the most the question's concepts could reach. */
   bm25: number;
   maxBm25: number;
@@ -321,7 +399,7 @@ export async function searchKb(ctx: AppContext, options: SearchOptions): Promise
   };
   const regionOut = { regions: region.regions ?? null, named: region.named };
   // The bigram field: the question's rarest bigrams, as many as fit the budget of rows.
-  const gramTerms = questionGrams(options.q);
+  const gramTerms = questionGrams(plan.question);
   const gramStats = await termStats(ctx.store.db, index, gramTerms.map((g) => `#${g}`));
   const grams: Gram[] = [];
   let gramRows = 0;
@@ -342,7 +420,7 @@ export async function searchKb(ctx: AppContext, options: SearchOptions): Promise
   const articles = new Map<number, ArticleRow>(rows.map((a) => [a.id, { ...a, body: '' }]));
   const averageLength = [...passages.values()].reduce((sum, p) => sum + p.text.length + p.heading.length, 0) / passages.size;
   const maxBm25 = plan.concepts.reduce((sum, c) => sum + c.idf * (K1 + 1), 0) / (K1 + 1) || 1;
-  const asked = factsAsked(options.q);
+  const asked = factsAsked(plan.question);
   // Word field: BM25 over every concept, computed here for each candidate either field found.
   const scored = ids
     .map((id) => {
@@ -361,9 +439,12 @@ export async function searchKb(ctx: AppContext, options: SearchOptions): Promise
       const fused = (lr ? 1 / (RRF_K + lr) : 0) + (gr ? Number(0.6) / (RRF_K + gr) : 0);
       const { coverage, matched } = coverageOf(plan, `${c.a.title}\n${c.p.heading}\n${c.p.text}`);
       const facts = factsStated(`${c.p.heading}\n${c.p.text}`, asked);
-      // Rerank: among passages the fields agree on, the one covering the question and stating the asked fact.
-      const final = fused * (1 + coverage) * (asked.length ? (facts.length ? 1.25 : 0.85) : 1);
-      return { ...c, lr, gr, fused, coverage, matched, facts, final };
+      const sentence = sentenceEvidence(plan.concepts, c.p.text, asked);
+      // Rerank: among passages the fields agree on, the one covering the question, with one sentence
+      // holding most of it, and stating the asked fact (in that sentence best).
+      const factWeight = asked.length ? (sentence.fact ? 1.5 : facts.length ? 1.1 : 0.8) : 1;
+      const final = fused * (1 + coverage) * (1 + sentence.share) * factWeight;
+      return { ...c, lr, gr, fused, coverage, matched, facts, sentence, final };
     })
     .sort((x, y) => y.final - x.final || x.id - y.id);
   const chosen: typeof ranked = [];
@@ -388,7 +469,7 @@ export async function searchKb(ctx: AppContext, options: SearchOptions): Promise
         score: Math.round(r.final * 100000) / 100000,
         coverage: r.coverage,
         matched: r.matched,
-        signals: { lexicalRank: r.lr, gramRank: r.gr, fused: Math.round(r.fused * 100000) / 100000, facts: r.facts, bm25: Math.round(r.bm25 * 1000) / 1000, maxBm25: Math.round(maxBm25 * 1000) / 1000 },
+        signals: { lexicalRank: r.lr, gramRank: r.gr, fused: Math.round(r.fused * 100000) / 100000, facts: r.facts, sentenceShare: r.sentence.share, sentenceFact: r.sentence.fact, bm25: Math.round(r.bm25 * 1000) / 1000, maxBm25: Math.round(maxBm25 * 1000) / 1000 },
       };
     }),
   };
