@@ -4,6 +4,7 @@
 import { createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import type { Db } from '../store/db.ts';
 import { invalid, Problem } from '../server/problem.ts';
+import type { PortalCodeConfig } from '../domain/portal-code.ts';
 
 export async function loadPortalSecret(db: Db, now: string): Promise<Buffer> {
   await db
@@ -141,3 +142,26 @@ export class RateLimiter {
 /** The portal's 429: Retry-After is the seconds until the limiter's window frees. */
 export const tooMany = (retryAfterSeconds: number) =>
   new Problem(429, 'too-many-requests', '操作过于频繁，请稍后再试', { retryAfterSeconds }, { 'retry-after': String(retryAfterSeconds) });
+
+/** The portal's limits per client IP and per ticket; one set per running app. */
+export interface PortalState {
+  signer: PortalSigner;
+  captchas: RateLimiter; // challenges fetched per IP
+  submits: RateLimiter; // submissions per IP
+  lookups: RateLimiter; // track / rate / photo attempts per IP
+  failuresByIp: RateLimiter; // wrong number or digits per IP
+  failuresByTicket: RateLimiter; // wrong digits per ticket number, from anywhere
+  codeRequests: RateLimiter; // 好差评 SMS codes asked for per IP (per ticket: counted in the database)
+}
+
+export function newPortalState(signer: PortalSigner, codes: PortalCodeConfig): PortalState {
+  return {
+    signer,
+    codeRequests: new RateLimiter(codes.perIpPerHour, 60 * 60_000),
+    captchas: new RateLimiter(60, 10 * 60_000),
+    submits: new RateLimiter(10, 10 * 60_000),
+    lookups: new RateLimiter(60, 10 * 60_000),
+    failuresByIp: new RateLimiter(5, 15 * 60_000),
+    failuresByTicket: new RateLimiter(10, 60 * 60_000),
+  };
+}

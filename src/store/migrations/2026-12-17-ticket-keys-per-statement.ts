@@ -1,5 +1,5 @@
 // PostgreSQL: the partitioned tickets' unique keys (`ticket_numbers`, `ticket_external_ids`, see
-// ./migration-history-partitions.ts) are recorded once per INSERT statement from its new rows,
+// ./2026-12-10-history-partitions.ts) are recorded once per INSERT statement from its new rows,
 // instead of once per row. A multi-row insert or a COPY of many tickets (`hotline generate`, an
 // Open311 or provincial import) then costs one set-based insert per key table rather than a
 // function call and two lookups per ticket; a duplicate is refused as before, in the same statement.

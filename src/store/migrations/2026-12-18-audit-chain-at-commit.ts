@@ -1,7 +1,7 @@
 // PostgreSQL: a transaction's audit events are chained inside its COMMIT. The transaction writes
 // its events, with their canonical content, as one row of `audit_pending`; a deferred constraint
 // trigger on that table runs at commit, appends them to the chain (audit_chain_append, from
-// ./migration-audit-chain-append.ts) and deletes the row. The chain's lock is then taken and
+// ./2026-12-16-audit-chain-append.ts) and deletes the row. The chain's lock is then taken and
 // released within the server's own commit processing: no round trip to the application happens
 // while it is held, so a busy application process no longer stalls every other writer.
 import { sql, type Kysely, type Migration } from 'kysely';
