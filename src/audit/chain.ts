@@ -5,7 +5,7 @@
 // Editing an event breaks its own hash, and recomputing it and every later one needs the key;
 // deleting one leaves a gap in `chain_seq` and a `prev_hash` that points to nothing; moving one
 // breaks the link to the event before it; deleting the newest events shows against a head recorded
-// elsewhere (`verifyChain(db, { expectHead })`, published by ./head-job.ts). Triggers make the table
+// elsewhere (`verifyChain(db, { expectHead })`, published by src/outbox/audit-head-job.ts). Triggers make the table
 // append-only (src/store/migrations/2026-12-08-audit-chain.ts); this chain shows whatever a trigger could not stop (an
 // owner who disabled it, a file edited by hand). After 6 months a prefix of the chain may be moved
 // to a file (./archive.ts): the online chain then starts after it, from the last archived hash that

@@ -6,9 +6,9 @@
 // itself (that would move the head it publishes).
 import type { AppContext } from '../server/context.ts';
 import { inTransaction } from '../store/db.ts';
-import { enqueue } from '../outbox/outbox.ts';
+import { enqueue } from './outbox.ts';
 import { startPeriodicJob } from '../server/periodic-job.ts';
-import { chainHead, type ChainHead } from './chain.ts';
+import { chainHead, type ChainHead } from '../audit/chain.ts';
 
 export const AUDIT_HEAD_TOPIC = 'audit.head' as const;
 export const DEFAULT_AUDIT_HEAD_MINUTES = 60;
