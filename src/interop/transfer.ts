@@ -30,7 +30,7 @@ import type { FieldError } from '../server/problem.ts';
 import { checkApiKey, KEY_REFUSALS, keyActor, presentedKey, type ApiKeyRow, type Scope } from './api-keys.ts';
 import { createHash } from 'node:crypto';
 import { writeEvent } from '../audit/events.ts';
-import { notify } from '../supervision/notifications.ts';
+import { notify } from '../notifications/notifications.ts';
 import { OPEN311_STATUS } from './open311.ts';
 
 export const TRANSFER_ORIGINS = ['provincial', 'national'] as const;

@@ -29,7 +29,7 @@ import { lockTicket, type TicketRow } from '../tickets/model.ts';
 import type { Unit } from '../org/directory.ts';
 import { cancelOpenDuties, completeDuty, refreshTicketDue } from '../tickets/duties.ts';
 import { dispatchTo, resolveTarget } from '../tickets/dispatch.ts';
-import { notify } from './notifications.ts';
+import { notify } from '../notifications/notifications.ts';
 
 type ItemRow = Selectable<SupervisionItemTable>;
 

@@ -12,9 +12,9 @@ import { describeLimit } from '../domain/time-limits.ts';
 import type { CityConfig } from '../config/city.ts';
 import { SYSTEM_ACTOR } from '../auth/actor.ts';
 import { createTicket } from '../tickets/intake.ts';
-import { createArticle, reportArticle, runArticleAction, type ArticleInput } from './articles.ts';
-import { importDocuments, importSeedBulletins, SEED_BULLETIN_DIR } from './import.ts';
-import { passagesOf } from './text.ts';
+import { createArticle, reportArticle, runArticleAction, type ArticleInput } from '../knowledge/articles.ts';
+import { importDocuments, importSeedBulletins, SEED_BULLETIN_DIR } from '../knowledge/import.ts';
+import { passagesOf } from '../knowledge/text.ts';
 
 async function actor(ctx: AppContext, username: string): Promise<Actor | null> {
   const u = await ctx.store.db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();

@@ -2,7 +2,7 @@
 // and the time of export (Shanghai time), so a copy that leaves the platform can be traced back to
 // the account that took it out.
 import type { AppContext } from '../server/context.ts';
-import type { Actor } from '../auth/actor.ts';
+import type { Actor } from '../domain/actor.ts';
 
 export interface Viewer {
   displayName: string;
