@@ -1,6 +1,6 @@
 // Schema migrations, run on start: the list in ./migrations/ (one frozen file per migration, named by
 // its date), each handed the engine and the open store's keys.
-import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, type Kysely, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
 import { auditKeyringOf } from './audit-keys.ts';
 import type { Engine } from './db.ts';
 import { storeCrypto } from './db.ts';
@@ -14,10 +14,22 @@ class StaticProvider implements MigrationProvider {
   }
 }
 
-export async function migrate(db: Kysely<any>, engine: Engine): Promise<string[]> {
+function migrator(db: Kysely<any>, engine: Engine): Migrator {
   const ctx: MigrationContext = { engine, fieldCrypto: () => storeCrypto(db), auditKeys: () => auditKeyringOf(db) };
-  const migrator = new Migrator({ db, provider: new StaticProvider(ctx) });
-  const { error, results } = await migrator.migrateToLatest();
+  return new Migrator({ db, provider: new StaticProvider(ctx) });
+}
+
+const succeeded = ({ error, results }: MigrationResultSet): string[] => {
   if (error) throw error;
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+};
+
+/** Runs every migration not yet run; returns the names it ran. */
+export async function migrate(db: Kysely<any>, engine: Engine): Promise<string[]> {
+  return succeeded(await migrator(db, engine).migrateToLatest());
+}
+
+/** Runs the migrations up to `name` included: a store as it stood then (the upgrade tests). */
+export async function migrateTo(db: Kysely<any>, engine: Engine, name: string): Promise<string[]> {
+  return succeeded(await migrator(db, engine).migrateTo(name));
 }
