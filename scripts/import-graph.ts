@@ -104,3 +104,16 @@ export function folderReport(graph: { files: string[]; edges: ImportEdge[] }) {
   const unknownFolders = folders.filter((f) => !(f in LAYERS));
   return { between: between.length, upward, folders: folders.length, folderCycles, fileCycles, unknownFolders };
 }
+
+// `node bin/run-ts.js scripts/import-graph.ts`: the figures the architecture test holds.
+if (process.argv[1] && path.resolve(process.argv[1]) === import.meta.filename) {
+  const graph = importGraph(path.join(import.meta.dirname, '..', 'src'));
+  const r = folderReport(graph);
+  console.log(`${graph.files.length} files, ${graph.edges.length} imports, ${r.between} between ${r.folders} top-level folders`);
+  console.log(`upward: ${r.upward.length}`);
+  for (const e of r.upward) console.log(`  ${e.from} → ${e.to}${e.typeOnly ? ' (type)' : ''}`);
+  console.log(`folder cycles: ${r.folderCycles.length}`);
+  for (const c of r.folderCycles) console.log(`  ${c.join(' ⇄ ')}`);
+  console.log(`file cycles: ${r.fileCycles.length}`);
+  for (const c of r.fileCycles) console.log(`  ${c.join(' ⇄ ')}`);
+}

@@ -11,7 +11,7 @@ import { ensureComingPartitions } from '../store/partitions.ts';
 import { startPeriodicJob } from '../server/periodic-job.ts';
 import { startReportScheduler } from '../reports/scheduler.ts';
 import { startProvincialSync } from '../interop/transfer.ts';
-import { auditHeadIntervalMs, startAuditHeadJob } from '../audit/head-job.ts';
+import { auditHeadIntervalMs, startAuditHeadJob } from '../outbox/audit-head-job.ts';
 
 export interface JobLog {
   error(obj: { err: unknown }, msg: string): void;
@@ -47,7 +47,7 @@ export const JOBS: Job[] = [
   { name: 'provincial sync', start: (ctx, log) => startProvincialSync(ctx, 30_000, (err) => log.error({ err }, 'provincial sync failed')) },
   // PostgreSQL: the history's partitions for this month and the next three (src/store/partitions.ts).
   { name: 'partitions', start: (ctx, log) => startPartitionJob(ctx, 3_600_000, (err) => log.error({ err }, 'partition job failed')) },
-  // The audit chain's head to the log and the outbox (audit.head), for an outside record (src/audit/head-job.ts).
+  // The audit chain's head to the log and the outbox (audit.head), for an outside record (src/outbox/audit-head-job.ts).
   {
     name: 'audit head',
     start: (ctx, log) => startAuditHeadJob(ctx, auditHeadIntervalMs(ctx), (line, head) => log.info({ auditHead: head }, line), (err) => log.error({ err }, 'audit head job failed')),

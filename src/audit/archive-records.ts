@@ -3,7 +3,9 @@
 // of old events still need once those events are gone (per-ticket counts for the timeline's note,
 // the fields admins changed for the city config's re-application).
 import type { Db, Tx } from '../store/db.ts';
-import { GENESIS } from './chain.ts';
+
+/** The hash before the chain's first event. */
+export const GENESIS = '0'.repeat(64);
 
 export interface ArchiveRecord {
   id: number;

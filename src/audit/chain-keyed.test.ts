@@ -13,7 +13,7 @@ import { inTransaction, openStore, type Db } from '../store/db.ts';
 import { rotateKeys } from '../store/field-keys.ts';
 import { appendEvent, canonical, chainHead, rechainUnderKey, verifyChain, GENESIS, type ChainContent } from './chain.ts';
 import { sha256Link } from '../store/audit-keys.ts';
-import { AUDIT_HEAD_TOPIC, publishChainHead } from './head-job.ts';
+import { AUDIT_HEAD_TOPIC, publishChainHead } from '../outbox/audit-head-job.ts';
 
 /** Runs `work` with the append-only triggers off, as an owner tampering by hand would. */
 async function tamper(t: TestApp, work: () => Promise<unknown>): Promise<void> {

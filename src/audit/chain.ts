@@ -5,13 +5,13 @@
 // Editing an event breaks its own hash, and recomputing it and every later one needs the key;
 // deleting one leaves a gap in `chain_seq` and a `prev_hash` that points to nothing; moving one
 // breaks the link to the event before it; deleting the newest events shows against a head recorded
-// elsewhere (`verifyChain(db, { expectHead })`, published by ./head-job.ts). Triggers make the table
-// append-only (migration-audit-chain.ts); this chain shows whatever a trigger could not stop (an
+// elsewhere (`verifyChain(db, { expectHead })`, published by src/outbox/audit-head-job.ts). Triggers make the table
+// append-only (src/store/migrations/2026-12-08-audit-chain.ts); this chain shows whatever a trigger could not stop (an
 // owner who disabled it, a file edited by hand). After 6 months a prefix of the chain may be moved
 // to a file (./archive.ts): the online chain then starts after it, from the last archived hash that
 // `audit_archives` records (./archive-records.ts). Events chained before the key existed (archived
 // ones: `chain_key` null) keep their unkeyed SHA-256; the migration to the keyed chain re-chained
-// every online event under the key (src/store/migration-audit-chain-keyed.ts).
+// every online event under the key (src/store/migrations/2026-12-27-audit-chain-keyed.ts).
 //
 // Where the chain is extended:
 // - SQLite: writers are serialized (one connection, one transaction at a time), so an event is
@@ -19,7 +19,7 @@
 // - PostgreSQL: the events a transaction writes are kept aside and inserted, chained, just before
 //   it commits: `beforeCommit` (src/store/db.ts) writes them, each with its canonical content, as
 //   one row of `audit_pending`, and a deferred trigger on that table chains them inside the COMMIT
-//   (src/store/migration-audit-chain-at-commit.ts): it takes an advisory transaction lock, reads
+//   (src/store/migrations/2026-12-18-audit-chain-at-commit.ts): it takes an advisory transaction lock, reads
 //   the head, draws the ids and inserts (audit_chain_append). The lock is the last lock the
 //   transaction takes and is held only within the server's commit, so it never waits while holding
 //   it (no deadlock with row locks), and no round trip to this process happens under it: a busy
@@ -31,9 +31,9 @@ import type { Db, Tx } from '../store/db.ts';
 import { beforeCommit, isManagedTransaction } from '../store/db.ts';
 import { auditKeyringOf, sha256Link, type AuditKeyring } from '../store/audit-keys.ts';
 import { capabilitiesFor, capabilitiesOf } from '../store/capabilities.ts';
-import { chainAnchor } from './archive-records.ts';
+import { chainAnchor, GENESIS } from './archive-records.ts';
 
-export const GENESIS = '0'.repeat(64);
+export { GENESIS };
 
 /** The columns of an event that its hash covers. */
 export interface ChainContent {
@@ -65,7 +65,7 @@ export function canonical(e: ChainContent): string {
 
 /**
  * The canonical content after its id: `[1,<id>,` + this is what the hash covers. PostgreSQL's
- * append function (src/store/migration-audit-chain-append.ts) draws the id and completes it.
+ * append function (src/store/migrations/2026-12-16-audit-chain-append.ts) draws the id and completes it.
  */
 function canonicalTail(e: EventValues): string {
   return JSON.stringify([

@@ -2,7 +2,7 @@
 // when, what, before/after, outcome). Details carry field names and codes, never a requester's
 // personal data. Events are append-only and hash-chained (./chain.ts).
 import type { Tx } from '../store/db.ts';
-import type { Actor } from '../auth/actor.ts';
+import type { Actor } from '../domain/actor.ts';
 import { appendEvent } from './chain.ts';
 
 export interface AuditEvent {

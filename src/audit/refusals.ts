@@ -4,7 +4,7 @@
 // (only when it looks like one) and the reason, never the ticket's content; it has no ticket_id, so
 // it stays out of the ticket's timeline and the change feed.
 import type { AppContext } from '../server/context.ts';
-import type { Actor } from '../auth/actor.ts';
+import type { Actor } from '../domain/actor.ts';
 import { inTransaction } from '../store/db.ts';
 import { notFound, Problem } from '../server/problem.ts';
 import { writeEvent } from './events.ts';

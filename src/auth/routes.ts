@@ -4,7 +4,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../server/context.ts';
 import { checkOwnPassword, completeLogin, hashToken, login, logout, revokeUserSessions, type OpenedSession } from './sessions.ts';
-import { changeOwnPassword } from '../org/users.ts';
+import { changeOwnPassword } from './own-password.ts';
 import { SESSION_COOKIE, actorOf, requireRole, tokenOf } from './plugin.ts';
 import { conflict, invalid, notFound, Problem } from '../server/problem.ts';
 import { obj, text } from '../server/schemas.ts';

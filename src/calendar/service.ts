@@ -1,18 +1,15 @@
 // The working calendar as the platform uses it: official data shipped with `chinese-days`, plus
 // what admins import (next year's State Council notice) or override, kept in the database.
-import { WorkCalendar, type CalendarDay, type DayKind } from '../domain/calendar.ts';
+import { WorkCalendar, type CalendarDay, type DayKind, type RecomputeSummary, type YearStatus } from '../domain/calendar.ts';
 import { officialCalendarData } from '../domain/official-holidays.ts';
 import type { CityConfig } from '../config/city.ts';
-import { recomputeDeadlines, type RecomputeSummary } from './recompute.ts';
+import { recomputeDeadlines } from './recompute.ts';
 import { inTransaction, type Db, type Tx } from '../store/db.ts';
+import type { WorkingCalendar } from '../server/context.ts';
 
-export interface YearStatus {
-  year: number;
-  official: boolean;
-  source: 'chinese-days' | 'import' | 'none';
-}
+export type { YearStatus };
 
-export class CalendarService {
+export class CalendarService implements WorkingCalendar {
   private cached: WorkCalendar | undefined;
   private shippedYears = new Set<number>(officialCalendarData().officialYears);
 

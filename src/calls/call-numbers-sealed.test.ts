@@ -14,12 +14,13 @@ import { describeEachEngine, startTestApp, type Client, type TestApp } from '../
 import { freshDatabase } from '../../test/support/databases.ts';
 import { createApiKey } from '../interop/api-keys.ts';
 import { inTransaction, openStore } from '../store/db.ts';
+import { auditKeyringOf } from '../store/audit-keys.ts';
 import { looksSealed } from '../store/field-crypto.ts';
 import { readKeyFile, rotateKeyFile } from '../store/field-keys.ts';
 import { SEALED_TABLES } from '../store/field-crypto-plugin.ts';
 import { keyCensus, reencryptFields } from '../store/field-reencrypt.ts';
-import { callsMigration } from '../store/migration-calls.ts';
-import { callNumbersSealedMigration } from '../store/migration-call-numbers-sealed.ts';
+import { migration as callsMigration } from '../store/migrations/2026-12-06-calls.ts';
+import { migration as callNumbersSealedMigration } from '../store/migrations/2026-12-15-call-numbers-sealed.ts';
 import { enqueue, type SmsMessage } from '../outbox/outbox.ts';
 import { relayOnce } from '../outbox/relay.ts';
 import type { SmsGateway } from '../outbox/sms-gateway.ts';
@@ -254,7 +255,8 @@ describeEachEngine('call handling numbers at rest', (engine) => {
       const plain = db.withoutPlugins();
       // The schema before: call handling's tables and the opt-out list keyed by the number.
       await db.schema.createTable('users').addColumn('id', 'integer', (c) => c.primaryKey()).execute();
-      await callsMigration(engine).up(db);
+      const ctx = { engine, fieldCrypto: () => store.crypto, auditKeys: () => auditKeyringOf(db) };
+      await callsMigration(ctx).up(db);
       await db.schema.createTable('sms_opt_outs').addColumn('phone', 'text', (c) => c.primaryKey()).addColumn('note', 'text').addColumn('created_by', 'integer', (c) => c.references('users.id')).addColumn('created_at', engine === 'postgres' ? 'timestamptz' : 'text', (c) => c.notNull()).execute();
       await plain.insertInto('users').values({ id: 1 }).execute();
       const call = { switch_id: 1, queue: 'general', offered_at: T(0), status: 'ended', local_day: '2026-03-02', last_seq: 2, event_count: 2, updated_at: T(0) };
@@ -264,7 +266,7 @@ describeEachEngine('call handling numbers at rest', (engine) => {
       await plain.insertInto('call_restrictions').values({ phone: RESTRICTED, reason: 'harassment', days: 7, status: 'active', requested_by: 1, requested_at: T(0), approved_at: T(1), expires_at: T(86400 * 7) }).execute();
       await plain.insertInto('sms_opt_outs').values([{ phone: OPTED_OUT, note: '本人要求', created_by: 1, created_at: T(0) }, { phone: ANSWERED, note: null, created_by: null, created_at: T(5) }]).execute();
 
-      await callNumbersSealedMigration(engine, () => store.crypto).up(db);
+      await callNumbersSealedMigration(ctx).up(db);
 
       const crypto = store.crypto;
       for (const table of CALL_TABLES) {

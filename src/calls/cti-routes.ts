@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { AppContext } from '../server/context.ts';
 import { Problem, invalid, unauthorized } from '../server/problem.ts';
-import { checkApiKey, KEY_REFUSALS, type ApiKeyRow, type Scope } from '../interop/api-keys.ts';
+import { checkApiKey, KEY_REFUSALS, type ApiKeyRow, type Scope } from '../auth/api-keys.ts';
 import { parseCtiBody } from './cti-events.ts';
 import { ingestEvents } from './ingest.ts';
 import { parseMessageIn, receiveMessage, repliesForSource } from './messages.ts';

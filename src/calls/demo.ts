@@ -3,7 +3,7 @@
 // figures and the 漏接回拨 queue have something to show.
 import type { AppContext } from '../server/context.ts';
 import { SYSTEM_ACTOR } from '../auth/actor.ts';
-import { createApiKey } from '../interop/api-keys.ts';
+import { createApiKey } from '../auth/api-keys.ts';
 import { shanghaiDay } from '../domain/seat-states.ts';
 import { simulateCalls } from './simulator.ts';
 import { ingestEvents } from './ingest.ts';

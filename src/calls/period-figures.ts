@@ -4,8 +4,8 @@
 import type { AppContext } from '../server/context.ts';
 import type { ServiceLevelFigures } from '../domain/call-contract.ts';
 import { figuresFor, windowOfDates } from '../domain/service-levels.ts';
-import { missedCallFigures, type MissedCallFigures, type MissedCallRow } from '../domain/missed-call-figures.ts';
-import { loadCallRecords, loadSeatIntervals } from './stats.ts';
+import { missedCallFigures, type MissedCallFigures } from '../domain/missed-call-figures.ts';
+import { loadCallRecords, loadMissedCallRows, loadSeatIntervals } from './stats.ts';
 import { settleExpiredSeats } from './seat-store.ts';
 
 /** GB/T 33358: at least 95 % of calls connected over 24 hours. */
@@ -41,28 +41,6 @@ const dayList = (fromDay: string, toDay: string): string[] => {
   return out;
 };
 
-/** The 漏接回拨 entries lost in [from, to) with their attempts before asOf (UTC ISO instants). */
-export async function loadMissedCallRows(ctx: AppContext, from: string, to: string, asOf: string): Promise<MissedCallRow[]> {
-  const db = ctx.store.db;
-  const [entries, attempts] = await Promise.all([
-    db.selectFrom('missed_calls').select(['id', 'missed_at', 'done_at', 'last_outcome']).where('missed_at', '>=', from).where('missed_at', '<', to).execute(),
-    db
-      .selectFrom('missed_call_attempts as a')
-      .innerJoin('missed_calls as m', 'm.id', 'a.missed_call_id')
-      .select(['a.missed_call_id', 'a.at', 'a.outcome'])
-      .where('m.missed_at', '>=', from)
-      .where('m.missed_at', '<', to)
-      .where('a.at', '<', asOf)
-      .execute(),
-  ]);
-  const byEntry = new Map<number, Array<{ at: string; outcome: string }>>();
-  for (const a of attempts) {
-    const list = byEntry.get(Number(a.missed_call_id)) ?? [];
-    list.push({ at: a.at, outcome: a.outcome });
-    byEntry.set(Number(a.missed_call_id), list);
-  }
-  return entries.map((e) => ({ missedAt: e.missed_at, attempts: byEntry.get(Number(e.id)) ?? [], doneAt: e.done_at, lastOutcome: e.last_outcome }));
-}
 
 /** The figures of the Shanghai days fromDay…toDay; the 漏接回拨 and seat time as of min(now, end). */
 export async function periodCallFigures(ctx: AppContext, fromDay: string, toDay: string): Promise<PeriodCallFigures> {

@@ -14,7 +14,7 @@ import { PAGING_PROPERTIES, type PagingQuery } from './paging.ts';
 import { ATTEMPT_OUTCOMES, claimMissedCall, listMissedCalls, recordAttempt, type AttemptOutcome } from './missed-calls.ts';
 import { claimMessage, listMessages, MESSAGE_STATUSES, parseReplyText, replyMessage, type MessageStatus } from './messages.ts';
 import { decideRestriction, listRestrictions, requestRestriction, revokeRestriction, type RestrictionRequest, type RestrictionStatus } from './restrictions.ts';
-import { PHONE_SCHEMA } from '../tickets/intake.ts';
+import { PHONE_SCHEMA } from '../server/schemas.ts';
 
 const DATE = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' };
 // Row ids: bigint for calls, missed calls and messages; a restriction's id is an integer column.

@@ -9,8 +9,7 @@ import { formatShanghai } from '../domain/deadline.ts';
 import { invalid } from '../server/problem.ts';
 import { settleExpiredSeats } from './seat-store.ts';
 import { pageOfRows, pagingOf } from './paging.ts';
-import { loadMissedCallRows } from './period-figures.ts';
-import { missedCallFigures } from '../domain/missed-call-figures.ts';
+import { missedCallFigures, type MissedCallRow } from '../domain/missed-call-figures.ts';
 
 const dayList = (fromDay: string, toDay: string): string[] => {
   const out: string[] = [];
@@ -140,4 +139,27 @@ export async function liveStats(ctx: AppContext): Promise<LiveStats> {
       answeredWithinTarget: replied.filter((m) => m.reply_seconds! <= ctx.city.calls.messageResponseSeconds).length,
     },
   };
+}
+
+/** The 漏接回拨 entries lost in [from, to) with their attempts before asOf (UTC ISO instants). */
+export async function loadMissedCallRows(ctx: AppContext, from: string, to: string, asOf: string): Promise<MissedCallRow[]> {
+  const db = ctx.store.db;
+  const [entries, attempts] = await Promise.all([
+    db.selectFrom('missed_calls').select(['id', 'missed_at', 'done_at', 'last_outcome']).where('missed_at', '>=', from).where('missed_at', '<', to).execute(),
+    db
+      .selectFrom('missed_call_attempts as a')
+      .innerJoin('missed_calls as m', 'm.id', 'a.missed_call_id')
+      .select(['a.missed_call_id', 'a.at', 'a.outcome'])
+      .where('m.missed_at', '>=', from)
+      .where('m.missed_at', '<', to)
+      .where('a.at', '<', asOf)
+      .execute(),
+  ]);
+  const byEntry = new Map<number, Array<{ at: string; outcome: string }>>();
+  for (const a of attempts) {
+    const list = byEntry.get(Number(a.missed_call_id)) ?? [];
+    list.push({ at: a.at, outcome: a.outcome });
+    byEntry.set(Number(a.missed_call_id), list);
+  }
+  return entries.map((e) => ({ missedAt: e.missed_at, attempts: byEntry.get(Number(e.id)) ?? [], doneAt: e.done_at, lastOutcome: e.last_outcome }));
 }

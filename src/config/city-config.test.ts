@@ -13,7 +13,7 @@ import { qinghe } from './cities/qinghe.ts';
 import { cityNamed, CityConfigError } from './cities/index.ts';
 import { limitsTable } from './limits-table.ts';
 import { renderSms } from '../outbox/sms-gateway.ts';
-import { loadKnowledgeDemo } from '../knowledge/demo.ts';
+import { loadKnowledgeDemo } from '../demo/knowledge.ts';
 import { bootstrap } from '../app/bootstrap.ts';
 
 const KB_TITLE = '12345热线受理哪些事项、多长时间答复？';

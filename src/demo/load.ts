@@ -15,7 +15,7 @@ import { ACTION_DEFINITIONS } from '../tickets/routes.ts';
 import { HANDLING_UNIT_KINDS } from '../org/seed.ts';
 import { Random } from '../domain/random.ts';
 import { randomFacts, randomFirm, randomPerson, randomPlace } from './requests.ts';
-import { loadKnowledgeDemo } from '../knowledge/demo.ts';
+import { loadKnowledgeDemo } from './knowledge.ts';
 import { loadCallsDemo } from '../calls/demo.ts';
 
 export const DEMO_PASSWORD = 'demo12345';

@@ -369,3 +369,11 @@ export function monthsBack(month: string, n: number): string[] {
     return `${Math.floor(total / 12)}-${String((total % 12) + 1).padStart(2, '0')}`;
   });
 }
+
+/** A Shanghai month as the evaluation counts it. */
+export interface MonthRange {
+  /** First instant of the month in Shanghai, UTC ISO. */
+  from: string;
+  /** First instant of the next month. */
+  to: string;
+}

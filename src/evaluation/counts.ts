@@ -10,16 +10,12 @@ import { sql } from 'kysely';
 import type { AppContext } from '../server/context.ts';
 import type { Db } from '../store/db.ts';
 import type { StoreCapabilities } from '../store/capabilities.ts';
-import { EMPTY_COUNTS, type UnitMonthCounts } from '../domain/evaluation.ts';
+import { EMPTY_COUNTS, type MonthRange, type UnitMonthCounts } from '../domain/evaluation.ts';
 import { SATISFIED_LEVELS } from '../domain/ticket-types.ts';
 import { kbUpkeepCounts } from './kb-upkeep.ts';
 
-export interface MonthRange {
-  /** First instant of the month in Shanghai, UTC ISO. */
-  from: string;
-  /** First instant of the next month. */
-  to: string;
-}
+export type { MonthRange };
+
 
 const count = (condition: ReturnType<typeof sql>) => sql<number>`sum(case when ${condition} then 1 else 0 end)`;
 

@@ -5,7 +5,7 @@
 import type { AppContext } from '../server/context.ts';
 import { entryDeadline } from '../knowledge/model.ts';
 import { shanghaiDate } from '../domain/deadline.ts';
-import type { MonthRange } from './counts.ts';
+import type { MonthRange } from '../domain/evaluation.ts';
 
 export async function kbUpkeepCounts(ctx: AppContext, r: MonthRange): Promise<Map<number, { kbDue: number; kbOnTime: number; kbExpired: number }>> {
   const out = new Map<number, { kbDue: number; kbOnTime: number; kbExpired: number }>();

@@ -23,7 +23,8 @@ import {
   type TriggerKey,
   type UnitMonthCounts,
 } from '../domain/evaluation.ts';
-import { monthCounts, type MonthRange } from './counts.ts';
+import { monthCounts } from './counts.ts';
+import type { MonthRange } from '../domain/evaluation.ts';
 // The evaluation ranks the 承办单位, not the centre, the authority or the city government.
 import { HANDLING_UNIT_KINDS } from '../org/seed.ts';
 

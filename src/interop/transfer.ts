@@ -14,6 +14,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../server/context.ts';
 import type { Db, Tx } from '../store/db.ts';
 import { inTransaction } from '../store/db.ts';
+import { isUniqueViolation } from '../store/unique-violation.ts';
 import { createTicket, PHONE_SCHEMA } from '../tickets/intake.ts';
 import { REQUESTER_KINDS, SATISFACTION_LABELS, SPECIAL_LEVELS, TICKET_TYPES, type RequesterKind, type Satisfaction, type SpecialLevel, type TicketType } from '../domain/ticket-types.ts';
 import { STATUS_LABELS, type TicketStatus } from '../domain/ticket-states.ts';
@@ -29,7 +30,7 @@ import type { FieldError } from '../server/problem.ts';
 import { checkApiKey, KEY_REFUSALS, keyActor, presentedKey, type ApiKeyRow, type Scope } from './api-keys.ts';
 import { createHash } from 'node:crypto';
 import { writeEvent } from '../audit/events.ts';
-import { notify } from '../supervision/notifications.ts';
+import { notify } from '../notifications/notifications.ts';
 import { OPEN311_STATUS } from './open311.ts';
 
 export const TRANSFER_ORIGINS = ['provincial', 'national'] as const;
@@ -134,11 +135,6 @@ export async function transferState(ctx: AppContext, db: Db | Tx, origin: string
         }
       : null,
   };
-}
-
-export function isUniqueViolation(err: unknown): boolean {
-  const code = (err as { code?: string } | null)?.code;
-  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
 
 const CHANGE_LABELS: Record<string, string> = {

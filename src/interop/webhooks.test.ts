@@ -8,7 +8,7 @@ import { writeEvent } from '../audit/events.ts';
 import { signWebhook, verifyWebhook } from './webhooks.ts';
 import { relayWebhooksOnce } from './webhooks-relay.ts';
 import { TestReceiver } from './webhooks-receiver.test-support.ts';
-import { publishChainHead } from '../audit/head-job.ts';
+import { publishChainHead } from '../outbox/audit-head-job.ts';
 
 const SECRET = 'test-secret-0123456789';
 

@@ -249,7 +249,7 @@ async function fanOutOne(ctx: AppContext, tx: Tx, id: number): Promise<{ queued:
   return { queued: values.length, read: entries.length };
 }
 
-/** The audit chain's published heads (src/audit/head-job.ts), handed to the subscriptions that list them. */
+/** The audit chain's published heads (src/outbox/audit-head-job.ts), handed to the subscriptions that list them. */
 export const AUDIT_HEAD = 'audit.head';
 
 /**

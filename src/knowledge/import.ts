@@ -23,7 +23,7 @@ import { insertArticle } from './articles.ts';
 import { entryDeadlineOf, KB_KINDS, type KbKind, type KbStatus } from './model.ts';
 import { HANDLING_UNIT_KINDS } from '../org/seed.ts';
 import { enqueue } from '../outbox/outbox.ts';
-import { notify } from '../supervision/notifications.ts';
+import { notify } from '../notifications/notifications.ts';
 import { formatShanghai } from '../domain/deadline.ts';
 import { refreshStatistics } from './kb-store.ts';
 

@@ -6,7 +6,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../server/context.ts';
 import { privacyOf } from '../config/city.ts';
 import { Problem } from '../server/problem.ts';
-import { RateLimiter } from '../portal/security.ts';
+import { RateLimiter } from '../server/rate-limiter.ts';
 
 const WINDOW_MS = 60_000;
 const limiters = new WeakMap<AppContext, RateLimiter>();

@@ -1,4 +1,4 @@
-// Pushes new notifications (src/supervision/notifications.ts) to the console's open sockets. Each
+// Pushes new notifications (./notifications.ts) to the console's open sockets. Each
 // server process reads the table itself, so a notice reaches a unit whichever process wrote it
 // (`hotline serve --workers N`): one short index range per interval for the whole process, and none
 // while nobody is connected. Ids are handed out before commit, so a slower transaction can commit a

@@ -8,7 +8,7 @@ import type { AppContext } from '../server/context.ts';
 import { requireRole, sameOrigin, tokenOf } from '../auth/plugin.ts';
 import { actorForToken } from '../auth/sessions.ts';
 import { Problem } from '../server/problem.ts';
-import { recipientUnits } from '../supervision/notifications.ts';
+import { recipientUnits } from './notifications.ts';
 import { NotificationHub, toPushed, type Subscriber } from './hub.ts';
 
 const MAX_SOCKETS_PER_USER = 20;

@@ -1,18 +1,11 @@
 // The organisation held in memory: units change rarely and every request needs a user's subtree.
 import type { Db } from '../store/db.ts';
+import type { Unit } from '../domain/units.ts';
+import type { UnitDirectory } from '../server/context.ts';
 
-export interface Unit {
-  id: number;
-  code: string;
-  name: string;
-  kind: string;
-  parentId: number | null;
-  path: string;
-  smsPhone: string | null;
-  active: boolean;
-}
+export type { Unit };
 
-export class OrgDirectory {
+export class OrgDirectory implements UnitDirectory {
   private byId = new Map<number, Unit>();
   private byCode = new Map<string, Unit>();
 

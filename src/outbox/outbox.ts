@@ -3,7 +3,7 @@
 // Topics: 'sms' and 'report' leave through the SMS gateway (./relay.ts); 'webhook' rows are signed
 // POSTs to a subscription, and 'provincial.sync' rows (written by the provincial transfer) are handed
 // to the subscriptions that asked for them (src/interop/webhooks-relay.ts). 'audit.head' rows are the
-// audit chain's published heads (src/audit/head-job.ts), kept for a system outside the database.
+// audit chain's published heads (src/outbox/audit-head-job.ts), kept for a system outside the database.
 import type { Tx } from '../store/db.ts';
 
 export type OutboxTopic = 'sms' | 'report' | 'webhook' | 'provincial.sync' | 'audit.head';

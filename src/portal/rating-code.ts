@@ -15,7 +15,7 @@ import { conflict, invalid, Problem } from '../server/problem.ts';
 import { formatShanghai } from '../domain/deadline.ts';
 import { canReceiveSms, codeState, DEFAULT_PORTAL_CODE, mayIssue, triesLeft, type PortalCodeConfig } from '../domain/portal-code.ts';
 import type { Actor } from '../auth/actor.ts';
-import type { PortalState } from './service.ts';
+import type { PortalState } from './security.ts';
 
 export const codeConfigOf = (ctx: AppContext): PortalCodeConfig => ctx.city.portalCode ?? DEFAULT_PORTAL_CODE;
 

@@ -13,7 +13,8 @@ import { SATISFACTION_LEVELS, TICKET_TYPES } from '../domain/ticket-types.ts';
 import { forbidden, notFound } from '../server/problem.ts';
 import { ticketNumbered, unitCanSee } from '../tickets/model.ts';
 import { loadPortalSecret, PortalSigner } from './security.ts';
-import { newPortalState, portalCategories, rateRequest, requestRatingCode, submitRequest, trackRequest, PHOTO_LIMITS, type PortalState, type PortalSubmission } from './service.ts';
+import { portalCategories, rateRequest, requestRatingCode, submitRequest, trackRequest, PHOTO_LIMITS, type PortalSubmission } from './service.ts';
+import { newPortalState, type PortalState } from './security.ts';
 import { codeConfigOf } from './rating-code.ts';
 
 const states = new WeakMap<AppContext, Promise<PortalState>>();

@@ -3,7 +3,11 @@
 // 好差评 SMS code is stored (./rating-code.ts); and per-IP / per-ticket attempt limits. The signing secret is one row in the database, so every process of a deployment agrees.
 import { createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import type { Db } from '../store/db.ts';
-import { invalid, Problem } from '../server/problem.ts';
+import { invalid } from '../server/problem.ts';
+import type { PortalCodeConfig } from '../domain/portal-code.ts';
+import { RateLimiter } from '../server/rate-limiter.ts';
+
+export { RateLimiter, tooMany } from '../server/rate-limiter.ts';
 
 export async function loadPortalSecret(db: Db, now: string): Promise<Buffer> {
   await db
@@ -97,47 +101,25 @@ export class PortalSigner {
   }
 }
 
-/** A fixed-window counter per key: at most `max` hits per `windowMs`. */
-export class RateLimiter {
-  private hits = new Map<string, { start: number; count: number }>();
-  constructor(readonly max: number, readonly windowMs: number) {}
-
-  /** Counts one hit; false when the key is over its limit (the hit is then not counted). */
-  take(key: string, nowMs: number): boolean {
-    if (this.hits.size > 10_000) for (const [k, v] of this.hits) if (nowMs - v.start >= this.windowMs) this.hits.delete(k);
-    const entry = this.hits.get(key);
-    if (!entry || nowMs - entry.start >= this.windowMs) {
-      this.hits.set(key, { start: nowMs, count: 1 });
-      return true;
-    }
-    if (entry.count >= this.max) return false;
-    entry.count += 1;
-    return true;
-  }
-
-  /** Seconds until the key's window frees (at least 1): the Retry-After of a refusal. */
-  waitSeconds(key: string, nowMs: number): number {
-    const entry = this.hits.get(key);
-    return entry ? Math.max(1, Math.ceil((entry.start + this.windowMs - nowMs) / 1000)) : 1;
-  }
-
-  /** Counts one hit, or refuses with 429 and the seconds until the window frees. */
-  takeOrRefuse(key: string, nowMs: number): void {
-    if (!this.take(key, nowMs)) throw tooMany(this.waitSeconds(key, nowMs));
-  }
-
-  /** Refuses with 429 when the key is already at its limit, without counting. */
-  refuseIfBlocked(key: string, nowMs: number): void {
-    if (this.blocked(key, nowMs)) throw tooMany(this.waitSeconds(key, nowMs));
-  }
-
-  /** Whether the key is already at its limit, without counting. */
-  blocked(key: string, nowMs: number): boolean {
-    const entry = this.hits.get(key);
-    return !!entry && nowMs - entry.start < this.windowMs && entry.count >= this.max;
-  }
+/** The portal's limits per client IP and per ticket; one set per running app. */
+export interface PortalState {
+  signer: PortalSigner;
+  captchas: RateLimiter; // challenges fetched per IP
+  submits: RateLimiter; // submissions per IP
+  lookups: RateLimiter; // track / rate / photo attempts per IP
+  failuresByIp: RateLimiter; // wrong number or digits per IP
+  failuresByTicket: RateLimiter; // wrong digits per ticket number, from anywhere
+  codeRequests: RateLimiter; // 好差评 SMS codes asked for per IP (per ticket: counted in the database)
 }
 
-/** The portal's 429: Retry-After is the seconds until the limiter's window frees. */
-export const tooMany = (retryAfterSeconds: number) =>
-  new Problem(429, 'too-many-requests', '操作过于频繁，请稍后再试', { retryAfterSeconds }, { 'retry-after': String(retryAfterSeconds) });
+export function newPortalState(signer: PortalSigner, codes: PortalCodeConfig): PortalState {
+  return {
+    signer,
+    codeRequests: new RateLimiter(codes.perIpPerHour, 60 * 60_000),
+    captchas: new RateLimiter(60, 10 * 60_000),
+    submits: new RateLimiter(10, 10 * 60_000),
+    lookups: new RateLimiter(60, 10 * 60_000),
+    failuresByIp: new RateLimiter(5, 15 * 60_000),
+    failuresByTicket: new RateLimiter(10, 60 * 60_000),
+  };
+}

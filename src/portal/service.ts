@@ -15,10 +15,9 @@ import { conflict, invalid, notFound } from '../server/problem.ts';
 import { writeEvent } from '../audit/events.ts';
 import { openReview } from '../ratings/reviews.ts';
 import { formatShanghai } from '../domain/deadline.ts';
-import { RateLimiter, type PortalSigner } from './security.ts';
+import type { PortalState } from './security.ts';
 import type { TicketStatus } from '../domain/ticket-states.ts';
 import { ticketNumbered } from '../tickets/model.ts';
-import type { PortalCodeConfig } from '../domain/portal-code.ts';
 import { acceptedAnswer, checkRatingCode, ratingClosed, sendRatingCode, useRatingCode } from './rating-code.ts';
 
 /** Who the audit log names for what a citizen does on the portal (no user account). */
@@ -30,29 +29,6 @@ const PHOTO_TYPES: Array<{ mime: string; ext: string; test: (b: Buffer) => boole
   { mime: 'image/png', ext: 'png', test: (b) => b.length > 8 && b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) },
   { mime: 'image/webp', ext: 'webp', test: (b) => b.length > 12 && b.toString('latin1', 0, 4) === 'RIFF' && b.toString('latin1', 8, 12) === 'WEBP' },
 ];
-
-/** The portal's limits per client IP and per ticket; one set per running app. */
-export interface PortalState {
-  signer: PortalSigner;
-  captchas: RateLimiter; // challenges fetched per IP
-  submits: RateLimiter; // submissions per IP
-  lookups: RateLimiter; // track / rate / photo attempts per IP
-  failuresByIp: RateLimiter; // wrong number or digits per IP
-  failuresByTicket: RateLimiter; // wrong digits per ticket number, from anywhere
-  codeRequests: RateLimiter; // 好差评 SMS codes asked for per IP (per ticket: counted in the database)
-}
-
-export function newPortalState(signer: PortalSigner, codes: PortalCodeConfig): PortalState {
-  return {
-    signer,
-    codeRequests: new RateLimiter(codes.perIpPerHour, 60 * 60_000),
-    captchas: new RateLimiter(60, 10 * 60_000),
-    submits: new RateLimiter(10, 10 * 60_000),
-    lookups: new RateLimiter(60, 10 * 60_000),
-    failuresByIp: new RateLimiter(5, 15 * 60_000),
-    failuresByTicket: new RateLimiter(10, 60 * 60_000),
-  };
-}
 
 export interface PortalSubmission {
   type: TicketType;

@@ -29,7 +29,7 @@ import {
 } from '../domain/ratings.ts';
 import { forbidden, invalid, notFound, Problem } from '../server/problem.ts';
 import { writeEvent } from '../audit/events.ts';
-import { at, unitRef } from '../tickets/view.ts';
+import { at, unitRef } from '../server/view-refs.ts';
 
 export type ReviewRow = Selectable<RatingReviewTable>;
 export const REVIEW_SOURCES = ['portal', 'callback'] as const;

@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { Problem } from '../server/problem.ts';
 import { reportDocument, type Cell } from './document.ts';
 import type { Report } from './report.ts';
-import { exportFooter } from './watermark.ts';
+import { exportFooter } from '../server/watermark.ts';
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 export const PDF_TYPE = 'application/pdf';

@@ -8,7 +8,7 @@ import { actorOf, requireRole } from '../auth/plugin.ts';
 import { invalid, notFound, Problem } from '../server/problem.ts';
 import { inTransaction } from '../store/db.ts';
 import { writeEvent } from '../audit/events.ts';
-import { viewerMark, viewerOf } from './watermark.ts';
+import { viewerMark, viewerOf } from '../server/watermark.ts';
 import { shanghaiDate } from '../domain/deadline.ts';
 import type { Role } from '../domain/roles.ts';
 import { addDays, dayStart, parseDateParam, parsePeriod, PERIOD_KINDS, PERIOD_PARAM, periodOf, type PeriodKind } from './periods.ts';

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import ExcelJS from 'exceljs';
 import { describeEachEngine, intakeBody, startTestApp, type TestApp } from '../../test/support/app.ts';
 import { pdfPageTexts } from '../../test/support/pdf-text.ts';
-import { viewerMark } from './watermark.ts';
+import { viewerMark } from '../server/watermark.ts';
 
 const VIEWERS = [
   { username: 'centre1', displayName: '王晓明', unit: 'MDJ12345' },

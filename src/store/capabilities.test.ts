@@ -12,7 +12,7 @@ import { freshDatabase, testEngines, type TestDatabase } from '../../test/suppor
 import { openStore, type Store } from './db.ts';
 import { migrate } from './migrations.ts';
 import { capabilitiesFor, capabilitiesOf } from './capabilities.ts';
-import { dialectHelpers } from './dialect.ts';
+import { dialectHelpers } from './migrations/_helpers-2026.ts';
 
 // A table of the test's own, outside the schema's types.
 type AnyDb = Kysely<any>;

@@ -1,4 +1,4 @@
-// The history partitioned by month on PostgreSQL (src/store/migration-history-partitions.ts,
+// The history partitioned by month on PostgreSQL (src/store/migrations/2026-12-10-history-partitions.ts,
 // ./partitions.ts): the layout pg_inherits shows, a ticket of a month without a partition kept in the
 // DEFAULT partition and moved into its month by the partition job, ticket numbers unique across
 // months, a month's report query reading only that month's partition, and tickets never deleted.

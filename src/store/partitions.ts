@@ -1,5 +1,5 @@
 // Monthly partitions of the history on PostgreSQL: `tickets` by `created_at`, `events` by `at`
-// (migration-history-partitions.ts makes the tables partitioned). Months are Shanghai months, the
+// (src/store/migrations/2026-12-10-history-partitions.ts makes the tables partitioned). Months are Shanghai months, the
 // ones the reports and the evaluation count by, so a month's report reads one partition. Each table
 // has a DEFAULT partition for rows no month holds yet; the job below creates the coming months ahead
 // of time so it stays empty. SQLite keeps single tables: every function here is a no-op on it.

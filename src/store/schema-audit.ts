@@ -40,7 +40,7 @@ export interface AuditArchiveGateTable {
 
 /**
  * PostgreSQL only: a committing transaction's audit events, chained by a trigger inside its COMMIT
- * and deleted there (src/store/migration-audit-chain-at-commit.ts), so no committed row remains.
+ * and deleted there (src/store/migrations/2026-12-18-audit-chain-at-commit.ts), so no committed row remains.
  */
 export interface AuditPendingTable {
   id: Generated<number>;

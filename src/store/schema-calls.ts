@@ -1,4 +1,4 @@
-// Row types of call handling's tables (see ./migration-calls.ts).
+// Row types of call handling's tables (see ./migrations/2026-12-06-calls.ts).
 import type { Generated } from 'kysely';
 
 export interface CallTable {

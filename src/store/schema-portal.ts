@@ -1,4 +1,4 @@
-// Row types of the public portal's and the 好差评 handling's tables (see ./migration-portal.ts).
+// Row types of the public portal's and the 好差评 handling's tables (see ./migrations/2026-11-30-portal.ts).
 import type { Generated } from 'kysely';
 
 /** A secret the portal signs its captcha and photo tokens with, shared by every process. */
@@ -29,7 +29,7 @@ export interface PortalRatingTable {
   created_at: string;
 }
 
-/** An SMS code sent for rating a ticket: only its salted HMAC is kept (see ./migration-portal-credential.ts). */
+/** An SMS code sent for rating a ticket: only its salted HMAC is kept (see ./migrations/2026-12-21-portal-credential.ts). */
 export interface PortalCodeTable {
   id: Generated<number>;
   ticket_id: number;

@@ -1,4 +1,4 @@
-// Row types of 质效审核 (第二十六条) and 智能质检 (第三十一条(一)); see ./migration-quality.ts.
+// Row types of 质效审核 (第二十六条) and 智能质检 (第三十一条(一)); see ./migrations/2026-12-01-quality.ts.
 import type { Generated } from 'kysely';
 
 /** A 质效审核 sample: closed tickets of a period (Shanghai dates, inclusive), drawn with a seed. */

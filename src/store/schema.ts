@@ -531,7 +531,7 @@ export interface TicketNoteTable {
   created_at: string;
 }
 
-/** One 查看完整联系方式 by a user (./migration-contact-reveals.ts): the hourly limit and the bulk alert. */
+/** One 查看完整联系方式 by a user (./migrations/2026-12-26-contact-reveals.ts): the hourly limit and the bulk alert. */
 export interface ContactRevealTable {
   id: Generated<number>;
   user_id: number;

@@ -10,7 +10,7 @@ import { formatShanghai } from '../domain/deadline.ts';
 import { SYSTEM_ACTOR } from '../auth/actor.ts';
 import { writeEvent } from '../audit/events.ts';
 import { enqueue } from '../outbox/outbox.ts';
-import { notify } from './notifications.ts';
+import { notify } from '../notifications/notifications.ts';
 import { DUTY_KIND_LABELS } from './board.ts';
 import { startPeriodicJob } from '../server/periodic-job.ts';
 

@@ -7,7 +7,7 @@ import { obj, text, codes } from '../server/schemas.ts';
 import { invalid } from '../server/problem.ts';
 import { boardItems, boardSummary, DUTY_KINDS, type BoardFilter } from './board.ts';
 import { closeItem, createItem, getItem, listItems, replyItem, type CloseRequest, type CreateItemRequest, type ItemQuery, type ReplyRequest } from './items.ts';
-import { listNotifications, markRead } from './notifications.ts';
+import { listNotifications, markRead } from '../notifications/notifications.ts';
 
 const LIGHT = { type: 'string', enum: ['red', 'yellow', 'green'] };
 const boardQuery = {

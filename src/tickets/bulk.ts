@@ -75,7 +75,7 @@ export const exportSchema = {
 export async function exportSelected(ctx: AppContext, actor: Actor, nos: string[], mark: string): Promise<{ file: Buffer; rows: number }> {
   const { ticketNumbered, unitCanSee } = await import('./model.ts');
   const { ticketSummary } = await import('./view.ts');
-  const { exportFooter } = await import('../reports/watermark.ts');
+  const { exportFooter } = await import('../server/watermark.ts');
   const db = ctx.store.db;
   const rows: string[][] = [];
   for (const no of [...new Set(nos)]) {

@@ -16,7 +16,7 @@ import { guardAgainstDuplicates, linkDistinct } from './duplicates.ts';
 import { categoryLimit, categoryOf, openDutiesOf, ticketNumbered, type TicketRow } from './model.ts';
 import { codes, obj, PHONE_SCHEMA, text } from '../server/schemas.ts';
 import { openReview } from '../ratings/reviews.ts';
-import { issueItem } from '../supervision/items.ts';
+import { issueItem } from './supervision-item.ts';
 import { satisfactionExemption } from '../domain/evaluation.ts';
 import { notifyMergedCallers } from './cross-caller.ts';
 

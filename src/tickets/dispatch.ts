@@ -8,7 +8,7 @@ import type { TicketType } from '../domain/ticket-types.ts';
 import { categoryLimit, categoryOf, type CategoryRow, type TicketRow } from './model.ts';
 import { openDuties, openDuty, type OpenDuty } from './duties.ts';
 import { enqueue } from '../outbox/outbox.ts';
-import { notify } from '../supervision/notifications.ts';
+import { notify } from '../notifications/notifications.ts';
 import { formatShanghai } from '../domain/deadline.ts';
 import { TICKET_TYPE_LABELS } from '../domain/ticket-types.ts';
 import { HANDLING_UNIT_KINDS } from '../org/seed.ts';

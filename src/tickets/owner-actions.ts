@@ -6,7 +6,7 @@ import type { Actor } from '../auth/actor.ts';
 import type { Db, Tx } from '../store/db.ts';
 import { isUnitRole } from '../domain/roles.ts';
 import { conflict, invalid } from '../server/problem.ts';
-import { notify } from '../supervision/notifications.ts';
+import { notify } from '../notifications/notifications.ts';
 import type { ActionDefinition } from './action-runner.ts';
 import { obj, text } from '../server/schemas.ts';
 

@@ -6,7 +6,7 @@ import type { AppContext } from '../server/context.ts';
 import { privacyOf } from '../config/city.ts';
 import { forbidden, Problem } from '../server/problem.ts';
 import { enqueue } from '../outbox/outbox.ts';
-import { notify } from '../supervision/notifications.ts';
+import { notify } from '../notifications/notifications.ts';
 import type { ActionCall } from './action-runner.ts';
 
 const HOUR_MS = 3_600_000;

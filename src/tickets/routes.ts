@@ -20,7 +20,7 @@ import { duplicateGroups, findCrossCaller, mergeGroup, mergeGroupSchema, type Me
 import { BULK_ACTIONS, bulkSchema, exportSchema, exportSelected, runBulk, type BulkRequest } from './bulk.ts';
 import { inTransaction } from '../store/db.ts';
 import { writeEvent } from '../audit/events.ts';
-import { viewerMark, viewerOf } from '../reports/watermark.ts';
+import { viewerMark, viewerOf } from '../server/watermark.ts';
 import type { Role } from '../domain/roles.ts';
 
 export const ACTION_DEFINITIONS: Record<Action, ActionDefinition> = { ...unitActions, ...centreActions, ...ownerActions };

@@ -3,15 +3,17 @@
 // in its own fields and inside every free text shown (docs/security-personal-data.md).
 import type { Actor } from '../auth/actor.ts';
 import type { AppContext } from '../server/context.ts';
-import { formatShanghai, lightAt, type Light } from '../domain/deadline.ts';
+import { lightAt, type Light } from '../domain/deadline.ts';
 import { maskIdNumber, maskName, maskPhone, textMaskerFor } from '../domain/masking.ts';
 import { isUnitRole, seesRequesterContact } from '../domain/roles.ts';
 import { STATUS_LABELS, type TicketStatus } from '../domain/ticket-states.ts';
 import { TICKET_TYPE_LABELS, type TicketType } from '../domain/ticket-types.ts';
 import { describeLimit, type LimitUnit } from '../domain/time-limits.ts';
 import type { DutyRow, TicketRow } from './model.ts';
+import { at, unitRef } from '../server/view-refs.ts';
 
-export const at = (iso: string | null | undefined): string | null => (iso ? formatShanghai(iso) : null);
+export { at, unitRef };
+
 
 export function requesterView(t: Pick<TicketRow, 'requester_kind' | 'requester_name' | 'requester_phone' | 'requester_id_no' | 'confidential'> & { requester_email?: string | null }, actor: Actor) {
   const confidential = !!t.confidential;
@@ -64,10 +66,6 @@ export function worstLight(duties: Array<Pick<DutyRow, 'due_at' | 'yellow_at' | 
   return worst;
 }
 
-export function unitRef(ctx: AppContext, id: number | null | undefined) {
-  const u = ctx.org.get(id ?? null);
-  return u ? { code: u.code, name: u.name } : null;
-}
 
 export function dutyView(ctx: AppContext, d: DutyRow, nowIso: string) {
   return {

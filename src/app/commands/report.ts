@@ -9,7 +9,7 @@ import { PERIOD_KINDS, PERIOD_PARAM, periodAt, periodOf, type PeriodKind } from 
 import { buildPeriodReport, CITY_SCOPE, type ReportScope } from '../../reports/report.ts';
 import { reportPdf, reportXlsx } from '../../reports/exports.ts';
 import { runReportJob } from '../../reports/scheduler.ts';
-import { viewerMark } from '../../reports/watermark.ts';
+import { viewerMark } from '../../server/watermark.ts';
 import { inTransaction } from '../../store/db.ts';
 import { writeEvent } from '../../audit/events.ts';
 
