@@ -30,6 +30,7 @@ import { contactRevealsMigration } from './migration-contact-reveals.ts';
 import { evaluationExclusionsMigration } from './migration-evaluation-exclusions.ts';
 import { auditChainKeyedMigration } from './migration-audit-chain-keyed.ts';
 import { accountSecurityMigration } from './migration-account-security.ts';
+import { replyAttachmentsMigration } from './migration-reply-attachments.ts';
 
 type AnyDb = Kysely<any>;
 
@@ -482,6 +483,7 @@ class StaticProvider implements MigrationProvider {
       '2026-12-28-open311-contacts-updates': open311Migration(this.engine),
       '2026-12-29-webhook-unit-scope': webhookUnitScopeMigration(),
       '2026-12-30-kb-regions': kbRegionsMigration(this.engine),
+      '2027-01-06-reply-attachments': replyAttachmentsMigration(this.engine),
     };
   }
 }

@@ -15,6 +15,7 @@ import { QUEUES, WORKBENCH, queueCondition, unitLimit, unitTicketIds, withDutyOf
 import { REVIEW_ACTION_LABELS } from '../domain/ratings.ts';
 import { maskText } from '../domain/masking.ts';
 import { archivedTicketEvents } from '../audit/archive-records.ts';
+import { attachmentsOfTicket } from './attachments.ts';
 
 /** The Chinese name of a timeline entry: a ticket action's label, or one of the entries below. */
 export function eventActionLabel(action: string): string {
@@ -48,7 +49,7 @@ export async function getTicket(ctx: AppContext, actor: Actor, no: string, known
   const t = await ticketNumbered(db, no).selectAll().executeTakeFirst();
   if (!t || !(await unitCanSee(db, actor, t.id))) throw await refusedTicketRead(ctx, actor, no, !!t);
   const now = ctx.clock.now();
-  const [duties, submissions, requests, callbacks, links, category, email, comments] = await Promise.all([
+  const [duties, submissions, requests, callbacks, links, category, email, comments, attachments] = await Promise.all([
     db.selectFrom('duties').selectAll().where('ticket_id', '=', t.id).orderBy('id').execute(),
     none('submissions', () => db.selectFrom('submissions').selectAll().where('ticket_id', '=', t.id).orderBy('id').execute(), []),
     none('requests', () => db.selectFrom('unit_requests').selectAll().where('ticket_id', '=', t.id).orderBy('id').execute(), []),
@@ -68,6 +69,8 @@ export async function getTicket(ctx: AppContext, actor: Actor, no: string, known
     t.category_id ? db.selectFrom('categories').select(['code', 'name']).where('id', '=', t.category_id).executeTakeFirst() : undefined,
     none('email', () => db.selectFrom('requester_emails').select('email').where('ticket_id', '=', t.id).executeTakeFirst(), undefined),
     none('comments', () => db.selectFrom('open311_updates').select(['id', 'created_at', 'description', 'status']).where('ticket_id', '=', t.id).orderBy('id').execute(), []),
+    // Files ride on submissions: a ticket known to have none has none.
+    none('submissions', () => attachmentsOfTicket(db, t.id, t.no), []),
   ]);
   const visibleLinks = isUnitRole(actor.role) ? [] : links;
   // A direct answer records the knowledge-base article it was given from (its id in reason_code).
@@ -96,6 +99,7 @@ export async function getTicket(ctx: AppContext, actor: Actor, no: string, known
     closedAt: at(t.closed_at),
     duties: duties.map((d) => dutyView(ctx, d, now)),
     submissions: submissions.map((s) => ({
+      id: Number(s.id),
       unit: unitRef(ctx, s.unit_id),
       kind: s.kind,
       round: s.round,
@@ -106,6 +110,7 @@ export async function getTicket(ctx: AppContext, actor: Actor, no: string, known
       /** The centre's 反馈审核 of a reply: pending | accepted | rejected. */
       review: s.review,
       createdAt: at(s.created_at),
+      attachments: attachments.filter((a) => a.submissionId === Number(s.id)).map(({ submissionId: _s, ...a }) => a),
     })),
     requests: requests.map((r) => ({
       kind: r.kind,
