@@ -9,7 +9,7 @@ import { ACTION_RULES, FINISHED_STATUSES, STATUS_LABELS, actionsFor, type Ticket
 import { invalid } from '../server/problem.ts';
 import { refusedTicketRead } from '../audit/refusals.ts';
 import { computeDeadline } from '../domain/deadline.ts';
-import { at, dutyView, freeTextFor, maskDetail, requesterView, ticketSummary, unitRef, worstLight } from './view.ts';
+import { at, dutyView, eventActorView, freeTextFor, maskDetail, requesterView, ticketSummary, unitRef, worstLight } from './view.ts';
 import { ticketNumbered, unitCanSee, type DutyRow, type TicketRow } from './model.ts';
 import { QUEUES, WORKBENCH, queueCondition, unitLimit, unitTicketIds, withDutyOf, withOpenDuty, type Queue } from './queues.ts';
 import { REVIEW_ACTION_LABELS } from '../domain/ratings.ts';
@@ -297,7 +297,7 @@ export async function listTickets(ctx: AppContext, actor: Actor, query: ListQuer
 export async function ticketEvents(ctx: AppContext, actor: Actor, no: string) {
   const db = ctx.store.db;
   const t = await ticketNumbered(db, no)
-    .select(['id', 'requester_kind', 'requester_name', 'requester_phone', 'requester_id_no', 'confidential'])
+    .select(['id', 'requester_kind', 'requester_name', 'requester_phone', 'requester_id_no', 'confidential', 'origin', 'channel', 'external_id'])
     .executeTakeFirst();
   if (!t || !(await unitCanSee(db, actor, t.id))) throw await refusedTicketRead(ctx, actor, no, !!t, 'events');
   // Details hold codes, but also reasons and notes people typed: read through the viewer's masker.
@@ -305,22 +305,26 @@ export async function ticketEvents(ctx: AppContext, actor: Actor, no: string) {
   const rows = await db
     .selectFrom('events as e')
     .leftJoin('users as u', 'u.id', 'e.user_id')
-    .select(['e.id', 'e.at', 'e.action', 'e.role', 'e.unit_id', 'e.from_status', 'e.to_status', 'e.detail', 'u.display_name'])
+    .select(['e.id', 'e.at', 'e.action', 'e.user_id', 'e.role', 'e.unit_id', 'e.from_status', 'e.to_status', 'e.detail', 'u.display_name'])
     .where('e.ticket_id', '=', t.id)
     .orderBy('e.id')
     .execute();
   // Events older than the audit archive's cutoff are no longer in the table: say how many.
   const archived = await archivedTicketEvents(db, t.id);
-  const items = rows.map((r) => ({
-    id: r.id,
-    at: at(r.at),
-    action: r.action,
-    actionLabel: eventActionLabel(r.action),
-    actor: { name: r.display_name ?? '系统', role: r.role, unit: unitRef(ctx, r.unit_id) },
-    fromStatus: r.from_status,
-    toStatus: r.to_status,
-    detail: r.detail ? maskDetail(JSON.parse(r.detail), text) : null,
-  }));
+  const items = rows.map((r) => {
+    const detail = r.detail ? (JSON.parse(r.detail) as Record<string, unknown>) : null;
+    const who = eventActorView({ ...r, user_id: r.user_id == null ? null : Number(r.user_id), detail }, t);
+    return {
+      id: r.id,
+      at: at(r.at),
+      action: r.action,
+      actionLabel: eventActionLabel(r.action),
+      actor: { name: who.name, role: who.role, kind: who.kind, unit: who.kind === 'user' ? unitRef(ctx, r.unit_id) : null },
+      fromStatus: r.from_status,
+      toStatus: r.to_status,
+      detail: detail ? maskDetail(detail, text) : null,
+    };
+  });
   return { items, archived };
 }
 

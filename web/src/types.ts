@@ -97,7 +97,8 @@ export interface TicketEvent {
   at: string;
   action: string;
   actionLabel: string;
-  actor: { name: string; role: Role | null; unit: UnitRef | null };
+  /** kind: a user, the system's own timers, the requester (portal), or an external platform or client. */
+  actor: { name: string; role: Role | null; kind?: 'user' | 'system' | 'requester' | 'external'; unit: UnitRef | null };
   fromStatus: string | null;
   toStatus: string | null;
   detail: Record<string, unknown> | null;
