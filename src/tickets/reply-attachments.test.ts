@@ -155,6 +155,17 @@ describeEachEngine('答复附件 (reply attachments)', (engine) => {
     const progress = await replyWith(t, no, [{ field: 'attachments', filename: '进度.png', content: PNG }], 'zjj.staff', 'progress');
     // No progress report is owed on an ordinary ticket: refused as the action always was, keeping no file.
     assert.equal(progress.status, 409);
+    // A malformed form (no closing boundary, a boundary that never comes, NUL in the text) is a 400, never a 5xx.
+    const cut = form([{ field: 'content', value: '见附件' }, { field: 'attachments', filename: 'a.png', content: PNG }]);
+    for (const broken of [
+      { payload: cut.payload.subarray(0, cut.payload.length - 20), contentType: cut.contentType },
+      { payload: Buffer.from('not a form at all'), contentType: 'multipart/form-data; boundary=nothing-here' },
+      { payload: Buffer.from('x'), contentType: 'multipart/form-data' },
+      form([{ field: 'content', value: '见\u0000附件' }]),
+    ]) {
+      const res = await refused(t, no, () => send(t, 'zjj.staff', 'POST', `/api/v1/tickets/${no}/actions/reply`, broken), 400);
+      assert.match(res.body.title, /[\u4e00-\u9fff]/, 'the refusal is in Chinese');
+    }
     const replied = await replyWith(t, no, [{ field: 'attachments', filename: '现场.png', content: PNG }]);
     assert.equal(replied.status, 200);
   });
