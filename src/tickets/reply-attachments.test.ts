@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { describeEachEngine, startTestApp, type Response, type TestApp } from '../../test/support/app.ts';
 import { newTicket, ok, refused, setClock, view } from '../../test/support/handling.ts';
-import { backupStore } from '../store/backup.ts';
+import pg from 'pg';
+import { backupStore, restoreStore } from '../store/backup.ts';
+import { freshDatabase } from '../../test/support/databases.ts';
 
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('IHDR-photo-of-the-stairwell')]);
 const PDF = Buffer.from('%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
@@ -170,19 +172,30 @@ describeEachEngine('答复附件 (reply attachments)', (engine) => {
     assert.equal(replied.status, 200);
   });
 
-  it('the files are in the store, so the store backup carries them', { skip: engine !== 'sqlite' && 'the SQLite backup is read back here; pg_dump copies every table' }, async () => {
+  it('the files are in the store, so a backup carries them: restored into an empty store, the bytes are back', async () => {
     const no = await signedTicket();
     assert.equal((await replyWith(t, no, [{ field: 'attachments', filename: '备份.pdf', content: PDF }])).status, 200);
     const dir = mkdtempSync(join(tmpdir(), 'hotline-attach-backup-'));
+    const target = await freshDatabase(engine);
     try {
-      const out = join(dir, 'backup.sqlite');
-      await backupStore({ engine: 'sqlite', sqliteFile: t.database.sqliteFile }, out);
-      const copy = new SQLite(out, { readonly: true });
-      const row = copy.prepare('select data from reply_attachments where file_name = ?').get('备份.pdf') as { data: Buffer } | undefined;
-      copy.close();
-      assert.ok(row && Buffer.from(row.data).equals(PDF));
+      const file = join(dir, 'backup.dump');
+      await backupStore({ engine, url: t.database.url, sqliteFile: t.database.sqliteFile }, file);
+      await restoreStore({ engine, url: target.url, sqliteFile: target.sqliteFile }, file);
+      let data: Buffer | undefined;
+      if (engine === 'sqlite') {
+        const copy = new SQLite(target.sqliteFile!, { readonly: true });
+        data = (copy.prepare('select data from reply_attachments where file_name = ?').get('备份.pdf') as { data: Buffer } | undefined)?.data;
+        copy.close();
+      } else {
+        const client = new pg.Client({ connectionString: target.url });
+        await client.connect();
+        data = (await client.query('select data from reply_attachments where file_name = $1', ['备份.pdf'])).rows[0]?.data;
+        await client.end();
+      }
+      assert.ok(data && Buffer.from(data).equals(PDF), 'the restored store holds the file');
     } finally {
       rmSync(dir, { recursive: true, force: true });
+      await target.drop();
     }
   });
 });
