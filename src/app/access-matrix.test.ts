@@ -58,6 +58,8 @@ interface Fixture {
   zjjPlain: { no: string; who: Person };
   zjjPortal: { no: string; who: Person; photoId: number };
   zjjReviewed: { no: string; who: Person; reviewId: number };
+  /** A file on ZJJ's reply to zjjReviewed. */
+  attachmentId: number;
   /** SCJGJ's tickets, which no ZJJ user may see. */
   scjgj: Array<{ no: string; who: Person }>;
   /** One ticket per action, dispatched so that ZJJ holds the duty the action needs. */
@@ -200,7 +202,16 @@ describeEachEngine('access matrix: every route × every role', (engine) => {
     const apiKeyId = (await json('admin', 'POST', '/api/v1/apikeys', { name: '矩阵', scopes: ['events:read'] }, 201)).id as number;
     await json('admin', 'POST', '/api/v1/users', { username: 'matrix.target', password: PASSWORD, role: 'agent', unitCode: 'MDJ12345', displayName: '矩阵' }, 201);
 
-    fx = { zjjConfidential, zjjPlain, zjjPortal, zjjReviewed, scjgj, forAction, item, notificationId, article: { published, draft }, kbReportId, synonymsId, apiKeyId };
+    // A file on ZJJ's reply (the upload itself is src/tickets/reply-attachments.test.ts's).
+    const replied = await t.ctx.store.db.selectFrom('submissions as s').innerJoin('tickets as tk', 'tk.id', 's.ticket_id').select(['s.id', 's.ticket_id', 's.created_by']).where('tk.no', '=', zjjReviewed.no).where('s.kind', '=', 'reply').executeTakeFirstOrThrow();
+    const attachment = await t.ctx.store.db
+      .insertInto('reply_attachments')
+      .values({ ticket_id: replied.ticket_id, submission_id: replied.id, file_name: '现场照片.png', content_type: 'image/png', size: 8, sha256: '-', data: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), created_by: replied.created_by, created_at: t.clock.now() })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const attachmentId = Number(attachment.id);
+
+    fx = { attachmentId, zjjConfidential, zjjPlain, zjjPortal, zjjReviewed, scjgj, forAction, item, notificationId, article: { published, draft }, kbReportId, synonymsId, apiKeyId };
   });
   after(async () => {
     await app?.close();
@@ -292,6 +303,7 @@ describeEachEngine('access matrix: every route × every role', (engine) => {
       'POST /api/v1/tickets': () => ({ url: '/api/v1/tickets', body: intakeBody({ requester: { kind: 'person', name: '张三丰', phone: `1380000${String(ROLES.indexOf(role)).padStart(4, '0')}` } }) }),
       'GET /api/v1/tickets/:no': () => ({ url: `/api/v1/tickets/${fx.zjjConfidential.no}`, zjjObject: true }),
       'GET /api/v1/tickets/:no/events': () => ({ url: `/api/v1/tickets/${fx.zjjConfidential.no}/events`, zjjObject: true }),
+      'GET /api/v1/tickets/:no/attachments/:id': () => ({ url: `/api/v1/tickets/${fx.zjjReviewed.no}/attachments/${fx.attachmentId}`, zjjObject: true }),
       'GET /api/v1/tickets': () => ({ url: '/api/v1/tickets?pageSize=100' }),
       'POST /api/v1/tickets/duplicate-check': () => ({ url: '/api/v1/tickets/duplicate-check', body: { phone: fx.zjjPlain.who.phone, facts: '楼道堆放杂物无人清理' } }),
       'POST /api/v1/tickets/bulk': () => ({ url: '/api/v1/tickets/bulk', body: { action: role === 'agent' ? 'dispatch' : role === 'unit_staff' || role === 'unit_head' ? 'sign' : 'archive', nos: ['MDJ20260101999999'] } }),

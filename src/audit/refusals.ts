@@ -10,7 +10,7 @@ import { notFound, Problem } from '../server/problem.ts';
 import { writeEvent } from './events.ts';
 
 /** Audits the refused read and returns the 404 to throw (the same whether the ticket exists or not). */
-export async function refusedTicketRead(ctx: AppContext, actor: Actor, no: string, exists: boolean, view: 'ticket' | 'events' = 'ticket'): Promise<Problem> {
+export async function refusedTicketRead(ctx: AppContext, actor: Actor, no: string, exists: boolean, view: 'ticket' | 'events' | 'attachment' = 'ticket'): Promise<Problem> {
   const now = ctx.clock.now();
   const shown = /^[A-Za-z0-9-]{1,40}$/.test(no) ? no : null;
   await inTransaction(ctx.store.db, (tx) =>

@@ -49,6 +49,7 @@ const RELEASED = [
   '2026-12-29-webhook-unit-scope',
   '2026-12-30-kb-regions',
   '2027-01-05-assignees-notes',
+  '2027-01-06-reply-attachments',
 ];
 
 describe('the migrations', () => {

@@ -186,6 +186,22 @@ export interface UnitRequestTable {
   improper: number;
 }
 
+/** A file backing a unit's submission (its bytes kept in the store: backups carry them). */
+export interface ReplyAttachmentTable {
+  id: Generated<number>;
+  ticket_id: number;
+  submission_id: number;
+  /** The uploader's name of the file, shown and offered as the download's name; never logged. */
+  file_name: string;
+  /** Of the kind its first bytes showed (src/domain/attachments.ts), not the one claimed. */
+  content_type: string;
+  size: number;
+  sha256: string;
+  data: Buffer;
+  created_by: number;
+  created_at: string;
+}
+
 /** What a unit writes on a ticket: co-handling opinion, first response, progress, reply, decline. */
 export interface SubmissionTable {
   id: Generated<number>;
@@ -554,6 +570,7 @@ export interface Database {
   duties: DutyTable;
   unit_requests: UnitRequestTable;
   submissions: SubmissionTable;
+  reply_attachments: ReplyAttachmentTable;
   callbacks: CallbackTable;
   ticket_links: TicketLinkTable;
   events: EventTable;

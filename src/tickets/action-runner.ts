@@ -11,6 +11,7 @@ import { writeEvent } from '../audit/events.ts';
 import { refusedTicketAction } from '../audit/refusals.ts';
 import { dutiesOfActor, lockTicket, unitCanSee, type DutyRow, type TicketRow } from './model.ts';
 import { refreshTicketDue } from './duties.ts';
+import type { UploadedFile } from './attachments.ts';
 
 export interface ActionCall<B> {
   ctx: AppContext;
@@ -21,6 +22,8 @@ export interface ActionCall<B> {
   now: string;
   /** For unit roles: the caller's duties in the ticket's current round. */
   myDuties: DutyRow[];
+  /** Files sent with the action (multipart), already checked; kept with the action's submission. */
+  files: readonly UploadedFile[];
 }
 
 export interface ActionOutcome {
@@ -44,18 +47,19 @@ type ActionRun = (
   no: string,
   action: Action,
   body: unknown,
+  files?: readonly UploadedFile[],
 ) => Promise<{ ticketNo: string; status: TicketStatus; response?: Record<string, unknown> }>;
 
 /** Applies the action; a refusal (its transaction rolled back) is audited on its own before it is thrown. */
-export const runAction: ActionRun = async (ctx, definitions, actor, no, action, body) => {
+export const runAction: ActionRun = async (ctx, definitions, actor, no, action, body, files) => {
   try {
-    return await applyAction(ctx, definitions, actor, no, action, body);
+    return await applyAction(ctx, definitions, actor, no, action, body, files);
   } catch (err) {
     throw await refusedTicketAction(ctx, actor, no, action, err);
   }
 };
 
-const applyAction: ActionRun = (ctx, definitions, actor, no, action, body) => {
+const applyAction: ActionRun = (ctx, definitions, actor, no, action, body, files = []) => {
   return inTransaction(ctx.store.db, async (tx) => {
     const now = ctx.clock.now();
     const ticket = await lockTicket(ctx, tx, no);
@@ -76,7 +80,9 @@ const applyAction: ActionRun = (ctx, definitions, actor, no, action, body) => {
       }
     }
 
-    const outcome = await definitions[action].run({ ctx, tx, actor, ticket, body: body ?? {}, now, myDuties });
+    const outcome = await definitions[action].run({ ctx, tx, actor, ticket, body: body ?? {}, now, myDuties, files });
+    // Counted, never named: file names stay out of the audit trail.
+    if (files.length) outcome.detail = { ...outcome.detail, attachments: files.length };
     const to = outcome.toStatus ?? from;
     await tx
       .updateTable('tickets')

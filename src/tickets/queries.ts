@@ -9,13 +9,14 @@ import { ACTION_RULES, FINISHED_STATUSES, STATUS_LABELS, actionsFor, type Ticket
 import { invalid } from '../server/problem.ts';
 import { refusedTicketRead } from '../audit/refusals.ts';
 import { computeDeadline } from '../domain/deadline.ts';
-import { at, dutyView, freeTextFor, maskDetail, requesterView, ticketSummary, unitRef, worstLight } from './view.ts';
+import { at, dutyView, eventActorView, freeTextFor, maskDetail, requesterView, ticketSummary, unitRef, worstLight } from './view.ts';
 import { ticketNumbered, unitCanSee, type DutyRow, type TicketRow } from './model.ts';
 import { QUEUES, WORKBENCH, queueCondition, unitLimit, unitTicketIds, withDutyOf, withOpenDuty, type Queue } from './queues.ts';
 import { REVIEW_ACTION_LABELS } from '../domain/ratings.ts';
 import { maskText } from '../domain/masking.ts';
 import { archivedTicketEvents } from '../audit/archive-records.ts';
 import { assigneesOf } from './owner-actions.ts';
+import { attachmentsOfTicket } from './attachments.ts';
 
 /** The Chinese name of a timeline entry: a ticket action's label, or one of the entries below. */
 export function eventActionLabel(action: string): string {
@@ -49,7 +50,7 @@ export async function getTicket(ctx: AppContext, actor: Actor, no: string, known
   const t = await ticketNumbered(db, no).selectAll().executeTakeFirst();
   if (!t || !(await unitCanSee(db, actor, t.id))) throw await refusedTicketRead(ctx, actor, no, !!t);
   const now = ctx.clock.now();
-  const [duties, submissions, requests, callbacks, links, category, email, comments] = await Promise.all([
+  const [duties, submissions, requests, callbacks, links, category, email, comments, attachments] = await Promise.all([
     db.selectFrom('duties').selectAll().where('ticket_id', '=', t.id).orderBy('id').execute(),
     none('submissions', () => db.selectFrom('submissions').selectAll().where('ticket_id', '=', t.id).orderBy('id').execute(), []),
     none('requests', () => db.selectFrom('unit_requests').selectAll().where('ticket_id', '=', t.id).orderBy('id').execute(), []),
@@ -69,6 +70,8 @@ export async function getTicket(ctx: AppContext, actor: Actor, no: string, known
     t.category_id ? db.selectFrom('categories').select(['code', 'name']).where('id', '=', t.category_id).executeTakeFirst() : undefined,
     none('email', () => db.selectFrom('requester_emails').select('email').where('ticket_id', '=', t.id).executeTakeFirst(), undefined),
     none('comments', () => db.selectFrom('open311_updates').select(['id', 'created_at', 'description', 'status']).where('ticket_id', '=', t.id).orderBy('id').execute(), []),
+    // Files ride on submissions: a ticket known to have none has none.
+    none('submissions', () => attachmentsOfTicket(db, t.id, t.no), []),
   ]);
   const visibleLinks = isUnitRole(actor.role) ? [] : links;
   // A direct answer records the knowledge-base article it was given from (its id in reason_code).
@@ -100,6 +103,7 @@ export async function getTicket(ctx: AppContext, actor: Actor, no: string, known
     closedAt: at(t.closed_at),
     duties: duties.map((d) => dutyView(ctx, d, now)),
     submissions: submissions.map((s) => ({
+      id: Number(s.id),
       unit: unitRef(ctx, s.unit_id),
       kind: s.kind,
       round: s.round,
@@ -110,6 +114,7 @@ export async function getTicket(ctx: AppContext, actor: Actor, no: string, known
       /** The centre's 反馈审核 of a reply: pending | accepted | rejected. */
       review: s.review,
       createdAt: at(s.created_at),
+      attachments: attachments.filter((a) => a.submissionId === Number(s.id)).map(({ submissionId: _s, ...a }) => a),
     })),
     requests: requests.map((r) => ({
       kind: r.kind,
@@ -299,7 +304,7 @@ export async function listTickets(ctx: AppContext, actor: Actor, query: ListQuer
 export async function ticketEvents(ctx: AppContext, actor: Actor, no: string) {
   const db = ctx.store.db;
   const t = await ticketNumbered(db, no)
-    .select(['id', 'requester_kind', 'requester_name', 'requester_phone', 'requester_id_no', 'confidential'])
+    .select(['id', 'requester_kind', 'requester_name', 'requester_phone', 'requester_id_no', 'confidential', 'origin', 'channel', 'external_id'])
     .executeTakeFirst();
   if (!t || !(await unitCanSee(db, actor, t.id))) throw await refusedTicketRead(ctx, actor, no, !!t, 'events');
   // Details hold codes, but also reasons and notes people typed: read through the viewer's masker.
@@ -307,7 +312,7 @@ export async function ticketEvents(ctx: AppContext, actor: Actor, no: string) {
   const rows = await db
     .selectFrom('events as e')
     .leftJoin('users as u', 'u.id', 'e.user_id')
-    .select(['e.id', 'e.at', 'e.action', 'e.role', 'e.unit_id', 'e.from_status', 'e.to_status', 'e.detail', 'u.display_name'])
+    .select(['e.id', 'e.at', 'e.action', 'e.user_id', 'e.role', 'e.unit_id', 'e.from_status', 'e.to_status', 'e.detail', 'u.display_name'])
     .where('e.ticket_id', '=', t.id)
     .orderBy('e.id')
     .execute();
@@ -330,17 +335,21 @@ export async function ticketEvents(ctx: AppContext, actor: Actor, no: string) {
     }
     return {};
   };
-  const items = rows.map((r) => ({
-    id: r.id,
-    at: at(r.at),
-    action: r.action,
-    actionLabel: eventActionLabel(r.action),
-    actor: { name: r.display_name ?? '系统', role: r.role, unit: unitRef(ctx, r.unit_id) },
-    fromStatus: r.from_status,
-    toStatus: r.to_status,
-    detail: r.detail ? maskDetail(JSON.parse(r.detail), text) : null,
-    ...internal(r.action, r.detail),
-  }));
+  const items = rows.map((r) => {
+    const detail = r.detail ? (JSON.parse(r.detail) as Record<string, unknown>) : null;
+    const who = eventActorView({ ...r, user_id: r.user_id == null ? null : Number(r.user_id), detail }, t);
+    return {
+      id: r.id,
+      at: at(r.at),
+      action: r.action,
+      actionLabel: eventActionLabel(r.action),
+      actor: { name: who.name, role: who.role, kind: who.kind, unit: who.kind === 'user' ? unitRef(ctx, r.unit_id) : null },
+      fromStatus: r.from_status,
+      toStatus: r.to_status,
+      detail: detail ? maskDetail(detail, text) : null,
+      ...internal(r.action, r.detail),
+    };
+  });
   return { items, archived };
 }
 

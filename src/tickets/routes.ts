@@ -22,12 +22,18 @@ import { inTransaction } from '../store/db.ts';
 import { writeEvent } from '../audit/events.ts';
 import { viewerMark, viewerOf } from '../server/watermark.ts';
 import type { Role } from '../domain/roles.ts';
+import multipart from '@fastify/multipart';
+import { ATTACHABLE_ACTIONS, downloadDisposition } from '../domain/attachments.ts';
+import { attachmentForDownload, MULTIPART_LIMITS, readMultipartAction, type UploadedFile } from './attachments.ts';
 
 export const ACTION_DEFINITIONS: Record<Action, ActionDefinition> = { ...unitActions, ...centreActions, ...ownerActions };
 
 const noParam = { type: 'object', properties: { no: { type: 'string', pattern: '^[A-Z]{2,8}[0-9]{14}$' } }, required: ['no'] };
 
 export const ticketRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
+  // multipart/form-data, for the actions whose text may carry files; parts are read by the route itself.
+  await app.register(multipart, { limits: MULTIPART_LIMITS, throwFileSizeLimit: true });
+  const filesOf = new WeakMap<object, UploadedFile[]>();
   app.post<{ Body: IntakeRequest }>(
     '/tickets',
     { schema: { tags: ['tickets'], summary: '受理诉求（登记并处置）', body: intakeSchema }, onRequest: requireRole('agent', 'team_lead', 'centre', 'admin') },
@@ -174,19 +180,59 @@ export const ticketRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
     async (request) => ticketEvents(ctx, actorOf(request), request.params.no),
   );
 
+  app.get<{ Params: { no: string; id: number } }>(
+    '/tickets/:no/attachments/:id',
+    {
+      schema: {
+        tags: ['tickets'],
+        summary: '下载答复附件（能查看该工单的用户；一律作为下载，不在页面中打开）',
+        params: { type: 'object', properties: { no: noParam.properties.no, id: { type: 'integer', minimum: 1, maximum: 2 ** 53 - 1 } }, required: ['no', 'id'] },
+      },
+      onRequest: requireRole(),
+    },
+    async (request, reply) => {
+      const file = await attachmentForDownload(ctx, actorOf(request), request.params.no, request.params.id);
+      return reply
+        .type(file.contentType)
+        .header('content-disposition', downloadDisposition(file.name))
+        .header('x-content-type-options', 'nosniff')
+        .header('content-security-policy', "default-src 'none'; sandbox")
+        .header('cache-control', 'private, no-store')
+        .send(file.data);
+    },
+  );
+
+  const attachable = new Set<string>(ATTACHABLE_ACTIONS);
   for (const action of ACTIONS) {
     const def = ACTION_DEFINITIONS[action];
     const rule = ACTION_RULES[action];
+    const withFiles = attachable.has(action);
     app.post<{ Params: { no: string } }>(
       `/tickets/:no/actions/${action}`,
       {
-        schema: { tags: ['ticket actions'], summary: `${rule.label}（角色：${rule.roles.join('、')}）`, params: noParam, body: def.body },
+        schema: {
+          tags: ['ticket actions'],
+          summary: `${rule.label}（角色：${rule.roles.join('、')}）${withFiles ? '；可用 multipart/form-data 同时上传附件（字段 attachments，每个至多 10 MB，至多 5 个）' : ''}`,
+          params: noParam,
+          body: def.body,
+        },
         onRequest: requireRole(),
         config: { roles: rule.roles },
+        // The form's text fields become the body the schema then checks; its files are checked here.
+        ...(withFiles
+          ? {
+              preValidation: async (request: import('fastify').FastifyRequest) => {
+                if (!request.isMultipart()) return;
+                const { body, files } = await readMultipartAction(request);
+                request.body = body;
+                filesOf.set(request, files);
+              },
+            }
+          : {}),
       },
       async (request) => {
         const actor = actorOf(request);
-        const result = await runAction(ctx, ACTION_DEFINITIONS, actor, request.params.no, action, request.body);
+        const result = await runAction(ctx, ACTION_DEFINITIONS, actor, request.params.no, action, request.body, filesOf.get(request));
         // Committed: the answer is 2xx even when the action took the ticket out of the user's sight.
         return { ...(await ticketAfterAction(ctx, actor, result.ticketNo, result.status)), ...(result.response ?? {}) };
       },

@@ -10,6 +10,7 @@ import { cancelOpenDuties, completeDuty, openDuty } from './duties.ts';
 import { openDutiesOf, type DutyRow } from './model.ts';
 import { text, obj } from '../server/schemas.ts';
 import { recordReveal, requireOpenDuty } from './reveals.ts';
+import { storeAttachments } from './attachments.ts';
 
 /** The caller's open duty of a kind, or a 409 saying it is already done. */
 function myOpenDuty(call: ActionCall<unknown>, kind: string, party?: string): DutyRow | undefined {
@@ -35,7 +36,7 @@ async function ensureSigned(call: ActionCall<unknown>, party: 'lead' | 'co'): Pr
 }
 
 async function submit(call: ActionCall<unknown>, unitId: number, kind: string, content: string, extra: { reason_code?: string; approval?: string } = {}) {
-  await call.tx
+  const { id } = await call.tx
     .insertInto('submissions')
     .values({
       ticket_id: call.ticket.id,
@@ -50,7 +51,9 @@ async function submit(call: ActionCall<unknown>, unitId: number, kind: string, c
       created_by: call.actor.userId,
       created_at: call.now,
     })
-    .execute();
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  if (call.files.length) await storeAttachments(call.tx, call.files, { ticketId: call.ticket.id, submissionId: Number(id), userId: call.actor.userId, now: call.now });
 }
 
 /** Files a unit's request (return, dispute, extension) for the centre or the authority to decide. */

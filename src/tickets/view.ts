@@ -110,3 +110,33 @@ export function ticketSummary(ctx: AppContext, t: TicketRow, actor: Actor, light
     provisional: !!t.provisional,
   };
 }
+
+/** What a timeline shows as an event's actor: a person by name and role, or what acted without a user. */
+export interface EventActorView {
+  name: string;
+  /** The user's role; null for what is not a user (the system, a requester, an external platform). */
+  role: string | null;
+  kind: 'user' | 'system' | 'requester' | 'external';
+}
+
+/**
+ * Names the actor of an event. Users are named as they are; events written without a user row (user
+ * 0) are told apart by what the platform knows: the timers' own actor (role admin), the requester on
+ * the portal (a web ticket of no external system; its 好差评), an Open311 client (a web ticket
+ * carrying the client's token, its comments) and the provincial or national platform (their
+ * transferred tickets). None of them is a 话务员, whatever role the audit row carries.
+ */
+export function eventActorView(
+  e: { user_id: number | null; role: string | null; display_name: string | null; action: string; detail: Record<string, unknown> | null },
+  t: { origin: string; channel: string; external_id: string | null },
+): EventActorView {
+  if (e.user_id && e.display_name) return { name: e.display_name, role: e.role, kind: 'user' };
+  if (e.user_id == null || e.role == null || e.role === 'admin') return { name: '系统（自动）', role: null, kind: 'system' };
+  const source = typeof e.detail?.source === 'string' ? e.detail.source : null;
+  if (e.action === 'rating' || e.action.startsWith('rating_') || source === 'portal') return { name: '诉求人（网上评价）', role: null, kind: 'requester' };
+  if (t.origin === 'provincial') return { name: '省热线平台', role: null, kind: 'external' };
+  if (t.origin === 'national') return { name: '国家政务服务平台', role: null, kind: 'external' };
+  if (e.action === 'open311_comment' || (t.channel === 'web' && t.external_id)) return { name: 'Open311 外部系统', role: null, kind: 'external' };
+  if (t.channel === 'web') return { name: '诉求人（网站）', role: null, kind: 'requester' };
+  return { name: '外部系统（API 密钥）', role: null, kind: 'external' };
+}

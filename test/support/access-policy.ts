@@ -106,6 +106,8 @@ const byHand: Record<string, Access> = {
   'GET /api/v1/tickets/counts': ALL,
   'GET /api/v1/tickets/:no': ALL,
   'GET /api/v1/tickets/:no/events': ALL,
+  // A reply's file: whoever may read the ticket (a unit: its own tickets only).
+  'GET /api/v1/tickets/:no/attachments/:id': ALL,
   'POST /api/v1/tickets/duplicate-check': INTAKE,
   // 批量操作: the roles of 归档、派单、签收、指定承办人; each ticket is then checked as its own action.
   'POST /api/v1/tickets/bulk': not('authority'),

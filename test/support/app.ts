@@ -142,7 +142,7 @@ export function intakeBody(overrides: Record<string, unknown> = {}): Record<stri
 /** Rows in the tables a rejected request must not touch: compare before and after. */
 export async function tableCounts(ctx: AppContext): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
-  for (const table of ['tickets', 'duties', 'events', 'outbox', 'unit_requests', 'submissions', 'callbacks', 'ticket_links', 'counters'] as const) {
+  for (const table of ['tickets', 'duties', 'events', 'outbox', 'unit_requests', 'submissions', 'callbacks', 'ticket_links', 'counters', 'reply_attachments'] as const) {
     // A refused request writes its own audit event with outcome failure (src/audit/refusals.ts) and nothing else.
     const row = await ctx.store.db
       .selectFrom(table)

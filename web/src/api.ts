@@ -25,8 +25,9 @@ export async function api<T = any>(path: string, options: { method?: 'GET' | 'PO
   const res = await fetch(`/api/v1${path}`, {
     method: options.method ?? (options.body === undefined ? 'GET' : 'POST'),
     // The server refuses a cookie-authenticated change without this header (CSRF protection).
-    headers: { 'x-hotline-csrf': '1', ...(options.body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    // A form with files goes as multipart/form-data: the browser writes its content type and boundary.
+    headers: { 'x-hotline-csrf': '1', ...(options.body === undefined || options.body instanceof FormData ? {} : { 'content-type': 'application/json' }) },
+    body: options.body === undefined ? undefined : options.body instanceof FormData ? options.body : JSON.stringify(options.body),
     credentials: 'same-origin',
   });
   noteServerTime(res.headers.get('x-server-time'), sentAt, Date.now());

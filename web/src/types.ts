@@ -85,11 +85,20 @@ export interface TicketDetail extends TicketSummary {
   updatedAt: string;
   closedAt: string | null;
   duties: Duty[];
-  submissions: Array<{ unit: UnitRef | null; kind: string; round: number; content: string; reasonCode: string | null; article: { id: number; title: string } | null; approval: string; createdAt: string }>;
+  submissions: Array<{ id?: number; unit: UnitRef | null; kind: string; round: number; content: string; reasonCode: string | null; article: { id: number; title: string } | null; approval: string; createdAt: string; attachments?: Attachment[] }>;
   requests: Array<{ kind: string; unit: UnitRef | null; reason: string; basis: string | null; suggestedUnit: UnitRef | null; amount: number | null; signedBy: string | null; status: string; late: boolean; improper: boolean; requestedAt: string; decidedAt: string | null; decisionNote: string | null; designatedUnit: UnitRef | null }>;
   callbacks: Array<{ round: number; reached: boolean; satisfaction: string | null; words: string | null; reasonable: boolean | null; createdAt: string }>;
   links: Array<{ kind: string; no: string; status: string }>;
   actions: string[];
+}
+
+/** A file on a unit's reply; `url` downloads it (never shown inside the page). */
+export interface Attachment {
+  id: number;
+  name: string;
+  contentType: string;
+  size: number;
+  url: string;
 }
 
 export interface TicketEvent {
@@ -97,7 +106,8 @@ export interface TicketEvent {
   at: string;
   action: string;
   actionLabel: string;
-  actor: { name: string; role: Role | null; unit: UnitRef | null };
+  /** kind: a user, the system's own timers, the requester (portal), or an external platform or client. */
+  actor: { name: string; role: Role | null; kind?: 'user' | 'system' | 'requester' | 'external'; unit: UnitRef | null };
   fromStatus: string | null;
   toStatus: string | null;
   detail: Record<string, unknown> | null;

@@ -1,7 +1,9 @@
 // The ticket's action panel: one button per action the server says the viewer may take now
 // (`ticket.actions`, no others), each opening a small form with the fields of that action's body.
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
-import { Alert, App as AntApp, Button, Card, Checkbox, Descriptions, Empty, Form, Input, InputNumber, Modal, Radio, Select, Space, Tag, Typography, type FormInstance } from 'antd';
+import { Alert, App as AntApp, Button, Card, Checkbox, Descriptions, Empty, Form, Input, InputNumber, Modal, Radio, Select, Space, Tag, Typography, Upload, type FormInstance, type UploadFile } from 'antd';
+import { UploadOutlined } from '@ant-design/icons';
+import { ATTACHMENT_EXTENSIONS, ATTACHMENT_LIMITS, ATTACHMENT_TYPES_TEXT } from '../../../src/domain/attachments.ts';
 import { ApiError, api } from '../api';
 import { useAuth } from '../auth';
 import { DECLINE_REASONS, SATISFACTION_LABELS, STATUS_LABELS } from '../labels';
@@ -46,11 +48,11 @@ const ACTION_FIELDS: Record<string, string[]> = {
   settle_dispute: ['leadUnitCode', 'coUnitCodes', 'note'],
   request_extension: ['amount', 'reason', 'override'],
   decide_extension: ['approve', 'note'],
-  opinion: ['content'],
-  first_response: ['content'],
-  progress: ['content'],
-  reply: ['content'],
-  decline: ['reasonCode', 'content'],
+  opinion: ['content', 'attachments'],
+  first_response: ['content', 'attachments'],
+  progress: ['content', 'attachments'],
+  reply: ['content', 'attachments'],
+  decline: ['reasonCode', 'content', 'attachments'],
   approve_reply: ['approve', 'note'],
   review: ['pass', 'note'],
   callback: ['reached', 'satisfaction', 'words', 'reasonable'],
@@ -109,7 +111,7 @@ export function ActionPanel({ ticket, onDone }: { ticket: TicketDetail; onDone(r
   const run = async (action: string, body: Values): Promise<boolean> => {
     setBusy(action);
     try {
-      const res = await api<TicketDetail & Values>(`/tickets/${ticket.no}/actions/${action}`, { body });
+      const res = await api<TicketDetail & Values>(`/tickets/${ticket.no}/actions/${action}`, { body: withFiles(body) });
       setCurrent(null);
       setCandidates([]);
       message.success(`${ACTION_LABELS[action] ?? action}：已完成`);
@@ -245,6 +247,17 @@ export function ActionPanel({ ticket, onDone }: { ticket: TicketDetail; onDone(r
   );
 }
 
+/** A body with chosen files becomes a multipart form (its text fields and the files under `attachments`). */
+function withFiles(body: Values): Values | FormData {
+  const files = (body.attachments as UploadFile[] | undefined)?.map((f) => f.originFileObj).filter((f): f is NonNullable<typeof f> => !!f) ?? [];
+  const { attachments: _files, ...rest } = body;
+  if (!files.length) return rest;
+  const form = new FormData();
+  for (const [key, value] of Object.entries(rest)) if (value !== undefined && value !== null) form.append(key, String(value));
+  for (const f of files) form.append('attachments', f, f.name);
+  return form;
+}
+
 /** The request body of an action from its form's values. */
 function bodyOf(action: string, v: Values): Values {
   switch (action) {
@@ -316,9 +329,32 @@ function ActionFields(props: {
     </Form.Item>
   );
   const content = (label: string, placeholder?: string) => (
+    <>
     <Form.Item name="content" label={label} rules={required(`请填写${label}`)}>
       <Input.TextArea autoFocus rows={6} maxLength={4000} showCount placeholder={placeholder} />
     </Form.Item>
+    <Form.Item
+      name="attachments"
+      label="附件"
+      valuePropName="fileList"
+      getValueFromEvent={(e: { fileList: UploadFile[] }) => e.fileList}
+      extra={`可选，至多 ${ATTACHMENT_LIMITS.maxFiles} 个，每个不超过 ${ATTACHMENT_LIMITS.maxBytes / 1024 / 1024} MB：${ATTACHMENT_TYPES_TEXT}`}
+      rules={[
+        {
+          validator: async (_, list: UploadFile[] | undefined) => {
+            if ((list?.length ?? 0) > ATTACHMENT_LIMITS.maxFiles) throw new Error(`附件至多 ${ATTACHMENT_LIMITS.maxFiles} 个`);
+            const big = list?.findIndex((f) => (f.size ?? 0) > ATTACHMENT_LIMITS.maxBytes) ?? -1;
+            if (big >= 0) throw new Error(`第 ${big + 1} 个文件超过 ${ATTACHMENT_LIMITS.maxBytes / 1024 / 1024} MB`);
+          },
+        },
+      ]}
+    >
+      {/* Kept in the form and sent with the action (beforeUpload false): nothing is uploaded on its own. */}
+      <Upload multiple beforeUpload={() => false} accept={ATTACHMENT_EXTENSIONS.map((e) => `.${e}`).join(',')} maxCount={ATTACHMENT_LIMITS.maxFiles}>
+        <Button icon={<UploadOutlined />}>选择文件</Button>
+      </Upload>
+    </Form.Item>
+    </>
   );
   const lastAnswer = [...ticket.submissions].reverse().find((s) => s.kind === 'reply' || s.kind === 'decline');
   const members = useUnitMembers(action === 'assign');

@@ -14,14 +14,20 @@ interface BulkResult {
   items: Array<{ no: string; ok: boolean; status?: string; error?: { status: number; title: string } }>;
 }
 
-const ACTIONS: Array<{ action: 'archive' | 'dispatch' | 'sign' | 'assign'; label: string; roles: string[] }> = [
+export type BulkAction = 'archive' | 'dispatch' | 'sign' | 'assign';
+
+const ACTIONS: Array<{ action: BulkAction; label: string; roles: string[] }> = [
   { action: 'archive', label: '批量归档', roles: ['centre', 'team_lead', 'admin'] },
   { action: 'dispatch', label: '批量派单（按分类默认单位）', roles: ['agent', 'team_lead', 'centre', 'admin'] },
   { action: 'sign', label: '批量签收', roles: ['unit_staff', 'unit_head'] },
   { action: 'assign', label: '批量指定承办人', roles: ['unit_staff', 'unit_head'] },
 ];
 
-export function ListBulkBar({ role, selected, onClear, onDone }: { role: string; selected: string[]; onClear(): void; onDone(): void }) {
+/**
+ * The bar over a list's selected rows. `actions` narrows the role's actions to those that make sense
+ * for the list (a queue of tickets to archive offers 批量归档 only); export is always offered.
+ */
+export function ListBulkBar({ role, selected, onClear, onDone, actions }: { role: string; selected: string[]; onClear(): void; onDone(): void; actions?: readonly BulkAction[] }) {
   const { message } = App.useApp();
   const [busy, setBusy] = useState<string | null>(null);
   const [result, setResult] = useState<BulkResult | null>(null);
@@ -79,7 +85,7 @@ export function ListBulkBar({ role, selected, onClear, onDone }: { role: string;
     <>
       <Flex gap={8} wrap align="center" data-testid="bulk-bar" data-selected={selected.length} style={{ margin: '0 0 8px', padding: '6px 10px', background: '#e6f4ff', borderRadius: 6 }}>
         <Typography.Text strong>已选 {selected.length} 张</Typography.Text>
-        {ACTIONS.filter((a) => a.roles.includes(role)).map((a) => (
+        {ACTIONS.filter((a) => a.roles.includes(role) && (!actions || actions.includes(a.action))).map((a) => (
           <Button key={a.action} size="small" type={a.action === 'archive' ? 'primary' : 'default'} loading={busy === a.action} disabled={!!busy} onClick={() => (a.action === 'assign' ? setPicking(true) : void run(a.action))} data-testid={`bulk-${a.action}`}>
             {a.label}
           </Button>

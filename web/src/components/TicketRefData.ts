@@ -43,7 +43,7 @@ export const SUBMISSION_KIND_LABELS: Record<string, string> = {
 export const APPROVAL_LABELS: Record<string, string> = { none: '', pending: '待负责人审定', approved: '负责人已审定', rejected: '负责人已退回' };
 
 export const REQUEST_KIND_LABELS: Record<string, string> = { return: '退单', dispute: '异议', extension: '延期申请' };
-export const REQUEST_STATUS_LABELS: Record<string, string> = { pending: '待处理', approved: '已同意', refused: '未同意' };
+export const REQUEST_STATUS_LABELS: Record<string, string> = { pending: '待处理', approved: '已同意', refused: '未同意', lapsed: '已失效（所涉时限已结束）' };
 export const DUTY_STATUS_LABELS: Record<string, string> = { open: '进行中', done: '已完成', cancelled: '已取消' };
 
 export const RESOLUTION_LABELS: Record<string, string> = {

@@ -4,6 +4,7 @@ import { TimeLeft } from './ListColumns';
 import { Link } from 'react-router-dom';
 import { Card, Empty, List, Space, Table, Tag, Timeline, Tooltip, Typography } from 'antd';
 import { LightBadge } from './LightBadge';
+import { PaperClipOutlined } from '@ant-design/icons';
 import { DECLINE_REASONS, DUTY_KIND_LABELS, PARTY_LABELS, ROLE_LABELS, SATISFACTION_LABELS, STATUS_LABELS } from '../labels';
 import type { Duty, TicketDetail, TicketEvent } from '../types';
 import {
@@ -20,6 +21,8 @@ import {
 } from './TicketRefData';
 
 const small = { fontSize: 12 };
+
+const fileSize = (n: number) => (n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(n / 1024))} KB`);
 
 /** "2026-11-24T00:36:00+08:00" → "11-24 00:36" (the full instant is in the cell's title). */
 const shortTime = (iso: string | null) => (iso ? iso.slice(5, 16).replace('T', ' ') : '—');
@@ -134,6 +137,18 @@ export function TicketSubmissions({ submissions }: { submissions: TicketDetail['
               </div>
             )}
             <Typography.Paragraph style={{ margin: '4px 0 0', whiteSpace: 'pre-wrap' }}>{s.content}</Typography.Paragraph>
+            {!!s.attachments?.length && (
+              <div style={small} data-testid="submission-attachments">
+                <Typography.Text type="secondary">附件：</Typography.Text>
+                <Space wrap size={[12, 2]}>
+                  {s.attachments.map((a) => (
+                    <a key={a.id} href={a.url} download={a.name}>
+                      <PaperClipOutlined /> {a.name}（{fileSize(a.size)}）
+                    </a>
+                  ))}
+                </Space>
+              </div>
+            )}
           </List.Item>
         )}
       />

@@ -6,6 +6,8 @@ import { Alert, App, Card, Col, Descriptions, Empty, Flex, Grid, Row, Spin, Tabl
 import { PhoneOutlined } from '@ant-design/icons';
 import type { ColumnsType } from 'antd/es/table';
 import { api, ApiError, qs } from '../api';
+import { useAuth } from '../auth';
+import { ListBulkBar } from '../components/ListBulkBar';
 import { SATISFACTION_LABELS, TYPE_LABELS } from '../labels';
 import type { Page, TicketDetail, TicketSummary } from '../types';
 import { formatTime } from '../components/ListColumns';
@@ -23,6 +25,7 @@ function errorText(e: unknown): string {
 
 export default function CallbackPage() {
   const { message } = App.useApp();
+  const { user } = useAuth();
   const [params, setParams] = useSearchParams();
   const screens = Grid.useBreakpoint();
   const compact = !screens.md;
@@ -66,6 +69,10 @@ export default function CallbackPage() {
       live = false;
     };
   }, [page, loadQueue]);
+
+  // 批量操作: rows ticked in the queue (a callback is one call at a time: the bar exports them).
+  const [checked, setChecked] = useState<string[]>([]);
+  useEffect(() => setChecked([]), [page]);
 
   // Without a ticket named in the URL, the first one in the queue.
   const current = selectedNo ?? queue?.items[0]?.no ?? null;
@@ -170,9 +177,15 @@ export default function CallbackPage() {
             styles={{ body: { padding: 0 } }}
           >
             {queueError && <Alert type="error" showIcon message={queueError} style={{ margin: 8 }} />}
+            {user && (
+              <div style={{ padding: checked.length ? '8px 8px 0' : 0 }}>
+                <ListBulkBar role={user.role} selected={checked} actions={[]} onClear={() => setChecked([])} onDone={() => undefined} />
+              </div>
+            )}
             <Table<TicketSummary>
               data-testid="callback-queue"
               rowKey="no"
+              rowSelection={{ selectedRowKeys: checked, onChange: (keys) => setChecked(keys.map(String)), columnWidth: 32 }}
               size="small"
               columns={columns}
               dataSource={queue?.items ?? []}

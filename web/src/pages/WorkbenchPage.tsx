@@ -11,6 +11,7 @@ import { ROLE_LABELS } from '../labels';
 import type { Page, TicketSummary } from '../types';
 import { useNow, type TicketColumnKey } from '../components/ListColumns';
 import { ListTable } from '../components/ListTable';
+import { ListBulkBar, type BulkAction } from '../components/ListBulkBar';
 import { SupervisionWorkbenchBlock } from '../components/SupervisionWorkbenchBlock';
 import { QUEUE_COLORS, QUEUE_LABELS, type WorkbenchQueue } from '../components/QueueLabels';
 import { onNotification } from '../notifications';
@@ -21,6 +22,8 @@ const isUnitRole = (role: string) => role === 'unit_staff' || role === 'unit_hea
 const UNIT_COLUMNS: TicketColumnKey[] = ['no', 'light', 'status', 'type', 'facts', 'assignee', 'due'];
 const CENTRE_COLUMNS: TicketColumnKey[] = ['no', 'light', 'status', 'type', 'facts', 'leadUnit', 'due'];
 const totalText = (total: number) => `共 ${total} 张`;
+/** The bulk actions a queue's tickets are waiting for (every queue can be exported). */
+const QUEUE_BULK: Record<string, readonly BulkAction[]> = { to_archive: ['archive'], pending_dispatch: ['dispatch'], to_sign: ['sign'] };
 
 function QueueCard({ queue, selected, compact, onSelect }: { queue: WorkbenchQueue; selected: boolean; compact: boolean; onSelect: () => void }) {
   const color = QUEUE_COLORS[queue.key];
@@ -126,6 +129,9 @@ export default function WorkbenchPage() {
 
   const [data, setData] = useState<Page<TicketSummary> | null>(null);
   const [loading, setLoading] = useState(false);
+  // 批量操作: rows ticked in the queue shown; another queue or page starts with none.
+  const [checked, setChecked] = useState<string[]>([]);
+  useEffect(() => setChecked([]), [selected, page]);
   const [tableError, setTableError] = useState<string | null>(null);
   const lastView = useRef('');
   useEffect(() => {
@@ -216,6 +222,7 @@ export default function WorkbenchPage() {
           styles={{ body: { padding: compact ? 0 : 8 } }}
         >
           {tableError && <Alert type="error" showIcon message={tableError} style={{ margin: 8 }} />}
+          <ListBulkBar role={user.role} selected={checked} actions={QUEUE_BULK[selected] ?? []} onClear={() => setChecked([])} onDone={() => setTick((t) => t + 1)} />
           <ListTable
             testId="queue-table"
             extra={{ 'data-queue': selected }}
@@ -231,6 +238,8 @@ export default function WorkbenchPage() {
             emptyText="该队列暂无工单"
             totalText={totalText}
             onPage={onPage}
+            selected={checked}
+            onSelect={setChecked}
           />
         </Card>
       )}

@@ -8,6 +8,7 @@ import { App, Button, Card, DatePicker, Form, Input, Modal, Space, Table, Tag, T
 import { api, qs } from '../../api';
 import { useAuth } from '../../auth';
 import { PageTitle, showFieldErrors, useApiData } from '../../components/AdminCommon';
+import { fmtTime } from '../../components/TicketRefData';
 
 interface Rule {
   key: string;
@@ -113,7 +114,7 @@ export default function AgentQcPage() {
               { title: '话务员', render: (_, c) => c.agent?.name },
               { title: '情形', render: (_, c) => <Tooltip title={c.label}>{c.kindLabel}</Tooltip> },
               { title: '质检发现', dataIndex: 'detail' },
-              { title: '受理时间', dataIndex: 'recordedAt' },
+              { title: '受理时间', dataIndex: 'recordedAt', render: (v: string) => fmtTime(v) },
               { title: '状态', render: (_, c) => <Tooltip title={c.note ? `${c.decidedBy ?? ''}：${c.note}` : undefined}><Tag color={STATUS[c.status][1]}>{STATUS[c.status][0]}</Tag></Tooltip> },
               ...(canDecide
                 ? [
