@@ -197,3 +197,28 @@ export interface MessageReplyOut {
   text: string;
   at: string;
 }
+
+/** The 话务 section of a city-wide 日报/周报/月报 (src/calls/period-figures.ts computes it). */
+export interface MessageFigures {
+  /** Messages received in the period. */
+  received: number;
+  /** Of those, replied to (at any time before now). */
+  answered: number;
+  /** Replied to within calls.messageResponseSeconds. */
+  answeredWithinTarget: number;
+  /** answeredWithinTarget / received; null when none was received. */
+  withinTargetRate: number | null;
+  targetSeconds: number;
+}
+
+export interface PeriodCallFigures {
+  /** The service levels of the period, as GET /call-stats?interval=day adds them up. */
+  serviceLevels: ServiceLevelFigures;
+  answerTargetSeconds: number;
+  /** 0.95 (GB/T 33358). */
+  connectRateTarget: number;
+  /** connectRate ≥ connectRateTarget; null when the connect rate is. */
+  connectRateMet: boolean | null;
+  messages: MessageFigures;
+  missedCalls: MissedCallFigures;
+}
