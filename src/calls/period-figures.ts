@@ -6,7 +6,7 @@ import type { MessageFigures, PeriodCallFigures } from '../domain/call-contract.
 
 export type { MessageFigures, PeriodCallFigures };
 import { figuresFor, windowOfDates } from '../domain/service-levels.ts';
-import { missedCallFigures, type MissedCallFigures, type MissedCallRow } from '../domain/missed-call-figures.ts';
+import { missedCallFigures, type MissedCallRow } from '../domain/missed-call-figures.ts';
 import { loadCallRecords, loadSeatIntervals } from './stats.ts';
 import { settleExpiredSeats } from './seat-store.ts';
 

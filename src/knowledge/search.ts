@@ -9,6 +9,7 @@ import { regionsFor } from './regions.ts';
 import { phraseTokens, questionGrams, questionTokens, questionWords } from './segment.ts';
 import { synonymGroups } from './synonyms.ts';
 import { articleSummary, today as todayOf, type ArticleRow, type Validity } from './model.ts';
+import type { KbHit } from './contract.ts';
 
 export interface SearchOptions {
   q: string;
@@ -43,19 +44,7 @@ export interface QueryPlan {
   passages: number;
 }
 
-export interface SearchHit {
-  article: ReturnType<typeof articleSummary>;
-  passage: { seq: number; heading: string; text: string };
-  /** The passage text around the best match, HTML-escaped, matches in <em>…</em>. */
-  snippet: string;
-  /** [start, end) offsets of the matched words in passage.text. */
-  highlights: Array<[number, number]>;
-  /** The engine's score (bm25 on SQLite, IDF-weighted ts_rank on PostgreSQL); comparable within one answer. */
-  score: number;
-  /** Share of the question's weight (its words' IDF) found in the passage with its title and headings, 0–1. */
-  coverage: number;
-  matched: string[];
-}
+export type SearchHit = KbHit;
 
 const idfOf = (n: number, df: number) => Math.log(1 + (n - df + 0.5) / (df + 0.5));
 

@@ -8,7 +8,7 @@ import { CHANNELS, CHANNEL_LABELS, SATISFACTION_LABELS, SATISFACTION_LEVELS, TIC
 import { STATUS_LABELS } from '../domain/ticket-states.ts';
 import { formatShanghai } from '../domain/deadline.ts';
 import { maskName, maskText } from '../domain/masking.ts';
-import { asOfInstant, asOfLabel, isRunning, PERIOD_KIND_LABELS, trailingPeriods, type Period, type PeriodKind } from './periods.ts';
+import { asOfInstant, asOfLabel, isRunning, PERIOD_KIND_LABELS, trailingPeriods, type Period } from './periods.ts';
 import {
   callbacksBy,
   categoryNames,
@@ -22,7 +22,7 @@ import {
   type TicketFilter,
 } from './queries.ts';
 import { ticketKeywordRows, topKeywords } from './keywords.ts';
-import type { OverdueRow, Report, Row, SampleTicket, SatisfactionFigures, TrendPoint } from './contract.ts';
+import type { OverdueRow, Report, Row, SatisfactionFigures, TrendPoint } from './contract.ts';
 import { DUTY_KIND_LABELS } from '../domain/duty-kinds.ts';
 import { periodCallFigures } from '../calls/period-figures.ts';
 
