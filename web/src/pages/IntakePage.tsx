@@ -26,6 +26,7 @@ import {
 import { ApiError, api } from '../api';
 import { CHANNEL_LABELS, TYPE_LABELS } from '../labels';
 import type { TicketDetail, TicketSummary } from '../types';
+import { PHONE_PATTERN as PHONE_SOURCE, type Disposition } from '../../../src/tickets/contract.ts';
 import {
   REQUESTER_KIND_LABELS,
   SPECIAL_LABELS,
@@ -50,7 +51,6 @@ import {
   type RejectValues,
 } from '../components/IntakeDispositionModals';
 
-type Disposition = 'dispatch' | 'pending' | 'direct_answer' | 'reject' | 'emergency_transfer' | 'merge';
 
 interface IntakeValues {
   channel: string;
@@ -95,7 +95,8 @@ const FIELD_ALIASES: Record<string, string> = {
   phone: 'requester.phone',
 };
 
-const PHONE_PATTERN = /^(?=(?:[^0-9]*[0-9]){5})[0-9+\- ]{5,20}$/;
+// The server's own pattern (its JSON schema validates the same string).
+const PHONE_PATTERN = new RegExp(PHONE_SOURCE);
 const digitsOf = (s: string | undefined) => (s ?? '').replace(/\D/g, '');
 
 /** Drops empty strings and empty arrays, which the API's schema refuses for optional fields. */
