@@ -6,12 +6,12 @@ import type { Role } from '../domain/roles.ts';
 /** 第十九条: 政策法规、部门职能、便民问答、办事指南, and 民生热点 (政务公开 line 1514). */
 export const KB_KINDS = ['policy', 'duty', 'faq', 'guide', 'hotspot'] as const;
 export type KbKind = (typeof KB_KINDS)[number];
-export const KIND_LABELS: Record<KbKind, string> = { policy: '政策法规', duty: '部门职能', faq: '便民问答', guide: '办事指南', hotspot: '民生热点' };
+export const KB_KIND_LABELS: Record<KbKind, string> = { policy: '政策法规', duty: '部门职能', faq: '便民问答', guide: '办事指南', hotspot: '民生热点' };
 
 /** draft 草稿 → pending_approval 待单位负责人审核 → pending_review 待热线管理机构审校 → published 已发布 → withdrawn 已撤回. */
 export const KB_STATUSES = ['draft', 'pending_approval', 'pending_review', 'published', 'withdrawn'] as const;
 export type KbStatus = (typeof KB_STATUSES)[number];
-export const STATUS_LABELS: Record<KbStatus | 'expired', string> = {
+export const KB_STATUS_LABELS: Record<KbStatus | 'expired', string> = {
   draft: '草稿',
   pending_approval: '待单位负责人审核',
   pending_review: '待热线管理机构审校',

@@ -8,7 +8,7 @@ import { DateTime } from 'luxon';
 import { ZONE, type WorkCalendar } from '../domain/calendar.ts';
 import { DOC_STATUS_LABELS, type DocStatus } from './regions.ts';
 
-import { KB_KINDS, KB_STATUSES, KIND_LABELS, STATUS_LABELS, VALIDITIES, type ArticleValidity, type KbArticleSummary, type KbEntry, type KbKind, type KbStatus, type Validity } from './contract.ts';
+import { KB_KIND_LABELS as KIND_LABELS, KB_KINDS, KB_STATUSES, KB_STATUS_LABELS as STATUS_LABELS, VALIDITIES, type ArticleValidity, type KbArticleSummary, type KbEntry, type KbKind, type KbStatus, type Validity } from './contract.ts';
 
 export { KB_KINDS, KB_STATUSES, KIND_LABELS, STATUS_LABELS, VALIDITIES, type ArticleValidity, type KbKind, type KbStatus, type Validity };
 

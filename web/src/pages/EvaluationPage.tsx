@@ -33,7 +33,7 @@ interface Exclusion {
   at: string;
 }
 
-interface Row {
+interface EvaluationRow {
   unit: { code: string; name: string; kind: string };
   counts: Record<string, number>;
   indicators: Record<string, number | null>;
@@ -78,7 +78,7 @@ interface Evaluation {
   indicators: Array<{ key: string; label: string; formula: string; weight: number; lowerIsBetter: boolean }>;
   /** Absent from snapshots published before tiers existed (one ranking then). */
   ranking?: { minTickets: number; tiers: Array<{ key: string; label: string }> };
-  rows: Row[];
+  rows: EvaluationRow[];
   published: { at: string; by: string | null } | null;
 }
 
@@ -111,7 +111,7 @@ export default function EvaluationPage() {
   const canDecide = user!.role === 'authority' || user!.role === 'admin';
   const { data, loading, error, reload } = useApiData<Evaluation>(`/evaluation/months/${month}`);
   const published = useApiData<{ items: Array<{ month: string; publishedAt: string }> }>('/evaluation/published');
-  const [deciding, setDeciding] = useState<{ row: Row; trigger: Trigger; decision: 'confirmed' | 'dismissed' } | null>(null);
+  const [deciding, setDeciding] = useState<{ row: EvaluationRow; trigger: Trigger; decision: 'confirmed' | 'dismissed' } | null>(null);
   const [busy, setBusy] = useState(false);
   const [form] = Form.useForm<{ note?: string }>();
   const [drillOf, setDrillOf] = useState<{ code: string; indicator: string } | null>(null);
@@ -119,8 +119,8 @@ export default function EvaluationPage() {
   const [excluding, setExcluding] = useState<{ item: DrillItem; exclude: boolean } | null>(null);
   const [reasonForm] = Form.useForm<{ reason: string }>();
   const canExclude = user!.role === 'authority';
-  const mayOpen = (r: Row) => steering || user?.unit?.code === r.unit.code;
-  const figure = (r: Row, key: string, content: React.ReactNode) =>
+  const mayOpen = (r: EvaluationRow) => steering || user?.unit?.code === r.unit.code;
+  const figure = (r: EvaluationRow, key: string, content: React.ReactNode) =>
     DRILLABLE.has(key) && mayOpen(r) ? (
       <a role="button" data-figure={key} onClick={() => setDrillOf({ code: r.unit.code, indicator: key })}>
         {content}
@@ -176,8 +176,8 @@ export default function EvaluationPage() {
     }
   };
 
-  const columns = useMemo<ColumnsType<Row>>(() => {
-    const indicatorColumns: ColumnsType<Row> = (data?.indicators ?? []).map((i) => ({
+  const columns = useMemo<ColumnsType<EvaluationRow>>(() => {
+    const indicatorColumns: ColumnsType<EvaluationRow> = (data?.indicators ?? []).map((i) => ({
       title: <Tooltip title={`${i.formula}${i.weight ? `；权重 ${i.weight}` : '；不计分'}`}>{i.label}</Tooltip>,
       key: i.key,
       align: 'right',
@@ -201,10 +201,10 @@ export default function EvaluationPage() {
         );
       },
     }));
-    const countColumns: ColumnsType<Row> = [
+    const countColumns: ColumnsType<EvaluationRow> = [
       { key: 'overdueUnexplained', title: <Tooltip title="当月到期的答复与协办意见中超期（含超期退回、超期后被撤销）且未申请延期的件数">超期未说明</Tooltip> },
       { key: 'coHandlingLate', title: <Tooltip title="当月到期的协办意见中超期或主办答复时仍未提交且已过时限的件数">协办超期</Tooltip> },
-    ].map((c) => ({ ...c, align: 'right' as const, width: 84, render: (_: unknown, r: Row) => figure(r, c.key, <span style={{ color: r.counts[c.key] ? '#cf1322' : undefined }}>{r.counts[c.key] ?? 0}</span>) }));
+    ].map((c) => ({ ...c, align: 'right' as const, width: 84, render: (_: unknown, r: EvaluationRow) => figure(r, c.key, <span style={{ color: r.counts[c.key] ? '#cf1322' : undefined }}>{r.counts[c.key] ?? 0}</span>) }));
     return [
       {
         title: '排名',
@@ -252,7 +252,7 @@ export default function EvaluationPage() {
   }, [data, canDecide, form, steering, user]);
 
   const tiers = useMemo(() => {
-    const out: Array<{ key: string; label: string; rows: Row[] }> = [];
+    const out: Array<{ key: string; label: string; rows: EvaluationRow[] }> = [];
     for (const r of data?.rows ?? []) {
       const key = r.tier?.key ?? '';
       let group = out.find((g) => g.key === key);
@@ -316,7 +316,7 @@ export default function EvaluationPage() {
         </Empty>
       ) : (
         <Space direction="vertical" style={{ width: '100%' }} size={12}>
-          {(tiers.length ? tiers : [{ key: '', label: '', rows: [] as Row[] }]).map((g) => (
+          {(tiers.length ? tiers : [{ key: '', label: '', rows: [] as EvaluationRow[] }]).map((g) => (
             <div key={g.key} data-tier={g.key}>
               {g.label && (
                 <Typography.Title level={5} style={{ margin: '4px 0' }}>
@@ -326,7 +326,7 @@ export default function EvaluationPage() {
                   </Typography.Text>
                 </Typography.Title>
               )}
-              <Table<Row>
+              <Table<EvaluationRow>
                 rowKey={(r) => r.unit.code}
                 size="small"
                 loading={loading}

@@ -1,11 +1,11 @@
 // The call-handling shapes the console reads, and their Chinese wording. The wire contract itself is
 // src/domain/call-contract.ts; the console imports its types so the two never drift apart.
-import type { CallStatsPage, CallStatsRow, Paged, SeatState, ServiceLevelFigures } from '../../../../src/domain/call-contract.ts';
+import type { CallStatsPage, CallStatsRow, LiveStats, Paged, QueueNow, SeatState, ServiceLevelFigures } from '../../../../src/domain/call-contract.ts';
 
 import { DEFAULT_CALLS } from '../../../../src/domain/call-config.ts';
 import { ApiError } from '../../api';
 
-export type { CallStatsPage, CallStatsRow, Paged, SeatState, ServiceLevelFigures };
+export type { CallStatsPage, CallStatsRow, LiveStats, Paged, QueueNow, SeatState, ServiceLevelFigures };
 
 export const SEAT_STATE_LABELS: Record<SeatState, string> = {
   logged_off: '签出',
@@ -76,24 +76,6 @@ export interface SeatView {
   skills?: string[];
   call?: CallView | null;
   message?: MessageView | null;
-}
-
-export interface QueueNow {
-  queue: string;
-  label?: string;
-  waiting: number;
-  longestWaitSeconds: number | null;
-  /** Seats logged on with the queue's skill. */
-  agents?: number;
-}
-
-export interface LiveStats {
-  now: string;
-  queues: QueueNow[];
-  seats: Partial<Record<SeatState, number>>;
-  today: ServiceLevelFigures;
-  /** Today's SMS and online messages against the 3-minute reply. */
-  messages?: { received: number; waiting: number; answered: number; answeredWithinTarget: number };
 }
 
 export interface MissedCallView {
