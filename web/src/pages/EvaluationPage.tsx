@@ -15,78 +15,17 @@ import { useAuth } from '../auth';
 import { PageTitle, showFieldErrors, useApiData } from '../components/AdminCommon';
 import { LiteTag } from '../components/ListColumns';
 import { fmtTime } from '../components/TicketRefData';
+import type { IndicatorKey, UnitMonthCounts } from '../../../src/domain/evaluation.ts';
+import { DRILLABLE as DRILLABLE_FIGURES, type Drilldown, type DrillItem, type EvaluationRow, type MonthlyEvaluation } from '../../../src/evaluation/contract.ts';
 
-interface Trigger {
-  key: string;
-  label: string;
-  detail: string;
-  decision: 'confirmed' | 'dismissed' | null;
-  note: string | null;
-}
-
-interface Exclusion {
-  callbackId: number;
-  ticketNo: string;
-  satisfaction: string | null;
-  reason: string;
-  by: string | null;
-  at: string;
-}
-
-interface EvaluationRow {
-  unit: { code: string; name: string; kind: string };
-  counts: Record<string, number>;
-  indicators: Record<string, number | null>;
-  score: number | null;
-  tier: { key: string; label: string } | null;
-  rank: number | null;
-  rankNote: string | null;
-  triggers: Trigger[];
-  /** Absent from snapshots published before exclusions existed. */
-  exclusions?: Exclusion[];
-}
-
-interface DrillItem {
-  ticketNo: string;
-  dutyId: number | null;
-  callbackId: number | null;
-  kind: string;
-  party: string | null;
-  dueAt: string | null;
-  endedAt: string | null;
-  outcome: string;
-  inNumerator: boolean;
-  why: string;
-}
-
-interface Drilldown {
-  unit: { code: string; name: string };
-  indicator: string;
-  label: string;
-  formula: string;
-  numerator: number;
-  denominator: number | null;
-  value: number | null;
-  items: DrillItem[];
-  leftOut: DrillItem[];
-}
-
-interface Evaluation {
-  month: string;
-  complete: boolean;
-  generatedAt: string;
-  indicators: Array<{ key: string; label: string; formula: string; weight: number; lowerIsBetter: boolean }>;
-  /** Absent from snapshots published before tiers existed (one ranking then). */
-  ranking?: { minTickets: number; tiers: Array<{ key: string; label: string }> };
-  rows: EvaluationRow[];
-  published: { at: string; by: string | null } | null;
-}
-
+// The shapes GET /evaluation/months/:month and its drill-down answer with: the server's own (src/evaluation/contract.ts).
+type Evaluation = MonthlyEvaluation;
+type Trigger = EvaluationRow['triggers'][number];
 /** The figures a click opens: the rates above, and the two overdue counts. */
-const DRILLABLE = new Set(['signRate', 'signOnTimeRate', 'completionRate', 'completionOnTimeRate', 'satisfactionRate', 'returnRate', 'improperReturnRate', 'extensionRate', 'overdueUnexplained', 'coHandlingLate']);
+const DRILLABLE = new Set<string>(DRILLABLE_FIGURES);
 
 /** The counts behind each indicator, for its tooltip: numerator and denominator. */
-const FRACTIONS: Record<string, [string, string]> = {
+const FRACTIONS: Partial<Record<IndicatorKey, [keyof UnitMonthCounts, keyof UnitMonthCounts]>> = {
   signRate: ['signed', 'assigned'],
   signOnTimeRate: ['signedOnTime', 'assigned'],
   completionRate: ['completed', 'due'],
@@ -184,11 +123,11 @@ export default function EvaluationPage() {
       width: 92,
       sorter: (a, b) => (a.indicators[i.key] ?? -1) - (b.indicators[i.key] ?? -1),
       render: (_, r) => {
-        const [n, d] = FRACTIONS[i.key] ?? [];
+        const fraction = FRACTIONS[i.key];
         const v = r.indicators[i.key];
         // Native titles, not antd tooltips: a tooltip per cell cost seconds over 57 rows × 12 figures.
         return (
-          <span title={n ? `${r.counts[n]} / ${r.counts[d]}` : undefined}>
+          <span title={fraction ? `${r.counts[fraction[0]]} / ${r.counts[fraction[1]]}` : undefined}>
             {figure(r, i.key, <span style={{ color: v !== null && (i.lowerIsBetter ? v >= 0.1 : v < 0.8) ? '#cf1322' : undefined }}>{pct(v)}</span>)}
             {i.key === 'satisfactionRate' && r.exclusions?.length ? (
               <span data-exclusions={r.exclusions.length} style={{ marginLeft: 4 }}>
@@ -202,8 +141,8 @@ export default function EvaluationPage() {
       },
     }));
     const countColumns: ColumnsType<EvaluationRow> = [
-      { key: 'overdueUnexplained', title: <Tooltip title="当月到期的答复与协办意见中超期（含超期退回、超期后被撤销）且未申请延期的件数">超期未说明</Tooltip> },
-      { key: 'coHandlingLate', title: <Tooltip title="当月到期的协办意见中超期或主办答复时仍未提交且已过时限的件数">协办超期</Tooltip> },
+      { key: 'overdueUnexplained' as const, title: <Tooltip title="当月到期的答复与协办意见中超期（含超期退回、超期后被撤销）且未申请延期的件数">超期未说明</Tooltip> },
+      { key: 'coHandlingLate' as const, title: <Tooltip title="当月到期的协办意见中超期或主办答复时仍未提交且已过时限的件数">协办超期</Tooltip> },
     ].map((c) => ({ ...c, align: 'right' as const, width: 84, render: (_: unknown, r: EvaluationRow) => figure(r, c.key, <span style={{ color: r.counts[c.key] ? '#cf1322' : undefined }}>{r.counts[c.key] ?? 0}</span>) }));
     return [
       {
