@@ -30,6 +30,7 @@ import type { Unit } from '../org/directory.ts';
 import { cancelOpenDuties, completeDuty, refreshTicketDue } from '../tickets/duties.ts';
 import { dispatchTo, resolveTarget } from '../tickets/dispatch.ts';
 import { notify } from './notifications.ts';
+import type { SupervisionItem } from './contract.ts';
 
 type ItemRow = Selectable<SupervisionItemTable>;
 
@@ -306,7 +307,7 @@ function baseQuery(ctx: AppContext) {
 
 type ItemViewRow = ItemRow & { ticket_no: string | null; ticket_status: string | null; issuer_name: string | null; replier_name: string | null; closer_name: string | null };
 
-function itemView(ctx: AppContext, actor: Actor, r: ItemViewRow, now: string) {
+function itemView(ctx: AppContext, actor: Actor, r: ItemViewRow, now: string): SupervisionItem {
   const rule = SUPERVISION_RULES[r.kind as SupervisionKind];
   const open = r.status === 'open';
   const unit = ctx.org.get(r.unit_id);
