@@ -1,5 +1,5 @@
 // Small builders for the JSON schemas of request bodies (Fastify validates; errors are translated).
-import { PHONE_PATTERN } from '../tickets/contract.ts';
+import { PHONE_PATTERN } from '../domain/ticket-types.ts';
 
 export function text(maxLength: number, minLength = 1) {
   return { type: 'string', minLength, maxLength };

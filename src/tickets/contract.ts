@@ -9,8 +9,8 @@ import type { SpecialLevel } from '../domain/ticket-types.ts';
 export const DISPOSITIONS = ['dispatch', 'pending', 'direct_answer', 'reject', 'emergency_transfer', 'merge'] as const;
 export type Disposition = (typeof DISPOSITIONS)[number];
 
-/** A phone number: digits with optional +, - and spaces, at least five digits (so separators alone are refused). */
-export const PHONE_PATTERN = '^(?=(?:[^0-9]*[0-9]){5})[0-9+\\- ]{5,20}$';
+/** The phone pattern the API validates (src/domain/ticket-types.ts), for the console's forms. */
+export { PHONE_PATTERN } from '../domain/ticket-types.ts';
 
 export interface UnitRef {
   code: string;
