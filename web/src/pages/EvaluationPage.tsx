@@ -16,13 +16,13 @@ import { PageTitle, showFieldErrors, useApiData } from '../components/AdminCommo
 import { LiteTag } from '../components/ListColumns';
 import { fmtTime } from '../components/TicketRefData';
 import type { IndicatorKey, UnitMonthCounts } from '../../../src/domain/evaluation.ts';
-import { DRILLABLE as DRILLABLE_FIGURES, type Drilldown, type DrillItem, type EvaluationRow, type MonthlyEvaluation } from '../../../src/evaluation/contract.ts';
+import { DRILLABLE, type Drilldown, type DrillItem, type EvaluationRow, type MonthlyEvaluation } from '../../../src/evaluation/contract.ts';
 
 // The shapes GET /evaluation/months/:month and its drill-down answer with: the server's own (src/evaluation/contract.ts).
 type Evaluation = MonthlyEvaluation;
 type Trigger = EvaluationRow['triggers'][number];
 /** The figures a click opens: the rates above, and the two overdue counts. */
-const DRILLABLE = new Set<string>(DRILLABLE_FIGURES);
+const OPENS = new Set<string>(DRILLABLE);
 
 /** The counts behind each indicator, for its tooltip: numerator and denominator. */
 const FRACTIONS: Partial<Record<IndicatorKey, [keyof UnitMonthCounts, keyof UnitMonthCounts]>> = {
@@ -60,7 +60,7 @@ export default function EvaluationPage() {
   const canExclude = user!.role === 'authority';
   const mayOpen = (r: EvaluationRow) => steering || user?.unit?.code === r.unit.code;
   const figure = (r: EvaluationRow, key: string, content: React.ReactNode) =>
-    DRILLABLE.has(key) && mayOpen(r) ? (
+    OPENS.has(key) && mayOpen(r) ? (
       <a role="button" data-figure={key} onClick={() => setDrillOf({ code: r.unit.code, indicator: key })}>
         {content}
       </a>
