@@ -198,6 +198,9 @@ export interface MessageReplyOut {
   at: string;
 }
 
+/** GB/T 33358: at least 95 % of calls connected over 24 hours. */
+export const CONNECT_RATE_TARGET = 0.95;
+
 /** The 话务 section of a city-wide 日报/周报/月报 (src/calls/period-figures.ts computes it). */
 export interface MessageFigures {
   /** Messages received in the period. */
