@@ -16,12 +16,8 @@ export interface CurrentUser {
   mustChangePassword?: boolean;
 }
 
-export interface Page<T> {
-  items: T[];
-  total: number;
-  page: number;
-  pageSize: number;
-}
+/** One page of a paged list: the server's own declaration. */
+export type { Paged as Page } from '../../src/domain/call-contract.ts';
 
 export interface Unit {
   code: string;
