@@ -2,38 +2,14 @@
 // wall: the service levels (loaded and computed as GET /call-stats does), the messages answered within
 // the target, and the 漏接回拨 figures (src/domain/missed-call-figures.ts) as of the period's end.
 import type { AppContext } from '../server/context.ts';
-import type { ServiceLevelFigures } from '../domain/call-contract.ts';
+import { CONNECT_RATE_TARGET, type MessageFigures, type PeriodCallFigures } from '../domain/call-contract.ts';
+
+export { CONNECT_RATE_TARGET, type MessageFigures, type PeriodCallFigures };
 import { figuresFor, windowOfDates } from '../domain/service-levels.ts';
 import { missedCallFigures, type MissedCallFigures } from '../domain/missed-call-figures.ts';
 import { loadCallRecords, loadMissedCallRows, loadSeatIntervals } from './stats.ts';
 import { settleExpiredSeats } from './seat-store.ts';
 
-/** GB/T 33358: at least 95 % of calls connected over 24 hours. */
-export const CONNECT_RATE_TARGET = 0.95;
-
-export interface MessageFigures {
-  /** Messages received in the period. */
-  received: number;
-  /** Of those, replied to (at any time before now). */
-  answered: number;
-  /** Replied to within calls.messageResponseSeconds. */
-  answeredWithinTarget: number;
-  /** answeredWithinTarget / received; null when none was received. */
-  withinTargetRate: number | null;
-  targetSeconds: number;
-}
-
-export interface PeriodCallFigures {
-  /** The service levels of the period, as GET /call-stats?interval=day adds them up. */
-  serviceLevels: ServiceLevelFigures;
-  answerTargetSeconds: number;
-  /** 0.95 (GB/T 33358). */
-  connectRateTarget: number;
-  /** connectRate ≥ connectRateTarget; null when the connect rate is. */
-  connectRateMet: boolean | null;
-  messages: MessageFigures;
-  missedCalls: MissedCallFigures;
-}
 
 const dayList = (fromDay: string, toDay: string): string[] => {
   const out: string[] = [];

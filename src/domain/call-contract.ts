@@ -197,3 +197,31 @@ export interface MessageReplyOut {
   text: string;
   at: string;
 }
+
+/** GB/T 33358: at least 95 % of calls connected over 24 hours. */
+export const CONNECT_RATE_TARGET = 0.95;
+
+/** The 话务 section of a city-wide 日报/周报/月报 (src/calls/period-figures.ts computes it). */
+export interface MessageFigures {
+  /** Messages received in the period. */
+  received: number;
+  /** Of those, replied to (at any time before now). */
+  answered: number;
+  /** Replied to within calls.messageResponseSeconds. */
+  answeredWithinTarget: number;
+  /** answeredWithinTarget / received; null when none was received. */
+  withinTargetRate: number | null;
+  targetSeconds: number;
+}
+
+export interface PeriodCallFigures {
+  /** The service levels of the period, as GET /call-stats?interval=day adds them up. */
+  serviceLevels: ServiceLevelFigures;
+  answerTargetSeconds: number;
+  /** 0.95 (GB/T 33358). */
+  connectRateTarget: number;
+  /** connectRate ≥ connectRateTarget; null when the connect rate is. */
+  connectRateMet: boolean | null;
+  messages: MessageFigures;
+  missedCalls: MissedCallFigures;
+}

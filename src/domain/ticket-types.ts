@@ -29,6 +29,9 @@ export type Origin = (typeof ORIGINS)[number];
 export const REQUESTER_KINDS = ['person', 'company', 'organisation'] as const;
 export type RequesterKind = (typeof REQUESTER_KINDS)[number];
 
+/** A phone number: digits with optional +, - and spaces, at least five digits (so separators alone are refused). */
+export const PHONE_PATTERN = '^(?=(?:[^0-9]*[0-9]){5})[0-9+\\- ]{5,20}$';
+
 /** 特殊事项 / 特殊紧急事项 (第十六条). */
 export const SPECIAL_LEVELS = ['none', 'special', 'special_emergency'] as const;
 export type SpecialLevel = (typeof SPECIAL_LEVELS)[number];

@@ -22,58 +22,15 @@ import {
 } from '../domain/evaluation.ts';
 import { monthRange, ticketNumbers } from './monthly.ts';
 
-/** The figures that can be opened: the rates and the two overdue counts (knowledge-base upkeep is not about tickets). */
-export const DRILLABLE = [
-  'signRate',
-  'signOnTimeRate',
-  'completionRate',
-  'completionOnTimeRate',
-  'satisfactionRate',
-  'returnRate',
-  'improperReturnRate',
-  'extensionRate',
-  'overdueUnexplained',
-  'coHandlingLate',
-] as const;
-export type Drillable = (typeof DRILLABLE)[number];
+import { DRILLABLE, type Drillable, type DrillItem, type Drilldown } from './contract.ts';
+
+export { DRILLABLE, type Drillable, type DrillItem, type Drilldown };
 
 const COUNT_LABELS: Record<'overdueUnexplained' | 'coHandlingLate', { label: string; formula: string }> = {
   overdueUnexplained: { label: '超期且未申请延期', formula: '当月到期的答复与协办意见中超期（超期完成、超期未完成、超期后撤销、超期退回）且未申请延期的件数' },
   coHandlingLate: { label: '协办意见超期', formula: '当月到期的协办意见中超期（含主办答复时仍未提交且已过时限）的件数' },
 };
 
-export interface DrillItem {
-  ticketNo: string;
-  dutyId: number | null;
-  callbackId: number | null;
-  requestId: number | null;
-  /** 签收 / 办理反馈 / 协办意见 / 回访评价 / 退单 / 延期申请 */
-  kind: string;
-  party: string | null;
-  dueAt: string | null;
-  endedAt: string | null;
-  outcome: string;
-  /** In the figure's numerator (the count itself, for the overdue counts). */
-  inNumerator: boolean;
-  why: string;
-}
-
-export interface Drilldown {
-  month: string;
-  unit: { code: string; name: string };
-  indicator: Drillable;
-  label: string;
-  formula: string;
-  numerator: number;
-  /** Null for the overdue counts, which are counts, not rates. */
-  denominator: number | null;
-  value: number | null;
-  /** The records in the figure (in its denominator, or in the count). */
-  items: DrillItem[];
-  /** The unit's records of the month that the rule leaves out, with the reason. */
-  leftOut: DrillItem[];
-  generatedAt: string;
-}
 
 type Row = Record<string, any>;
 const iso = (v: unknown) => (v === null || v === undefined ? null : String(v));

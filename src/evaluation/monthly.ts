@@ -18,8 +18,6 @@ import {
   rankInTiers,
   scoreOf,
   triggersOf,
-  type Indicators,
-  type Trigger,
   type TriggerKey,
   type UnitMonthCounts,
 } from '../domain/evaluation.ts';
@@ -29,45 +27,9 @@ import type { MonthRange } from '../domain/evaluation.ts';
 import { HANDLING_UNIT_KINDS } from '../org/seed.ts';
 
 
-export type Decision = 'confirmed' | 'dismissed';
+import type { Decision, EvaluationRow, Exclusion, MonthlyEvaluation } from './contract.ts';
 
-export interface Exclusion {
-  callbackId: number;
-  ticketNo: string;
-  satisfaction: string | null;
-  reason: string;
-  by: string | null;
-  at: string;
-}
-
-export interface EvaluationRow {
-  unit: { code: string; name: string; kind: string };
-  counts: UnitMonthCounts;
-  indicators: Indicators;
-  score: number | null;
-  /** The tier the unit is ranked in (city config evaluation.ranking), and its rank there. */
-  tier: { key: string; label: string } | null;
-  rank: number | null;
-  /** Why the unit is not ranked (too few 派单, nothing to score, a kind outside the tiers). */
-  rankNote: string | null;
-  triggers: Array<Trigger & { decision: Decision | null; note: string | null }>;
-  /** Ratings of the month the authority left out of the unit's 满意率, with who, why and when. */
-  exclusions: Exclusion[];
-}
-
-export interface MonthlyEvaluation {
-  month: string;
-  from: string;
-  to: string;
-  /** False while the month is under way: its figures still move. */
-  complete: boolean;
-  generatedAt: string;
-  indicators: Array<{ key: string; label: string; formula: string; weight: number; lowerIsBetter: boolean }>;
-  thresholds: AppContext['city']['evaluation']['thresholds'];
-  ranking: { minTickets: number; tiers: Array<{ key: string; label: string; kinds: readonly string[] }> };
-  rows: EvaluationRow[];
-  published: { at: string; by: string | null } | null;
-}
+export type { Decision, EvaluationRow, Exclusion, MonthlyEvaluation };
 
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
 

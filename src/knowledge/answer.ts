@@ -8,6 +8,9 @@ import { containsConcept, factsAsked, factsStated, searchKb, type QueryPlan, typ
 import { answerConfidence, featuresOf, type Features } from './confidence.ts';
 import { kbSettings } from './settings.ts';
 import type { Validity } from './model.ts';
+import type { AnswerPassage, SmartAnswer } from './contract.ts';
+
+export type { AnswerPassage, SmartAnswer };
 
 export interface AnswerOptions {
   validity?: Validity;
@@ -15,44 +18,6 @@ export interface AnswerOptions {
   kinds?: string[];
   /** A region or 'all'; by default the platform's city unless the question names another place. */
   region?: string;
-}
-
-export interface AnswerPassage {
-  articleId: number;
-  title: string;
-  kind: string;
-  kindLabel: string;
-  unit: { code: string; name: string } | null;
-  source: { title: string | null; docNo: string | null; issuer: string | null; date: string | null };
-  valid: boolean;
-  expiresOn: string | null;
-  seq: number;
-  heading: string;
-  text: string;
-  snippet: string;
-  confidence: number;
-  /** What the agent would say from this passage: its key sentences, citing the document. */
-  reply: string;
-}
-
-export interface SmartAnswer {
-  question: string;
-  known: boolean;
-  confidence: number;
-  threshold: number;
-  /** What the agent can say (and record as the direct answer), or why there is none. */
-  message: string;
-  /** The suggested reply, with its source, when known. */
-  answer: string | null;
-  /** The article to record with a direct answer. */
-  articleId: number | null;
-  passages: AnswerPassage[];
-  /** The regions searched (null: all) and the place the question named, if another city's. */
-  region: { regions: string[] | null; named: string | null };
-  /** When only a document not in force would answer: which (expired, or a 讨论稿). */
-  outOfForce: { articleId: number; title: string; validity: string; expiresOn: string | null } | null;
-  /** What the confidence was computed from. */
-  features: Features | null;
 }
 
 const UNKNOWN = '不知道：知识库中没有找到能可靠回答这个问题的内容。请转承办单位办理，或请教班长，不要凭印象答复。';

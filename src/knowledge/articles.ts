@@ -5,6 +5,7 @@
 import type { AppContext } from '../server/context.ts';
 import type { Actor } from '../auth/actor.ts';
 import type { Role } from '../domain/roles.ts';
+import { KB_REPORTERS, KB_WRITERS, type KbArticle, type KbEvent, type KbReport, type KbReportStatus } from './contract.ts';
 import { isUnitRole } from '../domain/roles.ts';
 import { inTransaction, type Db, type Tx } from '../store/db.ts';
 import { writeEvent } from '../audit/events.ts';
@@ -43,7 +44,7 @@ export interface ArticleInput {
   entryRequired?: boolean;
 }
 
-const WRITERS: Role[] = ['unit_staff', 'unit_head', 'centre', 'admin'];
+const WRITERS: readonly Role[] = KB_WRITERS;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 function validDate(field: string, label: string, value: string | null | undefined): string | null {
@@ -389,7 +390,7 @@ export async function getArticle(ctx: AppContext, actor: Actor | null, id: numbe
     return { ...pub, category: category ?? null, body: a.body, passages };
   }
   const openReports = await db.selectFrom('kb_reports').select((eb) => eb.fn.countAll<number>().as('n')).where('article_id', '=', id).where('status', '=', 'open').executeTakeFirstOrThrow();
-  return {
+  const article: KbArticle = {
     ...summary,
     category: category ?? null,
     body: a.body,
@@ -405,6 +406,7 @@ export async function getArticle(ctx: AppContext, actor: Actor | null, id: numbe
     awaitsImportApproval: awaitsImportApproval(a),
     actions: allowedActions(actor, a),
   };
+  return article;
 }
 
 export interface ArticleListQuery {
@@ -457,7 +459,7 @@ export async function listArticles(ctx: AppContext, actor: Actor, query: Article
 }
 
 /** The article's timeline from the audit log. */
-export async function articleEvents(ctx: AppContext, actor: Actor, id: number) {
+export async function articleEvents(ctx: AppContext, actor: Actor, id: number): Promise<KbEvent[]> {
   const db = ctx.store.db;
   const a = await db.selectFrom('kb_articles').select(['status', 'unit_id']).where('id', '=', id).executeTakeFirst();
   if (!a || !canSee(actor, a)) throw notFound(`知识条目 ${id} 不存在`);
@@ -475,7 +477,7 @@ export async function articleEvents(ctx: AppContext, actor: Actor, id: number) {
     at: formatShanghai(r.at),
     action: r.action,
     actionLabel: labels[r.action] ?? r.action,
-    actor: { name: r.display_name ?? '系统', role: r.role, unit: unitRef(ctx, r.unit_id) },
+    actor: { name: r.display_name ?? '系统', role: r.role as Role | null, unit: unitRef(ctx, r.unit_id) },
     fromStatus: r.from_status,
     toStatus: r.to_status,
     detail: r.detail ? JSON.parse(r.detail) : null,
@@ -508,7 +510,7 @@ export async function useInDirectAnswer(ctx: AppContext, tx: Tx, actor: Actor, a
 
 /** An agent's 纠错 report, routed to the owning unit (listed there, and an SMS to its duty phone). */
 export async function reportArticle(ctx: AppContext, actor: Actor, id: number, body: { content: string; passageSeq?: number }): Promise<{ id: number }> {
-  if (!['agent', 'team_lead', 'centre', 'admin'].includes(actor.role)) throw forbidden('当前角色无权提交纠错反馈');
+  if (!KB_REPORTERS.includes(actor.role)) throw forbidden('当前角色无权提交纠错反馈');
   return inTransaction(ctx.store.db, async (tx) => {
     const now = ctx.clock.now();
     const a = await tx.selectFrom('kb_articles').select(['id', 'title', 'status', 'unit_id']).where('id', '=', id).executeTakeFirst();
@@ -531,7 +533,7 @@ export async function reportArticle(ctx: AppContext, actor: Actor, id: number, b
 }
 
 /** 纠错 reports: a unit sees those on its articles, the centre all, an agent the ones they filed. */
-export async function listReports(ctx: AppContext, actor: Actor, query: { status?: string }) {
+export async function listReports(ctx: AppContext, actor: Actor, query: { status?: string }): Promise<{ items: KbReport[] }> {
   let q = ctx.store.db
     .selectFrom('kb_reports as r')
     .innerJoin('kb_articles as a', 'a.id', 'r.article_id')
@@ -548,7 +550,7 @@ export async function listReports(ctx: AppContext, actor: Actor, query: { status
       passageSeq: r.passage_seq,
       unit: unitRef(ctx, r.unit_id),
       content: r.content,
-      status: r.status,
+      status: r.status as KbReportStatus,
       reportedBy: r.display_name,
       reportedAt: formatShanghai(r.reported_at),
       resolvedAt: r.resolved_at ? formatShanghai(r.resolved_at) : null,

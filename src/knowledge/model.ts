@@ -8,30 +8,12 @@ import { DateTime } from 'luxon';
 import { ZONE, type WorkCalendar } from '../domain/calendar.ts';
 import { DOC_STATUS_LABELS, type DocStatus } from './regions.ts';
 
-/** 第十九条: 政策法规、部门职能、便民问答、办事指南, and 民生热点 (政务公开 line 1514). */
-export const KB_KINDS = ['policy', 'duty', 'faq', 'guide', 'hotspot'] as const;
-export type KbKind = (typeof KB_KINDS)[number];
-export const KIND_LABELS: Record<KbKind, string> = { policy: '政策法规', duty: '部门职能', faq: '便民问答', guide: '办事指南', hotspot: '民生热点' };
+import { KB_KIND_LABELS as KIND_LABELS, KB_KINDS, KB_STATUSES, KB_STATUS_LABELS as STATUS_LABELS, VALIDITIES, type ArticleValidity, type KbArticleSummary, type KbEntry, type KbKind, type KbStatus, type Validity } from './contract.ts';
 
-/** draft 草稿 → pending_approval 待单位负责人审核 → pending_review 待热线管理机构审校 → published 已发布 → withdrawn 已撤回. */
-export const KB_STATUSES = ['draft', 'pending_approval', 'pending_review', 'published', 'withdrawn'] as const;
-export type KbStatus = (typeof KB_STATUSES)[number];
-export const STATUS_LABELS: Record<KbStatus | 'expired', string> = {
-  draft: '草稿',
-  pending_approval: '待单位负责人审核',
-  pending_review: '待热线管理机构审校',
-  published: '已发布',
-  withdrawn: '已撤回',
-  expired: '已过期',
-};
-
-export const VALIDITIES = ['current', 'expired', 'upcoming', 'any'] as const;
-export type Validity = (typeof VALIDITIES)[number];
+export { KB_KINDS, KB_STATUSES, KIND_LABELS, STATUS_LABELS, VALIDITIES, type ArticleValidity, type KbKind, type KbStatus, type Validity };
 
 export type ArticleRow = Selectable<KbArticleTable>;
 
-/** An article's validity on a day: 'draft' is a 讨论稿/征求意见稿, never in force whatever its dates. */
-export type ArticleValidity = Exclude<Validity, 'any'> | 'draft';
 
 /** Whether an article is valid on `today` (YYYY-MM-DD): in force and not expired. */
 export function validityOf(a: Pick<ArticleRow, 'effective_from' | 'expires_on'> & { doc_status?: string }, today: string): ArticleValidity {
@@ -67,7 +49,7 @@ export function entryDeadlineOf(a: Pick<EntryFields, 'effective_from' | 'source_
 }
 
 /** The entry deadline of a policy the unit must enter (第十九条), with its light while unpublished. */
-export function entryDeadline(ctx: AppContext, a: EntryFields, nowIso: string) {
+export function entryDeadline(ctx: AppContext, a: EntryFields, nowIso: string): KbEntry | null {
   if (!a.entry_required) return null;
   const d = entryDeadlineOf(a, ctx.city.limits['kb.entry'], ctx.calendar.current());
   if (!d) return null;
@@ -92,7 +74,7 @@ export function unitRef(ctx: AppContext, id: number | null | undefined) {
 const at = (iso: string | null) => (iso ? formatShanghai(iso) : null);
 
 /** An article as lists and search hits show it. */
-export function articleSummary(ctx: AppContext, a: ArticleRow, todayDate: string) {
+export function articleSummary(ctx: AppContext, a: ArticleRow, todayDate: string): KbArticleSummary {
   const validity = validityOf(a, todayDate);
   return {
     id: a.id,

@@ -10,6 +10,7 @@ import { formatShanghai } from '../domain/deadline.ts';
 import { kbSettings } from './settings.ts';
 import { articleSummary, entryDeadline, KB_KINDS, KB_STATUSES, today as todayOf, unitRef, type ArticleRow } from './model.ts';
 import { listReports } from './articles.ts';
+import type { KbFlag, KbFlagReason, KbTodo } from './contract.ts';
 
 const DAY = 86_400_000;
 
@@ -23,7 +24,7 @@ function scopeOf(actor: Actor): number[] | null {
  * entries past their 5-working-day limit (第十九条) still not published — a policy the unit has not
  * entered, or an import its head has not approved.
  */
-export async function kbFlags(ctx: AppContext, actor: Actor, query: { unit?: string } = {}) {
+export async function kbFlags(ctx: AppContext, actor: Actor, query: { unit?: string } = {}): Promise<{ staleAfterDays: number; items: KbFlag[] }> {
   if (!['unit_staff', 'unit_head', 'centre', 'admin', 'authority'].includes(actor.role)) throw forbidden('当前角色无权查看知识库维护提醒');
   const { staleAfterDays } = await kbSettings(ctx);
   const date = todayOf(ctx);
@@ -54,10 +55,10 @@ export async function kbFlags(ctx: AppContext, actor: Actor, query: { unit?: str
   return {
     staleAfterDays,
     items: [
-      ...overdue.map(({ a, entry }) => ({ ...articleSummary(ctx, a, date), reasons: ['entry_overdue'], entry, daysSinceUpdate: Math.floor((Date.parse(now) - Date.parse(a.updated_at)) / DAY) })),
+      ...overdue.map(({ a, entry }) => ({ ...articleSummary(ctx, a, date), reasons: ['entry_overdue'] as KbFlagReason[], entry, daysSinceUpdate: Math.floor((Date.parse(now) - Date.parse(a.updated_at)) / DAY) })),
       ...rows.map((a) => ({
         ...articleSummary(ctx, a, date),
-        reasons: [...(a.expires_on && a.expires_on < date ? ['expired'] : []), ...(a.updated_at < staleBefore ? ['stale'] : [])],
+        reasons: [...(a.expires_on && a.expires_on < date ? (['expired'] as const) : []), ...(a.updated_at < staleBefore ? (['stale'] as const) : [])],
         entry: null,
         daysSinceUpdate: Math.floor((Date.parse(now) - Date.parse(a.updated_at)) / DAY),
       })),
@@ -66,7 +67,7 @@ export async function kbFlags(ctx: AppContext, actor: Actor, query: { unit?: str
 }
 
 /** What waits for the caller in the knowledge base. */
-export async function kbTodo(ctx: AppContext, actor: Actor) {
+export async function kbTodo(ctx: AppContext, actor: Actor): Promise<KbTodo> {
   const db = ctx.store.db;
   const date = todayOf(ctx);
   const now = ctx.clock.now();

@@ -32,6 +32,7 @@ import { createSynonyms, deleteSynonyms, listSynonyms, updateSynonyms } from './
 import { kbSettings, updateKbSettings, type KbSettings } from './settings.ts';
 import { importBulletin } from './import.ts';
 import { publicKbLimit } from './public-limit.ts';
+import { KB_WRITERS, type KbHit, type KbMeta, type KbSearchResult, type PublicKbHit } from './contract.ts';
 import { KB_KINDS, KB_STATUSES, KIND_LABELS, STATUS_LABELS, VALIDITIES, type KbKind, type Validity } from './model.ts';
 
 export const PUBLIC_UNKNOWN = '抱歉，暂未找到相关答案。您可以拨打12345热线或在政府网站留言咨询。';
@@ -100,7 +101,7 @@ function requireKind(body: Partial<ArticleInput>): void {
 }
 
 /** The hits as the API gives them (the plan shows how the question was understood). */
-async function search(ctx: AppContext, query: SearchQuery, publicOnly: boolean) {
+async function search(ctx: AppContext, query: SearchQuery, publicOnly: boolean): Promise<KbSearchResult<KbHit | PublicKbHit>> {
   const { plan, hits, region } = await searchKb(ctx, {
     q: query.q,
     ...filtersOf(ctx, query),
@@ -120,7 +121,7 @@ async function search(ctx: AppContext, query: SearchQuery, publicOnly: boolean) 
 export const knowledgeRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
   const tags = ['knowledge base'];
 
-  app.get('/kb/meta', { schema: { tags, summary: '知识库代码表：知识类别、状态、操作' }, onRequest: requireRole() }, async () => ({
+  app.get('/kb/meta', { schema: { tags, summary: '知识库代码表：知识类别、状态、操作' }, onRequest: requireRole() }, async (): Promise<KbMeta> => ({
     kinds: KB_KINDS.map((k) => ({ code: k, label: KIND_LABELS[k] })),
     statuses: [...KB_STATUSES, 'expired' as const].map((s) => ({ code: s, label: STATUS_LABELS[s] })),
     actions: ARTICLE_ACTIONS.map((a) => ({ code: a, label: ARTICLE_ACTION_RULES[a].label, from: ARTICLE_ACTION_RULES[a].from, roles: ARTICLE_ACTION_RULES[a].roles })),
@@ -166,7 +167,7 @@ export const knowledgeRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (a
 
   app.post<{ Body: ArticleInput }>(
     '/kb/articles',
-    { schema: { tags, summary: '录入知识条目（草稿）', body: obj(articleFields, ['title', 'body']) }, onRequest: requireRole('unit_staff', 'unit_head', 'centre', 'admin') },
+    { schema: { tags, summary: '录入知识条目（草稿）', body: obj(articleFields, ['title', 'body']) }, onRequest: requireRole(...KB_WRITERS) },
     async (request, reply) => {
       requireKind(request.body);
       const { id } = await createArticle(ctx, actorOf(request), request.body);
@@ -183,7 +184,7 @@ export const knowledgeRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (a
 
   app.put<{ Params: { id: number }; Body: Partial<ArticleInput> }>(
     '/kb/articles/:id',
-    { schema: { tags, summary: '修改知识条目（草稿；审校中的由热线管理机构校正）', params: idParam, body: obj(articleFields) }, onRequest: requireRole('unit_staff', 'unit_head', 'centre', 'admin') },
+    { schema: { tags, summary: '修改知识条目（草稿；审校中的由热线管理机构校正）', params: idParam, body: obj(articleFields) }, onRequest: requireRole(...KB_WRITERS) },
     async (request) => {
       await updateArticle(ctx, actorOf(request), request.params.id, request.body);
       return getArticle(ctx, actorOf(request), request.params.id);

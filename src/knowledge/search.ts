@@ -10,6 +10,7 @@ import { phraseTokens, questionGrams, questionTokens, questionWords } from './se
 import { synonymGroups } from './synonyms.ts';
 import { lexiconGroups, lexiconWith, rewriteQuestion } from './lexicon.ts';
 import { articleSummary, today as todayOf, type ArticleRow, type Validity } from './model.ts';
+import type { KbHit } from './contract.ts';
 
 export interface SearchOptions {
   q: string;
@@ -46,19 +47,7 @@ export interface QueryPlan {
   passages: number;
 }
 
-export interface SearchHit {
-  article: ReturnType<typeof articleSummary>;
-  passage: { seq: number; heading: string; text: string };
-  /** The passage text around the best match, HTML-escaped, matches in <em>…</em>. */
-  snippet: string;
-  /** [start, end) offsets of the matched words in passage.text. */
-  highlights: Array<[number, number]>;
-  /** The engine's score (bm25 on SQLite, IDF-weighted ts_rank on PostgreSQL); comparable within one answer. */
-  score: number;
-  /** Share of the question's weight (its words' IDF) found in the passage with its title and headings, 0–1. */
-  coverage: number;
-  matched: string[];
-}
+export type SearchHit = KbHit;
 
 const LONE_HAN = /^[\u3400-\u9fff]$/;
 export const LONE_WEIGHT = 0.25;

@@ -8,18 +8,16 @@ import { enqueue } from '../outbox/outbox.ts';
 import { shanghaiDate } from '../domain/deadline.ts';
 import { ticketKeywordRows, type KeywordRow } from './keywords.ts';
 import { categoryNames, ticketsByDistrictCategory, type TicketFilter } from './queries.ts';
-import { DEFAULT_SPIKE_OPTIONS, detectSpikes, type Spike, type SpikeOptions, type TopicSeries } from './spikes.ts';
+import { DEFAULT_SPIKE_OPTIONS, detectSpikes, type SpikeOptions, type TopicSeries } from './spikes.ts';
 import type { ReportScope } from './report.ts';
+import type { AlertView, DistrictRef, HotTopics, SpikeView } from './contract.ts';
+
+export type { AlertView, DistrictRef, HotTopics, SpikeView };
 
 const DAY_MS = 86_400_000;
 /** Days before the examined day that make its baseline. */
 export const BASELINE_DAYS = 14;
 const NO_DISTRICT = '';
-
-export interface DistrictRef {
-  code: string;
-  name: string;
-}
 
 function districtRef(ctx: AppContext, id: number | null): DistrictRef {
   const unit = id == null ? undefined : ctx.org.get(id);
@@ -32,25 +30,6 @@ function topicsOf(row: KeywordRow, categories: Map<number, { name: string }>): s
   const category = row.category == null ? undefined : categories.get(row.category);
   if (category) words.add(category.name);
   return [...words];
-}
-
-export interface HotTopics {
-  from: string;
-  to: string;
-  districts: Array<{
-    district: DistrictRef;
-    tickets: number;
-    keywords: Array<{ word: string; count: number }>;
-    categories: Array<{ name: string; count: number }>;
-  }>;
-  /** Spikes of the 24 hours before `to` against the 14 days before them. */
-  spikes: SpikeView[];
-}
-
-export interface SpikeView extends Spike {
-  districtName: string;
-  /** The day examined (Shanghai date of its last instant). */
-  day: string;
 }
 
 /** Hot topics per district over [from, to), and the live spikes of the last 24 hours before `to`. */
@@ -127,18 +106,6 @@ export async function spikesEndingAt(ctx: AppContext, end: string, filter: Ticke
     const ref = districtRef(ctx, s.district === '' ? null : Number(s.district));
     return { ...s, district: ref.code, districtName: ref.name, day };
   });
-}
-
-export interface AlertView {
-  id: number;
-  day: string;
-  district: DistrictRef;
-  topic: string;
-  count: number;
-  mean: number;
-  sd: number;
-  threshold: number;
-  createdAt: string;
 }
 
 /**

@@ -3,6 +3,9 @@
 // words every call contains (a small stopword list below). A ticket counts once per keyword.
 import { cutWords } from '../knowledge/segment.ts';
 import { isReadReplica, type Db } from '../store/db.ts';
+import type { KeywordCount } from './contract.ts';
+
+export type { KeywordCount };
 import { storeTicketKeywords, ticketKeywordSources, type Range, type TicketFilter } from './queries.ts';
 
 /** Words that say nothing about the matter: how people speak on the phone, and place words. */
@@ -60,11 +63,6 @@ export async function ticketKeywordRows(db: Db, range: Range, f: TicketFilter): 
   // Read on a replica, they are segmented for this report only: the primary's reports keep them.
   if (!isReadReplica(db)) await storeTicketKeywords(db, fresh);
   return rows;
-}
-
-export interface KeywordCount {
-  word: string;
-  count: number;
 }
 
 const zh = new Intl.Collator('zh');

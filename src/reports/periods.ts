@@ -4,11 +4,9 @@ import { DateTime } from 'luxon';
 import { ZONE } from '../domain/calendar.ts';
 import { invalid } from '../server/problem.ts';
 
-export const PERIOD_KINDS = ['daily', 'weekly', 'monthly'] as const;
-export type PeriodKind = (typeof PERIOD_KINDS)[number];
-export const PERIOD_KIND_LABELS: Record<PeriodKind, string> = { daily: '日报', weekly: '周报', monthly: '月报' };
-/** The query parameter that names each kind's period. */
-export const PERIOD_PARAM: Record<PeriodKind, 'date' | 'week' | 'month'> = { daily: 'date', weekly: 'week', monthly: 'month' };
+import { PERIOD_KINDS, PERIOD_KIND_LABELS, PERIOD_PARAM, type PeriodKind } from './contract.ts';
+
+export { PERIOD_KINDS, PERIOD_KIND_LABELS, PERIOD_PARAM, type PeriodKind };
 
 export interface Period {
   kind: PeriodKind;

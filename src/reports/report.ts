@@ -8,7 +8,7 @@ import { CHANNELS, CHANNEL_LABELS, SATISFACTION_LABELS, SATISFACTION_LEVELS, TIC
 import { STATUS_LABELS } from '../domain/ticket-states.ts';
 import { formatShanghai } from '../domain/deadline.ts';
 import { maskName, maskText } from '../domain/masking.ts';
-import { asOfInstant, asOfLabel, isRunning, PERIOD_KIND_LABELS, trailingPeriods, type Period, type PeriodKind } from './periods.ts';
+import { asOfInstant, asOfLabel, isRunning, PERIOD_KIND_LABELS, trailingPeriods, type Period } from './periods.ts';
 import {
   callbacksBy,
   categoryNames,
@@ -21,9 +21,10 @@ import {
   type Range,
   type TicketFilter,
 } from './queries.ts';
-import { ticketKeywordRows, topKeywords, type KeywordCount } from './keywords.ts';
+import { ticketKeywordRows, topKeywords } from './keywords.ts';
+import type { OverdueRow, Report, Row, SatisfactionFigures, TrendPoint } from './contract.ts';
 import { DUTY_KIND_LABELS } from '../domain/duty-kinds.ts';
-import { periodCallFigures, type PeriodCallFigures } from '../calls/period-figures.ts';
+import { periodCallFigures } from '../calls/period-figures.ts';
 
 export interface ReportScope {
   /** A unit user's subtree, null for the whole city. */
@@ -40,122 +41,7 @@ export function scopeOf(ctx: AppContext, actor: Actor): ReportScope {
   return { unitScope: actor.unitScope ?? [], unit: unit ? { code: unit.code, name: unit.name } : null };
 }
 
-export interface Row {
-  key: string;
-  name: string;
-  count: number;
-  /** count / the report's ticket total, 0 when there are none. */
-  share: number;
-}
-
-export interface OverdueRow {
-  key: string;
-  name: string;
-  lateDone: number;
-  openOverdue: number;
-}
-
-export interface SatisfactionFigures {
-  /** Every rating of the period by level (全部评价), counted in the evaluation or not. */
-  levels: Array<{ key: Satisfaction; name: string; count: number }>;
-  /**
-   * 满意率 as the monthly evaluation counts it (src/evaluation/counts.ts): ratings that reached the
-   * requester, less those 第二十五条 exempts and those the authority excluded. For a month and a unit,
-   * byUnit's row equals the evaluation's 回访满意率 of that unit.
-   */
-  rated: number;
-  /** … of which 非常满意 + 满意 + 基本满意. */
-  satisfied: number;
-  /** satisfied / rated (0–1, 4 decimals); null when nothing was rated. 满意率. */
-  rate: number | null;
-  /** Ratings 第二十五条 exempts (投诉、举报 of 行政调解类、执法办案类 categories). */
-  exempt: number;
-  /** Ratings the authority left out by a recorded decision (evaluation_exclusions). */
-  excluded: number;
-  /** 全部评价满意率: every rating, exempt and excluded ones included (the citizens' view, not the evaluation's). */
-  allRated: number;
-  allSatisfied: number;
-  allRate: number | null;
-  /** Attempts that did not reach the requester. */
-  unreached: number;
-  /** Per rated unit, the evaluation's figures (units with at least one rating in the period). */
-  byUnit?: Array<{ key: string; name: string; rated: number; satisfied: number; rate: number | null; exempt: number; excluded: number }>;
-  /**
-   * 'evaluation': rated/satisfied/rate are the evaluation's. Reports stored before this field existed
-   * lack it: their rate is then the plain rate over every rating (shown as 全部评价满意率).
-   */
-  basis?: 'evaluation';
-}
-
-export interface TrendPoint {
-  period: string;
-  label: string;
-  tickets: number;
-  lateDone: number;
-  openOverdue: number;
-  rated: number;
-  satisfied: number;
-  satisfactionRate: number | null;
-}
-
-export interface SampleTicket {
-  no: string;
-  createdAt: string;
-  channel: string;
-  type: string;
-  status: string;
-  category: string | null;
-  district: string | null;
-  leadUnit: string | null;
-  /** Facts with phone and identity numbers masked. */
-  facts: string;
-  /** The requester's surname only (张**), nothing for a confidential requester or an organisation's contact. */
-  requester: string | null;
-}
-
-export interface Report {
-  kind: PeriodKind | 'topic';
-  kindLabel: string;
-  /** 2026-03-02, 2026-W10, 2026-03, or the topic's date range. */
-  period: string;
-  /** Title for people: 牡丹江市12345热线 2026年3月 月报（全市）. */
-  title: string;
-  periodLabel: string;
-  firstDate: string;
-  lastDate: string;
-  from: string;
-  to: string;
-  scope: { unit: { code: string; name: string } | null; label: string };
-  topic?: { terms: string[]; district: { code: string; name: string } | null };
-  generatedAt: string;
-  /**
-   * The instant the 期末 figures (openOverdue) are counted at: `to` for a finished period, the
-   * moment the report was built for one still running. Reports stored before this field existed lack it.
-   */
-  asOf?: string;
-  /** Whether the period was still running when the report was built. */
-  running?: boolean;
-  /** 截至 YYYY-MM-DD HH:mm (Shanghai) for a running period, null for a finished one. */
-  asOfLabel?: string | null;
-  totals: { tickets: number; lateDone: number; openOverdue: number; rated: number; satisfied: number; satisfactionRate: number | null };
-  byChannel: Row[];
-  byType: Row[];
-  byTopCategory: Row[];
-  byCategory: Row[];
-  byDistrict: Row[];
-  byLeadUnit: Row[];
-  topIssues: { categories: Row[]; keywords: KeywordCount[] };
-  overdue: { lateDone: number; openOverdue: number; byUnit: OverdueRow[]; byKind: OverdueRow[] };
-  satisfaction: SatisfactionFigures;
-  trend: TrendPoint[];
-  samples?: SampleTicket[];
-  /**
-   * 话务 (GB/T 33358) of the period, city-wide 日报/周报/月报 only (units do not run the phones):
-   * the service levels as GET /call-stats computes them, messages answered within the target, and
-   * the 漏接回拨 figures as of the period's end.
-   */
-  calls?: PeriodCallFigures;
-}
+export type { OverdueRow, Report, Row, SampleTicket, SatisfactionFigures, TrendPoint } from './contract.ts';
 
 
 const NONE = '未填写';

@@ -5,6 +5,9 @@
 import { sql } from 'kysely';
 import type { AppContext } from '../server/context.ts';
 import { PERIOD_KINDS, periodAt, previousPeriod, type Period, type PeriodKind } from './periods.ts';
+import type { StoredReportMeta } from './contract.ts';
+
+export type { StoredReportMeta };
 import { buildPeriodReport, CITY_SCOPE, type Report } from './report.ts';
 import { flagSpikes, type SpikeView } from './hot-topics.ts';
 import { startPeriodicJob } from '../server/periodic-job.ts';
@@ -16,13 +19,6 @@ const DUE_AFTER_MS = 10 * 60_000;
 export function duePeriods(nowIso: string): Period[] {
   const reference = new Date(Date.parse(nowIso) - DUE_AFTER_MS).toISOString();
   return PERIOD_KINDS.map((kind) => previousPeriod(periodAt(kind, reference)));
-}
-
-export interface StoredReportMeta {
-  id: number;
-  kind: PeriodKind;
-  period: string;
-  generatedAt: string;
 }
 
 /**

@@ -2,6 +2,10 @@
 // the days before it; a topic is flagged when it rises well above its own recent level in that
 // district, e.g. a burst of 停水 calls in one district. Pure: counts in, flags out.
 
+import type { Spike } from './contract.ts';
+
+export type { Spike };
+
 export interface SpikeOptions {
   /** Below this many tickets in the day nothing is a spike, whatever the baseline (one or two calls never are). */
   minCount: number;
@@ -20,16 +24,6 @@ export interface TopicSeries {
   count: number;
   /** Tickets on each of the previous days (14 in the platform), zeros included. */
   baseline: number[];
-}
-
-export interface Spike {
-  district: string;
-  topic: string;
-  count: number;
-  mean: number;
-  sd: number;
-  /** The count at and above which the day is a spike. */
-  threshold: number;
 }
 
 /**

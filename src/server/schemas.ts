@@ -1,4 +1,6 @@
 // Small builders for the JSON schemas of request bodies (Fastify validates; errors are translated).
+import { PHONE_PATTERN } from '../domain/ticket-types.ts';
+
 export function text(maxLength: number, minLength = 1) {
   return { type: 'string', minLength, maxLength };
 }
@@ -12,4 +14,4 @@ export function codes(maxItems = 10) {
 }
 
 /** A phone number: digits with optional +, - and spaces, at least five digits. */
-export const PHONE_SCHEMA = { type: 'string', pattern: '^(?=(?:[^0-9]*[0-9]){5})[0-9+\\- ]{5,20}$' };
+export const PHONE_SCHEMA = { type: 'string', pattern: PHONE_PATTERN };

@@ -31,6 +31,7 @@ import { notify } from '../notifications/notifications.ts';
 import { issueItem } from '../tickets/supervision-item.ts';
 
 export { issueItem, type IssueArgs } from '../tickets/supervision-item.ts';
+import type { SupervisionItem } from './contract.ts';
 
 type ItemRow = Selectable<SupervisionItemTable>;
 
@@ -233,7 +234,7 @@ function baseQuery(ctx: AppContext) {
 
 type ItemViewRow = ItemRow & { ticket_no: string | null; ticket_status: string | null; issuer_name: string | null; replier_name: string | null; closer_name: string | null };
 
-function itemView(ctx: AppContext, actor: Actor, r: ItemViewRow, now: string) {
+function itemView(ctx: AppContext, actor: Actor, r: ItemViewRow, now: string): SupervisionItem {
   const rule = SUPERVISION_RULES[r.kind as SupervisionKind];
   const open = r.status === 'open';
   const unit = ctx.org.get(r.unit_id);

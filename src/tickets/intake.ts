@@ -33,8 +33,9 @@ import { directAnswerArticle, useInDirectAnswer } from '../knowledge/articles.ts
 import { callExists, linkCallToTicket, ticketOfCall } from '../calls/records.ts';
 import { conflict } from '../server/problem.ts';
 
-export const DISPOSITIONS = ['dispatch', 'pending', 'direct_answer', 'reject', 'emergency_transfer', 'merge'] as const;
-export type Disposition = (typeof DISPOSITIONS)[number];
+import { DISPOSITIONS, type Disposition } from './contract.ts';
+
+export { DISPOSITIONS, type Disposition };
 
 export interface IntakeRequest {
   channel: Channel;

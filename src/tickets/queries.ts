@@ -8,12 +8,14 @@ import { callOfTicket } from '../calls/records.ts';
 import { ACTION_RULES, FINISHED_STATUSES, STATUS_LABELS, actionsFor, type TicketStatus } from '../domain/ticket-states.ts';
 import { invalid } from '../server/problem.ts';
 import { refusedTicketRead } from '../audit/refusals.ts';
-import { computeDeadline } from '../domain/deadline.ts';
+import { computeDeadline, formatShanghai } from '../domain/deadline.ts';
 import { at, dutyView, eventActorView, freeTextFor, maskDetail, requesterView, ticketSummary, unitRef, worstLight } from './view.ts';
 import { ticketNumbered, unitCanSee, type DutyRow, type TicketRow } from './model.ts';
 import { QUEUES, WORKBENCH, queueCondition, unitLimit, unitTicketIds, withDutyOf, withOpenDuty, type Queue } from './queues.ts';
 import { REVIEW_ACTION_LABELS } from '../domain/ratings.ts';
 import { maskText } from '../domain/masking.ts';
+import type { Role } from '../domain/roles.ts';
+import type { TicketDetail, TicketEvent } from './contract.ts';
 import { archivedTicketEvents } from '../audit/archive-records.ts';
 import { assigneesOf } from './owner-actions.ts';
 import { attachmentsOfTicket } from './attachments.ts';
@@ -79,17 +81,16 @@ export async function getTicket(ctx: AppContext, actor: Actor, no: string, known
   const articles = articleIds.length ? await db.selectFrom('kb_articles').select(['id', 'title']).where('id', 'in', articleIds).execute() : [];
   const text = freeTextFor(t, actor);
   const assignees = (await assigneesOf(ctx, actor, [t.id])).get(t.id) ?? [];
-  return {
+  const detail: TicketDetail = {
     ...ticketSummary(ctx, t, actor, worstLight(duties, now), category?.name ?? null),
-    /** 承办人 of each unit (a unit user sees its own units' only). */
     assignees,
-    facts: text(t.facts),
+    facts: text(t.facts) ?? '',
     origin: t.origin,
     externalId: t.external_id,
     categoryCode: category?.code ?? null,
     requester: requesterView({ ...t, requester_email: email?.email ?? null }, actor),
     // What the requester added later through an Open311 client (FixMyStreet's servicerequestupdates).
-    comments: comments.map((c) => ({ id: Number(c.id), at: at(c.created_at), text: c.description, clientStatus: c.status })),
+    comments: comments.map((c) => ({ id: Number(c.id), at: formatShanghai(c.created_at), text: c.description, clientStatus: c.status })),
     address: t.address,
     district: unitRef(ctx, t.district_unit_id),
     round: t.round,
@@ -99,7 +100,7 @@ export async function getTicket(ctx: AppContext, actor: Actor, no: string, known
     repeatCount: t.repeat_count,
     callId: t.call_id,
     call: await callOfTicket(db, t.call_id, seesRequesterContact(actor.role)),
-    updatedAt: at(t.updated_at),
+    updatedAt: formatShanghai(t.updated_at),
     closedAt: at(t.closed_at),
     duties: duties.map((d) => dutyView(ctx, d, now)),
     submissions: submissions.map((s) => ({
@@ -113,7 +114,7 @@ export async function getTicket(ctx: AppContext, actor: Actor, no: string, known
       approval: s.approval,
       /** The centre's 反馈审核 of a reply: pending | accepted | rejected. */
       review: s.review,
-      createdAt: at(s.created_at),
+      createdAt: formatShanghai(s.created_at),
       attachments: attachments.filter((a) => a.submissionId === Number(s.id)).map(({ submissionId: _s, ...a }) => a),
     })),
     requests: requests.map((r) => ({
@@ -127,7 +128,7 @@ export async function getTicket(ctx: AppContext, actor: Actor, no: string, known
       status: r.status,
       late: !!r.late,
       improper: !!r.improper,
-      requestedAt: at(r.requested_at),
+      requestedAt: formatShanghai(r.requested_at),
       decidedAt: at(r.decided_at),
       decisionNote: text(r.decision_note),
       designatedUnit: unitRef(ctx, r.designated_unit_id),
@@ -138,11 +139,12 @@ export async function getTicket(ctx: AppContext, actor: Actor, no: string, known
       satisfaction: c.satisfaction,
       words: text(c.requester_words),
       reasonable: c.reasonable == null ? null : !!c.reasonable,
-      createdAt: at(c.created_at),
+      createdAt: formatShanghai(c.created_at),
     })),
     links: visibleLinks.map((l) => ({ kind: l.ticket_id === t.id ? l.kind : `${l.kind}:reverse`, no: l.no, status: l.status })),
     actions: allowedActions(ctx, actor, t, duties, new Set(requests.filter((r) => r.status === 'pending').map((r) => r.kind)), now),
   };
+  return detail;
 }
 
 /**
@@ -301,7 +303,7 @@ export async function listTickets(ctx: AppContext, actor: Actor, query: ListQuer
   };
 }
 
-export async function ticketEvents(ctx: AppContext, actor: Actor, no: string) {
+export async function ticketEvents(ctx: AppContext, actor: Actor, no: string): Promise<{ items: TicketEvent[]; archived: Awaited<ReturnType<typeof archivedTicketEvents>> }> {
   const db = ctx.store.db;
   const t = await ticketNumbered(db, no)
     .select(['id', 'requester_kind', 'requester_name', 'requester_phone', 'requester_id_no', 'confidential', 'origin', 'channel', 'external_id'])
@@ -340,13 +342,13 @@ export async function ticketEvents(ctx: AppContext, actor: Actor, no: string) {
     const who = eventActorView({ ...r, user_id: r.user_id == null ? null : Number(r.user_id), detail }, t);
     return {
       id: r.id,
-      at: at(r.at),
+      at: formatShanghai(r.at),
       action: r.action,
       actionLabel: eventActionLabel(r.action),
-      actor: { name: who.name, role: who.role, kind: who.kind, unit: who.kind === 'user' ? unitRef(ctx, r.unit_id) : null },
+      actor: { name: who.name, role: who.role as Role | null, kind: who.kind, unit: who.kind === 'user' ? unitRef(ctx, r.unit_id) : null },
       fromStatus: r.from_status,
       toStatus: r.to_status,
-      detail: detail ? maskDetail(detail, text) : null,
+      detail: detail ? (maskDetail(detail, text) as Record<string, unknown>) : null,
       ...internal(r.action, r.detail),
     };
   });

@@ -3,19 +3,19 @@
 // in its own fields and inside every free text shown (docs/security-personal-data.md).
 import type { Actor } from '../auth/actor.ts';
 import type { AppContext } from '../server/context.ts';
-import { lightAt, type Light } from '../domain/deadline.ts';
+import { formatShanghai, lightAt, type Light } from '../domain/deadline.ts';
 import { maskIdNumber, maskName, maskPhone, textMaskerFor } from '../domain/masking.ts';
 import { isUnitRole, seesRequesterContact } from '../domain/roles.ts';
 import { STATUS_LABELS, type TicketStatus } from '../domain/ticket-states.ts';
-import { TICKET_TYPE_LABELS, type TicketType } from '../domain/ticket-types.ts';
+import { TICKET_TYPE_LABELS, type SpecialLevel, type TicketType } from '../domain/ticket-types.ts';
 import { describeLimit, type LimitUnit } from '../domain/time-limits.ts';
 import type { DutyRow, TicketRow } from './model.ts';
 import { at, unitRef } from '../server/view-refs.ts';
+import type { Duty, RequesterView, TicketSummary } from './contract.ts';
 
 export { at, unitRef };
 
-
-export function requesterView(t: Pick<TicketRow, 'requester_kind' | 'requester_name' | 'requester_phone' | 'requester_id_no' | 'confidential'> & { requester_email?: string | null }, actor: Actor) {
+export function requesterView(t: Pick<TicketRow, 'requester_kind' | 'requester_name' | 'requester_phone' | 'requester_id_no' | 'confidential'> & { requester_email?: string | null }, actor: Actor): RequesterView {
   const confidential = !!t.confidential;
   if (seesRequesterContact(actor.role)) {
     // email: only Open311 requests carry one; the agent uses it to reach a requester who left no phone.
@@ -67,19 +67,19 @@ export function worstLight(duties: Array<Pick<DutyRow, 'due_at' | 'yellow_at' | 
 }
 
 
-export function dutyView(ctx: AppContext, d: DutyRow, nowIso: string) {
+export function dutyView(ctx: AppContext, d: DutyRow, nowIso: string): Duty {
   return {
     id: d.id,
     unit: unitRef(ctx, d.unit_id),
     handlerUnit: unitRef(ctx, d.handler_unit_id),
-    party: d.party,
+    party: d.party as Duty['party'],
     kind: d.kind,
     round: d.round,
     limit: describeLimit({ unit: d.limit_unit as LimitUnit, amount: d.limit_amount }),
     limitKey: d.limit_key,
-    startedAt: at(d.started_at),
-    dueAt: at(d.due_at),
-    status: d.status,
+    startedAt: formatShanghai(d.started_at),
+    dueAt: formatShanghai(d.due_at),
+    status: d.status as Duty['status'],
     completedAt: at(d.completed_at),
     late: !!d.late,
     light: d.status === 'open' ? lightAt({ dueAt: d.due_at, yellowAt: d.yellow_at }, nowIso) : null,
@@ -88,7 +88,7 @@ export function dutyView(ctx: AppContext, d: DutyRow, nowIso: string) {
   };
 }
 
-export function ticketSummary(ctx: AppContext, t: TicketRow, actor: Actor, light: Light | null, categoryName: string | null) {
+export function ticketSummary(ctx: AppContext, t: TicketRow, actor: Actor, light: Light | null, categoryName: string | null): TicketSummary {
   // Masked before it is cut, so that no number is cut in two and half of it left plain.
   const facts = freeTextFor(t, actor)(t.facts)!;
   return {
@@ -102,9 +102,9 @@ export function ticketSummary(ctx: AppContext, t: TicketRow, actor: Actor, light
     facts: facts.length > 120 ? `${facts.slice(0, 120)}…` : facts,
     requesterName: requesterView(t, actor).name,
     leadUnit: unitRef(ctx, t.lead_unit_id),
-    special: t.special,
+    special: t.special as SpecialLevel,
     supervised: !!t.supervised,
-    createdAt: at(t.created_at),
+    createdAt: formatShanghai(t.created_at),
     nextDueAt: at(t.next_due_at),
     light,
     provisional: !!t.provisional,

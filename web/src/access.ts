@@ -4,6 +4,7 @@
 // (as `METHOD path` keys of test/support/access-policy.ts): the access test checks that the API admits
 // every role the page admits, and the browser test visits every page as every role.
 import type { Role } from './types.ts';
+import { KB_WRITERS } from '../../src/knowledge/contract.ts';
 
 export interface PageAccess {
   path: string;
@@ -20,7 +21,6 @@ export interface PageAccess {
 
 const INTAKE: Role[] = ['agent', 'team_lead', 'centre', 'admin'];
 const LEADS: Role[] = ['centre', 'team_lead', 'admin'];
-const KB_WRITERS: Role[] = ['unit_staff', 'unit_head', 'centre', 'admin'];
 const NOT_AGENT: Role[] = ['centre', 'team_lead', 'authority', 'admin', 'unit_staff', 'unit_head'];
 const ADMIN: Role[] = ['admin'];
 

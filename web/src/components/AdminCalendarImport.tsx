@@ -7,6 +7,7 @@ import { Alert, App, Button, Col, Form, Input, Modal, Row, Space, Table, Tag, Ty
 import { api } from '../api';
 import { errorText } from './AdminCommon';
 import { classify, weekdayName, type YearDay } from './AdminYearCalendar';
+import type { ChangedKind, RecomputeSummary } from '../../../src/calendar/contract.ts';
 
 export interface ParsedDay {
   date: string;
@@ -15,22 +16,10 @@ export interface ParsedDay {
   note?: string;
 }
 
-/** What the server recomputed (src/calendar/recompute.ts). */
-export interface RecomputeSummary {
-  fromDate: string;
-  finishedSince: string;
-  finishedWindowDays: number;
-  openDuties: number;
-  finishedDuties: number;
-  lateFlags: number;
-  supervisionItems: number;
-  ratingReviews: number;
-  total: number;
-  changed: Array<{ kind: 'open_duty' | 'finished_duty' | 'supervision_item' | 'rating_review'; id: number; ticketNo: string | null; what: string; dueFrom: string; dueTo: string; lateFrom?: boolean; lateTo?: boolean }>;
-  more: number;
-}
+/** What the server recomputed: its own declaration (src/calendar/contract.ts). */
+export type { RecomputeSummary };
 
-const CHANGED_KIND_LABELS: Record<RecomputeSummary['changed'][number]['kind'], string> = {
+const CHANGED_KIND_LABELS: Record<ChangedKind, string> = {
   open_duty: '未完成职责',
   finished_duty: '已完成职责',
   supervision_item: '督办事项',
@@ -57,7 +46,7 @@ export function RecomputeSummaryView({ summary }: { summary: RecomputeSummary })
           dataSource={summary.changed}
           pagination={summary.changed.length > 8 ? { pageSize: 8, size: 'small' } : false}
           columns={[
-            { title: '对象', dataIndex: 'kind', width: 100, render: (k: RecomputeSummary['changed'][number]['kind']) => CHANGED_KIND_LABELS[k] },
+            { title: '对象', dataIndex: 'kind', width: 100, render: (k: ChangedKind) => CHANGED_KIND_LABELS[k] },
             { title: '工单', dataIndex: 'ticketNo', width: 170, render: (no: string | null, c) => no ?? (c.kind === 'supervision_item' ? `督办事项 ${c.id}` : '') },
             { title: '期限', dataIndex: 'what', width: 100, render: (w: string) => w.split(',').map((x) => WHAT_LABELS[x] ?? x).join('、') },
             { title: '原期限', dataIndex: 'dueFrom', render: short },

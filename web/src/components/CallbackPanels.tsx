@@ -5,9 +5,11 @@ import { Alert, Button, Flex, Form, Input, Radio, Space, Tag, Timeline, Typograp
 import { DECLINE_REASONS, SATISFACTION_LABELS } from '../labels';
 import type { TicketDetail } from '../types';
 import { formatTime } from './ListColumns';
+import { SATISFACTION_LEVELS, type Satisfaction } from '../../../src/domain/ticket-types.ts';
 
-export const SATISFACTION_ORDER = ['very_satisfied', 'satisfied', 'basically_satisfied', 'unsatisfied', 'very_unsatisfied'] as const;
-export type Satisfaction = (typeof SATISFACTION_ORDER)[number];
+// The levels in the order the agent reads them out: the domain's own list.
+export const SATISFACTION_ORDER = SATISFACTION_LEVELS;
+export type { Satisfaction };
 export const isUnsatisfied = (s: string | null | undefined) => s === 'unsatisfied' || s === 'very_unsatisfied';
 
 export interface CallbackBody {

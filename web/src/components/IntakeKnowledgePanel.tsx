@@ -6,34 +6,10 @@ import { Link } from 'react-router-dom';
 import { Alert, App as AntApp, Button, Card, Empty, Input, List, Modal, Progress, Space, Spin, Tag, Tooltip, Typography } from 'antd';
 import { ApiError, api, qs } from '../api';
 import { KbHighlight } from './KbHighlight';
-import type { KbSource } from './KbTypes';
 import { useDebounced } from './useDebounced';
 
-/** A passage of the smart answer (src/knowledge/answer.ts). */
-export interface KbAnswerPassage {
-  articleId: number;
-  title: string;
-  kindLabel: string;
-  unit: { code: string; name: string } | null;
-  source: KbSource;
-  valid: boolean;
-  expiresOn: string | null;
-  seq: number;
-  heading: string;
-  snippet: string;
-  confidence: number;
-  reply: string;
-}
-
-export interface KbAnswer {
-  question: string;
-  known: boolean;
-  confidence: number;
-  threshold: number;
-  message: string;
-  articleId: number | null;
-  passages: KbAnswerPassage[];
-}
+/** The smart answer and its passages (GET /kb/answer), as the server declares them. */
+import type { AnswerPassage as KbAnswerPassage, SmartAnswer as KbAnswer } from '../../../src/knowledge/contract.ts';
 
 /** What the agent chose to answer with: the reply text and the article it cites. */
 export interface KbChoice {

@@ -2,7 +2,7 @@
 // per session, so the console names them as the server does; plus the few words the API has no table for.
 import { useEffect, useState } from 'react';
 import { api } from '../api';
-import type { Role } from '../types';
+import { KB_REPORT_STATUS_LABELS, KB_REPORTERS, KB_WRITERS } from '../../../src/knowledge/contract.ts';
 import type { KbMeta } from './KbTypes';
 
 let metaPromise: Promise<KbMeta> | null = null;
@@ -48,10 +48,9 @@ export function useKbMeta(): KbLabels {
 export const VALIDITY_LABELS: Record<string, string> = { current: '有效', upcoming: '尚未生效', expired: '已失效', draft: '讨论稿（未生效）' };
 
 /** 纠错 report states (events of a report's resolution carry them as from/to status). */
-export const REPORT_STATUS_LABELS: Record<string, string> = { open: '待处理', accepted: '已采纳', rejected: '未采纳' };
+export const REPORT_STATUS_LABELS: Record<string, string> = KB_REPORT_STATUS_LABELS;
 
-/** Who may write and handle 纠错 (articles.ts WRITERS), and who may report errors (reportArticle). */
-export const KB_WRITERS: Role[] = ['unit_staff', 'unit_head', 'centre', 'admin'];
-export const KB_REPORTERS: Role[] = ['agent', 'team_lead', 'centre', 'admin'];
-/** Roles with a knowledge-base to-do list (entries, approvals, reviews, 纠错, upkeep). */
-export const KB_TODO_ROLES: Role[] = ['unit_staff', 'unit_head', 'centre', 'admin'];
+/** Who may write and handle 纠错, and who may report errors: the server's own lists. */
+export { KB_REPORTERS, KB_WRITERS };
+/** Roles with a knowledge-base to-do list (entries, approvals, reviews, 纠错, upkeep): the writers. */
+export const KB_TODO_ROLES = KB_WRITERS;

@@ -6,7 +6,8 @@ import { Alert, Button, DatePicker, Form, Input, Modal, Radio, Space, Tag, Typog
 import type { Dayjs } from 'dayjs';
 import { api, ApiError } from '../api';
 import { useAuth } from '../auth';
-import type { Light, Role } from '../types';
+import type { Role } from '../types';
+import type { SupervisionItem } from '../../../src/supervision/contract.ts';
 import * as kinds from '../../../src/domain/supervision-kinds.ts';
 
 export const SUPERVISION_KIND_LABELS: Record<string, string> = Object.fromEntries(kinds.SUPERVISION_KINDS.map((k) => [k, kinds.SUPERVISION_RULES[k].label]));
@@ -19,27 +20,8 @@ export function kindsFor(role: Role | undefined, withTicket: boolean) {
   return kinds.SUPERVISION_KINDS.filter((k) => role && kinds.SUPERVISION_RULES[k].issuers.includes(role) && !kinds.SUPERVISION_RULES[k].automatic && (withTicket || kinds.SUPERVISION_RULES[k].ticket === 'optional'));
 }
 
-export interface SupervisionItem {
-  id: number;
-  kind: string;
-  kindLabel: string;
-  article: string;
-  status: string;
-  statusLabel: string;
-  ticketNo: string | null;
-  unit: { code: string; name: string } | null;
-  matter: string;
-  issuedBy: { name: string | null; role: string; unit: string | null };
-  issuedAt: string;
-  dueAt: string | null;
-  planDueAt: string | null;
-  light: Light | null;
-  remaining: string | null;
-  reply: { outcome: string; content: string; planEndDate: string | null; repliedAt: string; repliedBy: string | null; late: boolean } | null;
-  closedAt: string | null;
-  closeNote: string | null;
-  actions: string[];
-}
+/** A 督办 item as the API answers it: the server's own declaration (src/supervision/contract.ts). */
+export type { SupervisionItem } from '../../../src/supervision/contract.ts';
 
 export const fmt = (s: string | null | undefined) => (s ? s.slice(0, 16).replace('T', ' ') : '—');
 

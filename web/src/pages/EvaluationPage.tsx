@@ -15,78 +15,17 @@ import { useAuth } from '../auth';
 import { PageTitle, showFieldErrors, useApiData } from '../components/AdminCommon';
 import { LiteTag } from '../components/ListColumns';
 import { fmtTime } from '../components/TicketRefData';
+import type { IndicatorKey, UnitMonthCounts } from '../../../src/domain/evaluation.ts';
+import { DRILLABLE, type Drilldown, type DrillItem, type EvaluationRow, type MonthlyEvaluation } from '../../../src/evaluation/contract.ts';
 
-interface Trigger {
-  key: string;
-  label: string;
-  detail: string;
-  decision: 'confirmed' | 'dismissed' | null;
-  note: string | null;
-}
-
-interface Exclusion {
-  callbackId: number;
-  ticketNo: string;
-  satisfaction: string | null;
-  reason: string;
-  by: string | null;
-  at: string;
-}
-
-interface Row {
-  unit: { code: string; name: string; kind: string };
-  counts: Record<string, number>;
-  indicators: Record<string, number | null>;
-  score: number | null;
-  tier: { key: string; label: string } | null;
-  rank: number | null;
-  rankNote: string | null;
-  triggers: Trigger[];
-  /** Absent from snapshots published before exclusions existed. */
-  exclusions?: Exclusion[];
-}
-
-interface DrillItem {
-  ticketNo: string;
-  dutyId: number | null;
-  callbackId: number | null;
-  kind: string;
-  party: string | null;
-  dueAt: string | null;
-  endedAt: string | null;
-  outcome: string;
-  inNumerator: boolean;
-  why: string;
-}
-
-interface Drilldown {
-  unit: { code: string; name: string };
-  indicator: string;
-  label: string;
-  formula: string;
-  numerator: number;
-  denominator: number | null;
-  value: number | null;
-  items: DrillItem[];
-  leftOut: DrillItem[];
-}
-
-interface Evaluation {
-  month: string;
-  complete: boolean;
-  generatedAt: string;
-  indicators: Array<{ key: string; label: string; formula: string; weight: number; lowerIsBetter: boolean }>;
-  /** Absent from snapshots published before tiers existed (one ranking then). */
-  ranking?: { minTickets: number; tiers: Array<{ key: string; label: string }> };
-  rows: Row[];
-  published: { at: string; by: string | null } | null;
-}
-
+// The shapes GET /evaluation/months/:month and its drill-down answer with: the server's own (src/evaluation/contract.ts).
+type Evaluation = MonthlyEvaluation;
+type Trigger = EvaluationRow['triggers'][number];
 /** The figures a click opens: the rates above, and the two overdue counts. */
-const DRILLABLE = new Set(['signRate', 'signOnTimeRate', 'completionRate', 'completionOnTimeRate', 'satisfactionRate', 'returnRate', 'improperReturnRate', 'extensionRate', 'overdueUnexplained', 'coHandlingLate']);
+const OPENS = new Set<string>(DRILLABLE);
 
 /** The counts behind each indicator, for its tooltip: numerator and denominator. */
-const FRACTIONS: Record<string, [string, string]> = {
+const FRACTIONS: Partial<Record<IndicatorKey, [keyof UnitMonthCounts, keyof UnitMonthCounts]>> = {
   signRate: ['signed', 'assigned'],
   signOnTimeRate: ['signedOnTime', 'assigned'],
   completionRate: ['completed', 'due'],
@@ -111,7 +50,7 @@ export default function EvaluationPage() {
   const canDecide = user!.role === 'authority' || user!.role === 'admin';
   const { data, loading, error, reload } = useApiData<Evaluation>(`/evaluation/months/${month}`);
   const published = useApiData<{ items: Array<{ month: string; publishedAt: string }> }>('/evaluation/published');
-  const [deciding, setDeciding] = useState<{ row: Row; trigger: Trigger; decision: 'confirmed' | 'dismissed' } | null>(null);
+  const [deciding, setDeciding] = useState<{ row: EvaluationRow; trigger: Trigger; decision: 'confirmed' | 'dismissed' } | null>(null);
   const [busy, setBusy] = useState(false);
   const [form] = Form.useForm<{ note?: string }>();
   const [drillOf, setDrillOf] = useState<{ code: string; indicator: string } | null>(null);
@@ -119,9 +58,9 @@ export default function EvaluationPage() {
   const [excluding, setExcluding] = useState<{ item: DrillItem; exclude: boolean } | null>(null);
   const [reasonForm] = Form.useForm<{ reason: string }>();
   const canExclude = user!.role === 'authority';
-  const mayOpen = (r: Row) => steering || user?.unit?.code === r.unit.code;
-  const figure = (r: Row, key: string, content: React.ReactNode) =>
-    DRILLABLE.has(key) && mayOpen(r) ? (
+  const mayOpen = (r: EvaluationRow) => steering || user?.unit?.code === r.unit.code;
+  const figure = (r: EvaluationRow, key: string, content: React.ReactNode) =>
+    OPENS.has(key) && mayOpen(r) ? (
       <a role="button" data-figure={key} onClick={() => setDrillOf({ code: r.unit.code, indicator: key })}>
         {content}
       </a>
@@ -176,19 +115,19 @@ export default function EvaluationPage() {
     }
   };
 
-  const columns = useMemo<ColumnsType<Row>>(() => {
-    const indicatorColumns: ColumnsType<Row> = (data?.indicators ?? []).map((i) => ({
+  const columns = useMemo<ColumnsType<EvaluationRow>>(() => {
+    const indicatorColumns: ColumnsType<EvaluationRow> = (data?.indicators ?? []).map((i) => ({
       title: <Tooltip title={`${i.formula}${i.weight ? `；权重 ${i.weight}` : '；不计分'}`}>{i.label}</Tooltip>,
       key: i.key,
       align: 'right',
       width: 92,
       sorter: (a, b) => (a.indicators[i.key] ?? -1) - (b.indicators[i.key] ?? -1),
       render: (_, r) => {
-        const [n, d] = FRACTIONS[i.key] ?? [];
+        const fraction = FRACTIONS[i.key];
         const v = r.indicators[i.key];
         // Native titles, not antd tooltips: a tooltip per cell cost seconds over 57 rows × 12 figures.
         return (
-          <span title={n ? `${r.counts[n]} / ${r.counts[d]}` : undefined}>
+          <span title={fraction ? `${r.counts[fraction[0]]} / ${r.counts[fraction[1]]}` : undefined}>
             {figure(r, i.key, <span style={{ color: v !== null && (i.lowerIsBetter ? v >= 0.1 : v < 0.8) ? '#cf1322' : undefined }}>{pct(v)}</span>)}
             {i.key === 'satisfactionRate' && r.exclusions?.length ? (
               <span data-exclusions={r.exclusions.length} style={{ marginLeft: 4 }}>
@@ -201,10 +140,10 @@ export default function EvaluationPage() {
         );
       },
     }));
-    const countColumns: ColumnsType<Row> = [
-      { key: 'overdueUnexplained', title: <Tooltip title="当月到期的答复与协办意见中超期（含超期退回、超期后被撤销）且未申请延期的件数">超期未说明</Tooltip> },
-      { key: 'coHandlingLate', title: <Tooltip title="当月到期的协办意见中超期或主办答复时仍未提交且已过时限的件数">协办超期</Tooltip> },
-    ].map((c) => ({ ...c, align: 'right' as const, width: 84, render: (_: unknown, r: Row) => figure(r, c.key, <span style={{ color: r.counts[c.key] ? '#cf1322' : undefined }}>{r.counts[c.key] ?? 0}</span>) }));
+    const countColumns: ColumnsType<EvaluationRow> = [
+      { key: 'overdueUnexplained' as const, title: <Tooltip title="当月到期的答复与协办意见中超期（含超期退回、超期后被撤销）且未申请延期的件数">超期未说明</Tooltip> },
+      { key: 'coHandlingLate' as const, title: <Tooltip title="当月到期的协办意见中超期或主办答复时仍未提交且已过时限的件数">协办超期</Tooltip> },
+    ].map((c) => ({ ...c, align: 'right' as const, width: 84, render: (_: unknown, r: EvaluationRow) => figure(r, c.key, <span style={{ color: r.counts[c.key] ? '#cf1322' : undefined }}>{r.counts[c.key] ?? 0}</span>) }));
     return [
       {
         title: '排名',
@@ -252,7 +191,7 @@ export default function EvaluationPage() {
   }, [data, canDecide, form, steering, user]);
 
   const tiers = useMemo(() => {
-    const out: Array<{ key: string; label: string; rows: Row[] }> = [];
+    const out: Array<{ key: string; label: string; rows: EvaluationRow[] }> = [];
     for (const r of data?.rows ?? []) {
       const key = r.tier?.key ?? '';
       let group = out.find((g) => g.key === key);
@@ -316,7 +255,7 @@ export default function EvaluationPage() {
         </Empty>
       ) : (
         <Space direction="vertical" style={{ width: '100%' }} size={12}>
-          {(tiers.length ? tiers : [{ key: '', label: '', rows: [] as Row[] }]).map((g) => (
+          {(tiers.length ? tiers : [{ key: '', label: '', rows: [] as EvaluationRow[] }]).map((g) => (
             <div key={g.key} data-tier={g.key}>
               {g.label && (
                 <Typography.Title level={5} style={{ margin: '4px 0' }}>
@@ -326,7 +265,7 @@ export default function EvaluationPage() {
                   </Typography.Text>
                 </Typography.Title>
               )}
-              <Table<Row>
+              <Table<EvaluationRow>
                 rowKey={(r) => r.unit.code}
                 size="small"
                 loading={loading}

@@ -26,6 +26,7 @@ import {
 import { ApiError, api } from '../api';
 import { CHANNEL_LABELS, TYPE_LABELS } from '../labels';
 import type { TicketDetail, TicketSummary } from '../types';
+import { PHONE_PATTERN, type Disposition } from '../../../src/tickets/contract.ts';
 import {
   REQUESTER_KIND_LABELS,
   SPECIAL_LABELS,
@@ -50,7 +51,6 @@ import {
   type RejectValues,
 } from '../components/IntakeDispositionModals';
 
-type Disposition = 'dispatch' | 'pending' | 'direct_answer' | 'reject' | 'emergency_transfer' | 'merge';
 
 interface IntakeValues {
   channel: string;
@@ -95,7 +95,8 @@ const FIELD_ALIASES: Record<string, string> = {
   phone: 'requester.phone',
 };
 
-const PHONE_PATTERN = /^(?=(?:[^0-9]*[0-9]){5})[0-9+\- ]{5,20}$/;
+// The server's own pattern (its JSON schema validates the same string).
+const PHONE_REGEXP = new RegExp(PHONE_PATTERN);
 const digitsOf = (s: string | undefined) => (s ?? '').replace(/\D/g, '');
 
 /** Drops empty strings and empty arrays, which the API's schema refuses for optional fields. */
@@ -144,7 +145,7 @@ export default function IntakePage() {
   const districtCode = Form.useWatch('districtCode', form);
   const leadUnitCode = Form.useWatch(['dispatch', 'leadUnitCode'], form);
 
-  const phoneReady = digitsOf(phone).length >= 7 && PHONE_PATTERN.test(phone ?? '');
+  const phoneReady = digitsOf(phone).length >= 7 && PHONE_REGEXP.test(phone ?? '');
   const debouncedPhone = useDebounced(phoneReady ? phone!.trim() : '', 350);
   const dupKey = useDebounced(
     // Other callers' reports of the same event are looked for as soon as the facts and a category are there.
@@ -395,7 +396,7 @@ export default function IntakePage() {
                   <Form.Item
                     name={['requester', 'phone']}
                     label="联系电话"
-                    rules={[{ pattern: PHONE_PATTERN, message: '电话号码格式不正确' }]}
+                    rules={[{ pattern: PHONE_REGEXP, message: '电话号码格式不正确' }]}
                     style={{ marginBottom: 10 }}
                   >
                     <Input ref={phoneRef} autoFocus inputMode="tel" autoComplete="off" maxLength={20} placeholder="来电号码" allowClear />

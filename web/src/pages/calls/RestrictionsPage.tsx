@@ -9,6 +9,7 @@ import type { ColumnsType } from 'antd/es/table';
 import { api, qs } from '../../api';
 import { useAuth } from '../../auth';
 import { RESTRICTION_MAX_DAYS, RESTRICTION_REASONS, RESTRICTION_STATUS, errorText, lastPageIfPast, shortTime, type Paged, type RestrictionView } from './callTypes';
+import { PHONE_PATTERN } from '../../../../src/tickets/contract.ts';
 
 const PAGE_SIZE = 20;
 
@@ -188,7 +189,7 @@ export default function RestrictionsPage() {
       </Card>
       <Modal open={asking} title="申请限制呼入" okText="提交申请" onOk={() => void ask()} confirmLoading={busyId === 'new'} onCancel={() => setAsking(false)}>
         <Form form={askForm} layout="vertical" initialValues={{ days: 7 }}>
-          <Form.Item name="phone" label="号码" rules={[{ required: true, whitespace: true, message: '请填写号码' }, { pattern: /^[0-9+\- ]{5,20}$/, message: '号码格式不正确' }]}>
+          <Form.Item name="phone" label="号码" rules={[{ required: true, whitespace: true, message: '请填写号码' }, { pattern: new RegExp(PHONE_PATTERN), message: '号码格式不正确' }]}>
             <Input autoComplete="off" inputMode="tel" maxLength={20} autoFocus />
           </Form.Item>
           <Form.Item name="reason" label="原因（第三十二条）" rules={[{ required: true, message: '请选择原因' }]}>

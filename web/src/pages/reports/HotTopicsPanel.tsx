@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react';
 import { Alert, Card, Col, DatePicker, Empty, Row, Select, Space, Spin, Table, Tag, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { api, qs } from '../../api';
-import type { Alert as SpikeAlert, HotTopics } from './types';
+import type { AlertView as SpikeAlert, HotTopics } from './types';
 
 export function HotTopicsPanel({ districts }: { districts: Array<{ code: string; name: string }> }) {
   const [range, setRange] = useState<[Dayjs, Dayjs]>([dayjs().subtract(6, 'day'), dayjs()]);

@@ -13,12 +13,11 @@ import type { Unit } from '../../types';
 import { ReportView } from './ReportView';
 import { HotTopicsPanel } from './HotTopicsPanel';
 import type { ArchiveItem, Report } from './types';
+import { PERIOD_KINDS, PERIOD_KIND_LABELS as KIND_LABELS, PERIOD_PARAM as PARAM, type PeriodKind } from '../../../../src/reports/contract.ts';
 
 dayjs.extend(isoWeek);
 
-type Kind = 'daily' | 'weekly' | 'monthly';
-const KIND_LABELS: Record<Kind, string> = { daily: '日报', weekly: '周报', monthly: '月报' };
-const PARAM: Record<Kind, 'date' | 'week' | 'month'> = { daily: 'date', weekly: 'week', monthly: 'month' };
+type Kind = PeriodKind;
 const CITY_ROLES = ['centre', 'authority', 'admin'];
 
 function keyOf(kind: Kind, d: Dayjs): string {
@@ -54,7 +53,7 @@ function Downloads({ base }: { base: string }) {
 
 function PeriodTab({ archive }: { archive: boolean }) {
   const [params, setParams] = useSearchParams();
-  const kind = (['daily', 'weekly', 'monthly'].includes(params.get('kind') ?? '') ? params.get('kind') : 'monthly') as Kind;
+  const kind = ((PERIOD_KINDS as readonly string[]).includes(params.get('kind') ?? '') ? params.get('kind') : 'monthly') as Kind;
   const key = params.get('period') ?? keyOf(kind, dayjs());
   const [report, setReport] = useState<Report | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -82,7 +81,7 @@ function PeriodTab({ archive }: { archive: boolean }) {
       <Space wrap style={{ marginBottom: 12 }}>
         <Segmented<Kind>
           value={kind}
-          options={(['daily', 'weekly', 'monthly'] as Kind[]).map((k) => ({ value: k, label: KIND_LABELS[k] }))}
+          options={PERIOD_KINDS.map((k) => ({ value: k, label: KIND_LABELS[k] }))}
           onChange={(k) => set(k, keyOf(k, dayOf(kind, key)))}
           data-testid="kind"
         />
