@@ -6,7 +6,7 @@ import { CONNECT_RATE_TARGET, type MessageFigures, type PeriodCallFigures } from
 
 export { CONNECT_RATE_TARGET, type MessageFigures, type PeriodCallFigures };
 import { figuresFor, windowOfDates } from '../domain/service-levels.ts';
-import { missedCallFigures, type MissedCallFigures } from '../domain/missed-call-figures.ts';
+import { missedCallFigures } from '../domain/missed-call-figures.ts';
 import { loadCallRecords, loadMissedCallRows, loadSeatIntervals } from './stats.ts';
 import { settleExpiredSeats } from './seat-store.ts';
 

@@ -5,7 +5,7 @@
 // recorded (intake's `answer.articleId`).
 import type { AppContext } from '../server/context.ts';
 import { containsConcept, factsAsked, factsStated, searchKb, type QueryPlan, type SearchHit, type SearchHitDetail } from './search.ts';
-import { answerConfidence, featuresOf, type Features } from './confidence.ts';
+import { answerConfidence, featuresOf } from './confidence.ts';
 import { kbSettings } from './settings.ts';
 import type { Validity } from './model.ts';
 import type { AnswerPassage, SmartAnswer } from './contract.ts';
