@@ -70,7 +70,7 @@ export const CJK_FONTS: Array<{ file: string; family: string }> = [
   { file: '/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc', family: 'NotoSerifCJKsc-Regular' },
 ];
 
-function cjkFont(): { file: string; family: string } {
+export function cjkFont(): { file: string; family: string } {
   const env = process.env.HOTLINE_REPORT_FONT;
   const missing = () => new Problem(503, 'font-missing', '服务器未安装中文字体（fonts-noto-cjk），暂不能导出 PDF，请改用 Excel 导出');
   if (env) {
@@ -87,7 +87,7 @@ function cjkFont(): { file: string; family: string } {
  * before the page's content so the figures stay readable, and a footer line in the bottom margin.
  * Drawn with lineBreak off and the bottom margin lifted, so it never starts a new page itself.
  */
-function markPage(doc: PDFKit.PDFDocument, mark: string): void {
+export function markPage(doc: PDFKit.PDFDocument, mark: string): void {
   const { x, y } = doc;
   // A page may be added in the middle of a table row, whose text size must survive the mark.
   const size = (doc as unknown as { _fontSize: number })._fontSize;
@@ -111,11 +111,14 @@ function markPage(doc: PDFKit.PDFDocument, mark: string): void {
   doc.y = y;
 }
 
-export async function reportPdf(report: Report, mark: string): Promise<Buffer> {
-  const content = reportDocument(report);
+/**
+ * A PDF document in the CJK font ('cjk'), every page marked for the viewer, and the promise of its
+ * bytes once ended.
+ */
+export async function startPdf(info: { Title: string; Subject: string }, mark: string, layout: 'portrait' | 'landscape' = 'portrait'): Promise<{ doc: PDFKit.PDFDocument; done: Promise<Buffer> }> {
   const font = cjkFont();
   const { default: PDFDocument } = await import('pdfkit');
-  const doc = new PDFDocument({ size: 'A4', margin: 40, info: { Title: content.title, Subject: content.subtitle, Creator: '12345热线平台' } });
+  const doc = new PDFDocument({ size: 'A4', layout, margin: 40, info: { ...info, Creator: '12345热线平台' } });
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
   const done = new Promise<Buffer>((resolve, reject) => {
@@ -127,7 +130,12 @@ export async function reportPdf(report: Report, mark: string): Promise<Buffer> {
   doc.font('cjk');
   markPage(doc, mark);
   doc.on('pageAdded', () => markPage(doc, mark));
+  return { doc, done };
+}
 
+export async function reportPdf(report: Report, mark: string): Promise<Buffer> {
+  const content = reportDocument(report);
+  const { doc, done } = await startPdf({ Title: content.title, Subject: content.subtitle }, mark);
   const left = doc.page.margins.left;
   const usable = doc.page.width - left - doc.page.margins.right;
   const bottom = () => doc.page.height - doc.page.margins.bottom;

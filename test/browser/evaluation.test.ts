@@ -101,7 +101,7 @@ describe('console: the monthly evaluation', { skip: skipWithoutBrowser }, () => 
     await page.goto(`${c.baseUrl}/evaluation?month=${month}`);
     const own = page.locator('tr[data-row-key="ZJJ"]');
     await own.waitFor();
-    assert.match((await own.getAttribute('class')) ?? '', /ant-table-row-selected/);
+    assert.equal(await own.getAttribute('data-own'), 'true');
     await page.getByTestId('evaluation-published').waitFor();
     assert.equal(await page.getByRole('button', { name: '确认通报' }).count(), 0);
     // Its own figures open; no other unit's.
