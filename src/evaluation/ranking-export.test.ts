@@ -31,11 +31,10 @@ function pageOperators(pdf: Buffer): string {
   return out.join('\n');
 }
 
-/** How pdfkit writes a fill colour: `r g b rg` with each part 0–1. */
+/** How pdfkit sets a fill colour: `r g b scn`, each part the byte over 255 as JavaScript prints it. */
 function fillOperator(hex: string): RegExp {
-  const parts = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255);
-  const num = (v: number) => (v === 0 ? '0' : v === 1 ? '1' : String(Math.round(v * 1e4) / 1e4).replace(/^0\./, '0?\\.').slice(0, 7));
-  return new RegExp(`${parts.map(num).join('\\d*\\s+')}\\d*\\s+rg`, 'g');
+  const parts = [1, 3, 5].map((i) => String(parseInt(hex.slice(i, i + 2), 16) / 255).replace('.', '\\.'));
+  return new RegExp(`(^|\\s)${parts.join(' ')} scn`, 'g');
 }
 
 describeEachEngine('the monthly ranking as .xlsx and PDF (全市通报)', (engine) => {
@@ -89,7 +88,7 @@ describeEachEngine('the monthly ranking as .xlsx and PDF (全市通报)', (engin
     assert.deepEqual(headers.slice(0, 5), ['档次', '排名', '单位代码', '单位', '得分']);
     assert.deepEqual(headers.slice(5, 5 + march.indicators.length), march.indicators.map((i: any) => i.label));
     const rows: unknown[][] = [];
-    ws.eachRow((row, n) => n > 4 && rows.push((row.values as unknown[]).slice(1)));
+    ws.eachRow((row, n) => n > 4 && rows.push(Array.from({ length: headers.length }, (_, i) => (row.values as unknown[])[i + 1] ?? null)));
     // Every unit, in the page's order (tier by tier, by rank), the figures as numbers.
     assert.deepEqual(rows.map((r) => r[2]), march.rows.map((r: any) => r.unit.code));
     for (const [i, r] of march.rows.entries()) {

@@ -94,7 +94,7 @@ export function scoreChart(label: string, rows: EvaluationRow[]): ChartOption {
   const scored = rows.filter((r) => r.score !== null);
   return {
     title: { text: `${label}：各单位得分`, left: 'center', textStyle: { fontSize: 12 } },
-    grid: { left: 8, right: 48, top: 28, bottom: 8, containLabel: true },
+    grid: { left: 8, right: 48, top: 28, bottom: 8, outerBoundsMode: 'same', outerBoundsContain: 'axisLabel' },
     xAxis: { type: 'value', min: 0, max: 100, axisLabel: { fontSize: 9 } },
     yAxis: { type: 'category', inverse: true, data: scored.map((r) => r.unit.name), axisLabel: { fontSize: 9 } },
     series: [{ type: 'bar', data: scored.map((r) => Number(r.score!.toFixed(2))), itemStyle: { color: SCORE_BAR_COLOR }, barMaxWidth: 14, label: { show: true, position: 'right', fontSize: 8 } }],
