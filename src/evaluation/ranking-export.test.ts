@@ -3,39 +3,16 @@
 // (one bar per scored unit, in the chart's colour); who may take which month out; each export audited.
 import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { inflateSync } from 'node:zlib';
 import ExcelJS from 'exceljs';
 import { describeEachEngine, PASSWORD, startTestApp, type TestApp } from '../../test/support/app.ts';
 import { newTicket, ok, setClock } from '../../test/support/handling.ts';
 import { CJK_FONTS } from '../reports/exports.ts';
 import { existsSync } from 'node:fs';
 import { SCORE_BAR_COLOR } from './ranking-export.ts';
+import { fillOperator, pageOperators } from '../../test/support/pdf.ts';
 
 const REPLY = { content: '已联系物业公司，楼道垃圾已于当日清运完毕，并约定每日清理。' };
 const hasFont = CJK_FONTS.some((f) => existsSync(f.file)) || !!process.env.HOTLINE_REPORT_FONT;
-
-/** The content streams of a PDF, inflated: what its pages draw. */
-function pageOperators(pdf: Buffer): string {
-  const text = pdf.toString('latin1');
-  const out: string[] = [];
-  const re = /\/Filter \/FlateDecode[^]*?stream\r?\n/g;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    const start = m.index + m[0].length;
-    const end = text.indexOf('endstream', start);
-    try {
-      out.push(inflateSync(pdf.subarray(start, end)).toString('latin1'));
-    } catch {
-      /* a font or image stream, not drawing */
-    }
-  }
-  return out.join('\n');
-}
-
-/** How pdfkit sets a fill colour: `r g b scn`, each part the byte over 255 as JavaScript prints it. */
-function fillOperator(hex: string): RegExp {
-  const parts = [1, 3, 5].map((i) => String(parseInt(hex.slice(i, i + 2), 16) / 255).replace('.', '\\.'));
-  return new RegExp(`(^|\\s)${parts.join(' ')} scn`, 'g');
-}
 
 describeEachEngine('the monthly ranking as .xlsx and PDF (全市通报)', (engine) => {
   let t: TestApp;

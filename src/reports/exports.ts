@@ -1,6 +1,7 @@
 // The report as files: .xlsx (exceljs; one sheet per table, a title row with the period, Chinese
 // headers) and PDF (pdfkit, with the installed Noto Sans CJK font embedded, subset to the characters
-// used). Both are laid out from the content model in ./document.ts, and both carry the viewer's
+// used), with the console's charts drawn by ECharts on the server (./report-charts.ts). Both are
+// laid out from the content model in ./document.ts, and both carry the viewer's
 // watermark (./watermark.ts): a line under each sheet's title and in its printed header and footer;
 // a faint diagonal pattern and a footer line on every PDF page.
 // exceljs and pdfkit are loaded on the first export: together they would hold some 50 MB in every
@@ -10,6 +11,8 @@ import { Problem } from '../server/problem.ts';
 import { reportDocument, type Cell } from './document.ts';
 import type { Report } from './report.ts';
 import { exportFooter } from './watermark.ts';
+import { drawChart } from './charts.ts';
+import { reportCharts } from './report-charts.ts';
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 export const PDF_TYPE = 'application/pdf';
@@ -142,6 +145,19 @@ export async function reportPdf(report: Report, mark: string): Promise<Buffer> {
   doc.fontSize(16).text(content.title, { align: 'center' });
   doc.moveDown(0.3).fontSize(10).fillColor('#555').text(content.subtitle, { align: 'center' }).fillColor('#000');
   doc.moveDown(0.8);
+
+  // The console's charts, two to a row, before the tables.
+  const charts = reportCharts(report);
+  const gap = 14;
+  const chartWidth = (usable - gap) / 2;
+  const chartHeight = 190;
+  for (let i = 0; i < charts.length; i += 2) {
+    if (doc.y + chartHeight > bottom()) doc.addPage();
+    const y = doc.y;
+    for (const [j, option] of charts.slice(i, i + 2).entries()) await drawChart(doc, option, left + j * (chartWidth + gap), y, chartWidth, chartHeight);
+    doc.x = left;
+    doc.y = y + chartHeight + 10;
+  }
 
   for (const table of content.tables) {
     // Column widths: the first (names) column wider, the rest equal; text wraps within its cell.
