@@ -10,7 +10,12 @@ import { obj, text } from '../server/schemas.ts';
 import { TRIGGER_KEYS } from '../domain/evaluation.ts';
 import { decideExclusion, decideFinding, evaluateMonth, listPublished, publishEvaluation, publishedEvaluation, type Decision } from './monthly.ts';
 import { DRILLABLE, drilldown } from './drilldown.ts';
-import { forbidden } from '../server/problem.ts';
+import { forbidden, Problem } from '../server/problem.ts';
+import { inTransaction } from '../store/db.ts';
+import { writeEvent } from '../audit/events.ts';
+import { viewerMark, viewerOf } from '../server/watermark.ts';
+import { PDF_TYPE, XLSX_TYPE } from '../server/pdf.ts';
+import { rankingFileName, rankingPdf, rankingXlsx } from './ranking-export.ts';
 
 const monthParam = { type: 'object', properties: { month: { type: 'string', pattern: '^\\d{4}-(0[1-9]|1[0-2])$' } }, required: ['month'] };
 const STEERING = ['authority', 'centre', 'admin'] as const;
@@ -28,6 +33,36 @@ export const evaluationRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (
       return (STEERING as readonly string[]).includes(actor.role) ? evaluateMonth(ctx, request.params.month) : publishedEvaluation(ctx, request.params.month);
     },
   );
+
+  // The ranking as the 全市通报 files: what the viewer sees on the page (the month as it stands for
+  // the steering roles, the published snapshot for the others), marked for them, each export audited.
+  for (const ext of ['xlsx', 'pdf'] as const) {
+    app.get<{ Params: { month: string } }>(
+      `/evaluation/months/:month/ranking.${ext}`,
+      { schema: { tags, summary: `月度考核排名（全市通报表）导出为 ${ext === 'xlsx' ? 'Excel' : 'PDF（含各档得分图）'}；范围同月度考核查看`, params: monthParam }, onRequest: requireRole() },
+      async (request, reply) => {
+        const actor = actorOf(request);
+        const { month } = request.params;
+        const evaluation = (STEERING as readonly string[]).includes(actor.role) ? await evaluateMonth(ctx, month) : await publishedEvaluation(ctx, month);
+        const at = ctx.clock.now();
+        const what = { month, format: ext, published: !!evaluation.published };
+        let body: Buffer;
+        try {
+          const mark = viewerMark(viewerOf(ctx, actor), at);
+          body = ext === 'xlsx' ? await rankingXlsx(evaluation, mark) : await rankingPdf(evaluation, mark);
+        } catch (err) {
+          await inTransaction(ctx.store.db, (tx) => writeEvent(tx, actor, at, { action: 'evaluation_exported', outcome: 'failure', detail: { ...what, reason: err instanceof Problem ? err.type : 'error' } }));
+          throw err;
+        }
+        await inTransaction(ctx.store.db, (tx) => writeEvent(tx, actor, at, { action: 'evaluation_exported', detail: what }));
+        return reply
+          .type(ext === 'xlsx' ? XLSX_TYPE : PDF_TYPE)
+          .header('cache-control', 'private, no-store')
+          .header('content-disposition', `attachment; filename="ranking.${ext}"; filename*=UTF-8''${encodeURIComponent(rankingFileName(month, ext))}`)
+          .send(body);
+      },
+    );
+  }
 
   app.get<{ Params: { month: string } }>(
     '/evaluation/months/:month/published',

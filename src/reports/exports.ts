@@ -1,18 +1,19 @@
 // The report as files: .xlsx (exceljs; one sheet per table, a title row with the period, Chinese
 // headers) and PDF (pdfkit, with the installed Noto Sans CJK font embedded, subset to the characters
-// used). Both are laid out from the content model in ./document.ts, and both carry the viewer's
-// watermark (./watermark.ts): a line under each sheet's title and in its printed header and footer;
+// used), with the console's charts drawn by ECharts on the server (./report-charts.ts). Both are
+// laid out from the content model in ./document.ts, and both carry the viewer's
+// watermark (../server/watermark.ts, the PDF kernel in ../server/pdf.ts): a line under each sheet's title and in its printed header and footer;
 // a faint diagonal pattern and a footer line on every PDF page.
 // exceljs and pdfkit are loaded on the first export: together they would hold some 50 MB in every
 // server process that never makes a file.
-import { existsSync } from 'node:fs';
-import { Problem } from '../server/problem.ts';
 import { reportDocument, type Cell } from './document.ts';
 import type { Report } from './report.ts';
+import { XLSX_TYPE, PDF_TYPE, startPdf } from '../server/pdf.ts';
+import { drawChart } from '../server/charts.ts';
 import { exportFooter } from '../server/watermark.ts';
+import { reportCharts } from './report-charts.ts';
 
-export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-export const PDF_TYPE = 'application/pdf';
+export { XLSX_TYPE, PDF_TYPE };
 
 /** A file name for downloads: 12345热线月报_2026-03.xlsx */
 export function exportFileName(report: Report, ext: 'xlsx' | 'pdf'): string {
@@ -64,76 +65,28 @@ export async function reportXlsx(report: Report, mark: string): Promise<Buffer> 
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
-/** Where the CJK font is looked for; fonts-noto-cjk installs the first. */
-export const CJK_FONTS: Array<{ file: string; family: string }> = [
-  { file: '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc', family: 'NotoSansCJKsc-Regular' },
-  { file: '/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc', family: 'NotoSerifCJKsc-Regular' },
-];
-
-function cjkFont(): { file: string; family: string } {
-  const env = process.env.HOTLINE_REPORT_FONT;
-  const missing = () => new Problem(503, 'font-missing', '服务器未安装中文字体（fonts-noto-cjk），暂不能导出 PDF，请改用 Excel 导出');
-  if (env) {
-    if (!existsSync(env)) throw missing();
-    return { file: env, family: process.env.HOTLINE_REPORT_FONT_FAMILY ?? '' };
-  }
-  const found = CJK_FONTS.find((f) => existsSync(f.file));
-  if (!found) throw missing();
-  return found;
-}
-
-/**
- * The viewer's mark on the current page: a faint diagonal pattern across the whole page, drawn
- * before the page's content so the figures stay readable, and a footer line in the bottom margin.
- * Drawn with lineBreak off and the bottom margin lifted, so it never starts a new page itself.
- */
-function markPage(doc: PDFKit.PDFDocument, mark: string): void {
-  const { x, y } = doc;
-  // A page may be added in the middle of a table row, whose text size must survive the mark.
-  const size = (doc as unknown as { _fontSize: number })._fontSize;
-  const { width, height } = doc.page;
-  const bottomMargin = doc.page.margins.bottom;
-  doc.page.margins.bottom = 0;
-  doc.save();
-  doc.rotate(-30, { origin: [width / 2, height / 2] });
-  doc.fontSize(11).fillColor('#000', 0.07);
-  const step = { x: doc.widthOfString(mark) + 60, y: 90 };
-  const diagonal = Math.hypot(width, height);
-  for (let row = 0, yy = (height - diagonal) / 2; yy < (height + diagonal) / 2; row++, yy += step.y) {
-    const shift = row % 2 ? step.x / 2 : 0;
-    for (let xx = (width - diagonal) / 2 - shift; xx < (width + diagonal) / 2; xx += step.x) doc.text(mark, xx, yy, { lineBreak: false });
-  }
-  doc.restore();
-  doc.fontSize(7.5).fillColor('#8c8c8c', 1).text(exportFooter(mark), doc.page.margins.left, height - bottomMargin / 2 - 4, { lineBreak: false });
-  doc.fillColor('#000', 1).fontSize(size);
-  doc.page.margins.bottom = bottomMargin;
-  doc.x = x;
-  doc.y = y;
-}
-
 export async function reportPdf(report: Report, mark: string): Promise<Buffer> {
   const content = reportDocument(report);
-  const font = cjkFont();
-  const { default: PDFDocument } = await import('pdfkit');
-  const doc = new PDFDocument({ size: 'A4', margin: 40, info: { Title: content.title, Subject: content.subtitle, Creator: '12345热线平台' } });
-  const chunks: Buffer[] = [];
-  doc.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
-  if (font.family) doc.registerFont('cjk', font.file, font.family);
-  else doc.registerFont('cjk', font.file);
-  doc.font('cjk');
-  markPage(doc, mark);
-  doc.on('pageAdded', () => markPage(doc, mark));
-
+  const { doc, done } = await startPdf({ Title: content.title, Subject: content.subtitle }, mark);
   const left = doc.page.margins.left;
   const usable = doc.page.width - left - doc.page.margins.right;
   const bottom = () => doc.page.height - doc.page.margins.bottom;
   doc.fontSize(16).text(content.title, { align: 'center' });
   doc.moveDown(0.3).fontSize(10).fillColor('#555').text(content.subtitle, { align: 'center' }).fillColor('#000');
   doc.moveDown(0.8);
+
+  // The console's charts, two to a row, before the tables.
+  const charts = reportCharts(report);
+  const gap = 14;
+  const chartWidth = (usable - gap) / 2;
+  const chartHeight = 190;
+  for (let i = 0; i < charts.length; i += 2) {
+    if (doc.y + chartHeight > bottom()) doc.addPage();
+    const y = doc.y;
+    for (const [j, option] of charts.slice(i, i + 2).entries()) await drawChart(doc, option, left + j * (chartWidth + gap), y, chartWidth, chartHeight);
+    doc.x = left;
+    doc.y = y + chartHeight + 10;
+  }
 
   for (const table of content.tables) {
     // Column widths: the first (names) column wider, the rest equal; text wraps within its cell.

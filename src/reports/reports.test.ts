@@ -17,6 +17,8 @@ import assert from 'node:assert/strict';
 import ExcelJS from 'exceljs';
 import { describeEachEngine, intakeBody, startTestApp, type Client, type TestApp } from '../../test/support/app.ts';
 import { reportTableCounts } from './scheduler.ts';
+import { REPORT_BAR_COLOR } from './report-charts.ts';
+import { fillOperator, pageOperators } from '../../test/support/pdf.ts';
 
 const at = (shanghai: string) => new Date(`${shanghai}+08:00`).toISOString();
 
@@ -223,6 +225,13 @@ describeEachEngine('reports: 日报、周报、月报、专报 and 社情民意'
     // The document information names the period (a UTF-16 text string).
     assert.ok(pdf.includes(utf16be('统计期间：2026-03-01 至 2026-03-31')), 'subject with the period');
     assert.ok(pdf.includes(Buffer.from('/FontFile3')) || pdf.includes(Buffer.from('/FontFile2')), 'the CJK font is embedded');
+    // The console's charts are drawn in it: a bar for each category and district shown (top 12 each).
+    const json = JSON.parse((await t.app.inject({ method: 'GET', url: '/api/v1/reports/monthly?month=2026-03', headers: { authorization: `Bearer ${await token('centre1')}` } })).body);
+    const shown = (rows: Array<{ count: number }>) => Math.min(12, rows.filter((r) => r.count > 0).length);
+    const expected = shown(json.byCategory) + shown(json.byDistrict);
+    assert.ok(expected > 0, 'the month has tickets to chart');
+    const bars = pageOperators(pdf).match(fillOperator(REPORT_BAR_COLOR))?.length ?? 0;
+    assert.ok(bars >= expected, `bars in the chart colour: ${bars}, categories and districts: ${expected}`);
   });
 
   it('bad parameters → 400 with a Chinese message naming the field', async () => {

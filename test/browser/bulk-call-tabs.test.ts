@@ -4,6 +4,8 @@
 // registered in the first, then that it is registered.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import ExcelJS from 'exceljs';
 import { DEMO_PASSWORD, skipWithoutBrowser, startConsole, type RunningConsole } from './support.ts';
 
 const CALLER = '13904530001';
@@ -43,6 +45,25 @@ describe('console: bulk actions and the call in several tabs', { skip: skipWitho
     assert.equal(await count(token, 'closed'), closedBefore - 100);
     assert.equal(await count(token, 'archived'), archivedBefore + 100);
     await page.getByTestId('bulk-bar').waitFor({ state: 'detached' });
+  });
+
+  it('exports the selected tickets to .xlsx with the download’s progress shown', async () => {
+    const { page } = await c.loginAs('centre1');
+    await page.goto(`${c.baseUrl}/tickets?pageSize=20`);
+    const rows = page.locator('[data-testid="ticket-list"] tr[data-ticket-no]');
+    await rows.nth(19).waitFor();
+    const nos = await rows.evaluateAll((r) => r.map((x) => x.getAttribute('data-ticket-no')));
+    await page.getByTestId('ticket-list').locator('thead .ant-table-selection-column input[type="checkbox"]').check();
+    await page.locator('[data-testid="bulk-bar"][data-selected="20"]').waitFor();
+    const download = page.waitForEvent('download');
+    await page.getByTestId('bulk-export').click();
+    const saved = await download;
+    assert.equal(saved.suggestedFilename(), '工单导出.xlsx');
+    await page.locator('[data-testid="bulk-export-progress"][data-phase="done"][data-percent="100"]').waitFor();
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await readFile((await saved.path())!)) as unknown as ArrayBuffer);
+    const text = JSON.stringify(wb.worksheets[0].getSheetValues());
+    for (const no of nos) assert.ok(text.includes(no!), `${no} in the file`);
   });
 
   it('during a call a new tab shows the earlier ticket, and a second intake tab knows the call is taken', async () => {

@@ -6,6 +6,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import ExcelJS from 'exceljs';
 import { SCREENSHOTS, skipWithoutBrowser, startConsole, type RunningConsole } from './support.ts';
 
 function lastMonth(): string {
@@ -96,12 +98,51 @@ describe('console: the monthly evaluation', { skip: skipWithoutBrowser }, () => 
     await page.getByTestId('evaluation-published').waitFor();
   });
 
+  it('exports the ranking as .xlsx and PDF, the progress shown as the file arrives', async () => {
+    const { page } = await c.loginAs('authority1');
+    await page.goto(`${c.baseUrl}/evaluation?month=${month}`);
+    await page.getByTestId('evaluation-table').locator('[data-unit]').first().waitFor();
+    const api = await (await page.request.get(`${c.baseUrl}/api/v1/evaluation/months/${month}`)).json();
+
+    const download = page.waitForEvent('download');
+    await page.getByTestId('ranking-xlsx').click();
+    const xlsx = await download;
+    assert.equal(xlsx.suggestedFilename(), `12345热线月度考核通报_${month}.xlsx`);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await readFile((await xlsx.path())!)) as unknown as ArrayBuffer);
+    const codes: unknown[] = [];
+    wb.getWorksheet('月度考核排名')!.eachRow((row, n) => n > 4 && codes.push(row.getCell(3).value));
+    assert.deepEqual(codes, api.rows.map((r: any) => r.unit.code));
+
+    // A slow line, so the PDF takes seconds to arrive: the share received is shown on the way.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: 60 * 1024, uploadThroughput: -1 });
+    await page.evaluate(`(() => {
+      window.__percents = [];
+      new MutationObserver(() => {
+        const el = document.querySelector('[data-testid="ranking-pdf-progress"]');
+        if (el) window.__percents.push(el.getAttribute('data-phase') + ':' + el.getAttribute('data-percent'));
+      }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-percent', 'data-phase'] });
+    })()`);
+    const pdfDownload = page.waitForEvent('download');
+    await page.getByTestId('ranking-pdf').click();
+    const pdf = await pdfDownload;
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+    await page.locator('[data-testid="ranking-pdf-progress"][data-phase="done"][data-percent="100"]').waitFor();
+    const seen = (await page.evaluate('window.__percents')) as string[];
+    const partial = seen.filter((s) => s.startsWith('receiving:')).map((s) => Number(s.split(':')[1])).filter((p) => p > 0 && p < 100);
+    assert.ok(partial.length >= 2, `progress seen: ${seen.join(', ')}`);
+    assert.deepEqual(partial, [...partial].sort((a, b) => a - b), 'the share only grows');
+    assert.equal(pdf.suggestedFilename(), `12345热线月度考核通报_${month}.pdf`);
+    assert.equal((await readFile((await pdf.path())!)).subarray(0, 5).toString(), '%PDF-');
+  });
+
   it('after publication the unit sees the ranking, its own row marked', async () => {
     const { page } = await c.loginAs('zjj.staff');
     await page.goto(`${c.baseUrl}/evaluation?month=${month}`);
     const own = page.locator('tr[data-row-key="ZJJ"]');
     await own.waitFor();
-    assert.match((await own.getAttribute('class')) ?? '', /ant-table-row-selected/);
+    assert.equal(await own.getAttribute('data-own'), 'true');
     await page.getByTestId('evaluation-published').waitFor();
     assert.equal(await page.getByRole('button', { name: '确认通报' }).count(), 0);
     // Its own figures open; no other unit's.

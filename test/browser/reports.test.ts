@@ -3,6 +3,7 @@
 // subtree; the 社情民意 tab lists hot topics per district.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -79,7 +80,13 @@ describe('console: reports', { skip: skipWithoutBrowser }, () => {
     assert.equal(xlsx.status, 200);
     assert.match(String(xlsx.type), /spreadsheetml/);
     assert.ok(xlsx.size > 5000);
-    assert.match((await page.getByTestId('download-pdf').getAttribute('href')) ?? '', new RegExp(`/api/v1/reports/monthly\\?month=${month}&format=pdf`));
+    // The PDF button downloads with its progress shown, under the server's file name.
+    const download = page.waitForEvent('download');
+    await page.getByTestId('download-pdf').click();
+    const saved = await download;
+    assert.equal(saved.suggestedFilename(), `12345热线月报_${month}.pdf`);
+    assert.equal((await readFile((await saved.path())!)).subarray(0, 5).toString(), '%PDF-');
+    await page.locator('[data-testid="download-pdf-progress"][data-phase="done"][data-percent="100"]').waitFor();
     await page.screenshot({ path: join(SCREENSHOTS, 'reports-monthly.png'), fullPage: false });
 
     // The week view is one click away.

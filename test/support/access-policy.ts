@@ -180,6 +180,9 @@ const byHand: Record<string, Access> = {
   'GET /api/v1/evaluation/published': ALL,
   'GET /api/v1/evaluation/months/:month': ALL,
   'GET /api/v1/evaluation/months/:month/published': ALL,
+  // The ranking's files: as the page, the month as it stands for the steering roles, published for the others.
+  'GET /api/v1/evaluation/months/:month/ranking.xlsx': ALL,
+  'GET /api/v1/evaluation/months/:month/ranking.pdf': ALL,
   'POST /api/v1/evaluation/months/:month/findings': ['authority', 'admin'],
   'POST /api/v1/evaluation/months/:month/publish': ['authority', 'admin'],
   // Only the authority leaves a rating out of 满意率 (or puts it back).

@@ -3,7 +3,7 @@
 // own and answers ticket by ticket; failures are listed with their reasons.
 import { useEffect, useState } from 'react';
 import { App, Button, Flex, List, Modal, Select, Typography } from 'antd';
-import { DownloadOutlined } from '@ant-design/icons';
+import { DownloadButton } from './DownloadButton';
 import { api, ApiError } from '../api';
 
 interface BulkResult {
@@ -58,29 +58,6 @@ export function ListBulkBar({ role, selected, onClear, onDone, actions }: { role
     }
   };
 
-  const exportXlsx = async () => {
-    setBusy('export');
-    try {
-      const res = await fetch('/api/v1/tickets/export.xlsx', {
-        method: 'POST',
-        headers: { 'x-hotline-csrf': '1', 'content-type': 'application/json' },
-        body: JSON.stringify({ nos: selected }),
-        credentials: 'same-origin',
-      });
-      if (!res.ok) throw new Error(((await res.json().catch(() => null)) as { title?: string } | null)?.title ?? `导出失败（${res.status}）`);
-      const url = URL.createObjectURL(await res.blob());
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = '工单导出.xlsx';
-      a.click();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
-    } catch (e) {
-      message.error(e instanceof Error ? e.message : String(e));
-    } finally {
-      setBusy(null);
-    }
-  };
-
   return (
     <>
       <Flex gap={8} wrap align="center" data-testid="bulk-bar" data-selected={selected.length} style={{ margin: '0 0 8px', padding: '6px 10px', background: '#e6f4ff', borderRadius: 6 }}>
@@ -90,9 +67,9 @@ export function ListBulkBar({ role, selected, onClear, onDone, actions }: { role
             {a.label}
           </Button>
         ))}
-        <Button size="small" icon={<DownloadOutlined />} loading={busy === 'export'} disabled={!!busy} onClick={() => void exportXlsx()} data-testid="bulk-export">
+        <DownloadButton size="small" disabled={!!busy} request={{ path: '/tickets/export.xlsx', method: 'POST', body: { nos: selected }, fileName: '工单导出.xlsx' }} testId="bulk-export">
           导出所选（xlsx）
-        </Button>
+        </DownloadButton>
         <Button size="small" type="link" onClick={onClear}>
           取消选择
         </Button>

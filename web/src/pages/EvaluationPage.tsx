@@ -4,41 +4,25 @@
 // Units are ranked tier by tier (分档分类评价, the city config's tiers and minimum 派单); a click on a
 // figure opens the records that make it (drill-down), where the authority may leave a rating out of
 // 满意率 with a reason, or put it back.
-import { useMemo, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import dayjs from 'dayjs';
 import { Alert, App, Button, Collapse, DatePicker, Drawer, Empty, Form, Input, Modal, Popconfirm, Space, Table, Tag, Tooltip, Typography } from 'antd';
 import { Link } from 'react-router-dom';
-import type { ColumnsType } from 'antd/es/table';
 import { api } from '../api';
 import { useAuth } from '../auth';
 import { PageTitle, showFieldErrors, useApiData } from '../components/AdminCommon';
-import { LiteTag } from '../components/ListColumns';
+import { pct, RankingTable, type Indicator, type Row, type Trigger } from './evaluation/RankingTable';
 import { fmtTime } from '../components/TicketRefData';
-import type { IndicatorKey, UnitMonthCounts } from '../../../src/domain/evaluation.ts';
-import { DRILLABLE, type Drilldown, type DrillItem, type EvaluationRow, type MonthlyEvaluation } from '../../../src/evaluation/contract.ts';
+import { LiteTag } from '../components/ListColumns';
+import { EvaluationExports } from './evaluation/EvaluationExports';
+import type { Drilldown, DrillItem, MonthlyEvaluation } from '../../../src/evaluation/contract.ts';
 
 // The shapes GET /evaluation/months/:month and its drill-down answer with: the server's own (src/evaluation/contract.ts).
 type Evaluation = MonthlyEvaluation;
-type Trigger = EvaluationRow['triggers'][number];
-/** The figures a click opens: the rates above, and the two overdue counts. */
-const OPENS = new Set<string>(DRILLABLE);
-
-/** The counts behind each indicator, for its tooltip: numerator and denominator. */
-const FRACTIONS: Partial<Record<IndicatorKey, [keyof UnitMonthCounts, keyof UnitMonthCounts]>> = {
-  signRate: ['signed', 'assigned'],
-  signOnTimeRate: ['signedOnTime', 'assigned'],
-  completionRate: ['completed', 'due'],
-  completionOnTimeRate: ['completedOnTime', 'due'],
-  satisfactionRate: ['satisfied', 'rated'],
-  returnRate: ['returns', 'leadAssigned'],
-  improperReturnRate: ['improperReturns', 'leadAssigned'],
-  extensionRate: ['extensions', 'due'],
-  kbUpkeepRate: ['kbOnTime', 'kbDue'],
-};
 
 const STEERING = ['authority', 'centre', 'admin'];
-const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)}%`);
+const NO_INDICATORS: Indicator[] = [];
 const lastMonth = () => dayjs().subtract(1, 'month').format('YYYY-MM');
 
 export default function EvaluationPage() {
@@ -50,7 +34,7 @@ export default function EvaluationPage() {
   const canDecide = user!.role === 'authority' || user!.role === 'admin';
   const { data, loading, error, reload } = useApiData<Evaluation>(`/evaluation/months/${month}`);
   const published = useApiData<{ items: Array<{ month: string; publishedAt: string }> }>('/evaluation/published');
-  const [deciding, setDeciding] = useState<{ row: EvaluationRow; trigger: Trigger; decision: 'confirmed' | 'dismissed' } | null>(null);
+  const [deciding, setDeciding] = useState<{ row: Row; trigger: Trigger; decision: 'confirmed' | 'dismissed' } | null>(null);
   const [busy, setBusy] = useState(false);
   const [form] = Form.useForm<{ note?: string }>();
   const [drillOf, setDrillOf] = useState<{ code: string; indicator: string } | null>(null);
@@ -58,15 +42,14 @@ export default function EvaluationPage() {
   const [excluding, setExcluding] = useState<{ item: DrillItem; exclude: boolean } | null>(null);
   const [reasonForm] = Form.useForm<{ reason: string }>();
   const canExclude = user!.role === 'authority';
-  const mayOpen = (r: EvaluationRow) => steering || user?.unit?.code === r.unit.code;
-  const figure = (r: EvaluationRow, key: string, content: React.ReactNode) =>
-    OPENS.has(key) && mayOpen(r) ? (
-      <a role="button" data-figure={key} onClick={() => setDrillOf({ code: r.unit.code, indicator: key })}>
-        {content}
-      </a>
-    ) : (
-      content
-    );
+  const mayOpen = useCallback((r: Row) => steering || user?.unit?.code === r.unit.code, [steering, user]);
+  const onDecide = useCallback(
+    (row: Row, trigger: Trigger, decision: 'confirmed' | 'dismissed') => {
+      form.resetFields();
+      setDeciding({ row, trigger, decision });
+    },
+    [form],
+  );
 
   const decideExclusion = async () => {
     if (!excluding) return;
@@ -115,83 +98,8 @@ export default function EvaluationPage() {
     }
   };
 
-  const columns = useMemo<ColumnsType<EvaluationRow>>(() => {
-    const indicatorColumns: ColumnsType<EvaluationRow> = (data?.indicators ?? []).map((i) => ({
-      title: <Tooltip title={`${i.formula}${i.weight ? `；权重 ${i.weight}` : '；不计分'}`}>{i.label}</Tooltip>,
-      key: i.key,
-      align: 'right',
-      width: 92,
-      sorter: (a, b) => (a.indicators[i.key] ?? -1) - (b.indicators[i.key] ?? -1),
-      render: (_, r) => {
-        const fraction = FRACTIONS[i.key];
-        const v = r.indicators[i.key];
-        // Native titles, not antd tooltips: a tooltip per cell cost seconds over 57 rows × 12 figures.
-        return (
-          <span title={fraction ? `${r.counts[fraction[0]]} / ${r.counts[fraction[1]]}` : undefined}>
-            {figure(r, i.key, <span style={{ color: v !== null && (i.lowerIsBetter ? v >= 0.1 : v < 0.8) ? '#cf1322' : undefined }}>{pct(v)}</span>)}
-            {i.key === 'satisfactionRate' && r.exclusions?.length ? (
-              <span data-exclusions={r.exclusions.length} style={{ marginLeft: 4 }}>
-                <LiteTag color="purple" title={r.exclusions.map((x) => `${x.ticketNo}：${x.reason}（${x.by ?? ''}，${fmtTime(x.at)}）`).join('；')}>
-                  主管部门排除 {r.exclusions.length}
-                </LiteTag>
-              </span>
-            ) : null}
-          </span>
-        );
-      },
-    }));
-    const countColumns: ColumnsType<EvaluationRow> = [
-      { key: 'overdueUnexplained' as const, title: <Tooltip title="当月到期的答复与协办意见中超期（含超期退回、超期后被撤销）且未申请延期的件数">超期未说明</Tooltip> },
-      { key: 'coHandlingLate' as const, title: <Tooltip title="当月到期的协办意见中超期或主办答复时仍未提交且已过时限的件数">协办超期</Tooltip> },
-    ].map((c) => ({ ...c, align: 'right' as const, width: 84, render: (_: unknown, r: EvaluationRow) => figure(r, c.key, <span style={{ color: r.counts[c.key] ? '#cf1322' : undefined }}>{r.counts[c.key] ?? 0}</span>) }));
-    return [
-      {
-        title: '排名',
-        dataIndex: 'rank',
-        width: 64,
-        align: 'center',
-        fixed: 'left',
-        render: (v: number | null, r) => v ?? <span title={r.rankNote ?? undefined} style={{ color: 'rgba(0,0,0,0.45)' }} data-rank-note>不排名</span>,
-      },
-      { title: '单位', key: 'unit', width: 190, fixed: 'left', render: (_, r) => <span data-unit={r.unit.code}>{r.unit.name}</span> },
-      { title: '得分', dataIndex: 'score', width: 76, align: 'right', sorter: (a, b) => (a.score ?? -1) - (b.score ?? -1), render: (v: number | null) => (v === null ? '—' : <b>{v.toFixed(2)}</b>) },
-      ...indicatorColumns,
-      ...countColumns,
-      {
-        title: '通报情形（第三十一条（二））',
-        key: 'triggers',
-        width: 300,
-        render: (_, r) =>
-          r.triggers.length ? (
-            <div style={{ display: 'flex', flexDirection: 'column', gap: 4 }}>
-              {r.triggers.map((t) => (
-                <div key={t.key} data-trigger={t.key}>
-                  <LiteTag color={t.decision === 'confirmed' ? 'red' : t.decision === 'dismissed' ? 'default' : 'orange'} title={`${t.label}：${t.detail}${t.note ? `（${t.note}）` : ''}`} style={{ marginRight: 8 }}>
-                    {t.label.split('：')[0].replace('第三十一条（二）', '第') + '项'} {t.decision === 'confirmed' ? '已通报' : t.decision === 'dismissed' ? '不予通报' : '待确认'}
-                  </LiteTag>
-                  <span style={{ fontSize: 12, color: 'rgba(0,0,0,0.45)' }}>{t.detail}</span>
-                  {canDecide && !data?.published && (
-                    <Space size={0}>
-                      <Button size="small" type="link" onClick={() => (form.resetFields(), setDeciding({ row: r, trigger: t, decision: 'confirmed' }))}>
-                        确认通报
-                      </Button>
-                      <Button size="small" type="link" onClick={() => (form.resetFields(), setDeciding({ row: r, trigger: t, decision: 'dismissed' }))}>
-                        不予通报
-                      </Button>
-                    </Space>
-                  )}
-                </div>
-              ))}
-            </div>
-          ) : (
-            '—'
-          ),
-      },
-    ];
-  }, [data, canDecide, form, steering, user]);
-
   const tiers = useMemo(() => {
-    const out: Array<{ key: string; label: string; rows: EvaluationRow[] }> = [];
+    const out: Array<{ key: string; label: string; rows: Row[] }> = [];
     for (const r of data?.rows ?? []) {
       const key = r.tier?.key ?? '';
       let group = out.find((g) => g.key === key);
@@ -217,11 +125,13 @@ export default function EvaluationPage() {
               disabledDate={(d) => d.isAfter(dayjs(), 'month')}
               onChange={(d) => d && setParams({ month: d.format('YYYY-MM') })}
             />
-            {canDecide && data && (
-              <Popconfirm title={data.published ? '重新发布将以当前数据覆盖已发布结果，确定？' : '发布后各承办单位可查看本月排名，确定发布？'} onConfirm={() => void publish()} disabled={!data.complete}>
-                <Tooltip title={data.complete ? undefined : '当月尚未结束，不能发布'}>
-                  <Button type="primary" loading={busy} disabled={!data.complete}>
-                    {data.published ? '重新发布' : '发布考核结果'}
+            {data && <EvaluationExports month={month} />}
+            {/* Drawn before the data arrives, so the ranking is the only thing left to draw then. */}
+            {canDecide && (
+              <Popconfirm title={data?.published ? '重新发布将以当前数据覆盖已发布结果，确定？' : '发布后各承办单位可查看本月排名，确定发布？'} onConfirm={() => void publish()} disabled={!data?.complete}>
+                <Tooltip title={!data || data.complete ? undefined : '当月尚未结束，不能发布'}>
+                  <Button type="primary" loading={busy} disabled={!data?.complete}>
+                    {data?.published ? '重新发布' : '发布考核结果'}
                   </Button>
                 </Tooltip>
               </Popconfirm>
@@ -234,8 +144,14 @@ export default function EvaluationPage() {
 
       {data && (
         <Space wrap style={{ marginBottom: 8 }}>
-          {data.published ? <Tag color="green" data-testid="evaluation-published">已发布 {fmtTime(data.published.at)}{data.published.by ? ` · ${data.published.by}` : ''}</Tag> : <Tag>未发布</Tag>}
-          {!data.complete && <Tag color="gold">当月未结束，数据仍在变化</Tag>}
+          {data.published ? (
+            <span data-testid="evaluation-published">
+              <LiteTag color="green">已发布 {fmtTime(data.published.at)}{data.published.by ? ` · ${data.published.by}` : ''}</LiteTag>
+            </span>
+          ) : (
+            <LiteTag>未发布</LiteTag>
+          )}
+          {!data.complete && <LiteTag color="gold">当月未结束，数据仍在变化</LiteTag>}
           <Typography.Text type="secondary">统计时间 {fmtTime(data.generatedAt)}</Typography.Text>
         </Space>
       )}
@@ -255,7 +171,7 @@ export default function EvaluationPage() {
         </Empty>
       ) : (
         <Space direction="vertical" style={{ width: '100%' }} size={12}>
-          {(tiers.length ? tiers : [{ key: '', label: '', rows: [] as EvaluationRow[] }]).map((g) => (
+          {(tiers.length ? tiers : [{ key: '', label: '', rows: [] as Row[] }]).map((g) => (
             <div key={g.key} data-tier={g.key}>
               {g.label && (
                 <Typography.Title level={5} style={{ margin: '4px 0' }}>
@@ -265,23 +181,21 @@ export default function EvaluationPage() {
                   </Typography.Text>
                 </Typography.Title>
               )}
-              <Table<EvaluationRow>
-                rowKey={(r) => r.unit.code}
-                size="small"
+              <RankingTable
+                rows={g.rows}
+                indicators={data?.indicators ?? NO_INDICATORS}
                 loading={loading}
-                columns={columns}
-                dataSource={g.rows}
-                pagination={false}
-                scroll={{ x: 1700 }}
-                data-testid="evaluation-table"
-                rowClassName={(r) => (user?.unit?.code === r.unit.code ? 'ant-table-row-selected' : '')}
+                ownCode={user?.unit?.code ?? null}
+                mayOpen={mayOpen}
+                onDrill={setDrillOf}
+                onDecide={canDecide && !data?.published ? onDecide : undefined}
               />
             </div>
           ))}
         </Space>
       )}
 
-      {data && (
+      {!notPublished && (
         <Collapse
           size="small"
           style={{ marginTop: 12 }}
@@ -294,7 +208,7 @@ export default function EvaluationPage() {
                   size="small"
                   rowKey="key"
                   pagination={false}
-                  dataSource={data.indicators}
+                  dataSource={data?.indicators ?? NO_INDICATORS}
                   columns={[
                     { title: '指标', dataIndex: 'label', width: 140 },
                     { title: '计算方法', dataIndex: 'formula' },

@@ -4,7 +4,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { Alert, Button, Card, DatePicker, Form, Input, List, Segmented, Select, Space, Spin, Tabs, Typography } from 'antd';
-import { DownloadOutlined } from '@ant-design/icons';
+import { DownloadButton } from '../../components/DownloadButton';
 import dayjs, { type Dayjs } from 'dayjs';
 import isoWeek from 'dayjs/plugin/isoWeek';
 import { api, qs } from '../../api';
@@ -41,12 +41,12 @@ function Downloads({ base }: { base: string }) {
   const sep = base.includes('?') ? '&' : '?';
   return (
     <Space>
-      <Button icon={<DownloadOutlined />} href={`/api/v1${base}${sep}format=xlsx`} data-testid="download-xlsx">
+      <DownloadButton request={{ path: `${base}${sep}format=xlsx`, fileName: '12345热线报表.xlsx' }} testId="download-xlsx">
         导出 Excel
-      </Button>
-      <Button icon={<DownloadOutlined />} href={`/api/v1${base}${sep}format=pdf`} data-testid="download-pdf">
+      </DownloadButton>
+      <DownloadButton request={{ path: `${base}${sep}format=pdf`, fileName: '12345热线报表.pdf' }} testId="download-pdf">
         导出 PDF
-      </Button>
+      </DownloadButton>
     </Space>
   );
 }
@@ -120,12 +120,12 @@ function ArchiveCard() {
         renderItem={(a) => (
           <List.Item
             actions={[
-              <a key="x" href={`/api/v1/reports/archive/${a.id}?format=xlsx`}>
+              <DownloadButton key="x" type="link" size="small" icon={null} request={{ path: `/reports/archive/${a.id}?format=xlsx`, fileName: `12345热线报表_${a.period}.xlsx` }}>
                 Excel
-              </a>,
-              <a key="p" href={`/api/v1/reports/archive/${a.id}?format=pdf`}>
+              </DownloadButton>,
+              <DownloadButton key="p" type="link" size="small" icon={null} request={{ path: `/reports/archive/${a.id}?format=pdf`, fileName: `12345热线报表_${a.period}.pdf` }}>
                 PDF
-              </a>,
+              </DownloadButton>,
             ]}
           >
             {KIND_LABELS[a.kind]} {a.period}
