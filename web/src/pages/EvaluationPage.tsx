@@ -12,7 +12,7 @@ import { Link } from 'react-router-dom';
 import { api } from '../api';
 import { useAuth } from '../auth';
 import { PageTitle, showFieldErrors, useApiData } from '../components/AdminCommon';
-import { pct, RankingTable, type Indicator, type Row, type Trigger } from './evaluation/RankingTable';
+import { pct, RankingTable, type Indicator, type RankedRow, type Trigger } from './evaluation/RankingTable';
 import { fmtTime } from '../components/TicketRefData';
 import { LiteTag } from '../components/ListColumns';
 import { EvaluationExports } from './evaluation/EvaluationExports';
@@ -34,7 +34,7 @@ export default function EvaluationPage() {
   const canDecide = user!.role === 'authority' || user!.role === 'admin';
   const { data, loading, error, reload } = useApiData<Evaluation>(`/evaluation/months/${month}`);
   const published = useApiData<{ items: Array<{ month: string; publishedAt: string }> }>('/evaluation/published');
-  const [deciding, setDeciding] = useState<{ row: Row; trigger: Trigger; decision: 'confirmed' | 'dismissed' } | null>(null);
+  const [deciding, setDeciding] = useState<{ row: RankedRow; trigger: Trigger; decision: 'confirmed' | 'dismissed' } | null>(null);
   const [busy, setBusy] = useState(false);
   const [form] = Form.useForm<{ note?: string }>();
   const [drillOf, setDrillOf] = useState<{ code: string; indicator: string } | null>(null);
@@ -42,9 +42,9 @@ export default function EvaluationPage() {
   const [excluding, setExcluding] = useState<{ item: DrillItem; exclude: boolean } | null>(null);
   const [reasonForm] = Form.useForm<{ reason: string }>();
   const canExclude = user!.role === 'authority';
-  const mayOpen = useCallback((r: Row) => steering || user?.unit?.code === r.unit.code, [steering, user]);
+  const mayOpen = useCallback((r: RankedRow) => steering || user?.unit?.code === r.unit.code, [steering, user]);
   const onDecide = useCallback(
-    (row: Row, trigger: Trigger, decision: 'confirmed' | 'dismissed') => {
+    (row: RankedRow, trigger: Trigger, decision: 'confirmed' | 'dismissed') => {
       form.resetFields();
       setDeciding({ row, trigger, decision });
     },
@@ -99,7 +99,7 @@ export default function EvaluationPage() {
   };
 
   const tiers = useMemo(() => {
-    const out: Array<{ key: string; label: string; rows: Row[] }> = [];
+    const out: Array<{ key: string; label: string; rows: RankedRow[] }> = [];
     for (const r of data?.rows ?? []) {
       const key = r.tier?.key ?? '';
       let group = out.find((g) => g.key === key);
@@ -171,7 +171,7 @@ export default function EvaluationPage() {
         </Empty>
       ) : (
         <Space direction="vertical" style={{ width: '100%' }} size={12}>
-          {(tiers.length ? tiers : [{ key: '', label: '', rows: [] as Row[] }]).map((g) => (
+          {(tiers.length ? tiers : [{ key: '', label: '', rows: [] as RankedRow[] }]).map((g) => (
             <div key={g.key} data-tier={g.key}>
               {g.label && (
                 <Typography.Title level={5} style={{ margin: '4px 0' }}>

@@ -11,7 +11,7 @@ import { DRILLABLE, type EvaluationRow, type MonthlyEvaluation } from '../../../
 import './ranking.css';
 
 // The shapes GET /evaluation/months/:month answers with: the server's own (src/evaluation/contract.ts).
-export type Row = EvaluationRow;
+export type RankedRow = EvaluationRow;
 export type Trigger = EvaluationRow['triggers'][number];
 export type Indicator = MonthlyEvaluation['indicators'][number];
 
@@ -41,19 +41,19 @@ export const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFi
 type Sort = { key: string; desc: boolean } | null;
 
 export interface RankingTableProps {
-  rows: Row[];
+  rows: RankedRow[];
   indicators: Indicator[];
   loading: boolean;
   /** The viewer's own unit, marked. */
   ownCode: string | null;
   /** Whether the viewer may open a unit's figures. */
-  mayOpen: (r: Row) => boolean;
+  mayOpen: (r: RankedRow) => boolean;
   onDrill: (to: { code: string; indicator: string }) => void;
   /** Present when the viewer may decide on the triggers now. */
-  onDecide?: (row: Row, trigger: Trigger, decision: 'confirmed' | 'dismissed') => void;
+  onDecide?: (row: RankedRow, trigger: Trigger, decision: 'confirmed' | 'dismissed') => void;
 }
 
-const valueOf = (r: Row, key: string): number => (key === 'score' ? r.score : r.indicators[key as IndicatorKey]) ?? -1;
+const valueOf = (r: RankedRow, key: string): number => (key === 'score' ? r.score : r.indicators[key as IndicatorKey]) ?? -1;
 
 export const RankingTable = memo(function RankingTable({ rows, indicators, loading, ownCode, mayOpen, onDrill, onDecide }: RankingTableProps) {
   const [sort, setSort] = useState<Sort>(null);
@@ -70,7 +70,7 @@ export const RankingTable = memo(function RankingTable({ rows, indicators, loadi
       <span className={`sort-mark${sort?.key === key ? ' on' : ''}`}>{sort?.key === key ? (sort.desc ? '▼' : '▲') : '⇅'}</span>
     </th>
   );
-  const figure = (r: Row, key: string, content: ReactNode) =>
+  const figure = (r: RankedRow, key: string, content: ReactNode) =>
     OPENS.has(key) && mayOpen(r) ? (
       <a role="button" data-figure={key} onClick={() => onDrill({ code: r.unit.code, indicator: key })}>
         {content}
