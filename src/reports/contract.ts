@@ -134,6 +134,14 @@ export interface Report {
    * the 漏接回拨 figures as of the period's end.
    */
   calls?: PeriodCallFigures;
+  /** Where the figures were read, when a replica is configured (HOTLINE_REPLICA_URL): a replica's lag is their staleness. */
+  readFrom?: ReadFrom;
+}
+
+export interface ReadFrom {
+  source: 'primary' | 'replica';
+  /** Seconds since the last replayed transaction while the replica has WAL left to replay; 0 when caught up or on the primary. */
+  lagSeconds: number;
 }
 
 export interface Spike {

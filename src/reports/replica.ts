@@ -4,11 +4,9 @@
 import { sql } from 'kysely';
 import type { AppContext } from '../server/context.ts';
 
-export interface ReadFrom {
-  source: 'primary' | 'replica';
-  /** Seconds since the last replayed transaction while the replica has WAL left to replay; 0 when caught up or on the primary. */
-  lagSeconds: number;
-}
+import type { ReadFrom } from './contract.ts';
+
+export type { ReadFrom };
 
 /**
  * The context to build a report in (its store's db the replica when there is one), and where it reads:

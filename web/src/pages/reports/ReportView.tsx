@@ -111,6 +111,11 @@ export function ReportView({ report }: { report: Report }) {
       </Typography.Title>
       <Typography.Paragraph type="secondary">
         统计期间：{report.firstDate === report.lastDate ? report.firstDate : `${report.firstDate} 至 ${report.lastDate}`}（{report.periodLabel}{report.running && report.asOfLabel ? `，${report.asOfLabel}` : ''}） · 统计范围：{report.scope.label}
+        {report.readFrom?.source === 'replica' && (
+          <Tag color={report.readFrom.lagSeconds > 60 ? 'orange' : 'default'} style={{ marginLeft: 8 }} data-testid="report-read-from">
+            读自只读副本{report.readFrom.lagSeconds > 0 ? `，约晚于主库 ${report.readFrom.lagSeconds} 秒` : '，与主库同步'}
+          </Tag>
+        )}
       </Typography.Paragraph>
       <GridRow gutter={[12, 12]}>
         {[
