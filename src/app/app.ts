@@ -139,7 +139,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   // WebSockets: the switch's event stream (src/calls/cti-routes.ts) and the console's notices (src/notifications/).
   await app.register(websocket, { options: { maxPayload: 1024 * 1024 } });
   // The change feed accepts API keys with events:read (src/interop/api-keys.ts).
-  registerApiKeyScopeResolver(apiKeyScopeResolver(ctx));
+  registerApiKeyScopeResolver(app, apiKeyScopeResolver(ctx));
   await app.register(healthRoutes, { ctx });
   await app.register(
     async (api) => {

@@ -1,19 +1,25 @@
 // GET /api/v1/events: the change feed (./feed.ts), paged by an opaque cursor that never skips or
 // repeats an event. Readers: an admin session, or an API key with the scope events:read.
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { AppContext } from '../server/context.ts';
 import { forbidden, invalid, unauthorized } from '../server/problem.ts';
 import { eventBody, readFeed, sequenceEvents } from './feed.ts';
 
 /**
- * Hook for API keys (built in src/interop/apikeys*): a function that returns the scopes of the API
- * key a request presents, or null when it presents none. Until API keys are registered here, only
- * sessions are accepted.
+ * Hook for API keys (built in src/auth/api-keys.ts): a function that returns the scopes of the API
+ * key a request presents, or null when it presents none. It lives on the Fastify instance (each app
+ * its own, as Fastify's encapsulation has it); until one is registered, only sessions are accepted.
  */
 export type ApiKeyScopeResolver = (request: FastifyRequest) => Promise<readonly string[] | null> | readonly string[] | null;
-let apiKeyScopes: ApiKeyScopeResolver = () => null;
-export function registerApiKeyScopeResolver(resolver: ApiKeyScopeResolver): void {
-  apiKeyScopes = resolver;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    apiKeyScopes?: ApiKeyScopeResolver;
+  }
+}
+
+export function registerApiKeyScopeResolver(app: FastifyInstance, resolver: ApiKeyScopeResolver): void {
+  app.decorate('apiKeyScopes', resolver);
 }
 
 /** Route guard: an admin session, or an API key holding `scope`. */
@@ -23,7 +29,7 @@ export function requireSessionRoleOrScope(scope: string, roles: readonly string[
       if (roles.includes(request.actor.role)) return;
       throw forbidden('当前角色无权读取事件流');
     }
-    const scopes = await apiKeyScopes(request);
+    const scopes = request.server.apiKeyScopes ? await request.server.apiKeyScopes(request) : null;
     if (scopes === null) throw unauthorized();
     if (!scopes.includes(scope)) throw forbidden(`API 密钥缺少权限 ${scope}`);
   };
