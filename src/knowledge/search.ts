@@ -402,14 +402,14 @@ function loweredFields(a: { lower: string; compact: string }, p: { heading: stri
 const finalScore = (f: number, coverage: number, share: number, factWeight: number) => f * (1 + coverage) * (1 + share) * factWeight;
 
 /** Inserts a reranked passage in order (best first, then by id), as a sort of the whole would place it. */
-function insertRanked<T extends { final: number; id: number }>(list: T[], item: T): void {
+export function insertRanked<T extends { final: number; id: number }>(list: T[], item: T): void {
   let i = list.length;
   while (i > 0 && (list[i - 1].final < item.final || (list[i - 1].final === item.final && list[i - 1].id > item.id))) i--;
   list.splice(i, 0, item);
 }
 
 /** The final score of the last hit chosen from the list (at most perArticle of one article), or 0 while fewer than limit. */
-function lastChosen(list: Array<{ final: number; a: { id: number } }>, limit: number, perArticle: number): number {
+export function lastChosen(list: Array<{ final: number; a: { id: number } }>, limit: number, perArticle: number): number {
   const perCount = new Map<number, number>();
   let n = 0;
   for (const r of list) {
