@@ -211,9 +211,9 @@ export const containsConcept = (lowerText: string, c: { alternatives: string[][]
 };
 
 /** Which of the question's words a passage (with its article's title and its headings) contains, and their share of the weight. */
-export function coverageOf(plan: QueryPlan, text: string): { coverage: number; matched: string[] } {
-  const lower = text.toLowerCase();
-  const compact = compactOf(lower);
+export function coverageOf(plan: QueryPlan, text: string, lowerText?: string, compactText?: string): { coverage: number; matched: string[] } {
+  const lower = lowerText ?? text.toLowerCase();
+  const compact = compactText ?? compactOf(lower);
   let total = 0;
   let found = 0;
   const matched: string[] = [];
@@ -284,16 +284,19 @@ export const sentencesOf = (text: string): string[] => text.match(/[^。；！�
  * IDF) that one sentence holds, and whether that sentence states the kind of fact asked. A passage
  * whose one sentence says 棚厦 … 补偿 … 2000元 answers better than one that has the words scattered.
  */
-export function sentenceEvidence(all: Array<Concept & { df?: number }>, text: string, asked: string[]): { share: number; fact: boolean } {
+export function sentenceEvidence(all: Array<Concept & { df?: number }>, text: string, asked: string[], lowerText?: string): { share: number; fact: boolean } {
   // A word no passage holds (an everyday word a gazette never uses) cannot be found in a sentence either.
   const concepts = all.filter((c) => c.df !== 0);
   const total = concepts.reduce((sum, c) => sum + c.idf, 0);
   if (!total) return { share: 0, fact: false };
   let best = { share: 0, fact: false, score: 0 };
-  const sentences = sentencesOf(text.toLowerCase());
-  if (!concepts.some((c) => containsConcept(text.toLowerCase(), c))) return { share: 0, fact: false };
+  const lower = lowerText ?? text.toLowerCase();
+  if (!concepts.some((c) => containsConcept(lower, c))) return { share: 0, fact: false };
+  const sentences = sentencesOf(lower);
+  // Only a phrase of several words is looked for in the compacted sentence.
+  const phrases = concepts.some((c) => c.alternatives.some((alt) => alt.length > 1));
   for (const sentence of sentences) {
-    const compact = compactOf(sentence);
+    const compact = phrases ? compactOf(sentence) : sentence;
     const share = concepts.reduce((sum, c) => sum + (containsConcept(sentence, c, compact) ? c.idf : 0), 0) / total;
     const fact = asked.length > 0 && factsStated(sentence, asked).length > 0;
     const score = share + (fact ? 0.25 : 0);
@@ -317,12 +320,12 @@ export interface PassageFields {
  * BM25 of a passage over every concept of the question, a synonym group counting once (its best
  * alternative, not the sum of its words): one expansion cannot outweigh the question.
  */
-export function conceptScore(concepts: Concept[], p: PassageFields, averageLength: number): number {
-  const text = p.text.toLowerCase();
-  const heading = p.heading.toLowerCase();
-  const title = p.title.toLowerCase();
+export function conceptScore(concepts: Concept[], p: PassageFields, averageLength: number, lowered?: LoweredFields): number {
+  const text = lowered?.text ?? p.text.toLowerCase();
+  const heading = lowered?.heading ?? p.heading.toLowerCase();
+  const title = lowered?.title ?? p.title.toLowerCase();
   const length = p.text.length + p.heading.length;
-  const compact = { text: compactOf(text), heading: compactOf(heading), title: compactOf(title) };
+  const compact = lowered ? { text: lowered.compactText, heading: lowered.compactHeading, title: lowered.compactTitle } : { text: compactOf(text), heading: compactOf(heading), title: compactOf(title) };
   let score = 0;
   for (const c of concepts) {
     const tf =
@@ -369,6 +372,44 @@ export function searchRegions(ctx: AppContext, q: string, region?: string): { re
   return { regions: r.regions, unknownRegion: r.named === null, named: r.named };
 }
 
+/** A passage's fields lower-cased and compacted once, for every score of one search. */
+interface LoweredFields {
+  text: string;
+  heading: string;
+  title: string;
+  compactText: string;
+  compactHeading: string;
+  compactTitle: string;
+}
+
+function loweredFields(a: { lower: string; compact: string }, p: { heading: string; text: string }): LoweredFields {
+  const text = p.text.toLowerCase();
+  const heading = p.heading.toLowerCase();
+  return { text, heading, title: a.lower, compactText: compactOf(text), compactHeading: compactOf(heading), compactTitle: a.compact };
+}
+
+const finalScore = (f: number, coverage: number, share: number, factWeight: number) => f * (1 + coverage) * (1 + share) * factWeight;
+
+/** Inserts a reranked passage in order (best first, then by id), as a sort of the whole would place it. */
+export function insertRanked<T extends { final: number; id: number }>(list: T[], item: T): void {
+  let i = list.length;
+  while (i > 0 && (list[i - 1].final < item.final || (list[i - 1].final === item.final && list[i - 1].id > item.id))) i--;
+  list.splice(i, 0, item);
+}
+
+/** The final score of the last hit chosen from the list (at most perArticle of one article), or 0 while fewer than limit. */
+export function lastChosen(list: Array<{ final: number; a: { id: number } }>, limit: number, perArticle: number): number {
+  const perCount = new Map<number, number>();
+  let n = 0;
+  for (const r of list) {
+    const count = perCount.get(r.a.id) ?? 0;
+    if (count >= perArticle) continue;
+    perCount.set(r.a.id, count + 1);
+    if (++n >= limit) return r.final;
+  }
+  return 0;
+}
+
 export async function searchKb(ctx: AppContext, options: SearchOptions): Promise<{ plan: QueryPlan; hits: SearchHitDetail[]; region: { regions: string[] | null; named: string | null } }> {
   const plan = await planQuery(ctx, options.q);
   const limit = Math.min(options.limit ?? 10, 50);
@@ -405,8 +446,10 @@ export async function searchKb(ctx: AppContext, options: SearchOptions): Promise
   if (!ids.length) return { plan, hits: [], region: regionOut };
   const db = ctx.store.db;
   const passages = new Map((await db.selectFrom('kb_passages').select(['id', 'article_id', 'seq', 'heading', 'text']).where('id', 'in', ids).execute()).map((p) => [Number(p.id), p]));
-  const rows = await db.selectFrom('kb_articles').select(SUMMARY_COLUMNS).where('id', 'in', [...new Set([...passages.values()].map((p) => Number(p.article_id)))]).execute();
-  const articles = new Map<number, ArticleRow>(rows.map((a) => [a.id, { ...a, body: '' }]));
+  // Titles alone for scoring: the summary's later columns sit behind the long body in each row
+  // (SQLite reads its overflow pages to reach them), so they are read for the chosen hits only.
+  const titleRows = await db.selectFrom('kb_articles').select(['id', 'title']).where('id', 'in', [...new Set([...passages.values()].map((p) => Number(p.article_id)))]).execute();
+  const titles = new Map(titleRows.map((a) => [Number(a.id), { id: Number(a.id), title: a.title, lower: a.title.toLowerCase(), compact: compactOf(a.title.toLowerCase()) }]));
   const averageLength = [...passages.values()].reduce((sum, p) => sum + p.text.length + p.heading.length, 0) / passages.size;
   const maxBm25 = plan.concepts.reduce((sum, c) => sum + c.idf * (K1 + 1), 0) / (K1 + 1) || 1;
   const asked = factsAsked(plan.question);
@@ -414,28 +457,37 @@ export async function searchKb(ctx: AppContext, options: SearchOptions): Promise
   const scored = ids
     .map((id) => {
       const p = passages.get(id)!;
-      const a = articles.get(Number(p.article_id))!;
-      return { id, p, a, bm25: conceptScore(plan.concepts, { title: a.title, heading: p.heading, text: p.text }, averageLength) };
+      const a = titles.get(Number(p.article_id))!;
+      const f = loweredFields(a, p);
+      return { id, p, a, f, bm25: conceptScore(plan.concepts, { title: a.title, heading: p.heading, text: p.text }, averageLength, f) };
     })
     .filter((c) => c.bm25 > 0 || byGrams.some((g) => g.id === c.id));
   const lexicalRank = new Map([...scored].filter((c) => c.bm25 > 0).sort((x, y) => y.bm25 - x.bm25 || x.id - y.id).map((c, i) => [c.id, i + 1]));
   const gramRank = new Map(byGrams.map((r, i) => [r.id, i + 1]));
   const words = [...new Set([...plan.concepts.flatMap((c) => c.alternatives.flat()), ...plan.synonyms.flat().map((s) => s.toLowerCase())])].sort((a, b) => b.length - a.length);
-  const ranked = scored
+  const fusedOf = scored
     .map((c) => {
       const lr = lexicalRank.get(c.id) ?? null;
       const gr = gramRank.get(c.id) ?? null;
       const fused = (lr ? 1 / (RRF_K + lr) : 0) + (gr ? Number(0.6) / (RRF_K + gr) : 0);
-      const { coverage, matched } = coverageOf(plan, `${c.a.title}\n${c.p.heading}\n${c.p.text}`);
-      const facts = factsStated(`${c.p.heading}\n${c.p.text}`, asked);
-      const sentence = sentenceEvidence(plan.concepts, c.p.text, asked);
-      // Rerank: among passages the fields agree on, the one covering the question, with one sentence
-      // holding most of it, and stating the asked fact (in that sentence best).
-      const factWeight = asked.length ? (sentence.fact ? 1.5 : facts.length ? 1.1 : 0.8) : 1;
-      const final = fused * (1 + coverage) * (1 + sentence.share) * factWeight;
-      return { ...c, lr, gr, fused, coverage, matched, facts, sentence, final };
+      return { ...c, lr, gr, fused };
     })
-    .sort((x, y) => y.final - x.final || x.id - y.id);
+    .sort((x, y) => y.fused - x.fused || x.id - y.id);
+  const maxFactWeight = asked.length ? 1.5 : 1;
+  const ranked: Array<(typeof fusedOf)[number] & { coverage: number; matched: string[]; facts: string[]; sentence: { share: number; fact: boolean }; final: number }> = [];
+  for (const c of fusedOf) {
+    // The rerank multiplies the fused score by at most 2 × 2 × maxFactWeight: once even that cannot
+    // reach the last of the hits already chosen, no passage further down can change them.
+    if (ranked.length >= limit && c.fused * 2 * 2 * maxFactWeight < lastChosen(ranked, limit, perArticle)) break;
+    const { coverage, matched } = coverageOf(plan, `${c.a.title}\n${c.p.heading}\n${c.p.text}`, `${c.a.lower}\n${c.f.heading}\n${c.f.text}`, c.a.compact + c.f.compactHeading + c.f.compactText);
+    const facts = factsStated(`${c.p.heading}\n${c.p.text}`, asked);
+    const sentence = sentenceEvidence(plan.concepts, c.p.text, asked, c.f.text);
+    // Rerank: among passages the fields agree on, the one covering the question, with one sentence
+    // holding most of it, and stating the asked fact (in that sentence best).
+    const factWeight = asked.length ? (sentence.fact ? 1.5 : facts.length ? 1.1 : 0.8) : 1;
+    const final = finalScore(c.fused, coverage, sentence.share, factWeight);
+    insertRanked(ranked, { ...c, coverage, matched, facts, sentence, final });
+  }
   const chosen: typeof ranked = [];
   const perCount = new Map<number, number>();
   for (const r of ranked) {
@@ -445,13 +497,15 @@ export async function searchKb(ctx: AppContext, options: SearchOptions): Promise
     chosen.push(r);
     if (chosen.length >= limit) break;
   }
+  const summaries = chosen.length ? await db.selectFrom('kb_articles').select(SUMMARY_COLUMNS).where('id', 'in', [...new Set(chosen.map((r) => r.a.id))]).execute() : [];
+  const articles = new Map<number, ArticleRow>(summaries.map((a) => [Number(a.id), { ...a, body: '' }]));
   return {
     plan,
     region: regionOut,
     hits: chosen.map((r) => {
       const ranges = highlightRanges(r.p.text, words);
       return {
-        article: articleSummary(ctx, r.a, date),
+        article: articleSummary(ctx, articles.get(r.a.id)!, date),
         passage: { seq: r.p.seq, heading: r.p.heading, text: r.p.text },
         snippet: snippetOf(r.p.text, ranges),
         highlights: ranges,
