@@ -14,7 +14,7 @@ import type { CallsConfig } from '../domain/call-config.ts';
 import type { CallRestrictionTable } from '../store/schema-calls.ts';
 import type { Selectable } from 'kysely';
 import { writeEvent } from '../audit/events.ts';
-import { formatShanghai } from '../domain/deadline.ts';
+import { formatForPeople, formatShanghai } from '../domain/deadline.ts';
 import { maskPhone } from '../domain/masking.ts';
 import { seesRequesterContact } from '../domain/roles.ts';
 import { conflict, forbidden, invalid, notFound } from '../server/problem.ts';
@@ -37,7 +37,7 @@ export function normalisePhone(phone: string): string {
 
 /** The notice the switch adapter plays, with the end date in Shanghai time. */
 export function restrictionNotice(config: CallsConfig, until: string | null): string {
-  return config.restriction.notice.replace('{until}', until ? formatShanghai(until).slice(0, 16).replace('T', ' ') : '');
+  return config.restriction.notice.replace('{until}', until ? formatForPeople(until) : '');
 }
 
 /** The keyed hash a restricted number is found by. */

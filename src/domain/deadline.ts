@@ -95,6 +95,11 @@ export function formatShanghai(iso: string): string {
   return `${date}T${time}${zone === 'GMT' ? '+00:00' : zone.slice(3)}`;
 }
 
+/** An instant as people read it in a notice or an SMS: 2026-11-12 23:59 (Shanghai). */
+export function formatForPeople(iso: string): string {
+  return formatShanghai(iso).slice(0, 16).replace('T', ' ');
+}
+
 /** The Shanghai calendar date of an instant, YYYY-MM-DD. */
 export function shanghaiDate(iso: string): string {
   return dateFormatter.format(Date.parse(iso));

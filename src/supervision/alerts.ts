@@ -6,7 +6,7 @@
 // depends on this job: it is derived from the deadline when read.
 import type { AppContext } from '../server/context.ts';
 import { inTransaction, type Tx } from '../store/db.ts';
-import { formatShanghai } from '../domain/deadline.ts';
+import { formatForPeople } from '../domain/deadline.ts';
 import { SYSTEM_ACTOR } from '../auth/actor.ts';
 import { writeEvent } from '../audit/events.ts';
 import { enqueue } from '../outbox/outbox.ts';
@@ -53,9 +53,9 @@ async function claim(tx: Tx, row: DueRow, kind: AlertKind, now: string): Promise
 
 async function warn(ctx: AppContext, tx: Tx, row: DueRow, now: string): Promise<void> {
   const unit = ctx.org.get(row.unit_id);
-  const due = formatShanghai(row.due_at);
+  const due = formatForPeople(row.due_at);
   const what = DUTY_KIND_LABELS[row.kind] ?? row.kind;
-  if (unit?.smsPhone) await enqueue(tx, 'sms', { to: unit.smsPhone, template: 'deadline_warning', params: { ticketNo: row.no, dueAt: due.slice(0, 16).replace('T', ' ') } }, now);
+  if (unit?.smsPhone) await enqueue(tx, 'sms', { to: unit.smsPhone, template: 'deadline_warning', params: { ticketNo: row.no, dueAt: due } }, now);
   if (unit) await notify(tx, { unitId: unit.id, kind: 'warning', ticketId: row.ticket_id, title: `工单 ${row.no} ${what}即将到期`, body: `期限 ${due}，请及时办理。`, link: `/tickets/${row.no}` }, now);
   await writeEvent(tx, SYSTEM_ACTOR, now, { ticketId: row.ticket_id, action: 'deadline_warning', detail: { dutyId: row.id, kind: row.kind, unit: unit?.code ?? null } });
 }
@@ -67,7 +67,7 @@ async function escalate(ctx: AppContext, tx: Tx, row: DueRow, now: string): Prom
   if (centre) {
     await notify(
       tx,
-      { unitId: centre.id, kind: 'escalation', ticketId: row.ticket_id, title: `工单 ${row.no} ${what}已超期`, body: `${unit?.name ?? '承办单位'}的${what}期限 ${formatShanghai(row.due_at)} 已过，请督办。`, link: `/tickets/${row.no}` },
+      { unitId: centre.id, kind: 'escalation', ticketId: row.ticket_id, title: `工单 ${row.no} ${what}已超期`, body: `${unit?.name ?? '承办单位'}的${what}期限 ${formatForPeople(row.due_at)} 已过，请督办。`, link: `/tickets/${row.no}` },
       now,
     );
     if (centre.smsPhone) await enqueue(tx, 'sms', { to: centre.smsPhone, template: 'supervision', params: { ticketNo: row.no, matter: `${unit?.name ?? '承办单位'}${what}已超期，请督办` } }, now);

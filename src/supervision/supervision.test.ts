@@ -145,6 +145,9 @@ describeEachEngine('deadline warnings and escalations', (engine) => {
     assert.equal(unit.body.unread, 1);
     assert.equal(unit.body.items[0].kind, 'warning');
     assert.equal(unit.body.items[0].link, `/tickets/${ticket.no}`);
+    // Times in a notice read as people write them, not as an ISO instant.
+    assert.match(unit.body.items[0].body, /期限 2026-03-03 23:59，/);
+    assert.match(sms[0].payload.params.dueAt, /^2026-03-03 23:59$/);
     assert.equal((await (await t.as('scjgj.staff')).get('/api/v1/supervision/notifications')).body.unread, 0);
 
     setClock(t, '2026-03-04T00:00:01');
@@ -157,6 +160,7 @@ describeEachEngine('deadline warnings and escalations', (engine) => {
     assert.equal(centre.body.unread, 1);
     assert.equal(centre.body.items[0].kind, 'escalation');
     assert.match(centre.body.items[0].body, /市住房和城乡建设局/);
+    assert.match(centre.body.items[0].body, /期限 2026-03-03 23:59 已过/);
     // The light never depended on the job: the duty was red before and is red after.
     assert.equal(duty(await view(t, ticket.no), { kind: 'sign' }).light, 'red');
     const timeline = (await (await t.as('admin')).get(`/api/v1/tickets/${ticket.no}/events`)).body.items.map((e: any) => e.action);

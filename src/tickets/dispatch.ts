@@ -9,7 +9,7 @@ import { categoryLimit, categoryOf, type CategoryRow, type TicketRow } from './m
 import { openDuties, openDuty, type OpenDuty } from './duties.ts';
 import { enqueue } from '../outbox/outbox.ts';
 import { notify } from '../notifications/notifications.ts';
-import { formatShanghai } from '../domain/deadline.ts';
+import { formatForPeople } from '../domain/deadline.ts';
 import { TICKET_TYPE_LABELS } from '../domain/ticket-types.ts';
 import { HANDLING_UNIT_KINDS } from '../org/seed.ts';
 
@@ -86,7 +86,7 @@ export async function dispatchTo(ctx: AppContext, tx: Tx, ticket: TicketRow, tar
   // Each unit is told in the console (pushed to its open sessions, src/notifications/) as well as by
   // SMS, in this transaction: no notice for a dispatch that did not commit. No personal data in it.
   // Every unit's sign duty runs to the same limit: the lead's, opened first.
-  const signBy = formatShanghai(opened[0]!.dueAt).slice(0, 16).replace('T', ' ');
+  const signBy = formatForPeople(opened[0]!.dueAt);
   for (const unit of [target.lead, ...target.co]) {
     const role = unit === target.lead ? '主办' : '协办';
     await notify(

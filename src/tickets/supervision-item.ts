@@ -6,14 +6,14 @@ import type { AppContext } from '../server/context.ts';
 import type { Actor } from '../domain/actor.ts';
 import type { Tx } from '../store/db.ts';
 import type { Unit } from '../domain/units.ts';
-import { formatShanghai } from '../domain/deadline.ts';
+import { formatForPeople, formatShanghai } from '../domain/deadline.ts';
 import { SUPERVISION_RULES, supervisionDeadlines, type SupervisionKind } from '../domain/supervision.ts';
 import { writeEvent } from '../audit/events.ts';
 import { enqueue } from '../outbox/outbox.ts';
 import { notify } from '../notifications/notifications.ts';
 import type { TicketRow } from './model.ts';
 
-const short = (iso: string) => formatShanghai(iso).slice(0, 16).replace('T', ' ');
+const short = formatForPeople;
 
 export interface IssueArgs {
   kind: SupervisionKind;
