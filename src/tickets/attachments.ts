@@ -3,6 +3,7 @@
 // submission in the action's own transaction (a refused action keeps no file), listed with the
 // ticket and downloaded by whoever may read the ticket. File names are personal data of a kind (a
 // photo named after the requester): they are stored and shown, never logged nor audited.
+import type { Attachment } from './contract.ts';
 import { createHash } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../server/context.ts';
@@ -99,14 +100,8 @@ export async function storeAttachments(tx: Tx, files: readonly UploadedFile[], a
   }
 }
 
-export interface AttachmentListing {
-  id: number;
-  submissionId: number;
-  name: string;
-  contentType: string;
-  size: number;
-  url: string;
-}
+/** A file of a ticket as its page lists it, with the submission it backs. */
+export type AttachmentListing = Attachment & { submissionId: number };
 
 /** The files of a ticket's submissions (without their bytes), in upload order. */
 export async function attachmentsOfTicket(db: Db, ticketId: number, ticketNo: string): Promise<AttachmentListing[]> {

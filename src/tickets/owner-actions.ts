@@ -1,6 +1,8 @@
 // 承办人 and 内部备注: inside a unit, who handles its part of a ticket (the unit's head or staff
 // names a member of the unit, or takes it), and the staff's internal notes. Both are actions of the
 // runner (one transaction with the audit event); both stay inside the platform (INTERNAL_ACTIONS).
+import type { Assignee } from './contract.ts';
+import { unitRef } from '../server/view-refs.ts';
 import type { AppContext } from '../server/context.ts';
 import type { Actor } from '../auth/actor.ts';
 import type { Db, Tx } from '../store/db.ts';
@@ -89,7 +91,7 @@ export const ownerActions = { assign, note };
 
 /** The 承办人 of each unit on the tickets, as the viewer may see them (a unit user: its own units'). */
 export async function assigneesOf(ctx: AppContext, actor: Actor, ticketIds: number[]) {
-  if (!ticketIds.length) return new Map<number, Array<{ unit: { code: string; name: string } | null; username: string; name: string; mine: boolean }>>();
+  if (!ticketIds.length) return new Map<number, Assignee[]>();
   const scope = isUnitRole(actor.role) ? (actor.unitScope ?? []) : null;
   const rows = await ctx.store.db
     .selectFrom('ticket_assignees as a')
@@ -98,11 +100,10 @@ export async function assigneesOf(ctx: AppContext, actor: Actor, ticketIds: numb
     .where('a.ticket_id', 'in', ticketIds)
     .$if(!!scope, (q) => q.where('a.unit_id', 'in', scope!.length ? scope! : [-1]))
     .execute();
-  const out = new Map<number, Array<{ unit: { code: string; name: string } | null; username: string; name: string; mine: boolean }>>();
+  const out = new Map<number, Assignee[]>();
   for (const r of rows) {
-    const unit = ctx.org.get(r.unit_id);
     const list = out.get(Number(r.ticket_id)) ?? [];
-    list.push({ unit: unit ? { code: unit.code, name: unit.name } : null, username: r.username, name: r.display_name, mine: r.user_id === actor.userId });
+    list.push({ unit: unitRef(ctx, r.unit_id), username: r.username, name: r.display_name, mine: r.user_id === actor.userId });
     out.set(Number(r.ticket_id), list);
   }
   return out;
