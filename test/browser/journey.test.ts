@@ -110,6 +110,8 @@ describe('console: a ticket from intake to archive', { skip: skipWithoutBrowser 
     assert.equal(await statusOf(page), '待回访');
     await page.goto(`${c.baseUrl}/callback`);
     await page.getByText(no).first().click();
+    // The desk opens on the first ticket of its queue; wait for the one clicked before filling its form.
+    await page.locator(`[data-testid="callback-ticket"][data-ticket-no="${no}"]`).waitFor();
     const form = page.getByTestId('callback-form');
     await form.getByText('不满意', { exact: true }).click();
     await form.getByLabel('诉求人原话').fill('灯只换了一层，其他楼层还是黑的');

@@ -77,4 +77,22 @@ describe('console: bulk actions in the workbench and the callback desk', { skip:
     await page.getByTestId('bulk-export').click();
     assert.equal((await download).suggestedFilename(), '工单导出.xlsx');
   });
+  it('picking another ticket on the callback desk hides the last one until the new one is loaded', async () => {
+    const { page } = await c.loginAs('centre1');
+    await page.goto(`${c.baseUrl}/callback`);
+    const rows = page.locator('[data-testid="callback-queue"] tbody tr.ant-table-row');
+    await rows.nth(1).waitFor();
+    const [first, second] = [await rows.nth(0).getAttribute('data-ticket-no'), await rows.nth(1).getAttribute('data-ticket-no')];
+    await page.locator(`[data-testid="callback-ticket"][data-ticket-no="${first}"]`).waitFor();
+    // The second ticket answers slowly: meanwhile the first one's form must not take a result.
+    await page.route(`**/api/v1/tickets/${second}`, async (route) => {
+      await new Promise((r) => setTimeout(r, 3000));
+      await route.continue();
+    });
+    await rows.nth(1).click();
+    await page.locator(`[data-testid="callback-ticket"][data-ticket-no="${first}"]`).waitFor({ state: 'detached', timeout: 1500 });
+    assert.equal(await page.getByTestId('callback-form').count(), 0);
+    await page.locator(`[data-testid="callback-ticket"][data-ticket-no="${second}"]`).waitFor();
+    await page.getByTestId('callback-form').waitFor();
+  });
 });

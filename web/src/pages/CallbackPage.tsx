@@ -78,7 +78,9 @@ export default function CallbackPage() {
   const current = selectedNo ?? queue?.items[0]?.no ?? null;
 
   // The selected ticket.
-  const [ticket, setTicket] = useState<TicketDetail | null>(null);
+  const [loaded, setTicket] = useState<TicketDetail | null>(null);
+  // While another ticket loads, the last one's form is not shown: a result entered there would land on the wrong citizen.
+  const ticket = loaded && loaded.no === current ? loaded : null;
   const [ticketLoading, setTicketLoading] = useState(false);
   const [ticketError, setTicketError] = useState<string | null>(null);
   useEffect(() => {
@@ -212,7 +214,8 @@ export default function CallbackPage() {
                 <Empty description={queueLoading ? '加载中…' : '待回访工单已全部处理'} />
               </Card>
             ) : (
-              <Spin spinning={ticketLoading}>
+              <Spin spinning={ticketLoading || (!ticket && !ticketError)}>
+                {!ticket && !ticketError && <div style={{ minHeight: 160 }} />}
                 {ticketError && <Alert type="error" showIcon message={ticketError} />}
                 {ticket && (
                   <Card
