@@ -45,6 +45,17 @@ describeEachEngine('承办人 and internal notes', (engine) => {
     assert.deepEqual(mine.body.items.map((i: any) => i.no), [ticket.no]);
     assert.deepEqual(assignees(mine.body.items[0]), ['ZJJ:zjj.staff'], 'the list shows the assignee');
     assert.equal((await staff2.get('/api/v1/tickets?queue=mine')).body.total, 0);
+    // The status tabs of 我的待办 count the assignee's tickets, not the unit's.
+    const countsOf = async (u: typeof staff, query: string) => (await u.get(`/api/v1/tickets/counts${query}`)).body.counts as Record<string, number>;
+    const total = (c: Record<string, number>) => Object.values(c).reduce((a, n) => a + n, 0);
+    assert.deepEqual(await countsOf(staff, '?queue=mine'), { [mine.body.items[0].status]: 1 });
+    assert.deepEqual(await countsOf(staff2, '?queue=mine'), {});
+    await newTicket(t);
+    assert.equal(total(await countsOf(staff2, '')), 2, 'the unit tabs count the unassigned ticket too');
+    assert.equal(total(await countsOf(staff, '?queue=mine')), 1);
+    const bad = await staff.get('/api/v1/tickets/counts?queue=nobody');
+    assert.equal(bad.status, 400);
+    assert.match(bad.body.message ?? JSON.stringify(bad.body), /queue|队列/);
     const bench = (await staff.get('/api/v1/workbench')).body.queues;
     assert.deepEqual(bench[0], { key: 'mine', label: '我的待办', count: 1 });
     assert.equal((await staff2.get('/api/v1/workbench')).body.queues[0].count, 0);

@@ -377,11 +377,14 @@ export async function workbench(ctx: AppContext, actor: Actor) {
 }
 
 /** Tickets per status that the viewer may see (for the list's status tabs). */
-export async function statusCounts(ctx: AppContext, actor: Actor) {
+export async function statusCounts(ctx: AppContext, actor: Actor, queue?: Queue) {
   const limit = unitLimit(actor);
+  const now = ctx.clock.now();
   const rows = await ctx.store.db
     .selectFrom('tickets as t')
     .$if(!!limit, (q) => q.where((eb) => withDutyOf(eb, ctx.store.capabilities, limit!)))
+    // The tabs of one queue (我的待办) count that queue's tickets, as its list shows them.
+    .$if(!!queue, (q) => q.where((eb) => queueCondition(eb, ctx.store.capabilities, queue!, actor, now)))
     .select(['t.status', (eb) => eb.fn.countAll<number>().as('n')])
     .groupBy('t.status')
     .execute();

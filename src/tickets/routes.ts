@@ -9,7 +9,7 @@ import { parseInstant } from '../domain/deadline.ts';
 import { invalid } from '../server/problem.ts';
 import { createTicket, intakeSchema, PHONE_SCHEMA, type IntakeRequest } from './intake.ts';
 import { getTicket, listTickets, requesterHistory, statusCounts, ticketAfterAction, ticketEvents, workbench, type ListQuery } from './queries.ts';
-import { QUEUES } from './queues.ts';
+import { QUEUES, type Queue } from './queues.ts';
 import { runAction, type ActionDefinition } from './action-runner.ts';
 import { unitActions } from './unit-actions.ts';
 import { centreActions } from './centre-actions.ts';
@@ -141,8 +141,17 @@ export const ticketRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
     },
   );
 
-  app.get('/tickets/counts', { schema: { tags: ['tickets'], summary: '各状态工单数（当前用户可见范围）' }, onRequest: requireRole() }, async (request) =>
-    statusCounts(ctx, actorOf(request)),
+  app.get<{ Querystring: { queue?: Queue } }>(
+    '/tickets/counts',
+    {
+      schema: {
+        tags: ['tickets'],
+        summary: '各状态工单数（当前用户可见范围；queue 指定时只计该队列，如「我的待办」）',
+        querystring: { type: 'object', additionalProperties: false, properties: { queue: { type: 'string', enum: Object.keys(QUEUES) } } },
+      },
+      onRequest: requireRole(),
+    },
+    async (request) => statusCounts(ctx, actorOf(request), request.query.queue),
   );
 
   app.get('/workbench', { schema: { tags: ['tickets'], summary: '工作台：当前角色的待办队列及数量' }, onRequest: requireRole() }, async (request) =>

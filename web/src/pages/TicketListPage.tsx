@@ -41,7 +41,7 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 type Update = (patch: Record<string, string | null | undefined>, keepPage?: boolean) => void;
 
-/** The status tabs with the count of each state (counts of everything the user may see). */
+/** The status tabs with the count of each state (of the queue shown, else of everything the user may see). */
 const StatusTabs = memo(function StatusTabs({ counts, status, compact, update }: { counts: Record<string, number> | null; status: string; compact: boolean; update: Update }) {
   const items = useMemo(() => {
     const c = counts ?? {};
@@ -268,11 +268,14 @@ export default function TicketListPage() {
   }, [apiQuery, reload]);
 
   const [counts, setCounts] = useState<Record<string, number> | null>(null);
+  // The tabs count what the list is limited to: a queue (我的待办, a workbench queue) or all the user may see.
+  const countsQueue = queue || null;
   useEffect(() => {
-    api<{ counts: Record<string, number> }>('/tickets/counts')
+    setCounts(null);
+    api<{ counts: Record<string, number> }>(`/tickets/counts${qs({ queue: countsQueue })}`)
       .then((r) => setCounts(r.counts))
       .catch(() => setCounts({}));
-  }, []);
+  }, [countsQueue, reload]);
 
   const [units, setUnits] = useState<Unit[]>([]);
   useEffect(() => {
