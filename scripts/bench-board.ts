@@ -12,7 +12,7 @@ import { bootstrap } from '../src/app/bootstrap.ts';
 import { ManualClock } from '../src/server/context.ts';
 import { HANDLING_UNIT_KINDS } from '../src/org/seed.ts';
 import { boardItems, boardSummary } from '../src/supervision/board.ts';
-import type { Actor } from '../src/auth/actor.ts';
+import type { Actor } from '../src/domain/actor.ts';
 
 export interface BoardBenchResult {
   engine: string;

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import WebSocket from 'ws';
 import { bootstrap } from '../src/app/bootstrap.ts';
-import { createApiKey } from '../src/interop/api-keys.ts';
+import { createApiKey } from '../src/auth/api-keys.ts';
 import { simulateCalls } from '../src/calls/simulator.ts';
 import type { CtiEvent } from '../src/domain/call-contract.ts';
 import { waitForServer } from './bench-server.ts';

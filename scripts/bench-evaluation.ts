@@ -10,7 +10,7 @@ import { generateHistory } from '../src/scale/generate.ts';
 import { getTicket, listTickets, statusCounts, ticketEvents, workbench } from '../src/tickets/queries.ts';
 import { buildPeriodReport, CITY_SCOPE } from '../src/reports/report.ts';
 import { periodAt } from '../src/reports/periods.ts';
-import type { Actor } from '../src/auth/actor.ts';
+import type { Actor } from '../src/domain/actor.ts';
 import { scratchDatabase } from './bench-database.ts';
 
 export interface EvaluationFigures {

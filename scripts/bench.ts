@@ -23,7 +23,7 @@ import autocannon from 'autocannon';
 import { openStore } from '../src/store/db.ts';
 import { migrate } from '../src/store/migrations.ts';
 import { bootstrap } from '../src/app/bootstrap.ts';
-import { SYSTEM_ACTOR } from '../src/auth/actor.ts';
+import { SYSTEM_ACTOR } from '../src/domain/actor.ts';
 import { importSeedBulletins, SEED_BULLETIN_DIR } from '../src/knowledge/import.ts';
 import { searchKb } from '../src/knowledge/search.ts';
 import { refreshStatistics } from '../src/knowledge/kb-store.ts';

@@ -23,7 +23,7 @@ import pg from 'pg';
 import { bootstrap } from '../src/app/bootstrap.ts';
 import { buildApp } from '../src/app/app.ts';
 import { hashPassword } from '../src/auth/passwords.ts';
-import { SYSTEM_ACTOR } from '../src/auth/actor.ts';
+import { SYSTEM_ACTOR } from '../src/domain/actor.ts';
 import { importSeedBulletins, SEED_BULLETIN_DIR } from '../src/knowledge/import.ts';
 import { searchKb, type SearchHit } from '../src/knowledge/search.ts';
 import { smartAnswer, type SmartAnswer } from '../src/knowledge/answer.ts';

@@ -4,7 +4,7 @@
 // documents, but no synthetic passage repeats a real sentence), imported through the same use-case
 // as a bulletin, 50 passages per document, until the base holds `target` passages.
 import type { AppContext } from '../src/server/context.ts';
-import { SYSTEM_ACTOR } from '../src/auth/actor.ts';
+import { SYSTEM_ACTOR } from '../src/domain/actor.ts';
 import { importDocuments } from '../src/knowledge/import.ts';
 import type { BulletinDocument } from '../src/knowledge/bulletin.ts';
 import { cutWords } from '../src/knowledge/segment.ts';

@@ -30,7 +30,7 @@ import { ratingRoutes } from '../ratings/routes.ts';
 import { healthRoutes } from './health.ts';
 import { consolePlugin } from './console.ts';
 import { apiKeyRoutes } from '../interop/apikey-routes.ts';
-import { apiKeyScopeResolver } from '../interop/api-keys.ts';
+import { apiKeyScopeResolver } from '../auth/api-keys.ts';
 import { transferRoutes } from '../interop/transfer.ts';
 import { open311Routes, OPEN311_PREFIX } from '../interop/open311.ts';
 import { webhookRoutes } from '../interop/webhooks-routes.ts';
@@ -138,7 +138,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   await app.register(authPlugin, { ctx });
   // WebSockets: the switch's event stream (src/calls/cti-routes.ts) and the console's notices (src/notifications/).
   await app.register(websocket, { options: { maxPayload: 1024 * 1024 } });
-  // The change feed accepts API keys with events:read (src/interop/api-keys.ts).
+  // The change feed accepts API keys with events:read (src/auth/api-keys.ts).
   registerApiKeyScopeResolver(app, apiKeyScopeResolver(ctx));
   await app.register(healthRoutes, { ctx });
   await app.register(

@@ -2,7 +2,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../server/context.ts';
-import type { Actor } from './actor.ts';
+import type { Actor } from '../domain/actor.ts';
 import type { Role } from '../domain/roles.ts';
 import { actorForToken } from './sessions.ts';
 import { markGuard } from './route-roles.ts';

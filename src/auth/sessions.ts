@@ -1,7 +1,7 @@
 // Login sessions: a random token given to the client (bearer header or cookie); only its hash is stored.
 import { createHash, randomBytes } from 'node:crypto';
 import type { AppContext } from '../server/context.ts';
-import type { Actor } from './actor.ts';
+import type { Actor } from '../domain/actor.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 import { isUnitRole, type Role } from '../domain/roles.ts';
 import { inTransaction, type Db, type Tx } from '../store/db.ts';

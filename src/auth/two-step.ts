@@ -6,7 +6,7 @@
 // the same code cannot both succeed.
 import { createHash, randomBytes } from 'node:crypto';
 import type { AppContext } from '../server/context.ts';
-import type { Actor } from './actor.ts';
+import type { Actor } from '../domain/actor.ts';
 import type { Db, Tx } from '../store/db.ts';
 import { inTransaction, storeCrypto } from '../store/db.ts';
 import { looksSealed } from '../store/field-crypto.ts';

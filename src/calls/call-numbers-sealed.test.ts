@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { sql, type Kysely } from 'kysely';
 import { describeEachEngine, startTestApp, type Client, type TestApp } from '../../test/support/app.ts';
 import { freshDatabase } from '../../test/support/databases.ts';
-import { createApiKey } from '../interop/api-keys.ts';
+import { createApiKey } from '../auth/api-keys.ts';
 import { inTransaction, openStore } from '../store/db.ts';
 import { auditKeyringOf } from '../store/audit-keys.ts';
 import { looksSealed } from '../store/field-crypto.ts';

@@ -2,7 +2,7 @@
 // before today (simulated, then ingested as a switch would send them), so the call list, the
 // figures and the 漏接回拨 queue have something to show.
 import type { AppContext } from '../server/context.ts';
-import { SYSTEM_ACTOR } from '../auth/actor.ts';
+import { SYSTEM_ACTOR } from '../domain/actor.ts';
 import { createApiKey } from '../auth/api-keys.ts';
 import { shanghaiDay } from '../domain/seat-states.ts';
 import { simulateCalls } from './simulator.ts';

@@ -2,7 +2,7 @@
 // (an agent claims it) → answered (the first reply). GB/T 33358 asks for a reply within 3 minutes;
 // the first reply's delay is kept on the message (reply_seconds) and compared with the city's target.
 import type { AppContext } from '../server/context.ts';
-import type { Actor } from '../auth/actor.ts';
+import type { Actor } from '../domain/actor.ts';
 import { inTransaction } from '../store/db.ts';
 import { writeEvent } from '../audit/events.ts';
 import type { MessageReplyOut } from '../domain/call-contract.ts';

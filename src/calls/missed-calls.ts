@@ -2,7 +2,7 @@
 // wait here for a call back by the same seats. An agent claims one, records each attempt; reached or
 // an invalid number ends it, as does the caller getting through on a later call (ingestion).
 import type { AppContext } from '../server/context.ts';
-import type { Actor } from '../auth/actor.ts';
+import type { Actor } from '../domain/actor.ts';
 import { inTransaction } from '../store/db.ts';
 import { writeEvent } from '../audit/events.ts';
 import { formatShanghai } from '../domain/deadline.ts';

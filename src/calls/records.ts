@@ -3,7 +3,7 @@
 // to roles that work with requesters (seesRequesterContact); others see 139****1111.
 import type { Selectable } from 'kysely';
 import type { AppContext } from '../server/context.ts';
-import type { Actor } from '../auth/actor.ts';
+import type { Actor } from '../domain/actor.ts';
 import type { CallTable } from '../store/schema-calls.ts';
 import { formatShanghai } from '../domain/deadline.ts';
 import { maskPhone } from '../domain/masking.ts';

@@ -5,8 +5,7 @@
 // names the restriction and its ground, never the number. The number is sealed at rest: every lookup
 // goes through its keyed hash (the same for any spelling with spaces or dashes).
 import type { AppContext } from '../server/context.ts';
-import type { Actor } from '../auth/actor.ts';
-import { SYSTEM_ACTOR } from '../auth/actor.ts';
+import { SYSTEM_ACTOR, type Actor } from '../domain/actor.ts';
 import type { Db, Tx } from '../store/db.ts';
 import type { FieldCrypto } from '../store/field-crypto.ts';
 import { inTransaction } from '../store/db.ts';

@@ -1,7 +1,7 @@
 // Seats as people use them: the team lead's live wall, the agent's own seat with the screen-pop of
 // the call it is on, the agent's own state changes (the switch's come through ingestion), skills.
 import type { AppContext } from '../server/context.ts';
-import type { Actor } from '../auth/actor.ts';
+import type { Actor } from '../domain/actor.ts';
 import type { SeatState } from '../domain/call-contract.ts';
 import { inTransaction } from '../store/db.ts';
 import { writeEvent } from '../audit/events.ts';

@@ -11,7 +11,7 @@
 import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { describeEachEngine, startTestApp, type TestApp } from '../../test/support/app.ts';
-import { createApiKey } from '../interop/api-keys.ts';
+import { createApiKey } from '../auth/api-keys.ts';
 import { simulateCalls, type Simulation, type SimulationOptions } from './simulator.ts';
 import { platformFigures, replayEvents, type PlatformClient, type ReplayResult } from './simulation-driver.ts';
 import { predictErlangC } from '../domain/erlang-c.ts';

@@ -5,12 +5,11 @@
 // approval, one for the centre's review — plus one document the centre imported for 住建局, waiting
 // for its head's approval (第十九条), direct answers that used articles and an agent's 纠错 report.
 import type { AppContext } from '../server/context.ts';
-import type { Actor } from '../auth/actor.ts';
 import { isUnitRole, type Role } from '../domain/roles.ts';
 import { shanghaiDate } from '../domain/deadline.ts';
 import { describeLimit } from '../domain/time-limits.ts';
 import type { CityConfig } from '../config/city.ts';
-import { SYSTEM_ACTOR } from '../auth/actor.ts';
+import { SYSTEM_ACTOR, type Actor } from '../domain/actor.ts';
 import { createTicket } from '../tickets/intake.ts';
 import { createArticle, reportArticle, runArticleAction, type ArticleInput } from '../knowledge/articles.ts';
 import { importDocuments, importSeedBulletins, SEED_BULLETIN_DIR } from '../knowledge/import.ts';

@@ -3,7 +3,7 @@
 // past weeks, so its deadlines, lights, events and outbox messages are what the platform produced.
 import type { AppContext } from '../server/context.ts';
 import { ManualClock } from '../server/context.ts';
-import type { Actor } from '../auth/actor.ts';
+import type { Actor } from '../domain/actor.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import { isUnitRole, type Role } from '../domain/roles.ts';
 import type { TicketType, Channel, Satisfaction } from '../domain/ticket-types.ts';

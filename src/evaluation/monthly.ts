@@ -2,7 +2,7 @@
 // triggers it hit (第三十一条(二)) with the authority's decision on each, and the published ranking.
 import { DateTime } from 'luxon';
 import type { AppContext } from '../server/context.ts';
-import type { Actor } from '../auth/actor.ts';
+import type { Actor } from '../domain/actor.ts';
 import { inTransaction } from '../store/db.ts';
 import { writeEvent } from '../audit/events.ts';
 import { conflict, invalid, notFound } from '../server/problem.ts';

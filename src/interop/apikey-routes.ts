@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../server/context.ts';
 import { actorOf, requireRole } from '../auth/plugin.ts';
 import { obj, text } from '../server/schemas.ts';
-import { SCOPES, SCOPE_LABELS, createApiKey, listApiKeys, parseRate, parseScopes, revokeApiKey, rotateApiKey } from './api-keys.ts';
+import { SCOPES, SCOPE_LABELS, createApiKey, listApiKeys, parseRate, parseScopes, revokeApiKey, rotateApiKey } from '../auth/api-keys.ts';
 
 const createBody = obj(
   {

@@ -27,7 +27,7 @@ import { INTERNAL_ACTIONS, STATUS_LABELS, type TicketStatus } from '../domain/ti
 import { formatShanghai, parseInstant } from '../domain/deadline.ts';
 import { maskText } from '../domain/masking.ts';
 import { PHOTO_LIMITS, sniffPhoto, withStoredPhotos } from '../portal/service.ts';
-import { checkApiKey, KEY_REFUSALS, keyActor, presentedKey, type ApiKeyRow, type Scope } from './api-keys.ts';
+import { checkApiKey, KEY_REFUSALS, keyActor, presentedKey, type ApiKeyRow, type Scope } from '../auth/api-keys.ts';
 import { isUniqueViolation } from '../store/unique-violation.ts';
 import { filesOf, MULTIPART_LIMITS, Open311Error, normaliseBody, parseFormBody, parseMultipart, send, sendError, sendList, splitFormat, toXml, type Format } from './open311-format.ts';
 

@@ -5,7 +5,7 @@ import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { describeEachEngine, startTestApp, tableCounts, type TestApp } from '../../test/support/app.ts';
 import { ok, setClock } from '../../test/support/handling.ts';
-import { createApiKey } from './api-keys.ts';
+import { createApiKey } from '../auth/api-keys.ts';
 import { syncProvincial } from './transfer.ts';
 
 const NAME = '赵铁柱';

@@ -27,7 +27,7 @@ import { schemaErrors } from '../server/schema-check.ts';
 import { translateValidation } from '../server/validation-errors.ts';
 import { labelOf } from '../server/field-labels.ts';
 import type { FieldError } from '../server/problem.ts';
-import { checkApiKey, KEY_REFUSALS, keyActor, presentedKey, type ApiKeyRow, type Scope } from './api-keys.ts';
+import { checkApiKey, KEY_REFUSALS, keyActor, presentedKey, type ApiKeyRow, type Scope } from '../auth/api-keys.ts';
 import { createHash } from 'node:crypto';
 import { writeEvent } from '../audit/events.ts';
 import { notify } from '../notifications/notifications.ts';

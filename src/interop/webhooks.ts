@@ -14,7 +14,7 @@
 // with the same key was acknowledged, so a receiver sees a ticket's events in order.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AppContext } from '../server/context.ts';
-import type { Actor } from '../auth/actor.ts';
+import type { Actor } from '../domain/actor.ts';
 import { inTransaction, type Tx } from '../store/db.ts';
 import { writeEvent } from '../audit/events.ts';
 import { invalid, notFound } from '../server/problem.ts';

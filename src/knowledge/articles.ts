@@ -3,7 +3,7 @@
 // (back to draft) or withdrawn, and past its expiry date it reads 已过期. Each step is one
 // transaction with its audit event. Passages are re-cut and re-indexed whenever the text changes.
 import type { AppContext } from '../server/context.ts';
-import type { Actor } from '../auth/actor.ts';
+import type { Actor } from '../domain/actor.ts';
 import type { Role } from '../domain/roles.ts';
 import { KB_REPORTERS, KB_WRITERS, type KbArticle, type KbEvent, type KbReport, type KbReportStatus } from './contract.ts';
 import { isUnitRole } from '../domain/roles.ts';

@@ -3,7 +3,7 @@
 // longer than the admin's setting), and each role's to-do list: entries due under the 5-working-day
 // rule with their lights, approvals, reviews, returned drafts and open 纠错 reports.
 import type { AppContext } from '../server/context.ts';
-import type { Actor } from '../auth/actor.ts';
+import type { Actor } from '../domain/actor.ts';
 import { isUnitRole } from '../domain/roles.ts';
 import { forbidden } from '../server/problem.ts';
 import { formatShanghai } from '../domain/deadline.ts';

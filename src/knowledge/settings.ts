@@ -1,7 +1,7 @@
 // The knowledge base's settings an admin changes: the smart answer's confidence threshold and how
 // long an article may go untouched before it is flagged to its unit.
 import type { AppContext } from '../server/context.ts';
-import type { Actor } from '../auth/actor.ts';
+import type { Actor } from '../domain/actor.ts';
 import { inTransaction } from '../store/db.ts';
 import { writeEvent } from '../audit/events.ts';
 import { invalid } from '../server/problem.ts';

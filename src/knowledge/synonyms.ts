@@ -1,7 +1,7 @@
 // Synonyms an admin edits (公积金/住房公积金, 营业执照/执照): a question that says one word of a group
 // also searches for the others.
 import type { AppContext } from '../server/context.ts';
-import type { Actor } from '../auth/actor.ts';
+import type { Actor } from '../domain/actor.ts';
 import type { Db } from '../store/db.ts';
 import { inTransaction } from '../store/db.ts';
 import { writeEvent } from '../audit/events.ts';

@@ -1,7 +1,7 @@
 // In-console notifications to a unit: newly dispatched tickets, deadline warnings, escalations to the centre, 督办 issued to a
 // unit and replies to the issuer, bulk reveals of requesters' contacts to the centre. Everyone of the unit sees the same list; reading marks it for all.
 import type { AppContext } from '../server/context.ts';
-import type { Actor } from '../auth/actor.ts';
+import type { Actor } from '../domain/actor.ts';
 import type { Db, Tx } from '../store/db.ts';
 import { isUnitRole } from '../domain/roles.ts';
 import { formatShanghai } from '../domain/deadline.ts';

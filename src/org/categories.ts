@@ -2,7 +2,7 @@
 // reply limit, which must cite its legal basis (第十五条). A change applies to tickets dispatched
 // after it; the deadlines of tickets already dispatched stay as they were set.
 import type { AppContext } from '../server/context.ts';
-import type { Actor } from '../auth/actor.ts';
+import type { Actor } from '../domain/actor.ts';
 import { conflict, invalid, notFound } from '../server/problem.ts';
 import { inTransaction } from '../store/db.ts';
 import { writeEvent } from '../audit/events.ts';

@@ -2,7 +2,7 @@
 // parent's path plus its own id; units are never moved or deleted, only deactivated, and only when
 // nothing still depends on them. Callers reload the directory (ctx.org.reload()) after the commit.
 import type { AppContext } from '../server/context.ts';
-import type { Actor } from '../auth/actor.ts';
+import type { Actor } from '../domain/actor.ts';
 import { UNIT_KINDS, UNIT_KIND_LABELS, type UnitKind } from '../domain/unit-kinds.ts';
 import { mobileNumber, MOBILE_RULE } from '../domain/mobile.ts';
 import { conflict, invalid, notFound } from '../server/problem.ts';

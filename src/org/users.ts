@@ -1,6 +1,6 @@
 // Creating, changing and deactivating users, and resetting passwords (admin). A unit role needs a unit; the other roles may have one for display.
 import type { AppContext } from '../server/context.ts';
-import type { Actor } from '../auth/actor.ts';
+import type { Actor } from '../domain/actor.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import { ROLES, isUnitRole, type Role } from '../domain/roles.ts';
 import { conflict, invalid, notFound } from '../server/problem.ts';

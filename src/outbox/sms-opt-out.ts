@@ -3,7 +3,7 @@
 // numbers are sealed at rest: a number is found by its keyed lookup hash.
 import type { AppContext } from '../server/context.ts';
 import type { FieldCrypto } from '../store/field-crypto.ts';
-import type { Actor } from '../auth/actor.ts';
+import type { Actor } from '../domain/actor.ts';
 import { inTransaction } from '../store/db.ts';
 import { maskPhone } from '../domain/masking.ts';
 import { writeEvent } from '../audit/events.ts';

@@ -14,7 +14,7 @@ import { writeEvent } from '../audit/events.ts';
 import { conflict, invalid, Problem } from '../server/problem.ts';
 import { formatShanghai } from '../domain/deadline.ts';
 import { canReceiveSms, codeState, DEFAULT_PORTAL_CODE, mayIssue, triesLeft, type PortalCodeConfig } from '../domain/portal-code.ts';
-import type { Actor } from '../auth/actor.ts';
+import type { Actor } from '../domain/actor.ts';
 import type { PortalState } from './security.ts';
 
 export const codeConfigOf = (ctx: AppContext): PortalCodeConfig => ctx.city.portalCode ?? DEFAULT_PORTAL_CODE;

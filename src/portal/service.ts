@@ -6,7 +6,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { AppContext } from '../server/context.ts';
-import type { Actor } from '../auth/actor.ts';
+import type { Actor } from '../domain/actor.ts';
 import { inTransaction } from '../store/db.ts';
 import { createTicket } from '../tickets/intake.ts';
 import { SATISFACTION_LABELS, TICKET_TYPE_LABELS, type Satisfaction, type TicketType } from '../domain/ticket-types.ts';

@@ -2,7 +2,7 @@
 // period; scores per agent and per shift; the 第三十一条(一) cases the team lead confirms or dismisses
 // (audited); call transcripts attached to tickets. An agent sees only their own tickets, score and cases.
 import type { AppContext } from '../server/context.ts';
-import type { Actor } from '../auth/actor.ts';
+import type { Actor } from '../domain/actor.ts';
 import { inTransaction } from '../store/db.ts';
 import { writeEvent } from '../audit/events.ts';
 import { conflict, forbidden, invalid, notFound } from '../server/problem.ts';

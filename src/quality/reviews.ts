@@ -4,7 +4,7 @@
 // (`quality_redispatch`). A failed review is recorded inside the ticket action's own transaction.
 import { randomBytes } from 'node:crypto';
 import type { AppContext } from '../server/context.ts';
-import type { Actor } from '../auth/actor.ts';
+import type { Actor } from '../domain/actor.ts';
 import { inTransaction } from '../store/db.ts';
 import { writeEvent } from '../audit/events.ts';
 import { conflict, invalid, notFound } from '../server/problem.ts';

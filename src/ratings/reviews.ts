@@ -4,7 +4,7 @@
 // unit may appeal a mistaken or malicious rating, and the authority decides. Each stage's deadline
 // comes from computeDeadline with the city's `rating.*` limits; lights are derived when read.
 import type { AppContext } from '../server/context.ts';
-import type { Actor } from '../auth/actor.ts';
+import type { Actor } from '../domain/actor.ts';
 import type { Db, Tx } from '../store/db.ts';
 import { inTransaction } from '../store/db.ts';
 import type { RatingReviewTable } from '../store/schema-portal.ts';

@@ -2,7 +2,7 @@
 // the scheduled job stores and what the xlsx and PDF exports lay out. Built from the store layer's
 // aggregates (./queries.ts) for one period or one topic, for the whole city or a unit's subtree.
 import type { AppContext } from '../server/context.ts';
-import type { Actor } from '../auth/actor.ts';
+import type { Actor } from '../domain/actor.ts';
 import { isUnitRole } from '../domain/roles.ts';
 import { CHANNELS, CHANNEL_LABELS, SATISFACTION_LABELS, SATISFACTION_LEVELS, TICKET_TYPES, TICKET_TYPE_LABELS, isSatisfied, type Satisfaction } from '../domain/ticket-types.ts';
 import { STATUS_LABELS } from '../domain/ticket-states.ts';

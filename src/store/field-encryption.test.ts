@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describeEachEngine, intakeBody, startTestApp, storeLocation, type Client, type TestApp } from '../../test/support/app.ts';
 import { bootstrap } from '../app/bootstrap.ts';
-import { createApiKey } from '../interop/api-keys.ts';
+import { createApiKey } from '../auth/api-keys.ts';
 import { loadDemo } from '../demo/load.ts';
 import { generateHistory } from '../scale/generate.ts';
 import { looksSealed } from './field-crypto.ts';

@@ -7,7 +7,7 @@
 import type { AppContext } from '../server/context.ts';
 import { inTransaction, type Tx } from '../store/db.ts';
 import { formatForPeople } from '../domain/deadline.ts';
-import { SYSTEM_ACTOR } from '../auth/actor.ts';
+import { SYSTEM_ACTOR } from '../domain/actor.ts';
 import { writeEvent } from '../audit/events.ts';
 import { enqueue } from '../outbox/outbox.ts';
 import { notify } from '../notifications/notifications.ts';

@@ -5,7 +5,7 @@
 // duties_unit_open) answers, whatever the number of duties.
 import { sql, type SelectQueryBuilder } from 'kysely';
 import type { AppContext } from '../server/context.ts';
-import type { Actor } from '../auth/actor.ts';
+import type { Actor } from '../domain/actor.ts';
 import type { Database } from '../store/schema.ts';
 import type { Db } from '../store/db.ts';
 import { formatShanghai, lightAt, type Light } from '../domain/deadline.ts';

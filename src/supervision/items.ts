@@ -4,7 +4,7 @@
 // SMS through the outbox. 协商督办 re-dispatches the ticket to the designated unit through the
 // dispatch use-case, so that unit gets fresh sign and reply duties.
 import type { AppContext } from '../server/context.ts';
-import type { Actor } from '../auth/actor.ts';
+import type { Actor } from '../domain/actor.ts';
 import { inTransaction, type Tx } from '../store/db.ts';
 import type { Selectable } from 'kysely';
 import type { SupervisionItemTable } from '../store/schema.ts';

@@ -3,7 +3,7 @@
 import type { AppContext } from '../server/context.ts';
 import type { Tx } from '../store/db.ts';
 import { inTransaction } from '../store/db.ts';
-import type { Actor } from '../auth/actor.ts';
+import type { Actor } from '../domain/actor.ts';
 import { ACTION_RULES, FINISHED_STATUSES, refusal, type Action, type TicketStatus } from '../domain/ticket-states.ts';
 import { isUnitRole } from '../domain/roles.ts';
 import { forbidden, notFound, Problem } from '../server/problem.ts';

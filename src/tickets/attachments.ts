@@ -7,7 +7,7 @@ import type { Attachment } from './contract.ts';
 import { createHash } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../server/context.ts';
-import type { Actor } from '../auth/actor.ts';
+import type { Actor } from '../domain/actor.ts';
 import type { Db, Tx } from '../store/db.ts';
 import { ATTACHMENT_LIMITS, ATTACHMENT_TYPES_TEXT, attachmentKind, cleanFileName, type AttachmentKind } from '../domain/attachments.ts';
 import { invalid, notFound, Problem } from '../server/problem.ts';

@@ -3,7 +3,7 @@
 // does not undo the others: the answer reports every ticket's outcome. A batch is at most
 // BULK_MAX tickets, and the request itself is audited with its counts.
 import type { AppContext } from '../server/context.ts';
-import type { Actor } from '../auth/actor.ts';
+import type { Actor } from '../domain/actor.ts';
 import { inTransaction } from '../store/db.ts';
 import { ACTION_RULES, type Action } from '../domain/ticket-states.ts';
 import { forbidden, invalid, Problem } from '../server/problem.ts';

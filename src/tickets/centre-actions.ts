@@ -318,7 +318,7 @@ export async function mergeTarget(db: Db | Tx, no: string, selfId?: number) {
 }
 
 /** 并单: the repeat request joins the open ticket, which records it as one more call about the same matter. */
-export async function mergeInto(tx: Tx, ticket: Pick<TicketRow, 'id' | 'no'>, target: { id: number; no: string; status: string }, now: string, actor: import('../auth/actor.ts').Actor) {
+export async function mergeInto(tx: Tx, ticket: Pick<TicketRow, 'id' | 'no'>, target: { id: number; no: string; status: string }, now: string, actor: import('../domain/actor.ts').Actor) {
   await tx.updateTable('tickets').set({ merged_into_id: target.id }).where('id', '=', ticket.id).execute();
   await tx
     .updateTable('tickets')

@@ -5,7 +5,7 @@
 // already overdue, src/evaluation/counts.ts), and every caller is told by SMS at the merge and again
 // when the main ticket's reply is accepted (notifyMergedCallers).
 import type { AppContext } from '../server/context.ts';
-import type { Actor } from '../auth/actor.ts';
+import type { Actor } from '../domain/actor.ts';
 import type { Db, Tx } from '../store/db.ts';
 import { inTransaction } from '../store/db.ts';
 import { OPEN_STATUSES, STATUS_LABELS, type TicketStatus } from '../domain/ticket-states.ts';

@@ -6,7 +6,7 @@ import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { describeEachEngine, startTestApp, type TestApp } from '../../test/support/app.ts';
 import { setClock } from '../../test/support/handling.ts';
-import { createApiKey } from '../interop/api-keys.ts';
+import { createApiKey } from '../auth/api-keys.ts';
 import { eventActorView } from './view.ts';
 
 const local = { origin: 'local', channel: 'phone', external_id: null };

@@ -2,7 +2,7 @@
 // once: dispatch to a unit, save for later dispatch, answer directly from the knowledge base,
 // refuse with a 第十一条 reason, transfer to an emergency line, or merge into an open ticket.
 import type { AppContext } from '../server/context.ts';
-import type { Actor } from '../auth/actor.ts';
+import type { Actor } from '../domain/actor.ts';
 import { inTransaction } from '../store/db.ts';
 import {
   CHANNELS,

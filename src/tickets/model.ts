@@ -3,7 +3,7 @@ import type { Selectable } from 'kysely';
 import type { AppContext } from '../server/context.ts';
 import type { Tx, Db } from '../store/db.ts';
 import type { DutyTable, TicketTable, CategoryTable } from '../store/schema.ts';
-import type { Actor } from '../auth/actor.ts';
+import type { Actor } from '../domain/actor.ts';
 import { isUnitRole } from '../domain/roles.ts';
 import { notFound } from '../server/problem.ts';
 import type { TimeLimit, LimitUnit } from '../domain/time-limits.ts';

@@ -4,7 +4,7 @@
 import type { Assignee } from './contract.ts';
 import { unitRef } from '../server/view-refs.ts';
 import type { AppContext } from '../server/context.ts';
-import type { Actor } from '../auth/actor.ts';
+import type { Actor } from '../domain/actor.ts';
 import type { Db, Tx } from '../store/db.ts';
 import { isUnitRole } from '../domain/roles.ts';
 import { conflict, invalid } from '../server/problem.ts';

@@ -1,7 +1,7 @@
 // Reading tickets: one ticket with everything about it, the filtered list, and the timeline.
 import { sql, type ExpressionBuilder } from 'kysely';
 import type { AppContext } from '../server/context.ts';
-import type { Actor } from '../auth/actor.ts';
+import type { Actor } from '../domain/actor.ts';
 import type { Database } from '../store/schema.ts';
 import { isUnitRole, seesRequesterContact } from '../domain/roles.ts';
 import { callOfTicket } from '../calls/records.ts';

@@ -3,7 +3,7 @@
 import { sql, type ExpressionBuilder, type Expression, type SqlBool } from 'kysely';
 import type { Database } from '../store/schema.ts';
 import type { StoreCapabilities } from '../store/capabilities.ts';
-import type { Actor } from '../auth/actor.ts';
+import type { Actor } from '../domain/actor.ts';
 import { isUnitRole, type Role } from '../domain/roles.ts';
 import type { TicketStatus } from '../domain/ticket-states.ts';
 

@@ -1,7 +1,7 @@
 // How a ticket is shown to a viewer: instants in +08:00, lights derived from deadlines now, and the
 // requester's data masked for every role that does not need it (confidential: hidden from units),
 // in its own fields and inside every free text shown (docs/security-personal-data.md).
-import type { Actor } from '../auth/actor.ts';
+import type { Actor } from '../domain/actor.ts';
 import type { AppContext } from '../server/context.ts';
 import { formatShanghai, lightAt, type Light } from '../domain/deadline.ts';
 import { maskIdNumber, maskName, maskPhone, textMaskerFor } from '../domain/masking.ts';

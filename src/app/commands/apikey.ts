@@ -1,7 +1,7 @@
 // `hotline apikey create|rotate|revoke|list`: keys for external systems from the command line.
 // The key is printed once, on standard output; nothing else records it.
 import { parseArgs } from 'node:util';
-import { SCOPES, createApiKey, listApiKeys, parseRate, parseScopes, revokeApiKey, rotateApiKey, type ApiKeyInfo } from '../../interop/api-keys.ts';
+import { SCOPES, createApiKey, listApiKeys, parseRate, parseScopes, revokeApiKey, rotateApiKey, type ApiKeyInfo } from '../../auth/api-keys.ts';
 
 export const APIKEY_USAGE = `  apikey create --name 名称 --scopes a,b [--rate 每分钟请求数]
                              为外部系统创建 API 密钥（只显示一次）；权限范围：${SCOPES.join(', ')}

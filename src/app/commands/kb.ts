@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { AppContext } from '../../server/context.ts';
-import { SYSTEM_ACTOR } from '../../auth/actor.ts';
+import { SYSTEM_ACTOR } from '../../domain/actor.ts';
 import { Problem } from '../../server/problem.ts';
 import { importBulletin } from '../../knowledge/import.ts';
 import { searchKb } from '../../knowledge/search.ts';

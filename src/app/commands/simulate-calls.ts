@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { Problem } from '../../server/problem.ts';
 import { bootstrap } from '../bootstrap.ts';
 import { buildApp } from '../app.ts';
-import { createApiKey } from '../../interop/api-keys.ts';
+import { createApiKey } from '../../auth/api-keys.ts';
 import { createUser } from '../../org/users.ts';
 import { simulateCalls, validateSimulation, type SimulationOptions } from '../../calls/simulator.ts';
 import { httpClient, injectClient, loginOverHttp, platformFigures, replayEvents, simulationReport, type PlatformClient, type SimulationReport } from '../../calls/simulation-driver.ts';
