@@ -242,7 +242,9 @@ describeEachEngine('Open311 conformance', (engine) => {
     assert.equal(photos.length, 1);
     assert.equal(photos[0]!.mime, 'image/jpeg');
     assert.equal(photos[0]!.size, JPEG.length);
-    assert.ok(existsSync(join(t.ctx.dataDir, photos[0]!.file)));
+    // The bytes are in the store (its backup holds them), nothing on disk.
+    assert.deepEqual(Buffer.from(photos[0]!.data!), JPEG);
+    assert.equal(existsSync(join(t.ctx.dataDir, 'portal-photos')), false);
     const staff = await agent.get(`/api/v1/portal/tickets/${no}/photos`);
     assert.equal(staff.status, 200);
     assert.equal(staff.body.items.length, 1);

@@ -26,7 +26,7 @@ import { TICKET_TYPES, TICKET_TYPE_LABELS, type TicketType } from '../domain/tic
 import { INTERNAL_ACTIONS, STATUS_LABELS, type TicketStatus } from '../domain/ticket-states.ts';
 import { formatShanghai, parseInstant } from '../domain/deadline.ts';
 import { maskText } from '../domain/masking.ts';
-import { PHOTO_LIMITS, sniffPhoto, withStoredPhotos } from '../portal/service.ts';
+import { PHOTO_LIMITS, sniffPhoto } from '../portal/service.ts';
 import { checkApiKey, KEY_REFUSALS, keyActor, presentedKey, type ApiKeyRow, type Scope } from '../auth/api-keys.ts';
 import { isUniqueViolation } from '../store/unique-violation.ts';
 import { filesOf, MULTIPART_LIMITS, Open311Error, normaliseBody, parseFormBody, parseMultipart, send, sendError, sendList, splitFormat, toXml, type Format } from './open311-format.ts';
@@ -607,8 +607,7 @@ export async function open311Routes(app: FastifyInstance, opts: { ctx: AppContex
     if (first) return answer(first.no, true);
 
     try {
-      const created = await withStoredPhotos(ctx, photos, () =>
-        createTicket(ctx, keyActor(key), {
+      const created = await createTicket(ctx, keyActor(key), {
           channel: OPEN311_CHANNEL,
           type: type as TicketType,
           categoryCode: service.code,
@@ -620,8 +619,8 @@ export async function open311Routes(app: FastifyInstance, opts: { ctx: AppContex
           contactLater: !phone,
           disposition: 'pending',
           location: { lat, long, addressId: f.address_id ?? null, mediaUrl: f.media_url ?? null },
-        }),
-      );
+          photos,
+        });
       return answer(created.no, false);
     } catch (err) {
       // A retry racing the first POST: the store's unique (origin, external_id) lets one through.

@@ -6,12 +6,13 @@
 // who rated. The credential itself is tested in ./portal-credential.test.ts.
 import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeEachEngine, startTestApp, tableCounts, type TestApp } from '../../test/support/app.ts';
 import { newTicket, ok, setClock, signAndReply } from '../../test/support/handling.ts';
 import type { SmsMessage } from '../outbox/outbox.ts';
+import { adoptPhotoFiles } from './photo-files.ts';
 
 const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082', 'hex');
 
@@ -106,10 +107,40 @@ describeEachEngine('public portal and 好差评', (engine) => {
     // Nothing personal in the tracking answer.
     assert.doesNotMatch(JSON.stringify(tracked.body), /13900001234|王女士|光华小区/);
 
+    // The bytes are kept in the store with the ticket, not in a file beside it.
+    const stored = await t.ctx.store.db.selectFrom('portal_photos').select(['data', 'file']).where('id', '=', photos.body.items[0].id).executeTakeFirstOrThrow();
+    assert.deepEqual(Buffer.from(stored.data!), PNG);
+    assert.equal(stored.file, '1.png');
+
     // A file that is not an image is refused, naming the photo.
     const bad = await call('POST', '/api/v1/public/portal/requests', { ...submission(), photos: [{ data: Buffer.from('hello world').toString('base64') }], captcha: await captcha() });
     assert.equal(bad.status, 400);
     assert.equal(bad.body.errors[0].field, 'photos.0');
+  });
+
+  it('a photo an older row keeps as a file is copied into the store at start, and served from there', async () => {
+    const res = await call('POST', '/api/v1/public/portal/requests', { ...submission(), captcha: await captcha('10.0.0.9') }, '10.0.0.9');
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+    const ticket = await t.ctx.store.db.selectFrom('tickets').select('id').where('no', '=', res.body.no).executeTakeFirstOrThrow();
+    const file = join('portal-photos', '2026-03', 'older', '1.png');
+    mkdirSync(join(t.ctx.dataDir, 'portal-photos', '2026-03', 'older'), { recursive: true });
+    writeFileSync(join(t.ctx.dataDir, file), PNG);
+    const row = await t.ctx.store.db
+      .insertInto('portal_photos')
+      .values({ ticket_id: Number(ticket.id), file, data: null, mime: 'image/png', size: PNG.length, created_at: t.ctx.clock.now() })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    // A lost file leaves its row empty rather than failing the start.
+    await t.ctx.store.db.insertInto('portal_photos').values({ ticket_id: Number(ticket.id), file: 'portal-photos/gone.png', data: null, mime: 'image/png', size: 1, created_at: t.ctx.clock.now() }).execute();
+
+    assert.equal(await adoptPhotoFiles(t.ctx), 1);
+    assert.equal(await adoptPhotoFiles(t.ctx), 0, 'a second start copies nothing again');
+    const adopted = await t.ctx.store.db.selectFrom('portal_photos').select('data').where('id', '=', row.id).executeTakeFirstOrThrow();
+    assert.deepEqual(Buffer.from(adopted.data!), PNG);
+    rmSync(join(t.ctx.dataDir, file));
+    const centre = await t.as('centre1');
+    const served = await centre.get(`/api/v1/portal/photos/${row.id}`);
+    assert.equal(served.status, 200);
   });
 
   it('a wrong or expired captcha is refused with 400 naming 验证码, and nothing is written', async () => {

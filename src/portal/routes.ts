@@ -1,8 +1,6 @@
 // The portal's JSON API under /api/v1/public/portal (no login: captcha, categories, submit, track,
 // the 好差评 SMS code, rate, a photo by signed link) and /api/v1/portal (staff: a ticket's photos).
 // A staff session or token is refused on the code and rating routes: 好差评 is the requester's.
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../server/context.ts';
 import { actorOf, requireRole, tokenOf } from '../auth/plugin.ts';
@@ -16,6 +14,7 @@ import { loadPortalSecret, PortalSigner } from './security.ts';
 import { portalCategories, rateRequest, requestRatingCode, submitRequest, trackRequest, PHOTO_LIMITS, type PortalSubmission } from './service.ts';
 import { newPortalState, type PortalState } from './security.ts';
 import { codeConfigOf } from './rating-code.ts';
+import { adoptPhotoFiles, photoBytes } from './photo-files.ts';
 
 const states = new WeakMap<AppContext, Promise<PortalState>>();
 /** One signer and one set of limits per running app, shared by the pages and the API. */
@@ -41,8 +40,8 @@ const CAPTCHA = {
 // Base64 of a 2 MB photo is 2.8 MB; the route allows three of them and the text.
 const PHOTO_DATA_MAX = Math.ceil((PHOTO_LIMITS.maxBytes * 4) / 3) + 64;
 
-async function sendPhoto(ctx: AppContext, reply: FastifyReply, row: { file: string; mime: string }) {
-  const data = await readFile(join(ctx.dataDir, row.file)).catch(() => null);
+async function sendPhoto(ctx: AppContext, reply: FastifyReply, row: { file: string; data: Buffer | null; mime: string }) {
+  const data = await photoBytes(ctx, row);
   if (!data) throw notFound('照片不存在');
   return reply.type(row.mime).header('cache-control', 'private, no-store').header('x-content-type-options', 'nosniff').send(data);
 }
@@ -61,6 +60,9 @@ async function refuseStaff(ctx: AppContext, request: FastifyRequest): Promise<vo
 
 export const portalRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
   const state = await portalState(ctx);
+  // Photos older rows keep as files move into the store, so that its backup holds them.
+  const adopted = await adoptPhotoFiles(ctx);
+  if (adopted) app.log.info({ adopted }, 'portal photos copied into the store');
 
   app.get('/public/portal/captcha', { schema: { tags: ['portal'], summary: '网站诉求：获取验证码（算术题）', security: [] } }, async (request) => {
     const nowMs = Date.parse(ctx.clock.now());
@@ -164,7 +166,7 @@ export const portalRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
       const nowMs = Date.parse(ctx.clock.now());
       state.lookups.takeOrRefuse(request.ip, nowMs);
       if (!request.query.t || !state.signer.verifyPhotoToken(request.params.id, request.query.t, nowMs)) throw notFound('照片不存在或链接已过期');
-      const row = await ctx.store.db.selectFrom('portal_photos').select(['file', 'mime']).where('id', '=', request.params.id).executeTakeFirst();
+      const row = await ctx.store.db.selectFrom('portal_photos').select(['file', 'data', 'mime']).where('id', '=', request.params.id).executeTakeFirst();
       if (!row) throw notFound('照片不存在或链接已过期');
       return sendPhoto(ctx, reply, row);
     },
@@ -186,7 +188,7 @@ export const portalRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
     '/portal/photos/:id',
     { schema: { tags: ['portal'], summary: '网站上传照片（工作人员）', params: { type: 'object', properties: { id: { type: 'integer', minimum: 1 } }, required: ['id'] } }, onRequest: requireRole(...STAFF) },
     async (request, reply) => {
-      const row = await ctx.store.db.selectFrom('portal_photos').select(['file', 'mime', 'ticket_id']).where('id', '=', request.params.id).executeTakeFirst();
+      const row = await ctx.store.db.selectFrom('portal_photos').select(['file', 'data', 'mime', 'ticket_id']).where('id', '=', request.params.id).executeTakeFirst();
       if (!row || !(await unitCanSee(ctx.store.db, actorOf(request), Number(row.ticket_id)))) throw notFound('照片不存在');
       return sendPhoto(ctx, reply, row);
     },

@@ -2,9 +2,6 @@
 // centre's 待派单 queue), track it with the ticket number and the phone's last four digits, and rate
 // it once (一事一评) with a code sent by SMS to the ticket's phone (./rating-code.ts), only on a reply
 // the centre accepted in review; only such replies are published. A 差评 opens a review (src/ratings).
-import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import type { AppContext } from '../server/context.ts';
 import type { Actor } from '../domain/actor.ts';
 import { inTransaction } from '../store/db.ts';
@@ -65,54 +62,23 @@ export async function submitRequest(ctx: AppContext, state: PortalState, ip: str
   const phone = body.phone.replace(/[\s-]/g, '');
   if (!/^1\d{10}$|^0\d{9,11}$/.test(phone)) throw invalid('phone', '请填写正确的手机号码或固定电话');
 
-  return withStoredPhotos(ctx, photos, () =>
-    createTicket(ctx, PORTAL_ACTOR, {
-      channel: 'web',
-      type: body.type,
-      categoryCode: body.categoryCode || undefined,
-      requester: { kind: 'person', name: body.name?.trim() || undefined, phone },
-      facts: body.facts.trim(),
-      address: body.address?.trim() || undefined,
-      disposition: 'pending',
-    }),
-  );
+  const created = await createTicket(ctx, PORTAL_ACTOR, {
+    channel: 'web',
+    type: body.type,
+    categoryCode: body.categoryCode || undefined,
+    requester: { kind: 'person', name: body.name?.trim() || undefined, phone },
+    facts: body.facts.trim(),
+    address: body.address?.trim() || undefined,
+    disposition: 'pending',
+    photos,
+  });
+  return { no: created.no, status: created.status, photos: photos.length };
 }
 
 /** The photo's type from its first bytes (JPG, PNG, WebP), or undefined for anything else. */
 export function sniffPhoto(buf: Buffer): { mime: string; ext: string } | undefined {
   const kind = PHOTO_TYPES.find((t) => t.test(buf));
   return kind && { mime: kind.mime, ext: kind.ext };
-}
-
-/**
- * Creates a ticket with its photos (the portal's, Open311's uploads): files go to disk first, under a
- * fresh folder, and are recorded in portal_photos once the ticket exists; if the ticket is not
- * created they are removed.
- */
-export async function withStoredPhotos<T extends { no: string }>(ctx: AppContext, photos: Array<{ buf: Buffer; mime: string; ext: string }>, create: () => Promise<T>): Promise<T & { photos: number }> {
-  const folder = join('portal-photos', ctx.clock.now().slice(0, 7), randomBytes(8).toString('hex'));
-  const files = photos.map((p, i) => ({ ...p, file: join(folder, `${i + 1}.${p.ext}`) }));
-  if (files.length) {
-    await mkdir(join(ctx.dataDir, folder), { recursive: true });
-    for (const f of files) await writeFile(join(ctx.dataDir, f.file), f.buf, { flag: 'wx' });
-  }
-  try {
-    const created = await create();
-    if (files.length) {
-      await inTransaction(ctx.store.db, async (tx) => {
-        const ticket = await ticketNumbered(tx, created.no).select('id').executeTakeFirstOrThrow();
-        const now = ctx.clock.now();
-        await tx
-          .insertInto('portal_photos')
-          .values(files.map((f) => ({ ticket_id: Number(ticket.id), file: f.file, mime: f.mime, size: f.buf.length, created_at: now })))
-          .execute();
-      });
-    }
-    return { ...created, photos: files.length };
-  } catch (err) {
-    if (files.length) await rm(join(ctx.dataDir, folder), { recursive: true, force: true });
-    throw err;
-  }
 }
 
 const NOT_FOUND = '未找到该工单，请核对工单编号和手机号后四位';

@@ -50,6 +50,7 @@ const RELEASED = [
   '2026-12-30-kb-regions',
   '2027-01-05-assignees-notes',
   '2027-01-06-reply-attachments',
+  '2027-01-11-portal-photos-in-store',
 ];
 
 describe('the migrations', () => {

@@ -12,7 +12,10 @@ export interface PortalSecretTable {
 export interface PortalPhotoTable {
   id: Generated<number>;
   ticket_id: number;
+  /** The photo's name (1.jpg …); before the bytes moved into the store, its path under the data directory. */
   file: string;
+  /** The bytes; empty only for a row from before, until the start adopts its file. */
+  data: Buffer | null;
   mime: string;
   size: number;
   created_at: string;

@@ -64,6 +64,8 @@ export interface IntakeRequest {
   reject?: { reasonCode: RejectReason; basis?: string; referral?: string };
   emergency?: { line: EmergencyLine; note?: string };
   mergeInto?: string;
+  /** Photos sent with the request (portal, Open311), already checked; stored with the ticket, in its transaction. */
+  photos?: ReadonlyArray<{ buf: Buffer; mime: string; ext: string }>;
 }
 
 export { PHONE_SCHEMA };
@@ -234,6 +236,12 @@ export async function createTicket(ctx: AppContext, actor: Actor, req: IntakeReq
     const ticket = { ...inserted, id: Number(inserted.id) };
     if (!(await linkCallToTicket(tx, req.callId, ticket.id)) && !req.secondMatter) throw callTaken(req.callId!, (await ticketOfCall(tx, req.callId!)) ?? '');
     if (req.requester.email) await tx.insertInto('requester_emails').values({ ticket_id: ticket.id, email: req.requester.email, created_at: now }).execute();
+    if (req.photos?.length) {
+      await tx
+        .insertInto('portal_photos')
+        .values(req.photos.map((p, i) => ({ ticket_id: ticket.id, file: `${i + 1}.${p.ext}`, data: p.buf, mime: p.mime, size: p.buf.length, created_at: now })))
+        .execute();
+    }
 
     const detail: Record<string, unknown> = { channel: req.channel, type: req.type, category: req.categoryCode ?? null, disposition: d };
     if (d === 'direct_answer') {

@@ -40,6 +40,7 @@ import { migration as m20261229WebhookUnitScope } from './2026-12-29-webhook-uni
 import { migration as m20261230KbRegions } from './2026-12-30-kb-regions.ts';
 import { migration as m20270105AssigneesNotes } from './2027-01-05-assignees-notes.ts';
 import { migration as m20270106ReplyAttachments } from './2027-01-06-reply-attachments.ts';
+import { migration as m20270111PortalPhotosInStore } from './2027-01-11-portal-photos-in-store.ts';
 
 export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: (ctx: MigrationContext) => Migration]> = [
   ['2026-11-01-core', m20261101Core],
@@ -79,4 +80,5 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: (ctx: 
   ['2026-12-30-kb-regions', m20261230KbRegions],
   ['2027-01-05-assignees-notes', m20270105AssigneesNotes],
   ['2027-01-06-reply-attachments', m20270106ReplyAttachments],
+  ['2027-01-11-portal-photos-in-store', m20270111PortalPhotosInStore],
 ];
