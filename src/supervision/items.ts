@@ -29,6 +29,7 @@ import { cancelOpenDuties, completeDuty, refreshTicketDue } from '../tickets/dut
 import { dispatchTo, resolveTarget } from '../tickets/dispatch.ts';
 import { notify } from '../notifications/notifications.ts';
 import { issueItem } from '../tickets/supervision-item.ts';
+import { freeTextFor } from '../tickets/view.ts';
 
 export { issueItem, type IssueArgs } from '../tickets/supervision-item.ts';
 import type { SupervisionItem } from './contract.ts';
@@ -229,15 +230,30 @@ function baseQuery(ctx: AppContext) {
     .leftJoin('users as ru', 'ru.id', 's.replied_by')
     .leftJoin('users as cu', 'cu.id', 's.closed_by')
     .selectAll('s')
-    .select(['t.no as ticket_no', 't.status as ticket_status', 'iu.display_name as issuer_name', 'ru.display_name as replier_name', 'cu.display_name as closer_name']);
+    .select(['t.no as ticket_no', 't.status as ticket_status', 'iu.display_name as issuer_name', 'ru.display_name as replier_name', 'cu.display_name as closer_name'])
+    // The requester's data, so the item's texts are read through the viewer's masker as the ticket's are.
+    .select(['t.requester_kind', 't.requester_name', 't.requester_phone', 't.requester_id_no', 't.confidential']);
 }
 
-type ItemViewRow = ItemRow & { ticket_no: string | null; ticket_status: string | null; issuer_name: string | null; replier_name: string | null; closer_name: string | null };
+type ItemViewRow = ItemRow & {
+  ticket_no: string | null;
+  ticket_status: string | null;
+  issuer_name: string | null;
+  replier_name: string | null;
+  closer_name: string | null;
+  requester_kind: string | null;
+  requester_name: string | null;
+  requester_phone: string | null;
+  requester_id_no: string | null;
+  confidential: number | null;
+};
 
 function itemView(ctx: AppContext, actor: Actor, r: ItemViewRow, now: string): SupervisionItem {
   const rule = SUPERVISION_RULES[r.kind as SupervisionKind];
   const open = r.status === 'open';
   const unit = ctx.org.get(r.unit_id);
+  // A 督办函 quotes the matter as the authority wrote it; a unit reads its phone and ID numbers masked.
+  const mask = freeTextFor({ ...r, requester_kind: r.requester_kind ?? 'person', confidential: r.confidential ?? 0 } as Parameters<typeof freeTextFor>[0], actor);
   const actions: string[] = [];
   if (open && !rule.recordOnly && isUnitRole(actor.role) && actor.unitScope?.includes(r.unit_id)) actions.push('reply');
   if (maySupervise(r.kind as SupervisionKind, actor.role) && (r.status === 'replied' || (open && rule.redispatch))) actions.push('close');
@@ -251,7 +267,7 @@ function itemView(ctx: AppContext, actor: Actor, r: ItemViewRow, now: string): S
     ticketNo: r.ticket_no,
     ticketStatus: r.ticket_status,
     unit: unit ? { code: unit.code, name: unit.name } : null,
-    matter: r.matter,
+    matter: mask(r.matter) ?? '',
     issuedBy: { name: r.issuer_name, role: r.issued_role, unit: ctx.org.get(r.issuer_unit_id)?.name ?? null },
     issuedAt: formatShanghai(r.issued_at),
     limitKey: r.limit_key,
@@ -261,11 +277,11 @@ function itemView(ctx: AppContext, actor: Actor, r: ItemViewRow, now: string): S
     remaining: open && r.due_at ? describeRemaining(r.due_at, now) : null,
     provisional: !!r.provisional,
     reply: r.replied_at
-      ? { outcome: r.reply_outcome, content: r.reply_content, planEndDate: r.plan_end_date, repliedAt: formatShanghai(r.replied_at), repliedBy: r.replier_name, late: !!r.reply_late }
+      ? { outcome: r.reply_outcome, content: mask(r.reply_content), planEndDate: r.plan_end_date, repliedAt: formatShanghai(r.replied_at), repliedBy: r.replier_name, late: !!r.reply_late }
       : null,
     closedAt: r.closed_at ? formatShanghai(r.closed_at) : null,
     closedBy: r.closer_name,
-    closeNote: r.close_note,
+    closeNote: mask(r.close_note),
     actions,
   };
 }

@@ -245,6 +245,27 @@ describeEachEngine('督办 items (第二十七条)', (engine) => {
     assert.equal(authorityNotes.body.items[0].kind, 'supervision_reply');
   });
 
+  it('a 督办函 quoting the requester’s phone or ID number: a unit reads them masked, the centre in full', async () => {
+    setClock(t, '2026-03-06T09:00');
+    const ticket = await newTicket(t);
+    const phone = (await (await t.as('centre1')).get(`/api/v1/tickets/${ticket.no}`)).body.requester.phone as string;
+    const idNo = '230102198001011234';
+    const res = await create('authority1', { kind: 'special', ticketNo: ticket.no, matter: `请回电诉求人 ${phone}（身份证 ${idNo}）说明整改情况` });
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+    const unitItem = (await (await t.as('zjj.staff')).get(`/api/v1/supervision/items/${res.body.id}`)).body;
+    assert.doesNotMatch(unitItem.matter, new RegExp(`${phone}|${idNo}`));
+    assert.match(unitItem.matter, new RegExp(`${phone.slice(0, 3)}\\*+${phone.slice(-4)}`));
+    assert.match(unitItem.matter, /说明整改情况/);
+    const listed = (await (await t.as('zjj.staff')).get('/api/v1/supervision/items')).body.items.find((i: any) => i.id === res.body.id);
+    assert.equal(listed.matter, unitItem.matter);
+    const replied = await (await t.as('zjj.head')).post(`/api/v1/supervision/items/${res.body.id}/reply`, { content: `已电话联系 ${phone}，已整改` });
+    assert.equal(replied.status, 200);
+    assert.doesNotMatch(replied.body.reply.content, new RegExp(phone));
+    const centreItem = (await (await t.as('centre1')).get(`/api/v1/supervision/items/${res.body.id}`)).body;
+    assert.match(centreItem.matter, new RegExp(`${phone}.*${idNo}`));
+    assert.match(centreItem.reply.content, new RegExp(phone));
+  });
+
   it('领导批示 over 国庆: 3 working days (the 调休 Saturday counts), a plan within 1; a late plan is marked', async () => {
     setClock(t, '2026-09-30T16:00');
     const res = await create('authority1', { kind: 'leader', unitCode: 'RDGS', matter: '市领导批示：请热电公司说明今冬供热准备情况' });
