@@ -51,6 +51,12 @@ describe('masking of phone and ID numbers inside free text', () => {
     ['ID number ending in X', '身份证号23010219900101123X，', '身份证号2301**********123X，'],
     ['ID number ending in x', '23010219900101123x', '2301**********123x'],
     ['old 15-digit ID number', '老身份证230102900101123', '老身份证2301*******1123'],
+    ['ID number in its three parts', '身份证 230102 19900101 123X', '身份证 2301**********123X'],
+    ['ID number with hyphens', '230102-19900101-1234', '2301**********1234'],
+    ['bank card', '卡号6222021234567894', '卡号6222********7894'],
+    ['bank card in groups of four', '退款到 6222 0212 3456 7894 账户', '退款到 6222********7894 账户'],
+    ['19-digit bank card', '6217000010001234569', '6217***********4569'],
+    ['full-width mobile', '电话１３９１２３４５６７８', '电话139****5678'],
     ['mobile and ID together', '张先生13912345678，身份证23010219900101123X', '张先生139****5678，身份证2301**********123X'],
     // Left as they are.
     ['ticket number', '与MDJ20261122000123为同一诉求', '与MDJ20261122000123为同一诉求'],
@@ -67,6 +73,8 @@ describe('masking of phone and ID numbers inside free text', () => {
     ['an 18-digit run that is no ID (no birth date)', '订单123456789012345678', '订单123456789012345678'],
     ['a bare seven-digit number without a word', '编号6123456', '编号6123456'],
     ['a hotline number', '拨打12345反映', '拨打12345反映'],
+    ['a 16-digit run failing the Luhn check', '订单号6222021234567890', '订单号6222021234567890'],
+    ['groups of four failing the Luhn check', '6222 0212 3456 7890', '6222 0212 3456 7890'],
     ['empty text', '', ''],
   ];
   for (const [why, input, expected] of cases) {

@@ -21,8 +21,8 @@ export function maskName(name: string | null | undefined): string | null {
 }
 
 // ─── Free text ────────────────────────────────────────────────────────────────────────────────
-// Facts, replies, callback words and reasons are typed by people and often carry a phone or ID
-// number. The patterns match a whole number only: never a piece of a longer run of digits or
+// Facts, replies, callback words and reasons are typed by people and often carry a phone, ID or
+// bank card number. The patterns match a whole number only: never a piece of a longer run of digits or
 // letters (ticket numbers such as MDJ20261122000123, order numbers), never a date or an amount.
 
 /** Neither a digit nor a Latin letter (nor a decimal point followed by a digit) touches the match. */
@@ -38,8 +38,32 @@ const LANDLINE = `(\\(?0\\d{2,3}\\)?[\\s-]?)([2-9]\\d{6,7})((?:-\\d{1,4})?)`;
 /** A bare 7–8 digit local number counts only after a word that says it is one (a date has 8 digits too). */
 const LOCAL_AFTER_WORD = `((?:电话|手机|座机|联系方式|号码|tel|Tel|TEL)[:：\\s]*)([2-9]\\d{6,7})`;
 
+/** An 18-digit 身份证 typed in its three parts (region, birth date, sequence) with spaces or hyphens. */
+const ID_18_PARTS = `[1-9]\\d{5}[\\s-](?:18|19|20)\\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\\d|3[01])[\\s-]\\d{3}[\\dXx]`;
+/** A bank card: 16–19 digits, whole or in groups of four, as UnionPay, Visa, Mastercard, JCB and AmEx begin; kept only when the Luhn check holds. */
+const CARD = `[3-6]\\d{3}(?:[\\s-]?\\d{4}){2,3}(?:[\\s-]?\\d{1,3})?`;
+
+/** The Luhn check every bank card number passes (and most other runs of digits fail). */
+export function luhnValid(digits: string): boolean {
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let d = Number(digits[digits.length - 1 - i]);
+    if (i % 2 === 1) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
+    sum += d;
+  }
+  return digits.length > 0 && sum % 10 === 0;
+}
+
+function maskCard(m: string): string {
+  const digits = m.replace(/[\s-]/g, '');
+  if (digits.length < 16 || digits.length > 19 || !luhnValid(digits)) return m;
+  return `${digits.slice(0, 4)}${'*'.repeat(digits.length - 8)}${digits.slice(-4)}`;
+}
+
 const PATTERNS: Array<[RegExp, (m: string, ...groups: string[]) => string]> = [
   [new RegExp(`${B}(?:${ID_18}|${ID_15})${E}`, 'g'), (m) => maskIdNumber(m)!],
+  [new RegExp(`${B}${ID_18_PARTS}${E}`, 'g'), (m) => maskIdNumber(m.replace(/[\s-]/g, ''))!],
+  [new RegExp(`${B}${CARD}${E}`, 'g'), maskCard],
   [new RegExp(`${B}${MOBILE}${E}`, 'g'), (_m, prefix, number) => `${prefix}${maskPhone(number.replace(/[\s-]/g, ''))}`],
   [new RegExp(`${B}${LANDLINE}${E}`, 'g'), (_m, area, local, ext) => `${area}${maskLocal(local)}${ext}`],
   [new RegExp(`${LOCAL_AFTER_WORD}${E}`, 'g'), (_m, word, local) => `${word}${maskLocal(local)}`],
@@ -66,7 +90,8 @@ const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
  * characters or more) reduced to the surname, or replaced by （保密） for a confidential requester.
  */
 export function maskText(text: string, requester: TextRequester = {}): string {
-  let out = text;
+  // Full-width digits (１３９…), as some input methods type them, are read as digits.
+  let out = text.replace(/[０-９]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0));
   // The requester's own numbers, however stored, go first (the patterns catch the usual formats).
   for (const own of [requester.idNumber, requester.phone]) {
     if (own && own.replace(/\D/g, '').length >= 7) {
