@@ -805,3 +805,35 @@ describeEachEngine('roles', (engine) => {
     assert.deepEqual(await tableCounts(t.ctx), before);
   });
 });
+
+// The answer to a create skips reading back what a new ticket cannot have (emptyOnCreate); it must
+// still be the ticket exactly as a read right after shows it.
+describeEachEngine('intake: the answer to a create is the ticket as read afterwards', (engine) => {
+  let t: TestApp;
+  let agent: Client;
+  before(async () => {
+    t = await startTestApp(engine, { now: MONDAY_9AM });
+    agent = await t.as('agent1');
+  });
+  after(() => t.close());
+
+  const cases: Array<[string, () => Promise<Record<string, unknown>>]> = [
+    ['dispatched', async () => ({})],
+    ['saved for later dispatch', async () => ({ disposition: 'pending' })],
+    ['rejected (第十一条)', async () => ({ disposition: 'reject', reject: { reasonCode: '11.3' } })],
+    ['merged into an open ticket', async () => ({ disposition: 'merge', mergeInto: (await createOk(agent, { disposition: 'pending' })).no })],
+    ['told apart from a similar one', async () => {
+      const phone = newPhone();
+      const first = await createOk(agent, { requester: { kind: 'person', name: '王五', phone }, facts: '小区门口路灯坏了一个多月没人修' });
+      return { requester: { kind: 'person', name: '王五', phone }, facts: '小区门口路灯坏了一个多月没人修', address: '另一个小区', distinctFrom: [first.no] };
+    }],
+  ];
+  for (const [why, body] of cases) {
+    it(why, async () => {
+      const created = await createOk(agent, await body());
+      const read = await agent.get(`/api/v1/tickets/${created.no}`);
+      assert.equal(read.status, 200);
+      assert.deepEqual(created, read.body);
+    });
+  }
+});

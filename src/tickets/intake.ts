@@ -109,11 +109,11 @@ const ORIGIN_OF: Partial<Record<Channel, Origin>> = { provincial: 'provincial', 
 
 /**
  * What a ticket just created cannot have yet, so the answer need not read it back: a unit's
- * requests, callbacks and Open311 comments come later; submissions only with a direct answer, links
+ * requests, callbacks, 承办人 and Open311 comments come later; submissions only with a direct answer, links
  * only with a merge or a distinctFrom, an e-mail only when given.
  */
 function emptyOnCreate(req: IntakeRequest): TicketPart[] {
-  const parts: TicketPart[] = ['requests', 'callbacks', 'comments'];
+  const parts: TicketPart[] = ['requests', 'callbacks', 'comments', 'assignees'];
   if (req.disposition !== 'direct_answer') parts.push('submissions');
   if (req.disposition !== 'merge' && !req.distinctFrom?.length) parts.push('links');
   if (!req.requester.email) parts.push('email');

@@ -43,7 +43,7 @@ const TIMELINE_LABELS: Record<string, string> = {
 };
 
 /** Parts of a ticket its caller knows to be empty (a ticket it has just created), not read again. */
-export type TicketPart = 'submissions' | 'requests' | 'callbacks' | 'links' | 'email' | 'comments';
+export type TicketPart = 'submissions' | 'requests' | 'callbacks' | 'links' | 'email' | 'comments' | 'assignees';
 
 export async function getTicket(ctx: AppContext, actor: Actor, no: string, known: { empty?: ReadonlyArray<TicketPart> } = {}) {
   const empty = new Set(known.empty ?? []);
@@ -80,7 +80,7 @@ export async function getTicket(ctx: AppContext, actor: Actor, no: string, known
   const articleIds = submissions.filter((s) => s.kind === 'direct_answer' && s.reason_code && /^\d+$/.test(s.reason_code)).map((s) => Number(s.reason_code));
   const articles = articleIds.length ? await db.selectFrom('kb_articles').select(['id', 'title']).where('id', 'in', articleIds).execute() : [];
   const text = freeTextFor(t, actor);
-  const assignees = (await assigneesOf(ctx, actor, [t.id])).get(t.id) ?? [];
+  const assignees = empty.has('assignees') ? [] : ((await assigneesOf(ctx, actor, [t.id])).get(t.id) ?? []);
   const detail: TicketDetail = {
     ...ticketSummary(ctx, t, actor, worstLight(duties, now), category?.name ?? null),
     assignees,
