@@ -5,7 +5,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { cutPassages, headingLevel, toParagraphs } from './text.ts';
 import { inferDocStatus, inferRegion, placesNamedIn, regionsFor } from './regions.ts';
-import { conceptScore, factsAsked, factsStated } from './search.ts';
+import { conceptScore, factsAsked, factsStated, type QueryPlan, type SearchHit } from './search.ts';
+import { factFirst } from './answer.ts';
 import { answerConfidence, fitLogistic, probability, reliability, FEATURES, type Features } from './confidence.ts';
 import { charGrams } from './segment.ts';
 import { Random } from '../domain/random.ts';
@@ -179,6 +180,35 @@ describe('the confidence of a passage stating none of the kind of fact asked', (
       const f = { ...base, ...c.f };
       assert.equal(answerConfidence(f), c.zero ? 0 : probability(f));
       if (!c.zero) assert.ok(answerConfidence(f) > 0);
+    });
+  }
+});
+
+describe('asked for a fact, the answer reads out the passage of its document that states it', () => {
+  const plan = {
+    question: '小区改造拆棚厦给补多少钱',
+    words: [
+      { label: '棚厦', alternatives: [['棚厦']], idf: 6, df: 2 },
+      { label: '补偿', alternatives: [['补偿']], idf: 3, df: 20 },
+    ],
+  } as unknown as QueryPlan;
+  const hit = (id: number, seq: number, text: string, coverage = 1) => ({ article: { id }, passage: { seq, text, heading: '' }, coverage }) as unknown as SearchHit;
+  const without = hit(1, 25, '拆除小区内配建棚厦的补偿资金计入改造成本。资金由一般债券列支。');
+  const sum = hit(1, 12, '拆除棚厦的，补偿标准为2000元/个。由各城区组织实施。');
+  const cases: Array<{ name: string; hits: SearchHit[]; q?: string; first: SearchHit }> = [
+    { name: 'the same document’s passage with the sum goes first', hits: [without, sum], first: sum },
+    { name: 'another document’s passage with a sum does not', hits: [without, hit(2, 3, '棚厦补偿每户500元。')], first: without },
+    { name: 'a first passage stating the sum stays', hits: [sum, without], first: sum },
+    { name: 'nothing asked: the order stays', hits: [without, sum], q: '小区改造拆棚厦有补偿吗', first: without },
+    { name: 'a passage covering far less of the question does not', hits: [without, hit(1, 12, '补偿标准为2000元/个。', 0.4)], first: without },
+    { name: 'a passage beyond the first three does not', hits: [without, hit(3, 1, '无关。'), hit(4, 1, '无关。'), sum], first: without },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const p = c.q ? ({ ...plan, question: c.q } as QueryPlan) : plan;
+      const out = factFirst(p, c.hits, p.question);
+      assert.equal(out[0], c.first);
+      assert.equal(out.length, c.hits.length);
     });
   }
 });
