@@ -77,11 +77,32 @@ export function keySentences(plan: QueryPlan, text: string, question = ''): stri
   return chosen.length ? chosen.sort((a, b) => a.i - b.i).map((c) => c.s).join('') : text.trim();
 }
 
+/** Whether the sentences the answer would read out of a passage state the kind of fact asked. */
+export function readsOutFact(plan: QueryPlan, text: string, question: string): boolean {
+  const asked = factsAsked(plan.question || question);
+  return !asked.length || factsStated(keySentences(plan, text, question), asked).length > 0;
+}
+
+/**
+ * Asked how much or when, the answer reads out a passage whose sentences say it: when the first
+ * hit's would not, the next passage of the same document covering the question nearly as well whose
+ * sentences do goes first (拆棚厦 补偿2000元/个 rather than the 棚厦 paragraph without the sum). Another
+ * document is not pulled up for it: a passage that only mentions a 中心 does not say where to go.
+ */
+export function factFirst<T extends SearchHit>(plan: QueryPlan, hits: T[], question: string): T[] {
+  const [best] = hits;
+  if (!best || readsOutFact(plan, best.passage.text, question)) return hits;
+  const i = hits.findIndex((h, k) => k > 0 && k < 3 && h.article.id === best.article.id && h.coverage >= best.coverage * 0.8 && readsOutFact(plan, h.passage.text, question));
+  return i < 0 ? hits : [hits[i], ...hits.filter((_, k) => k !== i)];
+}
+
 const VALIDITY_WORDS: Record<string, string> = { expired: '已失效', upcoming: '尚未施行', draft: '讨论稿（未生效）' };
 
 /** The hits of one search with the probability that the first answers the question. */
 async function attempt(ctx: AppContext, question: string, options: AnswerOptions, validity: Validity) {
-  const { plan, hits, region } = await searchKb(ctx, { q: question, limit: 5, perArticle: 2, validity, unitIds: options.unitIds, kinds: options.kinds, region: options.region });
+  const found = await searchKb(ctx, { q: question, limit: 5, perArticle: 2, validity, unitIds: options.unitIds, kinds: options.kinds, region: options.region });
+  const { plan, region } = found;
+  const hits = factFirst(plan, found.hits, question);
   const features = featuresOf(plan.question, plan, hits);
   const confidence = features ? Math.round(answerConfidence(features) * 1000) / 1000 : 0;
   return { plan, hits, region, features, confidence };

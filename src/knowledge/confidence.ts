@@ -61,9 +61,12 @@ export function probability(f: Features, m: ConfidenceModel = model as Confidenc
  */
 export const MIN_COVERAGE = 0.3;
 
-/** The confidence of an answer: the model's probability, 0 below MIN_COVERAGE. */
+/** The confidence of an answer: the model's probability; 0 below MIN_COVERAGE or when the passage states none of the kind of fact asked. */
 export function answerConfidence(f: Features, m: ConfidenceModel = model as ConfidenceModel): number {
-  return f.coverage < MIN_COVERAGE ? 0 : probability(f, m);
+  if (f.coverage < MIN_COVERAGE) return 0;
+  // Asked how much, when or where, a passage stating no such fact does not answer, however well it matches.
+  if (f.fact < 0) return 0;
+  return probability(f, m);
 }
 
 /**

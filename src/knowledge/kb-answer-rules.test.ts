@@ -5,8 +5,9 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { cutPassages, headingLevel, toParagraphs } from './text.ts';
 import { inferDocStatus, inferRegion, placesNamedIn, regionsFor } from './regions.ts';
-import { conceptScore, factsAsked, factsStated } from './search.ts';
-import { fitLogistic, probability, reliability, FEATURES, type Features } from './confidence.ts';
+import { conceptScore, factsAsked, factsStated, type QueryPlan, type SearchHit } from './search.ts';
+import { factFirst } from './answer.ts';
+import { answerConfidence, fitLogistic, probability, reliability, FEATURES, type Features } from './confidence.ts';
 import { charGrams } from './segment.ts';
 import { Random } from '../domain/random.ts';
 
@@ -144,4 +145,70 @@ describe('confidence model', () => {
     { p: 1, bin: 4 },
   ];
   for (const b of bins) it(`probability ${b.p} falls in bin ${b.bin}`, () => assert.equal(reliability([{ p: b.p, label: 1 }]).findIndex((x) => x.count === 1), b.bin));
+});
+
+describe('a word naming a fact asks for it only in a question that asks something', () => {
+  const cases: Array<{ q: string; kind: string; asked: boolean }> = [
+    { q: '举报骗保给奖励不', kind: 'money', asked: false },
+    { q: '举报骗保奖励多少钱', kind: 'money', asked: true },
+    { q: '举报骗保的奖励是啥标准', kind: 'money', asked: true },
+    { q: '公司能换地址不', kind: 'place', asked: false },
+    { q: '办事大厅的地址在哪', kind: 'place', asked: true },
+    { q: '结婚登记得带啥证件', kind: 'documents', asked: true },
+    { q: '这个证明还有用吗', kind: 'documents', asked: false },
+    { q: '额度没用完明年还能用不', kind: 'amount', asked: false },
+    { q: '额度最多是多少', kind: 'amount', asked: true },
+    { q: '驾照到期了去哪换', kind: 'time', asked: true },
+    { q: '合同到期了还能续吗', kind: 'time', asked: false },
+    // A word that asks by itself asks in any question.
+    { q: '要带身份证吗', kind: 'documents', asked: true },
+  ];
+  for (const c of cases) it(`«${c.q}» ${c.asked ? 'asks' : 'does not ask'} ${c.kind}`, () => assert.equal(factsAsked(c.q).includes(c.kind), c.asked));
+});
+
+describe('the confidence of a passage stating none of the kind of fact asked', () => {
+  const base: Features = { coverage: 1, unknown: 0, fact: 0, bothFields: 1, relativeScore: 1, margin: 1, lexicalFirst: 1, rarest: 1, whole: 1 };
+  const cases: Array<{ name: string; f: Partial<Features>; zero: boolean }> = [
+    { name: 'asked and stated', f: { fact: 1 }, zero: false },
+    { name: 'nothing asked', f: { fact: 0 }, zero: false },
+    { name: 'asked, not stated', f: { fact: -1 }, zero: true },
+    { name: 'asked, not stated, however well matched', f: { fact: -1, coverage: 1, whole: 1, margin: 1 }, zero: true },
+    { name: 'below the coverage floor', f: { coverage: 0.2, whole: 0.2 }, zero: true },
+  ];
+  for (const c of cases) {
+    it(`${c.name}: ${c.zero ? '0' : 'the model’s probability'}`, () => {
+      const f = { ...base, ...c.f };
+      assert.equal(answerConfidence(f), c.zero ? 0 : probability(f));
+      if (!c.zero) assert.ok(answerConfidence(f) > 0);
+    });
+  }
+});
+
+describe('asked for a fact, the answer reads out the passage of its document that states it', () => {
+  const plan = {
+    question: '小区改造拆棚厦给补多少钱',
+    words: [
+      { label: '棚厦', alternatives: [['棚厦']], idf: 6, df: 2 },
+      { label: '补偿', alternatives: [['补偿']], idf: 3, df: 20 },
+    ],
+  } as unknown as QueryPlan;
+  const hit = (id: number, seq: number, text: string, coverage = 1) => ({ article: { id }, passage: { seq, text, heading: '' }, coverage }) as unknown as SearchHit;
+  const without = hit(1, 25, '拆除小区内配建棚厦的补偿资金计入改造成本。资金由一般债券列支。');
+  const sum = hit(1, 12, '拆除棚厦的，补偿标准为2000元/个。由各城区组织实施。');
+  const cases: Array<{ name: string; hits: SearchHit[]; q?: string; first: SearchHit }> = [
+    { name: 'the same document’s passage with the sum goes first', hits: [without, sum], first: sum },
+    { name: 'another document’s passage with a sum does not', hits: [without, hit(2, 3, '棚厦补偿每户500元。')], first: without },
+    { name: 'a first passage stating the sum stays', hits: [sum, without], first: sum },
+    { name: 'nothing asked: the order stays', hits: [without, sum], q: '小区改造拆棚厦有补偿吗', first: without },
+    { name: 'a passage covering far less of the question does not', hits: [without, hit(1, 12, '补偿标准为2000元/个。', 0.4)], first: without },
+    { name: 'a passage beyond the first three does not', hits: [without, hit(3, 1, '无关。'), hit(4, 1, '无关。'), sum], first: without },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const p = c.q ? ({ ...plan, question: c.q } as QueryPlan) : plan;
+      const out = factFirst(p, c.hits, p.question);
+      assert.equal(out[0], c.first);
+      assert.equal(out.length, c.hits.length);
+    });
+  }
 });

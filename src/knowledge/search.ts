@@ -236,23 +236,34 @@ const SUMMARY_COLUMNS = [
   'updated_at', 'submitted_at', 'approved_by', 'approved_at', 'reviewed_by', 'published_at', 'region', 'doc_status',
 ] as const;
 
-/** The kinds of fact a question asks for, and how a passage states each. */
-const FACTS: Array<{ kind: string; asked: RegExp; stated: RegExp }> = [
-  { kind: 'money', asked: /多少钱|多少元|费用|收费|花多少|给多少|补贴|补助|奖励|罚款|标准是|起付|报销.*多少/, stated: /\d+(\.\d+)?\s*(万|千)?元|元\/|每人每[年月]/ },
+/**
+ * The kinds of fact a question asks for, and how a passage states each. `asked` words ask for the
+ * fact by themselves (多少钱, 去哪); `named` words (补贴, 地址, 材料, 期限) only name the matter, and ask
+ * for it when the question also asks something (啥, 多少, 哪): 鸡西举报骗保给奖励不 asks whether, not
+ * how much, and 能批公司换地址不 asks for no address.
+ */
+const FACTS: Array<{ kind: string; asked: RegExp; named?: RegExp; stated: RegExp }> = [
+  { kind: 'money', asked: /多少钱|多少元|花多少|给多少|补多少|标准是|起付|报销.*多少/, named: /费用|收费|补贴|补助|奖励|罚款/, stated: /\d+(\.\d+)?\s*(万|千)?元|元\/|每人每[年月]/ },
   { kind: 'share', asked: /比例|百分之|几成|报多少|报销多少|能报/, stated: /\d+(\.\d+)?\s*%|百分之|\d+成/ },
-  { kind: 'amount', asked: /多少|几个|几次|几年|额度|上限|最高|最多|最少|不超过|限额/, stated: /\d+(\.\d+)?\s*(个|次|项|万|元|%|人|年|倍|名|平方米|亩|m|户|栋|所|家)|[一二三四五六七八九十百千万两]+(个|次|项|倍|名)|[一二三四五六七八九十]分之/ },
-  { kind: 'time', asked: /多久|多长时间|几天|几个工作日|期限|时限|什么时候|何时|哪天|截止|啥时候|多少天|到期/, stated: /\d+\s*个?(工作日|日|天|小时|个月|月|年)|\d{4}\s*年\s*\d{1,2}\s*月|[一二三四五六七八九十]+个?(工作日|日内|天内|小时|个月)|即来即办|当日|当天/ },
+  { kind: 'amount', asked: /多少|几个|几次|几年/, named: /额度|上限|最高|最多|最少|不超过|限额/, stated: /\d+(\.\d+)?\s*(个|次|项|万|元|%|人|年|倍|名|平方米|亩|m|户|栋|所|家)|[一二三四五六七八九十百千万两]+(个|次|项|倍|名)|[一二三四五六七八九十]分之/ },
+  { kind: 'time', asked: /多久|多长时间|几天|几个工作日|什么时候|何时|哪天|啥时候|多少天/, named: /期限|时限|截止|到期/, stated: /\d+\s*个?(工作日|日|天|小时|个月|月|年)|\d{4}\s*年\s*\d{1,2}\s*月|[一二三四五六七八九十]+个?(工作日|日内|天内|小时|个月)|即来即办|当日|当天/ },
   // What to bring: the papers an office asks for (办事带什么材料 is what callers ask most).
-  { kind: 'documents', asked: /手续|材料|证件|带什么|需要什么|需要哪些|要带|凭证|证明/, stated: /提交[^。；]{0,12}(材料|证明)|以下材料|下列材料|介绍信|申请表|身份证|户口簿|复印件|证明材料|执业证|委托书/ },
+  { kind: 'documents', asked: /带什么|需要什么|需要哪些|要带/, named: /手续|材料|证件|凭证|证明/, stated: /提交[^。；]{0,12}(材料|证明)|以下材料|下列材料|介绍信|申请表|身份证|户口簿|复印件|证明材料|执业证|委托书/ },
   // When a rule starts to apply: 本办法自2023年1月1日起执行.
   { kind: 'effective', asked: /什么时候开始|从什么时候|何时起|哪天起|什么时候实施|什么时候施行|什么时候执行|什么时候生效|开始执行|开始实施/, stated: /自\s*\d{4}\s*年[^。；]{0,12}起[^。；]{0,4}(施行|执行|实施|生效)|起(施行|执行|实施|生效)/ },
-  { kind: 'place', asked: /哪里|哪儿|在哪|去哪|找谁|哪个部门|哪个单位|谁管|归谁|电话|地址|窗口|联系/, stated: /电话|\d{7,}|地址|窗口|大厅|中心|[局委办]负责|负责[^。]{0,20}(工作|管理)|牵头|责任单位|主管部门/ },
+  { kind: 'place', asked: /哪里|哪儿|在哪|去哪|找谁|哪个部门|哪个单位|谁管|归谁/, named: /电话|地址|窗口|联系/, stated: /电话|\d{7,}|地址|窗口|大厅|中心|[局委办]负责|负责[^。]{0,20}(工作|管理)|牵头|责任单位|主管部门/ },
 ];
+
+/** A question that asks something (how much, which, what, who, how, when), not only whether. */
+const ASKING = /多少|几|哪|什么|啥|谁|怎么|咋|如何|多久|多长|何/;
 
 export type FactKind = (typeof FACTS)[number]['kind'];
 
 /** The kinds of fact a question asks for (多少钱 → money, 多久 → time, 找谁 → place). */
-export const factsAsked = (q: string): string[] => FACTS.filter((f) => f.asked.test(q)).map((f) => f.kind);
+export const factsAsked = (q: string): string[] => {
+  const asking = ASKING.test(q);
+  return FACTS.filter((f) => f.asked.test(q) || (asking && f.named?.test(q))).map((f) => f.kind);
+};
 
 /** Which of the asked kinds a text states. */
 export const factsStated = (text: string, asked: string[]): string[] => FACTS.filter((f) => asked.includes(f.kind) && f.stated.test(text)).map((f) => f.kind);
