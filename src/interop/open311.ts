@@ -608,19 +608,19 @@ export async function open311Routes(app: FastifyInstance, opts: { ctx: AppContex
 
     try {
       const created = await createTicket(ctx, keyActor(key), {
-          channel: OPEN311_CHANNEL,
-          type: type as TicketType,
-          categoryCode: service.code,
-          requester: { kind: 'person', name: requesterName || undefined, phone, email: f.email, confidential: confidential === 'yes' },
-          facts: f.description!,
-          address: f.address_string,
-          districtCode: district,
-          externalId: token,
-          contactLater: !phone,
-          disposition: 'pending',
-          location: { lat, long, addressId: f.address_id ?? null, mediaUrl: f.media_url ?? null },
-          photos,
-        });
+        channel: OPEN311_CHANNEL,
+        type: type as TicketType,
+        categoryCode: service.code,
+        requester: { kind: 'person', name: requesterName || undefined, phone, email: f.email, confidential: confidential === 'yes' },
+        facts: f.description!,
+        address: f.address_string,
+        districtCode: district,
+        externalId: token,
+        contactLater: !phone,
+        disposition: 'pending',
+        location: { lat, long, addressId: f.address_id ?? null, mediaUrl: f.media_url ?? null },
+        photos,
+      });
       return answer(created.no, false);
     } catch (err) {
       // A retry racing the first POST: the store's unique (origin, external_id) lets one through.

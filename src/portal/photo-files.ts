@@ -6,10 +6,12 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AppContext } from '../server/context.ts';
 
+/** The file an older row names, or null when it is gone. */
+const olderFile = (ctx: AppContext, file: string): Promise<Buffer | null> => readFile(join(ctx.dataDir, file)).catch(() => null);
+
 /** A photo's bytes: from the store, else from the file an older row names; null when neither exists. */
 export async function photoBytes(ctx: AppContext, row: { file: string; data: Buffer | null }): Promise<Buffer | null> {
-  if (row.data) return Buffer.from(row.data);
-  return readFile(join(ctx.dataDir, row.file)).catch(() => null);
+  return row.data ? Buffer.from(row.data) : olderFile(ctx, row.file);
 }
 
 /** Copies into the store the photos that older rows keep as files; returns how many it copied. */
@@ -17,7 +19,7 @@ export async function adoptPhotoFiles(ctx: AppContext): Promise<number> {
   const rows = await ctx.store.db.selectFrom('portal_photos').select(['id', 'file']).where('data', 'is', null).execute();
   let adopted = 0;
   for (const row of rows) {
-    const data = await readFile(join(ctx.dataDir, row.file)).catch(() => null);
+    const data = await olderFile(ctx, row.file);
     if (!data) continue;
     // Several processes may start together: only a row still empty takes the bytes.
     const done = await ctx.store.db.updateTable('portal_photos').set({ data }).where('id', '=', row.id).where('data', 'is', null).executeTakeFirst();

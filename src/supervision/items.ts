@@ -253,7 +253,7 @@ function itemView(ctx: AppContext, actor: Actor, r: ItemViewRow, now: string): S
   const open = r.status === 'open';
   const unit = ctx.org.get(r.unit_id);
   // A 督办函 quotes the matter as the authority wrote it; a unit reads its phone and ID numbers masked.
-  const mask = freeTextFor({ ...r, requester_kind: r.requester_kind ?? 'person', confidential: r.confidential ?? 0 } as Parameters<typeof freeTextFor>[0], actor);
+  const mask = freeTextFor({ ...r, requester_kind: r.requester_kind ?? 'person', confidential: r.confidential ?? 0 }, actor);
   const actions: string[] = [];
   if (open && !rule.recordOnly && isUnitRole(actor.role) && actor.unitScope?.includes(r.unit_id)) actions.push('reply');
   if (maySupervise(r.kind as SupervisionKind, actor.role) && (r.status === 'replied' || (open && rule.redispatch))) actions.push('close');

@@ -78,24 +78,24 @@ export default function CallbackPage() {
   const current = selectedNo ?? queue?.items[0]?.no ?? null;
 
   // The selected ticket.
-  const [loaded, setTicket] = useState<TicketDetail | null>(null);
+  const [loaded, setLoaded] = useState<TicketDetail | null>(null);
   // While another ticket loads, the last one's form is not shown: a result entered there would land on the wrong citizen.
   const ticket = loaded && loaded.no === current ? loaded : null;
   const [ticketLoading, setTicketLoading] = useState(false);
   const [ticketError, setTicketError] = useState<string | null>(null);
   useEffect(() => {
     if (!current) {
-      setTicket(null);
+      setLoaded(null);
       return;
     }
     let live = true;
     setTicketLoading(true);
     setTicketError(null);
     api<TicketDetail>(`/tickets/${encodeURIComponent(current)}`)
-      .then((t) => live && setTicket(t))
+      .then((t) => live && setLoaded(t))
       .catch((e) => {
         if (!live) return;
-        setTicket(null);
+        setLoaded(null);
         setTicketError(errorText(e));
       })
       .finally(() => live && setTicketLoading(false));
@@ -137,7 +137,7 @@ export default function CallbackPage() {
         (candidate && fresh.items.some((t) => t.no === candidate) ? candidate : undefined) ??
         fresh.items.find((t) => t.no !== no)?.no ??
         (fresh.items.some((t) => t.no === no) ? no : null);
-      if (next === no) setTicket(after);
+      if (next === no) setLoaded(after);
       setView({ no: next, page: p });
       if (next && !wide) window.setTimeout(() => detailRef.current?.scrollIntoView({ behavior: 'smooth', block: 'start' }), 50);
     } catch (e) {
